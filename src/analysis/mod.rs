@@ -1,0 +1,434 @@
+//! Analysis of a call-flow graph (spec §2): which recording starts are reached
+//! in which consent states, before or after a notice, from entry points that
+//! record every call, and for which purposes.
+
+pub mod path_state;
+pub mod reach;
+pub mod recognize;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::directives::{Directive, DirectiveIndex};
+use crate::flow::{AnswerMatch, Capture, FlowGraph, Guard, RecordingStart, StepId, StepKind};
+use crate::source::{SourceMap, Span};
+use path_state::{AnswerEffect, ConsentState, Facts, NodeId, PathStates, StepFacts, VariableId};
+use reach::Reachability;
+use recognize::Recognizers;
+
+/// One analysed PBX (or flow file): its graph and what holds at each recording.
+pub struct PbxAnalysis {
+    pub graph: FlowGraph,
+    pub recordings: Vec<RecordingFacts>,
+    /// Per step: a recording notice the caller hears.
+    pub notices: Vec<bool>,
+    /// Per step: a consent question.
+    pub consent_questions: Vec<bool>,
+}
+
+/// A path from an entry point, step by step, with the branch outcome taken
+/// into each step.
+#[derive(Debug, Clone)]
+pub struct Witness {
+    pub steps: Vec<WitnessStep>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WitnessStep {
+    pub step: StepId,
+    /// The outcome of the branch that led here, e.g. "`${OPTIN}` = 1".
+    pub taken: Option<String>,
+}
+
+/// What the analysis established about one recording start.
+pub struct RecordingFacts {
+    pub step: StepId,
+    pub start: RecordingStart,
+    /// The consent states the recording can be reached in, each with a
+    /// shortest witness path.
+    pub reached: BTreeMap<ConsentState, Witness>,
+    /// Set when recording can start before the caller heard a notice (with
+    /// the rules for bridge-only and on-demand recording applied).
+    pub before_notice: Option<BeforeNotice>,
+    /// Set when the recording is reached from an entry point that records
+    /// every call and asks no consent.
+    pub blanket: Option<Witness>,
+    pub purposes: Vec<PurposeUse>,
+    /// The nearest notice after the recording starts (it comes too late).
+    pub later_notice: Option<StepId>,
+    /// The nearest consent question after the recording starts.
+    pub later_consent: Option<StepId>,
+}
+
+pub struct BeforeNotice {
+    pub witness: Witness,
+    /// For bridge-only recording: a connection reached without a notice.
+    pub connection: Option<StepId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PurposeSource {
+    /// `reclint: purpose=...` on the statement.
+    Inline(Span),
+    /// A `[[scope]]` in reclint.toml.
+    Scope,
+    /// Purpose words in a notice or consent prompt on the path.
+    Prompt,
+    /// `policy.default-purposes`.
+    Default,
+}
+
+#[derive(Debug, Clone)]
+pub struct PurposeUse {
+    pub name: String,
+    pub source: PurposeSource,
+}
+
+/// Analyses one graph.
+pub fn analyse(
+    graph: FlowGraph,
+    config: &Config,
+    recognizers: &Recognizers,
+    directives: &DirectiveIndex,
+    sources: &SourceMap,
+) -> PbxAnalysis {
+    let facts = step_facts(&graph, recognizers);
+    let notices: Vec<bool> = facts.steps.iter().map(|f| f.notice).collect();
+    let consent_questions: Vec<bool> = facts
+        .steps
+        .iter()
+        .map(|f| f.consent_question.is_some())
+        .collect();
+
+    let is_connection = |s: StepId| matches!(graph.step(s).kind, StepKind::Connection { .. });
+    let is_recording = |s: StepId| matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.capture != Capture::OnDemand);
+    let is_terminal = |s: StepId| {
+        let step = graph.step(s);
+        step.edges.is_empty() && !matches!(step.kind, StepKind::Return | StepKind::Call(_))
+    };
+
+    // Which entry points record every call (spec §2.3).
+    let reaches_connection = Reachability::compute(&graph, is_connection, |_| false);
+    let unrecorded_connection = Reachability::compute(&graph, is_connection, is_recording);
+    let unrecorded_end = Reachability::compute(&graph, is_terminal, is_recording);
+    let reaches_consent =
+        Reachability::compute(&graph, |s| consent_questions[s.index()], |_| false);
+    let reaches_recording = Reachability::compute(&graph, is_recording, |_| false);
+    let entries: Vec<(StepId, bool)> = graph
+        .entries
+        .iter()
+        .map(|entry| {
+            let e = entry.step;
+            let unrecorded_path = if reaches_connection.from(e) {
+                unrecorded_connection.from(e)
+            } else {
+                unrecorded_end.from(e)
+            };
+            let blanket = reaches_recording.from(e) && !reaches_consent.from(e) && !unrecorded_path;
+            (e, blanket)
+        })
+        .collect();
+
+    let states = PathStates::compute(&graph, &facts, &entries);
+    // For bridge-only recording: can the call reach a connection without a notice?
+    let unnoticed_connection = Reachability::compute(&graph, is_connection, |s| notices[s.index()]);
+
+    struct Found {
+        reached: BTreeMap<ConsentState, NodeId>,
+        blanket: Option<NodeId>,
+        before_notice: Option<NodeId>,
+        training: bool,
+    }
+    let mut found: BTreeMap<StepId, Found> = BTreeMap::new();
+    for (id, node) in states.nodes.iter().enumerate() {
+        let StepKind::RecordingStart(start) = &graph.step(node.step).kind else {
+            continue;
+        };
+        let id = id as NodeId;
+        let entry = found.entry(node.step).or_insert(Found {
+            reached: BTreeMap::new(),
+            blanket: None,
+            before_notice: None,
+            training: false,
+        });
+        entry.reached.entry(node.state.consent).or_insert(id);
+        entry.training |= node.state.training_announced;
+        if node.state.blanket_entry && start.capture != Capture::OnDemand && entry.blanket.is_none()
+        {
+            entry.blanket = Some(id);
+        }
+        if entry.before_notice.is_none() && !node.state.noticed {
+            let violates = match start.capture {
+                Capture::Immediately => true,
+                Capture::OnDemand => !node.state.start_message && !start.start_message,
+                Capture::FromBridge => {
+                    unnoticed_connection.from(node.step)
+                        || (unnoticed_connection.returns(node.step)
+                            && states.continues_in_caller(
+                                id,
+                                &graph,
+                                &|s| unnoticed_connection.from(s),
+                                &|s| unnoticed_connection.returns(s),
+                            ))
+                }
+            };
+            if violates {
+                entry.before_notice = Some(id);
+            }
+        }
+    }
+
+    let witness = |node: NodeId| to_witness(&graph, &states, node);
+    let mut recordings = Vec::new();
+    for (step, f) in found {
+        let StepKind::RecordingStart(start) = &graph.step(step).kind else {
+            continue;
+        };
+        let before_notice = f.before_notice.map(|node| BeforeNotice {
+            witness: witness(node),
+            connection: (start.capture == Capture::FromBridge)
+                .then(|| first_forward(&graph, step, &is_connection, &|s| notices[s.index()]))
+                .flatten(),
+        });
+        recordings.push(RecordingFacts {
+            step,
+            start: start.clone(),
+            reached: f.reached.iter().map(|(&s, &n)| (s, witness(n))).collect(),
+            before_notice,
+            blanket: f.blanket.map(witness),
+            purposes: purposes(&graph, step, f.training, config, directives, sources),
+            later_notice: first_forward(&graph, step, &|s| notices[s.index()], &|_| false),
+            later_consent: first_forward(&graph, step, &|s| consent_questions[s.index()], &|_| {
+                false
+            }),
+        });
+    }
+    PbxAnalysis {
+        graph,
+        recordings,
+        notices,
+        consent_questions,
+    }
+}
+
+/// Computes what the propagation needs to know about each step and edge.
+fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
+    let mut variables: HashMap<String, VariableId> = HashMap::new();
+    let mut intern = |name: &str| {
+        let key = name.to_ascii_uppercase();
+        let next = VariableId(variables.len() as u32);
+        *variables.entry(key).or_insert(next)
+    };
+    let argument_variables: Vec<VariableId> = (1..=9).map(|i| intern(&format!("ARG{i}"))).collect();
+    let mut steps = Vec::with_capacity(graph.len());
+    let mut call_arguments = HashMap::new();
+    for (index, step) in graph.steps.iter().enumerate() {
+        if let StepKind::Call(call) = &step.kind {
+            let passed: Vec<(usize, VariableId)> = call
+                .arguments
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| a.as_deref().map(|v| (i + 1, intern(v))))
+                .collect();
+            if !passed.is_empty() {
+                call_arguments.insert(StepId(index as u32), passed);
+            }
+        }
+        let (meaning, consent_question) = match &step.kind {
+            StepKind::Prompt { prompts } => (recognizers.prompts(prompts), None),
+            StepKind::Input { variable, prompts } => {
+                let meaning = recognizers.prompts(prompts);
+                let consent = recognizers
+                    .is_consent_question(variable, prompts)
+                    .then(|| intern(variable));
+                (meaning, consent)
+            }
+            _ => (Default::default(), None),
+        };
+        let edge_effects = step
+            .edges
+            .iter()
+            .map(|edge| {
+                edge.guards
+                    .iter()
+                    .map(|guard| match guard {
+                        Guard::Answer { variable, answer } => {
+                            (intern(variable), answer_effect(recognizers, answer))
+                        }
+                        Guard::Default { variable } => (intern(variable), AnswerEffect::Default),
+                    })
+                    .collect()
+            })
+            .collect();
+        steps.push(StepFacts {
+            notice: meaning.notice || consent_question.is_some(),
+            training: meaning.training,
+            consent_question,
+            edge_effects,
+        });
+    }
+    let mut consent_variables = vec![false; variables.len()];
+    for (name, id) in &variables {
+        consent_variables[id.0 as usize] = recognizers.is_consent_variable(name);
+    }
+    Facts {
+        steps,
+        consent_variables,
+        call_arguments,
+        argument_variables,
+    }
+}
+
+fn answer_effect(recognizers: &Recognizers, answer: &AnswerMatch) -> AnswerEffect {
+    let (yes, other) = match answer {
+        AnswerMatch::Values(values) => (
+            values.iter().any(|v| recognizers.is_yes(v)),
+            values.iter().any(|v| !recognizers.is_yes(v)),
+        ),
+        AnswerMatch::Pattern(pattern) => recognizers.pattern_answers(pattern),
+        AnswerMatch::AnyValue => (true, false),
+    };
+    match (yes, other) {
+        (true, true) => AnswerEffect::YesOrDeclined,
+        (true, false) => AnswerEffect::Yes,
+        _ => AnswerEffect::Declined,
+    }
+}
+
+fn to_witness(graph: &FlowGraph, states: &PathStates, node: NodeId) -> Witness {
+    let nodes = states.witness(node);
+    let mut steps: Vec<WitnessStep> = Vec::with_capacity(nodes.len());
+    for (i, &n) in nodes.iter().enumerate() {
+        let step = states.nodes[n as usize].step;
+        let taken = i
+            .checked_sub(1)
+            .map(|p| states.nodes[nodes[p] as usize].step)
+            .and_then(|prev| {
+                graph
+                    .step(prev)
+                    .edges
+                    .iter()
+                    .find(|e| e.to == step && !e.guards.is_empty())
+                    .map(|e| describe_guards(&e.guards))
+            });
+        steps.push(WitnessStep { step, taken });
+    }
+    Witness { steps }
+}
+
+fn describe_guards(guards: &[Guard]) -> String {
+    guards
+        .iter()
+        .map(|guard| match guard {
+            Guard::Answer { variable, answer } => {
+                let menu = variable.starts_with("menu:");
+                match answer {
+                    AnswerMatch::Values(values) if menu => {
+                        format!("caller pressed {}", values.join(" or "))
+                    }
+                    AnswerMatch::Values(values) => {
+                        format!("${{{variable}}} = {}", values.join(" or "))
+                    }
+                    AnswerMatch::Pattern(p) => format!("caller pressed a key matching {p}"),
+                    AnswerMatch::AnyValue => format!("${{{variable}}} is set"),
+                }
+            }
+            Guard::Default { variable } if variable.starts_with("menu:") => {
+                "no key or an invalid key".to_string()
+            }
+            Guard::Default { variable } => format!("${{{variable}}} has no yes answer"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The first step matching `wanted` reachable from `from` (breadth-first,
+/// entering subroutines) without passing `blocked`; bounded, for labels only.
+fn first_forward(
+    graph: &FlowGraph,
+    from: StepId,
+    wanted: &dyn Fn(StepId) -> bool,
+    blocked: &dyn Fn(StepId) -> bool,
+) -> Option<StepId> {
+    const LIMIT: usize = 10_000;
+    let mut seen = std::collections::HashSet::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(s) = queue.pop_front() {
+        if seen.len() > LIMIT || !seen.insert(s) {
+            continue;
+        }
+        if s != from {
+            if wanted(s) {
+                return Some(s);
+            }
+            if blocked(s) {
+                continue;
+            }
+        }
+        let step = graph.step(s);
+        if let StepKind::Call(call) = &step.kind
+            && let Some(callee) = call.callee
+        {
+            queue.push_back(callee);
+        }
+        queue.extend(step.edges.iter().map(|e| e.to));
+    }
+    None
+}
+
+/// The purposes of a recording start (spec §2.3).
+fn purposes(
+    graph: &FlowGraph,
+    step: StepId,
+    training_announced: bool,
+    config: &Config,
+    directives: &DirectiveIndex,
+    sources: &SourceMap,
+) -> Vec<PurposeUse> {
+    let mut out: Vec<PurposeUse> = Vec::new();
+    let add = |out: &mut Vec<PurposeUse>, name: &str, source: PurposeSource| {
+        if !out.iter().any(|p| p.name == name) {
+            out.push(PurposeUse {
+                name: name.to_string(),
+                source,
+            });
+        }
+    };
+    let span = graph.step(step).span;
+    for (directive, at) in directives.for_statement(sources, span) {
+        let Directive::Purpose(names) = directive;
+        for name in names {
+            add(&mut out, name, PurposeSource::Inline(at));
+        }
+    }
+    let file = sources.get(span.file);
+    let relative =
+        crate::discover::slash_path(file.path.strip_prefix(&config.base).unwrap_or(&file.path));
+    let region = &graph.region(graph.step(step).region).name;
+    for scope in &config.scopes {
+        let path_ok = scope.paths.is_empty() || scope.paths.matches(&relative);
+        let context_ok = scope.contexts.is_empty() || scope.contexts.iter().any(|c| c == region);
+        if path_ok && context_ok {
+            for name in &scope.purposes {
+                add(&mut out, name, PurposeSource::Scope);
+            }
+        }
+    }
+    if training_announced {
+        add(&mut out, "training", PurposeSource::Prompt);
+    }
+    if out.is_empty() {
+        for name in &config.default_purposes {
+            add(&mut out, name, PurposeSource::Default);
+        }
+    }
+    out
+}
+
+/// Purposes of the training class (spec §2.3).
+pub fn is_training_class(purpose: &str) -> bool {
+    matches!(
+        purpose,
+        "training" | "quality" | "quality-assurance" | "coaching" | "qa"
+    )
+}

@@ -1,0 +1,414 @@
+//! The path-sensitive part of the analysis (spec §2.2): a worklist over
+//! (step, calling context, state) triples that propagates what a caller has
+//! heard and answered along every path, without enumerating paths.
+//!
+//! Subroutines are analysed once per distinct entry state and their exit
+//! states are reused at every call with that state (a functional summary), so
+//! a `Return` goes back to its own caller. Each triple is visited once; the
+//! breadth-first order makes each triple's predecessor chain a shortest
+//! witness path.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::flow::{FlowGraph, Leg, StepId, StepKind};
+
+/// The state of the most recent consent question on a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConsentState {
+    /// Never asked.
+    None,
+    /// Asked; the answer has not been tested yet.
+    Asked,
+    /// The answer was tested and is a yes answer.
+    Yes,
+    /// The answer was tested and is another explicit answer.
+    Declined,
+    /// The else, timeout, invalid or error outcome of the test.
+    Default,
+}
+
+impl ConsentState {
+    pub const ALL: [ConsentState; 5] = [
+        ConsentState::None,
+        ConsentState::Asked,
+        ConsentState::Yes,
+        ConsentState::Declined,
+        ConsentState::Default,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentState::None => "none",
+            ConsentState::Asked => "asked",
+            ConsentState::Yes => "yes",
+            ConsentState::Declined => "declined",
+            ConsentState::Default => "default",
+        }
+    }
+}
+
+/// What a call has been through on one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PathState {
+    pub consent: ConsentState,
+    /// The variable the most recent consent question wrote.
+    pub consent_variable: Option<VariableId>,
+    /// A recording notice (or a consent question) has been heard.
+    pub noticed: bool,
+    /// A start message for on-demand recording is set.
+    pub start_message: bool,
+    /// Running a subroutine on the called party's channel.
+    pub callee_leg: bool,
+    /// The call came in through an entry point that records every call.
+    pub blanket_entry: bool,
+    /// A prompt on the path announced a training-class purpose.
+    pub training_announced: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VariableId(pub u32);
+
+/// What a branch edge does to the answer held in one variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerEffect {
+    Yes,
+    Declined,
+    /// The edge is taken for a yes answer and for other answers (`_X`).
+    YesOrDeclined,
+    Default,
+}
+
+/// Per-step facts the propagation needs, computed once from the graph.
+pub struct StepFacts {
+    pub notice: bool,
+    pub training: bool,
+    /// For an input step that asks for consent: the variable it writes.
+    pub consent_question: Option<VariableId>,
+    /// Per edge, what it establishes about tested variables.
+    pub edge_effects: Vec<Vec<(VariableId, AnswerEffect)>>,
+}
+
+pub struct Facts {
+    pub steps: Vec<StepFacts>,
+    /// Variables recognised as consent variables by name or configuration.
+    pub consent_variables: Vec<bool>,
+    /// Call arguments: `(call step, 1-based position, variable)` for
+    /// arguments written as a plain `${VAR}`.
+    pub call_arguments: HashMap<StepId, Vec<(usize, VariableId)>>,
+    /// `ARG1`, `ARG2`, ... as interned variables.
+    pub argument_variables: Vec<VariableId>,
+}
+
+pub type NodeId = u32;
+
+#[derive(Debug, Clone, Copy)]
+enum Pred {
+    Entry,
+    Step(NodeId),
+    /// First node of a subroutine; the call that first reached it.
+    CallEntry(NodeId),
+    /// First node after a call returns: the callee's return node and the call.
+    Return {
+        exit: NodeId,
+        call: NodeId,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    pub step: StepId,
+    context: u32,
+    pub state: PathState,
+    pred: Pred,
+}
+
+struct CallingContext {
+    entry_state: Option<PathState>,
+    callers: Vec<NodeId>,
+    exits: Vec<(PathState, NodeId)>,
+}
+
+pub struct PathStates {
+    pub nodes: Vec<Node>,
+    contexts: Vec<CallingContext>,
+}
+
+const TOP: u32 = 0;
+
+impl PathStates {
+    /// Propagates states from each entry point (`entries`: step and whether the
+    /// entry records every call).
+    pub fn compute(graph: &FlowGraph, facts: &Facts, entries: &[(StepId, bool)]) -> PathStates {
+        let mut run = Run {
+            graph,
+            facts,
+            nodes: Vec::new(),
+            visited: HashMap::new(),
+            contexts: vec![CallingContext {
+                entry_state: None,
+                callers: Vec::new(),
+                exits: Vec::new(),
+            }],
+            context_index: HashMap::new(),
+            queue: VecDeque::new(),
+        };
+        for &(step, blanket_entry) in entries {
+            let state = PathState {
+                consent: ConsentState::None,
+                consent_variable: None,
+                noticed: false,
+                start_message: false,
+                callee_leg: false,
+                blanket_entry,
+                training_announced: false,
+            };
+            run.add(step, TOP, state, Pred::Entry);
+        }
+        while let Some(node) = run.queue.pop_front() {
+            run.process(node);
+        }
+        PathStates {
+            nodes: run.nodes,
+            contexts: run.contexts,
+        }
+    }
+
+    /// The steps from an entry point to `node`, each with the node it was
+    /// reached in.
+    pub fn witness(&self, node: NodeId) -> Vec<NodeId> {
+        let mut path = Vec::new();
+        let mut stack: Vec<NodeId> = Vec::new();
+        let mut current = Some(node);
+        // Predecessors always point to nodes found earlier, so the walk ends;
+        // the bound only guards against a bug turning into a hang.
+        let mut budget = self.nodes.len() * 2 + 16;
+        while let Some(n) = current {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            path.push(n);
+            current = match self.nodes[n as usize].pred {
+                Pred::Entry => None,
+                Pred::Step(p) => Some(p),
+                Pred::Return { exit, call } => {
+                    stack.push(call);
+                    Some(exit)
+                }
+                Pred::CallEntry(first_caller) => Some(stack.pop().unwrap_or(first_caller)),
+            };
+        }
+        path.reverse();
+        path
+    }
+
+    /// Whether, from `node`'s subroutine, the call can return into a caller
+    /// from whose return site `continues` holds (checked up the call chain).
+    pub fn continues_in_caller(
+        &self,
+        node: NodeId,
+        graph: &FlowGraph,
+        continues: &dyn Fn(StepId) -> bool,
+        returns: &dyn Fn(StepId) -> bool,
+    ) -> bool {
+        let mut seen = vec![false; self.contexts.len()];
+        let mut stack = vec![self.nodes[node as usize].context];
+        while let Some(context) = stack.pop() {
+            if context == TOP || std::mem::replace(&mut seen[context as usize], true) {
+                continue;
+            }
+            for &caller in &self.contexts[context as usize].callers {
+                let call = &self.nodes[caller as usize];
+                for edge in &graph.step(call.step).edges {
+                    if continues(edge.to) {
+                        return true;
+                    }
+                    if returns(edge.to) {
+                        stack.push(call.context);
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+struct Run<'a> {
+    graph: &'a FlowGraph,
+    facts: &'a Facts,
+    nodes: Vec<Node>,
+    visited: HashMap<(StepId, u32, PathState), NodeId>,
+    contexts: Vec<CallingContext>,
+    context_index: HashMap<(StepId, PathState), u32>,
+    queue: VecDeque<NodeId>,
+}
+
+impl Run<'_> {
+    fn add(&mut self, step: StepId, context: u32, state: PathState, pred: Pred) {
+        if self.visited.contains_key(&(step, context, state)) {
+            return;
+        }
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(Node {
+            step,
+            context,
+            state,
+            pred,
+        });
+        self.visited.insert((step, context, state), id);
+        self.queue.push_back(id);
+    }
+
+    fn process(&mut self, id: NodeId) {
+        let node = self.nodes[id as usize];
+        let step = self.graph.step(node.step);
+        match &step.kind {
+            StepKind::Return => {
+                if node.context == TOP {
+                    return;
+                }
+                let ctx = &mut self.contexts[node.context as usize];
+                if ctx.exits.iter().any(|(s, _)| *s == node.state) {
+                    return;
+                }
+                ctx.exits.push((node.state, id));
+                let callers = ctx.callers.clone();
+                for caller in callers {
+                    self.return_to(caller, node.state, id);
+                }
+            }
+            StepKind::Call(call) if call.callee.is_some() => {
+                let callee = call.callee.unwrap_or(node.step);
+                let entry_state = self.entry_state(node.step, node.state, call.leg);
+                let key = (callee, entry_state);
+                let context = match self.context_index.get(&key) {
+                    Some(&c) => c,
+                    None => {
+                        self.contexts.push(CallingContext {
+                            entry_state: Some(entry_state),
+                            callers: Vec::new(),
+                            exits: Vec::new(),
+                        });
+                        let c = self.contexts.len() as u32 - 1;
+                        self.context_index.insert(key, c);
+                        c
+                    }
+                };
+                let ctx = &mut self.contexts[context as usize];
+                ctx.callers.push(id);
+                let exits = ctx.exits.clone();
+                self.add(callee, context, entry_state, Pred::CallEntry(id));
+                for (exit_state, exit_node) in exits {
+                    self.return_to(id, exit_state, exit_node);
+                }
+            }
+            _ => {
+                let after = self.transfer(node.step, node.state);
+                for (index, edge) in step.edges.iter().enumerate() {
+                    let effects = &self.facts.steps[node.step.index()].edge_effects;
+                    let effects = effects.get(index).map(Vec::as_slice).unwrap_or(&[]);
+                    for state in self.apply_edge(after, effects) {
+                        self.add(edge.to, node.context, state, Pred::Step(id));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The state a subroutine starts in. A consent variable passed as an
+    /// argument is followed into the subroutine as `ARGn`.
+    fn entry_state(&self, call: StepId, state: PathState, leg: Leg) -> PathState {
+        let mut entry = state;
+        entry.callee_leg |= leg == Leg::Callee;
+        if let (Some(variable), Some(arguments)) =
+            (state.consent_variable, self.facts.call_arguments.get(&call))
+            && let Some(&(position, _)) = arguments.iter().find(|(_, v)| *v == variable)
+            && let Some(&alias) = self.facts.argument_variables.get(position - 1)
+        {
+            entry.consent_variable = Some(alias);
+        }
+        entry
+    }
+
+    fn return_to(&mut self, call_node: NodeId, exit_state: PathState, exit_node: NodeId) {
+        let call = self.nodes[call_node as usize];
+        let entry_state =
+            self.contexts[self.nodes[exit_node as usize].context as usize].entry_state;
+        let StepKind::Call(c) = &self.graph.step(call.step).kind else {
+            return;
+        };
+        let after = if c.leg == Leg::Callee {
+            // The called party's subroutine changes nothing the caller heard.
+            call.state
+        } else {
+            let mut after = exit_state;
+            after.callee_leg = call.state.callee_leg;
+            // An argument alias of the caller's consent variable maps back.
+            if entry_state.is_some_and(|e| e.consent_variable == exit_state.consent_variable) {
+                after.consent_variable = call.state.consent_variable;
+            }
+            after
+        };
+        for edge in &self.graph.step(call.step).edges {
+            self.add(
+                edge.to,
+                call.context,
+                after,
+                Pred::Return {
+                    exit: exit_node,
+                    call: call_node,
+                },
+            );
+        }
+    }
+
+    /// What executing a step changes.
+    fn transfer(&self, step: StepId, mut state: PathState) -> PathState {
+        let facts = &self.facts.steps[step.index()];
+        match &self.graph.step(step).kind {
+            StepKind::Prompt { .. } | StepKind::Input { .. } if !state.callee_leg => {
+                state.noticed |= facts.notice;
+                state.training_announced |= facts.training;
+                if let Some(variable) = facts.consent_question {
+                    state.consent = ConsentState::Asked;
+                    state.consent_variable = Some(variable);
+                    state.noticed = true;
+                }
+            }
+            StepKind::RecordingStartMessage => state.start_message = true,
+            _ => {}
+        }
+        state
+    }
+
+    /// The states after taking an edge: a test of the consent variable
+    /// moves the consent state (spec §2.2).
+    fn apply_edge(
+        &self,
+        state: PathState,
+        effects: &[(VariableId, AnswerEffect)],
+    ) -> Vec<PathState> {
+        for &(variable, effect) in effects {
+            let tracked = state.consent_variable == Some(variable)
+                || (state.consent_variable.is_none()
+                    && self.facts.consent_variables.get(variable.0 as usize) == Some(&true));
+            if !tracked {
+                continue;
+            }
+            let with = |consent| PathState {
+                consent,
+                consent_variable: Some(variable),
+                ..state
+            };
+            return match effect {
+                AnswerEffect::Yes => vec![with(ConsentState::Yes)],
+                AnswerEffect::Declined => vec![with(ConsentState::Declined)],
+                AnswerEffect::YesOrDeclined => {
+                    vec![with(ConsentState::Yes), with(ConsentState::Declined)]
+                }
+                AnswerEffect::Default => vec![with(ConsentState::Default)],
+            };
+        }
+        vec![state]
+    }
+}

@@ -1,0 +1,170 @@
+//! "Can a call get from here to a target without passing a blocker?" —
+//! backward reachability over the flow graph, with subroutine summaries so
+//! that a path entering a subroutine returns to its own caller. Each step's
+//! answer only ever changes from false to true, so the fixpoint is linear in
+//! the size of the graph.
+
+use std::collections::VecDeque;
+
+use crate::flow::{FlowGraph, StepId, StepKind};
+
+pub struct Reachability {
+    /// From this step a target is reachable within the step's own
+    /// subroutine (or at top level), entering called subroutines.
+    local: Vec<bool>,
+    /// From this step, the end of the current subroutine (`Return`) is
+    /// reachable without a blocker.
+    to_return: Vec<bool>,
+}
+
+impl Reachability {
+    pub fn compute(
+        graph: &FlowGraph,
+        target: impl Fn(StepId) -> bool,
+        blocker: impl Fn(StepId) -> bool,
+    ) -> Reachability {
+        let n = graph.len();
+        let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, step) in graph.steps.iter().enumerate() {
+            for edge in &step.edges {
+                predecessors[edge.to.index()].push(i as u32);
+            }
+            if let StepKind::Call(call) = &step.kind
+                && let Some(callee) = call.callee
+            {
+                callers[callee.index()].push(i as u32);
+            }
+        }
+        let mut r = Reachability {
+            local: vec![false; n],
+            to_return: vec![false; n],
+        };
+        let mut queue: VecDeque<u32> = (0..n as u32).collect();
+        let mut queued = vec![true; n];
+        while let Some(i) = queue.pop_front() {
+            queued[i as usize] = false;
+            let id = StepId(i);
+            let (local, to_return) = r.evaluate(graph, id, &target, &blocker);
+            let changed =
+                (local && !r.local[i as usize]) || (to_return && !r.to_return[i as usize]);
+            if !changed {
+                continue;
+            }
+            r.local[i as usize] |= local;
+            r.to_return[i as usize] |= to_return;
+            for &p in predecessors[i as usize].iter().chain(&callers[i as usize]) {
+                if !queued[p as usize] {
+                    queued[p as usize] = true;
+                    queue.push_back(p);
+                }
+            }
+        }
+        r
+    }
+
+    fn evaluate(
+        &self,
+        graph: &FlowGraph,
+        id: StepId,
+        target: &impl Fn(StepId) -> bool,
+        blocker: &impl Fn(StepId) -> bool,
+    ) -> (bool, bool) {
+        let (local, to_return) = if blocker(id) {
+            (false, false)
+        } else {
+            let step = graph.step(id);
+            let any_local = step.edges.iter().any(|e| self.local[e.to.index()]);
+            let any_return = step.edges.iter().any(|e| self.to_return[e.to.index()]);
+            match &step.kind {
+                StepKind::Return => (false, true),
+                StepKind::Call(call) => match call.callee {
+                    Some(callee) => (
+                        self.local[callee.index()] || (self.to_return[callee.index()] && any_local),
+                        self.to_return[callee.index()] && any_return,
+                    ),
+                    None => (any_local, any_return),
+                },
+                _ => (any_local, any_return),
+            }
+        };
+        (local || target(id), to_return)
+    }
+
+    /// Whether a target is reachable from `step` within its own subroutine or
+    /// at top level.
+    pub fn from(&self, step: StepId) -> bool {
+        self.local[step.index()]
+    }
+
+    /// Whether the end of the subroutine `step` is in is reachable.
+    pub fn returns(&self, step: StepId) -> bool {
+        self.to_return[step.index()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::{Call, Edge, Leg, RegionId};
+    use crate::source::{FileId, Span};
+
+    fn graph(kinds: Vec<StepKind>, edges: &[(u32, u32)]) -> FlowGraph {
+        let mut g = FlowGraph::default();
+        let region = g.add_region("r".into(), Span::new(FileId(0), 0, 0));
+        for kind in kinds {
+            g.add_step(kind, Span::new(FileId(0), 0, 0), region);
+        }
+        for &(a, b) in edges {
+            g.add_edge(StepId(a), Edge::plain(StepId(b)));
+        }
+        let _ = RegionId(0);
+        g
+    }
+
+    #[test]
+    fn summaries_return_to_the_right_caller() {
+        // 0 calls sub 4 then goes to 1 (a connection); 2 calls sub 4 then goes
+        // to 3 (hangup). Sub 4 → 5 return. From 2, no connection is reachable.
+        let call = |callee| {
+            StepKind::Call(Call {
+                callee: Some(StepId(callee)),
+                leg: Leg::Caller,
+                arguments: Vec::new(),
+            })
+        };
+        let g = graph(
+            vec![
+                call(4),
+                StepKind::Connection { target: "x".into() },
+                call(4),
+                StepKind::Hangup,
+                StepKind::Other,
+                StepKind::Return,
+            ],
+            &[(0, 1), (2, 3), (4, 5)],
+        );
+        let r = Reachability::compute(&g, |s| s == StepId(1), |_| false);
+        assert!(r.from(StepId(0)));
+        assert!(!r.from(StepId(2)));
+        assert!(r.returns(StepId(4)));
+    }
+
+    #[test]
+    fn blockers_stop_paths() {
+        let g = graph(
+            vec![
+                StepKind::Other,
+                StepKind::Other,
+                StepKind::Other,
+                StepKind::Other,
+            ],
+            &[(0, 1), (1, 3), (0, 2), (2, 3)],
+        );
+        let both =
+            Reachability::compute(&g, |s| s == StepId(3), |s| s == StepId(1) || s == StepId(2));
+        assert!(!both.from(StepId(0)));
+        let one = Reachability::compute(&g, |s| s == StepId(3), |s| s == StepId(1));
+        assert!(one.from(StepId(0)));
+    }
+}

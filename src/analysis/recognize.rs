@@ -1,0 +1,207 @@
+//! Recognising notices, consent questions and purposes in prompts (spec §2.1,
+//! §2.3). Prompt names and spoken text are compared case-insensitively with
+//! `-`, `_`, `/` and `.` read as spaces.
+
+use regex::Regex;
+
+use crate::config::glob::{GlobKind, GlobSet};
+
+/// Word stems that make a prompt a recording notice.
+const NOTICE_STEMS: &[&str] = &[
+    "record",
+    "monitor",
+    "optag",
+    "aufzeichn",
+    "aufgezeichnet",
+    "aufnahme",
+    "mitgeschnitten",
+    "inspel",
+    "opptak",
+    "enregistr",
+    "grabad",
+    "grabación",
+    "grabacion",
+    "registrat",
+    "nagryw",
+];
+
+/// Additional stems that make an input step a consent question.
+const CONSENT_STEMS: &[&str] = &["consent", "samtykke", "einwillig", "opt in", "optin"];
+
+/// Variable names that hold a consent answer.
+const CONSENT_VARIABLE_STEMS: &[&str] = &["consent", "optin", "opt_in", "samtykke"];
+
+/// Words that announce a training-class purpose.
+const TRAINING_WORDS: &[&str] = &[
+    "training",
+    "quality",
+    "coaching",
+    "uddannelse",
+    "oplæring",
+    "oplaering",
+    "kvalitet",
+    "schulung",
+    "qualität",
+    "qualitat",
+];
+
+pub struct Recognizers {
+    notice: Regex,
+    consent: Regex,
+    training: Regex,
+    extra_notice: GlobSet,
+    extra_consent: GlobSet,
+    consent_variables: Vec<String>,
+    yes_answers: Vec<String>,
+}
+
+/// What a set of prompts says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PromptMeaning {
+    pub notice: bool,
+    pub consent: bool,
+    pub training: bool,
+}
+
+impl Recognizers {
+    pub fn new(
+        extra_notice: &[String],
+        extra_consent: &[String],
+        consent_variables: &[String],
+        yes_answers: &[String],
+    ) -> Result<Recognizers, String> {
+        let alternation = |words: &[&str]| {
+            words
+                .iter()
+                .map(|w| regex::escape(w).replace("\\ ", " ").replace(' ', r"\s*"))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let built = |words: &[&str]| {
+            Regex::new(&format!("(?i)({})", alternation(words))).map_err(|e| e.to_string())
+        };
+        let mut consent_words: Vec<&str> = NOTICE_STEMS.to_vec();
+        consent_words.extend_from_slice(CONSENT_STEMS);
+        Ok(Recognizers {
+            notice: built(NOTICE_STEMS)?,
+            consent: built(&consent_words)?,
+            training: built(TRAINING_WORDS)?,
+            extra_notice: GlobSet::new(extra_notice, GlobKind::Text)?,
+            extra_consent: GlobSet::new(extra_consent, GlobKind::Text)?,
+            consent_variables: consent_variables
+                .iter()
+                .map(|v| v.to_ascii_uppercase())
+                .collect(),
+            yes_answers: yes_answers.iter().map(|a| a.to_lowercase()).collect(),
+        })
+    }
+
+    /// Reads one or more prompts (file names or spoken text).
+    pub fn prompts(&self, prompts: &[String]) -> PromptMeaning {
+        let mut meaning = PromptMeaning::default();
+        for prompt in prompts {
+            let words = normalise(prompt);
+            meaning.notice |= self.notice.is_match(&words) || self.extra_notice.matches(prompt);
+            meaning.consent |= self.consent.is_match(&words) || self.extra_consent.matches(prompt);
+            meaning.training |= self.training.is_match(&words);
+        }
+        meaning
+    }
+
+    /// Whether an input step asks for consent: its prompt mentions recording
+    /// or consent, or its variable is a consent variable.
+    pub fn is_consent_question(&self, variable: &str, prompts: &[String]) -> bool {
+        self.prompts(prompts).consent || self.is_consent_variable(variable)
+    }
+
+    pub fn is_consent_variable(&self, variable: &str) -> bool {
+        let upper = variable.to_ascii_uppercase();
+        let lower = variable.to_ascii_lowercase();
+        self.consent_variables.contains(&upper)
+            || CONSENT_VARIABLE_STEMS
+                .iter()
+                .any(|stem| lower.contains(stem))
+    }
+
+    pub fn is_yes(&self, answer: &str) -> bool {
+        self.yes_answers.contains(&answer.trim().to_lowercase())
+    }
+
+    /// Some yes answer that matches an Asterisk extension pattern, and some
+    /// other key that matches it.
+    pub fn pattern_answers(&self, pattern: &str) -> (bool, bool) {
+        use crate::parse::asterisk::dialplan::pattern_matches;
+        let yes = self.yes_answers.iter().any(|a| pattern_matches(pattern, a));
+        let other = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"]
+            .iter()
+            .filter(|k| !self.is_yes(k))
+            .any(|k| pattern_matches(pattern, k));
+        (yes, other)
+    }
+}
+
+fn normalise(prompt: &str) -> String {
+    prompt
+        .chars()
+        .map(|c| {
+            if matches!(c, '-' | '_' | '/' | '.') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recognizers() -> Recognizers {
+        Recognizers::new(
+            &["*announce-rec*".to_string()],
+            &[],
+            &["RECOK".to_string()],
+            &["1".into(), "yes".into(), "y".into(), "ja".into()],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn notices_in_many_languages() {
+        let r = recognizers();
+        assert!(r.prompts(&["custom/this-call-is-recorded".into()]).notice);
+        assert!(r.prompts(&["da/samtalen-optages".into()]).notice);
+        assert!(
+            r.prompts(&["Dieses Gespräch wird aufgezeichnet".into()])
+                .notice
+        );
+        assert!(r.prompts(&["custom/announce-rec-v2".into()]).notice);
+        assert!(!r.prompts(&["beep".into()]).notice);
+        assert!(!r.prompts(&["custom/welcome".into()]).notice);
+    }
+
+    #[test]
+    fn consent_and_purpose() {
+        let r = recognizers();
+        assert!(r.is_consent_question("X", &["custom/press-1-to-allow-recording".into()]));
+        assert!(r.is_consent_question("X", &["custom/samtykke".into()]));
+        assert!(r.is_consent_question("RECOK", &["custom/menu".into()]));
+        assert!(r.is_consent_question("CALLER_CONSENT", &["custom/menu".into()]));
+        assert!(!r.is_consent_question("DIGITS", &["custom/menu".into()]));
+        assert!(
+            r.prompts(&["recorded-for-training-and-quality".into()])
+                .training
+        );
+    }
+
+    #[test]
+    fn answers() {
+        let r = recognizers();
+        assert!(r.is_yes("YES"));
+        assert!(!r.is_yes("2"));
+        assert_eq!(r.pattern_answers("_[12]"), (true, true));
+        assert_eq!(r.pattern_answers("_1"), (true, false));
+        assert_eq!(r.pattern_answers("_[2-9]"), (false, true));
+    }
+}

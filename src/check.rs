@@ -1,0 +1,270 @@
+//! `reclint check`: the pipeline from paths to findings.
+//!
+//! discover → parse (per format) → lower to the flow graph → analyse →
+//! evaluate rules → report.
+
+use std::path::{Path, PathBuf};
+
+use miette::{IntoDiagnostic, WrapErr, miette};
+
+use crate::analysis::{self, PbxAnalysis, recognize::Recognizers};
+use crate::config::{self, Config, Jurisdiction, Sector};
+use crate::directives::DirectiveIndex;
+use crate::discover::{self, Content, FileFilter};
+use crate::finding::Severity;
+use crate::lower::asterisk as lower_asterisk;
+use crate::parse::asterisk::{self, dialplan, settings};
+use crate::parse::{ParseError, Problems};
+use crate::report::{self, Outcome};
+use crate::rules::{Registry, RuleContext};
+use crate::source::{SourceFile, SourceMap, Span};
+
+/// Options of `reclint check` that shape what is linted and how.
+#[derive(Debug, Default, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<Severity>,
+    pub jurisdiction: Option<String>,
+    pub sector: Option<String>,
+    pub force_exclude: bool,
+}
+
+/// Everything a report needs.
+pub struct CheckRun {
+    pub sources: SourceMap,
+    pub outcome: Outcome,
+    pub fail_on: Severity,
+}
+
+pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<CheckRun> {
+    let mut sources = SourceMap::default();
+    let mut config = load_config(options, cwd, &mut sources, registry)?;
+    apply_overrides(options, &mut config, registry)?;
+    let config_files = sources.len();
+
+    let inputs: Vec<PathBuf> = if options.paths.is_empty() {
+        vec![cwd.to_path_buf()]
+    } else {
+        options.paths.iter().map(|p| cwd.join(p)).collect()
+    };
+    let filter = FileFilter {
+        base: config.base.clone(),
+        include: config.include.clone(),
+        exclude: config.exclude.clone(),
+    };
+    let found = discover::discover(&inputs, &filter, cwd, options.force_exclude).map_err(
+        |(path, error)| {
+            miette!(
+                code = "reclint::io",
+                help = "check the path; reclint lints files and directories",
+                "cannot read {}: {error}",
+                discover::display_path(&path, cwd)
+            )
+        },
+    )?;
+
+    let mut problems = Problems::default();
+    let mut asterisk_files = Vec::new();
+    for file in found {
+        match file.content {
+            Content::Text { kind, text } => {
+                let id = sources.add(SourceFile::new(file.path, file.display, text));
+                asterisk_files.push(asterisk::AsteriskFile { file: id, kind });
+            }
+            Content::Unreadable { reason } => {
+                let id = sources.add(SourceFile::new(file.path, file.display, String::new()));
+                problems.parse_errors.push(ParseError::new(
+                    Span::new(id, 0, 0),
+                    format!("cannot read this file: {reason}"),
+                    "file not analysed",
+                ));
+            }
+        }
+    }
+
+    // Includes may only read below the paths being linted.
+    let roots: Vec<PathBuf> = inputs
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        })
+        .collect();
+    let (pbxs, comments) =
+        asterisk::load(&asterisk_files, &roots, cwd, &mut sources, &mut problems);
+    let directives = DirectiveIndex::build(&sources, &comments);
+    let recognizers = Recognizers::new(
+        &config.recognize.notice,
+        &config.recognize.consent,
+        &config.recognize.consent_variables,
+        &config.consent_answers,
+    )
+    .map_err(|e| miette!(code = "reclint::config", "{e}"))?;
+
+    let mut analyses: Vec<PbxAnalysis> = Vec::new();
+    for pbx in &pbxs {
+        let graph = lower_pbx(pbx, &config, &mut problems);
+        analyses.push(analysis::analyse(
+            graph,
+            &config,
+            &recognizers,
+            &directives,
+            &sources,
+        ));
+    }
+
+    let context = RuleContext {
+        sources: &sources,
+        config: &config,
+        analyses: &analyses,
+        problems: &problems,
+    };
+    let settings = &config.rules;
+    let findings = registry.run(&context, |code| {
+        (settings.select.is_empty() || settings.select.iter().any(|c| c == code))
+            && !settings.ignore.iter().any(|c| c == code)
+    });
+    let reported = report::finish(findings, &sources, registry, |code| {
+        settings.severity.get(code).copied()
+    });
+    let files = sources.len() - config_files;
+    Ok(CheckRun {
+        outcome: Outcome { reported, files },
+        fail_on: settings.fail_on,
+        sources,
+    })
+}
+
+/// Builds the dialplan of one PBX and lowers it to a call-flow graph.
+fn lower_pbx(
+    pbx: &asterisk::Pbx,
+    config: &Config,
+    problems: &mut Problems,
+) -> crate::flow::FlowGraph {
+    let (plan, errors) = dialplan::build(&pbx.dialplan);
+    problems.parse_errors.extend(errors);
+    let queue_sections = settings::Sections::build(&pbx.queues);
+    let queues = settings::queues(&queue_sections);
+    let features = settings::features(&settings::Sections::build(&pbx.features));
+    let lowered = lower_asterisk::lower(
+        &plan,
+        &lower_asterisk::Settings {
+            queues: &queues,
+            has_queue_config: !pbx.queues.is_empty(),
+            features: &features,
+            entry_points: &config.recognize.entry_points,
+        },
+    );
+    problems.unresolved.extend(lowered.unresolved);
+    lowered.graph
+}
+
+fn load_config(
+    options: &CheckOptions,
+    cwd: &Path,
+    sources: &mut SourceMap,
+    registry: &Registry,
+) -> miette::Result<Config> {
+    if options.no_config {
+        return Ok(Config::default_for(cwd));
+    }
+    let path = match &options.config {
+        Some(path) => {
+            let path = cwd.join(path);
+            if !path.is_file() {
+                return Err(miette!(
+                    code = "reclint::config",
+                    "configuration file {} not found",
+                    path.display()
+                ));
+            }
+            Some(path)
+        }
+        None => config::discover(cwd),
+    };
+    match path {
+        Some(path) => config::load(&path, cwd, sources, registry),
+        None => Ok(Config::default_for(cwd)),
+    }
+}
+
+/// Command-line settings win over the configuration file.
+fn apply_overrides(
+    options: &CheckOptions,
+    config: &mut Config,
+    registry: &Registry,
+) -> miette::Result<()> {
+    if let Some(j) = &options.jurisdiction {
+        config.profile.jurisdiction = Jurisdiction::parse(j).ok_or_else(|| {
+            miette!(
+                code = "reclint::usage",
+                help = "use EU, an EU/EEA country code (DK, DE, NO, ...), UK, CA, US or US-XX (e.g. US-CA)",
+                "unknown jurisdiction `{j}`"
+            )
+        })?;
+    }
+    if let Some(s) = &options.sector {
+        config.profile.sector = Sector::parse(s).ok_or_else(|| {
+            miette!(
+                code = "reclint::usage",
+                help = format!("use one of: {}", Sector::NAMES.join(", ")),
+                "unknown sector `{s}`"
+            )
+        })?;
+    }
+    let codes = |list: &[String]| -> miette::Result<Vec<String>> {
+        list.iter()
+            .flat_map(|item| item.split(','))
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                registry
+                    .find(c)
+                    .map(|r| r.meta.code.clone())
+                    .ok_or_else(|| {
+                        miette!(
+                            code = "reclint::usage",
+                            help = "`reclint rules` lists the rules",
+                            "unknown rule `{c}`"
+                        )
+                    })
+            })
+            .collect()
+    };
+    if let Some(select) = &options.select {
+        config.rules.select = codes(select)?;
+    }
+    config.rules.ignore.extend(codes(&options.ignore)?);
+    if let Some(fail_on) = options.fail_on {
+        config.rules.fail_on = fail_on;
+    }
+    Ok(())
+}
+
+/// Writes `text` to `output` or standard output.
+pub fn write_output(text: &str, output: Option<&Path>) -> miette::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", path.display())),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`reclint check | head`) is not an error.
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.into_diagnostic(),
+            }
+        }
+    }
+}

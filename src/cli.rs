@@ -1,0 +1,254 @@
+//! The command line (spec §4). Usage errors are miette diagnostics too, and
+//! every failure of reclint itself exits with status 2.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, CheckOptions};
+use crate::explain;
+use crate::finding::Severity;
+use crate::report::{human, json};
+use crate::rules::Registry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reclint",
+    version,
+    about = "Finds call recording that breaks data-protection law in PBX and contact-centre configuration"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// Explain one rule: what, why, example, fix, legal references.
+    Rule {
+        /// A rule code (REC001) or name (blanket-recording-without-consent).
+        rule: String,
+    },
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Files and directories to lint.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Use this configuration file instead of searching for reclint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any reclint.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Only these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Option<Vec<String>>,
+    /// Skip these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Exit 0 even when findings are reported (errors of reclint still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Jurisdiction: EU, an EU/EEA country code, UK, CA, US or US-XX.
+    #[arg(long)]
+    jurisdiction: Option<String>,
+    /// Sector: general, public-authority, emergency-services, financial-services, health.
+    #[arg(long)]
+    sector: Option<String>,
+    /// Apply `[files] exclude` to paths named on the command line too.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Colour in human output (NO_COLOR is respected).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs reclint with `args` (including the program name) and returns the exit status.
+pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) {
+                print!("{error}");
+                return 0;
+            }
+            if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                eprint!("{error}");
+                return 2;
+            }
+            let text = error.render().to_string();
+            let message = text
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            let rest: Vec<&str> = text
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            let report =
+                miette::miette!(code = "reclint::usage", help = rest.join("\n"), "{message}");
+            print_error(&report, colour_for_errors(ColorChoice::Auto));
+            return 2;
+        }
+    };
+    let registry = match Registry::builtin() {
+        Ok(registry) => registry,
+        Err(e) => {
+            print_error(&miette::miette!(code = "reclint::internal", "{e}"), false);
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args, &registry),
+        Command::Rule { rule } => explain::rule(&registry, &rule)
+            .and_then(|text| check::write_output(&text, None).map(|_| 0)),
+        Command::Rules { format } => {
+            let text = match format {
+                RulesFormat::Text => explain::rules_table(&registry),
+                RulesFormat::Json => explain::rules_json(&registry),
+            };
+            check::write_output(&text, None).map(|_| 0)
+        }
+    };
+    match result {
+        Ok(status) => status,
+        Err(report) => {
+            print_error(&report, colour_for_errors(ColorChoice::Auto));
+            2
+        }
+    }
+}
+
+fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        miette::miette!(
+            code = "reclint::io",
+            "cannot read the current directory: {e}"
+        )
+    })?;
+    let options = CheckOptions {
+        paths: args.paths,
+        config: args.config,
+        no_config: args.no_config,
+        select: args.select,
+        ignore: args.ignore,
+        fail_on: args.fail_on.map(|f| match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }),
+        jurisdiction: args.jurisdiction,
+        sector: args.sector,
+        force_exclude: args.force_exclude,
+    };
+    let colour = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none() && std::io::stdout().is_terminal() && !no_color()
+        }
+    };
+    let run = match check::run(&options, &cwd, registry) {
+        Ok(run) => run,
+        Err(report) => {
+            print_error(&report, colour_for_errors(args.color));
+            return Ok(2);
+        }
+    };
+    let text = match args.format {
+        OutputFormat::Human => human::render(
+            &run.outcome,
+            &run.sources,
+            registry,
+            &human::HumanOptions {
+                color: colour,
+                width: 100,
+            },
+        ),
+        OutputFormat::Json => json::render(&run.outcome, &run.sources, registry),
+    };
+    check::write_output(&text, args.output.as_deref())?;
+    Ok(if !args.exit_zero && run.outcome.fails(run.fail_on) {
+        1
+    } else {
+        0
+    })
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn colour_for_errors(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && !no_color(),
+    }
+}
+
+/// Prints a tool error (usage, configuration, I/O) to standard error.
+fn print_error(report: &miette::Report, colour: bool) {
+    let theme = if colour {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("error: {report}\n");
+    }
+    eprint!("{out}");
+}

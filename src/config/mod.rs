@@ -1,0 +1,475 @@
+//! `reclint.toml`: discovery, schema and validation (spec §5). Unknown keys,
+//! bad values and unknown rule codes are errors that point into the file.
+
+pub mod glob;
+pub mod profile;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::rules::Registry;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use glob::{GlobKind, GlobSet};
+pub use profile::{Jurisdiction, Profile, Sector};
+
+pub const CONFIG_NAMES: &[&str] = &["reclint.toml", ".reclint.toml"];
+
+// ---- The file as written -------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    purposes: BTreeMap<String, Spanned<RawPurpose>>,
+    #[serde(default)]
+    scope: Vec<RawScope>,
+    #[serde(default)]
+    recognize: RawRecognize,
+    #[serde(default)]
+    files: RawFiles,
+    #[serde(default)]
+    rules: RawRules,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPolicy {
+    jurisdiction: Option<Spanned<String>>,
+    sector: Option<Spanned<String>>,
+    #[serde(default)]
+    default_purposes: Vec<Spanned<String>>,
+    consent_answers: Option<Vec<String>>,
+    transfer_mechanism: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPurpose {
+    legal_basis: Option<Spanned<String>>,
+    retention_days: Option<u32>,
+    necessity: Option<String>,
+    mandate: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawScope {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    contexts: Vec<String>,
+    purposes: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRecognize {
+    #[serde(default)]
+    notice: Vec<String>,
+    #[serde(default)]
+    consent: Vec<String>,
+    #[serde(default)]
+    consent_variables: Vec<String>,
+    #[serde(default)]
+    entry_points: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFiles {
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRules {
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+// ---- The validated configuration ----------------------------------------
+
+/// A legal basis under GDPR Art. 6(1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalBasis {
+    Consent,
+    Contract,
+    LegalObligation,
+    PublicTask,
+    VitalInterests,
+    LegitimateInterests,
+}
+
+impl LegalBasis {
+    const NAMES: &[(&str, LegalBasis)] = &[
+        ("consent", LegalBasis::Consent),
+        ("contract", LegalBasis::Contract),
+        ("legal-obligation", LegalBasis::LegalObligation),
+        ("public-task", LegalBasis::PublicTask),
+        ("vital-interests", LegalBasis::VitalInterests),
+        ("legitimate-interests", LegalBasis::LegitimateInterests),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        LegalBasis::NAMES
+            .iter()
+            .find(|(_, b)| *b == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("consent")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Purpose {
+    pub name: String,
+    pub legal_basis: LegalBasis,
+    /// Whether `legal-basis` was written (an undeclared basis means consent).
+    pub basis_declared: bool,
+    /// The `[purposes.NAME]` table in the configuration file.
+    pub span: Option<Span>,
+    /// The `legal-basis` value.
+    pub basis_span: Option<Span>,
+    pub retention_days: Option<u32>,
+    pub necessity: Option<String>,
+    pub mandate: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub paths: GlobSet,
+    pub contexts: Vec<String>,
+    pub purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Recognize {
+    pub notice: Vec<String>,
+    pub consent: Vec<String>,
+    pub consent_variables: Vec<String>,
+    pub entry_points: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    /// Codes; empty means all rules.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    pub fail_on: Severity,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The configuration file, if one was read.
+    pub file: Option<FileId>,
+    /// Directory that relative globs in the file are relative to.
+    pub base: PathBuf,
+    pub profile: Profile,
+    pub default_purposes: Vec<String>,
+    pub consent_answers: Vec<String>,
+    pub transfer_mechanism: Option<String>,
+    pub purposes: BTreeMap<String, Purpose>,
+    pub scopes: Vec<Scope>,
+    pub recognize: Recognize,
+    pub include: GlobSet,
+    pub exclude: GlobSet,
+    pub rules: RuleSettings,
+}
+
+impl Config {
+    /// The configuration used when there is no file.
+    pub fn default_for(base: &Path) -> Config {
+        Config {
+            file: None,
+            base: base.to_path_buf(),
+            profile: Profile::default(),
+            default_purposes: Vec::new(),
+            consent_answers: default_consent_answers(),
+            transfer_mechanism: None,
+            purposes: BTreeMap::new(),
+            scopes: Vec::new(),
+            recognize: Recognize::default(),
+            include: GlobSet::default(),
+            exclude: GlobSet::default(),
+            rules: RuleSettings {
+                select: Vec::new(),
+                ignore: Vec::new(),
+                severity: BTreeMap::new(),
+                fail_on: Severity::Error,
+            },
+        }
+    }
+
+    /// A purpose by name; names not declared in the file have basis consent.
+    pub fn purpose(&self, name: &str) -> Purpose {
+        self.purposes.get(name).cloned().unwrap_or_else(|| Purpose {
+            name: name.to_string(),
+            legal_basis: LegalBasis::Consent,
+            basis_declared: false,
+            span: None,
+            basis_span: None,
+            retention_days: None,
+            necessity: None,
+            mandate: None,
+        })
+    }
+}
+
+fn default_consent_answers() -> Vec<String> {
+    ["1", "yes", "y", "ja"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Looks for `reclint.toml` or `.reclint.toml` in `start` and its ancestors,
+/// stopping at the repository root (a directory holding `.git`).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        for name in CONFIG_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Reads and validates a configuration file. The file is added to `sources`
+/// so that findings (REC010) can point into it.
+pub fn load(
+    path: &Path,
+    cwd: &Path,
+    sources: &mut SourceMap,
+    registry: &Registry,
+) -> miette::Result<Config> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        miette::miette!(
+            code = "reclint::config",
+            "cannot read configuration file {}: {e}",
+            path.display()
+        )
+    })?;
+    let display = crate::discover::display_path(path, cwd);
+    let file = sources.add(SourceFile::new(
+        path.to_path_buf(),
+        display.clone(),
+        text.clone(),
+    ));
+    let error = |range: Range<usize>, message: String, label: &str, help: Option<String>| {
+        let mut diagnostic = MietteDiagnostic::new(message)
+            .with_code("reclint::config")
+            .with_label(LabeledSpan::at(range, label));
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        Report::new(diagnostic).with_source_code(NamedSource::new(display.clone(), text.clone()))
+    };
+    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+        let range = e.span().unwrap_or(0..0);
+        error(
+            range,
+            format!("invalid configuration: {}", e.message().trim_end()),
+            "here",
+            Some("see the reclint.toml reference in README.md".into()),
+        )
+    })?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let span = |range: Range<usize>| Span::new(file, range.start, range.end);
+
+    let jurisdiction = match &raw.policy.jurisdiction {
+        Some(j) => Jurisdiction::parse(j.get_ref()).ok_or_else(|| {
+            error(
+                j.span(),
+                format!("unknown jurisdiction `{}`", j.get_ref()),
+                "not a jurisdiction reclint knows",
+                Some("use EU, an EU/EEA country code (DK, DE, NO, ...), UK, CA, US or US-XX (e.g. US-CA)".into()),
+            )
+        })?,
+        None => Jurisdiction::default(),
+    };
+    let sector = match &raw.policy.sector {
+        Some(s) => Sector::parse(s.get_ref()).ok_or_else(|| {
+            error(
+                s.span(),
+                format!("unknown sector `{}`", s.get_ref()),
+                "not a sector reclint knows",
+                Some(format!("use one of: {}", Sector::NAMES.join(", "))),
+            )
+        })?,
+        None => Sector::General,
+    };
+
+    let mut purposes = BTreeMap::new();
+    for (name, declared) in &raw.purposes {
+        let table_span = declared.span();
+        let declared = declared.get_ref();
+        let (legal_basis, basis_span) = match &declared.legal_basis {
+            Some(b) => {
+                let basis = LegalBasis::NAMES
+                    .iter()
+                    .find(|(n, _)| *n == b.get_ref().as_str())
+                    .map(|(_, basis)| *basis)
+                    .ok_or_else(|| {
+                        error(
+                            b.span(),
+                            format!("unknown legal basis `{}`", b.get_ref()),
+                            "not a legal basis",
+                            Some(format!(
+                                "use one of: {}",
+                                LegalBasis::NAMES
+                                    .iter()
+                                    .map(|(n, _)| *n)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        )
+                    })?;
+                (basis, Some(span(b.span())))
+            }
+            None => (LegalBasis::Consent, None),
+        };
+        purposes.insert(
+            name.clone(),
+            Purpose {
+                name: name.clone(),
+                legal_basis,
+                basis_declared: declared.legal_basis.is_some(),
+                span: Some(span(table_span)),
+                basis_span,
+                retention_days: declared.retention_days,
+                necessity: declared.necessity.clone().filter(|s| !s.trim().is_empty()),
+                mandate: declared.mandate.clone().filter(|s| !s.trim().is_empty()),
+            },
+        );
+    }
+
+    let path_globs = |patterns: &[Spanned<String>]| -> miette::Result<GlobSet> {
+        for p in patterns {
+            glob::Glob::new(p.get_ref(), GlobKind::Path)
+                .map_err(|e| error(p.span(), e, "invalid glob", None))?;
+        }
+        let plain: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
+        GlobSet::new(&plain, GlobKind::Path).map_err(|e| miette::miette!("{e}"))
+    };
+    let text_globs = |patterns: &[String], key: &str| -> miette::Result<()> {
+        GlobSet::new(patterns, GlobKind::Text)
+            .map(|_| ())
+            .map_err(|e| miette::miette!(code = "reclint::config", "[recognize] {key}: {e}"))
+    };
+    text_globs(&raw.recognize.notice, "notice")?;
+    text_globs(&raw.recognize.consent, "consent")?;
+
+    let mut scopes = Vec::new();
+    for scope in &raw.scope {
+        scopes.push(Scope {
+            paths: path_globs(&scope.paths)?,
+            contexts: scope.contexts.clone(),
+            purposes: scope.purposes.iter().map(|p| p.get_ref().clone()).collect(),
+        });
+    }
+
+    let rule_code = |value: &Spanned<String>| -> miette::Result<String> {
+        registry
+            .find(value.get_ref())
+            .map(|r| r.meta.code.clone())
+            .ok_or_else(|| {
+                error(
+                    value.span(),
+                    format!("unknown rule `{}`", value.get_ref()),
+                    "no rule has this code or name",
+                    Some("`reclint rules` lists the rules".into()),
+                )
+            })
+    };
+    let severity_value = |value: &Spanned<String>| -> miette::Result<Severity> {
+        Severity::parse(value.get_ref()).ok_or_else(|| {
+            error(
+                value.span(),
+                format!("unknown severity `{}`", value.get_ref()),
+                "expected error, warning or info",
+                None,
+            )
+        })
+    };
+    let mut severity = BTreeMap::new();
+    for (code, value) in &raw.rules.severity {
+        severity.insert(rule_code(code)?, severity_value(value)?);
+    }
+    let rules = RuleSettings {
+        select: raw
+            .rules
+            .select
+            .iter()
+            .map(rule_code)
+            .collect::<miette::Result<_>>()?,
+        ignore: raw
+            .rules
+            .ignore
+            .iter()
+            .map(rule_code)
+            .collect::<miette::Result<_>>()?,
+        severity,
+        fail_on: match &raw.rules.fail_on {
+            Some(f) => severity_value(f)?,
+            None => Severity::Error,
+        },
+    };
+
+    Ok(Config {
+        file: Some(file),
+        base,
+        profile: Profile {
+            jurisdiction,
+            sector,
+        },
+        default_purposes: raw
+            .policy
+            .default_purposes
+            .iter()
+            .map(|p| p.get_ref().clone())
+            .collect(),
+        consent_answers: raw
+            .policy
+            .consent_answers
+            .unwrap_or_else(default_consent_answers),
+        transfer_mechanism: raw
+            .policy
+            .transfer_mechanism
+            .filter(|s| !s.trim().is_empty()),
+        purposes,
+        scopes,
+        recognize: Recognize {
+            notice: raw.recognize.notice,
+            consent: raw.recognize.consent,
+            consent_variables: raw.recognize.consent_variables,
+            entry_points: raw.recognize.entry_points,
+        },
+        include: path_globs(&raw.files.include)?,
+        exclude: path_globs(&raw.files.exclude)?,
+        rules,
+    })
+}

@@ -1,0 +1,184 @@
+//! Jurisdictions and sectors (spec §2.4): which consent model applies, and how
+//! strict the notice rule is.
+
+use std::fmt;
+
+/// EU and EEA member states: the opt-in model.
+const EEA: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+/// US states that require every party's consent to record.
+const ALL_PARTY_STATES: &[&str] = &[
+    "CA", "FL", "IL", "MD", "MA", "MT", "NH", "PA", "WA", "NV", "CT",
+];
+
+const US_STATES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Jurisdiction {
+    /// `EU` or an EU/EEA country code.
+    OptIn(String),
+    /// `UK` or `CA` (Canada).
+    Notice(String),
+    /// `US` (state `None`) or `US-XX`.
+    Us(Option<String>),
+}
+
+impl Default for Jurisdiction {
+    fn default() -> Jurisdiction {
+        Jurisdiction::OptIn("EU".into())
+    }
+}
+
+impl Jurisdiction {
+    pub fn parse(text: &str) -> Option<Jurisdiction> {
+        let code = text.trim().to_ascii_uppercase();
+        if code == "EU" || code == "EEA" || EEA.contains(&code.as_str()) {
+            return Some(Jurisdiction::OptIn(code));
+        }
+        match code.as_str() {
+            "UK" | "GB" => return Some(Jurisdiction::Notice("UK".into())),
+            "CA" => return Some(Jurisdiction::Notice(code)),
+            "US" => return Some(Jurisdiction::Us(None)),
+            _ => {}
+        }
+        let state = code.strip_prefix("US-")?;
+        US_STATES
+            .contains(&state)
+            .then(|| Jurisdiction::Us(Some(state.to_string())))
+    }
+}
+
+impl fmt::Display for Jurisdiction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Jurisdiction::OptIn(c) | Jurisdiction::Notice(c) => f.write_str(c),
+            Jurisdiction::Us(None) => f.write_str("US"),
+            Jurisdiction::Us(Some(s)) => write!(f, "US-{s}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sector {
+    General,
+    PublicAuthority,
+    EmergencyServices,
+    FinancialServices,
+    Health,
+}
+
+impl Sector {
+    pub const NAMES: &[&str] = &[
+        "general",
+        "public-authority",
+        "emergency-services",
+        "financial-services",
+        "health",
+    ];
+
+    pub fn parse(text: &str) -> Option<Sector> {
+        Some(match text.trim() {
+            "general" => Sector::General,
+            "public-authority" => Sector::PublicAuthority,
+            "emergency-services" => Sector::EmergencyServices,
+            "financial-services" => Sector::FinancialServices,
+            "health" => Sector::Health,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::General => "general",
+            Sector::PublicAuthority => "public-authority",
+            Sector::EmergencyServices => "emergency-services",
+            Sector::FinancialServices => "financial-services",
+            Sector::Health => "health",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub jurisdiction: Jurisdiction,
+    pub sector: Sector,
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile {
+            jurisdiction: Jurisdiction::default(),
+            sector: Sector::General,
+        }
+    }
+}
+
+impl Profile {
+    /// The opt-in model: consent means an affirmative act before recording.
+    pub fn opt_in(&self) -> bool {
+        matches!(self.jurisdiction, Jurisdiction::OptIn(_))
+    }
+
+    pub fn emergency(&self) -> bool {
+        self.sector == Sector::EmergencyServices
+    }
+
+    /// Whether the consent rules REC001, REC002, REC004 and REC005 apply.
+    pub fn consent_rules_apply(&self) -> bool {
+        self.opt_in() && !self.emergency()
+    }
+
+    /// A US jurisdiction where one party's consent is enough.
+    pub fn one_party_us(&self) -> bool {
+        match &self.jurisdiction {
+            Jurisdiction::Us(None) => true,
+            Jurisdiction::Us(Some(state)) => !ALL_PARTY_STATES.contains(&state.as_str()),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jurisdictions() {
+        assert_eq!(
+            Jurisdiction::parse("dk"),
+            Some(Jurisdiction::OptIn("DK".into()))
+        );
+        assert_eq!(
+            Jurisdiction::parse("UK"),
+            Some(Jurisdiction::Notice("UK".into()))
+        );
+        assert_eq!(
+            Jurisdiction::parse("US-CA"),
+            Some(Jurisdiction::Us(Some("CA".into())))
+        );
+        assert_eq!(Jurisdiction::parse("US-XX"), None);
+        assert_eq!(Jurisdiction::parse("Mars"), None);
+    }
+
+    #[test]
+    fn models() {
+        let p = |j: &str, s: Sector| Profile {
+            jurisdiction: Jurisdiction::parse(j).unwrap(),
+            sector: s,
+        };
+        assert!(p("DK", Sector::General).consent_rules_apply());
+        assert!(!p("DK", Sector::EmergencyServices).consent_rules_apply());
+        assert!(!p("UK", Sector::General).consent_rules_apply());
+        assert!(!p("US-CA", Sector::General).one_party_us());
+        assert!(p("US-TX", Sector::General).one_party_us());
+        assert!(p("US", Sector::General).one_party_us());
+    }
+}

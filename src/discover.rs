@@ -1,0 +1,359 @@
+//! Finding the files to lint: walking directories with walkdir, filtering by the
+//! `[files]` globs, reading only regular files, and recognising each file's format
+//! by name and content.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use walkdir::WalkDir;
+
+use crate::config::glob::GlobSet;
+
+/// Directories never descended into.
+const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// Files larger than this are reported instead of read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The formats reclint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    /// `extensions.conf` and files like it.
+    AsteriskDialplan,
+    /// `queues.conf`.
+    AsteriskQueues,
+    /// `features.conf`.
+    AsteriskFeatures,
+}
+
+impl FileKind {
+    pub fn format_name(self) -> &'static str {
+        match self {
+            FileKind::AsteriskDialplan | FileKind::AsteriskQueues | FileKind::AsteriskFeatures => {
+                "asterisk"
+            }
+        }
+    }
+}
+
+/// A file to lint, or a file that should have been linted but could not be read.
+#[derive(Debug)]
+pub struct Discovered {
+    pub path: PathBuf,
+    pub display: String,
+    pub content: Content,
+}
+
+#[derive(Debug)]
+pub enum Content {
+    Text {
+        kind: FileKind,
+        text: String,
+    },
+    /// Named like a configuration file but unreadable as one.
+    Unreadable {
+        reason: String,
+    },
+}
+
+/// Which paths the `[files]` section lets through, relative to `base`.
+pub struct FileFilter {
+    pub base: PathBuf,
+    pub include: GlobSet,
+    pub exclude: GlobSet,
+}
+
+impl FileFilter {
+    fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        slash_path(rel)
+    }
+
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.exclude.matches_path_or_parent(&self.relative(path))
+    }
+
+    pub fn included(&self, path: &Path) -> bool {
+        self.include.is_empty() || self.include.matches(&self.relative(path))
+    }
+}
+
+/// Walks `inputs` and returns every file of a supported format, sorted and
+/// without duplicates. Explicitly named files are read even when their name
+/// looks like a backup. Errors are for inputs that do not exist.
+pub fn discover(
+    inputs: &[PathBuf],
+    filter: &FileFilter,
+    cwd: &Path,
+    force_exclude: bool,
+) -> Result<Vec<Discovered>, (PathBuf, std::io::Error)> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for input in inputs {
+        let meta = fs::metadata(input).map_err(|e| (input.clone(), e))?;
+        if meta.is_dir() {
+            let walker = WalkDir::new(input)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|entry| {
+                    entry.depth() == 0
+                        || !(entry.file_type().is_dir()
+                            && (PRUNED_DIRS.iter().any(|d| entry.file_name() == *d)
+                                || filter.excluded(entry.path())))
+                });
+            for entry in walker {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        // Unreadable directories and symlink loops are reported on
+                        // the path walkdir could not enter.
+                        if let Some(path) = err.path() {
+                            out.push(unreadable(path, cwd, err.to_string()));
+                        }
+                        continue;
+                    }
+                };
+                // Only regular files: symlinks are not followed and FIFOs or
+                // devices are never opened.
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                if filter.excluded(path) || !filter.included(path) {
+                    continue;
+                }
+                if !seen.insert(path.to_path_buf()) {
+                    continue;
+                }
+                if let Some(found) = examine(path, cwd, false) {
+                    out.push(found);
+                }
+            }
+        } else {
+            if force_exclude && (filter.excluded(input) || !filter.included(input)) {
+                continue;
+            }
+            if !seen.insert(input.clone()) {
+                continue;
+            }
+            if !meta.is_file() {
+                out.push(unreadable(input, cwd, "not a regular file".into()));
+                continue;
+            }
+            if let Some(found) = examine(input, cwd, true) {
+                out.push(found);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn unreadable(path: &Path, cwd: &Path, reason: String) -> Discovered {
+    Discovered {
+        path: path.to_path_buf(),
+        display: display_path(path, cwd),
+        content: Content::Unreadable { reason },
+    }
+}
+
+/// Reads a file if its name or content says it is a supported format.
+fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let by_name = kind_by_name(&name, explicit);
+    if by_name.is_none() && !explicit && !worth_sniffing(&name) {
+        return None;
+    }
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(reason) => {
+            // A file we would have linted by its name must not vanish silently.
+            return by_name.map(|_| unreadable(path, cwd, reason));
+        }
+    };
+    let kind = by_name.or_else(|| kind_by_content(&text))?;
+    Some(Discovered {
+        path: path.to_path_buf(),
+        display: display_path(path, cwd),
+        content: Content::Text { kind, text },
+    })
+}
+
+/// Reads a regular file as configuration text. Binary and oversized files are
+/// refused with a reason.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let file = fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {} MiB, larger than the {} MiB reclint reads",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if crate::source::looks_binary(&bytes) {
+        return Err("file contains binary data (NUL bytes), not configuration text".into());
+    }
+    Ok(crate::source::decode(bytes))
+}
+
+/// Backups and editor copies are skipped in walks; a user can still name them.
+fn is_backup(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".confnew")
+        || name.ends_with(".bak")
+        || name.ends_with(".orig")
+        || name.ends_with(".old")
+        || name.ends_with(".dpkg-dist")
+        || name.ends_with(".dpkg-old")
+        || name.contains(".conf.bk")
+        || name.contains(".old_")
+        || name.contains(".bk.")
+}
+
+/// The Asterisk file kinds recognised by name, e.g. `extensions_custom.conf`,
+/// `queues.conf`, `features.conf.sample`.
+fn kind_by_name(name: &str, explicit: bool) -> Option<FileKind> {
+    if is_backup(name) && !explicit {
+        return None;
+    }
+    let stem = name
+        .strip_suffix(".conf")
+        .or_else(|| name.strip_suffix(".conf.sample"))?;
+    // The keyword must start the name or follow a separator, so that
+    // `myextensions.conf` is not taken for a dialplan by name alone.
+    let keyword = |word: &str| {
+        stem.match_indices(word)
+            .any(|(i, _)| i == 0 || matches!(stem.as_bytes()[i - 1], b'_' | b'-' | b'.'))
+    };
+    if keyword("extensions") {
+        Some(FileKind::AsteriskDialplan)
+    } else if keyword("queues") {
+        Some(FileKind::AsteriskQueues)
+    } else if keyword("features") {
+        Some(FileKind::AsteriskFeatures)
+    } else {
+        None
+    }
+}
+
+fn worth_sniffing(name: &str) -> bool {
+    !is_backup(name) && (name.ends_with(".conf") || name.ends_with(".conf.sample"))
+}
+
+static DIALPLAN_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*(exten|same)[ \t]*=>?").expect("valid regex"));
+static QUEUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^[ \t]*(member[ \t]*=>?|monitor-format[ \t]*=|strategy[ \t]*=)")
+        .expect("valid regex")
+});
+static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^[ \t]*\[(featuremap|applicationmap)\]").expect("valid regex")
+});
+
+/// Recognises Asterisk files with other names (files a dialplan `#include`s,
+/// renamed copies) by their statements.
+fn kind_by_content(text: &str) -> Option<FileKind> {
+    if DIALPLAN_LINE.is_match(text) {
+        Some(FileKind::AsteriskDialplan)
+    } else if FEATURES_HEADER.is_match(text) {
+        Some(FileKind::AsteriskFeatures)
+    } else if QUEUE_LINE.is_match(text) {
+        Some(FileKind::AsteriskQueues)
+    } else {
+        None
+    }
+}
+
+/// `path` relative to `cwd` when it lies below it, `/`-separated.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for component in rel.components() {
+        match component {
+            Component::CurDir => {}
+            Component::RootDir => parts.push(String::new()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else if parts == [""] {
+        "/".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// A path as a `/`-separated string, for glob matching.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            kind_by_name("extensions.conf", false),
+            Some(FileKind::AsteriskDialplan)
+        );
+        assert_eq!(
+            kind_by_name("extensions_override_freepbx.conf", false),
+            Some(FileKind::AsteriskDialplan)
+        );
+        assert_eq!(
+            kind_by_name("asterisk__asterisk__configs__basic-pbx__queues.conf", false),
+            Some(FileKind::AsteriskQueues)
+        );
+        assert_eq!(
+            kind_by_name("features.conf.sample", false),
+            Some(FileKind::AsteriskFeatures)
+        );
+        assert_eq!(kind_by_name("extensions.confnew", false), None);
+        assert_eq!(kind_by_name("extensions.conf.bk.1700000000", false), None);
+        assert_eq!(kind_by_name("pjsip.conf", false), None);
+        assert_eq!(kind_by_name("myextensions.conf", false), None);
+    }
+
+    #[test]
+    fn content() {
+        assert_eq!(
+            kind_by_content("[x]\n exten => s,1,Answer()\n"),
+            Some(FileKind::AsteriskDialplan)
+        );
+        assert_eq!(kind_by_content(";exten => s,1,Answer()\n"), None);
+        assert_eq!(
+            kind_by_content("[featuremap]\nautomixmon => *3\n"),
+            Some(FileKind::AsteriskFeatures)
+        );
+    }
+
+    #[test]
+    fn display_paths() {
+        let cwd = Path::new("/w");
+        assert_eq!(display_path(Path::new("/w/a/b.conf"), cwd), "a/b.conf");
+        assert_eq!(display_path(Path::new("./a/b.conf"), cwd), "a/b.conf");
+        assert_eq!(display_path(Path::new("../x/b.conf"), cwd), "../x/b.conf");
+    }
+}

@@ -1,0 +1,130 @@
+//! Findings: what a rule reports, anchored at a span, with the path a call
+//! takes to get there.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span with a short explanation.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Label {
+        Label {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// One step of a witness path, as shown to the user.
+#[derive(Debug, Clone)]
+pub struct TraceStep {
+    pub span: Span,
+    /// Where the step is, e.g. `[from-pstn]`.
+    pub region: String,
+    /// What the step does, e.g. `MixMonitor(${UNIQUEID}.wav)` or a branch taken.
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule's code, e.g. `REC001`.
+    pub rule: &'static str,
+    /// Set by rules whose severity depends on jurisdiction or sector; `None`
+    /// means the rule's default.
+    pub severity: Option<Severity>,
+    pub message: String,
+    pub primary: Label,
+    pub related: Vec<Label>,
+    pub trace: Vec<TraceStep>,
+    /// A fix specific to this finding; the rule's help text otherwise.
+    pub help: Option<String>,
+    /// A line-independent place name for the fingerprint (context, queue,
+    /// purpose), so inserting lines above does not change it.
+    pub anchor: String,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, primary: Label, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            severity: None,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            trace: Vec::new(),
+            help: None,
+            anchor: String::new(),
+        }
+    }
+}
+
+/// FNV-1a, 64 bit: a specified hash, stable across platforms and releases
+/// (unlike `std`'s `DefaultHasher`).
+pub fn fnv1a64(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            // A separator byte that cannot occur in text, so ("ab","c") ≠ ("a","bc").
+            hash ^= 0xff;
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for byte in part.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_is_stable() {
+        // Reference value of FNV-1a/64 for "a".
+        assert_eq!(fnv1a64(&["a"]), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(fnv1a64(&["ab", "c"]), fnv1a64(&["a", "bc"]));
+    }
+}

@@ -1,0 +1,220 @@
+//! The call-flow graph every format is lowered into (spec §2).
+//!
+//! A call walks from an entry point along steps. Edges out of a branch carry
+//! what the branch tested (an explicit answer or the default/else outcome), so
+//! that the analysis can follow the consent answer along each path.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepId(pub u32);
+
+impl StepId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A named region of a flow: an Asterisk context, a FreeSWITCH context, a
+/// Connect flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegionId(pub u32);
+
+#[derive(Debug, Default)]
+pub struct FlowGraph {
+    pub steps: Vec<Step>,
+    pub regions: Vec<Region>,
+    pub entries: Vec<EntryPoint>,
+}
+
+#[derive(Debug)]
+pub struct Region {
+    /// `from-pstn`, a flow name.
+    pub name: String,
+    /// Where the region is defined (a context header, a flow file).
+    pub span: Span,
+}
+
+/// Where calls enter.
+#[derive(Debug, Clone)]
+pub struct EntryPoint {
+    pub step: StepId,
+    pub region: RegionId,
+}
+
+#[derive(Debug)]
+pub struct Step {
+    pub kind: StepKind,
+    /// The statement that makes this step, e.g. `MixMonitor(...)`.
+    pub span: Span,
+    pub region: RegionId,
+    pub edges: Vec<Edge>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub to: StepId,
+    /// What is known on this edge about tested variables; empty for plain edges.
+    pub guards: Vec<Guard>,
+}
+
+impl Edge {
+    pub fn plain(to: StepId) -> Edge {
+        Edge {
+            to,
+            guards: Vec::new(),
+        }
+    }
+}
+
+/// A fact a branch edge establishes about one variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guard {
+    /// The variable holds an explicit answer matching `answer`.
+    Answer {
+        variable: String,
+        answer: AnswerMatch,
+    },
+    /// The else, timeout, invalid-input or error outcome of a test of the variable.
+    Default { variable: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerMatch {
+    /// Exactly one of these values.
+    Values(Vec<String>),
+    /// An Asterisk extension pattern (`_[12]`) matched against the digits pressed.
+    Pattern(String),
+    /// Some non-empty value (truthiness or an order comparison): read as a yes.
+    AnyValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    /// The call is routed to one of the extensions of a region (an entry point
+    /// or a jump to a computed extension).
+    Dispatch,
+    Answer,
+    /// The caller hears prompts (file names or spoken text).
+    Prompt {
+        prompts: Vec<String>,
+    },
+    /// The caller's answer is collected into `variable`, after `prompts`.
+    Input {
+        variable: String,
+        prompts: Vec<String>,
+    },
+    /// A conditional branch; its edges carry guards.
+    Branch,
+    RecordingStart(RecordingStart),
+    RecordingStop,
+    /// Sets the message played to both parties when on-demand recording starts
+    /// (Asterisk `TOUCH_MIXMONITOR_MESSAGE_START`).
+    RecordingStartMessage,
+    /// The caller is connected to another party.
+    Connection {
+        target: String,
+    },
+    /// A subroutine call: the callee runs, then the call continues along
+    /// `edges` (the return sites).
+    Call(Call),
+    Return,
+    Hangup,
+    /// A jump whose target is unknown (computed context, `#exec`, AGI).
+    Unknown,
+    /// Any other statement.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The first step of the subroutine, when it could be resolved.
+    pub callee: Option<StepId>,
+    /// Which channel runs the subroutine.
+    pub leg: Leg,
+    /// Per argument position (`ARG1`, `ARG2`, ... in the subroutine): the
+    /// variable passed, when the argument is just a variable's value.
+    pub arguments: Vec<Option<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leg {
+    /// The caller's own channel (Gosub, Macro, Dial `B()`).
+    Caller,
+    /// The called party's channel (Dial `b()`, `U()`, `M()`, Queue gosub):
+    /// prompts there are heard by the agent, not the caller.
+    Callee,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordingStart {
+    /// The recorder, e.g. `MixMonitor`, `Monitor`, `queue recording`.
+    pub recorder: String,
+    pub capture: Capture,
+    /// What is recorded, as configured (file name or template), if known.
+    pub target: Option<String>,
+    /// Settings elsewhere that make this a recording (e.g. `monitor-format`
+    /// in queues.conf), shown as related labels.
+    pub related: Vec<(Span, String)>,
+    /// For on-demand recording: a start message is played to both parties.
+    pub start_message: bool,
+}
+
+/// From when a recording captures audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capture {
+    /// From the statement on, including prompts, menus and ringing.
+    Immediately,
+    /// Only once the caller is bridged to an agent or callee.
+    FromBridge,
+    /// When an agent or the caller presses a feature code.
+    OnDemand,
+}
+
+impl FlowGraph {
+    pub fn step(&self, id: StepId) -> &Step {
+        &self.steps[id.index()]
+    }
+
+    pub fn add_region(&mut self, name: String, span: Span) -> RegionId {
+        self.regions.push(Region { name, span });
+        RegionId(self.regions.len() as u32 - 1)
+    }
+
+    pub fn region(&self, id: RegionId) -> &Region {
+        &self.regions[id.0 as usize]
+    }
+
+    pub fn add_step(&mut self, kind: StepKind, span: Span, region: RegionId) -> StepId {
+        self.steps.push(Step {
+            kind,
+            span,
+            region,
+            edges: Vec::new(),
+        });
+        StepId(self.steps.len() as u32 - 1)
+    }
+
+    pub fn add_edge(&mut self, from: StepId, edge: Edge) {
+        self.steps[from.index()].edges.push(edge);
+    }
+
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Recording starts, in step order.
+    pub fn recording_starts(&self) -> impl Iterator<Item = (StepId, &RecordingStart)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match &s.kind {
+                StepKind::RecordingStart(r) => Some((StepId(i as u32), r)),
+                _ => None,
+            })
+    }
+}

@@ -1,0 +1,20 @@
+//! reclint: a linter for call-recording configuration.
+//!
+//! The pipeline, one module each: [`discover`] files → [`parse`] each format →
+//! [`lower`] to the call-flow graph ([`flow`]) → [`analysis`] → [`rules`] →
+//! [`report`].
+
+pub mod analysis;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod directives;
+pub mod discover;
+pub mod explain;
+pub mod finding;
+pub mod flow;
+pub mod lower;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;

@@ -1,0 +1,1113 @@
+//! Lowering an Asterisk dialplan to the call-flow graph: here a priority such
+//! as `same => n,MixMonitor(${UNIQUEID}.wav,b)` becomes a
+//! [`StepKind::RecordingStart`], a `GotoIf` a guarded branch, a `Dial` with
+//! `U()` a subroutine call followed by a connection.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::flow::{
+    AnswerMatch, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart, RegionId, StepId,
+    StepKind,
+};
+use crate::parse::Unresolved;
+use crate::parse::asterisk::app::{self, AppCall, Text};
+use crate::parse::asterisk::dialplan::{self, Dialplan, Extension};
+use crate::parse::asterisk::expr::{self, CompareOp, Condition};
+use crate::parse::asterisk::settings::{Features, QueueRecording};
+use crate::source::Span;
+
+/// Special extensions that are not dialled by a caller entering a context.
+const NOT_A_WAY_IN: &[&str] = &["h", "t", "e", "T", "a", "o"];
+
+pub struct Lowered {
+    pub graph: FlowGraph,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// What the dialplan knows beyond extensions.conf.
+pub struct Settings<'a> {
+    pub queues: &'a HashMap<String, QueueRecording>,
+    /// Whether any queues.conf was found (only then is an unknown queue reported).
+    pub has_queue_config: bool,
+    pub features: &'a Features,
+    /// Contexts configured as entry points in `[recognize] entry-points`.
+    pub entry_points: &'a [String],
+}
+
+/// Where a priority is: context, extension (indexes into the dialplan) and number.
+#[derive(Debug, Clone, Copy)]
+struct Site {
+    context: usize,
+    extension: usize,
+    priority: u32,
+}
+
+struct Lowerer<'a> {
+    plan: &'a Dialplan,
+    settings: &'a Settings<'a>,
+    graph: FlowGraph,
+    unresolved: Vec<Unresolved>,
+    reported: HashSet<Span>,
+    /// The step each priority starts with.
+    priority_steps: HashMap<(usize, usize, u32), StepId>,
+    /// One dispatch step per context, made when first needed.
+    dispatch: HashMap<usize, StepId>,
+    /// Contexts reached from another context.
+    referenced: HashSet<usize>,
+    /// Contexts entered as subroutines, or that return.
+    subroutines: HashSet<usize>,
+    /// `While` ↔ `EndWhile` pairs per extension: priority → partner priority.
+    loops: HashMap<(usize, usize), LoopPairs>,
+}
+
+#[derive(Default)]
+struct LoopPairs {
+    end_of: HashMap<u32, u32>,
+    enclosing: HashMap<u32, u32>,
+}
+
+pub fn lower(plan: &Dialplan, settings: &Settings) -> Lowered {
+    let mut l = Lowerer {
+        plan,
+        settings,
+        graph: FlowGraph::default(),
+        unresolved: Vec::new(),
+        reported: HashSet::new(),
+        priority_steps: HashMap::new(),
+        dispatch: HashMap::new(),
+        referenced: HashSet::new(),
+        subroutines: HashSet::new(),
+        loops: HashMap::new(),
+    };
+    for context in &plan.contexts {
+        l.graph.add_region(context.name.clone(), context.header);
+    }
+    // Pass 1: a step per priority, so that jumps can point anywhere.
+    for (c, context) in plan.contexts.iter().enumerate() {
+        for (e, extension) in context.extensions.iter().enumerate() {
+            for (&number, priority) in &extension.priorities {
+                let id = l
+                    .graph
+                    .add_step(StepKind::Other, priority.app.span, RegionId(c as u32));
+                l.priority_steps.insert((c, e, number), id);
+            }
+            l.loops.insert((c, e), loop_pairs(extension));
+        }
+    }
+    // Pass 2: what each priority does.
+    for (c, context) in plan.contexts.iter().enumerate() {
+        if context.name.starts_with("macro-") {
+            l.subroutines.insert(c);
+        }
+        for (e, extension) in context.extensions.iter().enumerate() {
+            for (&number, priority) in &extension.priorities {
+                let site = Site {
+                    context: c,
+                    extension: e,
+                    priority: number,
+                };
+                let step = l.priority_steps[&(c, e, number)];
+                let next = l.after(site, number);
+                l.lower_app(site, &priority.app, step, next);
+            }
+        }
+        for include in &context.includes {
+            match plan.context_index(&include.context) {
+                Some(target) => {
+                    if target != c {
+                        l.referenced.insert(target);
+                    }
+                }
+                None => l.report(
+                    include.span,
+                    format!("included context `{}` is not defined", include.context),
+                    "no scanned file defines this context",
+                ),
+            }
+        }
+    }
+    l.add_entry_points();
+    Lowered {
+        graph: l.graph,
+        unresolved: l.unresolved,
+    }
+}
+
+/// Matches `While` with `EndWhile` (and `ExitWhile`/`ContinueWhile` with the
+/// loop around them) by priority order.
+fn loop_pairs(extension: &Extension) -> LoopPairs {
+    let mut pairs = LoopPairs::default();
+    let mut open: Vec<u32> = Vec::new();
+    for (&number, priority) in &extension.priorities {
+        let app = &priority.app;
+        if app.is("While") {
+            open.push(number);
+        } else if app.is("EndWhile") {
+            if let Some(start) = open.pop() {
+                pairs.end_of.insert(start, number);
+                pairs.enclosing.insert(number, start);
+            }
+        } else if (app.is("ExitWhile") || app.is("ContinueWhile"))
+            && let Some(&start) = open.last()
+        {
+            pairs.enclosing.insert(number, start);
+        }
+    }
+    pairs
+}
+
+impl<'a> Lowerer<'a> {
+    fn region(&self, site: Site) -> RegionId {
+        RegionId(site.context as u32)
+    }
+
+    fn extension(&self, site: Site) -> &'a Extension {
+        &self.plan.contexts[site.context].extensions[site.extension]
+    }
+
+    fn report(&mut self, span: Span, message: String, label: &str) {
+        if self.reported.insert(span) {
+            self.unresolved.push(Unresolved::new(span, message, label));
+        }
+    }
+
+    /// The step after priority `number`: priority `number + 1`, or the end of
+    /// the extension (the call hangs up; a macro returns).
+    fn after(&mut self, site: Site, number: u32) -> Option<StepId> {
+        if let Some(&next) = self
+            .priority_steps
+            .get(&(site.context, site.extension, number + 1))
+        {
+            return Some(next);
+        }
+        if self.plan.contexts[site.context].name.starts_with("macro-") {
+            let span = self.extension(site).priorities[&number].app.span;
+            return Some(
+                self.graph
+                    .add_step(StepKind::Return, span, self.region(site)),
+            );
+        }
+        None
+    }
+
+    fn set(&mut self, step: StepId, kind: StepKind) {
+        self.graph.steps[step.index()].kind = kind;
+    }
+
+    fn new_step(&mut self, kind: StepKind, span: Span, site: Site) -> StepId {
+        let region = self.region(site);
+        self.graph.add_step(kind, span, region)
+    }
+
+    fn link(&mut self, from: StepId, to: Option<StepId>) {
+        if let Some(to) = to {
+            self.graph.add_edge(from, Edge::plain(to));
+        }
+    }
+
+    /// Lowers one application call into `step` (and further steps when the
+    /// application does several things), continuing at `next`.
+    fn lower_app(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let name = app.name.to_ascii_lowercase();
+        match name.as_str() {
+            "answer" => {
+                self.set(step, StepKind::Answer);
+                self.link(step, next);
+            }
+            "playback" | "background" | "controlplayback" => {
+                let prompts = split_prompts(app.arg(0));
+                self.set(step, StepKind::Prompt { prompts });
+                self.link(step, next);
+            }
+            "read" => {
+                let variable = app
+                    .arg(0)
+                    .split('=')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                let prompts = split_prompts(app.arg(1));
+                self.set(step, StepKind::Input { variable, prompts });
+                self.link(step, next);
+            }
+            "waitexten" => self.lower_menu(site, step),
+            "goto" => {
+                self.set(step, StepKind::Other);
+                for target in self.resolve(site, &app.raw_args, ',') {
+                    self.graph.add_edge(step, Edge::plain(target));
+                }
+            }
+            "gotoif" | "gotoiftime" => self.lower_goto_if(site, app, step, next, &name),
+            "gosub" => {
+                let callee = self.resolve_call(site, &app.raw_args, ',');
+                let arguments = call_arguments(&app.raw_args.text, ',');
+                self.set(step, call(callee, Leg::Caller, arguments));
+                self.link(step, next);
+            }
+            "gosubif" => self.lower_gosub_if(site, app, step, next),
+            "macro" => {
+                let callee = self.resolve_macro(app.args.first());
+                let arguments = app
+                    .args
+                    .iter()
+                    .skip(1)
+                    .map(|a| expr::variable_reference(&a.text))
+                    .collect();
+                self.set(step, call(callee, Leg::Caller, arguments));
+                self.link(step, next);
+            }
+            "return" | "macroexit" => {
+                self.subroutines.insert(site.context);
+                self.set(step, StepKind::Return);
+            }
+            "execif" | "execiftime" => self.lower_exec_if(site, app, step, next, &name),
+            "while" => self.lower_while(site, app, step, next),
+            "endwhile" | "continuewhile" => {
+                let pairs = &self.loops[&(site.context, site.extension)];
+                let target = pairs
+                    .enclosing
+                    .get(&site.priority)
+                    .and_then(|w| self.priority_steps.get(&(site.context, site.extension, *w)))
+                    .copied();
+                self.set(step, StepKind::Other);
+                self.link(step, target.or(next));
+            }
+            "exitwhile" => {
+                let pairs = &self.loops[&(site.context, site.extension)];
+                let end = pairs
+                    .enclosing
+                    .get(&site.priority)
+                    .and_then(|w| pairs.end_of.get(w))
+                    .copied();
+                let target = match end {
+                    Some(end) => self.after(site, end),
+                    None => next,
+                };
+                self.set(step, StepKind::Other);
+                self.link(step, target);
+            }
+            "mixmonitor" | "monitor" => {
+                let options = app.args.get(if name == "monitor" { 2 } else { 1 });
+                let from_bridge = options
+                    .map(|o| app::parse_options(o).iter().any(|o| o.letter == 'b'))
+                    .unwrap_or(false);
+                let target = app.arg(if name == "monitor" { 1 } else { 0 });
+                self.set(
+                    step,
+                    StepKind::RecordingStart(RecordingStart {
+                        recorder: if name == "monitor" {
+                            "Monitor"
+                        } else {
+                            "MixMonitor"
+                        }
+                        .into(),
+                        capture: if from_bridge {
+                            Capture::FromBridge
+                        } else {
+                            Capture::Immediately
+                        },
+                        target: (!target.is_empty()).then(|| target.to_string()),
+                        related: Vec::new(),
+                        start_message: false,
+                    }),
+                );
+                self.link(step, next);
+            }
+            "stopmixmonitor" | "stopmonitor" => {
+                self.set(step, StepKind::RecordingStop);
+                self.link(step, next);
+            }
+            "dial" => self.lower_dial(site, app, step, next),
+            "queue" => self.lower_queue(site, app, step, next),
+            "set" | "mset" => self.lower_set(site, app, step, next),
+            "hangup" => self.set(step, StepKind::Hangup),
+            _ => {
+                self.set(step, StepKind::Other);
+                self.link(step, next);
+            }
+        }
+    }
+
+    /// `WaitExten()`: the caller's digits select an extension of this context;
+    /// digit extensions are explicit answers, `t` and `i` the default.
+    fn lower_menu(&mut self, site: Site, step: StepId) {
+        let context = &self.plan.contexts[site.context];
+        let variable = format!("menu:{}", context.name);
+        // The prompt is the nearest Background/Playback before this priority.
+        let prompts = self
+            .extension(site)
+            .priorities
+            .range(..site.priority)
+            .rev()
+            .map(|(_, p)| &p.app)
+            .find(|a| a.is("Background") || a.is("Playback"))
+            .map(|a| split_prompts(a.arg(0)))
+            .unwrap_or_default();
+        self.set(
+            step,
+            StepKind::Input {
+                variable: variable.clone(),
+                prompts,
+            },
+        );
+        for (c, e) in self.ways_in(site.context, true) {
+            let extension = &self.plan.contexts[c].extensions[e];
+            let Some(&first) =
+                first_priority(extension).and_then(|n| self.priority_steps.get(&(c, e, n)))
+            else {
+                continue;
+            };
+            let name = extension.number();
+            let guard = match name {
+                "t" | "i" => Guard::Default {
+                    variable: variable.clone(),
+                },
+                _ if extension.is_pattern() => Guard::Answer {
+                    variable: variable.clone(),
+                    answer: AnswerMatch::Pattern(name.to_string()),
+                },
+                _ if name
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '*' || c == '#') =>
+                {
+                    Guard::Answer {
+                        variable: variable.clone(),
+                        answer: AnswerMatch::Values(vec![name.to_string()]),
+                    }
+                }
+                _ => continue,
+            };
+            self.graph.add_edge(
+                step,
+                Edge {
+                    to: first,
+                    guards: vec![guard],
+                },
+            );
+        }
+    }
+
+    fn lower_goto_if(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+        name: &str,
+    ) {
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition = if name == "gotoiftime" {
+            Condition::Opaque
+        } else {
+            expr::parse_condition(&condition.text)
+        };
+        self.set(step, StepKind::Branch);
+        let (yes, no) = match &branches {
+            Some(b) => app::split_once_top_level(b, ':'),
+            None => return self.link(step, next),
+        };
+        for (label, outcome) in [(Some(yes), true), (no, false)] {
+            let guards = guards_for(&condition, outcome);
+            let targets = match label.filter(|l| !l.trimmed().is_empty()) {
+                Some(label) => self.resolve(site, &label, ','),
+                None => next.into_iter().collect(),
+            };
+            for to in targets {
+                self.graph.add_edge(
+                    step,
+                    Edge {
+                        to,
+                        guards: guards.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn lower_gosub_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition = expr::parse_condition(&condition.text);
+        self.set(step, StepKind::Branch);
+        let (yes, no) = match &branches {
+            Some(b) => app::split_once_top_level(b, ':'),
+            None => return self.link(step, next),
+        };
+        for (label, outcome) in [(Some(yes), true), (no, false)] {
+            let guards = guards_for(&condition, outcome);
+            let to = match label.filter(|l| !l.trimmed().is_empty()) {
+                Some(label) => {
+                    let callee = self.resolve_call(site, &label, ',');
+                    let arguments = call_arguments(&label.text, ',');
+                    let call_step =
+                        self.new_step(call(callee, Leg::Caller, arguments), label.span, site);
+                    self.link(call_step, next);
+                    Some(call_step)
+                }
+                None => next,
+            };
+            if let Some(to) = to {
+                self.graph.add_edge(step, Edge { to, guards });
+            }
+        }
+    }
+
+    fn lower_exec_if(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+        name: &str,
+    ) {
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition = if name == "execiftime" {
+            Condition::Opaque
+        } else {
+            expr::parse_condition(&condition.text)
+        };
+        self.set(step, StepKind::Branch);
+        let (yes, no) = match &branches {
+            Some(b) => app::split_once_top_level(b, ':'),
+            None => return self.link(step, next),
+        };
+        for (inner, outcome) in [(Some(yes), true), (no, false)] {
+            let guards = guards_for(&condition, outcome);
+            let to = match inner
+                .and_then(|t| app::parse_app(t.span.file, &t.text, t.span.start as usize))
+            {
+                Some(inner_app) => {
+                    let inner_step = self.new_step(StepKind::Other, inner_app.span, site);
+                    self.lower_app(site, &inner_app, inner_step, next);
+                    Some(inner_step)
+                }
+                None => next,
+            };
+            if let Some(to) = to {
+                self.graph.add_edge(step, Edge { to, guards });
+            }
+        }
+    }
+
+    fn lower_while(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let condition = expr::parse_condition(&app.raw_args.text);
+        self.set(step, StepKind::Branch);
+        let end = self.loops[&(site.context, site.extension)]
+            .end_of
+            .get(&site.priority)
+            .copied();
+        let exit = match end {
+            Some(end) => self.after(site, end),
+            None => None,
+        };
+        for (to, outcome) in [(next, true), (exit, false)] {
+            if let Some(to) = to {
+                self.graph.add_edge(
+                    step,
+                    Edge {
+                        to,
+                        guards: guards_for(&condition, outcome),
+                    },
+                );
+            }
+        }
+    }
+
+    /// `Dial(destinations,timeout,options)`: pre-dial subroutines (`B()` on the
+    /// caller, `b()` on each callee), one-touch recording (`x`/`X`), the
+    /// after-answer subroutine (`U()`, `M()`), then the connection.
+    fn lower_dial(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let options = app.args.get(2).map(app::parse_options).unwrap_or_default();
+        let mut chain: Vec<(StepKind, Span)> = Vec::new();
+        for (letter, leg) in [('B', Leg::Caller), ('b', Leg::Callee)] {
+            for option in options.iter().filter(|o| o.letter == letter) {
+                if let Some(argument) = &option.argument {
+                    let callee = self.resolve_call(site, argument, '^');
+                    chain.push((
+                        call(callee, leg, call_arguments(&argument.text, '^')),
+                        argument.span,
+                    ));
+                }
+            }
+        }
+        if options.iter().any(|o| o.letter == 'x' || o.letter == 'X') {
+            chain.extend(self.one_touch(app));
+        }
+        for option in &options {
+            let callee = match (option.letter, &option.argument) {
+                ('U', Some(argument)) => self.resolve_context_s(argument),
+                ('M', Some(argument)) => {
+                    let name = argument.text.split('^').next().unwrap_or("");
+                    let text = Text {
+                        text: name.to_string(),
+                        span: Span::new(
+                            argument.span.file,
+                            argument.span.start as usize,
+                            argument.span.start as usize + name.len(),
+                        ),
+                    };
+                    self.resolve_macro(Some(&text))
+                }
+                _ => continue,
+            };
+            if let Some(argument) = &option.argument {
+                // `U(context^arg1^arg2)`: the arguments follow the name.
+                let arguments = argument
+                    .text
+                    .split('^')
+                    .skip(1)
+                    .map(expr::variable_reference)
+                    .collect();
+                chain.push((call(callee, Leg::Callee, arguments), argument.span));
+            }
+        }
+        chain.push((
+            StepKind::Connection {
+                target: app.arg(0).to_string(),
+            },
+            app.span,
+        ));
+        self.emit_chain(site, step, chain, next);
+    }
+
+    /// `Queue(name,options,URL,announce,timeout,AGI,macro,gosub,...)`.
+    fn lower_queue(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let queue = app.arg(0);
+        let mut chain: Vec<(StepKind, Span)> = Vec::new();
+        // The macro and gosub arguments run on the member's channel once
+        // connected, from `s,1` of the named context.
+        if let Some(argument) = app.args.get(6).filter(|a| !a.trimmed().is_empty()) {
+            let callee = self.resolve_macro(Some(argument));
+            chain.push((call(callee, Leg::Callee, Vec::new()), argument.span));
+        }
+        if let Some(argument) = app.args.get(7).filter(|a| !a.trimmed().is_empty()) {
+            let callee = self.resolve_context_s(argument);
+            chain.push((call(callee, Leg::Callee, Vec::new()), argument.span));
+        }
+        if !queue.contains('$') {
+            match self.settings.queues.get(queue) {
+                Some(settings) => {
+                    if let Some(format) = settings.monitor_format {
+                        chain.push((
+                            StepKind::RecordingStart(RecordingStart {
+                                recorder: "queue recording".into(),
+                                capture: Capture::FromBridge,
+                                target: None,
+                                related: vec![(
+                                    format,
+                                    format!(
+                                        "`monitor-format` turns on recording for queue `{queue}`"
+                                    ),
+                                )],
+                                start_message: false,
+                            }),
+                            app.span,
+                        ));
+                    }
+                }
+                None if self.settings.has_queue_config && !queue.is_empty() => {
+                    let span = app.args[0].span;
+                    self.report(
+                        span,
+                        format!("queue `{queue}` is not defined in the scanned queues.conf"),
+                        "whether calls in this queue are recorded is unknown",
+                    );
+                }
+                None => {}
+            }
+        }
+        let options = app.args.get(1).map(app::parse_options).unwrap_or_default();
+        if options.iter().any(|o| o.letter == 'x' || o.letter == 'X') {
+            chain.extend(self.one_touch(app));
+        }
+        chain.push((
+            StepKind::Connection {
+                target: format!("queue {queue}"),
+            },
+            app.span,
+        ));
+        self.emit_chain(site, step, chain, next);
+    }
+
+    /// One-touch recording enabled by Dial/Queue `x`/`X`, if features.conf
+    /// maps `automixmon` to a key.
+    fn one_touch(&self, app: &AppCall) -> Option<(StepKind, Span)> {
+        let features = self.settings.features;
+        let key = features.automixmon?;
+        let mut related = vec![(
+            key,
+            "`automixmon` lets a party start recording with this key".to_string(),
+        )];
+        if let Some(tone) = features.courtesytone {
+            related.push((tone, "played to both parties when recording starts".into()));
+        }
+        Some((
+            StepKind::RecordingStart(RecordingStart {
+                recorder: "one-touch MixMonitor (automixmon)".into(),
+                capture: Capture::OnDemand,
+                target: None,
+                related,
+                start_message: features.courtesytone.is_some(),
+            }),
+            app.span,
+        ))
+    }
+
+    /// Fills `step` with the first kind of `chain` and appends the rest.
+    fn emit_chain(
+        &mut self,
+        site: Site,
+        step: StepId,
+        chain: Vec<(StepKind, Span)>,
+        next: Option<StepId>,
+    ) {
+        let mut current = step;
+        for (i, (kind, span)) in chain.into_iter().enumerate() {
+            if i == 0 {
+                self.set(step, kind);
+            } else {
+                let s = self.new_step(kind, span, site);
+                self.link(current, Some(s));
+                current = s;
+            }
+        }
+        self.link(current, next);
+    }
+
+    fn lower_set(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let raw = app.raw_args.text.as_str();
+        let (name, value) = raw.split_once('=').unwrap_or((raw, ""));
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("TOUCH_MIXMONITOR_MESSAGE_START") && !value.trim().is_empty() {
+            self.set(step, StepKind::RecordingStartMessage);
+        } else {
+            self.set(step, StepKind::Other);
+            if name.eq_ignore_ascii_case("CHANNEL(hangup_handler_push)") {
+                // A hangup handler runs after the call; it only makes the
+                // context a non-entry.
+                let offset = raw.find('=').map(|i| i + 1).unwrap_or(raw.len());
+                let target = Text {
+                    text: raw[offset..].to_string(),
+                    span: Span::new(
+                        app.raw_args.span.file,
+                        app.raw_args.span.start as usize + offset,
+                        app.raw_args.span.end as usize,
+                    ),
+                };
+                self.resolve_call(site, &target, ',');
+            }
+        }
+        self.link(step, next);
+    }
+
+    /// The callee of `Macro(name)`: context `macro-name`, extension `s`.
+    fn resolve_macro(&mut self, name: Option<&Text>) -> Option<StepId> {
+        let name = name?;
+        let text = format!("macro-{}", name.trimmed());
+        let target = Text {
+            text: format!("{text},s,1"),
+            span: name.span,
+        };
+        self.resolve_target(None, &target, ',', true)
+            .into_iter()
+            .next()
+    }
+
+    /// `U(context^arg^...)`: Gosub to `context,s,1`.
+    fn resolve_context_s(&mut self, argument: &Text) -> Option<StepId> {
+        let context = argument.text.split('^').next().unwrap_or("").trim();
+        let target = Text {
+            text: format!("{context},s,1"),
+            span: Span::new(
+                argument.span.file,
+                argument.span.start as usize,
+                argument.span.start as usize + context.len(),
+            ),
+        };
+        self.resolve_target(None, &target, ',', true)
+            .into_iter()
+            .next()
+    }
+
+    fn resolve_call(&mut self, site: Site, target: &Text, separator: char) -> Option<StepId> {
+        self.resolve_target(Some(site), target, separator, true)
+            .into_iter()
+            .next()
+    }
+
+    fn resolve(&mut self, site: Site, target: &Text, separator: char) -> Vec<StepId> {
+        self.resolve_target(Some(site), target, separator, false)
+    }
+
+    /// Resolves `[[context,]extension,]priority` (`^`-separated in Dial
+    /// options). Computed parts are followed where possible and never reported.
+    fn resolve_target(
+        &mut self,
+        site: Option<Site>,
+        target: &Text,
+        separator: char,
+        is_call: bool,
+    ) -> Vec<StepId> {
+        // Gosub arguments: `prio(args)`.
+        let text = match target.text.find('(') {
+            Some(open) if !target.text[..open].contains('$') => &target.text[..open],
+            _ => target.text.as_str(),
+        };
+        let parts: Vec<&str> = text.split(separator).map(str::trim).collect();
+        let (context, extension, priority) = match (parts.as_slice(), site) {
+            // A label or number in the current extension.
+            ([p], Some(site)) => {
+                let ext = self.extension(site);
+                return match priority_number(ext, p)
+                    .and_then(|n| self.priority_steps.get(&(site.context, site.extension, n)))
+                {
+                    Some(&step) => vec![step],
+                    None if p.contains('$') || p.is_empty() => Vec::new(),
+                    None => {
+                        let message = format!(
+                            "priority or label `{p}` is not defined in extension `{}` of context `{}`",
+                            ext.name, self.plan.contexts[site.context].name
+                        );
+                        self.report(
+                            target.span,
+                            message,
+                            "no such priority or label; the call cannot be followed here",
+                        );
+                        Vec::new()
+                    }
+                };
+            }
+            ([e, p], Some(site)) => (site.context, Some(e.to_string()), *p),
+            ([c, e, p], _) | ([c, e, p, ..], _) => {
+                if c.contains('$') {
+                    return Vec::new();
+                }
+                match self.plan.context_index(c) {
+                    Some(i) => (i, Some(e.to_string()), *p),
+                    None => {
+                        self.report(
+                            target.span,
+                            format!("context `{c}` is not defined"),
+                            "no scanned file defines this context; the call cannot be followed here",
+                        );
+                        return Vec::new();
+                    }
+                }
+            }
+            _ => return Vec::new(),
+        };
+        if let Some(site) = site
+            && context != site.context
+        {
+            self.referenced.insert(context);
+        }
+        if site.is_none() {
+            self.referenced.insert(context);
+        }
+        if is_call {
+            self.subroutines.insert(context);
+        }
+        if priority.is_empty() || priority.contains('$') {
+            return Vec::new();
+        }
+        let extension = extension.unwrap_or_default();
+        if extension.contains('$') {
+            // A computed extension: any extension of the context may run.
+            if priority == "1" {
+                return vec![self.dispatch_step(context)];
+            }
+            return self
+                .ways_in(context, false)
+                .into_iter()
+                .filter_map(|(c, e)| {
+                    let ext = &self.plan.contexts[c].extensions[e];
+                    let number = priority_number(ext, priority)?;
+                    self.priority_steps.get(&(c, e, number)).copied()
+                })
+                .collect();
+        }
+        let Some((c, e)) = self.find_extension(context, &extension) else {
+            self.report(
+                target.span,
+                format!(
+                    "extension `{extension}` is not defined in context `{}`",
+                    self.plan.contexts[context].name
+                ),
+                "no scanned file defines this extension; the call cannot be followed here",
+            );
+            return Vec::new();
+        };
+        let ext = &self.plan.contexts[c].extensions[e];
+        match priority_number(ext, priority).and_then(|n| self.priority_steps.get(&(c, e, n))) {
+            Some(&step) => vec![step],
+            None => {
+                self.report(
+                    target.span,
+                    format!(
+                        "priority or label `{priority}` is not defined in extension `{extension}` of context `{}`",
+                        self.plan.contexts[c].name
+                    ),
+                    "no such priority or label; the call cannot be followed here",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// Finds the extension a dialled string runs in a context, searching
+    /// included contexts after the context's own extensions, exact names
+    /// before patterns.
+    fn find_extension(&self, context: usize, dialled: &str) -> Option<(usize, usize)> {
+        let order = self.include_order(context);
+        for &c in &order {
+            if let Some(e) = self.plan.contexts[c]
+                .extensions
+                .iter()
+                .position(|e| e.number() == dialled)
+            {
+                return Some((c, e));
+            }
+        }
+        for &c in &order {
+            if let Some(e) = self.plan.contexts[c]
+                .extensions
+                .iter()
+                .position(|e| e.is_pattern() && dialplan::pattern_matches(&e.name, dialled))
+            {
+                return Some((c, e));
+            }
+        }
+        None
+    }
+
+    /// The context followed by the contexts it includes, depth-first, each once.
+    fn include_order(&self, context: usize) -> Vec<usize> {
+        let mut order = Vec::new();
+        let mut stack = vec![context];
+        while let Some(c) = stack.pop() {
+            if order.contains(&c) {
+                continue;
+            }
+            order.push(c);
+            for include in self.plan.contexts[c].includes.iter().rev() {
+                if let Some(i) = self.plan.context_index(&include.context) {
+                    stack.push(i);
+                }
+            }
+        }
+        order
+    }
+
+    /// Extensions a call entering `context` may run (own first, then included),
+    /// each name once. `menu` keeps `t` for menu timeouts.
+    fn ways_in(&self, context: usize, menu: bool) -> Vec<(usize, usize)> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut out = Vec::new();
+        for c in self.include_order(context) {
+            for (e, extension) in self.plan.contexts[c].extensions.iter().enumerate() {
+                let name = extension.name.as_str();
+                if (NOT_A_WAY_IN.contains(&name) && !(menu && name == "t")) || !seen.insert(name) {
+                    continue;
+                }
+                out.push((c, e));
+            }
+        }
+        out
+    }
+
+    fn dispatch_step(&mut self, context: usize) -> StepId {
+        if let Some(&step) = self.dispatch.get(&context) {
+            return step;
+        }
+        let span = self.plan.contexts[context].header;
+        let step = self
+            .graph
+            .add_step(StepKind::Dispatch, span, RegionId(context as u32));
+        self.dispatch.insert(context, step);
+        for (c, e) in self.ways_in(context, false) {
+            let ext = &self.plan.contexts[c].extensions[e];
+            if let Some(&first) =
+                first_priority(ext).and_then(|n| self.priority_steps.get(&(c, e, n)))
+            {
+                self.graph.add_edge(step, Edge::plain(first));
+            }
+        }
+        step
+    }
+
+    /// Entry points: contexts no other context reaches and that are not
+    /// subroutines, plus those named in `[recognize] entry-points`.
+    fn add_entry_points(&mut self) {
+        let configured: HashSet<&str> = self
+            .settings
+            .entry_points
+            .iter()
+            .map(String::as_str)
+            .collect();
+        for (c, context) in self.plan.contexts.iter().enumerate() {
+            let is_entry = configured.contains(context.name.as_str())
+                || (!self.referenced.contains(&c) && !self.subroutines.contains(&c));
+            if !is_entry || context.extensions.is_empty() {
+                continue;
+            }
+            let step = self.dispatch_step(c);
+            self.graph.entries.push(crate::flow::EntryPoint {
+                step,
+                region: RegionId(c as u32),
+            });
+        }
+    }
+}
+
+fn call(callee: Option<StepId>, leg: Leg, arguments: Vec<Option<String>>) -> StepKind {
+    StepKind::Call(Call {
+        callee,
+        leg,
+        arguments,
+    })
+}
+
+/// The variables passed to a subroutine: `label(${A},x)` or, in Dial options,
+/// `label(${A}^x)`.
+fn call_arguments(target: &str, separator: char) -> Vec<Option<String>> {
+    let Some(open) = target.find('(') else {
+        return Vec::new();
+    };
+    let inner = target[open + 1..]
+        .strip_suffix(')')
+        .unwrap_or(&target[open + 1..]);
+    let split = if separator == '^' { '^' } else { ',' };
+    app::top_level_positions(inner, split)
+        .into_iter()
+        .chain(std::iter::once(inner.len()))
+        .scan(0, |start, end| {
+            let part = &inner[*start..end];
+            *start = end + 1;
+            Some(expr::variable_reference(part))
+        })
+        .collect()
+}
+
+fn first_priority(extension: &Extension) -> Option<u32> {
+    extension.priorities.contains_key(&1).then_some(1)
+}
+
+fn priority_number(extension: &Extension, priority: &str) -> Option<u32> {
+    match priority.parse::<u32>() {
+        Ok(n) => extension.priorities.contains_key(&n).then_some(n),
+        Err(_) => extension.labels.get(priority).copied(),
+    }
+}
+
+/// `file1&file2` → both prompts; options after a comma are not prompts.
+fn split_prompts(argument: &str) -> Vec<String> {
+    argument
+        .split('&')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What the `outcome` edge of a branch on `condition` establishes (spec §2.2:
+/// explicit answers, the else/default outcome, `!=` flipping the edges).
+pub fn guards_for(condition: &Condition, outcome: bool) -> Vec<Guard> {
+    let mut guards = Vec::new();
+    collect_guards(condition, outcome, &mut guards);
+    let mut seen = HashSet::new();
+    guards.retain(|g| {
+        let variable = match g {
+            Guard::Answer { variable, .. } | Guard::Default { variable } => {
+                variable.to_ascii_uppercase()
+            }
+        };
+        seen.insert(variable)
+    });
+    guards
+}
+
+fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
+    match condition {
+        Condition::Compare {
+            variable,
+            op,
+            value,
+        } => {
+            let holds = match op {
+                CompareOp::Equal | CompareOp::Other => outcome,
+                CompareOp::NotEqual => !outcome,
+            };
+            out.push(if holds {
+                Guard::Answer {
+                    variable: variable.clone(),
+                    answer: match op {
+                        CompareOp::Other => AnswerMatch::AnyValue,
+                        _ => AnswerMatch::Values(vec![value.clone()]),
+                    },
+                }
+            } else {
+                Guard::Default {
+                    variable: variable.clone(),
+                }
+            });
+        }
+        Condition::Truthy(variable) => out.push(if outcome {
+            Guard::Answer {
+                variable: variable.clone(),
+                answer: AnswerMatch::AnyValue,
+            }
+        } else {
+            Guard::Default {
+                variable: variable.clone(),
+            }
+        }),
+        Condition::Not(inner) => collect_guards(inner, !outcome, out),
+        Condition::Or(parts) => {
+            if let Some((variable, values)) = same_variable_equalities(parts) {
+                out.push(if outcome {
+                    Guard::Answer {
+                        variable,
+                        answer: AnswerMatch::Values(values),
+                    }
+                } else {
+                    Guard::Default { variable }
+                });
+            } else if !outcome {
+                // Every alternative is false.
+                for part in parts {
+                    collect_guards(part, false, out);
+                }
+            }
+        }
+        Condition::And(parts) => {
+            for part in parts {
+                // Every part holds on the true edge; on the false edge a part
+                // failed, read as the default outcome of each variable tested.
+                collect_guards(part, outcome, out);
+            }
+        }
+        Condition::Opaque => {}
+    }
+}
+
+/// `${C} = "1" | ${C} = "yes"`: one variable against several values.
+fn same_variable_equalities(parts: &[Condition]) -> Option<(String, Vec<String>)> {
+    let mut variable: Option<&str> = None;
+    let mut values = Vec::new();
+    for part in parts {
+        let Condition::Compare {
+            variable: v,
+            op: CompareOp::Equal,
+            value,
+        } = part
+        else {
+            return None;
+        };
+        if variable.is_some_and(|x| !x.eq_ignore_ascii_case(v)) {
+            return None;
+        }
+        variable = Some(v);
+        values.push(value.clone());
+    }
+    variable.map(|v| (v.to_string(), values))
+}

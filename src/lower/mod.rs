@@ -1,0 +1,3 @@
+//! Lowering parsed configuration to the call-flow graph, one module per format.
+
+pub mod asterisk;

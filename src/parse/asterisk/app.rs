@@ -1,0 +1,286 @@
+//! Application calls in a dialplan priority: `App(arg1,arg2,...)`.
+//!
+//! Arguments are split at top-level commas only: commas inside `( )`, `${ }`,
+//! `$[ ]` and double quotes belong to the argument, as in Asterisk's own
+//! argument parser.
+
+use crate::source::{FileId, Span};
+
+/// A piece of source text and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Text {
+    pub fn trimmed(&self) -> &str {
+        self.text.trim()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppCall {
+    /// The application name as written (`MixMonitor`, `mixmonitor`).
+    pub name: String,
+    pub name_span: Span,
+    /// Everything between the first `(` and the last `)`.
+    pub raw_args: Text,
+    pub args: Vec<Text>,
+    /// From the name to the closing parenthesis.
+    pub span: Span,
+}
+
+impl AppCall {
+    /// Whether this calls application `name` (names are case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// Argument `i`, trimmed, or "" when absent.
+    pub fn arg(&self, i: usize) -> &str {
+        self.args.get(i).map(Text::trimmed).unwrap_or("")
+    }
+}
+
+/// Parses the application part of a priority, e.g. `MixMonitor(${UNIQUEID}.wav,b)`.
+/// `offset` is the file offset of `text`.
+pub fn parse_app(file: FileId, text: &str, offset: usize) -> Option<AppCall> {
+    let lead = text.len() - text.trim_start().len();
+    let body = text.trim();
+    if body.is_empty() {
+        return None;
+    }
+    let start = offset + lead;
+    let (name, raw, raw_start, end) = match body.find('(') {
+        Some(open) => {
+            // Asterisk takes the text up to the *last* `)`; anything after it is
+            // dropped, and a missing `)` is tolerated.
+            let close = body.rfind(')').filter(|&c| c > open).unwrap_or(body.len());
+            let end = if close < body.len() { close + 1 } else { close };
+            (
+                &body[..open],
+                &body[open + 1..close],
+                start + open + 1,
+                start + end,
+            )
+        }
+        None => (body, "", start + body.len(), start + body.len()),
+    };
+    let name = name.trim_end();
+    if name.is_empty() {
+        return None;
+    }
+    Some(AppCall {
+        name: name.to_string(),
+        name_span: Span::new(file, start, start + name.len()),
+        raw_args: Text {
+            text: raw.to_string(),
+            span: Span::new(file, raw_start, raw_start + raw.len()),
+        },
+        args: split_top_level(file, raw, raw_start, ','),
+        span: Span::new(file, start, end),
+    })
+}
+
+/// Splits `text` at top-level occurrences of `separator`.
+pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: char) -> Vec<Text> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in top_level_positions(text, separator) {
+        out.push(Text {
+            text: text[start..i].to_string(),
+            span: Span::new(file, offset + start, offset + i),
+        });
+        start = i + separator.len_utf8();
+    }
+    out.push(Text {
+        text: text[start..].to_string(),
+        span: Span::new(file, offset + start, offset + text.len()),
+    });
+    out
+}
+
+/// Byte positions of `needle` outside brackets, braces, parentheses and quotes.
+pub fn top_level_positions(text: &str, needle: char) -> Vec<usize> {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    let mut escaped = false;
+    let mut out = Vec::new();
+    for (i, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = (depth - 1).max(0),
+            c if c == needle && depth == 0 => out.push(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Splits at the first top-level `needle`: `cond?then` → (`cond`, Some(`then`)).
+pub fn split_once_top_level(text: &Text, needle: char) -> (Text, Option<Text>) {
+    match top_level_positions(&text.text, needle).first() {
+        Some(&i) => {
+            let file = text.span.file;
+            let base = text.span.start as usize;
+            (
+                Text {
+                    text: text.text[..i].to_string(),
+                    span: Span::new(file, base, base + i),
+                },
+                Some(Text {
+                    text: text.text[i + needle.len_utf8()..].to_string(),
+                    span: Span::new(file, base + i + needle.len_utf8(), base + text.text.len()),
+                }),
+            )
+        }
+        None => (text.clone(), None),
+    }
+}
+
+/// One option letter of an options string such as `tTxb(ctx^s^1)U(sub)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppOption {
+    pub letter: char,
+    pub argument: Option<Text>,
+}
+
+/// Parses an options argument: letters, each optionally followed by `(argument)`.
+pub fn parse_options(options: &Text) -> Vec<AppOption> {
+    let text = &options.text;
+    let file = options.span.file;
+    let base = options.span.start as usize;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (_, letter) = bytes[i];
+        i += 1;
+        if letter.is_whitespace() {
+            continue;
+        }
+        let mut argument = None;
+        if i < bytes.len() && bytes[i].1 == '(' {
+            let open = bytes[i].0;
+            let mut depth = 0;
+            let mut close = text.len();
+            for &(pos, c) in &bytes[i..] {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            close = pos;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            argument = Some(Text {
+                text: text[open + 1..close].to_string(),
+                span: Span::new(file, base + open + 1, base + close),
+            });
+            while i < bytes.len() && bytes[i].0 <= close {
+                i += 1;
+            }
+        }
+        out.push(AppOption { letter, argument });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(text: &str) -> AppCall {
+        parse_app(FileId(0), text, 0).expect("an application")
+    }
+
+    fn args(text: &str) -> Vec<String> {
+        app(text).args.iter().map(|a| a.text.clone()).collect()
+    }
+
+    #[test]
+    fn nested_arguments_stay_whole() {
+        assert_eq!(
+            args(r#"Set(X=${CUT(IVR_MENU,",",1)})"#),
+            vec![r#"X=${CUT(IVR_MENU,",",1)}"#]
+        );
+        assert_eq!(
+            args(r#"GotoIf($["${A}" = "1,2"]?yes:no)"#),
+            vec![r#"$["${A}" = "1,2"]?yes:no"#]
+        );
+        assert_eq!(
+            args("Dial(PJSIP/a&PJSIP/b,30,tTb(ctx^s^1(x,y)))"),
+            vec!["PJSIP/a&PJSIP/b", "30", "tTb(ctx^s^1(x,y))"]
+        );
+    }
+
+    #[test]
+    fn application_forms() {
+        let a = app("  Answer ");
+        assert_eq!(a.name, "Answer");
+        assert!(a.args.is_empty());
+        // Text after the last parenthesis is ignored, as Asterisk does.
+        let r = app(r#"Return()#exec "php x.php""#);
+        assert_eq!(r.name, "Return");
+        assert!(r.is("return"));
+        let m = app("mixmonitor(${UNIQUEID}.wav,b)");
+        assert!(m.is("MixMonitor"));
+        assert_eq!(m.arg(1), "b");
+    }
+
+    #[test]
+    fn spans_of_arguments() {
+        let text = "exten => s,1,MixMonitor(a.wav,bB(10))";
+        let at = text.find("MixMonitor").unwrap();
+        let call = parse_app(FileId(0), &text[at..], at).unwrap();
+        let second = &call.args[1];
+        assert_eq!(
+            &text[second.span.start as usize..second.span.end as usize],
+            "bB(10)"
+        );
+    }
+
+    #[test]
+    fn options_with_arguments() {
+        let opts = Text {
+            text: "tTxb(default^monitor^1)U(sub-rec^x)".into(),
+            span: Span::new(FileId(0), 0, 35),
+        };
+        let parsed = parse_options(&opts);
+        let letters: String = parsed.iter().map(|o| o.letter).collect();
+        assert_eq!(letters, "tTxbU");
+        assert_eq!(
+            parsed[3].argument.as_ref().unwrap().text,
+            "default^monitor^1"
+        );
+        assert_eq!(parsed[4].argument.as_ref().unwrap().text, "sub-rec^x");
+    }
+
+    #[test]
+    fn conditional_split() {
+        let t = Text {
+            text: r#"$["${X}" = "1"]?rec:norec"#.into(),
+            span: Span::new(FileId(0), 0, 26),
+        };
+        let (cond, rest) = split_once_top_level(&t, '?');
+        assert_eq!(cond.text, r#"$["${X}" = "1"]"#);
+        let (yes, no) = split_once_top_level(&rest.unwrap(), ':');
+        assert_eq!(yes.text, "rec");
+        assert_eq!(no.unwrap().text, "norec");
+    }
+}

@@ -1,0 +1,417 @@
+//! The generic Asterisk configuration-file syntax shared by every `*.conf`
+//! (main/config.c): `[section](options)`, `key = value` / `key => value`,
+//! `;` comments, nestable `;-- --;` block comments, `\;` as a literal semicolon,
+//! and `#include` / `#tryinclude` / `#exec` directives.
+//!
+//! The lexer never fails: a line it cannot read becomes a [`ParseError`] with its
+//! span, and lexing goes on with the next line.
+
+use crate::parse::ParseError;
+use crate::source::{FileId, Span};
+
+#[derive(Debug, Clone)]
+pub enum ConfItem {
+    Section(Section),
+    Entry(Entry),
+    Directive(Directive),
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub name: String,
+    pub name_span: Span,
+    /// `[name](!)`: a template, not a real section.
+    pub template: bool,
+    /// `[name](+)`: adds to an earlier section of the same name.
+    pub append: bool,
+    /// `[name](tmpl1,tmpl2)`: templates whose entries this section inherits.
+    pub inherits: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The key, lower-cased (keys such as `exten` and `same` are case-insensitive).
+    pub key: String,
+    pub key_span: Span,
+    /// The value with surrounding white space removed. `\;` stays escaped so
+    /// that offsets into the value are offsets into the file.
+    pub value: String,
+    pub value_span: Span,
+    /// The whole statement, key to end of value.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectiveKind {
+    Include,
+    TryInclude,
+    Exec,
+}
+
+#[derive(Debug, Clone)]
+pub struct Directive {
+    pub kind: DirectiveKind,
+    /// The argument with surrounding quotes removed.
+    pub argument: String,
+    pub argument_span: Span,
+    pub span: Span,
+}
+
+/// A comment, kept for `reclint:` directives and fixture expectations.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// Text after the comment marker.
+    pub text: String,
+    pub span: Span,
+    /// Whether the comment is the only thing on its line.
+    pub own_line: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct ConfFile {
+    pub items: Vec<ConfItem>,
+    pub comments: Vec<Comment>,
+    pub errors: Vec<ParseError>,
+}
+
+/// Lexes one configuration file.
+pub fn lex(file: FileId, text: &str) -> ConfFile {
+    let mut out = ConfFile::default();
+    // Open block comments: start offset of each `;--` still open.
+    let mut open_blocks: Vec<usize> = Vec::new();
+    let mut block_text_start = 0usize;
+    let mut line_start = 0usize;
+    for raw_line in text.split_inclusive('\n') {
+        let line_end = line_start + raw_line.trim_end_matches(['\n', '\r']).len();
+        let line = &text[line_start..line_end];
+        // `code` is the line with comments blanked out, so that offsets in it
+        // are offsets in the file.
+        let mut code: Vec<u8> = line.as_bytes().to_vec();
+        let bytes = line.as_bytes();
+        let mut i = 0usize;
+        let mut line_comment: Option<usize> = None;
+        let had_code_before =
+            |code: &[u8], upto: usize| code[..upto].iter().any(|b| !b.is_ascii_whitespace());
+        while i < bytes.len() {
+            if !open_blocks.is_empty() {
+                if bytes[i..].starts_with(b"--;") {
+                    open_blocks.pop();
+                    code[i..i + 3].fill(b' ');
+                    i += 3;
+                    if open_blocks.is_empty() {
+                        let start = block_text_start;
+                        let end = line_start + i;
+                        out.comments.push(Comment {
+                            text: text[start..end - 3].to_string(),
+                            span: Span::new(file, start, end),
+                            own_line: true,
+                        });
+                    }
+                    continue;
+                }
+                if opens_block(&bytes[i..]) {
+                    open_blocks.push(line_start + i);
+                    code[i..i + 3].fill(b' ');
+                    i += 3;
+                    continue;
+                }
+                code[i] = b' ';
+                i += 1;
+                continue;
+            }
+            match bytes[i] {
+                b'\\' if bytes.get(i + 1) == Some(&b';') => i += 2,
+                b';' if opens_block(&bytes[i..]) => {
+                    open_blocks.push(line_start + i);
+                    block_text_start = line_start + i + 3;
+                    code[i..i + 3].fill(b' ');
+                    i += 3;
+                }
+                b';' => {
+                    line_comment = Some(i);
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        if let Some(c) = line_comment {
+            let own_line = !had_code_before(&code, c);
+            out.comments.push(Comment {
+                text: line[c + 1..].to_string(),
+                span: Span::new(file, line_start + c, line_end),
+                own_line,
+            });
+            code[c..].fill(b' ');
+        }
+        // Blanking only replaced ASCII bytes inside comments with spaces, and
+        // whole comments at once, so the buffer is still valid UTF-8.
+        let code = String::from_utf8(code)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        lex_statement(file, &code, line_start, &mut out);
+        line_start += raw_line.len();
+    }
+    if let Some(&start) = open_blocks.first() {
+        out.errors.push(ParseError::new(
+            Span::new(file, start, start + 3),
+            "block comment is never closed",
+            "this `;--` has no matching `--;`: the rest of the file is commented out",
+        ));
+    }
+    out
+}
+
+/// `;--` opens a block comment, but `;---...` (a common separator line) does not.
+fn opens_block(rest: &[u8]) -> bool {
+    rest.starts_with(b";--") && rest.get(3) != Some(&b'-')
+}
+
+/// Lexes one line whose comments are already blanked out.
+fn lex_statement(file: FileId, code: &str, line_start: usize, out: &mut ConfFile) {
+    let trimmed = code.trim_start();
+    if trimmed.trim_end().is_empty() {
+        return;
+    }
+    let lead = code.len() - trimmed.len();
+    let stmt_start = line_start + lead;
+    let stmt_end = line_start + code.trim_end().len();
+    let span = Span::new(file, stmt_start, stmt_end);
+    let stmt = trimmed.trim_end();
+    if let Some(rest) = stmt.strip_prefix('#') {
+        lex_directive(file, rest, stmt_start + 1, span, out);
+    } else if let Some(rest) = stmt.strip_prefix('[') {
+        lex_section(file, rest, stmt_start + 1, span, out);
+    } else {
+        lex_entry(file, stmt, stmt_start, span, out);
+    }
+}
+
+fn lex_directive(file: FileId, rest: &str, offset: usize, span: Span, out: &mut ConfFile) {
+    let word_len = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    let kind = match word.to_ascii_lowercase().as_str() {
+        "include" => DirectiveKind::Include,
+        "tryinclude" => DirectiveKind::TryInclude,
+        "exec" => DirectiveKind::Exec,
+        _ => {
+            out.errors.push(ParseError::new(
+                span,
+                format!("unknown directive `#{word}`"),
+                "Asterisk knows #include, #tryinclude and #exec",
+            ));
+            return;
+        }
+    };
+    let arg_raw = &rest[word_len..];
+    let arg_lead = arg_raw.len() - arg_raw.trim_start().len();
+    let mut arg = arg_raw.trim();
+    let mut arg_start = offset + word_len + arg_lead;
+    if arg.len() >= 2
+        && ((arg.starts_with('"') && arg.ends_with('"'))
+            || (arg.starts_with('<') && arg.ends_with('>')))
+    {
+        arg = &arg[1..arg.len() - 1];
+        arg_start += 1;
+    }
+    if arg.is_empty() {
+        out.errors.push(ParseError::new(
+            span,
+            format!("`#{word}` without a file name"),
+            "expected a file name after the directive",
+        ));
+        return;
+    }
+    out.items.push(ConfItem::Directive(Directive {
+        kind,
+        argument: arg.to_string(),
+        argument_span: Span::new(file, arg_start, arg_start + arg.len()),
+        span,
+    }));
+}
+
+fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut ConfFile) {
+    let Some(close) = rest.find(']') else {
+        out.errors.push(ParseError::new(
+            span,
+            "section header without `]`",
+            "a section header looks like `[name]`",
+        ));
+        return;
+    };
+    let name = rest[..close].trim();
+    if name.is_empty() {
+        out.errors.push(ParseError::new(
+            span,
+            "empty section name",
+            "a section header looks like `[name]`",
+        ));
+        return;
+    }
+    let name_offset = offset + (rest[..close].len() - rest[..close].trim_start().len());
+    let after = rest[close + 1..].trim();
+    let mut section = Section {
+        name: name.to_string(),
+        name_span: Span::new(file, name_offset, name_offset + name.len()),
+        template: false,
+        append: false,
+        inherits: Vec::new(),
+    };
+    if !after.is_empty() {
+        let Some(options) = after.strip_prefix('(').and_then(|a| a.strip_suffix(')')) else {
+            out.errors.push(ParseError::new(
+                span,
+                "unexpected text after the section header",
+                "only `(!)`, `(+)` or `(template,...)` may follow `[name]`",
+            ));
+            return;
+        };
+        for option in options.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+            match option {
+                "!" => section.template = true,
+                "+" => section.append = true,
+                tmpl => section.inherits.push(tmpl.to_string()),
+            }
+        }
+    }
+    out.items.push(ConfItem::Section(section));
+}
+
+fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut ConfFile) {
+    let Some(eq) = stmt.find('=') else {
+        out.errors.push(ParseError::new(
+            span,
+            "line is not a `key = value` statement",
+            "expected `=` or `=>`",
+        ));
+        return;
+    };
+    let key = stmt[..eq].trim_end();
+    if key.is_empty() {
+        out.errors.push(ParseError::new(
+            span,
+            "statement without a key",
+            "expected a name before `=`",
+        ));
+        return;
+    }
+    let mut value_offset = eq + 1;
+    if stmt[value_offset..].starts_with('>') {
+        value_offset += 1;
+    }
+    let raw_value = &stmt[value_offset..];
+    let lead = raw_value.len() - raw_value.trim_start().len();
+    let value = raw_value.trim();
+    let value_start = offset + value_offset + lead;
+    out.items.push(ConfItem::Entry(Entry {
+        key: key.to_ascii_lowercase(),
+        key_span: Span::new(file, offset, offset + key.len()),
+        value: value.to_string(),
+        value_span: Span::new(file, value_start, value_start + value.len()),
+        span,
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex_str(text: &str) -> ConfFile {
+        lex(FileId(0), text)
+    }
+
+    fn entries(conf: &ConfFile) -> Vec<(String, String)> {
+        conf.items
+            .iter()
+            .filter_map(|i| match i {
+                ConfItem::Entry(e) => Some((e.key.clone(), e.value.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn comments_and_escapes() {
+        let conf = lex_str("[a]\nexten => 1,1,NoOp(x\\;y) ; trailing\n;exten => 2,1,NoOp\n");
+        assert_eq!(
+            entries(&conf),
+            vec![("exten".into(), "1,1,NoOp(x\\;y)".into())]
+        );
+        assert_eq!(conf.comments.len(), 2);
+        assert!(!conf.comments[0].own_line);
+        assert!(conf.comments[1].own_line);
+    }
+
+    #[test]
+    fn nested_block_comments_span_lines() {
+        let text = "[a]\n;-- outer\n ;-- inner --;\nexten => 1,1,NoOp\n--;\nexten => 2,1,NoOp ;-- x --; \n";
+        let conf = lex_str(text);
+        assert_eq!(entries(&conf), vec![("exten".into(), "2,1,NoOp".into())]);
+        assert!(conf.errors.is_empty());
+    }
+
+    #[test]
+    fn dashed_separator_is_a_line_comment() {
+        let conf = lex_str("[a]\n;------------\nexten => 1,1,NoOp\n");
+        assert_eq!(entries(&conf).len(), 1);
+        assert!(conf.errors.is_empty());
+    }
+
+    #[test]
+    fn unclosed_block_comment_is_an_error() {
+        let conf = lex_str("[a]\n;-- never closed\nexten => 1,1,NoOp\n");
+        assert_eq!(conf.errors.len(), 1);
+        assert!(entries(&conf).is_empty());
+    }
+
+    #[test]
+    fn sections_and_directives() {
+        let conf = lex_str(
+            "[tmpl](!)\n[ctx](tmpl,+)\n#include \"extensions_custom.conf\"\n#tryinclude <x.conf>\n",
+        );
+        let kinds: Vec<_> = conf
+            .items
+            .iter()
+            .map(|i| match i {
+                ConfItem::Section(s) => {
+                    format!("{}:{}:{}:{:?}", s.name, s.template, s.append, s.inherits)
+                }
+                ConfItem::Directive(d) => format!("{:?}:{}", d.kind, d.argument),
+                ConfItem::Entry(_) => "entry".into(),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "tmpl:true:false:[]",
+                "ctx:false:true:[\"tmpl\"]",
+                "Include:extensions_custom.conf",
+                "TryInclude:x.conf"
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_point_into_the_file() {
+        let text = "[ctx]\r\n  exten => s,1,Answer()\r\n";
+        let conf = lex_str(text);
+        let ConfItem::Entry(e) = &conf.items[1] else {
+            panic!("entry expected")
+        };
+        assert_eq!(
+            &text[e.value_span.start as usize..e.value_span.end as usize],
+            "s,1,Answer()"
+        );
+        assert_eq!(
+            &text[e.key_span.start as usize..e.key_span.end as usize],
+            "exten"
+        );
+    }
+
+    #[test]
+    fn malformed_line_is_reported_and_lexing_goes_on() {
+        let conf = lex_str("[ctx]\nthis is junk\nexten => s,1,Answer()\n");
+        assert_eq!(conf.errors.len(), 1);
+        assert_eq!(entries(&conf).len(), 1);
+    }
+}

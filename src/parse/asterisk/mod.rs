@@ -1,0 +1,369 @@
+//! Asterisk: configuration files, `#include` splicing, and grouping the files
+//! of one PBX so that analysis sees its whole dialplan.
+
+pub mod app;
+pub mod conf;
+pub mod dialplan;
+pub mod expr;
+pub mod settings;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::config::glob::{Glob, GlobKind};
+use crate::discover::{self, FileKind};
+use crate::parse::{ParseError, Problems, Unresolved};
+use crate::source::{FileId, SourceFile, SourceMap};
+use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
+
+/// The configuration of one PBX: its dialplan, queues and features, each as the
+/// statement stream Asterisk would see after splicing `#include`s.
+#[derive(Debug, Default)]
+pub struct Pbx {
+    /// The files that make up this PBX, in load order.
+    pub files: Vec<FileId>,
+    pub dialplan: Vec<ConfItem>,
+    pub queues: Vec<ConfItem>,
+    pub features: Vec<ConfItem>,
+}
+
+/// A discovered Asterisk file, already added to the source map.
+pub struct AsteriskFile {
+    pub file: FileId,
+    pub kind: FileKind,
+}
+
+/// Lexed files by canonical path, with what each one includes.
+struct Library {
+    files: BTreeMap<PathBuf, LexedFile>,
+}
+
+struct LexedFile {
+    id: FileId,
+    conf: ConfFile,
+    /// For each `#include` directive (by index into `conf.items`): the files it splices.
+    includes: HashMap<usize, Vec<PathBuf>>,
+}
+
+/// Loads the given Asterisk files and everything they include, and groups them
+/// into PBXs. `roots` bound what `#include` may read.
+pub fn load(
+    files: &[AsteriskFile],
+    roots: &[PathBuf],
+    cwd: &Path,
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> (Vec<Pbx>, HashMap<FileId, Vec<conf::Comment>>) {
+    let mut library = Library {
+        files: BTreeMap::new(),
+    };
+    let mut kinds: HashMap<PathBuf, FileKind> = HashMap::new();
+    let mut queue: Vec<PathBuf> = Vec::new();
+    for f in files {
+        let path = canonical(&sources.get(f.file).path);
+        kinds.insert(path.clone(), f.kind);
+        if !library.files.contains_key(&path) {
+            let conf = conf::lex(f.file, &sources.get(f.file).text);
+            library.files.insert(
+                path.clone(),
+                LexedFile {
+                    id: f.file,
+                    conf,
+                    includes: HashMap::new(),
+                },
+            );
+            queue.push(path);
+        }
+    }
+    // Resolve includes breadth-first, reading included files that discovery
+    // did not pick up (any name is allowed after `#include`).
+    let canonical_roots: Vec<PathBuf> = roots.iter().map(|r| canonical(r)).collect();
+    while let Some(path) = queue.pop() {
+        let directives: Vec<(usize, Directive)> = library.files[&path]
+            .conf
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item {
+                ConfItem::Directive(d) => Some((i, d.clone())),
+                _ => None,
+            })
+            .collect();
+        let mut resolved = HashMap::new();
+        for (index, directive) in directives {
+            let targets = resolve_include(&path, &directive, &canonical_roots, problems);
+            for target in &targets {
+                if library.files.contains_key(target) {
+                    continue;
+                }
+                match discover::read_text(target) {
+                    Ok(text) => {
+                        let display = discover::display_path(target, cwd);
+                        let id = sources.add(SourceFile::new(target.clone(), display, text));
+                        let conf = conf::lex(id, &sources.get(id).text);
+                        library.files.insert(
+                            target.clone(),
+                            LexedFile {
+                                id,
+                                conf,
+                                includes: HashMap::new(),
+                            },
+                        );
+                        queue.push(target.clone());
+                    }
+                    Err(reason) => problems.parse_errors.push(ParseError::new(
+                        directive.argument_span,
+                        format!("cannot read included file `{}`", directive.argument),
+                        reason,
+                    )),
+                }
+            }
+            let readable: Vec<PathBuf> = targets
+                .into_iter()
+                .filter(|t| library.files.contains_key(t))
+                .collect();
+            resolved.insert(index, readable);
+        }
+        if let Some(file) = library.files.get_mut(&path) {
+            file.includes = resolved;
+        }
+    }
+    let mut comments = HashMap::new();
+    for file in library.files.values_mut() {
+        problems.parse_errors.append(&mut file.conf.errors);
+        comments.insert(file.id, std::mem::take(&mut file.conf.comments));
+    }
+
+    // Roots: discovered files that no other file includes. Files that are only
+    // included from within a cycle still get loaded once, from the first of them.
+    let mut included: HashSet<&PathBuf> = HashSet::new();
+    for (path, file) in &library.files {
+        for targets in file.includes.values() {
+            included.extend(targets.iter().filter(|t| *t != path));
+        }
+    }
+    let mut spliced_anywhere: HashSet<PathBuf> = HashSet::new();
+    let mut groups: BTreeMap<GroupKey, Pbx> = BTreeMap::new();
+    let mut cycle_reported: HashSet<(FileId, u32)> = HashSet::new();
+    let discovered: Vec<PathBuf> = kinds
+        .keys()
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut pending: Vec<&PathBuf> = discovered
+        .iter()
+        .filter(|p| !included.contains(p))
+        .collect();
+    let mut second_pass: Vec<&PathBuf> =
+        discovered.iter().filter(|p| included.contains(p)).collect();
+    loop {
+        for path in pending.drain(..) {
+            if spliced_anywhere.contains(path) && included.contains(path) {
+                continue;
+            }
+            let kind = kinds[path];
+            let pbx = groups.entry(group_key(path)).or_default();
+            let mut stack = Vec::new();
+            let mut items = Vec::new();
+            splice(
+                &library,
+                path,
+                &mut stack,
+                &mut items,
+                &mut pbx.files,
+                &mut spliced_anywhere,
+                &mut cycle_reported,
+                problems,
+            );
+            match kind {
+                FileKind::AsteriskDialplan => pbx.dialplan.extend(items),
+                FileKind::AsteriskQueues => pbx.queues.extend(items),
+                FileKind::AsteriskFeatures => pbx.features.extend(items),
+            }
+        }
+        // Files reached only through include cycles.
+        match second_pass
+            .iter()
+            .position(|p| !spliced_anywhere.contains(*p))
+        {
+            Some(i) => pending.push(second_pass.remove(i)),
+            None => break,
+        }
+    }
+    (groups.into_values().collect(), comments)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn splice(
+    library: &Library,
+    path: &PathBuf,
+    stack: &mut Vec<PathBuf>,
+    out: &mut Vec<ConfItem>,
+    files: &mut Vec<FileId>,
+    spliced_anywhere: &mut HashSet<PathBuf>,
+    cycle_reported: &mut HashSet<(FileId, u32)>,
+    problems: &mut Problems,
+) {
+    let Some(file) = library.files.get(path) else {
+        return;
+    };
+    spliced_anywhere.insert(path.clone());
+    if !files.contains(&file.id) {
+        files.push(file.id);
+    }
+    stack.push(path.clone());
+    for (index, item) in file.conf.items.iter().enumerate() {
+        let ConfItem::Directive(directive) = item else {
+            out.push(item.clone());
+            continue;
+        };
+        for target in file.includes.get(&index).into_iter().flatten() {
+            if stack.contains(target) {
+                if cycle_reported.insert((directive.span.file, directive.span.start)) {
+                    let chain: Vec<String> = stack
+                        .iter()
+                        .skip_while(|p| *p != target)
+                        .chain(std::iter::once(target))
+                        .map(|p| {
+                            p.file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    problems.parse_errors.push(ParseError::new(
+                        directive.span,
+                        format!("include cycle: {}", chain.join(" → ")),
+                        "this include leads back to a file that is already being read; it is skipped",
+                    ));
+                }
+                continue;
+            }
+            splice(
+                library,
+                target,
+                stack,
+                out,
+                files,
+                spliced_anywhere,
+                cycle_reported,
+                problems,
+            );
+        }
+    }
+    stack.pop();
+}
+
+/// Files of one PBX share a directory and the part of the file name before
+/// `extensions`/`queues`/`features` (`acme_extensions.conf` with
+/// `acme_queues.conf`); samples group apart from live files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupKey {
+    dir: PathBuf,
+    prefix: String,
+    sample: bool,
+}
+
+fn group_key(path: &Path) -> GroupKey {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let prefix = ["extensions", "queues", "features"]
+        .iter()
+        .filter_map(|k| name.find(k))
+        .min()
+        .map(|i| name[..i].to_string())
+        .unwrap_or_else(|| name.clone());
+    GroupKey {
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        prefix,
+        sample: name.ends_with(".sample"),
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The files an `#include` names, relative to the including file. Targets
+/// outside the scanned roots are reported and never read.
+fn resolve_include(
+    from: &Path,
+    directive: &Directive,
+    roots: &[PathBuf],
+    problems: &mut Problems,
+) -> Vec<PathBuf> {
+    if directive.kind == DirectiveKind::Exec {
+        problems.unresolved.push(Unresolved::new(
+            directive.span,
+            format!("`#exec {}` output cannot be analysed", directive.argument),
+            "reclint does not run programs; what this command adds to the dialplan is unknown",
+        ));
+        return Vec::new();
+    }
+    let dir = from.parent().unwrap_or(Path::new("."));
+    let written = Path::new(&directive.argument);
+    let joined = if written.is_absolute() {
+        written.to_path_buf()
+    } else {
+        dir.join(written)
+    };
+    let candidates = if directive.argument.contains(['*', '?', '[']) {
+        expand_glob(&joined)
+    } else if joined.exists() {
+        vec![joined.clone()]
+    } else {
+        Vec::new()
+    };
+    if candidates.is_empty() {
+        if directive.kind == DirectiveKind::Include {
+            problems.unresolved.push(Unresolved::new(
+                directive.argument_span,
+                format!("included file `{}` not found", directive.argument),
+                format!("looked for {}", joined.display()),
+            ));
+        }
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for candidate in candidates {
+        let target = canonical(&candidate);
+        if !roots.iter().any(|root| target.starts_with(root)) {
+            problems.unresolved.push(Unresolved::new(
+                directive.argument_span,
+                format!(
+                    "included file `{}` is outside the scanned paths and was not read",
+                    directive.argument
+                ),
+                "name its directory on the command line to analyse it",
+            ));
+            continue;
+        }
+        if target.is_file() {
+            out.push(target);
+        }
+    }
+    out
+}
+
+/// Expands a glob in the last component of an include path.
+fn expand_glob(path: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let Ok(glob) = Glob::new(&name.to_string_lossy(), GlobKind::Path) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .filter(|e| glob.matches(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}

@@ -1,0 +1,139 @@
+//! `--format json`, version 1 (spec §6).
+
+use serde::Serialize;
+
+use super::{Outcome, Reported};
+use crate::finding::Severity;
+use crate::rules::Registry;
+use crate::source::SourceMap;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: Severity,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: &'a str,
+    fingerprint: &'a str,
+    suppressed: bool,
+    suppression: Option<()>,
+    related: Vec<Related<'a>>,
+    trace: Vec<Trace<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Trace<'a> {
+    path: &'a str,
+    line: usize,
+    step: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    suppressed: usize,
+}
+
+pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> String {
+    let findings = outcome
+        .reported
+        .iter()
+        .map(|r: &Reported| {
+            let rule = registry.get(r.finding.rule);
+            JsonFinding {
+                rule: r.finding.rule,
+                name: &rule.meta.name,
+                severity: r.severity,
+                path: &r.path,
+                line: r.start.line,
+                column: r.start.column,
+                end_line: r.end.line,
+                end_column: r.end.column,
+                message: &r.finding.message,
+                help: r.finding.help.as_deref().unwrap_or(&rule.meta.help),
+                fingerprint: &r.fingerprint,
+                suppressed: false,
+                suppression: None,
+                related: r
+                    .finding
+                    .related
+                    .iter()
+                    .map(|label| {
+                        let file = sources.get(label.span.file);
+                        let at = file.line_col(label.span.start);
+                        Related {
+                            path: &file.display,
+                            line: at.line,
+                            column: at.column,
+                            message: &label.message,
+                        }
+                    })
+                    .collect(),
+                trace: r
+                    .finding
+                    .trace
+                    .iter()
+                    .map(|step| {
+                        let file = sources.get(step.span.file);
+                        Trace {
+                            path: &file.display,
+                            line: file.line_col(step.span.start).line,
+                            step: &step.text,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let document = Document {
+        version: 1,
+        tool: Tool {
+            name: "reclint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings,
+        summary: Summary {
+            files: outcome.files,
+            findings: outcome.reported.len(),
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            infos: outcome.count(Severity::Info),
+            suppressed: 0,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":{:?}}}", e.to_string()));
+    text.push('\n');
+    text
+}

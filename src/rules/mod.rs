@@ -1,0 +1,213 @@
+//! The rule registry: metadata from the embedded `lints/*.toml` files, joined
+//! with one Rust module per rule that decides when it fires.
+
+mod rec001;
+mod rec002;
+mod rec003;
+mod rec004;
+mod rec005;
+mod rec006;
+mod rec009;
+mod rec010;
+mod rec900;
+mod rec901;
+mod support;
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::analysis::PbxAnalysis;
+use crate::config::Config;
+use crate::finding::{Finding, Severity};
+use crate::parse::Problems;
+use crate::source::SourceMap;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/lints.rs"));
+}
+
+/// A rule's metadata, exactly the schema of `lints/RECnnn.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub formats: Vec<String>,
+    pub help: String,
+    pub explanation: String,
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    pub url: String,
+    pub note: Option<String>,
+}
+
+/// What every rule sees: the analysed PBXs, the configuration, and what could
+/// not be parsed or resolved.
+pub struct RuleContext<'a> {
+    pub sources: &'a SourceMap,
+    pub config: &'a Config,
+    pub analyses: &'a [PbxAnalysis],
+    pub problems: &'a Problems,
+}
+
+type Check = fn(&RuleContext, &mut Vec<Finding>);
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    check: Check,
+}
+
+impl Rule {
+    /// The rule's first reference, used as the diagnostic's link.
+    pub fn url(&self) -> Option<&str> {
+        self.meta.references.first().map(|r| r.url.as_str())
+    }
+}
+
+/// The Rust side of each rule, by code.
+fn implementation(code: &str) -> Option<Check> {
+    Some(match code {
+        "REC001" => rec001::check,
+        "REC002" => rec002::check,
+        "REC003" => rec003::check,
+        "REC004" => rec004::check,
+        "REC005" => rec005::check,
+        "REC006" => rec006::check,
+        "REC009" => rec009::check,
+        "REC010" => rec010::check,
+        "REC900" => rec900::check,
+        "REC901" => rec901::check,
+        _ => return None,
+    })
+}
+
+pub struct Registry {
+    pub rules: Vec<Rule>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Registry {
+    /// Loads the embedded rules. A rule file that does not parse, or has no
+    /// implementation, is a bug in reclint itself and is reported as such.
+    pub fn builtin() -> Result<Registry, String> {
+        let mut rules = Vec::new();
+        for (stem, text) in embedded::LINT_FILES {
+            let meta: RuleMeta =
+                toml::from_str(text).map_err(|e| format!("lints/{stem}.toml: {e}"))?;
+            if meta.code != *stem {
+                return Err(format!("lints/{stem}.toml declares code {}", meta.code));
+            }
+            let check = implementation(&meta.code)
+                .ok_or_else(|| format!("rule {} has no implementation", meta.code))?;
+            rules.push(Rule { meta, check });
+        }
+        let by_code = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.meta.code.clone(), i))
+            .collect();
+        let by_name = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.meta.name.clone(), i))
+            .collect();
+        Ok(Registry {
+            rules,
+            by_code,
+            by_name,
+        })
+    }
+
+    /// Finds a rule by code (case-insensitive) or kebab-case name.
+    pub fn find(&self, code_or_name: &str) -> Option<&Rule> {
+        let key = code_or_name.trim();
+        self.by_code
+            .get(&key.to_ascii_uppercase())
+            .or_else(|| self.by_name.get(&key.to_ascii_lowercase()))
+            .map(|&i| &self.rules[i])
+    }
+
+    pub fn get(&self, code: &str) -> &Rule {
+        &self.rules[self.by_code[code]]
+    }
+
+    /// Runs the selected rules.
+    pub fn run(&self, context: &RuleContext, enabled: impl Fn(&str) -> bool) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for rule in &self.rules {
+            if enabled(&rule.meta.code) {
+                (rule.check)(context, &mut findings);
+            }
+        }
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lint_file_loads_and_has_an_implementation() {
+        let registry = Registry::builtin().expect("rules load");
+        assert!(registry.rules.len() >= 10);
+        for rule in &registry.rules {
+            assert!(
+                rule.meta
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
+            assert!(
+                !rule.meta.references.is_empty(),
+                "{} has no references",
+                rule.meta.code
+            );
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## How to fix",
+            ] {
+                assert!(
+                    rule.meta.explanation.contains(heading),
+                    "{} lacks {heading}",
+                    rule.meta.code
+                );
+            }
+        }
+        assert_eq!(
+            registry.find("opt-out-consent").unwrap().meta.code,
+            "REC005"
+        );
+        assert_eq!(
+            registry.find("rec001").unwrap().meta.name,
+            "blanket-recording-without-consent"
+        );
+    }
+
+    #[test]
+    fn every_implementation_has_a_lint_file() {
+        let registry = Registry::builtin().expect("rules load");
+        for code in (1..=20)
+            .map(|n| format!("REC{n:03}"))
+            .chain((900..=913).map(|n| format!("REC{n}")))
+        {
+            if implementation(&code).is_some() {
+                assert!(
+                    registry.find(&code).is_some(),
+                    "{code} has code but no lints/{code}.toml"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! REC001 blanket-recording-without-consent: every call of an entry point is
+//! recorded, no consent is asked, and no basis other than consent is justified.
+
+use super::RuleContext;
+use super::support::{
+    describe_purposes, heard_labels, purposes, recording_finding, region_of, unjustified_blanket,
+};
+use crate::finding::Finding;
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    for pbx in ctx.analyses {
+        for recording in &pbx.recordings {
+            if !unjustified_blanket(ctx, recording) {
+                continue;
+            }
+            let Some(witness) = recording.blanket.as_ref() else {
+                continue;
+            };
+            let entry = witness
+                .steps
+                .first()
+                .map(|w| region_of(pbx, w.step))
+                .unwrap_or_default();
+            let statement = super::support::quote(ctx.sources, pbx.graph.step(recording.step).span);
+            let mut finding = recording_finding(
+                "REC001",
+                ctx,
+                pbx,
+                recording,
+                "every call is recorded here",
+                format!(
+                    "every call entering {entry} is recorded by {statement} and no consent is asked"
+                ),
+                Some(witness),
+            );
+            finding
+                .related
+                .extend(heard_labels(pbx, witness).into_iter().map(|mut l| {
+                    if l.message.contains("notice") {
+                        l.message =
+                            "an announcement informs the caller, but it is not consent".into();
+                    }
+                    l
+                }));
+            let declared = purposes(ctx.config, recording);
+            finding.help = Some(if declared.is_empty() {
+                "ask for consent before recording (Read + GotoIf on the answer), or declare the purpose and a non-consent legal basis with its `necessity` or `mandate` in reclint.toml".into()
+            } else {
+                format!(
+                    "purposes {}: ask for consent before recording, or document why recording every call is necessary (`necessity`) or required by law (`mandate`) in reclint.toml",
+                    describe_purposes(&declared)
+                )
+            });
+            out.push(finding);
+        }
+    }
+}

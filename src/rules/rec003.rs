@@ -1,0 +1,64 @@
+//! REC003 recording-before-notice: a call can be recorded before the caller
+//! is told.
+
+use super::RuleContext;
+use super::support::{quote, recording_finding, recording_name};
+use crate::finding::{Finding, Label, Severity};
+use crate::flow::Capture;
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    let profile = &ctx.config.profile;
+    let severity = if profile.emergency() {
+        Some(Severity::Info)
+    } else if profile.one_party_us() {
+        Some(Severity::Warning)
+    } else {
+        None
+    };
+    for pbx in ctx.analyses {
+        for recording in &pbx.recordings {
+            let Some(before) = &recording.before_notice else {
+                continue;
+            };
+            let name = recording_name(ctx, pbx, recording);
+            let message = match (recording.start.capture, before.connection) {
+                (Capture::FromBridge, Some(connection)) => format!(
+                    "{name} records once the call is connected at {}, and the caller hears no recording notice before that",
+                    quote(ctx.sources, pbx.graph.step(connection).span)
+                ),
+                (Capture::OnDemand, _) => format!(
+                    "{name} can be started during the call without a recording notice or start message"
+                ),
+                _ => format!("recording starts at {name} before any recording notice"),
+            };
+            let mut finding = recording_finding(
+                "REC003",
+                ctx,
+                pbx,
+                recording,
+                "recording starts here",
+                message,
+                Some(&before.witness),
+            );
+            finding.severity = severity;
+            if let Some(connection) = before.connection {
+                finding.related.push(Label::new(
+                    pbx.graph.step(connection).span,
+                    "the call is connected here without a notice",
+                ));
+            }
+            if let Some(late) = recording.later_notice {
+                finding.related.push(Label::new(
+                    pbx.graph.step(late).span,
+                    "the notice only comes here, after recording started",
+                ));
+            }
+            if recording.start.capture == Capture::OnDemand {
+                finding.help = Some(
+                    "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)".into(),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! REC005 opt-out-consent: no answer, a timeout or an unrecognised answer to
+//! the consent question leads to recording.
+
+use super::RuleContext;
+use super::support::{heard_labels, recording_finding, recording_name};
+use crate::analysis::path_state::ConsentState;
+use crate::finding::Finding;
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    if !ctx.config.profile.consent_rules_apply() {
+        return;
+    }
+    for pbx in ctx.analyses {
+        for recording in &pbx.recordings {
+            let Some(witness) = recording.reached.get(&ConsentState::Default) else {
+                continue;
+            };
+            let taken = witness
+                .steps
+                .iter()
+                .rev()
+                .find_map(|w| w.taken.clone())
+                .unwrap_or_else(|| "no answer".into());
+            let name = recording_name(ctx, pbx, recording);
+            let mut finding = recording_finding(
+                "REC005",
+                ctx,
+                pbx,
+                recording,
+                "recording starts without a yes",
+                format!(
+                    "{name} records when the consent question gets no yes answer ({taken}): silence is not consent"
+                ),
+                Some(witness),
+            );
+            finding.related.extend(heard_labels(pbx, witness));
+            out.push(finding);
+        }
+    }
+}

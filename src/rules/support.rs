@@ -1,0 +1,186 @@
+//! What the recording rules share: naming the statement and its context in
+//! messages, labels on the entry and the notice/consent steps, witness paths
+//! as traces.
+
+use crate::analysis::{PbxAnalysis, RecordingFacts, Witness, is_training_class};
+use crate::config::{Config, LegalBasis, Purpose};
+use crate::finding::{Finding, Label, TraceStep};
+use crate::flow::{StepId, StepKind};
+use crate::rules::RuleContext;
+use crate::source::{SourceMap, Span};
+
+/// Longest statement text quoted in a message.
+const QUOTE_LIMIT: usize = 72;
+
+/// The statement at `span`, on one line and shortened for messages.
+pub fn quote(sources: &SourceMap, span: Span) -> String {
+    let text: String = sources
+        .slice(span)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() <= QUOTE_LIMIT {
+        return text;
+    }
+    let cut: String = text.chars().take(QUOTE_LIMIT - 4).collect();
+    // Keep it recognisably a call: `Playback(custom/long-na...)`.
+    if text.ends_with(')') && cut.contains('(') {
+        format!("{cut}...)")
+    } else {
+        format!("{cut}...")
+    }
+}
+
+/// `[from-pstn]`: the context or flow a step is in.
+pub fn region_of(pbx: &PbxAnalysis, step: StepId) -> String {
+    format!("[{}]", pbx.graph.region(pbx.graph.step(step).region).name)
+}
+
+/// `MixMonitor(...) in [from-pstn]`.
+pub fn recording_name(ctx: &RuleContext, pbx: &PbxAnalysis, recording: &RecordingFacts) -> String {
+    let span = pbx.graph.step(recording.step).span;
+    format!(
+        "{} in {}",
+        quote(ctx.sources, span),
+        region_of(pbx, recording.step)
+    )
+}
+
+/// A finding anchored at a recording start, with the witness as its trace and
+/// a label where the call enters.
+pub fn recording_finding(
+    rule: &'static str,
+    ctx: &RuleContext,
+    pbx: &PbxAnalysis,
+    recording: &RecordingFacts,
+    label: &str,
+    message: String,
+    witness: Option<&Witness>,
+) -> Finding {
+    let step = pbx.graph.step(recording.step);
+    let mut finding = Finding::new(rule, Label::new(step.span, label), message);
+    finding.anchor = format!(
+        "{}|{}",
+        region_of(pbx, recording.step),
+        quote(ctx.sources, step.span)
+    );
+    for (span, text) in &recording.start.related {
+        finding.related.push(Label::new(*span, text.clone()));
+    }
+    if let Some(witness) = witness {
+        if let Some(entry) = entry_label(pbx, witness) {
+            finding.related.push(entry);
+        }
+        finding.trace = trace(ctx.sources, pbx, witness);
+    }
+    finding
+}
+
+/// "calls enter here" on the entry point a witness starts from.
+fn entry_label(pbx: &PbxAnalysis, witness: &Witness) -> Option<Label> {
+    let first = witness.steps.first()?.step;
+    let step = pbx.graph.step(first);
+    matches!(step.kind, StepKind::Dispatch).then(|| {
+        let region = pbx.graph.region(step.region);
+        Label::new(region.span, format!("calls enter [{}] here", region.name))
+    })
+}
+
+/// Labels on the notice and consent steps a witness passes.
+pub fn heard_labels(pbx: &PbxAnalysis, witness: &Witness) -> Vec<Label> {
+    witness
+        .steps
+        .iter()
+        .filter_map(|w| {
+            let i = w.step.index();
+            let span = pbx.graph.step(w.step).span;
+            if pbx.consent_questions[i] {
+                Some(Label::new(span, "consent is asked here"))
+            } else if pbx.notices[i] {
+                Some(Label::new(span, "the caller hears a recording notice here"))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The witness path as trace steps, leaving out steps that do nothing a
+/// reader needs (NoOp, Set, ...).
+pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<TraceStep> {
+    witness
+        .steps
+        .iter()
+        .filter(|w| !matches!(pbx.graph.step(w.step).kind, StepKind::Other) || w.taken.is_some())
+        .map(|w| {
+            let step = pbx.graph.step(w.step);
+            let region = region_of(pbx, w.step);
+            let text = match (&step.kind, &w.taken) {
+                (StepKind::Dispatch, _) => format!("call enters {region}"),
+                (_, Some(taken)) => format!("{} (when {taken})", quote(sources, step.span)),
+                (_, None) => quote(sources, step.span),
+            };
+            TraceStep {
+                span: step.span,
+                region,
+                text,
+            }
+        })
+        .collect()
+}
+
+/// The purposes of a recording with their declarations.
+pub fn purposes(config: &Config, recording: &RecordingFacts) -> Vec<Purpose> {
+    recording
+        .purposes
+        .iter()
+        .map(|p| config.purpose(&p.name))
+        .collect()
+}
+
+/// Whether the recording's legal basis is consent: some purpose relies on
+/// consent (declared or by default), or it has no purpose at all.
+pub fn relies_on_consent(config: &Config, recording: &RecordingFacts) -> bool {
+    let purposes = purposes(config, recording);
+    purposes.is_empty()
+        || purposes
+            .iter()
+            .any(|p| p.legal_basis == LegalBasis::Consent)
+}
+
+/// REC001's condition, shared with REC004 (which yields to it): the recording
+/// records every call of an entry point and is not justified.
+pub fn unjustified_blanket(ctx: &RuleContext, recording: &RecordingFacts) -> bool {
+    if recording.blanket.is_none() || !ctx.config.profile.consent_rules_apply() {
+        return false;
+    }
+    let purposes = purposes(ctx.config, recording);
+    purposes.is_empty()
+        || purposes.iter().any(|p| {
+            p.legal_basis == LegalBasis::Consent || (p.necessity.is_none() && p.mandate.is_none())
+        })
+}
+
+/// Training-class purposes of a recording.
+pub fn training_purposes(config: &Config, recording: &RecordingFacts) -> Vec<Purpose> {
+    purposes(config, recording)
+        .into_iter()
+        .filter(|p| is_training_class(&p.name))
+        .collect()
+}
+
+/// "purposes `a` (consent), `b` (legitimate-interests)" for messages.
+pub fn describe_purposes(purposes: &[Purpose]) -> String {
+    purposes
+        .iter()
+        .map(|p| {
+            let basis = if p.basis_declared {
+                p.legal_basis.as_str()
+            } else {
+                "consent, undeclared"
+            };
+            format!("`{}` ({basis})", p.name)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
