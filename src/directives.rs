@@ -81,6 +81,9 @@ pub fn parse(comment: &str) -> Option<Directive> {
         .strip_prefix("purpose")?
         .trim_start()
         .strip_prefix('=')?;
+    // The list ends where another comment or a ` -- reason` starts.
+    let purposes = purposes.split([';', '#']).next().unwrap_or("");
+    let purposes = purposes.split(" --").next().unwrap_or("");
     let list: Vec<String> = purposes
         .split(',')
         .map(|p| p.trim().to_string())
@@ -101,6 +104,14 @@ mod tests {
                 "training".into(),
                 "documentation".into()
             ]))
+        );
+        assert_eq!(
+            parse(" reclint: purpose=training ; expect: REC002"),
+            Some(Directive::Purpose(vec!["training".into()]))
+        );
+        assert_eq!(
+            parse(" reclint: purpose=training ; expect: REC002"),
+            Some(Directive::Purpose(vec!["training".into()]))
         );
         assert_eq!(parse(" just a comment"), None);
         assert_eq!(parse(" reclint: purpose="), None);

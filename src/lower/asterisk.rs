@@ -899,14 +899,25 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Extensions a call entering `context` may run (own first, then included),
-    /// each name once. `menu` keeps `t` for menu timeouts.
+    /// each name once. For a menu (`menu`), the key choices and `t`, `i`; for a
+    /// call arriving, every extension except the special ones and, in a
+    /// context that holds a `WaitExten` menu, its one-key choices.
     fn ways_in(&self, context: usize, menu: bool) -> Vec<(usize, usize)> {
+        let has_menu = self.plan.contexts[context]
+            .extensions
+            .iter()
+            .any(|e| e.priorities.values().any(|p| p.app.is("WaitExten")));
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         for c in self.include_order(context) {
             for (e, extension) in self.plan.contexts[c].extensions.iter().enumerate() {
                 let name = extension.name.as_str();
-                if (NOT_A_WAY_IN.contains(&name) && !(menu && name == "t")) || !seen.insert(name) {
+                let skip = if menu {
+                    NOT_A_WAY_IN.contains(&name) && name != "t"
+                } else {
+                    NOT_A_WAY_IN.contains(&name) || (has_menu && is_one_key(extension))
+                };
+                if skip || !seen.insert(name) {
                     continue;
                 }
                 out.push((c, e));
@@ -986,6 +997,28 @@ fn call_arguments(target: &str, separator: char) -> Vec<Option<String>> {
             Some(expr::variable_reference(part))
         })
         .collect()
+}
+
+/// A menu choice: one key, or a pattern that matches exactly one key.
+fn is_one_key(extension: &Extension) -> bool {
+    let name = extension.number();
+    match name.strip_prefix('_') {
+        None => {
+            name.len() == 1
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+        }
+        Some(pattern) => {
+            let without_class = match (pattern.find('['), pattern.find(']')) {
+                (Some(open), Some(close)) if open < close => {
+                    format!("{}K{}", &pattern[..open], &pattern[close + 1..])
+                }
+                _ => pattern.to_string(),
+            };
+            without_class.chars().count() == 1 && !without_class.contains(['.', '!'])
+        }
+    }
 }
 
 fn first_priority(extension: &Extension) -> Option<u32> {

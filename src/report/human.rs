@@ -162,7 +162,13 @@ impl FindingDiagnostic {
                 .map(|(i, step)| {
                     let source = sources.get(step.span.file);
                     let line = source.line_col(step.span.start).line;
-                    (i, format!("{}:{line}", source.display), step.text.as_str())
+                    // Steps in the reported file show their line only.
+                    let at = if step.span.file == primary_file {
+                        format!("line {line}")
+                    } else {
+                        format!("{}:{line}", source.display)
+                    };
+                    (i, at, step.text.as_str())
                 })
                 .collect();
             let width = located.iter().map(|(_, at, _)| at.len()).max().unwrap_or(0);

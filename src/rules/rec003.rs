@@ -22,6 +22,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             };
             let name = recording_name(ctx, pbx, recording);
             let message = match (recording.start.capture, before.connection) {
+                (Capture::FromBridge, Some(connection))
+                    if pbx.graph.step(connection).span == pbx.graph.step(recording.step).span =>
+                {
+                    format!(
+                        "{name} records from when an agent answers, and the caller hears no recording notice before that"
+                    )
+                }
                 (Capture::FromBridge, Some(connection)) => format!(
                     "{name} records once the call is connected at {}, and the caller hears no recording notice before that",
                     quote(ctx.sources, pbx.graph.step(connection).span)
