@@ -134,7 +134,8 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
             let rest: Vec<&str> = text
                 .lines()
                 .skip(1)
-                .filter(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
                 .collect();
             let report =
                 miette::miette!(code = "reclint::usage", help = rest.join("\n"), "{message}");

@@ -75,8 +75,9 @@ pub enum Guard {
         variable: String,
         answer: AnswerMatch,
     },
-    /// The else, timeout, invalid-input or error outcome of a test of the variable.
-    Default { variable: String },
+    /// The else, timeout, invalid-input or error outcome of a test of the
+    /// variable; `not` lists the values the test ruled out.
+    Default { variable: String, not: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +107,8 @@ pub enum StepKind {
     },
     /// A conditional branch; its edges carry guards.
     Branch,
+    /// An unconditional jump (Asterisk `Goto`, a transfer to another flow).
+    Jump,
     RecordingStart(RecordingStart),
     RecordingStop,
     /// Sets the message played to both parties when on-demand recording starts

@@ -190,3 +190,12 @@ fn expectation_markers_name_real_rules() {
         }
     }
 }
+
+#[test]
+fn demo_tree_produces_the_documented_findings() {
+    let registry = Registry::builtin().expect("rules");
+    let demo = root().join("fixtures/demo/contact-centre");
+    let expected = expectations(&demo);
+    assert!(expected.len() >= 5, "the demo shows several problems");
+    assert_eq!(lint(&demo, &registry), expected);
+}

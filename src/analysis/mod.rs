@@ -255,7 +255,9 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
                         Guard::Answer { variable, answer } => {
                             (intern(variable), answer_effect(recognizers, answer))
                         }
-                        Guard::Default { variable } => (intern(variable), AnswerEffect::Default),
+                        Guard::Default { variable, .. } => {
+                            (intern(variable), AnswerEffect::Default)
+                        }
                     })
                     .collect()
             })
@@ -333,10 +335,15 @@ fn describe_guards(guards: &[Guard]) -> String {
                     AnswerMatch::AnyValue => format!("${{{variable}}} is set"),
                 }
             }
-            Guard::Default { variable } if variable.starts_with("menu:") => {
+            Guard::Default { variable, .. } if variable.starts_with("menu:") => {
                 "no key or an invalid key".to_string()
             }
-            Guard::Default { variable } => format!("${{{variable}}} has no yes answer"),
+            Guard::Default { variable, not } if not.is_empty() => {
+                format!("${{{variable}}} is empty or 0")
+            }
+            Guard::Default { variable, not } => {
+                format!("${{{variable}}} is not {}", not.join(" or "))
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")

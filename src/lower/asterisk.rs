@@ -233,7 +233,7 @@ impl<'a> Lowerer<'a> {
             }
             "waitexten" => self.lower_menu(site, step),
             "goto" => {
-                self.set(step, StepKind::Other);
+                self.set(step, StepKind::Jump);
                 for target in self.resolve(site, &app.raw_args, ',') {
                     self.graph.add_edge(step, Edge::plain(target));
                 }
@@ -362,6 +362,7 @@ impl<'a> Lowerer<'a> {
             let guard = match name {
                 "t" | "i" => Guard::Default {
                     variable: variable.clone(),
+                    not: Vec::new(),
                 },
                 _ if extension.is_pattern() => Guard::Answer {
                     variable: variable.clone(),
@@ -1050,7 +1051,7 @@ pub fn guards_for(condition: &Condition, outcome: bool) -> Vec<Guard> {
     let mut seen = HashSet::new();
     guards.retain(|g| {
         let variable = match g {
-            Guard::Answer { variable, .. } | Guard::Default { variable } => {
+            Guard::Answer { variable, .. } | Guard::Default { variable, .. } => {
                 variable.to_ascii_uppercase()
             }
         };
@@ -1081,6 +1082,10 @@ fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
             } else {
                 Guard::Default {
                     variable: variable.clone(),
+                    not: match op {
+                        CompareOp::Other => Vec::new(),
+                        _ => vec![value.clone()],
+                    },
                 }
             });
         }
@@ -1092,6 +1097,7 @@ fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
         } else {
             Guard::Default {
                 variable: variable.clone(),
+                not: Vec::new(),
             }
         }),
         Condition::Not(inner) => collect_guards(inner, !outcome, out),
@@ -1103,7 +1109,10 @@ fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
                         answer: AnswerMatch::Values(values),
                     }
                 } else {
-                    Guard::Default { variable }
+                    Guard::Default {
+                        variable,
+                        not: values,
+                    }
                 });
             } else if !outcome {
                 // Every alternative is false.

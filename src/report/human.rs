@@ -166,7 +166,8 @@ impl FindingDiagnostic {
                     let at = if step.span.file == primary_file {
                         format!("line {line}")
                     } else {
-                        format!("{}:{line}", source.display)
+                        let name = source.display.rsplit('/').next().unwrap_or(&source.display);
+                        format!("{name}:{line}")
                     };
                     (i, at, step.text.as_str())
                 })

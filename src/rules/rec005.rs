@@ -29,7 +29,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 recording,
                 "recording starts without a yes",
                 format!(
-                    "{name} records when the consent question gets no yes answer ({taken}): silence is not consent"
+                    "{name} records when the answer to the consent question is not an explicit yes ({taken}): silence is not consent"
                 ),
                 Some(witness),
             );

@@ -108,18 +108,22 @@ pub fn heard_labels(pbx: &PbxAnalysis, witness: &Witness) -> Vec<Label> {
 /// The witness path as trace steps, leaving out steps that do nothing a
 /// reader needs (NoOp, Set, ...).
 pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<TraceStep> {
-    witness
-        .steps
+    let steps = &witness.steps;
+    steps
         .iter()
-        .filter(|w| !matches!(pbx.graph.step(w.step).kind, StepKind::Other) || w.taken.is_some())
-        .map(|w| {
+        .enumerate()
+        .filter(|(_, w)| !matches!(pbx.graph.step(w.step).kind, StepKind::Other))
+        .map(|(i, w)| {
             let step = pbx.graph.step(w.step);
             let region = region_of(pbx, w.step);
-            let text = match (&step.kind, &w.taken) {
-                (StepKind::Dispatch, _) => format!("call enters {region}"),
-                (_, Some(taken)) => format!("{} (when {taken})", quote(sources, step.span)),
-                (_, None) => quote(sources, step.span),
+            let mut text = match &step.kind {
+                StepKind::Dispatch => format!("call enters {region}"),
+                _ => quote(sources, step.span),
             };
+            // The outcome of a branch is shown on the branch.
+            if let Some(taken) = steps.get(i + 1).and_then(|next| next.taken.as_ref()) {
+                text.push_str(&format!("  → {taken}"));
+            }
             TraceStep {
                 span: step.span,
                 region,

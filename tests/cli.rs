@@ -1,0 +1,412 @@
+//! The command line as users and CI see it: exit codes, configuration errors,
+//! JSON output, rule explanations.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn reclint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reclint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("reclint runs")
+}
+
+fn status(output: &Output) -> i32 {
+    output.status.code().expect("exit code")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh directory under the target directory, with the given files.
+fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const RECORDED_WITHOUT_NOTICE: &str = "[from-pstn]
+exten => _X.,1,Answer()
+ same => n,MixMonitor(${UNIQUEID}.wav)
+ same => n,Dial(PJSIP/agent,30)
+";
+
+const CLEAN: &str = "[from-pstn]
+exten => _X.,1,Answer()
+ same => n,Dial(PJSIP/agent,30)
+";
+
+#[test]
+fn exit_status_follows_findings() {
+    let dir = tree(
+        "exit-status",
+        &[
+            ("clean/extensions.conf", CLEAN),
+            ("bad/extensions.conf", RECORDED_WITHOUT_NOTICE),
+        ],
+    );
+    assert_eq!(
+        status(&reclint(&dir, &["check", "--no-config", "clean"])),
+        0
+    );
+    assert_eq!(status(&reclint(&dir, &["check", "--no-config", "bad"])), 1);
+    assert_eq!(
+        status(&reclint(
+            &dir,
+            &["check", "--no-config", "--exit-zero", "bad"]
+        )),
+        0
+    );
+    // Only warnings left: exit 0 by default, 1 with --fail-on warning.
+    let only_warnings = [
+        "check",
+        "--no-config",
+        "--select",
+        "undeclared-purpose",
+        "bad",
+    ];
+    assert_eq!(status(&reclint(&dir, &only_warnings)), 0);
+    let strict = [&only_warnings[..], &["--fail-on", "warning"]].concat();
+    assert_eq!(status(&reclint(&dir, &strict)), 1);
+}
+
+#[test]
+fn tool_errors_exit_2_with_a_diagnostic() {
+    let dir = tree("tool-errors", &[("extensions.conf", CLEAN)]);
+    let missing = reclint(&dir, &["check", "--no-config", "no-such-dir"]);
+    assert_eq!(status(&missing), 2);
+    assert!(
+        stderr(&missing).contains("no-such-dir"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let usage = reclint(&dir, &["check", "--format", "yaml"]);
+    assert_eq!(status(&usage), 2);
+    assert!(
+        stderr(&usage).contains("reclint::usage"),
+        "{}",
+        stderr(&usage)
+    );
+
+    let rule = reclint(&dir, &["check", "--no-config", "--select", "REC999"]);
+    assert_eq!(status(&rule), 2);
+    assert!(stderr(&rule).contains("unknown rule `REC999`"));
+
+    let jurisdiction = reclint(
+        &dir,
+        &["check", "--no-config", "--jurisdiction", "Atlantis"],
+    );
+    assert_eq!(status(&jurisdiction), 2);
+}
+
+#[test]
+fn configuration_errors_point_into_the_file() {
+    let cases = [
+        (
+            "[policy]\njurisdiction = \"DK\"\ncolour = \"red\"\n",
+            "colour",
+            3,
+        ),
+        (
+            "[rules]\nselect = [\"REC001\", \"not-a-rule\"]\n",
+            "unknown rule `not-a-rule`",
+            2,
+        ),
+        (
+            "[policy]\nsector = \"space\"\n",
+            "unknown sector `space`",
+            2,
+        ),
+        (
+            "[purposes.training]\nlegal-basis = \"because\"\n",
+            "unknown legal basis `because`",
+            2,
+        ),
+        (
+            "[rules.severity]\nREC009 = \"fatal\"\n",
+            "unknown severity `fatal`",
+            2,
+        ),
+        ("[files]\nexclude = [\"[oops\"]\n", "unclosed `[`", 2),
+    ];
+    for (i, (config, message, line)) in cases.iter().enumerate() {
+        let dir = tree(
+            &format!("config-error-{i}"),
+            &[("reclint.toml", config), ("extensions.conf", CLEAN)],
+        );
+        let output = reclint(&dir, &["check"]);
+        let err = stderr(&output);
+        assert_eq!(status(&output), 2, "{config}: {err}");
+        assert!(
+            err.contains(message),
+            "{config}: expected `{message}` in\n{err}"
+        );
+        assert!(
+            err.contains(&format!("reclint.toml:{line}:")),
+            "{config}: no location in\n{err}"
+        );
+    }
+}
+
+#[test]
+fn configuration_is_found_in_ancestors_and_can_be_skipped() {
+    let dir = tree(
+        "config-discovery",
+        &[
+            (
+                "reclint.toml",
+                "[rules]\nignore = [\"REC003\", \"REC004\", \"REC001\", \"REC009\"]\n",
+            ),
+            ("pbx/extensions.conf", RECORDED_WITHOUT_NOTICE),
+        ],
+    );
+    let pbx = dir.join("pbx");
+    assert_eq!(
+        status(&reclint(&pbx, &["check"])),
+        0,
+        "the parent's reclint.toml applies"
+    );
+    assert_eq!(status(&reclint(&pbx, &["check", "--no-config"])), 1);
+    let explicit = reclint(&dir, &["check", "--config", "reclint.toml", "pbx"]);
+    assert_eq!(status(&explicit), 0);
+}
+
+#[test]
+fn json_output_follows_the_spec() {
+    let dir = tree("json", &[("pbx/extensions.conf", RECORDED_WITHOUT_NOTICE)]);
+    let output = reclint(&dir, &["check", "--no-config", "--format", "json", "pbx"]);
+    assert_eq!(status(&output), 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "reclint");
+    let findings = doc["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["REC001", "REC003", "REC009"]);
+    let keys: Vec<&str> = findings[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in [
+        "rule",
+        "name",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "help",
+        "fingerprint",
+        "suppressed",
+        "suppression",
+        "related",
+        "trace",
+    ] {
+        assert!(keys.contains(&key), "missing key {key}");
+    }
+    let first = &findings[0];
+    assert_eq!(first["path"], "pbx/extensions.conf");
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["column"], 12);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["suppressed"], false);
+    assert!(first["suppression"].is_null());
+    assert_eq!(
+        first["related"][0]["message"],
+        "calls enter [from-pstn] here"
+    );
+    assert_eq!(first["trace"][0]["line"], 1);
+    assert_eq!(
+        first["trace"].as_array().unwrap().last().unwrap()["step"],
+        "MixMonitor(${UNIQUEID}.wav)"
+    );
+    assert_eq!(doc["summary"]["findings"], 3);
+    assert_eq!(doc["summary"]["errors"], 2);
+    assert_eq!(doc["summary"]["warnings"], 1);
+    assert_eq!(doc["summary"]["files"], 1);
+}
+
+#[test]
+fn fingerprints_survive_lines_inserted_above() {
+    let before = tree(
+        "fingerprint-a",
+        &[("extensions.conf", RECORDED_WITHOUT_NOTICE)],
+    );
+    let shifted = format!("; a comment\n\n;-- and a block --;\n{RECORDED_WITHOUT_NOTICE}");
+    let after = tree("fingerprint-b", &[("extensions.conf", &shifted)]);
+    let fingerprints = |dir: &Path| -> Vec<(String, u64)> {
+        let output = reclint(dir, &["check", "--no-config", "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let a = fingerprints(&before);
+    let b = fingerprints(&after);
+    assert_eq!(a.len(), b.len());
+    for ((fa, la), (fb, lb)) in a.iter().zip(&b) {
+        assert_eq!(fa, fb);
+        assert_eq!(la + 3, *lb);
+    }
+}
+
+#[test]
+fn jurisdiction_and_sector_change_what_is_reported() {
+    let dir = tree("profiles", &[("extensions.conf", RECORDED_WITHOUT_NOTICE)]);
+    let rules_and_severity = |extra: &[&str]| -> Vec<String> {
+        let args = [&["check", "--no-config", "--format", "json"][..], extra].concat();
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&reclint(&dir, &args))).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["severity"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rules_and_severity(&[]),
+        ["REC001 error", "REC003 error", "REC009 warning"]
+    );
+    assert_eq!(
+        rules_and_severity(&["--jurisdiction", "UK"]),
+        ["REC003 error", "REC009 warning"]
+    );
+    assert_eq!(
+        rules_and_severity(&["--jurisdiction", "US-CA"]),
+        ["REC003 error", "REC009 warning"]
+    );
+    assert_eq!(
+        rules_and_severity(&["--jurisdiction", "US"]),
+        ["REC003 warning", "REC009 warning"]
+    );
+    assert_eq!(
+        rules_and_severity(&["--sector", "emergency-services"]),
+        ["REC003 info", "REC009 warning"]
+    );
+}
+
+#[test]
+fn human_output_is_plain_without_colour() {
+    let dir = tree("human", &[("extensions.conf", RECORDED_WITHOUT_NOTICE)]);
+    let output = reclint(&dir, &["check", "--no-config", "--color", "never"]);
+    let text = stdout(&output);
+    assert!(!text.contains('\u{1b}'), "escape codes in plain output");
+    assert!(text.contains("REC003 recording-before-notice"));
+    assert!(text.contains("the call gets there by:"));
+    assert!(text.contains("Found 3 findings in 1 file: 2 errors, 1 warning, 0 infos."));
+    let coloured = reclint(&dir, &["check", "--no-config", "--color", "always"]);
+    assert!(stdout(&coloured).contains('\u{1b}'));
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tree(
+        "output-file",
+        &[("extensions.conf", RECORDED_WITHOUT_NOTICE)],
+    );
+    let output = reclint(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+        ],
+    );
+    assert_eq!(status(&output), 1);
+    assert!(stdout(&output).is_empty());
+    let written = std::fs::read_to_string(dir.join("report.json")).unwrap();
+    assert!(written.contains("\"REC003\""));
+}
+
+#[test]
+fn rules_are_explained_offline() {
+    let dir = root();
+    let by_code = reclint(&dir, &["rule", "REC001"]);
+    assert_eq!(status(&by_code), 0);
+    let text = stdout(&by_code);
+    for part in [
+        "REC001 blanket-recording-without-consent",
+        "## Why is this bad?",
+        "## How to fix",
+        "https://",
+    ] {
+        assert!(text.contains(part), "missing {part}");
+    }
+    let by_name = reclint(&dir, &["rule", "blanket-recording-without-consent"]);
+    assert_eq!(stdout(&by_name), text);
+    assert_eq!(status(&reclint(&dir, &["rule", "REC999"])), 2);
+
+    let list = stdout(&reclint(&dir, &["rules"]));
+    for code in [
+        "REC001", "REC002", "REC003", "REC004", "REC005", "REC006", "REC009", "REC010", "REC900",
+        "REC901",
+    ] {
+        assert!(list.contains(code), "{code} missing from `reclint rules`");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&reclint(&dir, &["rules", "--format", "json"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), list.lines().count());
+}
+
+#[test]
+fn unreadable_and_binary_files_are_findings_not_crashes() {
+    let dir = tree("bad-input", &[("good/extensions.conf", CLEAN)]);
+    std::fs::write(
+        dir.join("good/extensions_binary.conf"),
+        b"\x00\x01\x02junk\x00",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good/extensions_latin1.conf"),
+        b"[x]\n; caf\xe9\nexten => s,1,Answer()\n",
+    )
+    .unwrap();
+    let output = reclint(&dir, &["check", "--no-config", "--format", "json", "good"]);
+    assert_eq!(status(&output), 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "REC900");
+    assert_eq!(findings[0]["path"], "good/extensions_binary.conf");
+    assert!(findings[0]["message"].as_str().unwrap().contains("binary"));
+}

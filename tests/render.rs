@@ -1,0 +1,71 @@
+//! Snapshots of the human output, rendered without colour at a fixed width so
+//! that they do not depend on the terminal. Review changes to them like code:
+//! they are what users read.
+
+use std::path::PathBuf;
+
+use reclint::check::{self, CheckOptions};
+use reclint::report::human::{self, HumanOptions};
+use reclint::rules::Registry;
+
+fn render(fixture: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(fixture);
+    let config = path.join("reclint.toml");
+    let options = CheckOptions {
+        paths: vec![PathBuf::from(fixture)],
+        no_config: !config.is_file(),
+        config: config
+            .is_file()
+            .then(|| PathBuf::from(fixture).join("reclint.toml")),
+        ..CheckOptions::default()
+    };
+    let registry = Registry::builtin().expect("rules");
+    let run = check::run(&options, &root, &registry).expect("check runs");
+    human::render(
+        &run.outcome,
+        &run.sources,
+        &registry,
+        &HumanOptions {
+            color: false,
+            width: 80,
+        },
+    )
+}
+
+#[test]
+fn datatilsynet_case() {
+    insta::assert_snapshot!(render("fixtures/asterisk/cases/case_datatilsynet_2021"));
+}
+
+#[test]
+fn opt_out_menu() {
+    insta::assert_snapshot!(render(
+        "fixtures/asterisk/REC005/bad_press_2_to_decline.conf"
+    ));
+}
+
+#[test]
+fn bridge_recording_without_notice() {
+    insta::assert_snapshot!(render(
+        "fixtures/asterisk/REC003/bad_bridge_recording_without_notice"
+    ));
+}
+
+#[test]
+fn consent_answer_followed_into_a_subroutine() {
+    insta::assert_snapshot!(render(
+        "fixtures/asterisk/REC006/ok_answer_tested_in_a_subroutine.conf"
+    ));
+}
+
+#[test]
+fn parse_errors_and_unresolved_targets() {
+    insta::assert_snapshot!(render("fixtures/asterisk/REC900/bad_malformed_lines.conf"));
+    insta::assert_snapshot!(render("fixtures/asterisk/REC901/bad_unknown_targets.conf"));
+}
+
+#[test]
+fn demo_tree() {
+    insta::assert_snapshot!(render("fixtures/demo/contact-centre"));
+}
