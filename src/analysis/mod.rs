@@ -13,7 +13,7 @@ use crate::directives::{Directive, DirectiveIndex};
 use crate::flow::{AnswerMatch, Capture, FlowGraph, Guard, RecordingStart, StepId, StepKind};
 use crate::source::{SourceMap, Span};
 use path_state::{AnswerEffect, ConsentState, Facts, NodeId, PathStates, StepFacts, VariableId};
-use reach::Reachability;
+use reach::{NearestAhead, Reachability};
 use recognize::Recognizers;
 
 /// One analysed PBX (or flow file): its graph and what holds at each recording.
@@ -178,6 +178,12 @@ pub fn analyse(
         }
     }
 
+    // For labels: what comes after a recording start.
+    let next_notice = NearestAhead::compute(&graph, |s| notices[s.index()], |_| false);
+    let next_consent = NearestAhead::compute(&graph, |s| consent_questions[s.index()], |_| false);
+    let next_unnoticed_connection =
+        NearestAhead::compute(&graph, is_connection, |s| notices[s.index()]);
+
     let witness = |node: NodeId| to_witness(&graph, &states, node);
     let mut recordings = Vec::new();
     for (step, f) in found {
@@ -187,7 +193,7 @@ pub fn analyse(
         let before_notice = f.before_notice.map(|node| BeforeNotice {
             witness: witness(node),
             connection: (start.capture == Capture::FromBridge)
-                .then(|| first_forward(&graph, step, &is_connection, &|s| notices[s.index()]))
+                .then(|| next_unnoticed_connection.after(&graph, step))
                 .flatten(),
         });
         recordings.push(RecordingFacts {
@@ -197,10 +203,8 @@ pub fn analyse(
             before_notice,
             blanket: f.blanket.map(witness),
             purposes: purposes(&graph, step, f.training, config, directives, sources),
-            later_notice: first_forward(&graph, step, &|s| notices[s.index()], &|_| false),
-            later_consent: first_forward(&graph, step, &|s| consent_questions[s.index()], &|_| {
-                false
-            }),
+            later_notice: next_notice.after(&graph, step),
+            later_consent: next_consent.after(&graph, step),
         });
     }
     PbxAnalysis {
@@ -347,40 +351,6 @@ fn describe_guards(guards: &[Guard]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The first step matching `wanted` reachable from `from` (breadth-first,
-/// entering subroutines) without passing `blocked`; bounded, for labels only.
-fn first_forward(
-    graph: &FlowGraph,
-    from: StepId,
-    wanted: &dyn Fn(StepId) -> bool,
-    blocked: &dyn Fn(StepId) -> bool,
-) -> Option<StepId> {
-    const LIMIT: usize = 10_000;
-    let mut seen = std::collections::HashSet::new();
-    let mut queue = std::collections::VecDeque::from([from]);
-    while let Some(s) = queue.pop_front() {
-        if seen.len() > LIMIT || !seen.insert(s) {
-            continue;
-        }
-        if s != from {
-            if wanted(s) {
-                return Some(s);
-            }
-            if blocked(s) {
-                continue;
-            }
-        }
-        let step = graph.step(s);
-        if let StepKind::Call(call) = &step.kind
-            && let Some(callee) = call.callee
-        {
-            queue.push_back(callee);
-        }
-        queue.extend(step.edges.iter().map(|e| e.to));
-    }
-    None
 }
 
 /// The purposes of a recording start (spec §2.3).

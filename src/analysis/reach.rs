@@ -103,6 +103,71 @@ impl Reachability {
     }
 }
 
+/// For every step, the nearest step satisfying a target predicate that a call
+/// can go on to (along edges and into called subroutines, not through blocked
+/// steps). One breadth-first search backwards from all targets at once, so it
+/// is linear in the graph; used to point at the notice that comes too late or
+/// the connection reached without one.
+pub struct NearestAhead {
+    nearest: Vec<Option<(StepId, u32)>>,
+}
+
+impl NearestAhead {
+    pub fn compute(
+        graph: &FlowGraph,
+        target: impl Fn(StepId) -> bool,
+        blocked: impl Fn(StepId) -> bool,
+    ) -> NearestAhead {
+        let n = graph.len();
+        let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, step) in graph.steps.iter().enumerate() {
+            let callee = match &step.kind {
+                StepKind::Call(call) => call.callee,
+                _ => None,
+            };
+            for to in step.edges.iter().map(|e| e.to).chain(callee) {
+                predecessors[to.index()].push(i as u32);
+            }
+        }
+        let mut nearest: Vec<Option<(StepId, u32)>> = vec![None; n];
+        let mut queue = VecDeque::new();
+        for i in 0..n as u32 {
+            if target(StepId(i)) {
+                nearest[i as usize] = Some((StepId(i), 0));
+                queue.push_back(i);
+            }
+        }
+        while let Some(i) = queue.pop_front() {
+            let Some((found, distance)) = nearest[i as usize] else {
+                continue;
+            };
+            for &p in &predecessors[i as usize] {
+                if nearest[p as usize].is_none() && !blocked(StepId(p)) {
+                    nearest[p as usize] = Some((found, distance + 1));
+                    queue.push_back(p);
+                }
+            }
+        }
+        NearestAhead { nearest }
+    }
+
+    /// The nearest target strictly after `step`.
+    pub fn after(&self, graph: &FlowGraph, step: StepId) -> Option<StepId> {
+        let s = graph.step(step);
+        let callee = match &s.kind {
+            StepKind::Call(call) => call.callee,
+            _ => None,
+        };
+        s.edges
+            .iter()
+            .map(|e| e.to)
+            .chain(callee)
+            .filter_map(|next| self.nearest[next.index()])
+            .min_by_key(|&(found, distance)| (distance, found))
+            .map(|(found, _)| found)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +213,22 @@ mod tests {
         assert!(r.from(StepId(0)));
         assert!(!r.from(StepId(2)));
         assert!(r.returns(StepId(4)));
+    }
+
+    #[test]
+    fn nearest_target_ahead() {
+        // 0 → 1 → 2 (target) and 0 → 3 → 4 → 5 (target); 1 is blocked in the second run.
+        let g = graph(
+            vec![StepKind::Other; 6],
+            &[(0, 1), (1, 2), (0, 3), (3, 4), (4, 5)],
+        );
+        let target = |s: StepId| s == StepId(2) || s == StepId(5);
+        let near = NearestAhead::compute(&g, target, |_| false);
+        assert_eq!(near.after(&g, StepId(0)), Some(StepId(2)));
+        assert_eq!(near.after(&g, StepId(4)), Some(StepId(5)));
+        assert_eq!(near.after(&g, StepId(2)), None);
+        let blocked = NearestAhead::compute(&g, target, |s| s == StepId(1));
+        assert_eq!(blocked.after(&g, StepId(0)), Some(StepId(5)));
     }
 
     #[test]
