@@ -410,3 +410,122 @@ fn unreadable_and_binary_files_are_findings_not_crashes() {
     assert_eq!(findings[0]["path"], "good/extensions_binary.conf");
     assert!(findings[0]["message"].as_str().unwrap().contains("binary"));
 }
+
+fn rules_reported(dir: &Path, args: &[&str]) -> Vec<String> {
+    let args = [&["check", "--no-config", "--format", "json"][..], args].concat();
+    let output = reclint(dir, &args);
+    assert_ne!(status(&output), 2, "{}", stderr(&output));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn files_of_one_pbx_are_analysed_together() {
+    let caller = "[from-pstn]\nexten => _X.,1,Goto(helpdesk,s,1)\n";
+    let callee = "[helpdesk]\nexten => s,1,Dial(PJSIP/agent,30)\n";
+    // Same prefix before `extensions`: one PBX, the Goto resolves.
+    let same = tree(
+        "group-same",
+        &[
+            ("acme_extensions.conf", caller),
+            ("acme_extensions_custom.conf", callee),
+        ],
+    );
+    assert_eq!(rules_reported(&same, &[]), Vec::<String>::new());
+    // Different prefixes: two PBXs, the target is not defined in the first.
+    let apart = tree(
+        "group-apart",
+        &[
+            ("acme_extensions.conf", caller),
+            ("other_extensions.conf", callee),
+        ],
+    );
+    assert_eq!(
+        rules_reported(&apart, &[]),
+        ["REC901 acme_extensions.conf:2"]
+    );
+}
+
+#[test]
+fn includes_are_spliced_and_bounded() {
+    let dir = tree(
+        "includes",
+        &[
+            (
+                "pbx/extensions.conf",
+                "[from-pstn]\nexten => _X.,1,Answer()\n#include \"dialplan/*.inc\"\n#include \"/etc/passwd\"\n#include \"extensions.conf\"\n",
+            ),
+            (
+                "pbx/dialplan/record.inc",
+                " same => n,MixMonitor(x.wav)\n same => n,Dial(PJSIP/a,30)\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        rules_reported(&dir, &[]),
+        [
+            "REC001 pbx/dialplan/record.inc:1",
+            "REC003 pbx/dialplan/record.inc:1",
+            "REC009 pbx/dialplan/record.inc:1",
+            "REC901 pbx/extensions.conf:4",
+            "REC900 pbx/extensions.conf:5",
+        ]
+    );
+}
+
+#[test]
+fn walking_honours_files_settings_and_skips_backups() {
+    let dir = tree(
+        "walking",
+        &[
+            ("reclint.toml", "[files]\nexclude = [\"legacy/**\"]\n"),
+            ("pbx/extensions.conf", CLEAN),
+            ("pbx/extensions.conf.bak", RECORDED_WITHOUT_NOTICE),
+            ("pbx/extensions.confnew", RECORDED_WITHOUT_NOTICE),
+            ("legacy/extensions.conf", RECORDED_WITHOUT_NOTICE),
+            ("node_modules/x/extensions.conf", RECORDED_WITHOUT_NOTICE),
+            ("notes/dialplan.conf", RECORDED_WITHOUT_NOTICE),
+            ("notes/readme.txt", RECORDED_WITHOUT_NOTICE),
+        ],
+    );
+    let summary = |args: &[&str]| -> (Vec<String>, u64) {
+        let args = [&["check", "--format", "json"][..], args].concat();
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&reclint(&dir, &args))).unwrap();
+        let paths = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        (paths, doc["summary"]["files"].as_u64().unwrap())
+    };
+    // Found by content: notes/dialplan.conf. Not read: backups, excluded and pruned trees, .txt.
+    assert_eq!(summary(&[]), (vec!["notes/dialplan.conf".to_string()], 2));
+    // A backup named explicitly is read; an excluded file named explicitly too, unless --force-exclude.
+    assert_eq!(
+        summary(&["pbx/extensions.confnew"]).0,
+        ["pbx/extensions.confnew"]
+    );
+    assert_eq!(
+        summary(&["legacy/extensions.conf"]).0,
+        ["legacy/extensions.conf"]
+    );
+    assert_eq!(
+        summary(&["--force-exclude", "legacy/extensions.conf"]),
+        (vec![], 0)
+    );
+}
