@@ -38,7 +38,8 @@ pub fn render(
         .with_width(options.width)
         .with_links(false);
     let mut out = String::new();
-    for reported in &outcome.reported {
+    // Suppressed findings are not shown here; JSON and SARIF keep them for audits.
+    for reported in outcome.active() {
         let diagnostic = FindingDiagnostic::new(reported, sources, registry);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             out.push_str(&format!(
@@ -59,12 +60,17 @@ pub fn render(
 
 pub fn summary(outcome: &Outcome) -> String {
     let files = plural(outcome.files, "file");
-    if outcome.reported.is_empty() {
-        return format!("No findings in {files}.");
+    let suppressed = match outcome.suppressed() {
+        0 => String::new(),
+        n => format!(" ({n} suppressed, listed in JSON and SARIF output)"),
+    };
+    let active = outcome.active().count();
+    if active == 0 {
+        return format!("No findings in {files}.{suppressed}");
     }
     format!(
-        "Found {} in {files}: {}, {}, {}.",
-        plural(outcome.reported.len(), "finding"),
+        "Found {} in {files}: {}, {}, {}.{suppressed}",
+        plural(active, "finding"),
         plural(outcome.count(Severity::Error), "error"),
         plural(outcome.count(Severity::Warning), "warning"),
         plural(outcome.count(Severity::Info), "info"),

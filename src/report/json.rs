@@ -35,9 +35,15 @@ struct JsonFinding<'a> {
     help: &'a str,
     fingerprint: &'a str,
     suppressed: bool,
-    suppression: Option<()>,
+    suppression: Option<JsonSuppression<'a>>,
     related: Vec<Related<'a>>,
     trace: Vec<Trace<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -83,8 +89,11 @@ pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> St
                 message: &r.finding.message,
                 help: r.finding.help.as_deref().unwrap_or(&rule.meta.help),
                 fingerprint: &r.fingerprint,
-                suppressed: false,
-                suppression: None,
+                suppressed: r.suppression.is_some(),
+                suppression: r.suppression.as_ref().map(|s| JsonSuppression {
+                    kind: s.kind.as_str(),
+                    reason: &s.reason,
+                }),
                 related: r
                     .finding
                     .related
@@ -125,11 +134,11 @@ pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> St
         findings,
         summary: Summary {
             files: outcome.files,
-            findings: outcome.reported.len(),
+            findings: outcome.active().count(),
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
             infos: outcome.count(Severity::Info),
-            suppressed: 0,
+            suppressed: outcome.suppressed(),
         },
     };
     let mut text = serde_json::to_string_pretty(&document)
