@@ -9,6 +9,7 @@ use miette::{IntoDiagnostic, WrapErr, miette};
 
 use crate::analysis::{self, PbxAnalysis, recognize::Recognizers};
 use crate::config::{self, Config, Jurisdiction, Sector};
+use crate::date::Date;
 use crate::directives::DirectiveIndex;
 use crate::discover::{self, Content, FileFilter};
 use crate::finding::Severity;
@@ -18,6 +19,7 @@ use crate::parse::{ParseError, Problems};
 use crate::report::{self, Outcome};
 use crate::rules::{Registry, RuleContext};
 use crate::source::{SourceFile, SourceMap, Span};
+use crate::suppress;
 
 /// Options of `reclint check` that shape what is linted and how.
 #[derive(Debug, Default, Clone)]
@@ -31,6 +33,7 @@ pub struct CheckOptions {
     pub jurisdiction: Option<String>,
     pub sector: Option<String>,
     pub force_exclude: bool,
+    pub no_inline_suppressions: bool,
 }
 
 /// Everything a report needs.
@@ -127,13 +130,26 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         problems: &problems,
     };
     let settings = &config.rules;
-    let findings = registry.run(&context, |code| {
+    let enabled = |code: &str| {
         (settings.select.is_empty() || settings.select.iter().any(|c| c == code))
             && !settings.ignore.iter().any(|c| c == code)
-    });
-    let reported = report::finish(findings, &sources, registry, |code| {
-        settings.severity.get(code).copied()
-    });
+    };
+    let severity = |code: &str| settings.severity.get(code).copied();
+    let findings = registry.run(&context, &enabled);
+    let mut reported = report::finish(findings, &sources, registry, severity);
+    let facts = suppress::apply(
+        &mut reported,
+        &directives,
+        &config,
+        registry,
+        &enabled,
+        &sources,
+        !options.no_inline_suppressions,
+        Date::today(),
+    );
+    let meta = registry.run_on_suppressions(&facts, &enabled);
+    reported.extend(report::finish(meta, &sources, registry, severity));
+    report::sort(&mut reported);
     let files = sources.len() - config_files;
     Ok(CheckRun {
         outcome: Outcome { reported, files },

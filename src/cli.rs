@@ -76,6 +76,9 @@ struct CheckArgs {
     /// Apply `[files] exclude` to paths named on the command line too.
     #[arg(long)]
     force_exclude: bool,
+    /// Ignore `reclint: ignore` comments (audit the raw state).
+    #[arg(long)]
+    no_inline_suppressions: bool,
     /// Colour in human output (NO_COLOR is respected).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -192,6 +195,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         jurisdiction: args.jurisdiction,
         sector: args.sector,
         force_exclude: args.force_exclude,
+        no_inline_suppressions: args.no_inline_suppressions,
     };
     let colour = match args.color {
         ColorChoice::Always => true,

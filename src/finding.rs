@@ -81,7 +81,10 @@ pub struct Finding {
     pub help: Option<String>,
     /// A line-independent place name for the fingerprint (context, queue,
     /// purpose), so inserting lines above does not change it.
-    pub anchor: String,
+    pub fingerprint_anchor: String,
+    /// The dialplan context or flow the finding is in; `[[ignore]] anchor`
+    /// matches it.
+    pub context: Option<String>,
 }
 
 impl Finding {
@@ -94,7 +97,8 @@ impl Finding {
             related: Vec::new(),
             trace: Vec::new(),
             help: None,
-            anchor: String::new(),
+            fingerprint_anchor: String::new(),
+            context: None,
         }
     }
 }

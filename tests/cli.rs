@@ -529,3 +529,49 @@ fn walking_honours_files_settings_and_skips_backups() {
         (vec![], 0)
     );
 }
+
+#[test]
+fn suppressed_findings_stay_in_json_and_do_not_fail_the_run() {
+    let suppressed = "[from-pstn]
+exten => _X.,1,Answer()
+ same => n,Playback(custom/this-call-is-recorded)
+ ; reclint: ignore[REC001] -- consent collected by the carrier (contract C-7)
+ same => n,MixMonitor(${UNIQUEID}.wav) ; reclint: purpose=documentation
+ same => n,Dial(PJSIP/agent,30)
+";
+    let dir = tree("suppressions", &[("extensions.conf", suppressed)]);
+    let output = reclint(&dir, &["check", "--no-config", "--format", "json"]);
+    assert_eq!(status(&output), 0, "{}", stdout(&output));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let finding = &doc["findings"][0];
+    assert_eq!(finding["rule"], "REC001");
+    assert_eq!(finding["suppressed"], true);
+    assert_eq!(finding["suppression"]["kind"], "inline");
+    assert_eq!(
+        finding["suppression"]["reason"],
+        "consent collected by the carrier (contract C-7)"
+    );
+    assert_eq!(doc["summary"]["findings"], 0);
+    assert_eq!(doc["summary"]["suppressed"], 1);
+
+    let human = stdout(&reclint(&dir, &["check", "--no-config"]));
+    assert!(
+        human.contains("No findings in 1 file. (1 suppressed"),
+        "{human}"
+    );
+
+    // The kill switch for audits: the comment is not honoured.
+    let audit = reclint(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--no-inline-suppressions",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(status(&audit), 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&audit)).unwrap();
+    assert_eq!(doc["findings"][0]["suppressed"], false);
+}

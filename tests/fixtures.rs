@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use reclint::check::{self, CheckOptions};
 use reclint::rules::Registry;
 
-/// `(path relative to the repository, line, rule)`.
+/// `(path relative to the repository, line, rule)`; suppressed findings are
+/// marked `expect-suppressed: RECnnn` and carry the rule as `RECnnn (suppressed)`.
 type Expectation = (String, usize, String);
 
 fn root() -> PathBuf {
@@ -63,18 +64,23 @@ fn expectations(fixture: &Path) -> BTreeSet<Expectation> {
     } else {
         vec![fixture.to_path_buf()]
     };
-    let marker = regex::Regex::new(r"[;#]\s*expect:\s*([A-Z0-9 ,]+)").unwrap();
+    let marker = regex::Regex::new(r"[;#]\s*expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
     let mut out = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         for (i, line) in text.lines().enumerate() {
-            if let Some(captures) = marker.captures(line) {
-                for code in captures[1]
+            for captures in marker.captures_iter(line) {
+                let suffix = if captures.get(1).is_some() {
+                    " (suppressed)"
+                } else {
+                    ""
+                };
+                for code in captures[2]
                     .split(',')
                     .map(str::trim)
                     .filter(|c| !c.is_empty())
                 {
-                    out.insert((relative(&file), i + 1, code.to_string()));
+                    out.insert((relative(&file), i + 1, format!("{code}{suffix}")));
                 }
             }
         }
@@ -99,7 +105,18 @@ fn lint(fixture: &Path, registry: &Registry) -> BTreeSet<Expectation> {
     run.outcome
         .reported
         .iter()
-        .map(|r| (r.path.clone(), r.start.line, r.finding.rule.to_string()))
+        .map(|r| {
+            let suffix = if r.suppression.is_some() {
+                " (suppressed)"
+            } else {
+                ""
+            };
+            (
+                r.path.clone(),
+                r.start.line,
+                format!("{}{suffix}", r.finding.rule),
+            )
+        })
         .collect()
 }
 
@@ -182,8 +199,9 @@ fn expectation_markers_name_real_rules() {
     for dir in fixture_dirs("asterisk") {
         for fixture in fixtures_in(&dir) {
             for (file, line, code) in expectations(&fixture) {
+                let code = code.trim_end_matches(" (suppressed)");
                 assert!(
-                    registry.find(&code).is_some(),
+                    registry.find(code).is_some(),
                     "{file}:{line}: unknown rule {code}"
                 );
             }

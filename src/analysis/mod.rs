@@ -9,7 +9,7 @@ pub mod recognize;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Config;
-use crate::directives::{Directive, DirectiveIndex};
+use crate::directives::DirectiveIndex;
 use crate::flow::{AnswerMatch, Capture, FlowGraph, Guard, RecordingStart, StepId, StepKind};
 use crate::source::{SourceMap, Span};
 use path_state::{AnswerEffect, ConsentState, Facts, NodeId, PathStates, StepFacts, VariableId};
@@ -372,11 +372,8 @@ fn purposes(
         }
     };
     let span = graph.step(step).span;
-    for (directive, at) in directives.for_statement(sources, span) {
-        let Directive::Purpose(names) = directive;
-        for name in names {
-            add(&mut out, name, PurposeSource::Inline(at));
-        }
+    for (name, at) in directives.purposes(sources, span) {
+        add(&mut out, &name, PurposeSource::Inline(at));
     }
     let file = sources.get(span.file);
     let relative =

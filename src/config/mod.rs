@@ -12,6 +12,7 @@ use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::date::Date;
 use crate::finding::Severity;
 use crate::rules::Registry;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -37,6 +38,28 @@ struct RawConfig {
     files: RawFiles,
     #[serde(default)]
     rules: RawRules,
+    #[serde(default)]
+    ignore: Vec<Spanned<RawIgnore>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIgnore {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    anchor: Option<String>,
+    reason: Option<String>,
+    expires: Option<Spanned<RawDate>>,
+}
+
+/// `expires = 2027-03-31` (a TOML date) or `"2027-03-31"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawDate {
+    Date(toml::value::Datetime),
+    Text(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,6 +197,22 @@ pub struct RuleSettings {
     pub fail_on: Severity,
 }
 
+/// An `[[ignore]]` entry: suppresses findings for files without comments
+/// (JSON) or for whole trees.
+#[derive(Debug, Clone)]
+pub struct IgnoreEntry {
+    /// Globs relative to the configuration file; empty means every file.
+    pub paths: GlobSet,
+    /// Rule codes; empty means every rule.
+    pub rules: Vec<String>,
+    /// A context or flow name (later: JSON pointer, action identifier).
+    pub anchor: Option<String>,
+    pub reason: Option<String>,
+    pub expires: Option<Date>,
+    /// The entry in the configuration file.
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The configuration file, if one was read.
@@ -190,6 +229,7 @@ pub struct Config {
     pub include: GlobSet,
     pub exclude: GlobSet,
     pub rules: RuleSettings,
+    pub ignores: Vec<IgnoreEntry>,
 }
 
 impl Config {
@@ -213,6 +253,7 @@ impl Config {
                 severity: BTreeMap::new(),
                 fail_on: Severity::Error,
             },
+            ignores: Vec::new(),
         }
     }
 
@@ -439,6 +480,41 @@ pub fn load(
         },
     };
 
+    let mut ignores = Vec::new();
+    for entry in &raw.ignore {
+        let span_of_entry = span(entry.span());
+        let entry = entry.get_ref();
+        let expires = match &entry.expires {
+            None => None,
+            Some(value) => {
+                let text = match value.get_ref() {
+                    RawDate::Date(d) => d.to_string(),
+                    RawDate::Text(t) => t.clone(),
+                };
+                Some(Date::parse(&text).ok_or_else(|| {
+                    error(
+                        value.span(),
+                        format!("`{text}` is not a date"),
+                        "expected a date such as 2027-03-31",
+                        None,
+                    )
+                })?)
+            }
+        };
+        ignores.push(IgnoreEntry {
+            paths: path_globs(&entry.paths)?,
+            rules: entry
+                .rules
+                .iter()
+                .map(rule_code)
+                .collect::<miette::Result<_>>()?,
+            anchor: entry.anchor.clone().filter(|a| !a.trim().is_empty()),
+            reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
+            expires,
+            span: span_of_entry,
+        });
+    }
+
     Ok(Config {
         file: Some(file),
         base,
@@ -471,5 +547,6 @@ pub fn load(
         include: path_globs(&raw.files.include)?,
         exclude: path_globs(&raw.files.exclude)?,
         rules,
+        ignores,
     })
 }

@@ -106,14 +106,7 @@ pub fn finish(
             }
         })
         .collect();
-    reported.sort_by(|a, b| {
-        (&a.path, a.start, a.finding.rule, &a.finding.message).cmp(&(
-            &b.path,
-            b.start,
-            b.finding.rule,
-            &b.finding.message,
-        ))
-    });
+    sort(&mut reported);
     // The same rule at the same statement twice is one finding.
     reported.dedup_by(|b, a| {
         a.path == b.path
@@ -128,7 +121,7 @@ pub fn finish(
         let key = (
             r.finding.rule.to_string(),
             r.path.clone(),
-            r.finding.anchor.clone(),
+            r.finding.fingerprint_anchor.clone(),
         );
         let occurrence = seen.entry(key).or_insert(0);
         r.fingerprint = format!(
@@ -136,11 +129,23 @@ pub fn finish(
             fnv1a64(&[
                 r.finding.rule,
                 &r.path,
-                &r.finding.anchor,
+                &r.finding.fingerprint_anchor,
                 &occurrence.to_string()
             ])
         );
         *occurrence += 1;
     }
     reported
+}
+
+/// The output order: path, line, column, rule, message.
+pub fn sort(reported: &mut [Reported]) {
+    reported.sort_by(|a, b| {
+        (&a.path, a.start, a.finding.rule, &a.finding.message).cmp(&(
+            &b.path,
+            b.start,
+            b.finding.rule,
+            &b.finding.message,
+        ))
+    });
 }

@@ -11,6 +11,10 @@ mod rec009;
 mod rec010;
 mod rec900;
 mod rec901;
+mod rec910;
+mod rec911;
+mod rec912;
+mod rec913;
 mod support;
 
 use std::collections::HashMap;
@@ -22,6 +26,7 @@ use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::parse::Problems;
 use crate::source::SourceMap;
+use crate::suppress::SuppressionFacts;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/lints.rs"));
@@ -58,7 +63,13 @@ pub struct RuleContext<'a> {
     pub problems: &'a Problems,
 }
 
-type Check = fn(&RuleContext, &mut Vec<Finding>);
+/// How a rule decides: from the analysed flows, or (the meta-rules) from
+/// what the suppression stage found about the suppressions themselves.
+#[derive(Clone, Copy)]
+enum Check {
+    Flows(fn(&RuleContext, &mut Vec<Finding>)),
+    Suppressions(fn(&SuppressionFacts, &mut Vec<Finding>)),
+}
 
 pub struct Rule {
     pub meta: RuleMeta,
@@ -74,17 +85,22 @@ impl Rule {
 
 /// The Rust side of each rule, by code.
 fn implementation(code: &str) -> Option<Check> {
+    use Check::{Flows, Suppressions};
     Some(match code {
-        "REC001" => rec001::check,
-        "REC002" => rec002::check,
-        "REC003" => rec003::check,
-        "REC004" => rec004::check,
-        "REC005" => rec005::check,
-        "REC006" => rec006::check,
-        "REC009" => rec009::check,
-        "REC010" => rec010::check,
-        "REC900" => rec900::check,
-        "REC901" => rec901::check,
+        "REC001" => Flows(rec001::check),
+        "REC002" => Flows(rec002::check),
+        "REC003" => Flows(rec003::check),
+        "REC004" => Flows(rec004::check),
+        "REC005" => Flows(rec005::check),
+        "REC006" => Flows(rec006::check),
+        "REC009" => Flows(rec009::check),
+        "REC010" => Flows(rec010::check),
+        "REC900" => Flows(rec900::check),
+        "REC901" => Flows(rec901::check),
+        "REC910" => Suppressions(rec910::check),
+        "REC911" => Suppressions(rec911::check),
+        "REC912" => Suppressions(rec912::check),
+        "REC913" => Suppressions(rec913::check),
         _ => return None,
     })
 }
@@ -140,12 +156,27 @@ impl Registry {
         &self.rules[self.by_code[code]]
     }
 
-    /// Runs the selected rules.
-    pub fn run(&self, context: &RuleContext, enabled: impl Fn(&str) -> bool) -> Vec<Finding> {
+    /// Runs the selected rules that look at the flows.
+    pub fn run(&self, context: &RuleContext, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for rule in &self.rules {
-            if enabled(&rule.meta.code) {
-                (rule.check)(context, &mut findings);
+        for rule in self.rules.iter().filter(|r| enabled(&r.meta.code)) {
+            if let Check::Flows(check) = rule.check {
+                check(context, &mut findings);
+            }
+        }
+        findings
+    }
+
+    /// Runs the selected meta-rules on what the suppression stage found.
+    pub fn run_on_suppressions(
+        &self,
+        facts: &SuppressionFacts,
+        enabled: &dyn Fn(&str) -> bool,
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for rule in self.rules.iter().filter(|r| enabled(&r.meta.code)) {
+            if let Check::Suppressions(check) = rule.check {
+                check(facts, &mut findings);
             }
         }
         findings

@@ -48,7 +48,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 recordings.len()
             ),
         );
-        finding.anchor = format!("purpose {name}");
+        finding.fingerprint_anchor = format!("purpose {name}");
         finding.related = recordings;
         out.push(finding);
     }

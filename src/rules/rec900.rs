@@ -10,7 +10,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             Label::new(error.span, error.label.clone()),
             error.message.clone(),
         );
-        finding.anchor = error.message.clone();
+        finding.fingerprint_anchor = error.message.clone();
         out.push(finding);
     }
 }

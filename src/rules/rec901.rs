@@ -11,7 +11,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             Label::new(unresolved.span, unresolved.label.clone()),
             unresolved.message.clone(),
         );
-        finding.anchor = unresolved.message.clone();
+        finding.fingerprint_anchor = unresolved.message.clone();
         out.push(finding);
     }
 }

@@ -59,7 +59,8 @@ pub fn recording_finding(
 ) -> Finding {
     let step = pbx.graph.step(recording.step);
     let mut finding = Finding::new(rule, Label::new(step.span, label), message);
-    finding.anchor = format!(
+    finding.context = Some(pbx.graph.region(step.region).name.clone());
+    finding.fingerprint_anchor = format!(
         "{}|{}",
         region_of(pbx, recording.step),
         quote(ctx.sources, step.span)

@@ -1,0 +1,17 @@
+//! REC910 invalid-suppression: a `reclint:` directive that cannot be read or
+//! names an unknown rule. It suppresses nothing.
+
+use crate::finding::{Finding, Label};
+use crate::suppress::SuppressionFacts;
+
+pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
+    for (span, problem) in &facts.invalid {
+        let mut finding = Finding::new(
+            "REC910",
+            Label::new(*span, "this directive is ignored"),
+            format!("invalid reclint directive: {problem}"),
+        );
+        finding.fingerprint_anchor = problem.clone();
+        out.push(finding);
+    }
+}

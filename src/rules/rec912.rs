@@ -1,0 +1,17 @@
+//! REC912 unused-suppression: an ignore directive or `[[ignore]]` entry that
+//! matched no finding.
+
+use crate::finding::{Finding, Label};
+use crate::suppress::SuppressionFacts;
+
+pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
+    for (span, description) in &facts.unused {
+        let mut finding = Finding::new(
+            "REC912",
+            Label::new(*span, "nothing here is reported any more"),
+            format!("{description} matches no finding"),
+        );
+        finding.fingerprint_anchor = description.clone();
+        out.push(finding);
+    }
+}

@@ -1,0 +1,214 @@
+//! Suppressions: `reclint: ignore[...]` comments and `[[ignore]]` entries in
+//! reclint.toml mark findings as suppressed, with their reason. A suppression
+//! that cannot be read, has no reason, matches nothing or has expired is a
+//! fact the meta-rules REC910–REC913 report.
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::directives::{Directive, DirectiveIndex, Written};
+use crate::report::{Reported, Suppression, SuppressionKind};
+use crate::rules::Registry;
+use crate::source::{FileId, SourceMap, Span};
+
+/// Problems with suppressions, for REC910–REC913.
+#[derive(Debug, Default)]
+pub struct SuppressionFacts {
+    /// A `reclint:` directive that cannot be read or names an unknown rule.
+    pub invalid: Vec<(Span, String)>,
+    /// A suppression without a reason (it suppresses nothing).
+    pub without_reason: Vec<(Span, String)>,
+    /// A suppression that matched no finding.
+    pub unused: Vec<(Span, String)>,
+    /// A suppression whose date has passed (its findings are reported again).
+    pub expired: Vec<Expired>,
+}
+
+#[derive(Debug)]
+pub struct Expired {
+    pub span: Span,
+    pub description: String,
+    pub date: Date,
+    /// How many findings it would still match.
+    pub matching: usize,
+}
+
+/// Where a suppression applies.
+enum Scope {
+    /// The statement on the directive's line or the next one.
+    Statement,
+    File,
+    /// An `[[ignore]]` entry.
+    Config(usize),
+}
+
+struct Candidate<'a> {
+    kind: SuppressionKind,
+    scope: Scope,
+    file: Option<FileId>,
+    written: Option<&'a Written>,
+    /// Rule codes; empty matches every rule.
+    rules: Vec<String>,
+    reason: String,
+    span: Span,
+    description: String,
+    expires: Option<Date>,
+    used: usize,
+}
+
+/// Marks suppressed findings in `reported` and returns the problems found
+/// with the suppressions themselves. `inline` is false with
+/// `--no-inline-suppressions`; `enabled` tells which rules ran.
+#[allow(clippy::too_many_arguments)]
+pub fn apply(
+    reported: &mut [Reported],
+    directives: &DirectiveIndex,
+    config: &Config,
+    registry: &Registry,
+    enabled: &dyn Fn(&str) -> bool,
+    sources: &SourceMap,
+    inline: bool,
+    today: Date,
+) -> SuppressionFacts {
+    let mut facts = SuppressionFacts::default();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    if inline {
+        for written in &directives.written {
+            let ignore = match &written.directive {
+                Ok(Directive::Ignore(ignore)) => ignore,
+                Ok(Directive::Purpose(_)) => continue,
+                Err(message) => {
+                    facts.invalid.push((written.span, message.clone()));
+                    continue;
+                }
+            };
+            let mut rules = Vec::new();
+            let mut unknown = Vec::new();
+            for name in &ignore.rules {
+                match registry.find(name) {
+                    Some(rule) => rules.push(rule.meta.code.clone()),
+                    None => unknown.push(format!("`{name}`")),
+                }
+            }
+            let verb = if ignore.whole_file {
+                "ignore-file"
+            } else {
+                "ignore"
+            };
+            let description = format!("`{verb}[{}]`", ignore.rules.join(","));
+            if !unknown.is_empty() {
+                facts.invalid.push((
+                    written.span,
+                    format!("{description} names unknown rule(s) {}", unknown.join(", ")),
+                ));
+                continue;
+            }
+            let Some(reason) = &ignore.reason else {
+                facts.without_reason.push((written.span, description));
+                continue;
+            };
+            candidates.push(Candidate {
+                kind: SuppressionKind::Inline,
+                scope: if ignore.whole_file {
+                    Scope::File
+                } else {
+                    Scope::Statement
+                },
+                file: Some(written.file),
+                written: Some(written),
+                rules,
+                reason: reason.clone(),
+                span: written.span,
+                description,
+                expires: ignore.until,
+                used: 0,
+            });
+        }
+    }
+    for (index, entry) in config.ignores.iter().enumerate() {
+        let description = if entry.rules.is_empty() {
+            "`[[ignore]]` entry for every rule".to_string()
+        } else {
+            format!("`[[ignore]]` entry for {}", entry.rules.join(", "))
+        };
+        let Some(reason) = &entry.reason else {
+            facts.without_reason.push((entry.span, description));
+            continue;
+        };
+        candidates.push(Candidate {
+            kind: SuppressionKind::Config,
+            scope: Scope::Config(index),
+            file: None,
+            written: None,
+            rules: entry.rules.clone(),
+            reason: reason.clone(),
+            span: entry.span,
+            description,
+            expires: entry.expires,
+            used: 0,
+        });
+    }
+
+    for finding in reported.iter_mut() {
+        let line = finding.start.line;
+        let file = finding.finding.primary.span.file;
+        for candidate in candidates.iter_mut() {
+            if !candidate.rules.is_empty()
+                && !candidate.rules.iter().any(|r| r == finding.finding.rule)
+            {
+                continue;
+            }
+            let applies = match candidate.scope {
+                Scope::Statement => {
+                    candidate.file == Some(file)
+                        && candidate.written.is_some_and(|w| w.covers_line(line))
+                }
+                Scope::File => candidate.file == Some(file),
+                Scope::Config(index) => {
+                    let entry = &config.ignores[index];
+                    let path = sources.get(file).path.as_path();
+                    let relative = crate::discover::slash_path(
+                        path.strip_prefix(&config.base).unwrap_or(path),
+                    );
+                    (entry.paths.is_empty() || entry.paths.matches(&relative))
+                        && entry
+                            .anchor
+                            .as_ref()
+                            .is_none_or(|a| finding.finding.context.as_deref() == Some(a.as_str()))
+                }
+            };
+            if !applies {
+                continue;
+            }
+            candidate.used += 1;
+            if candidate.expires.is_some_and(|d| d < today) {
+                // Expired: the finding comes back.
+                continue;
+            }
+            if finding.suppression.is_none() {
+                finding.suppression = Some(Suppression {
+                    kind: candidate.kind,
+                    reason: candidate.reason.clone(),
+                    span: Some(candidate.span),
+                });
+            }
+        }
+    }
+
+    for candidate in candidates {
+        match candidate.expires {
+            Some(date) if date < today => facts.expired.push(Expired {
+                span: candidate.span,
+                description: candidate.description,
+                date,
+                matching: candidate.used,
+            }),
+            _ if candidate.used == 0
+                && (candidate.rules.is_empty() || candidate.rules.iter().any(|r| enabled(r))) =>
+            {
+                facts.unused.push((candidate.span, candidate.description));
+            }
+            _ => {}
+        }
+    }
+    facts
+}
