@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use miette::{IntoDiagnostic, WrapErr, miette};
 
 use crate::analysis::{self, PbxAnalysis, recognize::Recognizers};
+use crate::baseline::Baseline;
 use crate::config::{self, Config, Jurisdiction, Sector};
 use crate::date::Date;
 use crate::directives::DirectiveIndex;
@@ -16,7 +17,7 @@ use crate::finding::Severity;
 use crate::lower::asterisk as lower_asterisk;
 use crate::parse::asterisk::{self, dialplan, settings};
 use crate::parse::{ParseError, Problems};
-use crate::report::{self, Outcome};
+use crate::report::{self, Outcome, Reported};
 use crate::rules::{Registry, RuleContext};
 use crate::source::{SourceFile, SourceMap, Span};
 use crate::suppress;
@@ -34,6 +35,12 @@ pub struct CheckOptions {
     pub sector: Option<String>,
     pub force_exclude: bool,
     pub no_inline_suppressions: bool,
+    /// Report only findings not in this baseline (overrides `baseline =`).
+    pub baseline: Option<PathBuf>,
+    /// Record the run's findings as the baseline in this file.
+    pub write_baseline: Option<PathBuf>,
+    /// Remove stale entries from the baseline file.
+    pub prune_baseline: bool,
 }
 
 /// Everything a report needs.
@@ -41,6 +48,8 @@ pub struct CheckRun {
     pub sources: SourceMap,
     pub outcome: Outcome,
     pub fail_on: Severity,
+    /// Messages about the run itself (baseline written, stale entries), for stderr.
+    pub notes: Vec<String>,
 }
 
 pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<CheckRun> {
@@ -150,12 +159,73 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     let meta = registry.run_on_suppressions(&facts, &enabled);
     reported.extend(report::finish(meta, &sources, registry, severity));
     report::sort(&mut reported);
+    let notes = apply_baseline(options, &config, cwd, &mut reported)?;
     let files = sources.len() - config_files;
     Ok(CheckRun {
         outcome: Outcome { reported, files },
         fail_on: settings.fail_on,
         sources,
+        notes,
     })
+}
+
+/// Writes, applies or prunes the baseline; returns notes for the user.
+fn apply_baseline(
+    options: &CheckOptions,
+    config: &Config,
+    cwd: &Path,
+    reported: &mut [Reported],
+) -> miette::Result<Vec<String>> {
+    let mut notes = Vec::new();
+    if let Some(path) = &options.write_baseline {
+        let path = cwd.join(path);
+        let baseline = Baseline::of(reported);
+        baseline.write(&path)?;
+        let name = discover::display_path(&path, cwd);
+        baseline.apply(reported, &name);
+        let count: usize = baseline.entries.iter().map(|e| e.count).sum();
+        notes.push(format!("wrote baseline {name} with {count} finding(s)"));
+        return Ok(notes);
+    }
+    let Some(path) = options
+        .baseline
+        .as_ref()
+        .map(|p| cwd.join(p))
+        .or_else(|| config.baseline.clone())
+    else {
+        if options.prune_baseline {
+            return Err(miette!(
+                code = "reclint::usage",
+                help = "name the baseline with --baseline FILE or `baseline =` in reclint.toml",
+                "--prune-baseline needs a baseline"
+            ));
+        }
+        return Ok(notes);
+    };
+    let name = discover::display_path(&path, cwd);
+    let baseline = Baseline::read(&path)?;
+    let stale = baseline.apply(reported, &name);
+    if options.prune_baseline {
+        let pruned = baseline.pruned(reported);
+        pruned.write(&path)?;
+        let removed: usize = stale.iter().map(|s| s.missing).sum();
+        notes.push(format!(
+            "pruned baseline {name}: removed {removed} stale finding(s)"
+        ));
+    } else if !stale.is_empty() {
+        notes.push(format!(
+            "baseline {name} has {} stale entr{} (fixed findings; remove them with --prune-baseline):",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" }
+        ));
+        for s in &stale {
+            notes.push(format!(
+                "  {} {}: {} fewer finding(s)",
+                s.path, s.rule, s.missing
+            ));
+        }
+    }
+    Ok(notes)
 }
 
 /// Builds the dialplan of one PBX and lowers it to a call-flow graph.

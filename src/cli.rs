@@ -79,6 +79,15 @@ struct CheckArgs {
     /// Ignore `reclint: ignore` comments (audit the raw state).
     #[arg(long)]
     no_inline_suppressions: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the findings of this run to a baseline file (they are then accepted).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "prune_baseline"])]
+    write_baseline: Option<PathBuf>,
+    /// Remove entries no finding matches any more from the baseline file.
+    #[arg(long)]
+    prune_baseline: bool,
     /// Colour in human output (NO_COLOR is respected).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -196,6 +205,9 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         sector: args.sector,
         force_exclude: args.force_exclude,
         no_inline_suppressions: args.no_inline_suppressions,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        prune_baseline: args.prune_baseline,
     };
     let colour = match args.color {
         ColorChoice::Always => true,
@@ -223,6 +235,9 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         ),
         OutputFormat::Json => json::render(&run.outcome, &run.sources, registry),
     };
+    for note in &run.notes {
+        eprintln!("{note}");
+    }
     check::write_output(&text, args.output.as_deref())?;
     Ok(if !args.exit_zero && run.outcome.fails(run.fail_on) {
         1

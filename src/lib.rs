@@ -5,6 +5,7 @@
 //! [`report`].
 
 pub mod analysis;
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;

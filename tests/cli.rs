@@ -575,3 +575,110 @@ exten => _X.,1,Answer()
     let doc: serde_json::Value = serde_json::from_str(&stdout(&audit)).unwrap();
     assert_eq!(doc["findings"][0]["suppressed"], false);
 }
+
+#[test]
+fn baseline_accepts_old_findings_and_reports_new_ones() {
+    let two_lines = "[from-pstn]
+exten => 100,1,MixMonitor(${UNIQUEID}.wav)
+ same => n,Dial(PJSIP/sales,30)
+exten => 200,1,MixMonitor(${UNIQUEID}.wav,b)
+ same => n,Dial(PJSIP/support,30)
+";
+    let dir = tree("baseline", &[("pbx/extensions.conf", two_lines)]);
+    let written = reclint(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--write-baseline",
+            "reclint-baseline.toml",
+            "pbx",
+        ],
+    );
+    assert_eq!(status(&written), 0, "{}", stderr(&written));
+    assert!(stderr(&written).contains("wrote baseline reclint-baseline.toml"));
+    let file = std::fs::read_to_string(dir.join("reclint-baseline.toml")).unwrap();
+    assert!(
+        file.contains("version = 1") && file.contains("[[entry]]") && file.contains("fingerprints")
+    );
+    assert!(
+        !file.contains("line ="),
+        "a baseline must not depend on line numbers:\n{file}"
+    );
+    let again = reclint(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--write-baseline",
+            "second.toml",
+            "pbx",
+        ],
+    );
+    assert_eq!(status(&again), 0);
+    assert_eq!(
+        file,
+        std::fs::read_to_string(dir.join("second.toml")).unwrap(),
+        "baselines are deterministic"
+    );
+
+    let with = [
+        "check",
+        "--no-config",
+        "--baseline",
+        "reclint-baseline.toml",
+        "--format",
+        "json",
+        "pbx",
+    ];
+    let output = reclint(&dir, &with);
+    assert_eq!(status(&output), 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["suppression"]["kind"] == "baseline")
+    );
+
+    // Lines inserted above and a new recording: only the new one counts.
+    let edited = format!(
+        "; moved down\n\n{two_lines}exten => 300,1,MixMonitor(${{UNIQUEID}}.wav)\n same => n,Dial(PJSIP/x,30)\n"
+    );
+    std::fs::write(dir.join("pbx/extensions.conf"), &edited).unwrap();
+    let output = reclint(&dir, &with);
+    assert_eq!(status(&output), 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let active: Vec<u64> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["suppressed"] == false)
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        !active.is_empty() && active.iter().all(|&l| l == 8),
+        "only extension 300 is new: {active:?}"
+    );
+
+    // Fixed findings make stale entries; pruning removes them and adds nothing.
+    std::fs::write(dir.join("pbx/extensions.conf"), "[from-pstn]\nexten => 100,1,MixMonitor(${UNIQUEID}.wav)\n same => n,Dial(PJSIP/sales,30)\n").unwrap();
+    let stale = reclint(&dir, &with);
+    assert_eq!(status(&stale), 0);
+    assert!(stderr(&stale).contains("stale"), "{}", stderr(&stale));
+    let prune = [&with[..], &["--prune-baseline"]].concat();
+    assert_eq!(status(&reclint(&dir, &prune)), 0);
+    let pruned = std::fs::read_to_string(dir.join("reclint-baseline.toml")).unwrap();
+    assert!(pruned.len() < file.len());
+    assert!(!stderr(&reclint(&dir, &with)).contains("stale"));
+
+    // `baseline =` in reclint.toml works like the flag.
+    std::fs::write(
+        dir.join("reclint.toml"),
+        "baseline = \"reclint-baseline.toml\"\n",
+    )
+    .unwrap();
+    assert_eq!(status(&reclint(&dir, &["check", "pbx"])), 0);
+    assert_eq!(status(&reclint(&dir, &["check", "--no-config", "pbx"])), 1);
+}

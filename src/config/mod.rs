@@ -26,6 +26,8 @@ pub const CONFIG_NAMES: &[&str] = &["reclint.toml", ".reclint.toml"];
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    /// Path of the baseline file, relative to this file.
+    baseline: Option<String>,
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
@@ -230,6 +232,8 @@ pub struct Config {
     pub exclude: GlobSet,
     pub rules: RuleSettings,
     pub ignores: Vec<IgnoreEntry>,
+    /// `baseline = "..."`, resolved against the configuration's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Config {
@@ -254,6 +258,7 @@ impl Config {
                 fail_on: Severity::Error,
             },
             ignores: Vec::new(),
+            baseline: None,
         }
     }
 
@@ -480,6 +485,11 @@ pub fn load(
         },
     };
 
+    let baseline = raw
+        .baseline
+        .as_ref()
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| base.join(b));
     let mut ignores = Vec::new();
     for entry in &raw.ignore {
         let span_of_entry = span(entry.span());
@@ -548,5 +558,6 @@ pub fn load(
         exclude: path_globs(&raw.files.exclude)?,
         rules,
         ignores,
+        baseline,
     })
 }
