@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::date::Date;
-use crate::parse::asterisk::conf::Comment;
+use crate::parse::Comment;
 use crate::source::{FileId, SourceMap, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,19 +43,29 @@ pub struct Written {
     /// The comment stands on a line of its own (it applies to the next line).
     pub own_line: bool,
     pub span: Span,
+    /// The element an XML comment applies to (with its subtree).
+    pub covers: Option<Span>,
 }
 
 impl Written {
-    /// Whether the directive applies to a statement starting on `line`.
-    pub fn covers_line(&self, line: usize) -> bool {
-        self.line == line || (self.own_line && self.line + 1 == line)
+    /// Whether the directive applies to a statement at `span` starting on `line`.
+    pub fn applies_to(&self, span: Span, line: usize) -> bool {
+        match self.covers {
+            Some(element) => {
+                element.file == span.file && element.start <= span.start && span.end <= element.end
+            }
+            None => self.line == line || (self.own_line && self.line + 1 == line),
+        }
     }
 }
 
 #[derive(Debug, Default)]
 pub struct DirectiveIndex {
     pub written: Vec<Written>,
+    /// Line-bound directives by file and line.
     by_line: HashMap<(FileId, usize), Vec<usize>>,
+    /// Directives that cover an element, by file.
+    by_element: HashMap<FileId, Vec<usize>>,
 }
 
 impl DirectiveIndex {
@@ -68,17 +78,18 @@ impl DirectiveIndex {
             for comment in &comments[&file] {
                 let line = source.line_col(comment.span.start).line;
                 for directive in parse(&comment.text) {
-                    index
-                        .by_line
-                        .entry((file, line))
-                        .or_default()
-                        .push(index.written.len());
+                    let at = index.written.len();
+                    match comment.covers {
+                        Some(_) => index.by_element.entry(file).or_default().push(at),
+                        None => index.by_line.entry((file, line)).or_default().push(at),
+                    }
                     index.written.push(Written {
                         directive,
                         file,
                         line,
                         own_line: comment.own_line,
                         span: comment.span,
+                        covers: comment.covers,
                     });
                 }
             }
@@ -86,16 +97,19 @@ impl DirectiveIndex {
         index
     }
 
-    /// Directives that apply to a statement at `span`: on its line, or on
-    /// their own line just above it.
+    /// Directives that apply to a statement at `span`: on its line, on their
+    /// own line just above it, or (XML) before an element that contains it.
     pub fn for_statement(&self, sources: &SourceMap, span: Span) -> impl Iterator<Item = &Written> {
         let line = sources.get(span.file).line_col(span.start).line;
-        [line, line.saturating_sub(1)]
+        let line_bound = [line, line.saturating_sub(1)]
             .into_iter()
             .filter(|&l| l >= 1)
-            .flat_map(move |l| self.by_line.get(&(span.file, l)).into_iter().flatten())
+            .flat_map(move |l| self.by_line.get(&(span.file, l)).into_iter().flatten());
+        let element_bound = self.by_element.get(&span.file).into_iter().flatten();
+        line_bound
+            .chain(element_bound)
             .map(|&i| &self.written[i])
-            .filter(move |w| w.covers_line(line))
+            .filter(move |w| w.applies_to(span, line))
     }
 
     /// Purposes written on or above the statement at `span`.

@@ -160,7 +160,9 @@ pub fn apply(
             let applies = match candidate.scope {
                 Scope::Statement => {
                     candidate.file == Some(file)
-                        && candidate.written.is_some_and(|w| w.covers_line(line))
+                        && candidate
+                            .written
+                            .is_some_and(|w| w.applies_to(finding.finding.primary.span, line))
                 }
                 Scope::File => candidate.file == Some(file),
                 Scope::Config(index) => {

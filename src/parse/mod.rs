@@ -2,8 +2,22 @@
 //! produces and reports what it cannot read as values, never by failing the run.
 
 pub mod asterisk;
+pub mod json;
 
 use crate::source::Span;
+
+/// A comment, kept for `reclint:` directives.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// Text after the comment marker.
+    pub text: String,
+    pub span: Span,
+    /// Whether the comment is the only thing on its line.
+    pub own_line: bool,
+    /// What the comment applies to when that is not a line: an XML comment
+    /// covers the element after it, with its subtree.
+    pub covers: Option<Span>,
+}
 
 /// Something in a file that reclint could not read (rule REC900).
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 //! The lexer never fails: a line it cannot read becomes a [`ParseError`] with its
 //! span, and lexing goes on with the next line.
 
-use crate::parse::ParseError;
+use crate::parse::{Comment, ParseError};
 use crate::source::{FileId, Span};
 
 #[derive(Debug, Clone)]
@@ -57,16 +57,6 @@ pub struct Directive {
     pub span: Span,
 }
 
-/// A comment, kept for `reclint:` directives and fixture expectations.
-#[derive(Debug, Clone)]
-pub struct Comment {
-    /// Text after the comment marker.
-    pub text: String,
-    pub span: Span,
-    /// Whether the comment is the only thing on its line.
-    pub own_line: bool,
-}
-
 #[derive(Debug, Default)]
 pub struct ConfFile {
     pub items: Vec<ConfItem>,
@@ -105,6 +95,7 @@ pub fn lex(file: FileId, text: &str) -> ConfFile {
                             text: text[start..end - 3].to_string(),
                             span: Span::new(file, start, end),
                             own_line: true,
+                            covers: None,
                         });
                     }
                     continue;
@@ -140,6 +131,7 @@ pub fn lex(file: FileId, text: &str) -> ConfFile {
                 text: line[c + 1..].to_string(),
                 span: Span::new(file, line_start + c, line_end),
                 own_line,
+                covers: None,
             });
             code[c..].fill(b' ');
         }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::glob::{Glob, GlobKind};
 use crate::discover::{self, FileKind};
-use crate::parse::{ParseError, Problems, Unresolved};
+use crate::parse::{Comment, ParseError, Problems, Unresolved};
 use crate::source::{FileId, SourceFile, SourceMap};
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
 
@@ -53,7 +53,7 @@ pub fn load(
     cwd: &Path,
     sources: &mut SourceMap,
     problems: &mut Problems,
-) -> (Vec<Pbx>, HashMap<FileId, Vec<conf::Comment>>) {
+) -> (Vec<Pbx>, HashMap<FileId, Vec<Comment>>) {
     let mut library = Library {
         files: BTreeMap::new(),
     };
