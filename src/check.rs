@@ -14,8 +14,8 @@ use crate::date::Date;
 use crate::directives::DirectiveIndex;
 use crate::discover::{self, Content, FileFilter};
 use crate::finding::Severity;
-use crate::lower::asterisk as lower_asterisk;
-use crate::parse::asterisk::{self, dialplan, settings};
+use crate::lower::{self, LoadContext};
+use crate::parse::asterisk;
 use crate::parse::{ParseError, Problems};
 use crate::report::{self, Outcome, Reported};
 use crate::rules::{Registry, RuleContext};
@@ -109,9 +109,15 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
             }
         })
         .collect();
-    let (pbxs, comments) =
-        asterisk::load(&asterisk_files, &roots, cwd, &mut sources, &mut problems);
-    let directives = DirectiveIndex::build(&sources, &comments);
+    let mut cx = LoadContext {
+        sources: &mut sources,
+        problems: &mut problems,
+        config: &config,
+        roots: &roots,
+        cwd,
+    };
+    let lowered = lower::asterisk::load(&asterisk_files, &mut cx);
+    let directives = DirectiveIndex::build(&sources, &lowered.comments);
     let recognizers = Recognizers::new(
         &config.recognize.notice,
         &config.recognize.consent,
@@ -119,18 +125,11 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         &config.consent_answers,
     )
     .map_err(|e| miette!(code = "reclint::config", "{e}"))?;
-
-    let mut analyses: Vec<PbxAnalysis> = Vec::new();
-    for pbx in &pbxs {
-        let graph = lower_pbx(pbx, &config, &mut problems);
-        analyses.push(analysis::analyse(
-            graph,
-            &config,
-            &recognizers,
-            &directives,
-            &sources,
-        ));
-    }
+    let analyses: Vec<PbxAnalysis> = lowered
+        .graphs
+        .into_iter()
+        .map(|graph| analysis::analyse(graph, &config, &recognizers, &directives, &sources))
+        .collect();
 
     let context = RuleContext {
         sources: &sources,
@@ -226,30 +225,6 @@ fn apply_baseline(
         }
     }
     Ok(notes)
-}
-
-/// Builds the dialplan of one PBX and lowers it to a call-flow graph.
-fn lower_pbx(
-    pbx: &asterisk::Pbx,
-    config: &Config,
-    problems: &mut Problems,
-) -> crate::flow::FlowGraph {
-    let (plan, errors) = dialplan::build(&pbx.dialplan);
-    problems.parse_errors.extend(errors);
-    let queue_sections = settings::Sections::build(&pbx.queues);
-    let queues = settings::queues(&queue_sections);
-    let features = settings::features(&settings::Sections::build(&pbx.features));
-    let lowered = lower_asterisk::lower(
-        &plan,
-        &lower_asterisk::Settings {
-            queues: &queues,
-            has_queue_config: !pbx.queues.is_empty(),
-            features: &features,
-            entry_points: &config.recognize.entry_points,
-        },
-    );
-    problems.unresolved.extend(lowered.unresolved);
-    lowered.graph
 }
 
 fn load_config(

@@ -5,23 +5,45 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::{LoadContext, Lowered};
 use crate::flow::{
     AnswerMatch, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart, RegionId, StepId,
     StepKind,
 };
-use crate::parse::Unresolved;
 use crate::parse::asterisk::app::{self, AppCall, Text};
 use crate::parse::asterisk::dialplan::{self, Dialplan, Extension};
 use crate::parse::asterisk::expr::{self, CompareOp, Condition};
-use crate::parse::asterisk::settings::{Features, QueueRecording};
+use crate::parse::asterisk::{AsteriskFile, settings};
+use crate::parse::{self, Unresolved};
 use crate::source::Span;
+use settings::{Features, QueueRecording};
 
 /// Special extensions that are not dialled by a caller entering a context.
 const NOT_A_WAY_IN: &[&str] = &["h", "t", "e", "T", "a", "o"];
 
-pub struct Lowered {
-    pub graph: FlowGraph,
-    pub unresolved: Vec<Unresolved>,
+/// Loads the given Asterisk files with everything they include, groups them
+/// into PBXs and lowers each PBX's dialplan to one graph.
+pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
+    let (pbxs, comments) = parse::asterisk::load(files, cx.roots, cx.cwd, cx.sources, cx.problems);
+    let mut graphs = Vec::new();
+    for pbx in &pbxs {
+        let (plan, errors) = dialplan::build(&pbx.dialplan);
+        cx.problems.parse_errors.extend(errors);
+        let queues = settings::queues(&settings::Sections::build(&pbx.queues));
+        let features = settings::features(&settings::Sections::build(&pbx.features));
+        let (graph, unresolved) = lower(
+            &plan,
+            &Settings {
+                queues: &queues,
+                has_queue_config: !pbx.queues.is_empty(),
+                features: &features,
+                entry_points: &cx.config.recognize.entry_points,
+            },
+        );
+        cx.problems.unresolved.extend(unresolved);
+        graphs.push(graph);
+    }
+    Lowered { graphs, comments }
 }
 
 /// What the dialplan knows beyond extensions.conf.
@@ -66,7 +88,8 @@ struct LoopPairs {
     enclosing: HashMap<u32, u32>,
 }
 
-pub fn lower(plan: &Dialplan, settings: &Settings) -> Lowered {
+/// Lowers one dialplan; returns the graph and the targets it could not resolve.
+pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved>) {
     let mut l = Lowerer {
         plan,
         settings,
@@ -127,10 +150,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> Lowered {
         }
     }
     l.add_entry_points();
-    Lowered {
-        graph: l.graph,
-        unresolved: l.unresolved,
-    }
+    (l.graph, l.unresolved)
 }
 
 /// Matches `While` with `EndWhile` (and `ExitWhile`/`ContinueWhile` with the
