@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::check::{self, CheckOptions};
 use crate::explain;
 use crate::finding::Severity;
-use crate::report::{human, json};
+use crate::report::{checkstyle, concise, github, gitlab, human, json, junit, sarif};
 use crate::rules::Registry;
 
 #[derive(Debug, Parser)]
@@ -96,7 +96,17 @@ struct CheckArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum OutputFormat {
     Human,
+    /// One line per finding: `path:line:col: CODE name message`.
+    Concise,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    Checkstyle,
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -234,6 +244,12 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
             },
         ),
         OutputFormat::Json => json::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Concise => concise::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Sarif => sarif::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Github => github::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Gitlab => gitlab::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Checkstyle => checkstyle::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Junit => junit::render(&run.outcome, &run.sources, registry),
     };
     for note in &run.notes {
         eprintln!("{note}");

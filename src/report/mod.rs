@@ -1,8 +1,14 @@
 //! Reporting: findings with their final severity, location and fingerprint,
 //! written in one of the output formats (one module per format).
 
+pub mod checkstyle;
+pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::finding::{Finding, Severity, fnv1a64};
 use crate::rules::Registry;

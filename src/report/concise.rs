@@ -1,0 +1,33 @@
+//! `--format concise`: one line per unsuppressed finding,
+//! `path:line:column: CODE name message`, then the summary. Easy to grep and
+//! understood by editors' "jump to error" (the `file:line:col:` prefix).
+
+use super::{Outcome, human};
+use crate::rules::Registry;
+use crate::source::SourceMap;
+
+pub fn render(outcome: &Outcome, _sources: &SourceMap, registry: &Registry) -> String {
+    let mut out = String::new();
+    for r in outcome.active() {
+        let name = registry
+            .find(r.finding.rule)
+            .map(|rule| rule.meta.name.as_str())
+            .unwrap_or("");
+        let line = format!(
+            "{}:{}:{}: {} {} {}",
+            r.path, r.start.line, r.start.column, r.finding.rule, name, r.finding.message
+        );
+        out.push_str(&one_line(&line));
+        out.push('\n');
+    }
+    out.push_str(&human::summary(outcome));
+    out.push('\n');
+    out
+}
+
+/// Keeps a finding on one line whatever its path or message contains.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
