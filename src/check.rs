@@ -12,7 +12,7 @@ use crate::baseline::Baseline;
 use crate::config::{self, Config, Jurisdiction, Sector};
 use crate::date::Date;
 use crate::directives::DirectiveIndex;
-use crate::discover::{self, Content, FileFilter};
+use crate::discover::{self, Content, FileFilter, FileKind};
 use crate::finding::Severity;
 use crate::lower::{self, LoadContext};
 use crate::parse::asterisk;
@@ -81,11 +81,17 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
 
     let mut problems = Problems::default();
     let mut asterisk_files = Vec::new();
+    let mut freeswitch_files = Vec::new();
     for file in found {
         match file.content {
             Content::Text { kind, text } => {
                 let id = sources.add(SourceFile::new(file.path, file.display, text));
-                asterisk_files.push(asterisk::AsteriskFile { file: id, kind });
+                match kind {
+                    FileKind::Asterisk(role) => {
+                        asterisk_files.push(asterisk::AsteriskFile { file: id, role })
+                    }
+                    FileKind::FreeSwitch => freeswitch_files.push(id),
+                }
             }
             Content::Unreadable { reason } => {
                 let id = sources.add(SourceFile::new(file.path, file.display, String::new()));
@@ -116,7 +122,10 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         roots: &roots,
         cwd,
     };
-    let lowered = lower::asterisk::load(&asterisk_files, &mut cx);
+    let mut lowered = lower::asterisk::load(&asterisk_files, &mut cx);
+    let freeswitch = lower::freeswitch::load(&freeswitch_files, &mut cx);
+    lowered.graphs.extend(freeswitch.graphs);
+    lowered.comments.extend(freeswitch.comments);
     let directives = DirectiveIndex::build(&sources, &lowered.comments);
     let recognizers = Recognizers::new(
         &config.recognize.notice,

@@ -21,20 +21,27 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The formats reclint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
+    Asterisk(AsteriskRole),
+    /// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
+    FreeSwitch,
+}
+
+/// What an Asterisk file configures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AsteriskRole {
     /// `extensions.conf` and files like it.
-    AsteriskDialplan,
+    Dialplan,
     /// `queues.conf`.
-    AsteriskQueues,
+    Queues,
     /// `features.conf`.
-    AsteriskFeatures,
+    Features,
 }
 
 impl FileKind {
     pub fn format_name(self) -> &'static str {
         match self {
-            FileKind::AsteriskDialplan | FileKind::AsteriskQueues | FileKind::AsteriskFeatures => {
-                "asterisk"
-            }
+            FileKind::Asterisk(_) => "asterisk",
+            FileKind::FreeSwitch => "freeswitch",
         }
     }
 }
@@ -237,18 +244,19 @@ fn kind_by_name(name: &str, explicit: bool) -> Option<FileKind> {
             .any(|(i, _)| i == 0 || matches!(stem.as_bytes()[i - 1], b'_' | b'-' | b'.'))
     };
     if keyword("extensions") {
-        Some(FileKind::AsteriskDialplan)
+        Some(FileKind::Asterisk(AsteriskRole::Dialplan))
     } else if keyword("queues") {
-        Some(FileKind::AsteriskQueues)
+        Some(FileKind::Asterisk(AsteriskRole::Queues))
     } else if keyword("features") {
-        Some(FileKind::AsteriskFeatures)
+        Some(FileKind::Asterisk(AsteriskRole::Features))
     } else {
         None
     }
 }
 
 fn worth_sniffing(name: &str) -> bool {
-    !is_backup(name) && (name.ends_with(".conf") || name.ends_with(".conf.sample"))
+    !is_backup(name)
+        && (name.ends_with(".conf") || name.ends_with(".conf.sample") || name.ends_with(".xml"))
 }
 
 static DIALPLAN_LINE: LazyLock<Regex> =
@@ -261,15 +269,37 @@ static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?mi)^[ \t]*\[(featuremap|applicationmap)\]").expect("valid regex")
 });
 
-/// Recognises Asterisk files with other names (files a dialplan `#include`s,
-/// renamed copies) by their statements.
+static XML_ROOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?s)\A\s*(?:<\?xml.*?\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z][\w.-]*)",
+    )
+    .expect("valid regex")
+});
+static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s"#)
+        .expect("valid regex")
+});
+
+/// Recognises files by their content: Asterisk files with other names (files
+/// a dialplan `#include`s, renamed copies) by their statements, XML by its
+/// root element.
 fn kind_by_content(text: &str) -> Option<FileKind> {
+    if let Some(root) = XML_ROOT.captures(text).and_then(|c| c.get(1)) {
+        return match root.as_str() {
+            "include" | "context" | "extension" | "configuration" | "document"
+                if FREESWITCH_CONTENT.is_match(text) =>
+            {
+                Some(FileKind::FreeSwitch)
+            }
+            _ => None,
+        };
+    }
     if DIALPLAN_LINE.is_match(text) {
-        Some(FileKind::AsteriskDialplan)
+        Some(FileKind::Asterisk(AsteriskRole::Dialplan))
     } else if FEATURES_HEADER.is_match(text) {
-        Some(FileKind::AsteriskFeatures)
+        Some(FileKind::Asterisk(AsteriskRole::Features))
     } else if QUEUE_LINE.is_match(text) {
-        Some(FileKind::AsteriskQueues)
+        Some(FileKind::Asterisk(AsteriskRole::Queues))
     } else {
         None
     }
@@ -316,19 +346,19 @@ mod tests {
     fn names() {
         assert_eq!(
             kind_by_name("extensions.conf", false),
-            Some(FileKind::AsteriskDialplan)
+            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
         );
         assert_eq!(
             kind_by_name("extensions_override_freepbx.conf", false),
-            Some(FileKind::AsteriskDialplan)
+            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
         );
         assert_eq!(
             kind_by_name("asterisk__asterisk__configs__basic-pbx__queues.conf", false),
-            Some(FileKind::AsteriskQueues)
+            Some(FileKind::Asterisk(AsteriskRole::Queues))
         );
         assert_eq!(
             kind_by_name("features.conf.sample", false),
-            Some(FileKind::AsteriskFeatures)
+            Some(FileKind::Asterisk(AsteriskRole::Features))
         );
         assert_eq!(kind_by_name("extensions.confnew", false), None);
         assert_eq!(kind_by_name("extensions.conf.bk.1700000000", false), None);
@@ -340,13 +370,20 @@ mod tests {
     fn content() {
         assert_eq!(
             kind_by_content("[x]\n exten => s,1,Answer()\n"),
-            Some(FileKind::AsteriskDialplan)
+            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
         );
         assert_eq!(kind_by_content(";exten => s,1,Answer()\n"), None);
         assert_eq!(
             kind_by_content("[featuremap]\nautomixmon => *3\n"),
-            Some(FileKind::AsteriskFeatures)
+            Some(FileKind::Asterisk(AsteriskRole::Features))
         );
+    }
+
+    #[test]
+    fn xml_by_root_element() {
+        let fs = "<?xml version=\"1.0\"?>\n<!-- x -->\n<include><context name=\"a\"/></include>";
+        assert_eq!(kind_by_content(fs), Some(FileKind::FreeSwitch));
+        assert_eq!(kind_by_content("<project><name>x</name></project>"), None);
     }
 
     #[test]

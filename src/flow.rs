@@ -86,6 +86,8 @@ pub enum AnswerMatch {
     Values(Vec<String>),
     /// An Asterisk extension pattern (`_[12]`) matched against the digits pressed.
     Pattern(String),
+    /// A regular expression the value matches (FreeSWITCH `expression="^1$"`).
+    Regex(String),
     /// Some non-empty value (truthiness or an order comparison): read as a yes.
     AnyValue,
 }

@@ -8,13 +8,12 @@ use std::path::PathBuf;
 use reclint::check::{self, CheckOptions};
 use reclint::rules::Registry;
 
-#[test]
-fn asterisk_corpus_parses_without_errors() {
+fn check_corpus(system: &str) -> Option<reclint::check::CheckRun> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let corpus = root.join("../shared/corpus/asterisk");
+    let corpus = root.join("../shared/corpus").join(system);
     if !corpus.is_dir() {
         eprintln!("skipped: {} is absent", corpus.display());
-        return;
+        return None;
     }
     let registry = Registry::builtin().expect("rules");
     let options = CheckOptions {
@@ -23,11 +22,6 @@ fn asterisk_corpus_parses_without_errors() {
         ..CheckOptions::default()
     };
     let run = check::run(&options, &root, &registry).expect("the corpus is checked");
-    assert!(
-        run.outcome.files >= 10,
-        "corpus files were skipped: {}",
-        run.outcome.files
-    );
     let parse_errors: Vec<String> = run
         .outcome
         .reported
@@ -39,6 +33,39 @@ fn asterisk_corpus_parses_without_errors() {
         parse_errors.is_empty(),
         "parse errors on valid files:\n{}",
         parse_errors.join("\n")
+    );
+    Some(run)
+}
+
+#[test]
+fn freeswitch_corpus_parses_without_errors() {
+    let Some(run) = check_corpus("freeswitch") else {
+        return;
+    };
+    assert!(
+        run.outcome.files >= 14,
+        "corpus files were skipped: {}",
+        run.outcome.files
+    );
+    // Vanilla default.xml lets the callee press *2 to record (bind_meta_app).
+    assert!(
+        run.outcome
+            .reported
+            .iter()
+            .any(|r| r.finding.rule == "REC003"
+                && r.path.ends_with("vanilla__dialplan__default.xml"))
+    );
+}
+
+#[test]
+fn asterisk_corpus_parses_without_errors() {
+    let Some(run) = check_corpus("asterisk") else {
+        return;
+    };
+    assert!(
+        run.outcome.files >= 10,
+        "corpus files were skipped: {}",
+        run.outcome.files
     );
     // The corpus holds blanket MixMonitor set-ups without a notice (RezaBoushehri).
     assert!(

@@ -64,7 +64,8 @@ fn expectations(fixture: &Path) -> BTreeSet<Expectation> {
     } else {
         vec![fixture.to_path_buf()]
     };
-    let marker = regex::Regex::new(r"[;#]\s*expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
+    let marker =
+        regex::Regex::new(r"(?:[;#]|<!--)\s*expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
     let mut out = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
@@ -120,27 +121,36 @@ fn lint(fixture: &Path, registry: &Registry) -> BTreeSet<Expectation> {
         .collect()
 }
 
+/// The formats with fixtures: `fixtures/<format>/`, named as in the rules'
+/// `formats` lists.
+const FORMATS: &[&str] = &["asterisk", "freeswitch"];
+
+fn all_fixtures() -> Vec<PathBuf> {
+    FORMATS
+        .iter()
+        .flat_map(|format| fixture_dirs(format))
+        .flat_map(|dir| fixtures_in(&dir))
+        .collect()
+}
+
 #[test]
-fn asterisk_fixtures_produce_exactly_the_expected_findings() {
+fn fixtures_produce_exactly_the_expected_findings() {
     let registry = Registry::builtin().expect("rules");
     let mut failures = Vec::new();
-    let mut count = 0;
-    for dir in fixture_dirs("asterisk") {
-        for fixture in fixtures_in(&dir) {
-            count += 1;
-            let expected = expectations(&fixture);
-            let actual = lint(&fixture, &registry);
-            if expected != actual {
-                let missing: Vec<_> = expected.difference(&actual).collect();
-                let unexpected: Vec<_> = actual.difference(&expected).collect();
-                failures.push(format!(
-                    "{}\n    missing:    {missing:?}\n    unexpected: {unexpected:?}",
-                    relative(&fixture)
-                ));
-            }
+    let fixtures = all_fixtures();
+    for fixture in &fixtures {
+        let expected = expectations(fixture);
+        let actual = lint(fixture, &registry);
+        if expected != actual {
+            let missing: Vec<_> = expected.difference(&actual).collect();
+            let unexpected: Vec<_> = actual.difference(&expected).collect();
+            failures.push(format!(
+                "{}\n    missing:    {missing:?}\n    unexpected: {unexpected:?}",
+                relative(fixture)
+            ));
         }
     }
-    assert!(count > 0, "no fixtures found");
+    assert!(!fixtures.is_empty(), "no fixtures found");
     assert!(
         failures.is_empty(),
         "{} fixture(s) failed:\n{}",
@@ -149,45 +159,47 @@ fn asterisk_fixtures_produce_exactly_the_expected_findings() {
     );
 }
 
+/// Every rule has bad and ok fixtures in every format its metadata lists.
 #[test]
 fn every_rule_has_bad_and_ok_fixtures_that_mean_it() {
     let registry = Registry::builtin().expect("rules");
     let mut problems = Vec::new();
     for rule in &registry.rules {
         let code = &rule.meta.code;
-        let dir = root().join("fixtures/asterisk").join(code);
-        if !dir.is_dir() {
-            problems.push(format!("{code}: no fixtures/asterisk/{code}/"));
-            continue;
-        }
-        let fixtures = fixtures_in(&dir);
-        let mut bad = 0;
-        let mut ok = 0;
-        for fixture in &fixtures {
-            let name = fixture.file_name().unwrap().to_string_lossy().to_string();
-            let expects_rule = expectations(fixture).iter().any(|(_, _, c)| c == code);
-            if name.starts_with("bad_") {
-                bad += 1;
-                if !expects_rule {
-                    problems.push(format!(
-                        "{}: a bad fixture must expect {code}",
-                        relative(fixture)
-                    ));
-                }
-            } else if name.starts_with("ok_") {
-                ok += 1;
-                if expects_rule {
-                    problems.push(format!(
-                        "{}: an ok fixture must not expect {code}",
-                        relative(fixture)
-                    ));
+        for format in &rule.meta.formats {
+            let dir = root().join("fixtures").join(format).join(code);
+            if !dir.is_dir() {
+                problems.push(format!("{code}: no fixtures/{format}/{code}/"));
+                continue;
+            }
+            let mut bad = 0;
+            let mut ok = 0;
+            for fixture in fixtures_in(&dir) {
+                let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+                let expects_rule = expectations(&fixture).iter().any(|(_, _, c)| c == code);
+                if name.starts_with("bad_") {
+                    bad += 1;
+                    if !expects_rule {
+                        problems.push(format!(
+                            "{}: a bad fixture must expect {code}",
+                            relative(&fixture)
+                        ));
+                    }
+                } else if name.starts_with("ok_") {
+                    ok += 1;
+                    if expects_rule {
+                        problems.push(format!(
+                            "{}: an ok fixture must not expect {code}",
+                            relative(&fixture)
+                        ));
+                    }
                 }
             }
-        }
-        if bad == 0 || ok == 0 {
-            problems.push(format!(
-                "{code}: needs at least one bad_ and one ok_ fixture ({bad} bad, {ok} ok)"
-            ));
+            if bad == 0 || ok == 0 {
+                problems.push(format!(
+                    "{format} {code}: needs at least one bad_ and one ok_ fixture ({bad} bad, {ok} ok)"
+                ));
+            }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -196,15 +208,13 @@ fn every_rule_has_bad_and_ok_fixtures_that_mean_it() {
 #[test]
 fn expectation_markers_name_real_rules() {
     let registry = Registry::builtin().expect("rules");
-    for dir in fixture_dirs("asterisk") {
-        for fixture in fixtures_in(&dir) {
-            for (file, line, code) in expectations(&fixture) {
-                let code = code.trim_end_matches(" (suppressed)");
-                assert!(
-                    registry.find(code).is_some(),
-                    "{file}:{line}: unknown rule {code}"
-                );
-            }
+    for fixture in all_fixtures() {
+        for (file, line, code) in expectations(&fixture) {
+            let code = code.trim_end_matches(" (suppressed)");
+            assert!(
+                registry.find(code).is_some(),
+                "{file}:{line}: unknown rule {code}"
+            );
         }
     }
 }

@@ -292,6 +292,7 @@ fn answer_effect(recognizers: &Recognizers, answer: &AnswerMatch) -> AnswerEffec
             values.iter().any(|v| !recognizers.is_yes(v)),
         ),
         AnswerMatch::Pattern(pattern) => recognizers.pattern_answers(pattern),
+        AnswerMatch::Regex(expression) => recognizers.regex_answers(expression),
         AnswerMatch::AnyValue => (true, false),
     };
     match (yes, other) {
@@ -336,6 +337,7 @@ fn describe_guards(guards: &[Guard]) -> String {
                         format!("${{{variable}}} = {}", values.join(" or "))
                     }
                     AnswerMatch::Pattern(p) => format!("caller pressed a key matching {p}"),
+                    AnswerMatch::Regex(r) => format!("${{{variable}}} matches {r}"),
                     AnswerMatch::AnyValue => format!("${{{variable}}} is set"),
                 }
             }

@@ -127,6 +127,26 @@ impl Recognizers {
         self.yes_answers.contains(&answer.trim().to_lowercase())
     }
 
+    /// Some yes answer that matches a regular expression, and some other key
+    /// or word that matches it. An expression that does not compile (or is
+    /// too large) matches anything.
+    pub fn regex_answers(&self, expression: &str) -> (bool, bool) {
+        let Ok(regex) = regex::RegexBuilder::new(expression)
+            .size_limit(1 << 20)
+            .build()
+        else {
+            return (true, true);
+        };
+        let yes = self.yes_answers.iter().any(|a| regex.is_match(a));
+        let other = [
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "no", "n", "nej", "nein",
+        ]
+        .iter()
+        .filter(|k| !self.is_yes(k))
+        .any(|k| regex.is_match(k));
+        (yes, other)
+    }
+
     /// Some yes answer that matches an Asterisk extension pattern, and some
     /// other key that matches it.
     pub fn pattern_answers(&self, pattern: &str) -> (bool, bool) {

@@ -4,6 +4,7 @@
 //! comments (for `reclint:` directives).
 
 pub mod asterisk;
+pub mod freeswitch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,9 @@
 //! produces and reports what it cannot read as values, never by failing the run.
 
 pub mod asterisk;
+pub mod freeswitch;
 pub mod json;
+pub mod xml;
 
 use crate::source::Span;
 

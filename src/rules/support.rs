@@ -14,11 +14,18 @@ const QUOTE_LIMIT: usize = 72;
 
 /// The statement at `span`, on one line and shortened for messages.
 pub fn quote(sources: &SourceMap, span: Span) -> String {
-    let text: String = sources
+    let mut text: String = sources
         .slice(span)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    // An XML element reads better without its angle brackets.
+    if let Some(inner) = text
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix("/>").or_else(|| t.strip_suffix('>')))
+    {
+        text = inner.trim_end().to_string();
+    }
     if text.chars().count() <= QUOTE_LIMIT {
         return text;
     }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::glob::{Glob, GlobKind};
-use crate::discover::{self, FileKind};
+use crate::discover::{self, AsteriskRole};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
 use crate::source::{FileId, SourceFile, SourceMap};
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
@@ -30,7 +30,7 @@ pub struct Pbx {
 /// A discovered Asterisk file, already added to the source map.
 pub struct AsteriskFile {
     pub file: FileId,
-    pub kind: FileKind,
+    pub role: AsteriskRole,
 }
 
 /// Lexed files by canonical path, with what each one includes.
@@ -57,11 +57,11 @@ pub fn load(
     let mut library = Library {
         files: BTreeMap::new(),
     };
-    let mut kinds: HashMap<PathBuf, FileKind> = HashMap::new();
+    let mut kinds: HashMap<PathBuf, AsteriskRole> = HashMap::new();
     let mut queue: Vec<PathBuf> = Vec::new();
     for f in files {
         let path = canonical(&sources.get(f.file).path);
-        kinds.insert(path.clone(), f.kind);
+        kinds.insert(path.clone(), f.role);
         if !library.files.contains_key(&path) {
             let conf = conf::lex(f.file, &sources.get(f.file).text);
             library.files.insert(
@@ -177,9 +177,9 @@ pub fn load(
                 problems,
             );
             match kind {
-                FileKind::AsteriskDialplan => pbx.dialplan.extend(items),
-                FileKind::AsteriskQueues => pbx.queues.extend(items),
-                FileKind::AsteriskFeatures => pbx.features.extend(items),
+                AsteriskRole::Dialplan => pbx.dialplan.extend(items),
+                AsteriskRole::Queues => pbx.queues.extend(items),
+                AsteriskRole::Features => pbx.features.extend(items),
             }
         }
         // Files reached only through include cycles.

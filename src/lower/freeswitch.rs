@@ -1,0 +1,1039 @@
+//! Lowering FreeSWITCH XML dialplans to the call-flow graph.
+//!
+//! A call entering a context is routed by *hunting*: extensions are tried in
+//! order, each condition is a branch (its actions on one edge, anti-actions on
+//! the other), `break` decides whether the extension goes on, `continue="true"`
+//! keeps hunting after a match. Collected actions run in the order they were
+//! collected, so they are placed where they are written; but a condition is
+//! evaluated while hunting, before any (non-inline) action of the same hunt
+//! has run, so it cannot see a variable such an action sets.
+//!
+//! Here `<action application="record_session" .../>` becomes a
+//! [`StepKind::RecordingStart`], `play_and_get_digits` an input, a
+//! `condition field="${consent}"` a guarded branch, `transfer` a jump to
+//! another context's hunt, `execute_extension` a call that returns.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{LoadContext, Lowered};
+use crate::config::glob::{Glob, GlobKind};
+use crate::discover;
+use crate::flow::{
+    AnswerMatch, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg, RecordingStart, RegionId,
+    StepId, StepKind,
+};
+use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
+use crate::parse::{ParseError, Unresolved, xml};
+use crate::source::{FileId, SourceFile, Span};
+
+/// Variables whose setting makes `record_session` wait for answer or bridge.
+const CAPTURE_LATER: &[&str] = &[
+    "record_answer_req",
+    "record_bridge_req",
+    "media_bug_answer_req",
+];
+
+/// Directory names below a FreeSWITCH configuration root.
+const CONF_SUBDIRS: &[&str] = &[
+    "dialplan",
+    "autoload_configs",
+    "sip_profiles",
+    "ivr_menus",
+    "directory",
+];
+
+struct Parsed {
+    id: FileId,
+    fs: FsFile,
+}
+
+/// Loads FreeSWITCH files: one graph per configuration tree.
+pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
+    let mut lowered = Lowered::default();
+    let mut parsed: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
+    for &id in files {
+        let path = canonical(&cx.sources.get(id).path);
+        parse_into(id, path, cx, &mut parsed, &mut lowered);
+    }
+    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in parsed.keys() {
+        groups.entry(group_of(path)).or_default().push(path.clone());
+    }
+    for members in groups.values() {
+        let mut builder = PlanBuilder {
+            cx,
+            parsed: &mut parsed,
+            lowered: &mut lowered,
+            included: HashSet::new(),
+            contexts: Vec::new(),
+        };
+        builder.build(members);
+        let PlanBuilder { contexts, .. } = builder;
+        let queues: HashMap<String, Span> = members
+            .iter()
+            .flat_map(|m| parsed[m].fs.queues.iter())
+            .filter_map(|q| q.record_template.map(|t| (q.name.clone(), t)))
+            .collect();
+        if contexts.is_empty() {
+            continue;
+        }
+        let (graph, unresolved) =
+            Lowerer::lower(contexts, &queues, &cx.config.recognize.entry_points);
+        cx.problems.unresolved.extend(unresolved);
+        lowered.graphs.push(graph);
+    }
+    lowered
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Files of one configuration tree: the directory above `dialplan/`,
+/// `autoload_configs/`, ... or else the file's own directory.
+fn group_of(path: &Path) -> PathBuf {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for ancestor in dir.ancestors() {
+        if ancestor
+            .file_name()
+            .is_some_and(|n| CONF_SUBDIRS.iter().any(|d| n.eq_ignore_ascii_case(d)))
+        {
+            return ancestor.parent().unwrap_or(ancestor).to_path_buf();
+        }
+    }
+    dir.to_path_buf()
+}
+
+fn parse_into(
+    id: FileId,
+    path: PathBuf,
+    cx: &mut LoadContext,
+    parsed: &mut BTreeMap<PathBuf, Parsed>,
+    lowered: &mut Lowered,
+) {
+    if parsed.contains_key(&path) {
+        return;
+    }
+    let source = cx.sources.get(id);
+    let problems = &mut *cx.problems;
+    let read = xml::read(id, source, true, |document, at| {
+        (
+            at.comments(document, source),
+            freeswitch::read(at, document, problems),
+        )
+    });
+    let fs = match read {
+        Ok((comments, fs)) => {
+            lowered.comments.insert(id, comments);
+            fs
+        }
+        Err(error) => {
+            cx.problems.parse_errors.push(error);
+            FsFile::default()
+        }
+    };
+    parsed.insert(path, Parsed { id, fs });
+}
+
+/// A context after includes are spliced and same-named contexts merged.
+struct PlanContext {
+    name: String,
+    span: Span,
+    extensions: Vec<Extension>,
+}
+
+struct PlanBuilder<'a, 'b> {
+    cx: &'a mut LoadContext<'b>,
+    parsed: &'a mut BTreeMap<PathBuf, Parsed>,
+    lowered: &'a mut Lowered,
+    included: HashSet<PathBuf>,
+    contexts: Vec<PlanContext>,
+}
+
+impl PlanBuilder<'_, '_> {
+    fn build(&mut self, members: &[PathBuf]) {
+        let mut loose_files: Vec<PathBuf> = Vec::new();
+        for path in members {
+            let (contexts, loose) = {
+                let file = &self.parsed[path];
+                (file.fs.contexts.clone(), file.fs.loose.clone())
+            };
+            for context in contexts {
+                let mut stack = vec![path.clone()];
+                let mut extensions = Vec::new();
+                self.expand(&context.parts, path, &mut stack, &mut extensions);
+                self.add_context(context.name, context.span, extensions);
+            }
+            // Top-level includes pull whole files (with their contexts) in.
+            for part in &loose {
+                if let Part::Include { pattern, span } = part {
+                    for target in self.resolve(path, pattern, *span) {
+                        self.included.insert(target);
+                    }
+                }
+            }
+            if loose.iter().any(|p| matches!(p, Part::Extension(_))) {
+                loose_files.push(path.clone());
+            }
+        }
+        // Extension files nobody includes: FreeSWITCH convention is
+        // `dialplan/<context>/*.xml`, so the directory names the context.
+        for path in loose_files {
+            if self.included.contains(&path) {
+                continue;
+            }
+            let loose = self.parsed[&path].fs.loose.clone();
+            let mut stack = vec![path.clone()];
+            let mut extensions = Vec::new();
+            self.expand(&loose, &path, &mut stack, &mut extensions);
+            let name = path
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "default".into());
+            let span = extensions
+                .first()
+                .map(|e| e.span)
+                .unwrap_or_else(|| Span::new(self.parsed[&path].id, 0, 0));
+            self.add_context(name, span, extensions);
+        }
+    }
+
+    fn add_context(&mut self, name: String, span: Span, extensions: Vec<Extension>) {
+        match self.contexts.iter_mut().find(|c| c.name == name) {
+            Some(existing) => existing.extensions.extend(extensions),
+            None => self.contexts.push(PlanContext {
+                name,
+                span,
+                extensions,
+            }),
+        }
+    }
+
+    /// Splices included files' extensions in place of their include.
+    fn expand(
+        &mut self,
+        parts: &[Part],
+        from: &Path,
+        stack: &mut Vec<PathBuf>,
+        out: &mut Vec<Extension>,
+    ) {
+        for part in parts {
+            match part {
+                Part::Extension(extension) => out.push(extension.clone()),
+                Part::Include { pattern, span } => {
+                    for target in self.resolve(from, pattern, *span) {
+                        if stack.contains(&target) {
+                            self.cx.problems.parse_errors.push(ParseError::new(
+                                *span,
+                                format!(
+                                    "include cycle: `{pattern}` leads back to a file being read"
+                                ),
+                                "this include is skipped",
+                            ));
+                            continue;
+                        }
+                        self.included.insert(target.clone());
+                        let (contexts, loose) = {
+                            let file = &self.parsed[&target];
+                            (file.fs.contexts.clone(), file.fs.loose.clone())
+                        };
+                        stack.push(target.clone());
+                        self.expand(&loose, &target, stack, out);
+                        for context in contexts {
+                            self.expand(&context.parts, &target, stack, out);
+                        }
+                        stack.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The files an include names (relative to the including file, globs
+    /// allowed), read and parsed; targets outside the scanned roots are
+    /// reported and not read.
+    fn resolve(&mut self, from: &Path, pattern: &str, span: Span) -> Vec<PathBuf> {
+        if pattern.contains('$') {
+            // `$${conf_dir}/...`: depends on variables set elsewhere.
+            return Vec::new();
+        }
+        let dir = from.parent().unwrap_or(Path::new("."));
+        let joined = if Path::new(pattern).is_absolute() {
+            PathBuf::from(pattern)
+        } else {
+            dir.join(pattern)
+        };
+        let candidates: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
+            glob_files(&joined)
+        } else if joined.is_file() {
+            vec![joined.clone()]
+        } else {
+            self.cx.problems.unresolved.push(Unresolved::new(
+                span,
+                format!("included file `{pattern}` not found"),
+                format!("looked for {}", joined.display()),
+            ));
+            Vec::new()
+        };
+        let roots: Vec<PathBuf> = self.cx.roots.iter().map(|r| canonical(r)).collect();
+        let mut out = Vec::new();
+        for candidate in candidates {
+            let target = canonical(&candidate);
+            if !roots.iter().any(|r| target.starts_with(r)) {
+                self.cx.problems.unresolved.push(Unresolved::new(
+                    span,
+                    format!(
+                        "included file `{pattern}` is outside the scanned paths and was not read"
+                    ),
+                    "name its directory on the command line to analyse it",
+                ));
+                continue;
+            }
+            if !self.parsed.contains_key(&target) {
+                match discover::read_text(&target) {
+                    Ok(text) => {
+                        let display = discover::display_path(&target, self.cx.cwd);
+                        let id =
+                            self.cx
+                                .sources
+                                .add(SourceFile::new(target.clone(), display, text));
+                        parse_into(id, target.clone(), self.cx, self.parsed, self.lowered);
+                    }
+                    Err(reason) => {
+                        self.cx.problems.parse_errors.push(ParseError::new(
+                            span,
+                            format!("cannot read included file `{}`", target.display()),
+                            reason,
+                        ));
+                        continue;
+                    }
+                }
+            }
+            out.push(target);
+        }
+        out
+    }
+}
+
+fn glob_files(path: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let Ok(glob) = Glob::new(&name.to_string_lossy(), GlobKind::Path) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+                .filter(|e| glob.matches(&e.file_name().to_string_lossy()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// What precedes a condition or action in the hunt, for the hunt-time rule
+/// and for `record_session`'s capture mode.
+#[derive(Default, Clone)]
+struct Seen {
+    /// Variables set by actions that run only after the hunt (lower-case).
+    pending: HashSet<String>,
+    /// `RECORD_ANSWER_REQ`/`RECORD_BRIDGE_REQ`/`media_bug_answer_req` set so far.
+    capture_later: bool,
+}
+
+/// One way of hunting a context: for a call arriving from outside (its
+/// destination is some dialled number) or for a `transfer` to a known
+/// destination, against which `destination_number` conditions are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Hunt {
+    context: usize,
+    /// Index into `Lowerer::destinations`; `None` for a call from outside.
+    destination: Option<u32>,
+}
+
+struct Lowerer<'a> {
+    graph: FlowGraph,
+    contexts: Vec<PlanContext>,
+    index: HashMap<String, usize>,
+    queues: &'a HashMap<String, Span>,
+    /// The first step of each hunt made so far, and the hunts still to lower.
+    hunts: HashMap<Hunt, StepId>,
+    pending_hunts: Vec<Hunt>,
+    /// Destinations of hunts started by `transfer`/`execute_extension`.
+    destinations: Vec<String>,
+    ends: Vec<StepId>,
+    referenced: HashSet<usize>,
+    unresolved: Vec<Unresolved>,
+    /// Per condition and action (by span start): what the hunt has seen before it.
+    seen: HashMap<(FileId, u32), Seen>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower(
+        contexts: Vec<PlanContext>,
+        queues: &'a HashMap<String, Span>,
+        entry_points: &[String],
+    ) -> (FlowGraph, Vec<Unresolved>) {
+        let mut l = Lowerer {
+            graph: FlowGraph::default(),
+            index: contexts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect(),
+            contexts,
+            queues,
+            hunts: HashMap::new(),
+            pending_hunts: Vec::new(),
+            destinations: Vec::new(),
+            ends: Vec::new(),
+            referenced: HashSet::new(),
+            unresolved: Vec::new(),
+            seen: HashMap::new(),
+        };
+        for (i, context) in l.contexts.iter().enumerate() {
+            let region = l.graph.add_region(context.name.clone(), context.span);
+            debug_assert_eq!(region, RegionId(i as u32));
+        }
+        for i in 0..l.contexts.len() {
+            // The end of the collected actions: the call ends, or an
+            // `execute_extension` returns to its caller.
+            let end = l
+                .graph
+                .add_step(StepKind::Return, l.contexts[i].span, RegionId(i as u32));
+            l.ends.push(end);
+            l.record_what_is_seen(i);
+        }
+        let entries: Vec<usize> = (0..l.contexts.len()).collect();
+        let outside: Vec<StepId> = entries.iter().map(|&i| l.hunt(i, None)).collect();
+        // Hunts are lowered from a worklist: a transfer asks for a hunt that
+        // may not exist yet, without recursion.
+        while let Some(hunt) = l.pending_hunts.pop() {
+            l.lower_hunt(hunt);
+        }
+        let configured: HashSet<&str> = entry_points.iter().map(String::as_str).collect();
+        for (i, context) in l.contexts.iter().enumerate() {
+            if context.name == "public"
+                || configured.contains(context.name.as_str())
+                || !l.referenced.contains(&i)
+            {
+                l.graph.entries.push(EntryPoint {
+                    step: outside[i],
+                    region: RegionId(i as u32),
+                });
+            }
+        }
+        (l.graph, l.unresolved)
+    }
+
+    /// The first step of a hunt of `context` for `destination` (`None`: a
+    /// call from outside), made on first use.
+    fn hunt(&mut self, context: usize, destination: Option<&str>) -> StepId {
+        let destination =
+            destination.map(|d| match self.destinations.iter().position(|x| x == d) {
+                Some(i) => i as u32,
+                None => {
+                    self.destinations.push(d.to_string());
+                    self.destinations.len() as u32 - 1
+                }
+            });
+        let hunt = Hunt {
+            context,
+            destination,
+        };
+        if let Some(&step) = self.hunts.get(&hunt) {
+            return step;
+        }
+        let step = self.graph.add_step(
+            StepKind::Dispatch,
+            self.contexts[context].span,
+            RegionId(context as u32),
+        );
+        self.hunts.insert(hunt, step);
+        self.pending_hunts.push(hunt);
+        step
+    }
+
+    /// Lowers the extensions of a hunt in order; each condition a branch.
+    fn lower_hunt(&mut self, hunt: Hunt) {
+        let extensions = self.contexts[hunt.context].extensions.clone();
+        let end = Some(self.ends[hunt.context]);
+        let mut next = end;
+        for extension in extensions.iter().rev() {
+            let after_match = if extension.continues { next } else { end };
+            next = self.conditions(hunt, &extension.conditions, after_match, next);
+        }
+        if let Some(first) = next {
+            let dispatch = self.hunts[&hunt];
+            self.graph.add_edge(dispatch, Edge::plain(first));
+        }
+    }
+
+    /// Walks a context's extensions in hunt order and records, for each
+    /// condition and action, what ran before it in the same hunt.
+    fn record_what_is_seen(&mut self, context: usize) {
+        fn walk(items: &[Item], seen: &mut Seen, out: &mut HashMap<(FileId, u32), Seen>) {
+            for item in items {
+                match item {
+                    Item::Action(action) => {
+                        out.insert(key(action.span), seen.clone());
+                        note_action(action, seen);
+                    }
+                    Item::Condition(condition) => {
+                        out.insert(key(condition.span), seen.clone());
+                        walk(&condition.then, seen, out);
+                        for action in &condition.otherwise {
+                            out.insert(key(action.span), seen.clone());
+                            note_action(action, seen);
+                        }
+                    }
+                }
+            }
+        }
+        let mut seen = Seen::default();
+        for extension in &self.contexts[context].extensions {
+            for condition in &extension.conditions {
+                self.seen.insert(key(condition.span), seen.clone());
+                walk(&condition.then, &mut seen, &mut self.seen);
+                for action in &condition.otherwise {
+                    self.seen.insert(key(action.span), seen.clone());
+                    note_action(action, &mut seen);
+                }
+            }
+            // A match without `continue` ends the hunt; what it set is seen
+            // by the next hunt (after a transfer), not this one.
+            if !extension.continues {
+                seen.pending.clear();
+            }
+        }
+    }
+
+    fn region(&self, context: usize) -> RegionId {
+        RegionId(context as u32)
+    }
+
+    /// Lowers a chain of conditions; returns its first step (or `exit_true`
+    /// when there is nothing to branch on).
+    fn conditions(
+        &mut self,
+        hunt: Hunt,
+        conditions: &[Condition],
+        exit_true: Option<StepId>,
+        exit_false: Option<StepId>,
+    ) -> Option<StepId> {
+        let mut rest: Option<StepId> = exit_true;
+        for (k, condition) in conditions.iter().enumerate().rev() {
+            let last = k + 1 == conditions.len();
+            let after_true = if last || matches!(condition.break_on, Break::OnTrue | Break::Always)
+            {
+                exit_true
+            } else {
+                rest
+            };
+            let after_false =
+                if last || matches!(condition.break_on, Break::OnFalse | Break::Always) {
+                    exit_false
+                } else {
+                    rest
+                };
+            rest = self.condition(hunt, condition, after_true, after_false);
+        }
+        rest
+    }
+
+    fn condition(
+        &mut self,
+        hunt: Hunt,
+        condition: &Condition,
+        after_true: Option<StepId>,
+        after_false: Option<StepId>,
+    ) -> Option<StepId> {
+        let then = self.items(hunt, &condition.then, after_true);
+        let otherwise = self.actions(hunt, &condition.otherwise, after_false);
+        // A bare `<condition>` always holds.
+        if !condition.tests {
+            return then;
+        }
+        Some(self.branch(hunt, condition, then, otherwise))
+    }
+
+    /// A condition's branch step, its edges to `then` and `otherwise`.
+    fn branch(
+        &mut self,
+        hunt: Hunt,
+        condition: &Condition,
+        then: Option<StepId>,
+        otherwise: Option<StepId>,
+    ) -> StepId {
+        let branch =
+            self.graph
+                .add_step(StepKind::Branch, condition.span, self.region(hunt.context));
+        let (yes, no) = self.guards(hunt, condition);
+        for (to, guards) in [(then, yes), (otherwise, no)] {
+            if let (Some(to), Some(guards)) = (to, guards) {
+                self.graph.add_edge(branch, Edge { to, guards });
+            }
+        }
+        branch
+    }
+
+    /// What the true and false edges of a condition establish about its
+    /// variable; `None` for an edge that cannot be taken.
+    fn guards(
+        &self,
+        hunt: Hunt,
+        condition: &Condition,
+    ) -> (Option<Vec<Guard>>, Option<Vec<Guard>>) {
+        let (Some(field), Some(expression)) = (&condition.field, &condition.expression) else {
+            return (Some(Vec::new()), Some(Vec::new()));
+        };
+        let variable = field
+            .strip_prefix("${")
+            .and_then(|f| f.strip_suffix('}'))
+            .unwrap_or(field)
+            .to_string();
+        if variable.contains(['$', '{', ' ']) {
+            return (Some(Vec::new()), Some(Vec::new()));
+        }
+        if variable == "destination_number" {
+            // Decided by the hunt: a transfer names its destination; a call
+            // from outside dials digits, so a destination written with
+            // letters is reached only by transfer.
+            let holds = match hunt.destination {
+                Some(d) => Some(regex_matches(expression, &self.destinations[d as usize])),
+                None if needs_letters(expression) => Some(false),
+                None => None,
+            };
+            return match holds {
+                Some(true) => (Some(Vec::new()), None),
+                Some(false) => (None, Some(Vec::new())),
+                None => (Some(Vec::new()), Some(Vec::new())),
+            };
+        }
+        let seen = self.seen.get(&key(condition.span));
+        if seen.is_some_and(|s| s.pending.contains(&variable.to_ascii_lowercase())) {
+            // Evaluated while hunting, before the action that sets the
+            // variable has run: the condition sees it unset, and the answer
+            // is never really tested.
+            return if regex_matches(expression, "") {
+                (Some(Vec::new()), None)
+            } else {
+                (None, Some(Vec::new()))
+            };
+        }
+        (
+            Some(vec![Guard::Answer {
+                variable: variable.clone(),
+                answer: AnswerMatch::Regex(expression.clone()),
+            }]),
+            Some(vec![Guard::Default {
+                variable,
+                not: Vec::new(),
+            }]),
+        )
+    }
+
+    fn items(&mut self, hunt: Hunt, items: &[Item], next: Option<StepId>) -> Option<StepId> {
+        let mut next = next;
+        for item in items.iter().rev() {
+            next = match item {
+                Item::Action(action) => Some(self.action(hunt, action, next)),
+                Item::Condition(nested) => {
+                    let then = self.items(hunt, &nested.then, next);
+                    let otherwise = self.actions(hunt, &nested.otherwise, next);
+                    Some(self.branch(hunt, nested, then, otherwise))
+                }
+            };
+        }
+        next
+    }
+
+    fn actions(&mut self, hunt: Hunt, actions: &[Action], next: Option<StepId>) -> Option<StepId> {
+        let mut next = next;
+        for action in actions.iter().rev() {
+            next = Some(self.action(hunt, action, next));
+        }
+        next
+    }
+
+    fn step(&mut self, kind: StepKind, span: Span, context: usize) -> StepId {
+        let region = self.region(context);
+        self.graph.add_step(kind, span, region)
+    }
+
+    fn link(&mut self, from: StepId, to: Option<StepId>) {
+        if let Some(to) = to {
+            self.graph.add_edge(from, Edge::plain(to));
+        }
+    }
+
+    /// Lowers one action; returns its first step.
+    fn action(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> StepId {
+        let chain = self.action_steps(hunt, action);
+        let mut first = None;
+        let mut previous: Option<StepId> = None;
+        let ends_flow = chain
+            .iter()
+            .any(|k| matches!(k, StepKind::Hangup | StepKind::Jump));
+        for kind in chain {
+            let jump_target = match &kind {
+                StepKind::Jump => self.target_hunt(hunt.context, action),
+                _ => None,
+            };
+            let step = self.step(kind, action.span, hunt.context);
+            if let Some(p) = previous {
+                self.link(p, Some(step));
+            }
+            if let Some(target) = jump_target {
+                self.graph.add_edge(step, Edge::plain(target));
+            }
+            first.get_or_insert(step);
+            previous = Some(step);
+        }
+        if !ends_flow && let Some(last) = previous {
+            self.link(last, next);
+        }
+        first.unwrap_or_else(|| {
+            let step = self.step(StepKind::Other, action.span, hunt.context);
+            self.link(step, next);
+            step
+        })
+    }
+
+    /// The steps an action makes, in order.
+    fn action_steps(&mut self, hunt: Hunt, action: &Action) -> Vec<StepKind> {
+        let data = action.data.trim();
+        let seen = self
+            .seen
+            .get(&key(action.span))
+            .cloned()
+            .unwrap_or_default();
+        let capture_now = if seen.capture_later
+            || data.to_ascii_lowercase().contains("record_bridge_req=true")
+            || data.to_ascii_lowercase().contains("record_answer_req=true")
+        {
+            Capture::FromBridge
+        } else {
+            Capture::Immediately
+        };
+        let recording = |recorder: &str, capture: Capture, target: Option<String>| {
+            StepKind::RecordingStart(RecordingStart {
+                recorder: recorder.to_string(),
+                capture,
+                target,
+                related: Vec::new(),
+                start_message: false,
+            })
+        };
+        let mut steps = Vec::new();
+        // `${uuid_record <uuid> start <path>}` inside any action's data
+        // starts recording when the data is expanded.
+        if starts_uuid_record(data) {
+            steps.push(recording("uuid_record", capture_now, None));
+        }
+        match action.application.as_str() {
+            "answer" => steps.push(StepKind::Answer),
+            "playback" | "phrase" | "say" | "play_fsv" => steps.push(StepKind::Prompt {
+                prompts: vec![data.to_string()],
+            }),
+            "speak" => steps.push(StepKind::Prompt {
+                prompts: vec![data.rsplit('|').next().unwrap_or(data).to_string()],
+            }),
+            "play_and_get_digits" => {
+                let args: Vec<&str> = data.split_whitespace().collect();
+                steps.push(StepKind::Input {
+                    variable: args.get(7).copied().unwrap_or("").to_string(),
+                    prompts: args.get(5).map(|p| vec![p.to_string()]).unwrap_or_default(),
+                });
+            }
+            "read" => {
+                let args: Vec<&str> = data.split_whitespace().collect();
+                steps.push(StepKind::Input {
+                    variable: args.get(3).copied().unwrap_or("").to_string(),
+                    prompts: args.get(2).map(|p| vec![p.to_string()]).unwrap_or_default(),
+                });
+            }
+            "record_session" => steps.push(recording(
+                "record_session",
+                capture_now,
+                Some(data.to_string()).filter(|d| !d.is_empty()),
+            )),
+            "stop_record_session" => steps.push(StepKind::RecordingStop),
+            "set" | "export" => steps.extend(self.variable_recording(action)),
+            "bind_meta_app" | "bind_digit_action" if self.binds_recording(hunt.context, action) => {
+                steps.push(recording(&action.application, Capture::OnDemand, None));
+            }
+            "bridge" => {
+                if data.starts_with(['{', '[', '<']) && data.contains("record_session") {
+                    steps.push(recording(
+                        "record_session (bridge variable)",
+                        Capture::FromBridge,
+                        None,
+                    ));
+                }
+                steps.push(StepKind::Connection {
+                    target: data.to_string(),
+                });
+            }
+            "callcenter" => {
+                if let Some(template) = self.queue_template(data) {
+                    steps.push(StepKind::RecordingStart(RecordingStart {
+                        recorder: "mod_callcenter record-template".into(),
+                        capture: Capture::FromBridge,
+                        target: None,
+                        related: vec![(
+                            template,
+                            format!("`record-template` records every call of queue `{data}`"),
+                        )],
+                        start_message: false,
+                    }));
+                }
+                steps.push(StepKind::Connection {
+                    target: format!("queue {data}"),
+                });
+            }
+            "fifo" | "conference" | "valet_park" => steps.push(StepKind::Connection {
+                target: data.to_string(),
+            }),
+            "transfer" => steps.push(StepKind::Jump),
+            "execute_extension" => {
+                let callee = self.target_hunt(hunt.context, action);
+                steps.push(StepKind::Call(Call {
+                    callee,
+                    leg: Leg::Caller,
+                    arguments: Vec::new(),
+                }));
+            }
+            "hangup" => steps.push(StepKind::Hangup),
+            _ => {}
+        }
+        if steps.is_empty() {
+            steps.push(StepKind::Other);
+        }
+        steps
+    }
+
+    /// `set`/`export` of `execute_on_*`/`api_on_*`/`bridge_pre_execute_*` with
+    /// a recording command.
+    fn variable_recording(&self, action: &Action) -> Option<StepKind> {
+        let (name, value) = action.data.split_once('=')?;
+        let name = name
+            .trim()
+            .trim_start_matches("nolocal:")
+            .to_ascii_lowercase();
+        let value = value.trim();
+        let records = value.contains("record_session")
+            || (value.contains("uuid_record") && value.split_whitespace().any(|w| w == "start"));
+        if !records {
+            return None;
+        }
+        let exported = action.application == "export";
+        let capture = if name.starts_with("bridge_pre_execute_")
+            || name.contains("bridge")
+            || (exported && name.ends_with("on_answer"))
+        {
+            // Runs on the called leg, or once the call is bridged.
+            Capture::FromBridge
+        } else if name.starts_with("execute_on_") || name.starts_with("api_on_") {
+            Capture::Immediately
+        } else {
+            return None;
+        };
+        Some(StepKind::RecordingStart(RecordingStart {
+            recorder: format!("{name} record_session"),
+            capture,
+            target: None,
+            related: Vec::new(),
+            start_message: false,
+        }))
+    }
+
+    /// `bind_meta_app 2 b s record_session::...`, `bind_digit_action
+    /// realm,*2,exec:record_session,...`, or a binding that runs an extension
+    /// which records.
+    fn binds_recording(&self, context: usize, action: &Action) -> bool {
+        let data = &action.data;
+        if data.contains("record_session")
+            || (data.contains("uuid_record") && data.contains(" start "))
+        {
+            return true;
+        }
+        if let Some(rest) = data.split("execute_extension::").nth(1) {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let extension = words.first().copied().unwrap_or("");
+            let target = words
+                .get(2)
+                .and_then(|c| self.index.get(*c).copied())
+                .unwrap_or(context);
+            return self.contexts[target]
+                .extensions
+                .iter()
+                .filter(|e| e.name == extension)
+                .any(|e| e.conditions.iter().any(|c| records_in(&c.then)));
+        }
+        false
+    }
+
+    fn queue_template(&self, data: &str) -> Option<Span> {
+        let queue = data.split_whitespace().next().unwrap_or("");
+        self.queues.get(queue).copied().or_else(|| {
+            let short = queue.split('@').next().unwrap_or(queue);
+            self.queues
+                .iter()
+                .find(|(name, _)| name.split('@').next() == Some(short))
+                .map(|(_, span)| *span)
+        })
+    }
+
+    /// `transfer <ext> [XML] [context]`, `execute_extension <ext> [XML]
+    /// [context]`: the target context hunted for `<ext>`.
+    fn target_hunt(&mut self, context: usize, action: &Action) -> Option<StepId> {
+        let target = self.context_target(context, action, 2)?;
+        let destination = action
+            .data
+            .split_whitespace()
+            .find(|w| !w.starts_with('-'))
+            .filter(|d| !d.contains('$'));
+        Some(self.hunt(target, destination))
+    }
+
+    /// The context named by the `position`-th word of an action's data
+    /// (default: the current context); reports an unknown one.
+    fn context_target(
+        &mut self,
+        context: usize,
+        action: &Action,
+        position: usize,
+    ) -> Option<usize> {
+        // `transfer -bleg 1000 XML default`: leg flags come first.
+        let words: Vec<&str> = action
+            .data
+            .split_whitespace()
+            .skip_while(|w| w.starts_with('-'))
+            .collect();
+        let Some(&name) = words.get(position) else {
+            self.referenced_from(context, context);
+            return Some(context);
+        };
+        if name.contains('$') {
+            return None;
+        }
+        match self.index.get(name).copied() {
+            Some(target) => {
+                self.referenced_from(context, target);
+                Some(target)
+            }
+            None => {
+                self.unresolved.push(Unresolved::new(
+                    action.data_span,
+                    format!("context `{name}` is not defined"),
+                    "no scanned file defines this context; the call cannot be followed here",
+                ));
+                None
+            }
+        }
+    }
+
+    fn referenced_from(&mut self, from: usize, to: usize) {
+        if from != to {
+            self.referenced.insert(to);
+        }
+    }
+}
+
+fn key(span: Span) -> (FileId, u32) {
+    (span.file, span.start)
+}
+
+/// Records what an action sets, for the actions and conditions after it.
+fn note_action(action: &Action, seen: &mut Seen) {
+    let data = action.data.trim();
+    let written = match action.application.as_str() {
+        "set" | "export" => data
+            .split_once('=')
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim())),
+        "play_and_get_digits" => data
+            .split_whitespace()
+            .nth(7)
+            .map(|v| (v.to_ascii_lowercase(), "")),
+        "read" => data
+            .split_whitespace()
+            .nth(3)
+            .map(|v| (v.to_ascii_lowercase(), "")),
+        _ => None,
+    };
+    if let Some((name, value)) = written {
+        if CAPTURE_LATER.contains(&name.as_str()) && value.eq_ignore_ascii_case("true") {
+            seen.capture_later = true;
+        }
+        if !action.inline {
+            seen.pending.insert(name);
+        }
+    }
+}
+
+fn starts_uuid_record(data: &str) -> bool {
+    data.contains("${uuid_record") && data.split_whitespace().any(|w| w == "start")
+}
+
+fn records_in(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Action(a) => a.application == "record_session" || starts_uuid_record(&a.data),
+        Item::Condition(c) => records_in(&c.then),
+    })
+}
+
+/// Whether a FreeSWITCH condition expression matches `text` (an expression
+/// that does not compile, or is too large, matches nothing).
+fn regex_matches(expression: &str, text: &str) -> bool {
+    regex::RegexBuilder::new(expression)
+        .size_limit(1 << 20)
+        .build()
+        .map(|r| r.is_match(text))
+        .unwrap_or(false)
+}
+
+/// Whether an expression can only match text with letters in it
+/// (`^consent-check$`), so no dialled number matches it. Escapes such as
+/// `\d` and character classes do not count; alternatives make it unknown.
+fn needs_letters(expression: &str) -> bool {
+    if expression.contains('|') {
+        return false;
+    }
+    let mut chars = expression.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => in_class = true,
+            ']' => in_class = false,
+            c if !in_class && c.is_ascii_alphabetic() => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_with_letters() {
+        assert!(needs_letters("^consent-check$"));
+        assert!(needs_letters("^is_transfer$"));
+        assert!(!needs_letters("^(5551000)$"));
+        assert!(!needs_letters("^\\d+$"));
+        assert!(!needs_letters("^[a-z0-9]+$"));
+        assert!(!needs_letters("^(1000|operator)$"));
+    }
+}

@@ -1,0 +1,330 @@
+//! FreeSWITCH XML: dialplan contexts, extensions, conditions (nested, with
+//! `break` and `regex="all|any|xor"`), actions and anti-actions; mod_callcenter
+//! queues with `record-template`. `X-PRE-PROCESS include` is resolved by the
+//! loader (lower::freeswitch), which splices the included extensions.
+
+use roxmltree::{Document, Node};
+
+use crate::parse::xml::{self, Located, MAX_DEPTH};
+use crate::parse::{ParseError, Problems};
+use crate::source::Span;
+
+/// What one FreeSWITCH XML file holds.
+#[derive(Debug, Default)]
+pub struct FsFile {
+    pub contexts: Vec<Context>,
+    /// Extensions outside any `<context>` (files meant to be included into one).
+    pub loose: Vec<Part>,
+    /// mod_callcenter queues.
+    pub queues: Vec<CallcenterQueue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub name: String,
+    pub span: Span,
+    pub parts: Vec<Part>,
+}
+
+/// What a context holds, in order: extensions and includes to splice.
+#[derive(Debug, Clone)]
+pub enum Part {
+    Extension(Extension),
+    /// `<X-PRE-PROCESS cmd="include" data="default/*.xml"/>`.
+    Include {
+        pattern: String,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Extension {
+    pub name: String,
+    pub span: Span,
+    /// `continue="true"`: keep hunting after this extension matched.
+    pub continues: bool,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Break {
+    /// Stop evaluating the extension when the condition is false (default).
+    OnFalse,
+    OnTrue,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub span: Span,
+    /// `field="${consent}"` / `field="destination_number"`; `None` for time
+    /// conditions and `regex=` lists.
+    pub field: Option<String>,
+    pub expression: Option<String>,
+    /// Whether the condition tests anything (field, time, `regex=`); a bare
+    /// `<condition>` always holds.
+    pub tests: bool,
+    pub break_on: Break,
+    /// What runs when the condition holds: actions and nested conditions, in order.
+    pub then: Vec<Item>,
+    /// `<anti-action>`s: what runs when it does not.
+    pub otherwise: Vec<Action>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Action(Action),
+    Condition(Condition),
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// The application, lower-cased (`record_session`, `playback`).
+    pub application: String,
+    pub data: String,
+    pub span: Span,
+    pub data_span: Span,
+    /// `inline="true"`: runs while the dialplan is hunted.
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallcenterQueue {
+    pub name: String,
+    pub span: Span,
+    /// `<param name="record-template" .../>`: every call of the queue is recorded.
+    pub record_template: Option<Span>,
+}
+
+/// Reads a parsed FreeSWITCH document.
+pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile {
+    let mut out = FsFile::default();
+    let root = document.root_element();
+    if root.has_tag_name("configuration") {
+        if root
+            .attribute("name")
+            .is_some_and(|n| n.eq_ignore_ascii_case("callcenter.conf"))
+        {
+            out.queues = callcenter_queues(at, root);
+        }
+        return out;
+    }
+    // Contexts anywhere (a bare file, `<include>`, or freeswitch.xml's
+    // `<section name="dialplan">`); extensions outside them are loose.
+    let mut stack: Vec<(Node, usize)> = vec![(root, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            problems.parse_errors.push(ParseError::new(
+                at.span(node),
+                format!("XML nested deeper than {MAX_DEPTH} levels"),
+                "not read below this element",
+            ));
+            continue;
+        }
+        if node.has_tag_name("context") {
+            out.contexts.push(Context {
+                name: node.attribute("name").unwrap_or("").to_string(),
+                span: at.attribute_span(node, "name"),
+                parts: parts(at, node, problems),
+            });
+            continue;
+        }
+        if node.has_tag_name("extension") {
+            out.loose
+                .push(Part::Extension(extension(at, node, problems)));
+            continue;
+        }
+        if is_include(node) {
+            out.loose.push(include(at, node));
+            continue;
+        }
+        let children: Vec<Node> = xml::elements(node).collect();
+        for child in children.into_iter().rev() {
+            stack.push((child, depth + 1));
+        }
+    }
+    out
+}
+
+fn is_include(node: Node) -> bool {
+    node.has_tag_name("X-PRE-PROCESS")
+        && node
+            .attribute("cmd")
+            .is_some_and(|c| c.eq_ignore_ascii_case("include"))
+}
+
+fn include(at: Located, node: Node) -> Part {
+    Part::Include {
+        pattern: node.attribute("data").unwrap_or("").to_string(),
+        span: at.span(node),
+    }
+}
+
+fn parts(at: Located, context: Node, problems: &mut Problems) -> Vec<Part> {
+    xml::elements(context)
+        .filter_map(|child| {
+            if child.has_tag_name("extension") {
+                Some(Part::Extension(extension(at, child, problems)))
+            } else if is_include(child) {
+                Some(include(at, child))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn extension(at: Located, node: Node, problems: &mut Problems) -> Extension {
+    Extension {
+        name: node.attribute("name").unwrap_or("").to_string(),
+        span: at.start_tag_span(node),
+        continues: node
+            .attribute("continue")
+            .is_some_and(|c| c.eq_ignore_ascii_case("true")),
+        conditions: xml::elements(node)
+            .filter(|c| c.has_tag_name("condition"))
+            .map(|c| condition(at, c, problems, 0))
+            .collect(),
+    }
+}
+
+fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> Condition {
+    let break_on = match node
+        .attribute("break")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("on-true") => Break::OnTrue,
+        Some("always") => Break::Always,
+        Some("never") => Break::Never,
+        _ => Break::OnFalse,
+    };
+    let mut then = Vec::new();
+    let mut otherwise = Vec::new();
+    for child in xml::elements(node) {
+        match child.tag_name().name() {
+            "action" => then.push(Item::Action(action(at, child))),
+            "anti-action" => otherwise.push(action(at, child)),
+            "condition" if depth < MAX_DEPTH => {
+                then.push(Item::Condition(condition(at, child, problems, depth + 1)));
+            }
+            "condition" => problems.parse_errors.push(ParseError::new(
+                at.span(child),
+                format!("conditions nested deeper than {MAX_DEPTH} levels"),
+                "not read below this condition",
+            )),
+            _ => {}
+        }
+    }
+    Condition {
+        span: at.start_tag_span(node),
+        field: node.attribute("field").map(str::to_string),
+        expression: node.attribute("expression").map(str::to_string),
+        tests: node
+            .attributes()
+            .any(|a| !matches!(a.name(), "break" | "require-nested")),
+        break_on,
+        then,
+        otherwise,
+    }
+}
+
+fn action(at: Located, node: Node) -> Action {
+    Action {
+        application: node
+            .attribute("application")
+            .unwrap_or("")
+            .to_ascii_lowercase(),
+        data: node.attribute("data").unwrap_or("").to_string(),
+        span: at.span(node),
+        data_span: at.attribute_span(node, "data"),
+        inline: node
+            .attribute("inline")
+            .is_some_and(|i| i.eq_ignore_ascii_case("true")),
+    }
+}
+
+fn callcenter_queues(at: Located, root: Node) -> Vec<CallcenterQueue> {
+    root.descendants()
+        .filter(|n| n.has_tag_name("queue"))
+        .map(|queue| CallcenterQueue {
+            name: queue.attribute("name").unwrap_or("").to_string(),
+            span: at.span(queue),
+            record_template: xml::elements(queue)
+                .find(|p| {
+                    p.has_tag_name("param")
+                        && p.attribute("name")
+                            .is_some_and(|n| n.eq_ignore_ascii_case("record-template"))
+                        && p.attribute("value").is_some_and(|v| !v.trim().is_empty())
+                })
+                .map(|p| at.span(p)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, SourceFile};
+
+    fn read_str(text: &str) -> FsFile {
+        let source = SourceFile::new("t.xml".into(), "t.xml".into(), text.to_string());
+        xml::read(FileId(0), &source, true, |doc, at| {
+            read(at, doc, &mut Problems::default())
+        })
+        .expect("valid XML")
+    }
+
+    #[test]
+    fn contexts_extensions_conditions() {
+        let fs = read_str(
+            r#"<include><context name="public">
+                <extension name="in" continue="true">
+                  <condition field="destination_number" expression="^(1000)$" break="never">
+                    <action application="Answer"/>
+                    <condition field="${consent}" expression="^1$">
+                      <action application="record_session" data="/tmp/x.wav" inline="true"/>
+                      <anti-action application="hangup"/>
+                    </condition>
+                  </condition>
+                </extension>
+                <X-PRE-PROCESS cmd="include" data="public/*.xml"/>
+              </context></include>"#,
+        );
+        let ctx = &fs.contexts[0];
+        assert_eq!(ctx.name, "public");
+        let Part::Extension(ext) = &ctx.parts[0] else {
+            panic!()
+        };
+        assert!(ext.continues);
+        let cond = &ext.conditions[0];
+        assert_eq!(cond.break_on, Break::Never);
+        let Item::Action(a) = &cond.then[0] else {
+            panic!()
+        };
+        assert_eq!(a.application, "answer");
+        let Item::Condition(nested) = &cond.then[1] else {
+            panic!()
+        };
+        assert_eq!(nested.otherwise.len(), 1);
+        assert!(
+            matches!(&ctx.parts[1], Part::Include { pattern, .. } if pattern == "public/*.xml")
+        );
+    }
+
+    #[test]
+    fn loose_extensions_and_callcenter() {
+        let fs = read_str(
+            r#"<extension name="x"><condition><action application="playback" data="a.wav"/></condition></extension>"#,
+        );
+        assert_eq!(fs.loose.len(), 1);
+        let cc = read_str(
+            r#"<configuration name="callcenter.conf"><queues><queue name="support@default">
+               <param name="record-template" value="/tmp/${uuid}.wav"/></queue>
+               <queue name="sales"/></queues></configuration>"#,
+        );
+        assert!(cc.queues[0].record_template.is_some());
+        assert!(cc.queues[1].record_template.is_none());
+    }
+}

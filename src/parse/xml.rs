@@ -1,0 +1,178 @@
+//! XML documents for FreeSWITCH and TwiML, read with roxmltree (DTDs refused,
+//! a node limit against hostile input), keeping byte ranges and the
+//! `<!-- reclint: ... -->` comments with the element each one covers.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use crate::parse::{Comment, ParseError};
+use crate::source::{FileId, SourceFile, Span};
+
+/// More nodes than this in one document are refused.
+const NODES_LIMIT: u32 = 2_000_000;
+
+/// Deeper nesting than this is not walked.
+pub const MAX_DEPTH: usize = 256;
+
+/// Wraps fragments (several top-level elements) so they parse as one document.
+const WRAP_OPEN: &str = "<include>";
+const WRAP_CLOSE: &str = "</include>";
+
+/// Where a parsed document's nodes are in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct Located {
+    pub file: FileId,
+    /// Bytes added in front of the file's text before parsing (a wrapper).
+    shift: usize,
+}
+
+impl Located {
+    fn span_of(&self, start: usize, end: usize) -> Span {
+        Span::new(
+            self.file,
+            start.saturating_sub(self.shift),
+            end.saturating_sub(self.shift),
+        )
+    }
+
+    pub fn span(&self, node: Node) -> Span {
+        let range = node.range();
+        self.span_of(range.start, range.end)
+    }
+
+    /// An element's start tag (`<condition field=... >`), so that labels on a
+    /// long element stay on its first line.
+    pub fn start_tag_span(&self, node: Node) -> Span {
+        let range = node.range();
+        let text = node.document().input_text();
+        let end = text[range.start..range.end]
+            .find('>')
+            .map(|i| range.start + i + 1)
+            .unwrap_or(range.end);
+        self.span_of(range.start, end)
+    }
+
+    /// An attribute's value, or the start tag when the attribute is absent.
+    pub fn attribute_span(&self, node: Node, name: &str) -> Span {
+        match node.attribute_node(name) {
+            Some(attribute) => {
+                let range = attribute.range_value();
+                self.span_of(range.start, range.end)
+            }
+            None => self.start_tag_span(node),
+        }
+    }
+
+    /// The comments of a document. A comment covers the next sibling
+    /// element (and its subtree), as `<!-- reclint: ignore[...] -- reason -->` does.
+    pub fn comments(&self, document: &Document, source: &SourceFile) -> Vec<Comment> {
+        let mut out = Vec::new();
+        for node in document.descendants().filter(|n| n.is_comment()) {
+            let span = self.span(node);
+            let start = span.start as usize;
+            let Some(text) = source
+                .slice(span)
+                .strip_prefix("<!--")
+                .and_then(|t| t.strip_suffix("-->"))
+            else {
+                continue;
+            };
+            let line_start = source.text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            out.push(Comment {
+                text: text.to_string(),
+                span,
+                own_line: source.text[line_start..start].trim().is_empty(),
+                covers: node
+                    .next_sibling_element()
+                    .map(|element| self.span(element)),
+            });
+        }
+        out
+    }
+}
+
+/// Parses a file and hands the document to `read`. With `fragments`, a file
+/// holding several top-level elements (a FreeSWITCH include snippet) is read
+/// as if wrapped in one. A malformed document is a located error.
+pub fn read<T>(
+    file: FileId,
+    source: &SourceFile,
+    fragments: bool,
+    read: impl FnOnce(&Document, Located) -> T,
+) -> Result<T, ParseError> {
+    let options = || ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: NODES_LIMIT,
+        ..ParsingOptions::default()
+    };
+    let text = lenient_comments(&source.text);
+    let error = match Document::parse_with_options(&text, options()) {
+        Ok(document) => return Ok(read(&document, Located { file, shift: 0 })),
+        Err(error) => error,
+    };
+    if fragments && !text.trim_start().starts_with("<?xml") {
+        let wrapped = format!("{WRAP_OPEN}{text}{WRAP_CLOSE}");
+        if let Ok(document) = Document::parse_with_options(&wrapped, options()) {
+            return Ok(read(
+                &document,
+                Located {
+                    file,
+                    shift: WRAP_OPEN.len(),
+                },
+            ));
+        }
+    }
+    let pos = error.pos();
+    let at = source.offset_of(pos.row as usize, pos.col as usize);
+    let end = (at + 1).min(source.text.len()).max(at);
+    Err(ParseError::new(
+        Span::new(file, at, end),
+        format!("malformed XML: {error}"),
+        "the document cannot be read from here on",
+    ))
+}
+
+/// XML forbids `--` inside comments, but `<!-- reclint: ignore[...] -- reason -->`
+/// needs it (and FreeSWITCH's own parser accepts it): inside comments, `--`
+/// becomes `- ` for the parser. Offsets do not change; comment text is read
+/// from the original.
+fn lenient_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<!--") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("<!--") {
+        out.push_str(&rest[..open + 4]);
+        rest = &rest[open + 4..];
+        let Some(close) = rest.find("-->") else {
+            break;
+        };
+        out.push_str(&rest[..close].replace("--", "- "));
+        out.push_str("-->");
+        rest = &rest[close + 3..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Child elements (not text, comments or processing instructions).
+pub fn elements<'a, 'input>(node: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
+    node.children().filter(Node::is_element)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_with_double_hyphens_parse() {
+        let text = "<a><!-- reclint: ignore[REC001] -- why --><b/></a>";
+        let source = SourceFile::new("t.xml".into(), "t.xml".into(), text.into());
+        let comments = read(FileId(0), &source, false, |doc, at| {
+            at.comments(doc, &source)
+        })
+        .unwrap();
+        assert_eq!(comments[0].text, " reclint: ignore[REC001] -- why ");
+        assert_eq!(source.slice(comments[0].covers.unwrap()), "<b/>");
+    }
+}
