@@ -53,6 +53,8 @@ pub struct PathState {
     pub consent: ConsentState,
     /// The variable the most recent consent question wrote.
     pub consent_variable: Option<VariableId>,
+    /// A variable the answer was copied into, tested like the original.
+    pub consent_copy: Option<VariableId>,
     /// A recording notice (or a consent question) has been heard.
     pub noticed: bool,
     /// A start message for on-demand recording is set.
@@ -86,6 +88,8 @@ pub struct StepFacts {
     pub consent_question: Option<VariableId>,
     /// Per edge, what it establishes about tested variables.
     pub edge_effects: Vec<Vec<(VariableId, AnswerEffect)>>,
+    /// For a step that copies a variable: from which, into which.
+    pub copy: Option<(VariableId, VariableId)>,
 }
 
 pub struct Facts {
@@ -107,11 +111,8 @@ enum Pred {
     Step(NodeId),
     /// First node of a subroutine; the call that first reached it.
     CallEntry(NodeId),
-    /// First node after a call returns: the callee's return node and the call.
-    Return {
-        exit: NodeId,
-        call: NodeId,
-    },
+    /// First node after a call returns: the call.
+    Return { call: NodeId },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +157,7 @@ impl PathStates {
             let state = PathState {
                 consent: ConsentState::None,
                 consent_variable: None,
+                consent_copy: None,
                 noticed: false,
                 start_message: false,
                 callee_leg: false,
@@ -174,10 +176,11 @@ impl PathStates {
     }
 
     /// The steps from an entry point to `node`, each with the node it was
-    /// reached in.
+    /// reached in. A subroutine call that returned before `node` shows as the
+    /// call alone, like a frame in a stack trace; subroutines still running
+    /// at `node` show their steps.
     pub fn witness(&self, node: NodeId) -> Vec<NodeId> {
         let mut path = Vec::new();
-        let mut stack: Vec<NodeId> = Vec::new();
         let mut current = Some(node);
         // Predecessors always point to nodes found earlier, so the walk ends;
         // the bound only guards against a bug turning into a hang.
@@ -191,11 +194,8 @@ impl PathStates {
             current = match self.nodes[n as usize].pred {
                 Pred::Entry => None,
                 Pred::Step(p) => Some(p),
-                Pred::Return { exit, call } => {
-                    stack.push(call);
-                    Some(exit)
-                }
-                Pred::CallEntry(first_caller) => Some(stack.pop().unwrap_or(first_caller)),
+                Pred::Return { call } => Some(call),
+                Pred::CallEntry(caller) => Some(caller),
             };
         }
         path.reverse();
@@ -354,10 +354,7 @@ impl Run<'_> {
                 edge.to,
                 call.context,
                 after,
-                Pred::Return {
-                    exit: exit_node,
-                    call: call_node,
-                },
+                Pred::Return { call: call_node },
             );
         }
     }
@@ -376,6 +373,13 @@ impl Run<'_> {
                 }
             }
             StepKind::RecordingStartMessage => state.start_message = true,
+            StepKind::Assign { .. } => {
+                if let Some((from, to)) = facts.copy
+                    && (state.consent_variable == Some(from) || state.consent_copy == Some(from))
+                {
+                    state.consent_copy = Some(to);
+                }
+            }
             _ => {}
         }
         state
@@ -390,6 +394,7 @@ impl Run<'_> {
     ) -> Vec<PathState> {
         for &(variable, effect) in effects {
             let tracked = state.consent_variable == Some(variable)
+                || state.consent_copy == Some(variable)
                 || (state.consent_variable.is_none()
                     && self.facts.consent_variables.get(variable.0 as usize) == Some(&true));
             if !tracked {
