@@ -82,6 +82,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     let mut problems = Problems::default();
     let mut asterisk_files = Vec::new();
     let mut freeswitch_files = Vec::new();
+    let mut connect_files = Vec::new();
     for file in found {
         match file.content {
             Content::Text { kind, text } => {
@@ -91,6 +92,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
                         asterisk_files.push(asterisk::AsteriskFile { file: id, role })
                     }
                     FileKind::FreeSwitch => freeswitch_files.push(id),
+                    FileKind::Connect => connect_files.push(id),
                 }
             }
             Content::Unreadable { reason } => {
@@ -123,9 +125,13 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         cwd,
     };
     let mut lowered = lower::asterisk::load(&asterisk_files, &mut cx);
-    let freeswitch = lower::freeswitch::load(&freeswitch_files, &mut cx);
-    lowered.graphs.extend(freeswitch.graphs);
-    lowered.comments.extend(freeswitch.comments);
+    for more in [
+        lower::freeswitch::load(&freeswitch_files, &mut cx),
+        lower::connect::load(&connect_files, &mut cx),
+    ] {
+        lowered.graphs.extend(more.graphs);
+        lowered.comments.extend(more.comments);
+    }
     let directives = DirectiveIndex::build(&sources, &lowered.comments);
     let recognizers = Recognizers::new(
         &config.recognize.notice,
@@ -236,7 +242,10 @@ fn apply_baseline(
     Ok(notes)
 }
 
-fn load_config(
+/// Finds and reads the configuration: `--config`, else `reclint.toml` or
+/// `.reclint.toml` in `cwd` or an ancestor, else the defaults (`--no-config`
+/// too). A file read is added to `sources`.
+pub fn load_config(
     options: &CheckOptions,
     cwd: &Path,
     sources: &mut SourceMap,
@@ -266,7 +275,7 @@ fn load_config(
 }
 
 /// Command-line settings win over the configuration file.
-fn apply_overrides(
+pub fn apply_overrides(
     options: &CheckOptions,
     config: &mut Config,
     registry: &Registry,

@@ -24,6 +24,8 @@ pub enum FileKind {
     Asterisk(AsteriskRole),
     /// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
     FreeSwitch,
+    /// Amazon Connect contact flows (flow language, legacy export, wrappers).
+    Connect,
 }
 
 /// What an Asterisk file configures.
@@ -42,6 +44,7 @@ impl FileKind {
         match self {
             FileKind::Asterisk(_) => "asterisk",
             FileKind::FreeSwitch => "freeswitch",
+            FileKind::Connect => "amazon-connect",
         }
     }
 }
@@ -256,7 +259,12 @@ fn kind_by_name(name: &str, explicit: bool) -> Option<FileKind> {
 
 fn worth_sniffing(name: &str) -> bool {
     !is_backup(name)
-        && (name.ends_with(".conf") || name.ends_with(".conf.sample") || name.ends_with(".xml"))
+        && (name.ends_with(".conf")
+            || name.ends_with(".conf.sample")
+            || name.ends_with(".xml")
+            || name.ends_with(".json")
+            // Legacy Amazon Connect exports have no extension.
+            || !name.contains('.'))
 }
 
 static DIALPLAN_LINE: LazyLock<Regex> =
@@ -280,10 +288,23 @@ static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#""StartAction"|"modules"\s*:|"ContactFlow"|AWS::Connect::ContactFlow|\\"StartAction\\""#,
+    )
+    .expect("valid regex")
+});
+
 /// Recognises files by their content: Asterisk files with other names (files
 /// a dialplan `#include`s, renamed copies) by their statements, XML by its
-/// root element.
+/// root element, JSON by its keys.
 fn kind_by_content(text: &str) -> Option<FileKind> {
+    if text.trim_start().starts_with('{') {
+        let flow = CONNECT_CONTENT.is_match(text) && text.contains("Actions");
+        let legacy = text.contains("\"modules\"")
+            && (text.contains("\"start\"") || text.contains("contactFlow"));
+        return (flow || legacy).then_some(FileKind::Connect);
+    }
     if let Some(root) = XML_ROOT.captures(text).and_then(|c| c.get(1)) {
         return match root.as_str() {
             "include" | "context" | "extension" | "configuration" | "document"
@@ -384,6 +405,20 @@ mod tests {
         let fs = "<?xml version=\"1.0\"?>\n<!-- x -->\n<include><context name=\"a\"/></include>";
         assert_eq!(kind_by_content(fs), Some(FileKind::FreeSwitch));
         assert_eq!(kind_by_content("<project><name>x</name></project>"), None);
+    }
+
+    #[test]
+    fn json_by_keys() {
+        let flow = r#"{"Version":"2019-10-30","StartAction":"a","Actions":[]}"#;
+        assert_eq!(kind_by_content(flow), Some(FileKind::Connect));
+        let legacy = r#"{"modules":[],"start":"x","type":"contactFlow"}"#;
+        assert_eq!(kind_by_content(legacy), Some(FileKind::Connect));
+        let wrapped = r#"{"ContactFlow":{"Content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}"#;
+        assert_eq!(kind_by_content(wrapped), Some(FileKind::Connect));
+        assert_eq!(
+            kind_by_content(r#"{"name":"package","version":"1.0.0"}"#),
+            None
+        );
     }
 
     #[test]

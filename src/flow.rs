@@ -49,6 +49,9 @@ pub struct Step {
     pub span: Span,
     pub region: RegionId,
     pub edges: Vec<Edge>,
+    /// How messages name the step when its source text does not read well
+    /// (a JSON action object); `None`: quote the source.
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +116,13 @@ pub enum StepKind {
     Jump,
     RecordingStart(RecordingStart),
     RecordingStop,
+    /// Copies a value into a variable (Asterisk `Set(A=${B})`, Connect
+    /// `UpdateContactAttributes`): a copy of the consent answer is tested as
+    /// the answer.
+    Assign {
+        variable: String,
+        from: String,
+    },
     /// Sets the message played to both parties when on-demand recording starts
     /// (Asterisk `TOUCH_MIXMONITOR_MESSAGE_START`).
     RecordingStartMessage,
@@ -196,6 +206,7 @@ impl FlowGraph {
             span,
             region,
             edges: Vec::new(),
+            label: None,
         });
         StepId(self.steps.len() as u32 - 1)
     }

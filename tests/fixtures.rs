@@ -37,7 +37,8 @@ fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with("bad_") || name.starts_with("ok_") || name.starts_with("case_")
+            (name.starts_with("bad_") || name.starts_with("ok_") || name.starts_with("case_"))
+                && !name.ends_with(".expect")
         })
         .collect();
     fixtures.sort();
@@ -51,9 +52,11 @@ fn relative(path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// The `expect:` markers of every file of a fixture.
+/// The `expect:` markers of every file of a fixture. Files that cannot hold
+/// comments (JSON) have a sidecar `<file>.expect` with lines
+/// `LINE expect: RULES` (or `expect-suppressed:`).
 fn expectations(fixture: &Path) -> BTreeSet<Expectation> {
-    let files: Vec<PathBuf> = if fixture.is_dir() {
+    let mut files: Vec<PathBuf> = if fixture.is_dir() {
         walkdir::WalkDir::new(fixture)
             .sort_by_file_name()
             .into_iter()
@@ -64,11 +67,35 @@ fn expectations(fixture: &Path) -> BTreeSet<Expectation> {
     } else {
         vec![fixture.to_path_buf()]
     };
+    let sidecar_of = |file: &Path| PathBuf::from(format!("{}.expect", file.display()));
+    if !fixture.is_dir() && sidecar_of(fixture).is_file() {
+        files.push(sidecar_of(fixture));
+    }
+    let sidecar_line =
+        regex::Regex::new(r"^(\d+)\s+expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
     let marker =
         regex::Regex::new(r"(?:[;#]|<!--)\s*expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
     let mut out = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
+        if let Some(of) = file.to_string_lossy().strip_suffix(".expect") {
+            for captures in text.lines().filter_map(|l| sidecar_line.captures(l)) {
+                let line: usize = captures[1].parse().unwrap();
+                let suffix = if captures.get(2).is_some() {
+                    " (suppressed)"
+                } else {
+                    ""
+                };
+                for code in captures[3]
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                {
+                    out.insert((relative(Path::new(of)), line, format!("{code}{suffix}")));
+                }
+            }
+            continue;
+        }
         for (i, line) in text.lines().enumerate() {
             for captures in marker.captures_iter(line) {
                 let suffix = if captures.get(1).is_some() {
@@ -123,7 +150,7 @@ fn lint(fixture: &Path, registry: &Registry) -> BTreeSet<Expectation> {
 
 /// The formats with fixtures: `fixtures/<format>/`, named as in the rules'
 /// `formats` lists.
-const FORMATS: &[&str] = &["asterisk", "freeswitch"];
+const FORMATS: &[&str] = &["asterisk", "freeswitch", "amazon-connect"];
 
 fn all_fixtures() -> Vec<PathBuf> {
     FORMATS

@@ -266,11 +266,16 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
                     .collect()
             })
             .collect();
+        let copy = match &step.kind {
+            StepKind::Assign { variable, from } => Some((intern(from), intern(variable))),
+            _ => None,
+        };
         steps.push(StepFacts {
             notice: meaning.notice || consent_question.is_some(),
             training: meaning.training,
             consent_question,
             edge_effects,
+            copy,
         });
     }
     let mut consent_variables = vec![false; variables.len()];

@@ -112,7 +112,9 @@ enum Pred {
     /// First node of a subroutine; the call that first reached it.
     CallEntry(NodeId),
     /// First node after a call returns: the call.
-    Return { call: NodeId },
+    Return {
+        call: NodeId,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -4,6 +4,7 @@
 //! comments (for `reclint:` directives).
 
 pub mod asterisk;
+pub mod connect;
 pub mod freeswitch;
 
 use std::collections::HashMap;

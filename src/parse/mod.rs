@@ -2,6 +2,7 @@
 //! produces and reports what it cannot read as values, never by failing the run.
 
 pub mod asterisk;
+pub mod connect;
 pub mod freeswitch;
 pub mod json;
 pub mod xml;

@@ -21,7 +21,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 .first()
                 .map(|w| region_of(pbx, w.step))
                 .unwrap_or_default();
-            let statement = super::support::quote(ctx.sources, pbx.graph.step(recording.step).span);
+            let statement = super::support::describe(ctx.sources, pbx, recording.step);
             let mut finding = recording_finding(
                 "REC001",
                 ctx,

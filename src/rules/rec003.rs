@@ -2,7 +2,7 @@
 //! is told.
 
 use super::RuleContext;
-use super::support::{quote, recording_finding, recording_name};
+use super::support::{describe, recording_finding, recording_name};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::Capture;
 
@@ -31,7 +31,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 }
                 (Capture::FromBridge, Some(connection)) => format!(
                     "{name} records once the call is connected at {}, and the caller hears no recording notice before that",
-                    quote(ctx.sources, pbx.graph.step(connection).span)
+                    describe(ctx.sources, pbx, connection)
                 ),
                 (Capture::OnDemand, _) => format!(
                     "{name} can be started during the call without a recording notice or start message"

@@ -38,6 +38,15 @@ pub fn quote(sources: &SourceMap, span: Span) -> String {
     }
 }
 
+/// A step as messages name it: its label, or its quoted source.
+pub fn describe(sources: &SourceMap, pbx: &PbxAnalysis, step: StepId) -> String {
+    let step = pbx.graph.step(step);
+    match &step.label {
+        Some(label) => label.clone(),
+        None => quote(sources, step.span),
+    }
+}
+
 /// `[from-pstn]`: the context or flow a step is in.
 pub fn region_of(pbx: &PbxAnalysis, step: StepId) -> String {
     format!("[{}]", pbx.graph.region(pbx.graph.step(step).region).name)
@@ -45,10 +54,9 @@ pub fn region_of(pbx: &PbxAnalysis, step: StepId) -> String {
 
 /// `MixMonitor(...) in [from-pstn]`.
 pub fn recording_name(ctx: &RuleContext, pbx: &PbxAnalysis, recording: &RecordingFacts) -> String {
-    let span = pbx.graph.step(recording.step).span;
     format!(
         "{} in {}",
-        quote(ctx.sources, span),
+        describe(ctx.sources, pbx, recording.step),
         region_of(pbx, recording.step)
     )
 }
@@ -70,7 +78,7 @@ pub fn recording_finding(
     finding.fingerprint_anchor = format!(
         "{}|{}",
         region_of(pbx, recording.step),
-        quote(ctx.sources, step.span)
+        describe(ctx.sources, pbx, recording.step)
     );
     for (span, text) in &recording.start.related {
         finding.related.push(Label::new(*span, text.clone()));
@@ -126,7 +134,7 @@ pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<T
             let region = region_of(pbx, w.step);
             let mut text = match &step.kind {
                 StepKind::Dispatch => format!("call enters {region}"),
-                _ => quote(sources, step.span),
+                _ => describe(sources, pbx, w.step),
             };
             // The outcome of a branch is shown on the branch.
             if let Some(taken) = steps.get(i + 1).and_then(|next| next.taken.as_ref()) {

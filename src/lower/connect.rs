@@ -1,0 +1,380 @@
+//! Lowering Amazon Connect contact flows to the call-flow graph: one region
+//! per flow, one step per action, `Transitions` as edges. Here an
+//! `UpdateContactRecordingBehavior` action with participants becomes a
+//! [`StepKind::RecordingStart`] (from agent connect, or from now on when
+//! `IVRRecordingBehavior` is `Enabled`), a `GetParticipantInput` an input whose
+//! `Conditions` are explicit answers and whose `Errors` and default
+//! `NextAction` are the default outcome, a `TransferToFlow` a jump into the
+//! scanned flow it names.
+
+use std::collections::HashMap;
+
+use super::{LoadContext, Lowered};
+use crate::flow::{
+    AnswerMatch, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart, RegionId, StepId,
+    StepKind,
+};
+use crate::parse::Unresolved;
+use crate::parse::connect::{self, Flow, FlowAction};
+use crate::parse::json::Json;
+use crate::source::FileId;
+
+/// Loads every flow of the given files into one graph, so that transfers
+/// between flows can be followed.
+pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
+    let mut flows: Vec<Flow> = Vec::new();
+    for &file in files {
+        flows.extend(connect::read(file, cx.sources.get(file), cx.problems));
+    }
+    let mut lowered = Lowered::default();
+    if flows.is_empty() {
+        return lowered;
+    }
+    let mut graph = FlowGraph::default();
+    // Pass 1: a region per flow, a step per action.
+    let mut first_steps: Vec<HashMap<String, StepId>> = Vec::new();
+    for (f, flow) in flows.iter().enumerate() {
+        graph.add_region(flow.name.clone(), flow.span);
+        let region = RegionId(f as u32);
+        first_steps.push(
+            flow.actions
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        graph.add_step(StepKind::Other, a.span, region),
+                    )
+                })
+                .collect(),
+        );
+    }
+    let mut transferred_to = vec![false; flows.len()];
+    for (f, flow) in flows.iter().enumerate() {
+        for action in &flow.actions {
+            let first = first_steps[f][&action.id];
+            let target = |id: &str| first_steps[f].get(id).copied();
+            let last = lower_action(&mut graph, f, flow, action, first);
+            // A transfer to another scanned flow continues there.
+            if is_flow_transfer(action) {
+                match resolve_flow(&flows, action) {
+                    FlowTarget::Flow(t) => {
+                        transferred_to[t] |= t != f;
+                        if let Some(start) =
+                            flows[t].start.as_ref().and_then(|s| first_steps[t].get(s))
+                        {
+                            graph.add_edge(last, Edge::plain(*start));
+                        }
+                    }
+                    FlowTarget::Unknown(name) => cx.problems.unresolved.push(Unresolved::new(
+                        action.span,
+                        format!("flow `{name}` is not among the scanned flows"),
+                        "the call cannot be followed past this transfer",
+                    )),
+                    FlowTarget::Computed => {}
+                }
+                continue;
+            }
+            if ends_call(action) {
+                continue;
+            }
+            if is_recording_lambda(action) {
+                cx.problems.unresolved.push(Unresolved::new(
+                    action.span,
+                    "this Lambda function may start, pause or stop recording; reclint cannot see inside it",
+                    "recording through the API is not analysed",
+                ));
+            }
+            let answers = answer_variable(flow, action);
+            let t = &action.transitions;
+            for branch in &t.conditions {
+                if let Some(to) = target(&branch.next) {
+                    let guards = answers
+                        .as_ref()
+                        .map(|variable| {
+                            vec![Guard::Answer {
+                                variable: variable.clone(),
+                                answer: match branch.operator.as_str() {
+                                    "Equals" => AnswerMatch::Values(branch.operands.clone()),
+                                    _ => AnswerMatch::AnyValue,
+                                },
+                            }]
+                        })
+                        .unwrap_or_default();
+                    graph.add_edge(last, Edge { to, guards });
+                }
+            }
+            // Errors are the default outcome of a tested answer; so is the
+            // next action when conditions did not match.
+            let default_guard = || {
+                answers
+                    .as_ref()
+                    .map(|variable| {
+                        vec![Guard::Default {
+                            variable: variable.clone(),
+                            not: Vec::new(),
+                        }]
+                    })
+                    .unwrap_or_default()
+            };
+            for (_, next) in &t.errors {
+                if let Some(to) = target(next) {
+                    graph.add_edge(
+                        last,
+                        Edge {
+                            to,
+                            guards: default_guard(),
+                        },
+                    );
+                }
+            }
+            if let Some(to) = t.next.as_deref().and_then(target) {
+                let guards = if t.conditions.is_empty() {
+                    Vec::new()
+                } else {
+                    default_guard()
+                };
+                graph.add_edge(last, Edge { to, guards });
+            }
+        }
+    }
+    for (f, flow) in flows.iter().enumerate() {
+        if transferred_to[f] {
+            continue;
+        }
+        if let Some(start) = flow.start.as_ref().and_then(|s| first_steps[f].get(s)) {
+            let entry = graph.add_step(StepKind::Dispatch, flow.span, RegionId(f as u32));
+            graph.add_edge(entry, Edge::plain(*start));
+            graph.entries.push(EntryPoint {
+                step: entry,
+                region: RegionId(f as u32),
+            });
+        }
+    }
+    lowered.graphs.push(graph);
+    lowered
+}
+
+/// Fills the action's step (and adds steps after it); returns the step its
+/// transitions leave from.
+fn lower_action(
+    graph: &mut FlowGraph,
+    flow_index: usize,
+    flow: &Flow,
+    action: &FlowAction,
+    first: StepId,
+) -> StepId {
+    let region = RegionId(flow_index as u32);
+    let kind = match action.kind.as_str() {
+        "MessageParticipant" | "MessageParticipantIteratively" | "PlayPrompt" => StepKind::Prompt {
+            prompts: prompt_of(action),
+        },
+        "GetParticipantInput"
+        | "GetUserInput"
+        | "StoreUserInput"
+        | "ConnectParticipantWithLexBot" => StepKind::Input {
+            variable: input_variable(flow, action),
+            prompts: prompt_of(action),
+        },
+        "Compare" | "CheckAttribute" => StepKind::Branch,
+        "UpdateContactRecordingBehavior"
+        | "UpdateContactRecordingAndAnalyticsBehavior"
+        | "SetRecordingBehavior" => recording_kind(flow, action),
+        "TransferContactToQueue" | "TransferParticipantToThirdParty" | "TransferToQueue" => {
+            StepKind::Connection {
+                target: action.kind.clone(),
+            }
+        }
+        "Transfer" if action.parameter("ContactFlowId").is_none() => StepKind::Connection {
+            target: "queue".into(),
+        },
+        "TransferToFlow" | "Transfer" => StepKind::Jump,
+        "DisconnectParticipant" | "EndFlowExecution" | "Disconnect" => StepKind::Hangup,
+        _ => StepKind::Other,
+    };
+    graph.steps[first.index()].kind = kind;
+    graph.steps[first.index()].label = Some(label_of(action));
+    // `UpdateContactAttributes`: a stored answer copied into an attribute.
+    let mut last = first;
+    if matches!(
+        action.kind.as_str(),
+        "UpdateContactAttributes" | "SetAttributes"
+    ) {
+        let attributes = action
+            .parameter("Attributes")
+            .map(Json::members)
+            .unwrap_or(action.parameters.members());
+        for member in attributes {
+            if let Some(from) = member.value.as_str().filter(|v| v.starts_with("$.")) {
+                let step = graph.add_step(
+                    StepKind::Assign {
+                        variable: format!("$.Attributes.{}", member.key),
+                        from: from.to_string(),
+                    },
+                    action.span,
+                    region,
+                );
+                graph.add_edge(last, Edge::plain(step));
+                last = step;
+            }
+        }
+    }
+    last
+}
+
+/// `UpdateContactRecordingBehavior "2f8d63be"`: the action's type and a short identifier.
+fn label_of(action: &FlowAction) -> String {
+    let id: String = action.id.chars().take(8).collect();
+    format!("{} \"{id}\"", action.kind)
+}
+
+/// Whether an action transfers to another flow.
+fn is_flow_transfer(action: &FlowAction) -> bool {
+    action.kind == "TransferToFlow"
+        || (action.kind == "Transfer" && action.parameter("ContactFlowId").is_some())
+}
+
+fn ends_call(action: &FlowAction) -> bool {
+    matches!(
+        action.kind.as_str(),
+        "DisconnectParticipant" | "EndFlowExecution" | "Disconnect"
+    )
+}
+
+enum FlowTarget {
+    Flow(usize),
+    Unknown(String),
+    /// A JSONPath or template placeholder: decided at run time.
+    Computed,
+}
+
+/// The flow a `TransferToFlow` names: by flow name, or by the last part of
+/// an ARN matching a flow's name.
+fn resolve_flow(flows: &[Flow], action: &FlowAction) -> FlowTarget {
+    let Some(id) = action.parameter("ContactFlowId").and_then(Json::as_str) else {
+        return FlowTarget::Computed;
+    };
+    if id.starts_with("$.") || id.contains("${") || id.contains("{{") {
+        return FlowTarget::Computed;
+    }
+    let name = action
+        .parameter("ContactFlowName")
+        .and_then(Json::as_str)
+        .unwrap_or_else(|| id.rsplit('/').next().unwrap_or(id));
+    match flows.iter().position(|f| f.name == name || f.name == id) {
+        Some(i) => FlowTarget::Flow(i),
+        None => FlowTarget::Unknown(name.to_string()),
+    }
+}
+
+/// `InvokeLambdaFunction` whose parameters talk about recording
+/// (StartContactRecording and friends called from code).
+fn is_recording_lambda(action: &FlowAction) -> bool {
+    matches!(
+        action.kind.as_str(),
+        "InvokeLambdaFunction" | "InvokeExternalResource"
+    ) && format!("{:?}", action.parameters.value)
+        .to_ascii_lowercase()
+        .contains("record")
+}
+
+/// What a `RecordingBehavior` does: start (from agent connect, or at once
+/// when the IVR is recorded) or stop (no participants, `Disable`).
+fn recording_kind(flow: &Flow, action: &FlowAction) -> StepKind {
+    let behavior = action.parameter("RecordingBehavior").or_else(|| {
+        action
+            .parameter("VoiceBehavior")
+            .and_then(|v| v.get("VoiceRecordingBehavior"))
+    });
+    let (participants, ivr) = match behavior {
+        Some(b) => (
+            b.get("RecordedParticipants")
+                .map(|p| !p.as_array().is_empty()),
+            b.get("IVRRecordingBehavior").and_then(Json::as_str) == Some("Enabled"),
+        ),
+        // Legacy `SetRecordingBehavior`.
+        None => (
+            action
+                .parameter("RecordingBehaviorOption")
+                .and_then(Json::as_str)
+                .map(|o| o.eq_ignore_ascii_case("enable")),
+            false,
+        ),
+    };
+    match participants {
+        Some(true) => StepKind::RecordingStart(RecordingStart {
+            recorder: action.kind.clone(),
+            // An outbound whisper flow runs once the parties are connected.
+            capture: if ivr || flow.flow_type.as_deref() == Some("OUTBOUND_WHISPER") {
+                Capture::Immediately
+            } else {
+                Capture::FromBridge
+            },
+            target: None,
+            related: Vec::new(),
+            start_message: false,
+        }),
+        Some(false) => StepKind::RecordingStop,
+        None => StepKind::Other,
+    }
+}
+
+/// The text or prompt of a message or input action.
+fn prompt_of(action: &FlowAction) -> Vec<String> {
+    ["Text", "SSML", "PromptId", "AudioPrompt"]
+        .iter()
+        .filter_map(|key| action.parameter(key).and_then(Json::as_str))
+        .chain(
+            action
+                .parameter("Media")
+                .and_then(|m| m.get("Uri"))
+                .and_then(Json::as_str),
+        )
+        .map(strip_tags)
+        .collect()
+}
+
+fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The variable an input writes: the stored input, or the key pressed
+/// (tested by the action's own conditions).
+fn input_variable(flow: &Flow, action: &FlowAction) -> String {
+    let stored = action
+        .parameter("StoreInput")
+        .and_then(Json::as_text)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if stored || action.kind == "StoreUserInput" {
+        "$.StoredCustomerInput".into()
+    } else {
+        format!("input:{}:{}", flow.name, action.id)
+    }
+}
+
+/// The variable whose value an action's conditions test.
+fn answer_variable(flow: &Flow, action: &FlowAction) -> Option<String> {
+    match action.kind.as_str() {
+        "GetParticipantInput" | "GetUserInput" | "ConnectParticipantWithLexBot" => {
+            Some(input_variable(flow, action))
+        }
+        "Compare" => action
+            .parameter("ComparisonValue")
+            .and_then(Json::as_str)
+            .map(str::to_string),
+        "CheckAttribute" => action
+            .parameter("Attribute")
+            .and_then(Json::as_str)
+            .map(|a| format!("$.Attributes.{a}")),
+        _ => None,
+    }
+}

@@ -1,0 +1,418 @@
+//! Amazon Connect contact flows: the flow language (`Version`, `StartAction`,
+//! `Actions`), the legacy console export (`modules`), and flows wrapped as a
+//! JSON string (`ContactFlow.Content`, a `Content` next to `Name`, and
+//! CloudFormation `AWS::Connect::ContactFlow` `Properties.Content`, also in
+//! `Fn::Sub`). A wrapped flow is parsed again from the decoded string with
+//! its offsets, so its spans point into the wrapper.
+
+use crate::parse::json::{self, Json, Value};
+use crate::parse::{ParseError, Problems};
+use crate::source::{FileId, SourceFile, Span};
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// The flow's name (wrapper `Name`, legacy `metadata.name`, or the file name).
+    pub name: String,
+    /// Where the flow is: its `StartAction`/`start`, or the whole document.
+    pub span: Span,
+    pub start: Option<String>,
+    pub actions: Vec<FlowAction>,
+    /// The flow type from a wrapper (`CONTACT_FLOW`, `OUTBOUND_WHISPER`, ...).
+    pub flow_type: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowAction {
+    pub id: String,
+    /// `Type` (flow language) or `type` (legacy module).
+    pub kind: String,
+    pub span: Span,
+    /// `Parameters` as an object; legacy `parameters` lists become one.
+    pub parameters: Json,
+    pub transitions: Transitions,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Transitions {
+    /// `NextAction` / the `Success` branch.
+    pub next: Option<String>,
+    /// Explicit answers: operator, operands, target.
+    pub conditions: Vec<Branch>,
+    /// Error outcomes (`NoMatchingCondition`, `InputTimeLimitExceeded`, ...).
+    pub errors: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub operator: String,
+    pub operands: Vec<String>,
+    pub next: String,
+}
+
+impl FlowAction {
+    pub fn parameter(&self, name: &str) -> Option<&Json> {
+        self.parameters.get(name)
+    }
+}
+
+/// Reads every contact flow in a JSON file.
+pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<Flow> {
+    let document = match json::parse(file, &source.text, None) {
+        Ok(document) => document,
+        Err(error) => {
+            problems.parse_errors.push(ParseError::new(
+                error.span,
+                format!("malformed JSON: {}", error.message),
+                "here",
+            ));
+            return Vec::new();
+        }
+    };
+    let stem = source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut flows = Vec::new();
+    find_flows(
+        file, source, &document, &stem, None, problems, &mut flows, 0,
+    );
+    flows
+}
+
+/// Looks for flows in a document and in strings that embed one.
+#[allow(clippy::too_many_arguments)]
+fn find_flows(
+    file: FileId,
+    source: &SourceFile,
+    node: &Json,
+    name: &str,
+    flow_type: Option<&str>,
+    problems: &mut Problems,
+    out: &mut Vec<Flow>,
+    depth: usize,
+) {
+    if depth > json::MAX_DEPTH {
+        return;
+    }
+    if node.get("Actions").is_some()
+        && (node.get("StartAction").is_some() || node.get("Version").is_some())
+    {
+        let mut flow = flow_language(node, name);
+        flow.flow_type = flow_type.map(str::to_string);
+        out.push(flow);
+        return;
+    }
+    if node.get("modules").is_some() {
+        let name = node
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Json::as_str)
+            .unwrap_or(name);
+        let mut flow = legacy(node, name);
+        flow.flow_type = flow_type.map(str::to_string);
+        out.push(flow);
+        return;
+    }
+    // Wrappers name the flow next to its content.
+    let own_name = node
+        .get("Name")
+        .and_then(Json::as_str)
+        .unwrap_or(name)
+        .to_string();
+    let own_type = node
+        .get("Type")
+        .and_then(Json::as_str)
+        .filter(|t| !t.starts_with("AWS::"))
+        .or(flow_type);
+    for member in node.members() {
+        if member.key == "Content" {
+            embedded(
+                file,
+                source,
+                &member.value,
+                &own_name,
+                own_type,
+                problems,
+                out,
+                depth,
+            );
+        } else {
+            let child_name =
+                if matches!(member.value.value, Value::Object(_)) && member.key != "Properties" {
+                    member.key.as_str()
+                } else {
+                    own_name.as_str()
+                };
+            find_flows(
+                file,
+                source,
+                &member.value,
+                child_name,
+                own_type,
+                problems,
+                out,
+                depth + 1,
+            );
+        }
+    }
+    for item in node.as_array() {
+        find_flows(
+            file,
+            source,
+            item,
+            name,
+            flow_type,
+            problems,
+            out,
+            depth + 1,
+        );
+    }
+}
+
+/// A flow held in a string (`"Content": "{\"Version\": ...}"`), also as the
+/// first element of CloudFormation's `{"Fn::Sub": ["...", {...}]}`.
+#[allow(clippy::too_many_arguments)]
+fn embedded(
+    file: FileId,
+    source: &SourceFile,
+    content: &Json,
+    name: &str,
+    flow_type: Option<&str>,
+    problems: &mut Problems,
+    out: &mut Vec<Flow>,
+    depth: usize,
+) {
+    let content = match content.get("Fn::Sub") {
+        Some(sub) => sub.as_array().first().unwrap_or(sub),
+        None => content,
+    };
+    let Some(text) = content.as_str() else {
+        find_flows(
+            file,
+            source,
+            content,
+            name,
+            flow_type,
+            problems,
+            out,
+            depth + 1,
+        );
+        return;
+    };
+    if !(text.contains("\"Actions\"") || text.contains("\"modules\"")) {
+        return;
+    }
+    let raw = source.slice(content.span);
+    let Some((decoded, offsets)) = json::decode_with_offsets(raw, content.span.start as usize)
+    else {
+        return;
+    };
+    match json::parse(file, &decoded, Some(&offsets)) {
+        Ok(inner) => find_flows(
+            file,
+            source,
+            &inner,
+            name,
+            flow_type,
+            problems,
+            out,
+            depth + 1,
+        ),
+        Err(error) => problems.parse_errors.push(ParseError::new(
+            error.span,
+            format!("malformed contact flow in `Content`: {}", error.message),
+            "the embedded flow cannot be read from here on",
+        )),
+    }
+}
+
+fn text_of(node: Option<&Json>) -> Option<String> {
+    node.and_then(Json::as_text)
+}
+
+/// The 2019-10-30 flow language.
+fn flow_language(flow: &Json, name: &str) -> Flow {
+    let actions = flow
+        .get("Actions")
+        .map(Json::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .map(|action| {
+            let transitions = action.get("Transitions");
+            let conditions = transitions
+                .and_then(|t| t.get("Conditions"))
+                .map(Json::as_array)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|c| {
+                    let condition = c.get("Condition")?;
+                    Some(Branch {
+                        operator: text_of(condition.get("Operator")).unwrap_or_default(),
+                        operands: condition
+                            .get("Operands")
+                            .map(Json::as_array)
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(Json::as_text)
+                            .collect(),
+                        next: text_of(c.get("NextAction"))?,
+                    })
+                })
+                .collect();
+            let errors = transitions
+                .and_then(|t| t.get("Errors"))
+                .map(Json::as_array)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|e| {
+                    Some((
+                        text_of(e.get("ErrorType")).unwrap_or_default(),
+                        text_of(e.get("NextAction"))?,
+                    ))
+                })
+                .collect();
+            FlowAction {
+                id: text_of(action.get("Identifier")).unwrap_or_default(),
+                kind: text_of(action.get("Type")).unwrap_or_default(),
+                span: action.span,
+                parameters: action.get("Parameters").cloned().unwrap_or(Json {
+                    value: Value::Object(Vec::new()),
+                    span: action.span,
+                }),
+                transitions: Transitions {
+                    next: text_of(transitions.and_then(|t| t.get("NextAction"))),
+                    conditions,
+                    errors,
+                },
+            }
+        })
+        .collect();
+    Flow {
+        name: name.to_string(),
+        span: flow.get("StartAction").map(|s| s.span).unwrap_or(flow.span),
+        start: text_of(flow.get("StartAction")),
+        actions,
+        flow_type: None,
+    }
+}
+
+/// The legacy export: `modules` with `parameters` as `{name, value}` lists
+/// and `branches` with `condition`s (`Success`, `Evaluate`, `Timeout`, ...).
+fn legacy(flow: &Json, name: &str) -> Flow {
+    let actions = flow
+        .get("modules")
+        .map(Json::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .map(|module| {
+            let parameters = module
+                .get("parameters")
+                .map(Json::as_array)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|p| {
+                    Some(json::Member {
+                        key: p.get("name")?.as_str()?.to_string(),
+                        key_span: p.span,
+                        value: p.get("value")?.clone(),
+                    })
+                })
+                .collect();
+            let mut transitions = Transitions::default();
+            for branch in module.get("branches").map(Json::as_array).unwrap_or(&[]) {
+                let (Some(condition), Some(target)) = (
+                    text_of(branch.get("condition")),
+                    text_of(branch.get("transition")),
+                ) else {
+                    continue;
+                };
+                match condition.as_str() {
+                    "Success" => transitions.next = Some(target),
+                    "Evaluate" => transitions.conditions.push(Branch {
+                        operator: text_of(branch.get("conditionType")).unwrap_or_default(),
+                        operands: text_of(branch.get("conditionValue")).into_iter().collect(),
+                        next: target,
+                    }),
+                    _ => transitions.errors.push((condition, target)),
+                }
+            }
+            FlowAction {
+                id: text_of(module.get("id")).unwrap_or_default(),
+                kind: text_of(module.get("type")).unwrap_or_default(),
+                span: module.span,
+                parameters: Json {
+                    value: Value::Object(parameters),
+                    span: module.span,
+                },
+                transitions,
+            }
+        })
+        .collect();
+    Flow {
+        name: name.to_string(),
+        span: flow.get("start").map(|s| s.span).unwrap_or(flow.span),
+        start: text_of(flow.get("start")),
+        actions,
+        flow_type: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flows(text: &str) -> (Vec<Flow>, Problems) {
+        let source = SourceFile::new("flow.json".into(), "flow.json".into(), text.to_string());
+        let mut problems = Problems::default();
+        (read(FileId(0), &source, &mut problems), problems)
+    }
+
+    #[test]
+    fn flow_language_and_wrappers() {
+        let bare = r#"{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Type":"MessageParticipant","Parameters":{"Text":"Hi"},"Transitions":{"NextAction":"b","Conditions":[{"NextAction":"c","Condition":{"Operator":"Equals","Operands":["1"]}}],"Errors":[{"NextAction":"d","ErrorType":"NoMatchingError"}]}}]}"#;
+        let (f, _) = flows(bare);
+        assert_eq!(f[0].start.as_deref(), Some("a"));
+        let a = &f[0].actions[0];
+        assert_eq!(a.kind, "MessageParticipant");
+        assert_eq!(a.transitions.conditions[0].operands, ["1"]);
+        assert_eq!(a.transitions.errors[0].0, "NoMatchingError");
+
+        let wrapped = format!(
+            r#"{{"ContactFlow":{{"Name":"Inbound","Content":{}}}}}"#,
+            serde_json::to_string(bare).unwrap()
+        );
+        let (w, problems) = flows(&wrapped);
+        assert!(problems.parse_errors.is_empty());
+        assert_eq!(w[0].name, "Inbound");
+        let span = w[0].actions[0].span;
+        assert!(wrapped[span.start as usize..span.end as usize].starts_with(r#"{\"Identifier\""#));
+    }
+
+    #[test]
+    fn broken_embedded_flow_is_located() {
+        let text = r#"{"Resources":{"F":{"Type":"AWS::Connect::ContactFlow","Properties":{"Name":"x","Content":"{\"Actions\":[{\"Text\":\"it\\'s\"}]}"}}}}"#;
+        let (_, problems) = flows(text);
+        assert_eq!(problems.parse_errors.len(), 1);
+        let span = problems.parse_errors[0].span;
+        assert!(
+            text[span.start as usize..].starts_with("\\\\'"),
+            "{}",
+            &text[span.start as usize..]
+        );
+    }
+
+    #[test]
+    fn legacy_modules() {
+        let text = r#"{"modules":[{"id":"m1","type":"SetRecordingBehavior","branches":[{"condition":"Success","transition":"m2"}],"parameters":[{"name":"RecordingBehaviorOption","value":"Enable"}]}],"start":"m1","metadata":{"name":"Old"}}"#;
+        let (f, _) = flows(text);
+        assert_eq!(f[0].name, "Old");
+        let m = &f[0].actions[0];
+        assert_eq!(
+            m.parameter("RecordingBehaviorOption")
+                .and_then(Json::as_str),
+            Some("Enable")
+        );
+        assert_eq!(m.transitions.next.as_deref(), Some("m2"));
+    }
+}
