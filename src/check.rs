@@ -83,6 +83,8 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     let mut asterisk_files = Vec::new();
     let mut freeswitch_files = Vec::new();
     let mut connect_files = Vec::new();
+    let mut twiml_files = Vec::new();
+    let mut studio_files = Vec::new();
     for file in found {
         match file.content {
             Content::Text { kind, text } => {
@@ -93,6 +95,8 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
                     }
                     FileKind::FreeSwitch => freeswitch_files.push(id),
                     FileKind::Connect => connect_files.push(id),
+                    FileKind::Twiml => twiml_files.push(id),
+                    FileKind::Studio => studio_files.push(id),
                 }
             }
             Content::Unreadable { reason } => {
@@ -128,6 +132,8 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     for more in [
         lower::freeswitch::load(&freeswitch_files, &mut cx),
         lower::connect::load(&connect_files, &mut cx),
+        lower::twilio::load_twiml(&twiml_files, &mut cx),
+        lower::twilio::load_studio(&studio_files, &mut cx),
     ] {
         lowered.graphs.extend(more.graphs);
         lowered.comments.extend(more.comments);

@@ -26,6 +26,10 @@ pub enum FileKind {
     FreeSwitch,
     /// Amazon Connect contact flows (flow language, legacy export, wrappers).
     Connect,
+    /// Twilio TwiML documents (`<Response>`).
+    Twiml,
+    /// Twilio Studio flow definitions.
+    Studio,
 }
 
 /// What an Asterisk file configures.
@@ -45,6 +49,7 @@ impl FileKind {
             FileKind::Asterisk(_) => "asterisk",
             FileKind::FreeSwitch => "freeswitch",
             FileKind::Connect => "amazon-connect",
+            FileKind::Twiml | FileKind::Studio => "twilio",
         }
     }
 }
@@ -263,6 +268,7 @@ fn worth_sniffing(name: &str) -> bool {
             || name.ends_with(".conf.sample")
             || name.ends_with(".xml")
             || name.ends_with(".json")
+            || name.ends_with(".twiml")
             // Legacy Amazon Connect exports have no extension.
             || !name.contains('.'))
 }
@@ -300,6 +306,9 @@ static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 /// root element, JSON by its keys.
 fn kind_by_content(text: &str) -> Option<FileKind> {
     if text.trim_start().starts_with('{') {
+        if text.contains("\"states\"") && text.contains("\"initial_state\"") {
+            return Some(FileKind::Studio);
+        }
         let flow = CONNECT_CONTENT.is_match(text) && text.contains("Actions");
         let legacy = text.contains("\"modules\"")
             && (text.contains("\"start\"") || text.contains("contactFlow"));
@@ -307,6 +316,7 @@ fn kind_by_content(text: &str) -> Option<FileKind> {
     }
     if let Some(root) = XML_ROOT.captures(text).and_then(|c| c.get(1)) {
         return match root.as_str() {
+            "Response" => Some(FileKind::Twiml),
             "include" | "context" | "extension" | "configuration" | "document"
                 if FREESWITCH_CONTENT.is_match(text) =>
             {

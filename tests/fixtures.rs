@@ -150,7 +150,7 @@ fn lint(fixture: &Path, registry: &Registry) -> BTreeSet<Expectation> {
 
 /// The formats with fixtures: `fixtures/<format>/`, named as in the rules'
 /// `formats` lists.
-const FORMATS: &[&str] = &["asterisk", "freeswitch", "amazon-connect"];
+const FORMATS: &[&str] = &["asterisk", "freeswitch", "amazon-connect", "twilio"];
 
 fn all_fixtures() -> Vec<PathBuf> {
     FORMATS

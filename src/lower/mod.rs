@@ -6,6 +6,7 @@
 pub mod asterisk;
 pub mod connect;
 pub mod freeswitch;
+pub mod twilio;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
