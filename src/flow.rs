@@ -52,6 +52,9 @@ pub struct Step {
     /// How messages name the step when its source text does not read well
     /// (a JSON action object); `None`: quote the source.
     pub label: Option<String>,
+    /// A remark shown on the step when it is on a witness path (e.g. why a
+    /// test cannot see the answer).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +210,7 @@ impl FlowGraph {
             region,
             edges: Vec::new(),
             label: None,
+            note: None,
         });
         StepId(self.steps.len() as u32 - 1)
     }

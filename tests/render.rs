@@ -69,3 +69,45 @@ fn parse_errors_and_unresolved_targets() {
 fn demo_tree() {
     insta::assert_snapshot!(render("fixtures/demo/contact-centre"));
 }
+
+#[test]
+fn freeswitch_consent_tested_in_the_same_hunt() {
+    insta::assert_snapshot!(render(
+        "fixtures/freeswitch/REC006/bad_tested_in_the_same_hunt.xml"
+    ));
+}
+
+#[test]
+fn freeswitch_queue_recording_without_notice() {
+    insta::assert_snapshot!(render(
+        "fixtures/freeswitch/REC003/bad_queue_recording_without_notice"
+    ));
+}
+
+#[test]
+fn connect_opt_out() {
+    insta::assert_snapshot!(render(
+        "fixtures/amazon-connect/REC005/bad_press_2_to_decline.json"
+    ));
+}
+
+#[test]
+fn connect_embedded_flow_with_a_broken_escape() {
+    insta::assert_snapshot!(render(
+        "fixtures/amazon-connect/REC900/bad_invalid_escape_in_embedded_flow.json"
+    ));
+}
+
+#[test]
+fn twiml_recording_before_notice() {
+    insta::assert_snapshot!(render(
+        "fixtures/twilio/REC003/bad_recording_started_before_the_notice.twiml"
+    ));
+}
+
+#[test]
+fn studio_declined_still_recorded() {
+    insta::assert_snapshot!(render(
+        "fixtures/twilio/REC006/bad_studio_declined_still_recorded.json"
+    ));
+}

@@ -576,12 +576,33 @@ impl<'a> Lowerer<'a> {
             self.graph
                 .add_step(StepKind::Branch, condition.span, self.region(hunt.context));
         let (yes, no) = self.guards(hunt, condition);
+        if self.tested_before_set(condition) {
+            self.graph.steps[branch.index()].note = Some(
+                "tested while the dialplan is hunted, before the action that sets the variable runs: it never sees the answer"
+                    .into(),
+            );
+        }
         for (to, guards) in [(then, yes), (otherwise, no)] {
             if let (Some(to), Some(guards)) = (to, guards) {
                 self.graph.add_edge(branch, Edge { to, guards });
             }
         }
         branch
+    }
+
+    /// Whether a condition tests a variable that an action of the same hunt
+    /// sets, which runs only after the hunt.
+    fn tested_before_set(&self, condition: &Condition) -> bool {
+        let Some(field) = &condition.field else {
+            return false;
+        };
+        let variable = field
+            .strip_prefix("${")
+            .and_then(|f| f.strip_suffix('}'))
+            .unwrap_or(field);
+        self.seen
+            .get(&key(condition.span))
+            .is_some_and(|s| s.pending.contains(&variable.to_ascii_lowercase()))
     }
 
     /// What the true and false edges of a condition establish about its
@@ -617,8 +638,7 @@ impl<'a> Lowerer<'a> {
                 None => (Some(Vec::new()), Some(Vec::new())),
             };
         }
-        let seen = self.seen.get(&key(condition.span));
-        if seen.is_some_and(|s| s.pending.contains(&variable.to_ascii_lowercase())) {
+        if self.tested_before_set(condition) {
             // Evaluated while hunting, before the action that sets the
             // variable has run: the condition sees it unset, and the answer
             // is never really tested.

@@ -110,7 +110,9 @@ pub fn heard_labels(pbx: &PbxAnalysis, witness: &Witness) -> Vec<Label> {
         .filter_map(|w| {
             let i = w.step.index();
             let span = pbx.graph.step(w.step).span;
-            if pbx.consent_questions[i] {
+            if let Some(note) = &pbx.graph.step(w.step).note {
+                Some(Label::new(span, note.clone()))
+            } else if pbx.consent_questions[i] {
                 Some(Label::new(span, "consent is asked here"))
             } else if pbx.notices[i] {
                 Some(Label::new(span, "the caller hears a recording notice here"))
