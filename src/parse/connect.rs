@@ -117,16 +117,19 @@ fn find_flows(
     // Wrappers name the flow next to its content.
     let own_name = node
         .get("Name")
+        .or_else(|| node.get("name"))
         .and_then(Json::as_str)
         .unwrap_or(name)
         .to_string();
     let own_type = node
         .get("Type")
+        .or_else(|| node.get("type"))
         .and_then(Json::as_str)
         .filter(|t| !t.starts_with("AWS::"))
         .or(flow_type);
     for member in node.members() {
-        if member.key == "Content" {
+        // `Content` (exports, CloudFormation) or `content` (Terraform JSON).
+        if member.key == "Content" || member.key == "content" {
             embedded(
                 file,
                 source,
