@@ -285,7 +285,7 @@ static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 
 static XML_ROOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?s)\A\s*(?:<\?xml.*?\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z][\w.-]*)",
+        r"(?s)\A\s*(?:<\?xml.*?\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<([A-Za-z][\w.-]*)",
     )
     .expect("valid regex")
 });

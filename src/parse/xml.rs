@@ -124,9 +124,15 @@ pub fn read<T>(
     let pos = error.pos();
     let at = source.offset_of(pos.row as usize, pos.col as usize);
     let end = (at + 1).min(source.text.len()).max(at);
+    let message = match error {
+        roxmltree::Error::DtdDetected => {
+            "XML with a document type declaration is not read: its entities could expand without bound".to_string()
+        }
+        error => format!("malformed XML: {error}"),
+    };
     Err(ParseError::new(
         Span::new(file, at, end),
-        format!("malformed XML: {error}"),
+        message,
         "the document cannot be read from here on",
     ))
 }
