@@ -178,7 +178,53 @@ pub fn decode(bytes: Vec<u8>) -> String {
     }
 }
 
+/// Text made safe to show in a terminal: control characters (C0 but tab and
+/// line breaks, DEL, C1) and bidirectional overrides become visible
+/// placeholders of the same UTF-8 length, so byte offsets into the text stay
+/// valid and a configuration file cannot send escape sequences or reorder
+/// what the reader sees.
+pub fn display_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if !unsafe_char(c) {
+                return c;
+            }
+            match c.len_utf8() {
+                1 => '?',
+                2 => '\u{00BF}',
+                _ => '\u{FFFD}',
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Whether the bytes look like binary data rather than configuration text.
 pub fn looks_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_characters_keep_their_length() {
+        let hostile = "a\u{1b}[31mred\u{9b}x\u{202E}evil\tok\n";
+        let safe = display_safe(hostile);
+        assert_eq!(safe.len(), hostile.len());
+        assert!(!safe.contains('\u{1b}') && !safe.contains('\u{9b}') && !safe.contains('\u{202E}'));
+        assert!(safe.contains("\tok\n"));
+        assert!(matches!(
+            display_safe("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

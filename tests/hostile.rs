@@ -209,3 +209,35 @@ fn non_utf8_file_names() {
         &["extensions_\u{fffd}.conf:2 REC003"],
     );
 }
+
+#[test]
+fn terminal_control_sequences_in_configuration_are_not_replayed() {
+    let dir = tree("escape-sequences");
+    std::fs::write(
+        dir.join("extensions_evil.conf"),
+        "[evil\u{1b}[31m\u{7}]\nexten => s,1,MixMonitor(\u{1b}[2J\u{202E}x.wav)\n same => n,Dial(PJSIP/a)\n",
+    )
+    .unwrap();
+    for color in ["never", "always"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_reclint"))
+            .args([
+                "check",
+                "--no-config",
+                "--color",
+                color,
+                "extensions_evil.conf",
+            ])
+            .current_dir(&dir)
+            .output()
+            .expect("reclint runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("REC003"), "{text}");
+        assert!(
+            !text.contains("\u{1b}[31m\u{7}")
+                && !text.contains("\u{1b}[2J")
+                && !text.contains('\u{202E}'),
+            "{text:?}"
+        );
+        assert!(!text.contains('\u{7}'));
+    }
+}

@@ -1,6 +1,7 @@
 //! The default output: a miette report per finding, like rustc's, with
 //! labelled spans, the path the call takes, the fix and a link; then a summary.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use miette::{
 use super::{Outcome, Reported};
 use crate::finding::{Label, Severity};
 use crate::rules::Registry;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, display_safe};
 
 /// At most this many steps of a witness path are listed; longer paths keep
 /// their start and end.
@@ -109,16 +110,22 @@ impl FindingDiagnostic {
         let finding = &reported.finding;
         let rule = registry.get(finding.rule);
         let primary_file = finding.primary.span.file;
+        // What comes from configuration files is shown terminal-safe.
+        let safe = |text: &str| display_safe(text).into_owned();
         let named = |file| {
             let source = sources.get(file);
-            NamedSource::new(source.display.clone(), Arc::clone(&source.text))
+            let text = match display_safe(&source.text) {
+                Cow::Borrowed(_) => Arc::clone(&source.text),
+                Cow::Owned(clean) => Arc::from(clean),
+            };
+            NamedSource::new(safe(&source.display), text)
         };
         let labeled = |label: &Label, primary: bool| {
             let range = label.span.start as usize..label.span.end as usize;
             if primary {
-                LabeledSpan::new_primary_with_span(Some(label.message.clone()), range)
+                LabeledSpan::new_primary_with_span(Some(safe(&label.message)), range)
             } else {
-                LabeledSpan::new_with_span(Some(label.message.clone()), range)
+                LabeledSpan::new_with_span(Some(safe(&label.message)), range)
             }
         };
         let mut labels = vec![labeled(&finding.primary, true)];
@@ -134,7 +141,7 @@ impl FindingDiagnostic {
                 }
             } else {
                 related.push(RelatedLabel {
-                    message: label.message.clone(),
+                    message: safe(&label.message),
                     source: named(label.span.file),
                     label: labeled(label, true),
                 });
@@ -196,12 +203,12 @@ impl FindingDiagnostic {
         ));
         FindingDiagnostic {
             code: format!("{} {}", finding.rule, rule.meta.name),
-            message: finding.message.clone(),
+            message: safe(&finding.message),
             severity: reported.severity,
             source: named(primary_file),
             labels,
             related,
-            help,
+            help: safe(&help),
             url: rule.url().map(str::to_string),
         }
     }
