@@ -12,10 +12,9 @@ use crate::baseline::Baseline;
 use crate::config::{self, Config, Jurisdiction, Sector};
 use crate::date::Date;
 use crate::directives::DirectiveIndex;
-use crate::discover::{self, Content, FileFilter, FileKind};
+use crate::discover::{self, Content, FileFilter};
 use crate::finding::Severity;
 use crate::lower::{self, LoadContext};
-use crate::parse::asterisk;
 use crate::parse::{ParseError, Problems};
 use crate::report::{self, Outcome, Reported};
 use crate::rules::{Registry, RuleContext};
@@ -80,24 +79,14 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     )?;
 
     let mut problems = Problems::default();
-    let mut asterisk_files = Vec::new();
-    let mut freeswitch_files = Vec::new();
-    let mut connect_files = Vec::new();
-    let mut twiml_files = Vec::new();
-    let mut studio_files = Vec::new();
+    let mut files = Vec::new();
     for file in found {
         match file.content {
             Content::Text { kind, text } => {
-                let id = sources.add(SourceFile::new(file.path, file.display, text));
-                match kind {
-                    FileKind::Asterisk(role) => {
-                        asterisk_files.push(asterisk::AsteriskFile { file: id, role })
-                    }
-                    FileKind::FreeSwitch => freeswitch_files.push(id),
-                    FileKind::Connect => connect_files.push(id),
-                    FileKind::Twiml => twiml_files.push(id),
-                    FileKind::Studio => studio_files.push(id),
-                }
+                files.push((
+                    sources.add(SourceFile::new(file.path, file.display, text)),
+                    kind,
+                ));
             }
             Content::Unreadable { reason } => {
                 let id = sources.add(SourceFile::new(file.path, file.display, String::new()));
@@ -128,16 +117,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         roots: &roots,
         cwd,
     };
-    let mut lowered = lower::asterisk::load(&asterisk_files, &mut cx);
-    for more in [
-        lower::freeswitch::load(&freeswitch_files, &mut cx),
-        lower::connect::load(&connect_files, &mut cx),
-        lower::twilio::load_twiml(&twiml_files, &mut cx),
-        lower::twilio::load_studio(&studio_files, &mut cx),
-    ] {
-        lowered.graphs.extend(more.graphs);
-        lowered.comments.extend(more.comments);
-    }
+    let lowered = lower::load(&files, &mut cx);
     let directives = DirectiveIndex::build(&sources, &lowered.comments);
     let recognizers = Recognizers::new(
         &config.recognize.notice,

@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::check::{self, CheckOptions};
 use crate::explain;
 use crate::finding::Severity;
+use crate::init;
 use crate::report::{checkstyle, concise, github, gitlab, human, json, junit, sarif};
 use crate::rules::Registry;
+use crate::show_config;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,7 +28,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Lint files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Explain one rule: what, why, example, fix, legal references.
     Rule {
         /// A rule code (REC001) or name (blanket-recording-without-consent).
@@ -36,6 +38,12 @@ enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+    },
+    /// Write a commented starter reclint.toml for the tree in the current directory.
+    Init {
+        /// Overwrite an existing reclint.toml or .reclint.toml.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -91,6 +99,9 @@ struct CheckArgs {
     /// Colour in human output (NO_COLOR is respected).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Print the configuration in use and where each value comes from, then exit without linting.
+    #[arg(long)]
+    show_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -173,7 +184,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args, &registry),
+        Command::Check(args) => run_check(*args, &registry),
         Command::Rule { rule } => explain::rule(&registry, &rule)
             .and_then(|text| check::write_output(&text, None).map(|_| 0)),
         Command::Rules { format } => {
@@ -183,6 +194,15 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
             };
             check::write_output(&text, None).map(|_| 0)
         }
+        Command::Init { force } => std::env::current_dir()
+            .map_err(|e| {
+                miette::miette!(
+                    code = "reclint::io",
+                    "cannot read the current directory: {e}"
+                )
+            })
+            .and_then(|cwd| init::run(&cwd, force, &registry))
+            .and_then(|text| check::write_output(&text, None).map(|_| 0)),
     };
     match result {
         Ok(status) => status,
@@ -219,6 +239,15 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         write_baseline: args.write_baseline,
         prune_baseline: args.prune_baseline,
     };
+    if args.show_config {
+        return match show_config::render(&options, &cwd, registry) {
+            Ok(text) => check::write_output(&text, args.output.as_deref()).map(|_| 0),
+            Err(report) => {
+                print_error(&report, colour_for_errors(args.color));
+                Ok(2)
+            }
+        };
+    }
     let colour = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

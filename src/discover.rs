@@ -52,6 +52,19 @@ impl FileKind {
             FileKind::Twiml | FileKind::Studio => "twilio",
         }
     }
+
+    /// What the file is, for people: `Asterisk dialplan`, `Twilio Studio flow`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Asterisk(AsteriskRole::Dialplan) => "Asterisk dialplan",
+            FileKind::Asterisk(AsteriskRole::Queues) => "Asterisk queues",
+            FileKind::Asterisk(AsteriskRole::Features) => "Asterisk features",
+            FileKind::FreeSwitch => "FreeSWITCH XML",
+            FileKind::Connect => "Amazon Connect flow",
+            FileKind::Twiml => "Twilio TwiML",
+            FileKind::Studio => "Twilio Studio flow",
+        }
+    }
 }
 
 /// A file to lint, or a file that should have been linted but could not be read.

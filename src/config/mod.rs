@@ -561,3 +561,69 @@ pub fn load(
         baseline,
     })
 }
+
+// ---- Writing configuration (`reclint init`, `--show-config`) ---------------
+
+/// `text` as a TOML string, quoted and escaped.
+pub fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// `items` as a TOML array of strings on one line.
+pub fn toml_string_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A key written in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenKey {
+    /// The dotted path of the key: `policy.jurisdiction`,
+    /// `purposes.training.legal-basis`, `rules.severity.REC009`; entries of
+    /// arrays of tables carry their index: `scope[0].contexts`, `ignore[1]`.
+    pub path: String,
+    /// Byte range of the key (of the table header for tables) in the file.
+    pub span: Range<usize>,
+}
+
+/// Lists the keys written in configuration text, tables and their entries
+/// included, in file order. Text that is not TOML gives an empty list (`load`
+/// reports it). Reading keys does not validate them.
+pub fn written_keys(text: &str) -> Vec<WrittenKey> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(table: &DeTable<'_>, prefix: &str, out: &mut Vec<WrittenKey>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", key.get_ref())
+            };
+            out.push(WrittenKey {
+                path: path.clone(),
+                span: key.span(),
+            });
+            match value.get_ref() {
+                DeValue::Table(inner) => walk(inner, &path, out),
+                DeValue::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let DeValue::Table(inner) = item.get_ref() {
+                            let entry = format!("{path}[{i}]");
+                            out.push(WrittenKey {
+                                path: entry.clone(),
+                                span: item.span(),
+                            });
+                            walk(inner, &entry, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(table) = DeTable::parse(text) {
+        walk(table.get_ref(), "", &mut out);
+    }
+    out.sort_by_key(|k| k.span.start);
+    out
+}

@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::discover::FileKind;
 use crate::flow::FlowGraph;
-use crate::parse::{Comment, Problems};
+use crate::parse::{Comment, Problems, asterisk::AsteriskFile};
 use crate::source::{FileId, SourceMap};
 
 /// What a format loader may use and add to.
@@ -32,4 +33,34 @@ pub struct LoadContext<'a> {
 pub struct Lowered {
     pub graphs: Vec<FlowGraph>,
     pub comments: HashMap<FileId, Vec<Comment>>,
+}
+
+/// Lowers files of every format, each with its format's loader: the one place
+/// where a new format joins the pipeline.
+pub fn load(files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
+    let mut asterisk_files = Vec::new();
+    let mut freeswitch_files = Vec::new();
+    let mut connect_files = Vec::new();
+    let mut twiml_files = Vec::new();
+    let mut studio_files = Vec::new();
+    for &(file, kind) in files {
+        match kind {
+            FileKind::Asterisk(role) => asterisk_files.push(AsteriskFile { file, role }),
+            FileKind::FreeSwitch => freeswitch_files.push(file),
+            FileKind::Connect => connect_files.push(file),
+            FileKind::Twiml => twiml_files.push(file),
+            FileKind::Studio => studio_files.push(file),
+        }
+    }
+    let mut lowered = asterisk::load(&asterisk_files, cx);
+    for more in [
+        freeswitch::load(&freeswitch_files, cx),
+        connect::load(&connect_files, cx),
+        twilio::load_twiml(&twiml_files, cx),
+        twilio::load_studio(&studio_files, cx),
+    ] {
+        lowered.graphs.extend(more.graphs);
+        lowered.comments.extend(more.comments);
+    }
+    lowered
 }
