@@ -25,6 +25,8 @@ use crate::suppress;
 #[derive(Debug, Default, Clone)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
+    /// Lint this text, read from standard input, instead of `paths`.
+    pub stdin: Option<StdinInput>,
     pub config: Option<PathBuf>,
     pub no_config: bool,
     pub select: Option<Vec<String>>,
@@ -42,6 +44,15 @@ pub struct CheckOptions {
     pub prune_baseline: bool,
 }
 
+/// Configuration text read from standard input (`reclint check -`).
+#[derive(Debug, Clone)]
+pub struct StdinInput {
+    /// The text, or why it cannot be read as configuration (binary, too large).
+    pub text: Result<String, String>,
+    /// `--stdin-filename`: the path the text stands for.
+    pub filename: Option<PathBuf>,
+}
+
 /// Everything a report needs.
 pub struct CheckRun {
     pub sources: SourceMap,
@@ -57,26 +68,49 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     apply_overrides(options, &mut config, registry)?;
     let config_files = sources.len();
 
-    let inputs: Vec<PathBuf> = if options.paths.is_empty() {
-        vec![cwd.to_path_buf()]
-    } else {
-        options.paths.iter().map(|p| cwd.join(p)).collect()
-    };
     let filter = FileFilter {
         base: config.base.clone(),
         include: config.include.clone(),
         exclude: config.exclude.clone(),
     };
-    let found = discover::discover(&inputs, &filter, cwd, options.force_exclude).map_err(
-        |(path, error)| {
-            miette!(
-                code = "reclint::io",
-                help = "check the path; reclint lints files and directories",
-                "cannot read {}: {error}",
-                discover::display_path(&path, cwd)
+    let (inputs, found) = match &options.stdin {
+        Some(stdin) => {
+            let found = discover::stdin(
+                stdin.text.clone(),
+                stdin.filename.as_deref(),
+                &filter,
+                cwd,
+                options.force_exclude,
             )
-        },
-    )?;
+            .map_err(|e| {
+                miette!(
+                    code = "reclint::input",
+                    help = "name the file with --stdin-filename, e.g. --stdin-filename extensions.conf",
+                    "{e}"
+                )
+            })?;
+            let named = cwd.join(stdin.filename.as_deref().unwrap_or(Path::new(".")));
+            (vec![named], found.into_iter().collect())
+        }
+        None => {
+            let inputs: Vec<PathBuf> = if options.paths.is_empty() {
+                vec![cwd.to_path_buf()]
+            } else {
+                options.paths.iter().map(|p| cwd.join(p)).collect()
+            };
+            let found = discover::discover(&inputs, &filter, cwd, options.force_exclude).map_err(
+                |(path, error)| {
+                    miette!(
+                        code = "reclint::io",
+                        help = "check the path; reclint lints files and directories",
+                        "cannot read {}: {error}",
+                        discover::display_path(&path, cwd)
+                    )
+                },
+            )?;
+            (inputs, found)
+        }
+    };
 
     let mut problems = Problems::default();
     let mut files = Vec::new();

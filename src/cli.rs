@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, CheckOptions};
+use crate::check::{self, CheckOptions, StdinInput};
+use crate::discover;
 use crate::explain;
 use crate::finding::Severity;
 use crate::init;
@@ -49,8 +50,12 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// Files and directories to lint.
+    /// Files and directories to lint; `-` reads one file from standard input.
     paths: Vec<PathBuf>,
+    /// The path the text on standard input stands for: its name picks the
+    /// format, findings show it, includes resolve next to it.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
@@ -213,6 +218,38 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     }
 }
 
+/// Standard input is read for `reclint check -`, and for `--stdin-filename`
+/// without paths (as ruff does).
+fn stdin_input(args: &CheckArgs) -> miette::Result<Option<StdinInput>> {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && args.paths.len() > 1 {
+        return Err(miette::miette!(
+            code = "reclint::usage",
+            help = "lint standard input on its own: `reclint check - --stdin-filename PATH`",
+            "`-` (standard input) cannot be combined with other paths"
+        ));
+    }
+    let implied = args.paths.is_empty() && args.stdin_filename.is_some();
+    if !dash && !implied {
+        if args.stdin_filename.is_some() {
+            return Err(miette::miette!(
+                code = "reclint::usage",
+                help = "add `-` to read the file from standard input",
+                "--stdin-filename names standard input, but paths were given"
+            ));
+        }
+        return Ok(None);
+    }
+    if args.show_config {
+        // Nothing is linted: leave standard input alone.
+        return Ok(None);
+    }
+    Ok(Some(StdinInput {
+        text: discover::read_stdin(),
+        filename: args.stdin_filename.clone(),
+    }))
+}
+
 fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     let cwd = std::env::current_dir().map_err(|e| {
         miette::miette!(
@@ -220,7 +257,9 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
             "cannot read the current directory: {e}"
         )
     })?;
+    let stdin = stdin_input(&args)?;
     let options = CheckOptions {
+        stdin,
         paths: args.paths,
         config: args.config,
         no_config: args.no_config,

@@ -221,7 +221,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "file is {} MiB, larger than the {} MiB reclint reads",
-            meta.len() / (1024 * 1024),
+            meta.len().div_ceil(1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
@@ -229,11 +229,81 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
+    text_from_bytes(bytes)
+}
+
+/// Reads standard input as configuration text, with the limits of `read_text`.
+pub fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    text_from_bytes(bytes)
+}
+
+fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
+    // Files can grow between `metadata` and the read; stdin has no length.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "more than the {} MiB reclint reads",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
     if crate::source::looks_binary(&bytes) {
         return Err("file contains binary data (NUL bytes), not configuration text".into());
     }
     Ok(crate::source::decode(bytes))
 }
+
+/// Configuration text piped to `reclint check -`. `name` (from
+/// `--stdin-filename`) stands in for the file: its name picks the format as a
+/// named file's would, findings show it, and includes resolve next to it.
+/// Without a name the content decides. `Ok(None)`: the name is excluded by
+/// `[files]` and `force_exclude` is on. `Err`: the format is not one reclint reads.
+pub fn stdin(
+    text: Result<String, String>,
+    name: Option<&Path>,
+    filter: &FileFilter,
+    cwd: &Path,
+    force_exclude: bool,
+) -> Result<Option<Discovered>, String> {
+    let (path, display) = match name {
+        Some(name) => {
+            let path = cwd.join(name);
+            let display = display_path(&path, cwd);
+            (path, display)
+        }
+        None => (cwd.join(STDIN_DISPLAY), STDIN_DISPLAY.to_string()),
+    };
+    if force_exclude && name.is_some() && (filter.excluded(&path) || !filter.included(&path)) {
+        return Ok(None);
+    }
+    let by_name = name
+        .and_then(|n| n.file_name())
+        .and_then(|n| kind_by_name(&n.to_string_lossy().to_ascii_lowercase(), true));
+    let content = match text {
+        Ok(text) => match by_name.or_else(|| kind_by_content(&text)) {
+            Some(kind) => Content::Text { kind, text },
+            None => {
+                return Err(format!(
+                    "{display} is not a format reclint reads (Asterisk, FreeSWITCH, \
+                     Amazon Connect, Twilio)"
+                ));
+            }
+        },
+        Err(reason) => Content::Unreadable { reason },
+    };
+    Ok(Some(Discovered {
+        path,
+        display,
+        content,
+    }))
+}
+
+/// How findings name standard input read without `--stdin-filename`.
+pub const STDIN_DISPLAY: &str = "<stdin>";
 
 /// Backups and editor copies are skipped in walks; a user can still name them.
 fn is_backup(name: &str) -> bool {

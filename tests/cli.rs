@@ -647,3 +647,97 @@ exten => 200,1,MixMonitor(${UNIQUEID}.wav,b)
     assert_eq!(status(&reclint(&dir, &["check", "pbx"])), 0);
     assert_eq!(status(&reclint(&dir, &["check", "--no-config", "pbx"])), 1);
 }
+
+/// Runs `reclint ARGS` in `dir` with `input` on standard input.
+fn reclint_stdin(dir: &Path, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("reclint runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn standard_input_is_linted_under_the_name_it_is_given() {
+    let dir = tree(
+        "stdin",
+        &[
+            ("reclint.toml", "[files]\nexclude = [\"legacy/**\"]\n"),
+            (
+                "pbx/extensions_custom.conf",
+                "[sales]\nexten => s,1,MixMonitor(${UNIQUEID}.wav)\n same => n,Dial(PJSIP/a,30)\n",
+            ),
+        ],
+    );
+    // The edited extensions.conf comes from stdin; its include is read from disk.
+    let edited = "[from-pstn]\nexten => _X.,1,Answer()\n same => n,Goto(sales,s,1)\n#include extensions_custom.conf\n";
+    let args = [
+        "check",
+        "-",
+        "--stdin-filename",
+        "pbx/extensions.conf",
+        "--format",
+        "concise",
+    ];
+    let named = reclint_stdin(&dir, &args, edited.as_bytes());
+    assert_eq!(status(&named), 1, "{}", stderr(&named));
+    let out = stdout(&named);
+    assert!(
+        out.contains("pbx/extensions_custom.conf:2:") && out.contains("REC001"),
+        "{out}"
+    );
+
+    // `--stdin-filename` alone reads stdin too; without a name the content decides.
+    let alone = reclint_stdin(
+        &dir,
+        &["check", "--stdin-filename", "x.conf", "--format", "concise"],
+        b"[from-pstn]\nexten => _X.,1,MixMonitor(a.wav)\n same => n,Dial(PJSIP/a)\n",
+    );
+    assert!(stdout(&alone).contains("x.conf:2:"), "{}", stdout(&alone));
+    let twiml = reclint_stdin(
+        &dir,
+        &["check", "-", "--format", "concise"],
+        b"<Response><Dial record=\"record-from-answer\">+4512345678</Dial></Response>",
+    );
+    assert!(stdout(&twiml).contains("<stdin>:1:"), "{}", stdout(&twiml));
+
+    // Binary input is a finding on the named file, not a crash.
+    let binary = reclint_stdin(&dir, &args, b"MZ\0\0\x90");
+    assert_eq!(status(&binary), 1);
+    assert!(stdout(&binary).contains("pbx/extensions.conf:1:1: REC900"));
+
+    // An excluded name with --force-exclude lints nothing.
+    let excluded = reclint_stdin(
+        &dir,
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "legacy/extensions.conf",
+            "--force-exclude",
+        ],
+        edited.as_bytes(),
+    );
+    assert_eq!(status(&excluded), 0, "{}", stdout(&excluded));
+
+    // Unknown content and misuse are tool errors (status 2).
+    let unknown = reclint_stdin(&dir, &["check", "-"], b"{\"name\": \"package\"}");
+    assert_eq!(status(&unknown), 2);
+    assert!(stderr(&unknown).contains("--stdin-filename"));
+    assert_eq!(status(&reclint_stdin(&dir, &["check", "-", "pbx"], b"")), 2);
+    assert_eq!(
+        status(&reclint_stdin(
+            &dir,
+            &["check", "pbx", "--stdin-filename", "a.conf"],
+            b""
+        )),
+        2
+    );
+}
