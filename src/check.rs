@@ -15,6 +15,7 @@ use crate::directives::DirectiveIndex;
 use crate::discover::{self, Content, FileFilter};
 use crate::finding::Severity;
 use crate::lower::{self, LoadContext};
+use crate::parallel;
 use crate::parse::{ParseError, Problems};
 use crate::report::{self, Outcome, Reported};
 use crate::rules::{Registry, RuleContext};
@@ -25,6 +26,8 @@ use crate::suppress;
 #[derive(Debug, Default, Clone)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
+    /// Threads to use; `None`: one per core.
+    pub jobs: Option<usize>,
     /// Lint this text, read from standard input, instead of `paths`.
     pub stdin: Option<StdinInput>,
     pub config: Option<PathBuf>,
@@ -67,6 +70,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     let mut config = load_config(options, cwd, &mut sources, registry)?;
     apply_overrides(options, &mut config, registry)?;
     let config_files = sources.len();
+    let jobs = options.jobs.unwrap_or_else(parallel::default_jobs).max(1);
 
     let filter = FileFilter {
         base: config.base.clone(),
@@ -98,16 +102,15 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
             } else {
                 options.paths.iter().map(|p| cwd.join(p)).collect()
             };
-            let found = discover::discover(&inputs, &filter, cwd, options.force_exclude).map_err(
-                |(path, error)| {
+            let found = discover::discover(&inputs, &filter, cwd, options.force_exclude, jobs)
+                .map_err(|(path, error)| {
                     miette!(
                         code = "reclint::io",
                         help = "check the path; reclint lints files and directories",
                         "cannot read {}: {error}",
                         discover::display_path(&path, cwd)
                     )
-                },
-            )?;
+                })?;
             (inputs, found)
         }
     };
@@ -160,11 +163,9 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         &config.consent_answers,
     )
     .map_err(|e| miette!(code = "reclint::config", "{e}"))?;
-    let analyses: Vec<PbxAnalysis> = lowered
-        .graphs
-        .into_iter()
-        .map(|graph| analysis::analyse(graph, &config, &recognizers, &directives, &sources))
-        .collect();
+    let analyses: Vec<PbxAnalysis> = parallel::map(lowered.graphs, jobs, |graph| {
+        analysis::analyse(graph, &config, &recognizers, &directives, &sources)
+    });
 
     let context = RuleContext {
         sources: &sources,

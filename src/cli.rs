@@ -104,6 +104,10 @@ struct CheckArgs {
     /// Colour in human output (NO_COLOR is respected).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Threads for reading files and analysing call flows (default: one per
+    /// core). The output is the same for every N.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Print the configuration in use and where each value comes from, then exit without linting.
     #[arg(long)]
     show_config: bool,
@@ -259,6 +263,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     })?;
     let stdin = stdin_input(&args)?;
     let options = CheckOptions {
+        jobs: args.jobs.map(usize::from),
         stdin,
         paths: args.paths,
         config: args.config,

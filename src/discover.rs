@@ -112,12 +112,20 @@ impl FileFilter {
 /// Walks `inputs` and returns every file of a supported format, sorted and
 /// without duplicates. Explicitly named files are read even when their name
 /// looks like a backup. Errors are for inputs that do not exist.
+/// Files are read on up to `jobs` threads; the order does not depend on it.
 pub fn discover(
     inputs: &[PathBuf],
     filter: &FileFilter,
     cwd: &Path,
     force_exclude: bool,
+    jobs: usize,
 ) -> Result<Vec<Discovered>, (PathBuf, std::io::Error)> {
+    // The walk decides what to look at; reading and sniffing, the slow part,
+    // runs in parallel afterwards.
+    enum Pending {
+        Examine { path: PathBuf, explicit: bool },
+        Known(Discovered),
+    }
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for input in inputs {
@@ -140,7 +148,7 @@ pub fn discover(
                         // Unreadable directories and symlink loops are reported on
                         // the path walkdir could not enter.
                         if let Some(path) = err.path() {
-                            out.push(unreadable(path, cwd, err.to_string()));
+                            out.push(Pending::Known(unreadable(path, cwd, err.to_string())));
                         }
                         continue;
                     }
@@ -157,9 +165,10 @@ pub fn discover(
                 if !seen.insert(path.to_path_buf()) {
                     continue;
                 }
-                if let Some(found) = examine(path, cwd, false) {
-                    out.push(found);
-                }
+                out.push(Pending::Examine {
+                    path: path.to_path_buf(),
+                    explicit: false,
+                });
             }
         } else {
             if force_exclude && (filter.excluded(input) || !filter.included(input)) {
@@ -169,15 +178,24 @@ pub fn discover(
                 continue;
             }
             if !meta.is_file() {
-                out.push(unreadable(input, cwd, "not a regular file".into()));
+                out.push(Pending::Known(unreadable(
+                    input,
+                    cwd,
+                    "not a regular file".into(),
+                )));
                 continue;
             }
-            if let Some(found) = examine(input, cwd, true) {
-                out.push(found);
-            }
+            out.push(Pending::Examine {
+                path: input.clone(),
+                explicit: true,
+            });
         }
     }
-    Ok(out)
+    let found = crate::parallel::map(out, jobs, |pending| match pending {
+        Pending::Examine { path, explicit } => examine(&path, cwd, explicit),
+        Pending::Known(discovered) => Some(discovered),
+    });
+    Ok(found.into_iter().flatten().collect())
 }
 
 fn unreadable(path: &Path, cwd: &Path, reason: String) -> Discovered {

@@ -86,7 +86,7 @@ pub enum Guard {
     Default { variable: String, not: Vec<String> },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AnswerMatch {
     /// Exactly one of these values.
     Values(Vec<String>),

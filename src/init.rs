@@ -47,15 +47,20 @@ pub fn survey(dir: &Path) -> miette::Result<Survey> {
         include: GlobSet::default(),
         exclude: GlobSet::default(),
     };
-    let found = discover::discover(&[dir.to_path_buf()], &filter, dir, false).map_err(
-        |(path, error)| {
-            miette!(
-                code = "reclint::io",
-                "cannot read {}: {error}",
-                discover::display_path(&path, dir)
-            )
-        },
-    )?;
+    let found = discover::discover(
+        &[dir.to_path_buf()],
+        &filter,
+        dir,
+        false,
+        crate::parallel::default_jobs(),
+    )
+    .map_err(|(path, error)| {
+        miette!(
+            code = "reclint::io",
+            "cannot read {}: {error}",
+            discover::display_path(&path, dir)
+        )
+    })?;
     let mut survey = Survey::default();
     let mut sources = SourceMap::default();
     let mut files = Vec::new();

@@ -17,6 +17,7 @@ pub mod finding;
 pub mod flow;
 pub mod init;
 pub mod lower;
+pub mod parallel;
 pub mod parse;
 pub mod report;
 pub mod rules;

@@ -741,3 +741,39 @@ fn standard_input_is_linted_under_the_name_it_is_given() {
         2
     );
 }
+
+#[test]
+fn a_long_hunt_is_shortened_in_the_trace() {
+    // A call from outside hunts past 30 extensions before the one that records.
+    let mut xml = String::from("<include>\n<context name=\"public\">\n");
+    for n in 0..30 {
+        xml.push_str(&format!(
+            "<extension name=\"e{n}\"><condition field=\"destination_number\" expression=\"^(2{n:03})$\"><action application=\"bridge\" data=\"user/{n}\"/></condition></extension>\n"
+        ));
+    }
+    xml.push_str("<extension name=\"rec\"><condition field=\"destination_number\" expression=\"^(5000)$\"><action application=\"record_session\" data=\"/r/${uuid}.wav\"/><action application=\"bridge\" data=\"user/5000\"/></condition></extension>\n</context>\n</include>\n");
+    let dir = tree("long-hunt", &[("dialplan/public.xml", &xml)]);
+    let out = reclint(&dir, &["check", "--no-config", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "REC004")
+        .expect("recording without consent");
+    let trace: Vec<String> = finding["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["step"].as_str().unwrap().to_string())
+        .collect();
+    assert!(trace.len() < 10, "{trace:#?}");
+    assert!(
+        trace.iter().any(|t| t == "… 29 more conditions passed"),
+        "{trace:#?}"
+    );
+    assert!(
+        trace.last().unwrap().contains("record_session"),
+        "{trace:#?}"
+    );
+}

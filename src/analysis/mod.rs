@@ -12,8 +12,10 @@ use crate::config::Config;
 use crate::directives::DirectiveIndex;
 use crate::flow::{AnswerMatch, Capture, FlowGraph, Guard, RecordingStart, StepId, StepKind};
 use crate::source::{SourceMap, Span};
-use path_state::{AnswerEffect, ConsentState, Facts, NodeId, PathStates, StepFacts, VariableId};
-use reach::{NearestAhead, Reachability};
+use path_state::{
+    AnswerEffect, ConsentState, Facts, NodeId, PathStates, QuietRuns, StepFacts, VariableId,
+};
+use reach::{NearestAhead, Predecessors, Reachability};
 use recognize::Recognizers;
 
 /// One analysed PBX (or flow file): its graph and what holds at each recording.
@@ -38,6 +40,9 @@ pub struct WitnessStep {
     pub step: StepId,
     /// The outcome of the branch that led here, e.g. "`${OPTIN}` = 1".
     pub taken: Option<String>,
+    /// Branches passed just before this step that the witness leaves out
+    /// (see `to_witness`).
+    pub passed_before: u32,
 }
 
 /// What the analysis established about one recording start.
@@ -107,13 +112,19 @@ pub fn analyse(
         step.edges.is_empty() && !matches!(step.kind, StepKind::Return | StepKind::Call(_))
     };
 
+    let predecessors = Predecessors::of(&graph);
     // Which entry points record every call (spec §2.3).
-    let reaches_connection = Reachability::compute(&graph, is_connection, |_| false);
-    let unrecorded_connection = Reachability::compute(&graph, is_connection, is_recording);
-    let unrecorded_end = Reachability::compute(&graph, is_terminal, is_recording);
-    let reaches_consent =
-        Reachability::compute(&graph, |s| consent_questions[s.index()], |_| false);
-    let reaches_recording = Reachability::compute(&graph, is_recording, |_| false);
+    let reaches_connection = Reachability::compute(&graph, &predecessors, is_connection, |_| false);
+    let unrecorded_connection =
+        Reachability::compute(&graph, &predecessors, is_connection, is_recording);
+    let unrecorded_end = Reachability::compute(&graph, &predecessors, is_terminal, is_recording);
+    let reaches_consent = Reachability::compute(
+        &graph,
+        &predecessors,
+        |s| consent_questions[s.index()],
+        |_| false,
+    );
+    let reaches_recording = Reachability::compute(&graph, &predecessors, is_recording, |_| false);
     let entries: Vec<(StepId, bool)> = graph
         .entries
         .iter()
@@ -131,7 +142,8 @@ pub fn analyse(
 
     let states = PathStates::compute(&graph, &facts, &entries);
     // For bridge-only recording: can the call reach a connection without a notice?
-    let unnoticed_connection = Reachability::compute(&graph, is_connection, |s| notices[s.index()]);
+    let unnoticed_connection =
+        Reachability::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
 
     struct Found {
         reached: BTreeMap<ConsentState, NodeId>,
@@ -179,12 +191,19 @@ pub fn analyse(
     }
 
     // For labels: what comes after a recording start.
-    let next_notice = NearestAhead::compute(&graph, |s| notices[s.index()], |_| false);
-    let next_consent = NearestAhead::compute(&graph, |s| consent_questions[s.index()], |_| false);
+    let next_notice =
+        NearestAhead::compute(&graph, &predecessors, |s| notices[s.index()], |_| false);
+    let next_consent = NearestAhead::compute(
+        &graph,
+        &predecessors,
+        |s| consent_questions[s.index()],
+        |_| false,
+    );
     let next_unnoticed_connection =
-        NearestAhead::compute(&graph, is_connection, |s| notices[s.index()]);
+        NearestAhead::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
 
-    let witness = |node: NodeId| to_witness(&graph, &states, node);
+    let runs = quiet_runs(&graph, &states);
+    let witness = |node: NodeId| to_witness(&graph, &states, &runs, node);
     let mut recordings = Vec::new();
     for (step, f) in found {
         let StepKind::RecordingStart(start) = &graph.step(step).kind else {
@@ -226,6 +245,9 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
     let argument_variables: Vec<VariableId> = (1..=9).map(|i| intern(&format!("ARG{i}"))).collect();
     let mut steps = Vec::with_capacity(graph.len());
     let mut call_arguments = HashMap::new();
+    // A FreeSWITCH expression is tested on every hunt that reaches it:
+    // compile and classify each one once.
+    let mut effects: HashMap<&AnswerMatch, AnswerEffect> = HashMap::new();
     for (index, step) in graph.steps.iter().enumerate() {
         if let StepKind::Call(call) = &step.kind {
             let passed: Vec<(usize, VariableId)> = call
@@ -257,7 +279,10 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
                     .iter()
                     .map(|guard| match guard {
                         Guard::Answer { variable, answer } => {
-                            (intern(variable), answer_effect(recognizers, answer))
+                            let effect = *effects
+                                .entry(answer)
+                                .or_insert_with(|| answer_effect(recognizers, answer));
+                            (intern(variable), effect)
                         }
                         Guard::Default { variable, .. } => {
                             (intern(variable), AnswerEffect::Default)
@@ -307,24 +332,47 @@ fn answer_effect(recognizers: &Recognizers, answer: &AnswerMatch) -> AnswerEffec
     }
 }
 
-fn to_witness(graph: &FlowGraph, states: &PathStates, node: NodeId) -> Witness {
-    let nodes = states.witness(node);
-    let mut steps: Vec<WitnessStep> = Vec::with_capacity(nodes.len());
-    for (i, &n) in nodes.iter().enumerate() {
-        let step = states.nodes[n as usize].step;
-        let taken = i
-            .checked_sub(1)
-            .map(|p| states.nodes[nodes[p] as usize].step)
-            .and_then(|prev| {
-                graph
-                    .step(prev)
-                    .edges
-                    .iter()
-                    .find(|e| e.to == step && !e.guards.is_empty())
-                    .map(|e| describe_guards(&e.guards))
-            });
-        steps.push(WitnessStep { step, taken });
-    }
+/// The outcome of the branch `from` → `to`, when it decides something.
+fn taken(graph: &FlowGraph, from: StepId, to: StepId) -> Option<String> {
+    graph
+        .step(from)
+        .edges
+        .iter()
+        .find(|e| e.to == to && !e.guards.is_empty())
+        .map(|e| describe_guards(&e.guards))
+}
+
+/// A branch passed without a decision about the caller (a FreeSWITCH hunt
+/// going past an extension that does not match) says little; a hunt through
+/// thousands of extensions would make every witness that long. Runs of more
+/// than this many are cut to their first and last.
+const PASSED_BRANCHES_KEPT_WHOLE: usize = 4;
+
+fn quiet_runs(graph: &FlowGraph, states: &PathStates) -> QuietRuns {
+    states.quiet_runs(|p, c| {
+        let (from, to) = (states.nodes[p as usize].step, states.nodes[c as usize].step);
+        matches!(graph.step(from).kind, StepKind::Branch) && taken(graph, from, to).is_none()
+    })
+}
+
+fn to_witness(graph: &FlowGraph, states: &PathStates, runs: &QuietRuns, node: NodeId) -> Witness {
+    let nodes = states.witness(node, runs, PASSED_BRANCHES_KEPT_WHOLE);
+    let steps = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &(n, passed_before))| {
+            let step = states.nodes[n as usize].step;
+            WitnessStep {
+                step,
+                // Across left-out branches there is no edge to describe.
+                taken: i
+                    .checked_sub(1)
+                    .filter(|_| passed_before == 0)
+                    .and_then(|p| taken(graph, states.nodes[nodes[p].0 as usize].step, step)),
+                passed_before,
+            }
+        })
+        .collect();
     Witness { steps }
 }
 

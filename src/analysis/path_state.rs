@@ -131,6 +131,18 @@ struct CallingContext {
     exits: Vec<(PathState, NodeId)>,
 }
 
+/// See `PathStates::quiet_runs`.
+pub struct QuietRuns {
+    runs: Vec<QuietRun>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct QuietRun {
+    /// The first quiet node of the run (meaningful when `len > 0`).
+    first: NodeId,
+    len: u32,
+}
+
 pub struct PathStates {
     pub nodes: Vec<Node>,
     contexts: Vec<CallingContext>,
@@ -177,11 +189,35 @@ impl PathStates {
         }
     }
 
-    /// The steps from an entry point to `node`, each with the node it was
-    /// reached in. A subroutine call that returned before `node` shows as the
-    /// call alone, like a frame in a stack trace; subroutines still running
-    /// at `node` show their steps.
-    pub fn witness(&self, node: NodeId) -> Vec<NodeId> {
+    /// For every node, the run of quiet nodes just before it on its witness
+    /// path: `quiet(p, c)` says whether node `p`, followed by its successor
+    /// `c`, is worth leaving out. Computed once, in node order (a node's
+    /// predecessor is always found before it), so that each witness can
+    /// jump over a run instead of walking it.
+    pub fn quiet_runs(&self, quiet: impl Fn(NodeId, NodeId) -> bool) -> QuietRuns {
+        let mut runs: Vec<QuietRun> = Vec::with_capacity(self.nodes.len());
+        for (c, node) in self.nodes.iter().enumerate() {
+            let run = match node.pred {
+                Pred::Step(p) if quiet(p, c as NodeId) => {
+                    let before = runs[p as usize];
+                    QuietRun {
+                        first: if before.len == 0 { p } else { before.first },
+                        len: before.len + 1,
+                    }
+                }
+                _ => QuietRun { first: 0, len: 0 },
+            };
+            runs.push(run);
+        }
+        QuietRuns { runs }
+    }
+
+    /// The nodes from an entry point to `node`. A subroutine call that
+    /// returned before `node` shows as the call alone, like a frame in a
+    /// stack trace; subroutines still running at `node` show their steps.
+    /// Of a run of more than `keep_whole` quiet nodes only the first and last
+    /// are kept; the last carries how many were left out before it.
+    pub fn witness(&self, node: NodeId, runs: &QuietRuns, keep_whole: usize) -> Vec<(NodeId, u32)> {
         let mut path = Vec::new();
         let mut current = Some(node);
         // Predecessors always point to nodes found earlier, so the walk ends;
@@ -192,8 +228,19 @@ impl PathStates {
                 break;
             }
             budget -= 1;
-            path.push(n);
-            current = match self.nodes[n as usize].pred {
+            path.push((n, 0));
+            let run = runs.runs[n as usize];
+            let from = if run.len as usize > keep_whole {
+                let Pred::Step(last) = self.nodes[n as usize].pred else {
+                    unreachable!("a quiet run is reached through a step")
+                };
+                path.push((last, run.len - 2));
+                path.push((run.first, 0));
+                run.first
+            } else {
+                n
+            };
+            current = match self.nodes[from as usize].pred {
                 Pred::Entry => None,
                 Pred::Step(p) => Some(p),
                 Pred::Return { call } => Some(call),

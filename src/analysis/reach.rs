@@ -6,7 +6,54 @@
 
 use std::collections::VecDeque;
 
-use crate::flow::{FlowGraph, StepId, StepKind};
+use crate::flow::{FlowGraph, Step, StepId, StepKind};
+
+/// For each step, the steps a call comes to it from: along an edge, or by
+/// calling the subroutine that starts there. Built once per graph, in one
+/// flat array (compressed rows), and shared by every search below.
+pub struct Predecessors {
+    /// Rows of `from`: step `i`'s predecessors are `from[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+    from: Vec<u32>,
+}
+
+/// Where a call can go from `step`: its edges and the subroutine it calls.
+fn successors(step: &Step) -> impl Iterator<Item = StepId> + '_ {
+    let callee = match &step.kind {
+        StepKind::Call(call) => call.callee,
+        _ => None,
+    };
+    step.edges.iter().map(|e| e.to).chain(callee)
+}
+
+impl Predecessors {
+    pub fn of(graph: &FlowGraph) -> Predecessors {
+        let n = graph.len();
+        let mut start = vec![0u32; n + 1];
+        for step in &graph.steps {
+            for to in successors(step) {
+                start[to.index() + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut from = vec![0u32; start[n] as usize];
+        for (i, step) in graph.steps.iter().enumerate() {
+            for to in successors(step) {
+                from[fill[to.index()] as usize] = i as u32;
+                fill[to.index()] += 1;
+            }
+        }
+        Predecessors { start, from }
+    }
+
+    fn of_step(&self, step: u32) -> &[u32] {
+        let i = step as usize;
+        &self.from[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
 
 pub struct Reachability {
     /// From this step a target is reachable within the step's own
@@ -20,22 +67,11 @@ pub struct Reachability {
 impl Reachability {
     pub fn compute(
         graph: &FlowGraph,
+        predecessors: &Predecessors,
         target: impl Fn(StepId) -> bool,
         blocker: impl Fn(StepId) -> bool,
     ) -> Reachability {
         let n = graph.len();
-        let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (i, step) in graph.steps.iter().enumerate() {
-            for edge in &step.edges {
-                predecessors[edge.to.index()].push(i as u32);
-            }
-            if let StepKind::Call(call) = &step.kind
-                && let Some(callee) = call.callee
-            {
-                callers[callee.index()].push(i as u32);
-            }
-        }
         let mut r = Reachability {
             local: vec![false; n],
             to_return: vec![false; n],
@@ -53,7 +89,7 @@ impl Reachability {
             }
             r.local[i as usize] |= local;
             r.to_return[i as usize] |= to_return;
-            for &p in predecessors[i as usize].iter().chain(&callers[i as usize]) {
+            for &p in predecessors.of_step(i) {
                 if !queued[p as usize] {
                     queued[p as usize] = true;
                     queue.push_back(p);
@@ -115,20 +151,11 @@ pub struct NearestAhead {
 impl NearestAhead {
     pub fn compute(
         graph: &FlowGraph,
+        predecessors: &Predecessors,
         target: impl Fn(StepId) -> bool,
         blocked: impl Fn(StepId) -> bool,
     ) -> NearestAhead {
         let n = graph.len();
-        let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (i, step) in graph.steps.iter().enumerate() {
-            let callee = match &step.kind {
-                StepKind::Call(call) => call.callee,
-                _ => None,
-            };
-            for to in step.edges.iter().map(|e| e.to).chain(callee) {
-                predecessors[to.index()].push(i as u32);
-            }
-        }
         let mut nearest: Vec<Option<(StepId, u32)>> = vec![None; n];
         let mut queue = VecDeque::new();
         for i in 0..n as u32 {
@@ -141,7 +168,7 @@ impl NearestAhead {
             let Some((found, distance)) = nearest[i as usize] else {
                 continue;
             };
-            for &p in &predecessors[i as usize] {
+            for &p in predecessors.of_step(i) {
                 if nearest[p as usize].is_none() && !blocked(StepId(p)) {
                     nearest[p as usize] = Some((found, distance + 1));
                     queue.push_back(p);
@@ -209,7 +236,7 @@ mod tests {
             ],
             &[(0, 1), (2, 3), (4, 5)],
         );
-        let r = Reachability::compute(&g, |s| s == StepId(1), |_| false);
+        let r = Reachability::compute(&g, &Predecessors::of(&g), |s| s == StepId(1), |_| false);
         assert!(r.from(StepId(0)));
         assert!(!r.from(StepId(2)));
         assert!(r.returns(StepId(4)));
@@ -223,11 +250,11 @@ mod tests {
             &[(0, 1), (1, 2), (0, 3), (3, 4), (4, 5)],
         );
         let target = |s: StepId| s == StepId(2) || s == StepId(5);
-        let near = NearestAhead::compute(&g, target, |_| false);
+        let near = NearestAhead::compute(&g, &Predecessors::of(&g), target, |_| false);
         assert_eq!(near.after(&g, StepId(0)), Some(StepId(2)));
         assert_eq!(near.after(&g, StepId(4)), Some(StepId(5)));
         assert_eq!(near.after(&g, StepId(2)), None);
-        let blocked = NearestAhead::compute(&g, target, |s| s == StepId(1));
+        let blocked = NearestAhead::compute(&g, &Predecessors::of(&g), target, |s| s == StepId(1));
         assert_eq!(blocked.after(&g, StepId(0)), Some(StepId(5)));
     }
 
@@ -242,10 +269,19 @@ mod tests {
             ],
             &[(0, 1), (1, 3), (0, 2), (2, 3)],
         );
-        let both =
-            Reachability::compute(&g, |s| s == StepId(3), |s| s == StepId(1) || s == StepId(2));
+        let both = Reachability::compute(
+            &g,
+            &Predecessors::of(&g),
+            |s| s == StepId(3),
+            |s| s == StepId(1) || s == StepId(2),
+        );
         assert!(!both.from(StepId(0)));
-        let one = Reachability::compute(&g, |s| s == StepId(3), |s| s == StepId(1));
+        let one = Reachability::compute(
+            &g,
+            &Predecessors::of(&g),
+            |s| s == StepId(3),
+            |s| s == StepId(1),
+        );
         assert!(one.from(StepId(0)));
     }
 }

@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::{LoadContext, Lowered};
 use crate::config::glob::{Glob, GlobKind};
@@ -140,7 +141,8 @@ fn parse_into(
 struct PlanContext {
     name: String,
     span: Span,
-    extensions: Vec<Extension>,
+    /// Shared: every hunt of the context walks them.
+    extensions: Rc<Vec<Extension>>,
 }
 
 struct PlanBuilder<'a, 'b> {
@@ -202,11 +204,11 @@ impl PlanBuilder<'_, '_> {
 
     fn add_context(&mut self, name: String, span: Span, extensions: Vec<Extension>) {
         match self.contexts.iter_mut().find(|c| c.name == name) {
-            Some(existing) => existing.extensions.extend(extensions),
+            Some(existing) => Rc::make_mut(&mut existing.extensions).extend(extensions),
             None => self.contexts.push(PlanContext {
                 name,
                 span,
-                extensions,
+                extensions: Rc::new(extensions),
             }),
         }
     }
@@ -373,6 +375,128 @@ struct Lowerer<'a> {
     unresolved: Vec<Unresolved>,
     /// Per condition and action (by span start): what the hunt has seen before it.
     seen: HashMap<(FileId, u32), Seen>,
+    /// Condition expressions compiled once (`None`: not a valid regex), as
+    /// each hunt tests them again.
+    regexes: HashMap<String, Option<regex::Regex>>,
+    /// Per context, made on first use: which extensions a hunt for a known
+    /// destination must look at.
+    destination_index: HashMap<usize, DestinationIndex>,
+}
+
+/// The extensions of a context by the destinations they can match, so that
+/// a hunt for a transfer's destination visits the extensions that may match
+/// it instead of all of them (thousands of `^(1234)$` extensions would
+/// otherwise make the transfers of a context quadratic).
+struct DestinationIndex {
+    /// Extensions that match only these literal destinations, and do
+    /// nothing for any other (no anti-actions on that condition).
+    by_literal: HashMap<String, Vec<u32>>,
+    /// Every other extension, in order: each hunt evaluates them.
+    others: Vec<u32>,
+}
+
+impl DestinationIndex {
+    fn of(extensions: &[Extension]) -> DestinationIndex {
+        let mut index = DestinationIndex {
+            by_literal: HashMap::new(),
+            others: Vec::new(),
+        };
+        for (i, extension) in extensions.iter().enumerate() {
+            match only_destinations(extension) {
+                Some(literals) => {
+                    for literal in literals {
+                        index.by_literal.entry(literal).or_default().push(i as u32);
+                    }
+                }
+                None => index.others.push(i as u32),
+            }
+        }
+        index
+    }
+
+    /// The extensions a hunt for `destination` looks at, in hunt order.
+    fn candidates(&self, destination: &str) -> Vec<u32> {
+        let mut candidates = self.others.clone();
+        if let Some(literal) = self.by_literal.get(destination) {
+            candidates.extend(literal);
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        candidates
+    }
+}
+
+/// The destinations an extension can match, when its first condition tests
+/// `destination_number` against a fixed set of strings (`^(1234)$`,
+/// `^(\+45)?(70200001)$`, `^(100|101)$`) and ends the extension otherwise.
+fn only_destinations(extension: &Extension) -> Option<Vec<String>> {
+    let first = extension.conditions.first()?;
+    let field = first.field.as_deref()?;
+    if field != "destination_number"
+        || !first.tests
+        || !first.otherwise.is_empty()
+        || !matches!(first.break_on, Break::OnFalse | Break::Always)
+    {
+        return None;
+    }
+    let expression = first.expression.as_deref()?;
+    let body = expression.strip_prefix('^')?.strip_suffix('$')?;
+    literal_strings(body)
+}
+
+/// The strings a regex body matches when it is a concatenation of literal
+/// characters and groups of literal alternatives, each group optionally
+/// `?`; `None` for anything else, or for more than 16 strings.
+fn literal_strings(body: &str) -> Option<Vec<String>> {
+    const MAX: usize = 16;
+    let mut strings = vec![String::new()];
+    let mut chars = body.chars().peekable();
+    let literal_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '#' | '@');
+    while let Some(c) = chars.next() {
+        let options: Vec<String> = match c {
+            '\\' => match chars.next() {
+                Some(e) if matches!(e, '+' | '*' | '.' | '#' | '-') => vec![e.to_string()],
+                _ => return None,
+            },
+            '(' => {
+                let mut group = String::new();
+                loop {
+                    match chars.next()? {
+                        ')' => break,
+                        '\\' => match chars.next()? {
+                            e @ ('+' | '*' | '.' | '#' | '-') => group.push(e),
+                            _ => return None,
+                        },
+                        '|' => group.push('|'),
+                        g if literal_char(g) => group.push(g),
+                        _ => return None,
+                    }
+                }
+                let mut alternatives: Vec<String> = group.split('|').map(str::to_string).collect();
+                if chars.peek() == Some(&'?') {
+                    chars.next();
+                    alternatives.push(String::new());
+                }
+                alternatives
+            }
+            c if literal_char(c) => vec![c.to_string()],
+            _ => return None,
+        };
+        if chars
+            .peek()
+            .is_some_and(|&q| matches!(q, '?' | '*' | '+' | '{'))
+        {
+            return None;
+        }
+        strings = strings
+            .iter()
+            .flat_map(|s| options.iter().map(move |o| format!("{s}{o}")))
+            .collect();
+        if strings.len() > MAX {
+            return None;
+        }
+    }
+    Some(strings)
 }
 
 impl<'a> Lowerer<'a> {
@@ -397,6 +521,8 @@ impl<'a> Lowerer<'a> {
             referenced: HashSet::new(),
             unresolved: Vec::new(),
             seen: HashMap::new(),
+            regexes: HashMap::new(),
+            destination_index: HashMap::new(),
         };
         for (i, context) in l.contexts.iter().enumerate() {
             let region = l.graph.add_region(context.name.clone(), context.span);
@@ -463,10 +589,18 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers the extensions of a hunt in order; each condition a branch.
     fn lower_hunt(&mut self, hunt: Hunt) {
-        let extensions = self.contexts[hunt.context].extensions.clone();
+        let extensions = Rc::clone(&self.contexts[hunt.context].extensions);
+        let visited: Vec<u32> = match hunt.destination {
+            Some(d) => self
+                .destination_index
+                .entry(hunt.context)
+                .or_insert_with(|| DestinationIndex::of(&extensions))
+                .candidates(&self.destinations[d as usize]),
+            None => (0..extensions.len() as u32).collect(),
+        };
         let end = Some(self.ends[hunt.context]);
         let mut next = end;
-        for extension in extensions.iter().rev() {
+        for extension in visited.iter().rev().map(|&i| &extensions[i as usize]) {
             let after_match = if extension.continues { next } else { end };
             next = self.conditions(hunt, &extension.conditions, after_match, next);
         }
@@ -498,7 +632,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut seen = Seen::default();
-        for extension in &self.contexts[context].extensions {
+        for extension in self.contexts[context].extensions.iter() {
             for condition in &extension.conditions {
                 self.seen.insert(key(condition.span), seen.clone());
                 walk(&condition.then, &mut seen, &mut self.seen);
@@ -528,6 +662,17 @@ impl<'a> Lowerer<'a> {
         exit_true: Option<StepId>,
         exit_false: Option<StepId>,
     ) -> Option<StepId> {
+        // The conditions after one that the hunt decides false, and that
+        // ends the chain when false, are never tested: not lowering them
+        // keeps a transfer's hunt as small as the extensions it can match.
+        let tested = conditions
+            .iter()
+            .position(|c| {
+                matches!(c.break_on, Break::OnFalse | Break::Always)
+                    && self.decided_by_hunt(hunt, c) == Some(false)
+            })
+            .map_or(conditions.len(), |k| k + 1);
+        let conditions = &conditions[..tested];
         let mut rest: Option<StepId> = exit_true;
         for (k, condition) in conditions.iter().enumerate().rev() {
             let last = k + 1 == conditions.len();
@@ -555,13 +700,59 @@ impl<'a> Lowerer<'a> {
         after_true: Option<StepId>,
         after_false: Option<StepId>,
     ) -> Option<StepId> {
-        let then = self.items(hunt, &condition.then, after_true);
-        let otherwise = self.actions(hunt, &condition.otherwise, after_false);
         // A bare `<condition>` always holds.
         if !condition.tests {
-            return then;
+            return self.items(hunt, &condition.then, after_true);
         }
+        // A destination the hunt decides needs no branch, and the side not
+        // taken is not lowered: a transfer's hunt of a context with thousands
+        // of extensions stays as small as the extensions that can match.
+        match self.decided_by_hunt(hunt, condition) {
+            Some(true) => return self.items(hunt, &condition.then, after_true),
+            Some(false) => return self.actions(hunt, &condition.otherwise, after_false),
+            None => {}
+        }
+        let then = self.items(hunt, &condition.then, after_true);
+        let otherwise = self.actions(hunt, &condition.otherwise, after_false);
         Some(self.branch(hunt, condition, then, otherwise))
+    }
+
+    /// Whether a `destination_number` condition holds in this hunt, when the
+    /// hunt decides it: a transfer names its destination; a call from
+    /// outside dials digits, so a destination written with letters is
+    /// reached only by transfer.
+    fn decided_by_hunt(&mut self, hunt: Hunt, condition: &Condition) -> Option<bool> {
+        let (Some(field), Some(expression)) = (&condition.field, &condition.expression) else {
+            return None;
+        };
+        let variable = field
+            .strip_prefix("${")
+            .and_then(|f| f.strip_suffix('}'))
+            .unwrap_or(field);
+        if variable != "destination_number" {
+            return None;
+        }
+        match hunt.destination {
+            Some(d) => {
+                let destination = self.destinations[d as usize].clone();
+                Some(self.regex_matches(expression, &destination))
+            }
+            None if needs_letters(expression) => Some(false),
+            None => None,
+        }
+    }
+
+    fn regex_matches(&mut self, expression: &str, text: &str) -> bool {
+        if !self.regexes.contains_key(expression) {
+            let compiled = regex::RegexBuilder::new(expression)
+                .size_limit(1 << 20)
+                .build()
+                .ok();
+            self.regexes.insert(expression.to_string(), compiled);
+        }
+        self.regexes[expression]
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
     }
 
     /// A condition's branch step, its edges to `then` and `otherwise`.
@@ -608,7 +799,7 @@ impl<'a> Lowerer<'a> {
     /// What the true and false edges of a condition establish about its
     /// variable; `None` for an edge that cannot be taken.
     fn guards(
-        &self,
+        &mut self,
         hunt: Hunt,
         condition: &Condition,
     ) -> (Option<Vec<Guard>>, Option<Vec<Guard>>) {
@@ -624,15 +815,7 @@ impl<'a> Lowerer<'a> {
             return (Some(Vec::new()), Some(Vec::new()));
         }
         if variable == "destination_number" {
-            // Decided by the hunt: a transfer names its destination; a call
-            // from outside dials digits, so a destination written with
-            // letters is reached only by transfer.
-            let holds = match hunt.destination {
-                Some(d) => Some(regex_matches(expression, &self.destinations[d as usize])),
-                None if needs_letters(expression) => Some(false),
-                None => None,
-            };
-            return match holds {
+            return match self.decided_by_hunt(hunt, condition) {
                 Some(true) => (Some(Vec::new()), None),
                 Some(false) => (None, Some(Vec::new())),
                 None => (Some(Vec::new()), Some(Vec::new())),
@@ -642,7 +825,7 @@ impl<'a> Lowerer<'a> {
             // Evaluated while hunting, before the action that sets the
             // variable has run: the condition sees it unset, and the answer
             // is never really tested.
-            return if regex_matches(expression, "") {
+            return if self.regex_matches(expression, "") {
                 (Some(Vec::new()), None)
             } else {
                 (None, Some(Vec::new()))
@@ -665,11 +848,9 @@ impl<'a> Lowerer<'a> {
         for item in items.iter().rev() {
             next = match item {
                 Item::Action(action) => Some(self.action(hunt, action, next)),
-                Item::Condition(nested) => {
-                    let then = self.items(hunt, &nested.then, next);
-                    let otherwise = self.actions(hunt, &nested.otherwise, next);
-                    Some(self.branch(hunt, nested, then, otherwise))
-                }
+                // Whatever a nested condition decides, the call goes on
+                // with what follows it.
+                Item::Condition(nested) => self.condition(hunt, nested, next, next),
             };
         }
         next
@@ -1012,14 +1193,6 @@ fn records_in(items: &[Item]) -> bool {
 
 /// Whether a FreeSWITCH condition expression matches `text` (an expression
 /// that does not compile, or is too large, matches nothing).
-fn regex_matches(expression: &str, text: &str) -> bool {
-    regex::RegexBuilder::new(expression)
-        .size_limit(1 << 20)
-        .build()
-        .map(|r| r.is_match(text))
-        .unwrap_or(false)
-}
-
 /// Whether an expression can only match text with letters in it
 /// (`^consent-check$`), so no dialled number matches it. Escapes such as
 /// `\d` and character classes do not count; alternatives make it unknown.
@@ -1055,5 +1228,40 @@ mod tests {
         assert!(!needs_letters("^\\d+$"));
         assert!(!needs_letters("^[a-z0-9]+$"));
         assert!(!needs_letters("^(1000|operator)$"));
+    }
+
+    #[test]
+    fn literal_destination_sets() {
+        let set = |body: &str| {
+            literal_strings(body).map(|mut v| {
+                v.sort();
+                v
+            })
+        };
+        assert_eq!(set("(10001)"), Some(vec!["10001".to_string()]));
+        assert_eq!(set("10001"), Some(vec!["10001".to_string()]));
+        assert_eq!(
+            set("(\\+45)?(70200001)"),
+            Some(vec!["+4570200001".to_string(), "70200001".to_string()])
+        );
+        assert_eq!(
+            set("(100|101)"),
+            Some(vec!["100".to_string(), "101".to_string()])
+        );
+        assert_eq!(
+            set("consent-check"),
+            Some(vec!["consent-check".to_string()])
+        );
+        // Anything that is not a fixed set of strings is evaluated per hunt.
+        for body in [
+            "\\d+",
+            "(10\\d{3})",
+            "1.*",
+            "[0-9]",
+            "(1|2)(3|4)(5|6)(7|8)(9|0)",
+            "1+",
+        ] {
+            assert_eq!(literal_strings(body), None, "{body}");
+        }
     }
 }

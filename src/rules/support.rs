@@ -127,28 +127,35 @@ pub fn heard_labels(pbx: &PbxAnalysis, witness: &Witness) -> Vec<Label> {
 /// reader needs (NoOp, Set, ...).
 pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<TraceStep> {
     let steps = &witness.steps;
-    steps
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| !matches!(pbx.graph.step(w.step).kind, StepKind::Other))
-        .map(|(i, w)| {
-            let step = pbx.graph.step(w.step);
-            let region = region_of(pbx, w.step);
-            let mut text = match &step.kind {
-                StepKind::Dispatch => format!("call enters {region}"),
-                _ => describe(sources, pbx, w.step),
-            };
-            // The outcome of a branch is shown on the branch.
-            if let Some(taken) = steps.get(i + 1).and_then(|next| next.taken.as_ref()) {
-                text.push_str(&format!("  → {taken}"));
-            }
-            TraceStep {
+    let mut trace = Vec::new();
+    for (i, w) in steps.iter().enumerate() {
+        let step = pbx.graph.step(w.step);
+        if matches!(step.kind, StepKind::Other) {
+            continue;
+        }
+        let region = region_of(pbx, w.step);
+        if w.passed_before > 0 {
+            trace.push(TraceStep {
                 span: step.span,
-                region,
-                text,
-            }
-        })
-        .collect()
+                region: region.clone(),
+                text: format!("… {} more conditions passed", w.passed_before),
+            });
+        }
+        let mut text = match &step.kind {
+            StepKind::Dispatch => format!("call enters {region}"),
+            _ => describe(sources, pbx, w.step),
+        };
+        // The outcome of a branch is shown on the branch.
+        if let Some(taken) = steps.get(i + 1).and_then(|next| next.taken.as_ref()) {
+            text.push_str(&format!("  → {taken}"));
+        }
+        trace.push(TraceStep {
+            span: step.span,
+            region,
+            text,
+        });
+    }
+    trace
 }
 
 /// The purposes of a recording with their declarations.
