@@ -241,3 +241,49 @@ fn terminal_control_sequences_in_configuration_are_not_replayed() {
         assert!(!text.contains('\u{7}'));
     }
 }
+
+#[test]
+fn huge_files_and_long_lines() {
+    // Larger than reclint reads: refused by its size, never loaded (sparse file).
+    check(
+        "huge-file",
+        |d| {
+            let file = std::fs::File::create(d.join("extensions_huge.conf")).unwrap();
+            file.set_len(100 * 1024 * 1024).unwrap();
+        },
+        &["extensions_huge.conf:1 REC900"],
+    );
+    // One 10 MB line: read and parsed, its recording found at the end.
+    check(
+        "long-line",
+        |d| {
+            let mut text = String::from("[long]\nexten => s,1,NoOp(");
+            text.push_str(&"x".repeat(10 * 1024 * 1024));
+            text.push_str(")\n same => n,MixMonitor(z.wav)\n same => n,Dial(PJSIP/c)\n");
+            std::fs::write(d.join("extensions_long.conf"), text).unwrap();
+        },
+        &["extensions_long.conf:3 REC003"],
+    );
+}
+
+#[test]
+fn unreadable_files_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree("permission-denied");
+    let locked = dir.join("extensions_locked.conf");
+    std::fs::write(&locked, "[x]\nexten => s,1,Answer()\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        // Running as root: permissions do not stop reads, nothing to test.
+        eprintln!("skipped: this user can read a file with mode 000");
+        return;
+    }
+    let (status, json, stderr) = run(&dir);
+    assert_eq!(status, 1, "{stderr}");
+    let found = findings(&json);
+    assert!(control_reported(&found), "{found:?}");
+    assert!(
+        found.iter().any(|f| f == "extensions_locked.conf:1 REC900"),
+        "{found:?}"
+    );
+}
