@@ -68,47 +68,9 @@ const MIXMONITOR: &[&str] = &[
     "MixMonitor(${CALLERID(num)}-${UNIQUEID}.wav,b)",
 ];
 
-/// Tiny deterministic PRNG (xorshift64).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        // Spread small seeds over the state (splitmix64); xorshift needs a
-        // non-zero state.
-        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        Rng(if z == 0 { 0x2545_F491_4F6C_DD1D } else { z })
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    fn percent(&mut self, p: usize) -> bool {
-        self.below(100) < p
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "common.rs"]
+mod common;
+use common::{Rng, number};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -240,13 +202,6 @@ fn parse_args() -> Result<Options, String> {
     let mut files = 20;
     let mut sub_depth = 3;
     let mut args = std::env::args().skip(1);
-    let number = |flag: &str, value: Option<String>| -> Result<u64, String> {
-        let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
-        value
-            .replace('_', "")
-            .parse()
-            .map_err(|_| format!("{flag}: `{value}` is not a number"))
-    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--priorities" | "-n" => priorities = number(&arg, args.next())? as usize,

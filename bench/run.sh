@@ -6,6 +6,10 @@
 #   SIZES="100000" RUNS=3 bench/run.sh
 #   SEED=7 SUB_DEPTH=3 bench/run.sh  # passed on to the generator
 #   TIMER=bash bench/run.sh          # force a timing method (see below)
+#   FORMATS=asterisk bench/run.sh    # only this table (default: asterisk connect freeswitch)
+#
+# After the Asterisk table it runs bench/run-formats.sh for the Amazon
+# Connect and FreeSWITCH tables (see that script for their settings).
 #
 # Needs only the Rust toolchain and standard Debian tools (bash, coreutils,
 # awk, sed, grep). Peak RSS comes from /usr/bin/time when it is installed;
@@ -17,8 +21,14 @@ SIZES="${SIZES:-25000 50000 100000 200000}"
 RUNS="${RUNS:-5}"
 SEED="${SEED:-1}"
 SUB_DEPTH="${SUB_DEPTH:-3}"
+FORMATS="${FORMATS:-asterisk connect freeswitch}"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The other formats, for bench/run-formats.sh.
+others="$(printf '%s\n' $FORMATS | grep -v -x asterisk | tr '\n' ' ' | sed 's/ *$//' || true)"
+if [[ " $FORMATS " != *" asterisk "* ]]; then
+    FORMATS="$others" exec "$repo/bench/run-formats.sh"
+fi
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 reclint="$target_dir/release/reclint"
 generator="$target_dir/release/examples/gen-dialplan"
@@ -135,3 +145,8 @@ echo
 echo "| priorities | files | median s | peak RSS MB | findings | REC900/901 | report MB |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
+
+if [[ -n "$others" ]]; then
+    echo
+    FORMATS="$others" "$repo/bench/run-formats.sh"
+fi
