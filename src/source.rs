@@ -206,6 +206,18 @@ pub fn display_safe(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// The bytes of the character of `text` at byte `offset` (the one containing
+/// it, when it falls inside one; empty at the end). Error spans cover this,
+/// not `offset..offset + 1`, which can end inside a multi-byte character.
+pub fn char_range(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let mut start = offset.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let len = text[start..].chars().next().map_or(0, char::len_utf8);
+    start..start + len
+}
+
 /// Whether the bytes look like binary data rather than configuration text.
 pub fn looks_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8192).any(|&b| b == 0)
@@ -214,6 +226,17 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_range_covers_whole_characters() {
+        let text = "a\u{FFFD}b";
+        assert_eq!(char_range(text, 0), 0..1);
+        assert_eq!(char_range(text, 1), 1..4);
+        assert_eq!(char_range(text, 2), 1..4);
+        assert_eq!(char_range(text, 4), 4..5);
+        assert_eq!(char_range(text, 5), 5..5);
+        assert_eq!(char_range(text, 99), 5..5);
+    }
 
     #[test]
     fn unsafe_characters_keep_their_length() {

@@ -168,10 +168,11 @@ impl Parser<'_> {
         Span::new(self.file, self.at(start), self.at(end))
     }
 
+    /// An error at the character at byte `offset`.
     fn error(&self, offset: usize, message: impl Into<String>) -> JsonError {
-        let end = (offset + 1).min(self.bytes.len()).max(offset);
+        let at = crate::source::char_range(self.text, offset);
         JsonError {
-            span: self.span(offset, end),
+            span: self.span(at.start, at.end),
             message: message.into(),
         }
     }

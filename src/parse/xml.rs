@@ -122,8 +122,10 @@ pub fn read<T>(
         }
     }
     let pos = error.pos();
-    let at = source.offset_of(pos.row as usize, pos.col as usize);
-    let end = (at + 1).min(source.text.len()).max(at);
+    let at = crate::source::char_range(
+        &source.text,
+        source.offset_of(pos.row as usize, pos.col as usize),
+    );
     let message = match error {
         roxmltree::Error::DtdDetected => {
             "XML with a document type declaration is not read: its entities could expand without bound".to_string()
@@ -131,7 +133,7 @@ pub fn read<T>(
         error => format!("malformed XML: {error}"),
     };
     Err(ParseError::new(
-        Span::new(file, at, end),
+        Span::new(file, at.start, at.end),
         message,
         "the document cannot be read from here on",
     ))

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Fills fuzz/corpus/<target>/ with seed inputs from fixtures/ (and from
+# ../shared/corpus when that folder exists). The corpus is git-ignored:
+# seeds are copied, never committed.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+corpus="$here/corpus"
+shared="$root/../shared/corpus"
+
+# seed TARGET DIR FIND-ARGS...: copy matching files under DIR, named by path.
+seed() {
+    target=$1 dir=$2
+    shift 2
+    [ -d "$dir" ] || return 0
+    mkdir -p "$corpus/$target"
+    find "$dir" -type f "$@" | while IFS= read -r file; do
+        name=$(printf '%s' "${file#"$dir"/}" | tr '/' '_')
+        cp "$file" "$corpus/$target/$name"
+    done
+}
+
+for src in "$root/fixtures" "$shared"; do
+    [ -d "$src" ] || continue
+    seed asterisk "$src" -name '*.conf'
+    seed freeswitch "$src" -name '*.xml'
+    seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml'
+    seed connect "$src" -path '*connect*' -name '*.json'
+    seed twiml "$src" -name '*.twiml'
+    seed studio "$src" -path '*twilio*' -name '*.json'
+    seed config_toml "$src" -name '*.toml'
+done
+for target in asterisk freeswitch connect twiml studio config_toml; do
+    mkdir -p "$corpus/$target"
+    printf '%s: %s seeds\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
+done
