@@ -308,6 +308,7 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
         consent_variables[id.0 as usize] = recognizers.is_consent_variable(name);
     }
     Facts {
+        spent_after_question: Facts::spent_variables(&steps, &call_arguments, variables.len()),
         steps,
         consent_variables,
         call_arguments,

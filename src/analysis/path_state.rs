@@ -101,6 +101,42 @@ pub struct Facts {
     pub call_arguments: HashMap<StepId, Vec<(usize, VariableId)>>,
     /// `ARG1`, `ARG2`, ... as interned variables.
     pub argument_variables: Vec<VariableId>,
+    /// Variables read only by the edges of the questions that write them
+    /// (an Amazon Connect `GetParticipantInput` and its own conditions).
+    /// Once a call leaves such a question, nothing tests the variable
+    /// again; forgetting it keeps one path state where there would be one
+    /// per question (see `SPENT`).
+    pub spent_after_question: Vec<bool>,
+}
+
+/// Stands for a consent variable that no later step reads: paths that
+/// answered different such questions the same way share one state.
+const SPENT: VariableId = VariableId(u32::MAX);
+
+impl Facts {
+    /// Reads every variable's use sites: only the edges of a question into
+    /// a variable leave it spent afterwards.
+    pub fn spent_variables(
+        steps: &[StepFacts],
+        call_arguments: &HashMap<StepId, Vec<(usize, VariableId)>>,
+        variables: usize,
+    ) -> Vec<bool> {
+        let mut spent = vec![true; variables];
+        for facts in steps {
+            for &(variable, _) in facts.edge_effects.iter().flatten() {
+                if facts.consent_question != Some(variable) {
+                    spent[variable.0 as usize] = false;
+                }
+            }
+            if let Some((from, _)) = facts.copy {
+                spent[from.0 as usize] = false;
+            }
+        }
+        for &(_, variable) in call_arguments.values().flatten() {
+            spent[variable.0 as usize] = false;
+        }
+        spent
+    }
 }
 
 pub type NodeId = u32;
@@ -353,10 +389,15 @@ impl Run<'_> {
             }
             _ => {
                 let after = self.transfer(node.step, node.state);
+                let asked = self.facts.steps[node.step.index()].consent_question;
+                let spent = asked.filter(|v| self.facts.spent_after_question[v.0 as usize]);
                 for (index, edge) in step.edges.iter().enumerate() {
                     let effects = &self.facts.steps[node.step.index()].edge_effects;
                     let effects = effects.get(index).map(Vec::as_slice).unwrap_or(&[]);
-                    for state in self.apply_edge(after, effects) {
+                    for mut state in self.apply_edge(after, effects) {
+                        if spent.is_some() && state.consent_variable == spent {
+                            state.consent_variable = Some(SPENT);
+                        }
                         self.add(edge.to, node.context, state, Pred::Step(id));
                     }
                 }
@@ -464,5 +505,44 @@ impl Run<'_> {
             };
         }
         vec![state]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(question: Option<u32>, tests: &[u32], copy: Option<(u32, u32)>) -> StepFacts {
+        StepFacts {
+            notice: false,
+            training: false,
+            consent_question: question.map(VariableId),
+            edge_effects: vec![
+                tests
+                    .iter()
+                    .map(|&v| (VariableId(v), AnswerEffect::Yes))
+                    .collect(),
+            ],
+            copy: copy.map(|(from, to)| (VariableId(from), VariableId(to))),
+        }
+    }
+
+    #[test]
+    fn a_variable_is_spent_when_only_its_question_reads_it() {
+        let steps = [
+            // Variable 0: asked and tested by the same step (Connect).
+            facts(Some(0), &[0], None),
+            // Variable 1: asked here, tested by a later step (Asterisk GotoIf).
+            facts(Some(1), &[], None),
+            facts(None, &[1], None),
+            // Variable 2: tested by its question, then copied.
+            facts(Some(2), &[2], None),
+            facts(None, &[], Some((2, 3))),
+            // Variable 4: passed to a subroutine.
+            facts(Some(4), &[4], None),
+        ];
+        let arguments = HashMap::from([(StepId(5), vec![(1, VariableId(4))])]);
+        let spent = Facts::spent_variables(&steps, &arguments, 5);
+        assert_eq!(spent, vec![true, false, false, true, false]);
     }
 }
