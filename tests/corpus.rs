@@ -8,6 +8,14 @@ use std::path::PathBuf;
 use reclint::check::{self, CheckOptions};
 use reclint::rules::Registry;
 
+/// Whether the run reports `rule` on a file whose path ends with `file`.
+fn reports(run: &reclint::check::CheckRun, rule: &str, file: &str) -> bool {
+    run.outcome
+        .reported
+        .iter()
+        .any(|r| r.finding.rule == rule && r.path.ends_with(file))
+}
+
 fn check_corpus(system: &str) -> Option<reclint::check::CheckRun> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus").join(system);
@@ -59,12 +67,7 @@ fn amazon_connect_corpus() {
         "located in the Content string"
     );
     // The legacy Zendesk export (no file extension) records every call.
-    assert!(
-        run.outcome
-            .reported
-            .iter()
-            .any(|r| r.finding.rule == "REC001" && r.path.ends_with("Zendesk_SampleContactFlow"))
-    );
+    assert!(reports(&run, "REC001", "Zendesk_SampleContactFlow"));
 }
 
 #[test]
@@ -73,12 +76,7 @@ fn twilio_corpus() {
         return;
     };
     // `record-from-ringing-dual` records before anyone is told.
-    assert!(
-        run.outcome
-            .reported
-            .iter()
-            .any(|r| r.finding.rule == "REC003" && r.path.ends_with("dial-5.twiml"))
-    );
+    assert!(reports(&run, "REC003", "dial-5.twiml"));
 }
 
 #[test]
@@ -92,13 +90,7 @@ fn freeswitch_corpus_parses_without_errors() {
         run.outcome.files
     );
     // Vanilla default.xml lets the callee press *2 to record (bind_meta_app).
-    assert!(
-        run.outcome
-            .reported
-            .iter()
-            .any(|r| r.finding.rule == "REC003"
-                && r.path.ends_with("vanilla__dialplan__default.xml"))
-    );
+    assert!(reports(&run, "REC003", "vanilla__dialplan__default.xml"));
 }
 
 #[test]

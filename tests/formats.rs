@@ -9,6 +9,8 @@ use std::process::Command;
 use serde_json::Value;
 
 use reclint::check::{self, CheckOptions};
+
+mod common;
 use reclint::finding::{Finding, Label, Severity, TraceStep};
 use reclint::report::{
     Outcome, Reported, Suppression, SuppressionKind, checkstyle, concise, github, gitlab, junit,
@@ -43,15 +45,7 @@ fn linted(run: check::CheckRun) -> Linted {
 
 /// Lints a fixture from the repository root, with its reclint.toml if it has one.
 fn run_fixture(fixture: &str, registry: &Registry) -> Linted {
-    let config = root().join(fixture).join("reclint.toml");
-    let options = CheckOptions {
-        paths: vec![PathBuf::from(fixture)],
-        no_config: !config.is_file(),
-        config: config
-            .is_file()
-            .then(|| PathBuf::from(fixture).join("reclint.toml")),
-        ..CheckOptions::default()
-    };
+    let options = common::fixture_options(fixture);
     linted(check::run(&options, &root(), registry).expect("check runs"))
 }
 

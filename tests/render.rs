@@ -2,24 +2,15 @@
 //! that they do not depend on the terminal. Review changes to them like code:
 //! they are what users read.
 
-use std::path::PathBuf;
+use reclint::check;
 
-use reclint::check::{self, CheckOptions};
+mod common;
 use reclint::report::human::{self, HumanOptions};
 use reclint::rules::Registry;
 
 fn render(fixture: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let path = root.join(fixture);
-    let config = path.join("reclint.toml");
-    let options = CheckOptions {
-        paths: vec![PathBuf::from(fixture)],
-        no_config: !config.is_file(),
-        config: config
-            .is_file()
-            .then(|| PathBuf::from(fixture).join("reclint.toml")),
-        ..CheckOptions::default()
-    };
+    let root = common::root();
+    let options = common::fixture_options(fixture);
     let registry = Registry::builtin().expect("rules");
     let run = check::run(&options, &root, &registry).expect("check runs");
     human::render(

@@ -44,3 +44,16 @@ pub fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
     }
     dir
 }
+
+/// Options that lint a fixture (a path relative to the repository root)
+/// with its own reclint.toml when it has one, and no other configuration.
+pub fn fixture_options(fixture: &str) -> reclint::check::CheckOptions {
+    let config = PathBuf::from(fixture).join("reclint.toml");
+    let has_config = root().join(&config).is_file();
+    reclint::check::CheckOptions {
+        paths: vec![PathBuf::from(fixture)],
+        no_config: !has_config,
+        config: has_config.then_some(config),
+        ..Default::default()
+    }
+}
