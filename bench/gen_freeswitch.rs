@@ -73,6 +73,8 @@ const CONSENT_QUESTION: &str =
 
 const GROUPS: &[&str] = &["support", "sales", "billing", "tech", "retention"];
 
+use reclint::report::checkstyle::xml_attribute;
+
 #[path = "common.rs"]
 mod common;
 use common::{Rng, number};
@@ -158,20 +160,6 @@ struct Extension {
     conditions: Vec<Node>,
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn render_node(node: &Node, indent: usize, out: &mut String, stats: &mut Stats) {
     let pad = " ".repeat(indent);
     match node {
@@ -195,7 +183,7 @@ fn render_node(node: &Node, indent: usize, out: &mut String, stats: &mut Stats) 
             let tag = if *anti { "anti-action" } else { "action" };
             let _ = write!(out, "{pad}<{tag} application=\"{application}\"");
             if let Some(data) = data {
-                let _ = write!(out, " data=\"{}\"", escape(data));
+                let _ = write!(out, " data=\"{}\"", xml_attribute(data));
             }
             if *inline {
                 out.push_str(" inline=\"true\"");
@@ -209,7 +197,7 @@ fn render_node(node: &Node, indent: usize, out: &mut String, stats: &mut Stats) 
             stats.conditions += 1;
             let _ = write!(out, "{pad}<condition");
             for (name, value) in attributes {
-                let _ = write!(out, " {name}=\"{}\"", escape(value));
+                let _ = write!(out, " {name}=\"{}\"", xml_attribute(value));
             }
             if children.is_empty() {
                 out.push_str("/>\n");
@@ -227,7 +215,7 @@ fn render_node(node: &Node, indent: usize, out: &mut String, stats: &mut Stats) 
 fn render_extension(ext: &Extension, indent: usize, out: &mut String, stats: &mut Stats) {
     stats.extensions += 1;
     let pad = " ".repeat(indent);
-    let _ = write!(out, "{pad}<extension name=\"{}\"", escape(&ext.name));
+    let _ = write!(out, "{pad}<extension name=\"{}\"", xml_attribute(&ext.name));
     if ext.continues {
         out.push_str(" continue=\"true\"");
     }
