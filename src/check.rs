@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::directives::DirectiveIndex;
 use crate::discover::{self, Content, FileFilter};
 use crate::finding::Severity;
-use crate::lower::{self, LoadContext};
+use crate::lower::{self, LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::{ParseError, Problems};
 use crate::report::{self, Outcome, Reported};
@@ -154,8 +154,12 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         roots: &roots,
         cwd,
     };
-    let lowered = lower::load(&files, &mut cx);
-    let directives = DirectiveIndex::build(&sources, &lowered.comments);
+    let Lowered {
+        graphs,
+        infrastructure,
+        comments,
+    } = lower::load(&files, &mut cx);
+    let directives = DirectiveIndex::build(&sources, &comments);
     let recognizers = Recognizers::new(
         &config.recognize.notice,
         &config.recognize.consent,
@@ -163,7 +167,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         &config.consent_answers,
     )
     .map_err(|e| miette!(code = "reclint::config", "{e}"))?;
-    let analyses: Vec<PbxAnalysis> = parallel::map(lowered.graphs, jobs, |graph| {
+    let analyses: Vec<PbxAnalysis> = parallel::map(graphs, jobs, |graph| {
         analysis::analyse(graph, &config, &recognizers, &directives, &sources)
     });
 
@@ -171,6 +175,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         sources: &sources,
         config: &config,
         analyses: &analyses,
+        infrastructure: &infrastructure,
         problems: &problems,
     };
     let settings = &config.rules;

@@ -1,8 +1,8 @@
 //! reclint: a linter for call-recording configuration.
 //!
 //! The pipeline, one module each: [`discover`] files → [`parse`] each format →
-//! [`lower`] to the call-flow graph ([`flow`]) → [`analysis`] → [`rules`] →
-//! [`report`].
+//! [`lower`] to the call-flow graph ([`flow`]) and, for infrastructure-as-code,
+//! to storage facts ([`infra`]) → [`analysis`] → [`rules`] → [`report`].
 
 pub mod analysis;
 pub mod baseline;
@@ -15,6 +15,7 @@ pub mod discover;
 pub mod explain;
 pub mod finding;
 pub mod flow;
+pub mod infra;
 pub mod init;
 pub mod lower;
 pub mod parallel;

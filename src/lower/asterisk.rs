@@ -43,7 +43,11 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
         cx.problems.unresolved.extend(unresolved);
         graphs.push(graph);
     }
-    Lowered { graphs, comments }
+    Lowered {
+        graphs,
+        comments,
+        ..Lowered::default()
+    }
 }
 
 /// What the dialplan knows beyond extensions.conf.

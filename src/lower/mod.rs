@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::discover::FileKind;
 use crate::flow::FlowGraph;
+use crate::infra::Infrastructure;
 use crate::parse::{Comment, Problems, asterisk::AsteriskFile};
 use crate::source::{FileId, SourceMap};
 
@@ -28,10 +29,12 @@ pub struct LoadContext<'a> {
     pub cwd: &'a Path,
 }
 
-/// The graphs made from one format's files, and the files' comments.
+/// The graphs made from one format's files, what infrastructure files say
+/// about storage, and the files' comments.
 #[derive(Default)]
 pub struct Lowered {
     pub graphs: Vec<FlowGraph>,
+    pub infrastructure: Infrastructure,
     pub comments: HashMap<FileId, Vec<Comment>>,
 }
 

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use crate::analysis::PbxAnalysis;
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
+use crate::infra::Infrastructure;
 use crate::parse::Problems;
 use crate::source::SourceMap;
 use crate::suppress::SuppressionFacts;
@@ -54,12 +55,13 @@ pub struct Reference {
     pub note: Option<String>,
 }
 
-/// What every rule sees: the analysed PBXs, the configuration, and what could
-/// not be parsed or resolved.
+/// What every rule sees: the analysed PBXs, what infrastructure files say
+/// about storage, the configuration, and what could not be parsed or resolved.
 pub struct RuleContext<'a> {
     pub sources: &'a SourceMap,
     pub config: &'a Config,
     pub analyses: &'a [PbxAnalysis],
+    pub infrastructure: &'a Infrastructure,
     pub problems: &'a Problems,
 }
 
