@@ -18,6 +18,7 @@ use crate::lower::{self, LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::{ParseError, Problems};
 use crate::report::{self, Outcome, Reported};
+use crate::rules::profiles::{self, UnderProfile};
 use crate::rules::{Registry, RuleContext};
 use crate::source::{SourceFile, SourceMap, Span};
 use crate::suppress;
@@ -183,7 +184,15 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         (settings.select.is_empty() || settings.select.iter().any(|c| c == code))
             && !settings.ignore.iter().any(|c| c == code)
     };
-    let severity = |code: &str| settings.severity.get(code).copied();
+    // `[rules.severity]` wins over the profile, which wins over the default.
+    let severity = |code: &str| {
+        settings.severity.get(code).copied().or_else(|| {
+            match profiles::under_profile(code, &config.profile) {
+                UnderProfile::Severity(severity) => Some(severity),
+                UnderProfile::Off | UnderProfile::Default => None,
+            }
+        })
+    };
     let findings = registry.run(&context, &enabled);
     let mut reported = report::finish(findings, &sources, registry, severity);
     let facts = suppress::apply(

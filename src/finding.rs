@@ -70,9 +70,6 @@ pub struct TraceStep {
 pub struct Finding {
     /// The rule's code, e.g. `REC001`.
     pub rule: &'static str,
-    /// Set by rules whose severity depends on jurisdiction or sector; `None`
-    /// means the rule's default.
-    pub severity: Option<Severity>,
     pub message: String,
     pub primary: Label,
     pub related: Vec<Label>,
@@ -91,7 +88,6 @@ impl Finding {
     pub fn new(rule: &'static str, primary: Label, message: impl Into<String>) -> Finding {
         Finding {
             rule,
-            severity: None,
             message: message.into(),
             primary,
             related: Vec::new(),

@@ -98,9 +98,8 @@ pub fn finish(
         .map(|finding| {
             let file = sources.get(finding.primary.span.file);
             let (start, end) = sources.line_col(finding.primary.span);
-            let severity = severity_override(finding.rule)
-                .or(finding.severity)
-                .unwrap_or(registry.get(finding.rule).meta.severity);
+            let severity =
+                severity_override(finding.rule).unwrap_or(registry.get(finding.rule).meta.severity);
             Reported {
                 path: file.display.clone(),
                 start,

@@ -1,6 +1,7 @@
 //! The rule registry: metadata from the embedded `lints/*.toml` files, joined
 //! with one Rust module per rule that decides when it fires.
 
+pub mod profiles;
 mod rec001;
 mod rec002;
 mod rec003;
@@ -28,6 +29,7 @@ use crate::infra::Infrastructure;
 use crate::parse::Problems;
 use crate::source::SourceMap;
 use crate::suppress::SuppressionFacts;
+use profiles::{UnderProfile, under_profile};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/lints.rs"));
@@ -158,10 +160,14 @@ impl Registry {
         &self.rules[self.by_code[code]]
     }
 
-    /// Runs the selected rules that look at the flows.
+    /// Runs the selected rules that look at the flows and apply under the
+    /// profile.
     pub fn run(&self, context: &RuleContext, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for rule in self.rules.iter().filter(|r| enabled(&r.meta.code)) {
+        let profile = &context.config.profile;
+        for rule in self.rules.iter().filter(|r| {
+            enabled(&r.meta.code) && under_profile(&r.meta.code, profile) != UnderProfile::Off
+        }) {
             if let Check::Flows(check) = rule.check {
                 check(context, &mut findings);
             }

@@ -8,9 +8,6 @@ use crate::config::LegalBasis;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    if !ctx.config.profile.consent_rules_apply() {
-        return;
-    }
     for pbx in ctx.analyses {
         for recording in &pbx.recordings {
             let training = training_purposes(ctx.config, recording);

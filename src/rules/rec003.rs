@@ -3,18 +3,10 @@
 
 use super::RuleContext;
 use super::support::{describe, recording_finding, recording_name};
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Finding, Label};
 use crate::flow::Capture;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    let profile = &ctx.config.profile;
-    let severity = if profile.emergency() {
-        Some(Severity::Info)
-    } else if profile.one_party_us() {
-        Some(Severity::Warning)
-    } else {
-        None
-    };
     for pbx in ctx.analyses {
         for recording in &pbx.recordings {
             let Some(before) = &recording.before_notice else {
@@ -47,7 +39,6 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 message,
                 Some(&before.witness),
             );
-            finding.severity = severity;
             if let Some(connection) = before.connection {
                 finding.related.push(Label::new(
                     pbx.graph.step(connection).span,

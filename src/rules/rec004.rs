@@ -7,9 +7,6 @@ use crate::analysis::path_state::ConsentState;
 use crate::finding::{Finding, Label};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    if !ctx.config.profile.consent_rules_apply() {
-        return;
-    }
     for pbx in ctx.analyses {
         for recording in &pbx.recordings {
             let Some(witness) = recording.reached.get(&ConsentState::None) else {

@@ -5,13 +5,10 @@ use std::collections::BTreeMap;
 
 use super::RuleContext;
 use super::support::recording_name;
-use crate::config::{LegalBasis, Sector};
+use crate::config::LegalBasis;
 use crate::finding::{Finding, Label};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    if ctx.config.profile.sector != Sector::PublicAuthority {
-        return;
-    }
     // Each purpose once, with the recordings that use it.
     let mut uses: BTreeMap<String, Vec<Label>> = BTreeMap::new();
     for pbx in ctx.analyses {

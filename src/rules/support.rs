@@ -7,6 +7,7 @@ use crate::config::{Config, LegalBasis, Purpose};
 use crate::finding::{Finding, Label, TraceStep};
 use crate::flow::{StepId, StepKind};
 use crate::rules::RuleContext;
+use crate::rules::profiles::{UnderProfile, under_profile};
 use crate::source::{SourceMap, Span};
 
 /// Longest statement text quoted in a message.
@@ -180,7 +181,8 @@ pub fn relies_on_consent(config: &Config, recording: &RecordingFacts) -> bool {
 /// REC001's condition, shared with REC004 (which yields to it): the recording
 /// records every call of an entry point and is not justified.
 pub fn unjustified_blanket(ctx: &RuleContext, recording: &RecordingFacts) -> bool {
-    if recording.blanket.is_none() || !ctx.config.profile.consent_rules_apply() {
+    let rec001_runs = under_profile("REC001", &ctx.config.profile) != UnderProfile::Off;
+    if recording.blanket.is_none() || !rec001_runs {
         return false;
     }
     let purposes = purposes(ctx.config, recording);
