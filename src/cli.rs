@@ -35,10 +35,14 @@ enum Command {
         /// A rule code (REC001) or name (blanket-recording-without-consent).
         rule: String,
     },
-    /// List the rules.
+    /// List the rules, or write their documentation pages.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+        /// With `--format markdown`: write one page per rule (RECnnn.md) and an
+        /// index (README.md) into this directory instead of printing the index.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
     },
     /// Write a commented starter reclint.toml for the tree in the current directory.
     Init {
@@ -133,6 +137,7 @@ enum OutputFormat {
 enum RulesFormat {
     Text,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -196,13 +201,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Check(args) => run_check(*args, &registry),
         Command::Rule { rule } => explain::rule(&registry, &rule)
             .and_then(|text| check::write_output(&text, None).map(|_| 0)),
-        Command::Rules { format } => {
-            let text = match format {
-                RulesFormat::Text => explain::rules_table(&registry),
-                RulesFormat::Json => explain::rules_json(&registry),
-            };
-            check::write_output(&text, None).map(|_| 0)
-        }
+        Command::Rules { format, output } => run_rules(format, output, &registry),
         Command::Init { force } => std::env::current_dir()
             .map_err(|e| {
                 miette::miette!(
@@ -220,6 +219,31 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
             2
         }
     }
+}
+
+/// `reclint rules`: the list as text or JSON, or the Markdown documentation
+/// (the index on standard output, or every page written into `--output`).
+fn run_rules(
+    format: RulesFormat,
+    output: Option<PathBuf>,
+    registry: &Registry,
+) -> miette::Result<u8> {
+    let text = match (format, output) {
+        (RulesFormat::Markdown, Some(dir)) => {
+            return explain::write_rules_markdown(registry, &dir).map(|_| 0);
+        }
+        (RulesFormat::Markdown, None) => explain::rules_markdown_index(registry),
+        (RulesFormat::Text | RulesFormat::Json, Some(_)) => {
+            return Err(miette::miette!(
+                code = "reclint::usage",
+                help = "`--output DIR` writes the Markdown rule pages: `reclint rules --format markdown --output DIR`",
+                "`reclint rules --output` needs `--format markdown`"
+            ));
+        }
+        (RulesFormat::Text, None) => explain::rules_table(registry),
+        (RulesFormat::Json, None) => explain::rules_json(registry),
+    };
+    check::write_output(&text, None).map(|_| 0)
 }
 
 /// Standard input is read for `reclint check -`, and for `--stdin-filename`

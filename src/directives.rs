@@ -76,7 +76,9 @@ impl DirectiveIndex {
         for &file in files {
             let source = sources.get(file);
             for comment in &comments[&file] {
-                let line = source.line_col(comment.span.start).line;
+                // The line only: counting the column is linear in the line,
+                // and a line may hold many comments.
+                let line = source.line_index(comment.span.start) + 1;
                 for directive in parse(&comment.text) {
                     let at = index.written.len();
                     match comment.covers {

@@ -12,8 +12,9 @@ use walkdir::WalkDir;
 
 use crate::config::glob::GlobSet;
 
-/// Directories never descended into.
-const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+/// Directories never descended into (`.terraform` holds downloaded copies
+/// of modules and providers).
+const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform"];
 
 /// Files larger than this are reported instead of read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -30,6 +31,12 @@ pub enum FileKind {
     Twiml,
     /// Twilio Studio flow definitions.
     Studio,
+    /// Terraform configuration (`*.tf`, `*.tf.json`): recording storage,
+    /// retention and regions.
+    Terraform,
+    /// CloudFormation templates (YAML or JSON) that hold no contact flow; a
+    /// JSON template with flows is [`FileKind::Connect`] and is read for both.
+    CloudFormation,
 }
 
 /// What an Asterisk file configures.
@@ -50,6 +57,8 @@ impl FileKind {
             FileKind::FreeSwitch => "freeswitch",
             FileKind::Connect => "amazon-connect",
             FileKind::Twiml | FileKind::Studio => "twilio",
+            FileKind::Terraform => "terraform",
+            FileKind::CloudFormation => "cloudformation",
         }
     }
 
@@ -63,6 +72,8 @@ impl FileKind {
             FileKind::Connect => "Amazon Connect flow",
             FileKind::Twiml => "Twilio TwiML",
             FileKind::Studio => "Twilio Studio flow",
+            FileKind::Terraform => "Terraform",
+            FileKind::CloudFormation => "CloudFormation template",
         }
     }
 }
@@ -220,7 +231,7 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
             return by_name.map(|_| unreadable(path, cwd, reason));
         }
     };
-    let kind = by_name.or_else(|| kind_by_content(&text))?;
+    let kind = by_name.or_else(|| kind_by_content(&text, Some(&name)))?;
     Some(Discovered {
         path: path.to_path_buf(),
         display: display_path(path, cwd),
@@ -298,16 +309,17 @@ pub fn stdin(
     if force_exclude && name.is_some() && (filter.excluded(&path) || !filter.included(&path)) {
         return Ok(None);
     }
-    let by_name = name
+    let file_name = name
         .and_then(|n| n.file_name())
-        .and_then(|n| kind_by_name(&n.to_string_lossy().to_ascii_lowercase(), true));
+        .map(|n| n.to_string_lossy().to_ascii_lowercase());
+    let by_name = file_name.as_deref().and_then(|n| kind_by_name(n, true));
     let content = match text {
-        Ok(text) => match by_name.or_else(|| kind_by_content(&text)) {
+        Ok(text) => match by_name.or_else(|| kind_by_content(&text, file_name.as_deref())) {
             Some(kind) => Content::Text { kind, text },
             None => {
                 return Err(format!(
                     "{display} is not a format reclint reads (Asterisk, FreeSWITCH, \
-                     Amazon Connect, Twilio)"
+                     Amazon Connect, Twilio, Terraform, CloudFormation)"
                 ));
             }
         },
@@ -337,11 +349,14 @@ fn is_backup(name: &str) -> bool {
         || name.contains(".bk.")
 }
 
-/// The Asterisk file kinds recognised by name, e.g. `extensions_custom.conf`,
-/// `queues.conf`, `features.conf.sample`.
+/// The file kinds recognised by name: Terraform `*.tf`, and Asterisk files
+/// such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
 fn kind_by_name(name: &str, explicit: bool) -> Option<FileKind> {
     if is_backup(name) && !explicit {
         return None;
+    }
+    if name.ends_with(".tf") {
+        return Some(FileKind::Terraform);
     }
     let stem = name
         .strip_suffix(".conf")
@@ -370,6 +385,7 @@ fn worth_sniffing(name: &str) -> bool {
             || name.ends_with(".xml")
             || name.ends_with(".json")
             || name.ends_with(".twiml")
+            || is_template_name(name)
             // Legacy Amazon Connect exports have no extension.
             || !name.contains('.'))
 }
@@ -402,10 +418,38 @@ static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static CLOUDFORMATION_JSON_RESOURCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""Type"\s*:\s*"AWS::"#).expect("valid regex"));
+static CLOUDFORMATION_YAML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^(?:AWSTemplateFormatVersion|"AWSTemplateFormatVersion"|'AWSTemplateFormatVersion')[ \t]*:"#)
+        .expect("valid regex")
+});
+static CLOUDFORMATION_YAML_RESOURCES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^Resources[ \t]*:").expect("valid regex"));
+static CLOUDFORMATION_YAML_RESOURCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^[ \t]+Type[ \t]*:[ \t]*["']?AWS::"#).expect("valid regex"));
+
+/// YAML and template files: read only when they are CloudFormation templates.
+fn is_template_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template")
+}
+
+/// A CloudFormation template in YAML: `AWSTemplateFormatVersion`, or
+/// `Resources` with `Type: AWS::...` (Genesys Archy flows have neither).
+fn is_cloudformation_yaml(text: &str) -> bool {
+    CLOUDFORMATION_YAML.is_match(text)
+        || (CLOUDFORMATION_YAML_RESOURCES.is_match(text)
+            && CLOUDFORMATION_YAML_RESOURCE.is_match(text))
+}
+
 /// Recognises files by their content: Asterisk files with other names (files
 /// a dialplan `#include`s, renamed copies) by their statements, XML by its
-/// root element, JSON by its keys.
-fn kind_by_content(text: &str) -> Option<FileKind> {
+/// root element, JSON by its keys, CloudFormation by its template keys.
+/// `name` (lowercase), when known, narrows what is looked for: a YAML file
+/// is a CloudFormation template or nothing (an Ansible role quoting a
+/// dialplan is not a dialplan), and a JSON file named `*.tf.json` that holds
+/// no flow is Terraform.
+fn kind_by_content(text: &str, name: Option<&str>) -> Option<FileKind> {
     if text.trim_start().starts_with('{') {
         if text.contains("\"states\"") && text.contains("\"initial_state\"") {
             return Some(FileKind::Studio);
@@ -413,7 +457,23 @@ fn kind_by_content(text: &str) -> Option<FileKind> {
         let flow = CONNECT_CONTENT.is_match(text) && text.contains("Actions");
         let legacy = text.contains("\"modules\"")
             && (text.contains("\"start\"") || text.contains("contactFlow"));
-        return (flow || legacy).then_some(FileKind::Connect);
+        if flow || legacy {
+            return Some(FileKind::Connect);
+        }
+        if text.contains("\"AWSTemplateFormatVersion\"")
+            || (text.contains("\"Resources\"") && CLOUDFORMATION_JSON_RESOURCE.is_match(text))
+        {
+            return Some(FileKind::CloudFormation);
+        }
+        return name
+            .is_some_and(|name| name.ends_with(".tf.json"))
+            .then_some(FileKind::Terraform);
+    }
+    if is_cloudformation_yaml(text) {
+        return Some(FileKind::CloudFormation);
+    }
+    if name.is_some_and(is_template_name) {
+        return None;
     }
     if let Some(root) = XML_ROOT.captures(text).and_then(|c| c.get(1)) {
         return match root.as_str() {
@@ -501,12 +561,12 @@ mod tests {
     #[test]
     fn content() {
         assert_eq!(
-            kind_by_content("[x]\n exten => s,1,Answer()\n"),
+            kind_by_content("[x]\n exten => s,1,Answer()\n", None),
             Some(FileKind::Asterisk(AsteriskRole::Dialplan))
         );
-        assert_eq!(kind_by_content(";exten => s,1,Answer()\n"), None);
+        assert_eq!(kind_by_content(";exten => s,1,Answer()\n", None), None);
         assert_eq!(
-            kind_by_content("[featuremap]\nautomixmon => *3\n"),
+            kind_by_content("[featuremap]\nautomixmon => *3\n", None),
             Some(FileKind::Asterisk(AsteriskRole::Features))
         );
     }
@@ -514,22 +574,73 @@ mod tests {
     #[test]
     fn xml_by_root_element() {
         let fs = "<?xml version=\"1.0\"?>\n<!-- x -->\n<include><context name=\"a\"/></include>";
-        assert_eq!(kind_by_content(fs), Some(FileKind::FreeSwitch));
-        assert_eq!(kind_by_content("<project><name>x</name></project>"), None);
+        assert_eq!(kind_by_content(fs, None), Some(FileKind::FreeSwitch));
+        assert_eq!(
+            kind_by_content("<project><name>x</name></project>", None),
+            None
+        );
     }
 
     #[test]
     fn json_by_keys() {
         let flow = r#"{"Version":"2019-10-30","StartAction":"a","Actions":[]}"#;
-        assert_eq!(kind_by_content(flow), Some(FileKind::Connect));
+        assert_eq!(kind_by_content(flow, None), Some(FileKind::Connect));
         let legacy = r#"{"modules":[],"start":"x","type":"contactFlow"}"#;
-        assert_eq!(kind_by_content(legacy), Some(FileKind::Connect));
+        assert_eq!(kind_by_content(legacy, None), Some(FileKind::Connect));
         let wrapped = r#"{"ContactFlow":{"Content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}"#;
-        assert_eq!(kind_by_content(wrapped), Some(FileKind::Connect));
+        assert_eq!(kind_by_content(wrapped, None), Some(FileKind::Connect));
         assert_eq!(
-            kind_by_content(r#"{"name":"package","version":"1.0.0"}"#),
+            kind_by_content(r#"{"name":"package","version":"1.0.0"}"#, None),
             None
         );
+    }
+
+    #[test]
+    fn infrastructure_as_code() {
+        assert_eq!(kind_by_name("main.tf", false), Some(FileKind::Terraform));
+        assert_eq!(kind_by_name("main.tf.bak", false), None);
+        let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n";
+        assert_eq!(
+            kind_by_content(template, Some("stack.yaml")),
+            Some(FileKind::CloudFormation)
+        );
+        let resources = "Resources:\n  Rec:\n    Type: 'AWS::S3::Bucket'\n";
+        assert_eq!(
+            kind_by_content(resources, Some("rec.yml")),
+            Some(FileKind::CloudFormation)
+        );
+        assert_eq!(
+            kind_by_content(resources, None),
+            Some(FileKind::CloudFormation)
+        );
+        // Genesys Archy flows are YAML but not templates; a YAML file quoting
+        // a dialplan is not a dialplan.
+        let archy = "inboundCall:\n  name: Main\n  startUpRef: \"/inboundCall/menus/menu[Main]\"\n";
+        assert_eq!(kind_by_content(archy, Some("flow.yaml")), None);
+        let ansible = "- copy:\n    content: |\n      [from-pstn]\n      exten => s,1,Answer()\n";
+        assert_eq!(kind_by_content(ansible, Some("site.yml")), None);
+        let json = r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}"#;
+        assert_eq!(
+            kind_by_content(json, Some("stack.template")),
+            Some(FileKind::CloudFormation)
+        );
+        let resources = r#"{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}"#;
+        assert_eq!(
+            kind_by_content(resources, None),
+            Some(FileKind::CloudFormation)
+        );
+        // A template embedding a flow is read as flows (and for its storage).
+        let flows = r#"{"Resources": {"F": {"Type": "AWS::Connect::ContactFlow", "Properties": {"Content": "{\"Actions\": []}"}}}}"#;
+        assert_eq!(
+            kind_by_content(flows, Some("flows.json")),
+            Some(FileKind::Connect)
+        );
+        let terraform = r#"{"resource": {"aws_s3_bucket": {"rec": {}}}}"#;
+        assert_eq!(
+            kind_by_content(terraform, Some("main.tf.json")),
+            Some(FileKind::Terraform)
+        );
+        assert_eq!(kind_by_content(terraform, Some("main.json")), None);
     }
 
     #[test]

@@ -25,6 +25,19 @@ pub struct FlowGraph {
     pub steps: Vec<Step>,
     pub regions: Vec<Region>,
     pub entries: Vec<EntryPoint>,
+    /// Settings and applications the platform no longer has (rule REC019).
+    pub removed_features: Vec<RemovedFeature>,
+}
+
+/// A recorder the platform removed: configured, but it records nothing (or
+/// the configuration no longer loads) on current versions.
+#[derive(Debug, Clone)]
+pub struct RemovedFeature {
+    pub span: Span,
+    /// `Monitor(...)`, `monitor-type = Monitor`.
+    pub what: String,
+    /// What to use instead.
+    pub replacement: &'static str,
 }
 
 #[derive(Debug)]
@@ -129,10 +142,20 @@ pub enum StepKind {
     /// Sets the message played to both parties when on-demand recording starts
     /// (Asterisk `TOUCH_MIXMONITOR_MESSAGE_START`).
     RecordingStartMessage,
-    /// The caller is connected to another party.
+    /// The caller is connected to another party, or waits in a queue for one.
     Connection {
         target: String,
+        /// The caller waits in a queue (hearing hold music or prompts) first.
+        queue: bool,
     },
+    /// Transcription, speech analytics, sentiment or media streaming to
+    /// another service is switched on (Connect analytics, Twilio
+    /// `<Transcription>`, `<Stream>`).
+    Analytics {
+        feature: String,
+    },
+    /// The caller pays by keypad (Twilio `<Pay>`, Studio Capture Payments).
+    Payment,
     /// A subroutine call: the callee runs, then the call continues along
     /// `edges` (the return sites).
     Call(Call),
@@ -176,6 +199,33 @@ pub struct RecordingStart {
     pub related: Vec<(Span, String)>,
     /// For on-demand recording: a start message is played to both parties.
     pub start_message: bool,
+    /// Whether what the caller hears before a person answers is captured.
+    pub before_answer: BeforeAnswer,
+}
+
+/// Whether a recording captures prompts, menus, queue waiting or ringing
+/// (rule REC012).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BeforeAnswer {
+    /// The setting says so: Connect `IVRRecordingBehavior: Enabled`, TwiML
+    /// `record-from-ringing`.
+    Recorded,
+    /// Everything after the statement is captured (MixMonitor without `b`,
+    /// `record_session`): prompts that follow it are recorded.
+    FromHere,
+    /// Only the connected call (bridge-only, queue, on-demand recording, or
+    /// a flow that runs once the parties are connected).
+    NotRecorded,
+}
+
+impl BeforeAnswer {
+    /// What a recorder's capture implies when the platform says no more.
+    pub fn of(capture: Capture) -> BeforeAnswer {
+        match capture {
+            Capture::Immediately => BeforeAnswer::FromHere,
+            Capture::FromBridge | Capture::OnDemand => BeforeAnswer::NotRecorded,
+        }
+    }
 }
 
 /// From when a recording captures audio.

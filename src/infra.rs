@@ -24,6 +24,17 @@ pub struct Infrastructure {
     pub recorders: Vec<InfraRecorder>,
 }
 
+impl Infrastructure {
+    /// Adds what other files say.
+    pub fn extend(&mut self, other: Infrastructure) {
+        self.storages.extend(other.storages);
+        self.buckets.extend(other.buckets);
+        self.deletions.extend(other.deletions);
+        self.regions.extend(other.regions);
+        self.recorders.extend(other.recorders);
+    }
+}
+
 /// Which platform a setting belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Platform {

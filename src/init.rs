@@ -244,8 +244,9 @@ pub fn starter(survey: &Survey) -> String {
         "\n[files]\n\
          # Globs relative to this file. Default: every file whose name or content is a\n\
          # format reclint reads (Asterisk .conf, FreeSWITCH and TwiML .xml, Amazon\n\
-         # Connect and Twilio Studio .json, legacy Connect exports without extension).\n\
-         # include = [\"**/*.conf\", \"**/*.xml\", \"**/*.json\"]\n\
+         # Connect and Twilio Studio .json, legacy Connect exports without extension,\n\
+         # Terraform .tf, CloudFormation .yaml, .json and .template).\n\
+         # include = [\"**/*.conf\", \"**/*.xml\", \"**/*.json\", \"**/*.tf\"]\n\
          # Pruned from walks; also from files named on the command line with\n\
          # --force-exclude (the pre-commit hook passes it).\n\
          # exclude = [\"legacy/**\"]\n",

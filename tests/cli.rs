@@ -504,8 +504,13 @@ exten => _X.,1,Answer()
  same => n,MixMonitor(${UNIQUEID}.wav) ; reclint: purpose=documentation
  same => n,Dial(PJSIP/agent,30)
 ";
-    let dir = tree("suppressions", &[("extensions.conf", suppressed)]);
-    let output = reclint(&dir, &["check", "--no-config", "--format", "json"]);
+    // The purpose's retention is declared, so the only finding is REC001.
+    let config = "[purposes.documentation]\nretention-days = 90\n";
+    let dir = tree(
+        "suppressions",
+        &[("extensions.conf", suppressed), ("reclint.toml", config)],
+    );
+    let output = reclint(&dir, &["check", "--format", "json"]);
     assert_eq!(status(&output), 0, "{}", stdout(&output));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let finding = &doc["findings"][0];
@@ -519,7 +524,7 @@ exten => _X.,1,Answer()
     assert_eq!(doc["summary"]["findings"], 0);
     assert_eq!(doc["summary"]["suppressed"], 1);
 
-    let human = stdout(&reclint(&dir, &["check", "--no-config"]));
+    let human = stdout(&reclint(&dir, &["check"]));
     assert!(
         human.contains("No findings in 1 file. (1 suppressed"),
         "{human}"
@@ -528,13 +533,7 @@ exten => _X.,1,Answer()
     // The kill switch for audits: the comment is not honoured.
     let audit = reclint(
         &dir,
-        &[
-            "check",
-            "--no-config",
-            "--no-inline-suppressions",
-            "--format",
-            "json",
-        ],
+        &["check", "--no-inline-suppressions", "--format", "json"],
     );
     assert_eq!(status(&audit), 1);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&audit)).unwrap();

@@ -150,7 +150,14 @@ fn lint(fixture: &Path, registry: &Registry) -> BTreeSet<Expectation> {
 
 /// The formats with fixtures: `fixtures/<format>/`, named as in the rules'
 /// `formats` lists.
-const FORMATS: &[&str] = &["asterisk", "freeswitch", "amazon-connect", "twilio"];
+const FORMATS: &[&str] = &[
+    "asterisk",
+    "freeswitch",
+    "amazon-connect",
+    "twilio",
+    "terraform",
+    "cloudformation",
+];
 
 fn all_fixtures() -> Vec<PathBuf> {
     FORMATS

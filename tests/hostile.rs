@@ -134,6 +134,26 @@ fn deep_nesting_and_entity_expansion() {
         &["deep.xml:1 REC900"],
     );
     check(
+        "deep-terraform",
+        |d| {
+            let text = format!("x = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+            std::fs::write(d.join("main.tf"), text).unwrap();
+        },
+        &["main.tf:1 REC900"],
+    );
+    check(
+        "deep-cloudformation",
+        |d| {
+            let text = format!(
+                "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n{}",
+                "- ".repeat(10_000),
+                "[".repeat(10_000)
+            );
+            std::fs::write(d.join("stack.yaml"), text).unwrap();
+        },
+        &["stack.yaml:2 REC900"],
+    );
+    check(
         "billion-laughs",
         |d| {
             let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;\">]>\n<include><context name=\"&lol2;\"/></include>\n";

@@ -6,11 +6,13 @@ pub mod path_state;
 pub mod reach;
 pub mod recognize;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
 use crate::directives::DirectiveIndex;
-use crate::flow::{AnswerMatch, Capture, FlowGraph, Guard, RecordingStart, StepId, StepKind};
+use crate::flow::{
+    AnswerMatch, BeforeAnswer, Capture, FlowGraph, Guard, Leg, RecordingStart, StepId, StepKind,
+};
 use crate::source::{SourceMap, Span};
 use path_state::{
     AnswerEffect, ConsentState, Facts, NodeId, PathStates, QuietRuns, StepFacts, VariableId,
@@ -26,6 +28,21 @@ pub struct PbxAnalysis {
     pub notices: Vec<bool>,
     /// Per step: a consent question.
     pub consent_questions: Vec<bool>,
+    /// Consent questions whose "no" loses the caller a connection a "yes"
+    /// gets (rule REC007).
+    pub refusals: Vec<Refusal>,
+    /// Per step: the caller is asked for card data.
+    pub payments: Vec<bool>,
+}
+
+/// A consent question where declining costs the caller something.
+pub struct Refusal {
+    pub question: StepId,
+    /// A connection the caller reaches after answering yes, and never after
+    /// declining.
+    pub connection: StepId,
+    /// Where a declining caller's call ends, if it ends (a hang-up).
+    pub declined_end: Option<StepId>,
 }
 
 /// A path from an entry point, step by step, with the branch outcome taken
@@ -63,6 +80,13 @@ pub struct RecordingFacts {
     pub later_notice: Option<StepId>,
     /// The nearest consent question after the recording starts.
     pub later_consent: Option<StepId>,
+    /// What the caller hears before a person answers, captured by this
+    /// recording (a prompt, input or queue ahead, rule REC012).
+    pub ivr_ahead: Option<StepId>,
+    /// A payment step the recording captures (rule REC014).
+    pub payment_ahead: Option<StepId>,
+    /// Whether something ahead of the recording can stop it (rule REC008).
+    pub stoppable: bool,
 }
 
 pub struct BeforeNotice {
@@ -141,6 +165,18 @@ pub fn analyse(
         .collect();
 
     let states = PathStates::compute(&graph, &facts, &entries);
+    let refusals = refusals(&graph, &states, &consent_questions);
+    let payments: Vec<bool> = graph
+        .steps
+        .iter()
+        .map(|step| match &step.kind {
+            StepKind::Payment => true,
+            StepKind::Input { variable, prompts } => {
+                recognizers.is_payment_input(variable, prompts, &graph.region(step.region).name)
+            }
+            _ => false,
+        })
+        .collect();
     // For bridge-only recording: can the call reach a connection without a notice?
     let unnoticed_connection =
         Reachability::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
@@ -202,6 +238,27 @@ pub fn analyse(
     let next_unnoticed_connection =
         NearestAhead::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
 
+    // What a recording captures after it starts.
+    let is_stop = |s: StepId| matches!(graph.step(s).kind, StepKind::RecordingStop);
+    let is_ivr = |s: StepId| match &graph.step(s).kind {
+        StepKind::Prompt { .. } | StepKind::Input { .. } | StepKind::Payment => true,
+        StepKind::Connection { queue, .. } => *queue,
+        _ => false,
+    };
+    // A person answers at a connection; prompts in a subroutine on the
+    // called party's channel are heard by the agent.
+    let person_answers = |s: StepId| match &graph.step(s).kind {
+        StepKind::Connection { queue, .. } => !queue,
+        StepKind::Call(call) => call.leg == Leg::Callee,
+        _ => false,
+    };
+    let next_ivr = NearestAhead::compute(&graph, &predecessors, is_ivr, |s| {
+        person_answers(s) || is_stop(s)
+    });
+    let next_payment =
+        NearestAhead::compute(&graph, &predecessors, |s| payments[s.index()], is_stop);
+    let next_stop = NearestAhead::compute(&graph, &predecessors, is_stop, |_| false);
+
     let runs = quiet_runs(&graph, &states);
     let witness = |node: NodeId| to_witness(&graph, &states, &runs, node);
     let mut recordings = Vec::new();
@@ -224,6 +281,16 @@ pub fn analyse(
             purposes: purposes(&graph, step, f.training, config, directives, sources),
             later_notice: next_notice.after(&graph, step),
             later_consent: next_consent.after(&graph, step),
+            ivr_ahead: match start.before_answer {
+                BeforeAnswer::FromHere => next_ivr.after(&graph, step),
+                BeforeAnswer::Recorded | BeforeAnswer::NotRecorded => None,
+            },
+            payment_ahead: match start.before_answer {
+                BeforeAnswer::FromHere | BeforeAnswer::Recorded => next_payment.after(&graph, step),
+                BeforeAnswer::NotRecorded => None,
+            },
+            stoppable: start.capture == Capture::OnDemand
+                || next_stop.after(&graph, step).is_some(),
         });
     }
     PbxAnalysis {
@@ -231,7 +298,60 @@ pub fn analyse(
         recordings,
         notices,
         consent_questions,
+        refusals,
+        payments,
     }
+}
+
+/// Consent questions after which a yes reaches a connection that a no never
+/// does (rule REC007). Each path state knows the last consent question on
+/// its witness path, so one pass over the states groups the connections
+/// reached by question and answer.
+fn refusals(graph: &FlowGraph, states: &PathStates, consent_questions: &[bool]) -> Vec<Refusal> {
+    #[derive(Default)]
+    struct Outcomes<'g> {
+        yes: BTreeMap<&'g str, StepId>,
+        declined: BTreeSet<&'g str>,
+        declined_seen: bool,
+        declined_end: Option<StepId>,
+    }
+    let question_of = states.last_marked(|s| consent_questions[s.index()]);
+    let mut by_question: BTreeMap<StepId, Outcomes> = BTreeMap::new();
+    for (node, question) in states.nodes.iter().zip(&question_of) {
+        let Some(question) = question else { continue };
+        let outcomes = by_question.entry(*question).or_default();
+        let step = graph.step(node.step);
+        match (node.state.consent, &step.kind) {
+            (ConsentState::Yes, StepKind::Connection { target, .. }) => {
+                outcomes.yes.entry(target.as_str()).or_insert(node.step);
+            }
+            (ConsentState::Declined, kind) => {
+                outcomes.declined_seen = true;
+                match kind {
+                    StepKind::Connection { target, .. } => {
+                        outcomes.declined.insert(target.as_str());
+                    }
+                    StepKind::Hangup => {
+                        outcomes.declined_end.get_or_insert(node.step);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    by_question
+        .into_iter()
+        .filter(|(_, o)| o.declined_seen)
+        .filter_map(|(question, o)| {
+            let (_, &connection) = o.yes.iter().find(|(t, _)| !o.declined.contains(*t))?;
+            Some(Refusal {
+                question,
+                connection,
+                declined_end: o.declined_end,
+            })
+        })
+        .collect()
 }
 
 /// Computes what the propagation needs to know about each step and edge.

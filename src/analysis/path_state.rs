@@ -248,6 +248,28 @@ impl PathStates {
         QuietRuns { runs }
     }
 
+    /// For every node, the last step on its witness path (the node's own step
+    /// included) that `marked` holds for. Computed in node order, like
+    /// `quiet_runs`, so it is linear.
+    pub fn last_marked(&self, marked: impl Fn(StepId) -> bool) -> Vec<Option<StepId>> {
+        let mut last: Vec<Option<StepId>> = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let here = if marked(node.step) {
+                Some(node.step)
+            } else {
+                match node.pred {
+                    Pred::Entry => None,
+                    // Found earlier, so already in `last`.
+                    Pred::Step(p) | Pred::Return { call: p } | Pred::CallEntry(p) => {
+                        last.get(p as usize).copied().flatten()
+                    }
+                }
+            };
+            last.push(here);
+        }
+        last
+    }
+
     /// The nodes from an entry point to `node`. A subroutine call that
     /// returned before `node` shows as the call alone, like a frame in a
     /// stack trace; subroutines still running at `node` show their steps.

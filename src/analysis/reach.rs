@@ -228,7 +228,10 @@ mod tests {
         let g = graph(
             vec![
                 call(4),
-                StepKind::Connection { target: "x".into() },
+                StepKind::Connection {
+                    target: "x".into(),
+                    queue: false,
+                },
                 call(4),
                 StepKind::Hangup,
                 StepKind::Other,

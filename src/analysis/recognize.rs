@@ -45,8 +45,28 @@ const TRAINING_WORDS: &[&str] = &[
     "qualitat",
 ];
 
+/// Word beginnings that make an input step, or the context or flow it is
+/// in, a payment step (card data is asked for).
+const PAYMENT_STEMS: &[&str] = &[
+    "card",
+    "cvv",
+    "cvc",
+    "cv2",
+    "security code",
+    "expiry",
+    "expiration",
+    "payment",
+    "pay",
+    "billing",
+    "kort",
+    "betal",
+    "zahlung",
+    "kreditkart",
+];
+
 pub struct Recognizers {
     notice: Regex,
+    payment: Regex,
     consent: Regex,
     training: Regex,
     extra_notice: GlobSet,
@@ -84,6 +104,9 @@ impl Recognizers {
         consent_words.extend_from_slice(CONSENT_STEMS);
         Ok(Recognizers {
             notice: built(NOTICE_STEMS)?,
+            // At a word start: `card_number` and `CARDNUM`, not `discard`.
+            payment: Regex::new(&format!(r"(?i)\b({})", alternation(PAYMENT_STEMS)))
+                .map_err(|e| e.to_string())?,
             consent: built(&consent_words)?,
             training: built(TRAINING_WORDS)?,
             extra_notice: GlobSet::new(extra_notice, GlobKind::Text)?,
@@ -112,6 +135,15 @@ impl Recognizers {
     /// or consent, or its variable is a consent variable.
     pub fn is_consent_question(&self, variable: &str, prompts: &[String]) -> bool {
         self.prompts(prompts).consent || self.is_consent_variable(variable)
+    }
+
+    /// Whether an input asks for card data: its prompts, its variable or the
+    /// context or flow it is in talk about cards or payment.
+    pub fn is_payment_input(&self, variable: &str, prompts: &[String], region: &str) -> bool {
+        prompts
+            .iter()
+            .chain([&variable.to_string(), &region.to_string()])
+            .any(|text| self.payment.is_match(&normalise(text)))
     }
 
     pub fn is_consent_variable(&self, variable: &str) -> bool {
@@ -213,6 +245,17 @@ mod tests {
             r.prompts(&["recorded-for-training-and-quality".into()])
                 .training
         );
+    }
+
+    #[test]
+    fn payment_inputs() {
+        let r = recognizers();
+        assert!(r.is_payment_input("DIGITS", &["custom/enter-card-number".into()], "ivr"));
+        assert!(r.is_payment_input("CARDNUM", &[], "ivr"));
+        assert!(r.is_payment_input("X", &[], "take-payment"));
+        assert!(r.is_payment_input("X", &["Please enter your CVV".into()], "main"));
+        assert!(!r.is_payment_input("X", &["press 1 to discard".into()], "main"));
+        assert!(!r.is_payment_input("CHOICE", &["custom/main-menu".into()], "from-pstn"));
     }
 
     #[test]

@@ -79,7 +79,7 @@ struct RawPolicy {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPurpose {
     legal_basis: Option<Spanned<String>>,
-    retention_days: Option<u32>,
+    retention_days: Option<Spanned<u32>>,
     necessity: Option<String>,
     mandate: Option<String>,
 }
@@ -171,6 +171,8 @@ pub struct Purpose {
     /// The `legal-basis` value.
     pub basis_span: Option<Span>,
     pub retention_days: Option<u32>,
+    /// The `retention-days` value.
+    pub retention_span: Option<Span>,
     pub necessity: Option<String>,
     pub mandate: Option<String>,
 }
@@ -271,6 +273,7 @@ impl Config {
             span: None,
             basis_span: None,
             retention_days: None,
+            retention_span: None,
             necessity: None,
             mandate: None,
         })
@@ -406,7 +409,8 @@ pub fn load(
                 basis_declared: declared.legal_basis.is_some(),
                 span: Some(span(table_span)),
                 basis_span,
-                retention_days: declared.retention_days,
+                retention_days: declared.retention_days.as_ref().map(|d| *d.get_ref()),
+                retention_span: declared.retention_days.as_ref().map(|d| span(d.span())),
                 necessity: declared.necessity.clone().filter(|s| !s.trim().is_empty()),
                 mandate: declared.mandate.clone().filter(|s| !s.trim().is_empty()),
             },

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{LoadContext, Lowered};
 use crate::flow::{
-    AnswerMatch, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart, RegionId, StepId,
-    StepKind,
+    AnswerMatch, BeforeAnswer, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
+    RegionId, RemovedFeature, StepId, StepKind,
 };
 use crate::parse::asterisk::app::{self, AppCall, Text};
 use crate::parse::asterisk::dialplan::{self, Dialplan, Extension};
@@ -154,8 +154,18 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         }
     }
     l.add_entry_points();
+    l.removed_settings();
     (l.graph, l.unresolved)
 }
+
+/// app_monitor's applications, removed in Asterisk 21 (formats.md §2.4).
+const MONITOR_APPLICATIONS: &[&str] = &[
+    "monitor",
+    "pausemonitor",
+    "unpausemonitor",
+    "stopmonitor",
+    "changemonitor",
+];
 
 /// Matches `While` with `EndWhile` (and `ExitWhile`/`ContinueWhile` with the
 /// loop around them) by priority order.
@@ -233,6 +243,13 @@ impl<'a> Lowerer<'a> {
     /// application does several things), continuing at `next`.
     fn lower_app(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
         let name = app.name.to_ascii_lowercase();
+        if MONITOR_APPLICATIONS.contains(&name.as_str()) {
+            self.graph.removed_features.push(RemovedFeature {
+                span: app.span,
+                what: format!("{}()", app.name),
+                replacement: "MixMonitor (StopMixMonitor to stop; PauseMonitor's mute: MixMonitorMute)",
+            });
+        }
         match name.as_str() {
             "answer" => {
                 self.set(step, StepKind::Answer);
@@ -334,11 +351,17 @@ impl<'a> Lowerer<'a> {
                         target: (!target.is_empty()).then(|| target.to_string()),
                         related: Vec::new(),
                         start_message: false,
+                        before_answer: if from_bridge {
+                            BeforeAnswer::NotRecorded
+                        } else {
+                            BeforeAnswer::FromHere
+                        },
                     }),
                 );
                 self.link(step, next);
             }
-            "stopmixmonitor" | "stopmonitor" => {
+            // A paused Monitor captures nothing until it is unpaused.
+            "stopmixmonitor" | "stopmonitor" | "pausemonitor" => {
                 self.set(step, StepKind::RecordingStop);
                 self.link(step, next);
             }
@@ -350,6 +373,35 @@ impl<'a> Lowerer<'a> {
                 self.set(step, StepKind::Other);
                 self.link(step, next);
             }
+        }
+    }
+
+    /// queues.conf `monitor-type = Monitor` and features.conf `automon`: both
+    /// name the removed recorder.
+    fn removed_settings(&mut self) {
+        let mut monitor_types: Vec<Span> = self
+            .settings
+            .queues
+            .values()
+            .filter_map(|q| q.monitor_type.as_ref())
+            .filter(|(value, _)| value.eq_ignore_ascii_case("Monitor"))
+            .map(|(_, span)| *span)
+            .collect();
+        monitor_types.sort();
+        monitor_types.dedup();
+        for span in monitor_types {
+            self.graph.removed_features.push(RemovedFeature {
+                span,
+                what: "queues.conf `monitor-type = Monitor`".into(),
+                replacement: "`monitor-type = MixMonitor` (the only recorder since Asterisk 21)",
+            });
+        }
+        if let Some(span) = self.settings.features.automon {
+            self.graph.removed_features.push(RemovedFeature {
+                span,
+                what: "features.conf `automon`".into(),
+                replacement: "`automixmon` (one-touch MixMonitor)",
+            });
         }
     }
 
@@ -589,6 +641,7 @@ impl<'a> Lowerer<'a> {
         chain.push((
             StepKind::Connection {
                 target: app.arg(0).to_string(),
+                queue: false,
             },
             app.span,
         ));
@@ -625,6 +678,7 @@ impl<'a> Lowerer<'a> {
                                     ),
                                 )],
                                 start_message: false,
+                                before_answer: BeforeAnswer::NotRecorded,
                             }),
                             app.span,
                         ));
@@ -648,6 +702,7 @@ impl<'a> Lowerer<'a> {
         chain.push((
             StepKind::Connection {
                 target: format!("queue {queue}"),
+                queue: true,
             },
             app.span,
         ));
@@ -673,6 +728,7 @@ impl<'a> Lowerer<'a> {
                 target: None,
                 related,
                 start_message: features.courtesytone.is_some(),
+                before_answer: BeforeAnswer::NotRecorded,
             }),
             app.span,
         ))

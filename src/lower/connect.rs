@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::{LoadContext, Lowered};
 use crate::flow::{
-    AnswerMatch, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart, RegionId, StepId,
-    StepKind,
+    AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
+    RegionId, StepId, StepKind,
 };
 use crate::parse::Unresolved;
 use crate::parse::connect::{self, Flow, FlowAction};
@@ -182,19 +182,41 @@ fn lower_action(
         "TransferContactToQueue" | "TransferParticipantToThirdParty" | "TransferToQueue" => {
             StepKind::Connection {
                 target: action.kind.clone(),
+                queue: action.kind != "TransferParticipantToThirdParty",
             }
         }
         "Transfer" if action.parameter("ContactFlowId").is_none() => StepKind::Connection {
             target: "queue".into(),
+            queue: true,
         },
         "TransferToFlow" | "Transfer" => StepKind::Jump,
+        "StartMediaStreaming" => StepKind::Analytics {
+            feature: "live media streaming (StartMediaStreaming)".into(),
+        },
+        "UpdateContactMediaStreamingBehavior"
+            if action
+                .parameter("MediaStreamingState")
+                .and_then(Json::as_str)
+                == Some("Enabled") =>
+        {
+            StepKind::Analytics {
+                feature: "live media streaming (UpdateContactMediaStreamingBehavior)".into(),
+            }
+        }
         "DisconnectParticipant" | "EndFlowExecution" | "Disconnect" => StepKind::Hangup,
         _ => StepKind::Other,
     };
     graph.steps[first.index()].kind = kind;
     graph.steps[first.index()].label = Some(label_of(action));
-    // `UpdateContactAttributes`: a stored answer copied into an attribute.
     let mut last = first;
+    // Contact Lens analytics switched on by the same block as recording.
+    if let Some(feature) = analytics_of(action) {
+        let step = graph.add_step(StepKind::Analytics { feature }, action.span, region);
+        graph.steps[step.index()].label = Some(label_of(action));
+        graph.add_edge(last, Edge::plain(step));
+        last = step;
+    }
+    // `UpdateContactAttributes`: a stored answer copied into an attribute.
     if matches!(
         action.kind.as_str(),
         "UpdateContactAttributes" | "SetAttributes"
@@ -219,6 +241,37 @@ fn lower_action(
         }
     }
     last
+}
+
+/// Contact Lens analytics enabled by a recording block: `AnalyticsBehavior`
+/// (`UpdateContactRecordingBehavior`) or `VoiceAnalyticsBehavior`
+/// (`UpdateContactRecordingAndAnalyticsBehavior`) with `Enabled: "True"`.
+fn analytics_of(action: &FlowAction) -> Option<String> {
+    let behavior = action.parameter("AnalyticsBehavior").or_else(|| {
+        action
+            .parameter("VoiceBehavior")
+            .and_then(|v| v.get("VoiceAnalyticsBehavior"))
+    })?;
+    let enabled = behavior
+        .get("Enabled")
+        .and_then(Json::as_text)
+        .is_some_and(|e| e.eq_ignore_ascii_case("true"));
+    enabled.then(|| {
+        let modes = behavior
+            .get("AnalyticsModes")
+            .map(|m| {
+                m.as_array()
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .filter(|m| !m.is_empty());
+        match modes {
+            Some(modes) => format!("Contact Lens analytics ({modes})"),
+            None => "Contact Lens analytics".to_string(),
+        }
+    })
 }
 
 /// `UpdateContactRecordingBehavior "2f8d63be"`: the action's type and a short identifier.
@@ -302,6 +355,11 @@ fn recording_kind(flow: &Flow, action: &FlowAction) -> StepKind {
     };
     match participants {
         Some(true) => StepKind::RecordingStart(RecordingStart {
+            before_answer: if ivr {
+                BeforeAnswer::Recorded
+            } else {
+                BeforeAnswer::NotRecorded
+            },
             recorder: action.kind.clone(),
             // An outbound whisper flow runs once the parties are connected.
             capture: if ivr || flow.flow_type.as_deref() == Some("OUTBOUND_WHISPER") {

@@ -21,8 +21,8 @@ use super::{LoadContext, Lowered};
 use crate::config::glob::{Glob, GlobKind};
 use crate::discover;
 use crate::flow::{
-    AnswerMatch, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg, RecordingStart, RegionId,
-    StepId, StepKind,
+    AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
+    RecordingStart, RegionId, StepId, StepKind,
 };
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
 use crate::parse::{ParseError, Unresolved, xml};
@@ -931,6 +931,7 @@ impl<'a> Lowerer<'a> {
                 target,
                 related: Vec::new(),
                 start_message: false,
+                before_answer: BeforeAnswer::of(capture),
             })
         };
         let mut steps = Vec::new();
@@ -966,7 +967,10 @@ impl<'a> Lowerer<'a> {
                 capture_now,
                 Some(data.to_string()).filter(|d| !d.is_empty()),
             )),
-            "stop_record_session" => steps.push(StepKind::RecordingStop),
+            // A mask writes silence: nothing is captured until it is lifted.
+            "stop_record_session" | "record_session_mask" | "record_session_pause" => {
+                steps.push(StepKind::RecordingStop)
+            }
             "set" | "export" => steps.extend(self.variable_recording(action)),
             "bind_meta_app" | "bind_digit_action" if self.binds_recording(hunt.context, action) => {
                 steps.push(recording(&action.application, Capture::OnDemand, None));
@@ -981,6 +985,7 @@ impl<'a> Lowerer<'a> {
                 }
                 steps.push(StepKind::Connection {
                     target: data.to_string(),
+                    queue: false,
                 });
             }
             "callcenter" => {
@@ -994,14 +999,21 @@ impl<'a> Lowerer<'a> {
                             format!("`record-template` records every call of queue `{data}`"),
                         )],
                         start_message: false,
+                        before_answer: BeforeAnswer::NotRecorded,
                     }));
                 }
                 steps.push(StepKind::Connection {
                     target: format!("queue {data}"),
+                    queue: true,
                 });
             }
-            "fifo" | "conference" | "valet_park" => steps.push(StepKind::Connection {
+            "fifo" | "valet_park" => steps.push(StepKind::Connection {
                 target: data.to_string(),
+                queue: true,
+            }),
+            "conference" => steps.push(StepKind::Connection {
+                target: data.to_string(),
+                queue: false,
             }),
             "transfer" => steps.push(StepKind::Jump),
             "execute_extension" => {
@@ -1053,6 +1065,7 @@ impl<'a> Lowerer<'a> {
             target: None,
             related: Vec::new(),
             start_message: false,
+            before_answer: BeforeAnswer::of(capture),
         }))
     }
 
@@ -1061,7 +1074,8 @@ impl<'a> Lowerer<'a> {
     /// which records.
     fn binds_recording(&self, context: usize, action: &Action) -> bool {
         let data = &action.data;
-        if data.contains("record_session")
+        // A key bound to `stop_record_session` stops, it does not record.
+        if (data.contains("record_session") && !data.contains("stop_record_session"))
             || (data.contains("uuid_record") && data.contains(" start "))
         {
             return true;

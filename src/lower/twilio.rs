@@ -18,8 +18,8 @@ use roxmltree::{Document, Node};
 
 use super::{LoadContext, Lowered};
 use crate::flow::{
-    AnswerMatch, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart, RegionId, StepId,
-    StepKind,
+    AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
+    RegionId, StepId, StepKind,
 };
 use crate::parse::json::{self, Json};
 use crate::parse::xml::{self, Located};
@@ -129,6 +129,11 @@ impl Twiml<'_, '_> {
                 self.link(step, next);
                 step
             }
+            "Pay" => {
+                let step = self.step(StepKind::Payment, verb);
+                self.link(step, next);
+                step
+            }
             "Gather" => {
                 let prompts: Vec<String> = xml::elements(verb)
                     .filter(|c| c.has_tag_name("Say") || c.has_tag_name("Play"))
@@ -183,20 +188,20 @@ impl Twiml<'_, '_> {
                         .attribute("record")
                         .is_some_and(|r| r.starts_with("record-from-start"))
                 {
-                    chain.push((
-                        recording(
-                            "<Conference record=\"record-from-start\">".into(),
-                            Capture::Immediately,
-                        ),
-                        conference,
-                    ));
+                    chain.push((conference_recording(), conference));
                 }
                 let target = xml::elements(verb)
                     .map(|c| c.text().unwrap_or("").trim().to_string())
                     .find(|t| !t.is_empty())
                     .or_else(|| verb.text().map(|t| t.trim().to_string()))
                     .unwrap_or_default();
-                chain.push((StepKind::Connection { target }, verb));
+                chain.push((
+                    StepKind::Connection {
+                        target,
+                        queue: false,
+                    },
+                    verb,
+                ));
                 // With an `action`, the call continues in another document.
                 let after = if verb.attribute("action").is_some() {
                     None
@@ -214,10 +219,14 @@ impl Twiml<'_, '_> {
                             child,
                         ));
                     }
+                    if let Some(analytics) = streamed(child) {
+                        chain.push((analytics, child));
+                    }
                 }
                 chain.push((
                     StepKind::Connection {
                         target: "Connect".into(),
+                        queue: false,
                     },
                     verb,
                 ));
@@ -231,6 +240,9 @@ impl Twiml<'_, '_> {
                             recording("<Start><Recording>".into(), Capture::Immediately),
                             child,
                         ));
+                    }
+                    if let Some(analytics) = streamed(child) {
+                        chain.push((analytics, child));
                     }
                 }
                 if chain.is_empty() {
@@ -250,6 +262,7 @@ impl Twiml<'_, '_> {
                 vec![(
                     StepKind::Connection {
                         target: format!("queue {}", verb.text().unwrap_or("").trim()),
+                        queue: true,
                     },
                     verb,
                 )],
@@ -293,6 +306,31 @@ impl Twiml<'_, '_> {
     }
 }
 
+/// `<Stream>` and `<Transcription>` under `<Start>` or `<Connect>`: the
+/// call's audio goes to another service while the call runs.
+fn streamed(noun: Node) -> Option<StepKind> {
+    let name = noun.tag_name().name();
+    matches!(name, "Stream" | "Transcription" | "VirtualAgent").then(|| StepKind::Analytics {
+        feature: match noun.attribute("url") {
+            Some(url) => format!("<{name}> to {url}"),
+            None => format!("<{name}>"),
+        },
+    })
+}
+
+/// `<Conference record="record-from-start">`: from when the caller joins the
+/// conference, where the caller is already connected.
+fn conference_recording() -> StepKind {
+    StepKind::RecordingStart(RecordingStart {
+        recorder: "<Conference record=\"record-from-start\">".into(),
+        capture: Capture::Immediately,
+        target: None,
+        related: Vec::new(),
+        start_message: false,
+        before_answer: BeforeAnswer::NotRecorded,
+    })
+}
+
 /// `<Dial record=...>`: from the answer, or from the ringing on.
 fn dial_capture(record: &str) -> Option<Capture> {
     match record {
@@ -304,6 +342,12 @@ fn dial_capture(record: &str) -> Option<Capture> {
 
 fn recording(recorder: String, capture: Capture) -> StepKind {
     StepKind::RecordingStart(RecordingStart {
+        // `record-from-ringing` says in its name that ringing is recorded.
+        before_answer: if recorder.contains("record-from-ringing") {
+            BeforeAnswer::Recorded
+        } else {
+            BeforeAnswer::of(capture)
+        },
         recorder,
         capture,
         target: None,
@@ -408,14 +452,19 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
                     _ => StepKind::RecordingStop,
                 },
             ),
+            "capture-payments" => chain.push(StepKind::Payment),
             "connect-call-to" | "make-outgoing-call-v2" => {
                 if property("record").and_then(Json::as_text).as_deref() == Some("true") {
                     chain.push(recording(format!("{kind} record"), Capture::FromBridge));
                 }
-                chain.push(StepKind::Connection { target: text("to") });
+                chain.push(StepKind::Connection {
+                    target: text("to"),
+                    queue: false,
+                });
             }
             "enqueue-call" | "send-to-flex" => chain.push(StepKind::Connection {
                 target: kind.to_string(),
+                queue: true,
             }),
             _ => {}
         }

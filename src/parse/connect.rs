@@ -60,11 +60,7 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
     let document = match json::parse(file, &source.text, None) {
         Ok(document) => document,
         Err(error) => {
-            problems.parse_errors.push(ParseError::new(
-                error.span,
-                format!("malformed JSON: {}", error.message),
-                "here",
-            ));
+            problems.parse_errors.push(error.into_parse_error());
             return Vec::new();
         }
     };

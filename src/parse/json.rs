@@ -1,4 +1,5 @@
-//! JSON with spans, for Amazon Connect and Twilio Studio flows.
+//! JSON with spans, for Amazon Connect and Twilio Studio flows and for
+//! CloudFormation and Terraform JSON templates.
 //!
 //! Every value keeps where it is in the file, also inside a flow embedded as a
 //! JSON string (`"Content": "{\"Version\": ...}"`): decoding a string can
@@ -39,6 +40,17 @@ pub struct Member {
 pub struct JsonError {
     pub span: Span,
     pub message: String,
+}
+
+impl JsonError {
+    /// The error as a finding about the file (rule REC900).
+    pub fn into_parse_error(self) -> crate::parse::ParseError {
+        crate::parse::ParseError::new(
+            self.span,
+            format!("malformed JSON: {}", self.message),
+            "here",
+        )
+    }
 }
 
 impl Json {

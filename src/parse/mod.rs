@@ -2,12 +2,16 @@
 //! produces and reports what it cannot read as values, never by failing the run.
 
 pub mod asterisk;
+pub mod cloudformation;
 pub mod connect;
 pub mod freeswitch;
 pub mod json;
+pub mod terraform;
 pub mod xml;
 
-use crate::source::Span;
+use std::ops::Range;
+
+use crate::source::{FileId, Span};
 
 /// A comment, kept for `reclint:` directives.
 #[derive(Debug, Clone)]
@@ -63,4 +67,86 @@ impl Unresolved {
 pub struct Problems {
     pub parse_errors: Vec<ParseError>,
     pub unresolved: Vec<Unresolved>,
+}
+
+/// How comments are written in a format whose parser does not report them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentSyntax {
+    /// HCL: `#` and `//` to the end of the line, `/* */`.
+    Hcl,
+    /// YAML: `#` at the start of a line or after a blank, to the end of the line.
+    Yaml,
+}
+
+/// The comments of `text`, found outside `literals`: the byte ranges of the
+/// strings and other values the parser read, which may hold comment markers
+/// as text. Linear in the length of the text.
+pub fn scan_comments(
+    file: FileId,
+    text: &str,
+    mut literals: Vec<Range<usize>>,
+    syntax: CommentSyntax,
+) -> Vec<Comment> {
+    // Parsers list values in document order; sorting an ordered list is linear.
+    literals.sort_unstable_by_key(|range| range.start);
+    let bytes = text.as_bytes();
+    let mut literals = literals.into_iter().peekable();
+    let mut comments = Vec::new();
+    let mut pos = 0;
+    // Whether something other than blanks precedes `pos` on its line.
+    let mut code_on_line = false;
+    while pos < bytes.len() {
+        if let Some(literal) = literals.next_if(|literal| literal.start <= pos) {
+            if literal.end > pos {
+                pos = literal.end;
+                code_on_line = true;
+            }
+            continue;
+        }
+        let next = bytes.get(pos + 1).copied();
+        // The comment's text (after its marker) and where the comment ends.
+        let (body, end) = match (syntax, bytes[pos], next) {
+            (CommentSyntax::Hcl, b'#', _) => (pos + 1..line_end(text, pos), line_end(text, pos)),
+            (CommentSyntax::Hcl, b'/', Some(b'/')) => {
+                (pos + 2..line_end(text, pos), line_end(text, pos))
+            }
+            (CommentSyntax::Hcl, b'/', Some(b'*')) => match text[pos + 2..].find("*/") {
+                Some(i) => (pos + 2..pos + 2 + i, pos + 2 + i + 2),
+                None => (pos + 2..text.len(), text.len()),
+            },
+            (CommentSyntax::Yaml, b'#', _)
+                if pos == 0 || matches!(bytes[pos - 1], b' ' | b'\t' | b'\n' | b'\r') =>
+            {
+                (pos + 1..line_end(text, pos), line_end(text, pos))
+            }
+            (_, byte, _) => {
+                match byte {
+                    b'\n' => code_on_line = false,
+                    b' ' | b'\t' | b'\r' => {}
+                    _ => code_on_line = true,
+                }
+                pos += 1;
+                continue;
+            }
+        };
+        comments.push(Comment {
+            text: text[body].to_string(),
+            span: Span::new(file, pos, end),
+            own_line: !code_on_line,
+            covers: None,
+        });
+        code_on_line = true;
+        pos = end;
+    }
+    comments
+}
+
+/// The end of the line holding `pos`, before its line break.
+fn line_end(text: &str, pos: usize) -> usize {
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    if text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    }
 }

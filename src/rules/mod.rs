@@ -8,8 +8,19 @@ mod rec003;
 mod rec004;
 mod rec005;
 mod rec006;
+mod rec007;
+mod rec008;
 mod rec009;
 mod rec010;
+mod rec011;
+mod rec012;
+mod rec013;
+mod rec014;
+mod rec015;
+mod rec016;
+mod rec017;
+mod rec018;
+mod rec019;
 mod rec900;
 mod rec901;
 mod rec910;
@@ -97,8 +108,19 @@ fn implementation(code: &str) -> Option<Check> {
         "REC004" => Flows(rec004::check),
         "REC005" => Flows(rec005::check),
         "REC006" => Flows(rec006::check),
+        "REC007" => Flows(rec007::check),
+        "REC008" => Flows(rec008::check),
         "REC009" => Flows(rec009::check),
         "REC010" => Flows(rec010::check),
+        "REC011" => Flows(rec011::check),
+        "REC012" => Flows(rec012::check),
+        "REC013" => Flows(rec013::check),
+        "REC014" => Flows(rec014::check),
+        "REC015" => Flows(rec015::check),
+        "REC016" => Flows(rec016::check),
+        "REC017" => Flows(rec017::check),
+        "REC018" => Flows(rec018::check),
+        "REC019" => Flows(rec019::check),
         "REC900" => Flows(rec900::check),
         "REC901" => Flows(rec901::check),
         "REC910" => Suppressions(rec910::check),

@@ -2,7 +2,7 @@
 //! the consent question leads to recording.
 
 use super::RuleContext;
-use super::support::{heard_labels, recording_finding, recording_name};
+use super::support::{heard_labels, recording_finding, recording_name, relies_on_consent};
 use crate::analysis::path_state::ConsentState;
 use crate::finding::Finding;
 
@@ -12,6 +12,11 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             let Some(witness) = recording.reached.get(&ConsentState::Default) else {
                 continue;
             };
+            // A recording on another basis does not need consent; a mandated
+            // one made optional is REC011.
+            if !relies_on_consent(ctx.config, recording) {
+                continue;
+            }
             let taken = witness
                 .steps
                 .iter()

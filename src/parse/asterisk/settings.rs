@@ -128,24 +128,29 @@ pub fn queues(sections: &Sections) -> HashMap<String, QueueRecording> {
 pub struct Features {
     /// `[featuremap] automixmon => *3`: the DTMF code that toggles MixMonitor.
     pub automixmon: Option<Span>,
+    /// `[featuremap] automon => *1`: one-touch Monitor, removed in Asterisk 21.
+    pub automon: Option<Span>,
     /// `[general] courtesytone = beep`: played to both parties when one-touch
     /// recording starts.
     pub courtesytone: Option<Span>,
 }
 
 pub fn features(sections: &Sections) -> Features {
-    let automixmon = sections
-        .section("featuremap")
-        .and_then(|s| s.get("automixmon"))
-        .filter(|e| !e.value.is_empty())
-        .map(|e| e.span);
+    let mapped = |feature: &str| {
+        sections
+            .section("featuremap")
+            .and_then(|s| s.get(feature))
+            .filter(|e| !e.value.is_empty())
+            .map(|e| e.span)
+    };
     let courtesytone = sections
         .section("general")
         .and_then(|s| s.get("courtesytone"))
         .filter(|e| !e.value.is_empty())
         .map(|e| e.span);
     Features {
-        automixmon,
+        automixmon: mapped("automixmon"),
+        automon: mapped("automon"),
         courtesytone,
     }
 }

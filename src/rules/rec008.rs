@@ -1,0 +1,36 @@
+//! REC008 no-way-to-withdraw: a recording that rests on consent cannot be
+//! stopped once it runs (GDPR Art. 7(3): withdrawing must be as easy as
+//! giving consent).
+
+use super::RuleContext;
+use super::support::{recording_finding, recording_name, relies_on_consent};
+use crate::analysis::path_state::ConsentState;
+use crate::finding::Finding;
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    for pbx in ctx.analyses {
+        for recording in &pbx.recordings {
+            // Only recordings the caller actually agreed to: the others are
+            // REC004/REC005/REC006 findings already.
+            let Some(witness) = recording.reached.get(&ConsentState::Yes) else {
+                continue;
+            };
+            if recording.stoppable || !relies_on_consent(ctx.config, recording) {
+                continue;
+            }
+            let message = format!(
+                "{} records on the caller's consent, and nothing after it can stop the recording if the caller withdraws it",
+                recording_name(ctx, pbx, recording)
+            );
+            out.push(recording_finding(
+                "REC008",
+                ctx,
+                pbx,
+                recording,
+                "no stop for this recording follows",
+                message,
+                Some(witness),
+            ));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! REC012 recording-during-ivr: the recording captures prompts, menus,
+//! queue waiting or ringing before a person answers (data minimisation).
+
+use super::RuleContext;
+use super::support::{describe, recording_finding, recording_name};
+use crate::finding::{Finding, Label};
+use crate::flow::BeforeAnswer;
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    for pbx in ctx.analyses {
+        for recording in &pbx.recordings {
+            let name = recording_name(ctx, pbx, recording);
+            let message = match (recording.start.before_answer, recording.ivr_ahead) {
+                (BeforeAnswer::Recorded, _) => format!(
+                    "{name} also records what the caller hears before a person answers (prompts, menus or ringing)"
+                ),
+                (BeforeAnswer::FromHere, Some(ivr)) => format!(
+                    "{name} records from here on, so {} is recorded before a person answers",
+                    describe(ctx.sources, pbx, ivr)
+                ),
+                _ => continue,
+            };
+            let mut finding = recording_finding(
+                "REC012",
+                ctx,
+                pbx,
+                recording,
+                "recording starts before a person answers",
+                message,
+                None,
+            );
+            if let Some(ivr) = recording.ivr_ahead {
+                finding.related.push(Label::new(
+                    pbx.graph.step(ivr).span,
+                    "recorded although no person is on the line yet",
+                ));
+            }
+            out.push(finding);
+        }
+    }
+}

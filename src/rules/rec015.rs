@@ -1,0 +1,134 @@
+//! REC015 retention-undeclared: nothing says when recordings are deleted
+//! (storage limitation, GDPR Art. 5(1)(e)).
+//!
+//! A deletion mechanism is an S3 lifecycle expiration on the bucket the
+//! recordings go to (or on a bucket the files cannot tie to a storage), or
+//! an enabled Genesys Cloud media retention policy; a purpose with
+//! `retention-days` declares the period for its recordings.
+
+use std::collections::BTreeMap;
+
+use super::RuleContext;
+use super::support::recording_name;
+use crate::finding::{Finding, Label};
+use crate::infra::{DeletionKind, Infrastructure, Setting};
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    let infra = ctx.infrastructure;
+    let any_deletion = infra.deletions.iter().any(|d| match &d.kind {
+        DeletionKind::S3Lifecycle { .. } => true,
+        DeletionKind::GenesysRetentionPolicy { enabled, .. } => *enabled,
+    });
+    if !any_deletion {
+        undeclared_purposes(ctx, out);
+    }
+    let declared_somewhere = ctx
+        .config
+        .purposes
+        .values()
+        .any(|p| p.retention_days.is_some());
+    if !declared_somewhere {
+        unexpiring_storage(infra, out);
+    }
+}
+
+/// Purposes used by recordings without `retention-days`: one finding per
+/// purpose, at its declaration (or its first recording).
+fn undeclared_purposes(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    let mut uses: BTreeMap<String, Vec<Label>> = BTreeMap::new();
+    for pbx in ctx.analyses {
+        for recording in &pbx.recordings {
+            for purpose in &recording.purposes {
+                uses.entry(purpose.name.clone())
+                    .or_default()
+                    .push(Label::new(
+                        pbx.graph.step(recording.step).span,
+                        format!(
+                            "{} records for `{}`",
+                            recording_name(ctx, pbx, recording),
+                            purpose.name
+                        ),
+                    ));
+            }
+        }
+    }
+    for (name, mut recordings) in uses {
+        let purpose = ctx.config.purpose(&name);
+        if purpose.retention_days.is_some() {
+            continue;
+        }
+        let primary = match purpose.span {
+            Some(span) => Label::new(span, "no `retention-days` for this purpose"),
+            None => {
+                let first = recordings.remove(0);
+                Label::new(first.span, first.message)
+            }
+        };
+        let mut finding = Finding::new(
+            "REC015",
+            primary,
+            format!(
+                "purpose `{name}` declares no `retention-days`, and no scanned file deletes its recordings (no S3 lifecycle expiration, no retention policy)"
+            ),
+        );
+        finding.related = recordings;
+        finding.fingerprint_anchor = format!("purpose {name}");
+        out.push(finding);
+    }
+}
+
+/// Recording storage whose bucket has no lifecycle expiration, and Genesys
+/// trunk recording without a retention policy.
+fn unexpiring_storage(infra: &Infrastructure, out: &mut Vec<Finding>) {
+    for storage in &infra.storages {
+        let bucket = storage.bucket.as_ref().and_then(|b| b.key.clone());
+        let expires = infra.deletions.iter().any(|d| match &d.kind {
+            DeletionKind::S3Lifecycle { bucket: expired } => {
+                expired.is_none() || bucket.is_none() || *expired == bucket
+            }
+            DeletionKind::GenesysRetentionPolicy { .. } => false,
+        });
+        if expires {
+            continue;
+        }
+        let mut finding = Finding::new(
+            "REC015",
+            Label::new(storage.span, "recordings stored here are never deleted"),
+            format!(
+                "`{}` stores call recordings{}, and neither a lifecycle expiration nor a purpose's `retention-days` says when they are deleted",
+                storage.name,
+                match &storage.bucket {
+                    Some(b) => format!(" in `{}`", b.text),
+                    None => String::new(),
+                }
+            ),
+        );
+        finding.fingerprint_anchor = storage.name.clone();
+        out.push(finding);
+    }
+    let genesys_policy = infra.deletions.iter().any(|d| {
+        matches!(
+            d.kind,
+            DeletionKind::GenesysRetentionPolicy { enabled: true, .. }
+        )
+    });
+    if genesys_policy {
+        return;
+    }
+    for recorder in infra
+        .recorders
+        .iter()
+        .filter(|r| r.enabled == Setting::Known(true))
+    {
+        let mut finding = Finding::new(
+            "REC015",
+            Label::new(recorder.span, "recording is switched on here"),
+            format!(
+                "{} records calls, and no enabled media retention policy or `retention-days` says when they are deleted",
+                recorder.name
+            ),
+        );
+        finding.fingerprint_anchor = recorder.name.clone();
+        out.push(finding);
+    }
+}

@@ -1,0 +1,23 @@
+//! REC019 removed-recorder: configuration for app_monitor, which Asterisk 21
+//! removed: the recording it promises does not happen.
+
+use super::RuleContext;
+use crate::finding::{Finding, Label};
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    for pbx in ctx.analyses {
+        for removed in &pbx.graph.removed_features {
+            let mut finding = Finding::new(
+                "REC019",
+                Label::new(removed.span, "removed in Asterisk 21"),
+                format!(
+                    "{} belongs to app_monitor, which Asterisk 21 removed: on current versions it does not record",
+                    removed.what
+                ),
+            );
+            finding.help = Some(format!("use {} instead", removed.replacement));
+            finding.fingerprint_anchor = super::support::quote(ctx.sources, removed.span);
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Issue 4 §5: one configuration linted under several jurisdictions and
+//! sectors gives the differences the README's profile table documents. The
+//! expected findings of each profile are in
+//! `fixtures/profiles/expected/<JURISDICTION>_<SECTOR>.txt`, one
+//! `FILE:LINE RULE SEVERITY` per line.
+
+mod common;
+
+use common::{fixture_options, root};
+use reclint::check;
+use reclint::rules::Registry;
+
+const FIXTURE: &str = "fixtures/profiles/contact-centre";
+
+const PROFILES: &[(&str, &str)] = &[
+    ("DK", "general"),
+    ("DK", "public-authority"),
+    ("DK", "emergency-services"),
+    ("UK", "general"),
+    ("US", "general"),
+    ("US-CA", "general"),
+];
+
+fn findings(jurisdiction: &str, sector: &str, registry: &Registry) -> Vec<String> {
+    let mut options = fixture_options(FIXTURE);
+    options.jurisdiction = Some(jurisdiction.to_string());
+    options.sector = Some(sector.to_string());
+    let run = check::run(&options, &root(), registry).expect("the fixture lints");
+    run.outcome
+        .reported
+        .iter()
+        .map(|r| {
+            let file = r
+                .path
+                .strip_prefix(&format!("{FIXTURE}/"))
+                .unwrap_or(&r.path);
+            format!("{file}:{} {} {}", r.start.line, r.finding.rule, r.severity)
+        })
+        .collect()
+}
+
+#[test]
+fn each_profile_gives_its_documented_findings() {
+    let registry = Registry::builtin().expect("rules");
+    let mut failures = Vec::new();
+    for (jurisdiction, sector) in PROFILES {
+        let path = root().join(format!(
+            "fixtures/profiles/expected/{jurisdiction}_{sector}.txt"
+        ));
+        let expected: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        let actual = findings(jurisdiction, sector, &registry);
+        if expected != actual {
+            failures.push(format!(
+                "{jurisdiction} {sector}:\n  expected: {expected:#?}\n  actual:   {actual:#?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The profiles differ where spec §2.4 says they do.
+#[test]
+fn the_differences_are_the_documented_ones() {
+    let registry = Registry::builtin().expect("rules");
+    let rules = |j: &str, s: &str| -> Vec<String> {
+        findings(j, s, &registry)
+            .into_iter()
+            .map(|f| {
+                f.split_once(' ')
+                    .map(|(_, rest)| rest.to_string())
+                    .unwrap_or(f)
+            })
+            .collect()
+    };
+    let dk = rules("DK", "general");
+    let uk = rules("UK", "general");
+    let us = rules("US", "general");
+    let us_ca = rules("US-CA", "general");
+    let emergency = rules("DK", "emergency-services");
+    let authority = rules("DK", "public-authority");
+    for consent_rule in ["REC001", "REC002", "REC005"] {
+        assert!(dk.iter().any(|f| f.starts_with(consent_rule)), "{dk:?}");
+        for (name, profile) in [("UK", &uk), ("US", &us), ("emergency", &emergency)] {
+            assert!(
+                !profile.iter().any(|f| f.starts_with(consent_rule)),
+                "{consent_rule} under {name}: {profile:?}"
+            );
+        }
+    }
+    assert!(us_ca.contains(&"REC003 error".to_string()));
+    assert!(us.contains(&"REC003 warning".to_string()));
+    assert!(emergency.contains(&"REC003 info".to_string()));
+    assert!(authority.contains(&"REC010 error".to_string()));
+    assert!(dk.contains(&"REC018 error".to_string()));
+    for notice_model in [&uk, &us, &us_ca] {
+        assert!(!notice_model.iter().any(|f| f.starts_with("REC018")));
+    }
+    assert!(!dk.iter().any(|f| f.starts_with("REC010")));
+}
