@@ -1,8 +1,12 @@
 //! What the tree generators share, by `#[path = "common.rs"] mod common;`:
-//! a tiny deterministic PRNG (the same seed gives the same tree) and
-//! number arguments.
+//! a tiny deterministic PRNG (the same seed gives the same tree), the
+//! command line and writing the tree.
 // Each generator uses a subset of these.
 #![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// Tiny deterministic PRNG (xorshift64).
 pub struct Rng(u64);
@@ -65,4 +69,85 @@ pub fn number(flag: &str, value: Option<String>) -> Result<u64, String> {
         .replace('_', "")
         .parse()
         .map_err(|_| format!("{flag}: `{value}` is not a number"))
+}
+
+/// A generator's command line: one output directory and `--flag value`
+/// options.
+pub struct Args {
+    pub out: PathBuf,
+    values: Vec<(&'static str, String)>,
+}
+
+impl Args {
+    /// Reads the command line. `flags` holds each option's long name and
+    /// short alias (`""` for none). `Err("")` means that help was asked for.
+    pub fn parse(flags: &[(&'static str, &'static str)]) -> Result<Args, String> {
+        let mut out = None;
+        let mut values = Vec::new();
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            if arg == "-h" || arg == "--help" {
+                return Err(String::new());
+            }
+            let flag = flags
+                .iter()
+                .find(|(long, short)| arg == *long || (!short.is_empty() && arg == *short));
+            if let Some(&(long, _)) = flag {
+                let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
+                values.push((long, value));
+            } else if arg.starts_with('-') {
+                return Err(format!("unknown option `{arg}`"));
+            } else if out.replace(PathBuf::from(&arg)).is_some() {
+                return Err("more than one output directory given".into());
+            }
+        }
+        Ok(Args {
+            out: out.ok_or("no output directory given")?,
+            values,
+        })
+    }
+
+    /// The value of a flag, the last one when it is given twice.
+    pub fn text(&self, flag: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == flag)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A numeric flag, or `default` when it is not given.
+    pub fn number(&self, flag: &str, default: u64) -> Result<u64, String> {
+        match self.text(flag) {
+            Some(value) => number(flag, Some(value.to_string())),
+            None => Ok(default),
+        }
+    }
+}
+
+/// Prints a command-line problem (nothing for help) and the usage line;
+/// returns the exit status: 0 for help, 2 for a problem.
+pub fn usage(program: &str, synopsis: &str, message: &str) -> ExitCode {
+    if !message.is_empty() {
+        eprintln!("{program}: {message}");
+    }
+    eprintln!("usage: {program} {synopsis}");
+    if message.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// Writes `(relative path, text)` files below `out`, making directories.
+pub fn write_tree(out: &Path, files: &[(String, String)]) -> std::io::Result<()> {
+    fs::create_dir_all(out)?;
+    for (name, text) in files {
+        let path = out.join(name);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::write(path, text)?;
+    }
+    Ok(())
 }

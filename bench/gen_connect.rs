@@ -35,186 +35,20 @@
 //! from `--seed` makes every choice. Standard library only.
 
 use std::collections::HashSet;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-const WELCOME_TEXTS: &[&str] = &[
-    "Welcome to Example Energy customer service.",
-    "Thank you for calling Example Bank.",
-    "Welcome. You are through to the support line.",
-    "Hello, and thanks for calling.",
-];
-
-const NOTICE_TEXTS: &[&str] = &[
-    "This call is recorded.",
-    "Calls are recorded for quality purposes.",
-    "This call may be recorded for training and quality purposes.",
-    "Your call may be monitored or recorded for training.",
-    "Please note that we record calls to improve our service.",
-];
-
-const OTHER_TEXTS: &[&str] = &[
-    "Please hold while we find an agent.",
-    "All of our agents are busy. Please stay on the line.",
-    "Our opening hours are 8 am to 6 pm, Monday to Friday.",
-    "You can also find answers on our website.",
-    "Your call is important to us.",
-    "Thank you.",
-];
-
-const MENU_OPTIONS: &[&str] = &[
-    "billing",
-    "a new contract",
-    "technical support",
-    "moving house",
-    "a complaint",
-    "anything else",
-];
-
-const ATTRIBUTES: &[(&str, &[&str])] = &[
-    ("vip", &["true", "false"]),
-    ("language", &["en", "da", "de"]),
-    ("segment", &["business", "private"]),
-    ("region", &["north", "south", "east", "west"]),
-];
 
 #[path = "common.rs"]
 mod common;
-use common::{Rng, number};
+use common::{Args, Rng, usage, write_tree};
 
-/// A version-4 UUID, as Amazon Connect uses for identifiers.
-fn uuid(rng: &mut Rng) -> String {
-    let a = rng.next();
-    let b = rng.next();
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    )
-}
-
-/// A JSON value, written like `serde_json::to_string_pretty`.
-enum J {
-    Str(String),
-    Arr(Vec<J>),
-    Obj(Vec<(String, J)>),
-}
-
-fn s(text: impl Into<String>) -> J {
-    J::Str(text.into())
-}
-
-fn obj(pairs: Vec<(&str, J)>) -> J {
-    J::Obj(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
-
-fn strs(items: &[&str]) -> J {
-    J::Arr(items.iter().map(|i| s(*i)).collect())
-}
-
-fn write_str(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-fn render(value: &J, indent: usize, out: &mut String) {
-    let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
-    match value {
-        J::Str(text) => write_str(out, text),
-        J::Arr(items) if items.is_empty() => out.push_str("[]"),
-        J::Obj(members) if members.is_empty() => out.push_str("{}"),
-        J::Arr(items) => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                pad(out, indent + 2);
-                render(item, indent + 2, out);
-                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-            }
-            pad(out, indent);
-            out.push(']');
-        }
-        J::Obj(members) => {
-            out.push_str("{\n");
-            for (i, (key, item)) in members.iter().enumerate() {
-                pad(out, indent + 2);
-                write_str(out, key);
-                out.push_str(": ");
-                render(item, indent + 2, out);
-                out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
-            }
-            pad(out, indent);
-            out.push('}');
-        }
-    }
-}
-
-/// Where a transition goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    /// An action of the same flow, by index.
-    At(usize),
-    /// A landing site in another block, chosen once every block exists.
-    Remote,
-}
-
-struct Action {
-    kind: &'static str,
-    parameters: J,
-    next: Option<Target>,
-    /// Operator, operand, target.
-    conditions: Vec<(&'static str, String, Target)>,
-    /// Error type, target.
-    errors: Vec<(&'static str, Target)>,
-}
-
-impl Action {
-    fn new(kind: &'static str, parameters: J) -> Action {
-        Action {
-            kind,
-            parameters,
-            next: None,
-            conditions: Vec::new(),
-            errors: Vec::new(),
-        }
-    }
-
-    fn next(mut self, target: Target) -> Action {
-        self.next = Some(target);
-        self
-    }
-
-    fn when(mut self, operator: &'static str, operand: &str, target: Target) -> Action {
-        self.conditions
-            .push((operator, operand.to_string(), target));
-        self
-    }
-
-    fn error(mut self, kind: &'static str, target: Target) -> Action {
-        self.errors.push((kind, target));
-        self
-    }
-
-    fn targets(&self) -> impl Iterator<Item = Target> + '_ {
-        self.next
-            .iter()
-            .copied()
-            .chain(self.conditions.iter().map(|c| c.2))
-            .chain(self.errors.iter().map(|e| e.1))
-    }
-}
+#[path = "connect_json.rs"]
+mod connect_json;
+use connect_json::{
+    ATTRIBUTES, Action, Actions, J, MENU_OPTIONS, NOTICE_TEXTS, OTHER_TEXTS, Target, WELCOME_TEXTS,
+    check_hours, compare, flow_text, input, logging_behavior, obj, s, target_queue,
+    transfer_to_flow, uuid, voice,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -248,32 +82,18 @@ struct Options {
     files: usize,
 }
 
+const SYNOPSIS: &str = "OUT_DIR [--actions N (5000)] [--seed S (1)] [--files F (1)]";
+
 fn parse_args() -> Result<Options, String> {
-    let mut out = None;
-    let mut actions = 5_000;
-    let mut seed = 1;
-    let mut files = 1;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--actions" | "-n" => actions = number(&arg, args.next())? as usize,
-            "--seed" | "-s" => seed = number(&arg, args.next())?,
-            "--files" => files = number(&arg, args.next())? as usize,
-            "-h" | "--help" => return Err(String::new()),
-            other if other.starts_with('-') => return Err(format!("unknown option `{other}`")),
-            other => {
-                if out.replace(PathBuf::from(other)).is_some() {
-                    return Err("more than one output directory given".into());
-                }
-            }
-        }
-    }
-    let files = files.max(1);
+    let args = Args::parse(&[("--actions", "-n"), ("--seed", "-s"), ("--files", "")])?;
+    let actions = args.number("--actions", 5_000)? as usize;
+    let files = (args.number("--files", 1)? as usize).max(1);
+    let seed = args.number("--seed", 1)?;
     if actions < 100 * files {
         return Err("--actions must be at least 100 per file".into());
     }
     Ok(Options {
-        out: out.ok_or("no output directory given")?,
+        out: args.out,
         actions,
         seed,
         files,
@@ -283,19 +103,7 @@ fn parse_args() -> Result<Options, String> {
 fn main() -> ExitCode {
     let options = match parse_args() {
         Ok(options) => options,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("gen-connect: {message}");
-            }
-            eprintln!(
-                "usage: gen-connect OUT_DIR [--actions N (5000)] [--seed S (1)] [--files F (1)]"
-            );
-            return if message.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
-        }
+        Err(message) => return usage("gen-connect", SYNOPSIS, &message),
     };
     let mut generator = Generator {
         rng: Rng::new(options.seed),
@@ -327,14 +135,6 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn write_tree(out: &Path, files: &[(String, String)]) -> std::io::Result<()> {
-    fs::create_dir_all(out)?;
-    for (name, text) in files {
-        fs::write(out.join(name), text)?;
-    }
-    Ok(())
-}
-
 struct Stats {
     actions: usize,
     blocks: usize,
@@ -356,65 +156,28 @@ struct Builder<'a> {
     rng: &'a mut Rng,
     flow: usize,
     files: usize,
-    actions: Vec<Action>,
+    list: Actions,
     landings: Vec<usize>,
     /// `TransferToFlow` targets (flow indexes) of this flow.
     transfers: Vec<usize>,
 }
 
+/// `here`, `after`, `push`, `message`, `recording_start`, ... and the
+/// `actions` themselves come from the shared `Actions`.
+impl std::ops::Deref for Builder<'_> {
+    type Target = Actions;
+    fn deref(&self) -> &Actions {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Builder<'_> {
+    fn deref_mut(&mut self) -> &mut Actions {
+        &mut self.list
+    }
+}
+
 impl Builder<'_> {
-    fn here(&self) -> usize {
-        self.actions.len()
-    }
-
-    /// The action after the one about to be pushed.
-    fn after(&self) -> Target {
-        Target::At(self.here() + 1)
-    }
-
-    fn push(&mut self, action: Action) -> usize {
-        self.actions.push(action);
-        self.actions.len() - 1
-    }
-
-    fn message(&mut self, text: &str) -> usize {
-        let next = self.after();
-        self.push(
-            Action::new("MessageParticipant", obj(vec![("Text", s(text))]))
-                .next(next)
-                .error("NoMatchingError", next),
-        )
-    }
-
-    fn recording_start(&mut self, ivr: bool) -> usize {
-        let mut behavior = vec![("RecordedParticipants", strs(&["Agent", "Customer"]))];
-        if ivr {
-            behavior.push(("IVRRecordingBehavior", s("Enabled")));
-        }
-        let next = self.after();
-        self.push(
-            Action::new(
-                "UpdateContactRecordingBehavior",
-                obj(vec![("RecordingBehavior", obj(behavior))]),
-            )
-            .next(next),
-        )
-    }
-
-    fn recording_stop(&mut self) -> usize {
-        let next = self.after();
-        self.push(
-            Action::new(
-                "UpdateContactRecordingBehavior",
-                obj(vec![(
-                    "RecordingBehavior",
-                    obj(vec![("RecordedParticipants", J::Arr(Vec::new()))]),
-                )]),
-            )
-            .next(next),
-        )
-    }
-
     /// Appends exactly `len` actions; the last one ends the block unless
     /// `open` (then the caller adds what follows).
     fn fill(&mut self, len: usize, open: bool) {
@@ -450,12 +213,9 @@ impl Builder<'_> {
                 let (name, values) = ATTRIBUTES[self.rng.below(ATTRIBUTES.len())];
                 let value = self.rng.pick(values);
                 self.push(
-                    Action::new(
-                        "Compare",
-                        obj(vec![("ComparisonValue", s(format!("$.Attributes.{name}")))]),
-                    )
-                    .when("Equals", value, Target::Remote)
-                    .error("NoMatchingCondition", Target::Remote),
+                    compare(name)
+                        .when("Equals", value, Target::Remote)
+                        .error("NoMatchingCondition", Target::Remote),
                 );
             }
             55..=69 => {
@@ -486,19 +246,8 @@ impl Builder<'_> {
     }
 
     fn transfer_to_flow(&mut self, to: usize) {
-        let instance =
-            "arn:aws:connect:eu-west-1:111122223333:instance/8c1b3f0e-5a2d-4f6e-9b7a-0d4c2e1f3a5b";
         self.transfers.push(to);
-        self.push(
-            Action::new(
-                "TransferToFlow",
-                obj(vec![(
-                    "ContactFlowId",
-                    s(format!("{instance}/contact-flow/{}", flow_stem(to))),
-                )]),
-            )
-            .error("NoMatchingError", Target::Remote),
-        );
+        self.push(transfer_to_flow(&flow_stem(to)).error("NoMatchingError", Target::Remote));
     }
 
     /// Appends one snippet of at most `room` actions.
@@ -521,15 +270,7 @@ impl Builder<'_> {
                 20..=27 => {
                     let (name, values) = ATTRIBUTES[self.rng.below(ATTRIBUTES.len())];
                     let value = self.rng.pick(values);
-                    let next = self.after();
-                    self.push(
-                        Action::new(
-                            "UpdateContactAttributes",
-                            obj(vec![("Attributes", obj(vec![(name, s(value))]))]),
-                        )
-                        .next(next)
-                        .error("NoMatchingError", next),
-                    );
+                    self.set_attribute(name, value);
                     true
                 }
                 // A test that leaves the block.
@@ -538,12 +279,9 @@ impl Builder<'_> {
                     let value = self.rng.pick(values);
                     let next = self.after();
                     self.push(
-                        Action::new(
-                            "Compare",
-                            obj(vec![("ComparisonValue", s(format!("$.Attributes.{name}")))]),
-                        )
-                        .when("Equals", value, Target::Remote)
-                        .error("NoMatchingCondition", next),
+                        compare(name)
+                            .when("Equals", value, Target::Remote)
+                            .error("NoMatchingCondition", next),
                     );
                     true
                 }
@@ -552,75 +290,19 @@ impl Builder<'_> {
                     let skip = Target::At(self.here() + 2);
                     let next = self.after();
                     self.push(
-                        Action::new(
-                            "Compare",
-                            obj(vec![("ComparisonValue", s("$.Attributes.language"))]),
-                        )
-                        .when("Equals", "en", skip)
-                        .error("NoMatchingCondition", next),
+                        compare("language")
+                            .when("Equals", "en", skip)
+                            .error("NoMatchingCondition", next),
                     );
-                    let next = self.after();
-                    self.push(
-                        Action::new(
-                            "UpdateContactTextToSpeechVoice",
-                            obj(vec![("TextToSpeechVoice", s("Naja"))]),
-                        )
-                        .next(next)
-                        .error("NoMatchingError", next),
-                    );
+                    self.step(voice("Naja"));
                     let landing = self.message("Let us continue.");
                     self.landings.push(landing);
                     true
                 }
                 // Account number with a retry loop back to the prompt.
                 40..=45 if room >= 4 => {
-                    let prompt = self.message("Please have your account number ready.");
+                    let prompt = self.account_number();
                     self.landings.push(prompt);
-                    let next = self.after();
-                    self.push(
-                        Action::new(
-                            "GetParticipantInput",
-                            obj(vec![
-                                (
-                                    "Text",
-                                    s("Please enter your account number followed by the hash key."),
-                                ),
-                                ("StoreInput", s("True")),
-                                (
-                                    "InputValidation",
-                                    obj(vec![(
-                                        "CustomValidation",
-                                        obj(vec![("MaximumLength", s("8"))]),
-                                    )]),
-                                ),
-                                ("InputTimeLimitSeconds", s("8")),
-                            ]),
-                        )
-                        .next(next)
-                        .error("InputTimeLimitExceeded", Target::At(prompt))
-                        .error("NoMatchingError", Target::At(prompt)),
-                    );
-                    let next = self.after();
-                    self.push(
-                        Action::new(
-                            "UpdateContactAttributes",
-                            obj(vec![(
-                                "Attributes",
-                                obj(vec![("account_number", s("$.StoredCustomerInput"))]),
-                            )]),
-                        )
-                        .next(next)
-                        .error("NoMatchingError", next),
-                    );
-                    let next = self.after();
-                    self.push(
-                        Action::new(
-                            "Compare",
-                            obj(vec![("ComparisonValue", s("$.Attributes.account_number"))]),
-                        )
-                        .when("TextStartsWith", "0", Target::At(prompt))
-                        .error("NoMatchingCondition", next),
-                    );
                     true
                 }
                 // Consent question: 1 records, 2 declines.
@@ -629,16 +311,10 @@ impl Builder<'_> {
                     let rec = Target::At(ask + 1);
                     let after = Target::At(ask + 2);
                     self.push(
-                        Action::new(
-                            "GetParticipantInput",
-                            obj(vec![
-                                (
-                                    "Text",
-                                    s("Press 1 to allow recording of this call, or 2 to decline."),
-                                ),
-                                ("StoreInput", s("False")),
-                                ("InputTimeLimitSeconds", s("5")),
-                            ]),
+                        input(
+                            "Press 1 to allow recording of this call, or 2 to decline.",
+                            false,
+                            "5",
                         )
                         .when("Equals", "1", rec)
                         .when("Equals", "2", after)
@@ -655,17 +331,10 @@ impl Builder<'_> {
                     let ask = self.here();
                     let after = Target::At(ask + 4);
                     self.push(
-                        Action::new(
-                            "GetParticipantInput",
-                            obj(vec![
-                                ("Text", s("Press 1 to allow recording")),
-                                ("StoreInput", s("True")),
-                                ("InputTimeLimitSeconds", s("5")),
-                            ]),
-                        )
-                        .next(Target::At(ask + 1))
-                        .error("InputTimeLimitExceeded", after)
-                        .error("NoMatchingError", after),
+                        input("Press 1 to allow recording", true, "5")
+                            .next(Target::At(ask + 1))
+                            .error("InputTimeLimitExceeded", after)
+                            .error("NoMatchingError", after),
                     );
                     self.push(
                         Action::new(
@@ -679,15 +348,9 @@ impl Builder<'_> {
                         .error("NoMatchingError", after),
                     );
                     self.push(
-                        Action::new(
-                            "Compare",
-                            obj(vec![(
-                                "ComparisonValue",
-                                s("$.Attributes.recording_consent"),
-                            )]),
-                        )
-                        .when("Equals", "1", Target::At(ask + 3))
-                        .error("NoMatchingCondition", after),
+                        compare("recording_consent")
+                            .when("Equals", "1", Target::At(ask + 3))
+                            .error("NoMatchingCondition", after),
                     );
                     self.recording_start(false);
                     true
@@ -709,65 +372,26 @@ impl Builder<'_> {
                         1 => "caller-history",
                         _ => "fraud-score",
                     };
-                    let next = self.after();
-                    self.push(
-                        Action::new(
-                            "InvokeLambdaFunction",
-                            obj(vec![
-                                (
-                                    "LambdaFunctionARN",
-                                    s(format!(
-                                        "arn:aws:lambda:eu-west-1:111122223333:function:{function}"
-                                    )),
-                                ),
-                                ("InvocationTimeLimitSeconds", s("3")),
-                                ("ResponseValidation", obj(vec![("ResponseType", s("JSON"))])),
-                            ]),
-                        )
-                        .next(next)
-                        .error("NoMatchingError", next),
-                    );
+                    self.lambda(function);
                     true
                 }
                 74..=79 => {
-                    let next = self.after();
                     let action = match self.rng.below(3) {
-                        0 => Action::new(
-                            "UpdateFlowLoggingBehavior",
-                            obj(vec![("FlowLoggingBehavior", s("Enabled"))]),
-                        ),
-                        1 => Action::new(
-                            "UpdateContactTextToSpeechVoice",
-                            obj(vec![("TextToSpeechVoice", s("Joanna"))]),
-                        ),
-                        _ => Action::new(
-                            "UpdateContactTargetQueue",
-                            obj(vec![(
-                                "QueueId",
-                                s(format!(
-                                    "arn:aws:connect:eu-west-1:111122223333:instance/8c1b3f0e-5a2d-4f6e-9b7a-0d4c2e1f3a5b/queue/{}",
-                                    uuid(self.rng)
-                                )),
-                            )]),
-                        ),
+                        0 => logging_behavior(),
+                        1 => voice("Joanna"),
+                        _ => target_queue(&uuid(self.rng)),
                     };
-                    self.push(action.next(next).error("NoMatchingError", next));
+                    self.step(action);
                     true
                 }
                 // Closed: go elsewhere.
                 80..=85 => {
                     let next = self.after();
                     self.push(
-                        Action::new(
-                            "CheckHoursOfOperation",
-                            obj(vec![(
-                                "Hours",
-                                s("arn:aws:connect:eu-west-1:111122223333:instance/8c1b3f0e-5a2d-4f6e-9b7a-0d4c2e1f3a5b/operating-hours/office"),
-                            )]),
-                        )
-                        .when("Equals", "True", next)
-                        .when("Equals", "False", Target::Remote)
-                        .error("NoMatchingError", next),
+                        check_hours("office")
+                            .when("Equals", "True", next)
+                            .when("Equals", "False", Target::Remote)
+                            .error("NoMatchingError", next),
                     );
                     true
                 }
@@ -788,27 +412,16 @@ impl Builder<'_> {
     fn entry(&mut self, budget: usize) {
         let text = self.rng.pick(WELCOME_TEXTS);
         self.message(text);
-        let next = self.after();
-        self.push(
-            Action::new(
-                "UpdateFlowLoggingBehavior",
-                obj(vec![("FlowLoggingBehavior", s("Enabled"))]),
-            )
-            .next(next)
-            .error("NoMatchingError", next),
-        );
+        self.step(logging_behavior());
         if self.flow + 1 < self.files {
             // Business customers go on to the next flow, so that every flow
             // is reached; the others stay in this one.
             self.fill(budget - 4, true);
             let next = self.after();
             self.push(
-                Action::new(
-                    "Compare",
-                    obj(vec![("ComparisonValue", s("$.Attributes.segment"))]),
-                )
-                .when("Equals", "business", next)
-                .error("NoMatchingCondition", Target::Remote),
+                compare("segment")
+                    .when("Equals", "business", next)
+                    .error("NoMatchingCondition", Target::Remote),
             );
             self.transfer_to_flow(self.flow + 1);
         } else {
@@ -828,14 +441,7 @@ impl Builder<'_> {
         let intro = self.message("Please listen carefully, as our options have changed.");
         self.landings.push(intro);
         let next = self.after();
-        let mut ask = Action::new(
-            "GetParticipantInput",
-            obj(vec![
-                ("Text", s(format!("{}.", options.join(", ")))),
-                ("StoreInput", s("False")),
-                ("InputTimeLimitSeconds", s("5")),
-            ]),
-        );
+        let mut ask = input(&format!("{}.", options.join(", ")), false, "5");
         for k in 0..keys {
             ask = ask.when("Equals", &format!("{}", k + 1), Target::Remote);
         }
@@ -857,13 +463,10 @@ impl Builder<'_> {
         let rec = Target::At(ask + 1);
         let no = Target::At(ask + 2);
         self.push(
-            Action::new(
-                "GetParticipantInput",
-                obj(vec![
-                    ("Text", s("Press 1 to allow recording, press 2 to decline.")),
-                    ("StoreInput", s("False")),
-                    ("InputTimeLimitSeconds", s("5")),
-                ]),
+            input(
+                "Press 1 to allow recording, press 2 to decline.",
+                false,
+                "5",
             )
             .when("Equals", "1", rec)
             .when("Equals", "2", no)
@@ -886,21 +489,8 @@ impl Builder<'_> {
     }
 
     fn queue(&mut self, budget: usize) {
-        let next = self.after();
         let queue = uuid(self.rng);
-        let first = self.push(
-            Action::new(
-                "UpdateContactTargetQueue",
-                obj(vec![(
-                    "QueueId",
-                    s(format!(
-                        "arn:aws:connect:eu-west-1:111122223333:instance/8c1b3f0e-5a2d-4f6e-9b7a-0d4c2e1f3a5b/queue/{queue}"
-                    )),
-                )]),
-            )
-            .next(next)
-            .error("NoMatchingError", next),
-        );
+        let first = self.step(target_queue(&queue));
         self.landings.push(first);
         self.fill(budget - 2, true);
         self.queue_transfer();
@@ -965,7 +555,7 @@ impl Generator {
             rng: &mut self.rng,
             flow: f,
             files: self.files,
-            actions: Vec::new(),
+            list: Actions::default(),
             landings: Vec::new(),
             transfers: Vec::new(),
         };
@@ -983,7 +573,7 @@ impl Generator {
             block.landings.push(start);
             block.landings.append(&mut b.landings);
         }
-        let mut actions = b.actions;
+        let mut actions = std::mem::take(&mut b.list.actions);
         // Remote targets: a landing in another block (never the entry
         // block), half nearby (backward and forward), half anywhere.
         let targets: Vec<usize> = (1..blocks.len()).collect();
@@ -1005,12 +595,7 @@ impl Generator {
                 let landings = &blocks[t].landings;
                 Target::At(landings[rng.below(landings.len())])
             };
-            for target in action
-                .next
-                .iter_mut()
-                .chain(action.conditions.iter_mut().map(|c| &mut c.2))
-                .chain(action.errors.iter_mut().map(|e| &mut e.1))
-            {
+            for target in action.targets_mut() {
                 if *target == Target::Remote {
                     *target = pick();
                 }
@@ -1049,10 +634,6 @@ impl Generator {
                     }
                 })
                 .collect();
-            let id = |t: Target| match t {
-                Target::At(i) => s(ids[i].clone()),
-                Target::Remote => unreachable!("remote targets are resolved"),
-            };
             stats.blocks += flow.blocks.len();
             let mut actions = Vec::new();
             for (i, action) in flow.actions.iter().enumerate() {
@@ -1089,78 +670,11 @@ impl Generator {
                     "TransferToFlow" => stats.flow_transfers += 1,
                     _ => {}
                 }
-                let mut transitions = Vec::new();
-                if let Some(next) = action.next {
-                    transitions.push(("NextAction", id(next)));
-                }
-                if !action.conditions.is_empty() {
-                    transitions.push((
-                        "Conditions",
-                        J::Arr(
-                            action
-                                .conditions
-                                .iter()
-                                .map(|(operator, operand, to)| {
-                                    obj(vec![
-                                        ("NextAction", id(*to)),
-                                        (
-                                            "Condition",
-                                            obj(vec![
-                                                ("Operator", s(*operator)),
-                                                ("Operands", strs(&[operand])),
-                                            ]),
-                                        ),
-                                    ])
-                                })
-                                .collect(),
-                        ),
-                    ));
-                }
-                if !action.errors.is_empty() {
-                    transitions.push((
-                        "Errors",
-                        J::Arr(
-                            action
-                                .errors
-                                .iter()
-                                .map(|(kind, to)| {
-                                    obj(vec![("NextAction", id(*to)), ("ErrorType", s(*kind))])
-                                })
-                                .collect(),
-                        ),
-                    ));
-                }
-                actions.push(J::Obj(vec![
-                    ("Parameters".into(), clone_json(&action.parameters)),
-                    ("Identifier".into(), s(ids[i].clone())),
-                    ("Type".into(), s(action.kind)),
-                    ("Transitions".into(), obj(transitions)),
-                ]));
+                actions.push(action.to_json(&ids[i], &ids));
             }
-            let document = obj(vec![
-                ("Version", s("2019-10-30")),
-                ("StartAction", s(ids[0].clone())),
-                ("Metadata", obj(Vec::new())),
-                ("Actions", J::Arr(actions)),
-            ]);
-            let mut text = String::new();
-            render(&document, 0, &mut text);
-            text.push('\n');
+            let text = flow_text(&ids[0], obj(Vec::new()), actions);
             files.push((format!("{}.json", flow.stem), text));
         }
         (files, stats)
-    }
-}
-
-fn clone_json(value: &J) -> J {
-    match value {
-        J::Str(text) => J::Str(text.clone()),
-        J::Arr(items) => J::Arr(items.iter().map(clone_json).collect()),
-        J::Obj(members) => J::Obj(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), clone_json(v)))
-                .collect(),
-        ),
     }
 }

@@ -22,55 +22,18 @@
 //! from `--seed` makes every choice. Standard library only.
 
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Queues written to queues.conf; `true` turns on `monitor-format = wav`.
-const QUEUES: &[(&str, bool)] = &[
-    ("support", true),
-    ("sales", false),
-    ("billing", true),
-    ("tech", false),
-    ("vip", true),
-    ("callback", false),
-    ("retention", true),
-    ("spanish", false),
-];
-
-const WELCOME_PROMPTS: &[&str] = &[
-    "custom/welcome",
-    "custom/welcome&custom/thank-you-for-calling",
-    "custom/welcome-after-hours",
-    "custom/greeting",
-];
-
-const NOTICE_PROMPTS: &[&str] = &[
-    "custom/this-call-is-recorded",
-    "custom/this-call-may-be-recorded",
-    "custom/this-call-may-be-recorded-for-training-and-quality",
-    "custom/calls-are-monitored",
-];
-
-const OTHER_PROMPTS: &[&str] = &[
-    "custom/please-hold",
-    "custom/all-agents-busy",
-    "custom/opening-hours",
-    "custom/your-call-is-important",
-    "custom/transferring",
-    "beep",
-];
-
-const MIXMONITOR: &[&str] = &[
-    "MixMonitor(${UNIQUEID}.wav,b)",
-    "MixMonitor(${UNIQUEID}.wav)",
-    "MixMonitor(/var/spool/asterisk/monitor/${UNIQUEID}.wav,b)",
-    "MixMonitor(${CALLERID(num)}-${UNIQUEID}.wav,b)",
-];
+#[path = "asterisk_text.rs"]
+mod asterisk_text;
+use asterisk_text::{
+    MIXMONITOR, NOTICE_PROMPTS, OTHER_PROMPTS, QUEUES, WELCOME_PROMPTS, queues_conf,
+};
 
 #[path = "common.rs"]
 mod common;
-use common::{Rng, number};
+use common::{Args, Rng, usage, write_tree};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -195,38 +158,27 @@ struct Options {
     sub_depth: usize,
 }
 
+const SYNOPSIS: &str = "OUT_DIR [--priorities N (100000)] [--seed S (1)] [--files F (20)] [--sub-depth D (3, 0 = unbounded)]";
+
 fn parse_args() -> Result<Options, String> {
-    let mut out = None;
-    let mut priorities = 100_000;
-    let mut seed = 1;
-    let mut files = 20;
-    let mut sub_depth = 3;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--priorities" | "-n" => priorities = number(&arg, args.next())? as usize,
-            "--seed" | "-s" => seed = number(&arg, args.next())?,
-            "--files" => files = number(&arg, args.next())? as usize,
-            "--sub-depth" => sub_depth = number(&arg, args.next())? as usize,
-            "-h" | "--help" => {
-                return Err(String::new());
-            }
-            other if other.starts_with('-') => return Err(format!("unknown option `{other}`")),
-            other => {
-                if out.replace(PathBuf::from(other)).is_some() {
-                    return Err("more than one output directory given".into());
-                }
-            }
-        }
-    }
+    let args = Args::parse(&[
+        ("--priorities", "-n"),
+        ("--seed", "-s"),
+        ("--files", ""),
+        ("--sub-depth", ""),
+    ])?;
+    let priorities = args.number("--priorities", 100_000)? as usize;
+    let seed = args.number("--seed", 1)?;
+    let files = (args.number("--files", 20)? as usize).max(1);
+    let sub_depth = args.number("--sub-depth", 3)? as usize;
     if priorities < 200 {
         return Err("--priorities must be at least 200".into());
     }
     Ok(Options {
-        out: out.ok_or("no output directory given")?,
+        out: args.out,
         priorities,
         seed,
-        files: files.max(1),
+        files,
         sub_depth,
     })
 }
@@ -234,19 +186,7 @@ fn parse_args() -> Result<Options, String> {
 fn main() -> ExitCode {
     let options = match parse_args() {
         Ok(options) => options,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("gen-dialplan: {message}");
-            }
-            eprintln!(
-                "usage: gen-dialplan OUT_DIR [--priorities N (100000)] [--seed S (1)] [--files F (20)] [--sub-depth D (3, 0 = unbounded)]"
-            );
-            return if message.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
-        }
+        Err(message) => return usage("gen-dialplan", SYNOPSIS, &message),
     };
     let mut generator = Generator {
         rng: Rng::new(options.seed),
@@ -279,14 +219,6 @@ fn main() -> ExitCode {
         options.out.display()
     );
     ExitCode::SUCCESS
-}
-
-fn write_tree(out: &Path, files: &[(String, String)]) -> std::io::Result<()> {
-    fs::create_dir_all(out)?;
-    for (name, text) in files {
-        fs::write(out.join(name), text)?;
-    }
-    Ok(())
 }
 
 struct Stats {
@@ -991,17 +923,7 @@ impl Generator {
                 format!("; part {k} of the synthetic dialplan\n{text}"),
             ));
         }
-        let mut queues = String::from("[general]\npersistentmembers=yes\n");
-        for (name, recorded) in QUEUES {
-            let _ = writeln!(queues, "\n[{name}]\nstrategy = rrmemory\ntimeout = 15");
-            if *recorded {
-                queues.push_str("monitor-format = wav\n");
-            }
-            let _ = writeln!(
-                queues,
-                "member => PJSIP/{name}-agent1\nmember => PJSIP/{name}-agent2"
-            );
-        }
+        let queues = queues_conf("persistentmembers=yes\n", QUEUES);
         out.push(("queues.conf".to_string(), queues));
         (out, stats)
     }

@@ -39,45 +39,20 @@
 //! The output depends only on the arguments: a 64-bit xorshift generator seeded
 //! from `--seed` makes every choice. Standard library only.
 
-use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-const WELCOME_PROMPTS: &[&str] = &[
-    "ivr/ivr-welcome.wav",
-    "custom/welcome.wav",
-    "$${sounds_dir}/custom/thank-you-for-calling.wav",
-    "custom/welcome-after-hours.wav",
-];
-
-const NOTICE_PROMPTS: &[&str] = &[
-    "custom/this-call-is-recorded.wav",
-    "custom/this-call-may-be-recorded.wav",
-    "custom/calls-may-be-recorded-for-training.wav",
-    "custom/recorded-for-quality-and-training.wav",
-];
-
-const OTHER_PROMPTS: &[&str] = &[
-    "ivr/ivr-please_hold.wav",
-    "ivr/ivr-hold_connect_call.wav",
-    "custom/opening-hours.wav",
-    "ivr/ivr-not_available.wav",
-    "custom/all-agents-busy.wav",
-];
-
-const RECORD_PATH: &str = "$${recordings_dir}/${strftime(%Y-%m-%d)}/${uuid}.wav";
-
-const CONSENT_QUESTION: &str =
-    "1 1 3 5000 # custom/press-1-to-allow-recording.wav silence_stream://250 consent \\d";
-
-const GROUPS: &[&str] = &["support", "sales", "billing", "tech", "retention"];
-
-use reclint::report::checkstyle::xml_attribute;
 
 #[path = "common.rs"]
 mod common;
-use common::{Rng, number};
+use common::{Args, Rng, usage, write_tree};
+
+#[path = "freeswitch_xml.rs"]
+mod freeswitch_xml;
+use freeswitch_xml::{
+    CONSENT_QUESTION, Extension, GROUPS, NOTICE_PROMPTS, Node, OTHER_PROMPTS, RECORD_PATH, Stats,
+    WELCOME_PROMPTS, act, anti, bare, catch_all, cond, context_file, destination, global,
+    include_file, maybe_record, outside_call, unloop, user_extension,
+};
 
 /// What a `default` extension does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,143 +73,6 @@ enum Kind {
     Blocklist,
 }
 
-/// A `<condition>`, `<action>` or `<anti-action>`.
-enum Node {
-    Action {
-        application: &'static str,
-        data: Option<String>,
-        anti: bool,
-        inline: bool,
-    },
-    Condition {
-        /// `field`/`expression` and other attributes, in order.
-        attributes: Vec<(&'static str, String)>,
-        children: Vec<Node>,
-    },
-}
-
-fn act(application: &'static str, data: impl Into<String>) -> Node {
-    Node::Action {
-        application,
-        data: Some(data.into()),
-        anti: false,
-        inline: false,
-    }
-}
-
-fn bare(application: &'static str) -> Node {
-    Node::Action {
-        application,
-        data: None,
-        anti: false,
-        inline: false,
-    }
-}
-
-fn anti(application: &'static str, data: impl Into<String>) -> Node {
-    Node::Action {
-        application,
-        data: Some(data.into()),
-        anti: true,
-        inline: false,
-    }
-}
-
-fn cond(field: &str, expression: &str, children: Vec<Node>) -> Node {
-    Node::Condition {
-        attributes: vec![
-            ("field", field.to_string()),
-            ("expression", expression.to_string()),
-        ],
-        children,
-    }
-}
-
-fn destination(number: u32, children: Vec<Node>) -> Node {
-    cond("destination_number", &format!("^({number})$"), children)
-}
-
-struct Extension {
-    name: String,
-    continues: bool,
-    conditions: Vec<Node>,
-}
-
-fn render_node(node: &Node, indent: usize, out: &mut String, stats: &mut Stats) {
-    let pad = " ".repeat(indent);
-    match node {
-        Node::Action {
-            application,
-            data,
-            anti,
-            inline,
-        } => {
-            stats.actions += 1;
-            if *application == "record_session"
-                || data
-                    .as_deref()
-                    .is_some_and(|d| d.contains("=record_session"))
-            {
-                stats.recordings += 1;
-            }
-            if matches!(*application, "transfer" | "execute_extension") {
-                stats.jumps += 1;
-            }
-            let tag = if *anti { "anti-action" } else { "action" };
-            let _ = write!(out, "{pad}<{tag} application=\"{application}\"");
-            if let Some(data) = data {
-                let _ = write!(out, " data=\"{}\"", xml_attribute(data));
-            }
-            if *inline {
-                out.push_str(" inline=\"true\"");
-            }
-            out.push_str("/>\n");
-        }
-        Node::Condition {
-            attributes,
-            children,
-        } => {
-            stats.conditions += 1;
-            let _ = write!(out, "{pad}<condition");
-            for (name, value) in attributes {
-                let _ = write!(out, " {name}=\"{}\"", xml_attribute(value));
-            }
-            if children.is_empty() {
-                out.push_str("/>\n");
-                return;
-            }
-            out.push_str(">\n");
-            for child in children {
-                render_node(child, indent + 2, out, stats);
-            }
-            let _ = writeln!(out, "{pad}</condition>");
-        }
-    }
-}
-
-fn render_extension(ext: &Extension, indent: usize, out: &mut String, stats: &mut Stats) {
-    stats.extensions += 1;
-    let pad = " ".repeat(indent);
-    let _ = write!(out, "{pad}<extension name=\"{}\"", xml_attribute(&ext.name));
-    if ext.continues {
-        out.push_str(" continue=\"true\"");
-    }
-    out.push_str(">\n");
-    for condition in &ext.conditions {
-        render_node(condition, indent + 2, out, stats);
-    }
-    let _ = writeln!(out, "{pad}</extension>");
-}
-
-#[derive(Default)]
-struct Stats {
-    extensions: usize,
-    conditions: usize,
-    actions: usize,
-    recordings: usize,
-    jumps: usize,
-}
-
 struct Options {
     out: PathBuf,
     extensions: usize,
@@ -243,28 +81,20 @@ struct Options {
     destinations: usize,
 }
 
+const SYNOPSIS: &str =
+    "OUT_DIR [--extensions N (20000)] [--seed S (1)] [--files F (50)] [--destinations D (200)]";
+
 fn parse_args() -> Result<Options, String> {
-    let mut out = None;
-    let mut extensions = 20_000;
-    let mut seed = 1;
-    let mut files = 50;
-    let mut destinations = 200;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--extensions" | "-n" => extensions = number(&arg, args.next())? as usize,
-            "--seed" | "-s" => seed = number(&arg, args.next())?,
-            "--files" => files = number(&arg, args.next())? as usize,
-            "--destinations" => destinations = number(&arg, args.next())? as usize,
-            "-h" | "--help" => return Err(String::new()),
-            other if other.starts_with('-') => return Err(format!("unknown option `{other}`")),
-            other => {
-                if out.replace(PathBuf::from(other)).is_some() {
-                    return Err("more than one output directory given".into());
-                }
-            }
-        }
-    }
+    let args = Args::parse(&[
+        ("--extensions", "-n"),
+        ("--seed", "-s"),
+        ("--files", ""),
+        ("--destinations", ""),
+    ])?;
+    let extensions = args.number("--extensions", 20_000)? as usize;
+    let destinations = args.number("--destinations", 200)? as usize;
+    let files = (args.number("--files", 50)? as usize).clamp(1, 100);
+    let seed = args.number("--seed", 1)?;
     if extensions < 200 {
         return Err("--extensions must be at least 200".into());
     }
@@ -272,10 +102,10 @@ fn parse_args() -> Result<Options, String> {
         return Err("--destinations must be at least 10".into());
     }
     Ok(Options {
-        out: out.ok_or("no output directory given")?,
+        out: args.out,
         extensions,
         seed,
-        files: files.clamp(1, 100),
+        files,
         destinations,
     })
 }
@@ -283,19 +113,7 @@ fn parse_args() -> Result<Options, String> {
 fn main() -> ExitCode {
     let options = match parse_args() {
         Ok(options) => options,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("gen-freeswitch: {message}");
-            }
-            eprintln!(
-                "usage: gen-freeswitch OUT_DIR [--extensions N (20000)] [--seed S (1)] [--files F (50)] [--destinations D (200)]"
-            );
-            return if message.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
-        }
+        Err(message) => return usage("gen-freeswitch", SYNOPSIS, &message),
     };
     let mut generator = Generator::new(&options);
     let (files, stats) = generator.render(&options);
@@ -323,17 +141,6 @@ fn main() -> ExitCode {
         options.out.display()
     );
     ExitCode::SUCCESS
-}
-
-fn write_tree(out: &Path, files: &[(String, String)]) -> std::io::Result<()> {
-    for (name, text) in files {
-        let path = out.join(name);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        fs::write(path, text)?;
-    }
-    Ok(())
 }
 
 struct Generator {
@@ -447,56 +254,9 @@ impl Generator {
         act("transfer", format!("{to} XML default"))
     }
 
-    fn bridge_user(&mut self, n: u32) -> Node {
-        if self.rng.percent(5) {
-            act(
-                "bridge",
-                format!(
-                    "{{execute_on_answer=record_session {RECORD_PATH}}}user/{n}@${{domain_name}}"
-                ),
-            )
-        } else {
-            act("bridge", format!("user/{n}@${{domain_name}}"))
-        }
-    }
-
-    /// Starts recording in one of the usual ways, or not at all.
-    fn maybe_record(&mut self, out: &mut Vec<Node>) {
-        match self.rng.below(100) {
-            0..=9 => out.push(act(
-                "export",
-                format!("execute_on_answer=record_session {RECORD_PATH}"),
-            )),
-            10..=19 => {
-                out.push(act("set", "RECORD_BRIDGE_REQ=true"));
-                out.push(act("record_session", RECORD_PATH));
-            }
-            20..=23 => out.push(act("record_session", RECORD_PATH)),
-            _ => {}
-        }
-    }
-
     fn extension(&mut self, kind: Kind, n: u32) -> Extension {
         let (name, continues, conditions) = match kind {
-            Kind::User => {
-                let mut then = vec![
-                    act("set", "call_timeout=30"),
-                    act("set", "hangup_after_bridge=true"),
-                ];
-                if self.rng.percent(30) {
-                    then.push(act("set", format!("effective_caller_id_name=Ext {n}")));
-                }
-                self.maybe_record(&mut then);
-                then.push(self.bridge_user(n));
-                if self.rng.percent(60) {
-                    then.push(bare("answer"));
-                    then.push(act("sleep", "1000"));
-                    then.push(act("voicemail", format!("default ${{domain_name}} {n}")));
-                } else {
-                    then.push(act("hangup", "NO_ANSWER"));
-                }
-                (format!("user-{n}"), false, vec![destination(n, then)])
-            }
+            Kind::User => return user_extension(&mut self.rng, n, true),
             Kind::Ivr => {
                 let mut then = vec![
                     bare("answer"),
@@ -597,7 +357,7 @@ impl Generator {
                     act("execute_extension", format!("{notice} XML default")),
                     act("set", "continue_on_fail=true"),
                 ];
-                self.maybe_record(&mut then);
+                maybe_record(&mut self.rng, &mut then);
                 then.push(act("bridge", format!("group/{group}@${{domain_name}}")));
                 then.push(act("playback", "ivr/ivr-not_available.wav"));
                 then.push(act("hangup", "NORMAL_CLEARING"));
@@ -720,87 +480,19 @@ impl Generator {
         let mut stats = Stats::default();
         let header = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
             <!-- Synthetic dialplan generated by bench/gen_freeswitch.rs for benchmarking reclint. -->\n";
-        let unloop = Extension {
-            name: "unloop".into(),
-            continues: false,
-            conditions: vec![
-                cond("${unroll_loops}", "^true$", Vec::new()),
-                cond(
-                    "${sip_looped_call}",
-                    "^true$",
-                    vec![act("deflect", "${destination_number}")],
-                ),
-            ],
-        };
-
-        // public.xml
-        let mut public = format!("{header}<include>\n  <context name=\"public\">\n");
-        render_extension(&unloop, 4, &mut public, &mut stats);
-        let outside = Extension {
-            name: "outside_call".into(),
-            continues: true,
-            conditions: vec![Node::Condition {
-                attributes: Vec::new(),
-                children: vec![
-                    act("set", "outside_call=true"),
-                    act("export", "RFC2822_DATE=${strftime(%a, %d %b %Y %T %z)}"),
-                ],
-            }],
-        };
-        render_extension(&outside, 4, &mut public, &mut stats);
+        let mut head = vec![unloop(), outside_call()];
         for did in self.public.clone() {
-            let ext = self.did(did);
-            render_extension(&ext, 4, &mut public, &mut stats);
+            head.push(self.did(did));
         }
-        public.push_str("  </context>\n</include>\n");
-
-        // default.xml
-        let mut default = format!("{header}<include>\n  <context name=\"default\">\n");
-        render_extension(&unloop, 4, &mut default, &mut stats);
-        let global = Extension {
-            name: "global".into(),
-            continues: true,
-            conditions: vec![
-                Node::Condition {
-                    attributes: vec![
-                        ("field", "${call_debug}".into()),
-                        ("expression", "^true$".into()),
-                        ("break", "never".into()),
-                    ],
-                    children: vec![bare("info")],
-                },
-                Node::Condition {
-                    attributes: vec![
-                        ("field", "${sip_has_crypto}".into()),
-                        (
-                            "expression",
-                            "^(AES_CM_128_HMAC_SHA1_32|AES_CM_128_HMAC_SHA1_80)$".into(),
-                        ),
-                        ("break", "never".into()),
-                    ],
-                    children: vec![
-                        act("set", "sip_secure_media=true"),
-                        act("export", "nolocal:rtp_secure_media=true"),
-                    ],
-                },
-            ],
-        };
-        render_extension(&global, 4, &mut default, &mut stats);
-        default.push_str("\n    <X-PRE-PROCESS cmd=\"include\" data=\"default/*.xml\"/>\n\n");
-        let catch_all = Extension {
-            name: "catch-all".into(),
-            continues: false,
-            conditions: vec![cond(
-                "destination_number",
-                "^(.*)$",
-                vec![
-                    act("playback", "ivr/ivr-that_was_an_invalid_entry.wav"),
-                    act("hangup", "UNALLOCATED_NUMBER"),
-                ],
-            )],
-        };
-        render_extension(&catch_all, 4, &mut default, &mut stats);
-        default.push_str("  </context>\n</include>\n");
+        let public = context_file(header, "public", &head, None, &[], &mut stats);
+        let default = context_file(
+            header,
+            "default",
+            &[unloop(), global()],
+            Some("default/*.xml"),
+            &[catch_all()],
+            &mut stats,
+        );
 
         // default/NN_part.xml
         let plan = std::mem::take(&mut self.plan);
@@ -809,14 +501,16 @@ impl Generator {
         for f in 0..files {
             let lo = f * plan.len() / files;
             let hi = (f + 1) * plan.len() / files;
-            let mut text = format!(
-                "{header}<!-- Part {f} of the default context, included by default.xml. -->\n<include>\n"
+            let extensions: Vec<Extension> = plan[lo..hi]
+                .iter()
+                .map(|&(kind, n)| self.extension(kind, n))
+                .collect();
+            let text = include_file(
+                header,
+                &format!("Part {f} of the default context, included by default.xml."),
+                &extensions,
+                &mut stats,
             );
-            for &(kind, n) in &plan[lo..hi] {
-                let ext = self.extension(kind, n);
-                render_extension(&ext, 2, &mut text, &mut stats);
-            }
-            text.push_str("</include>\n");
             parts.push((format!("dialplan/default/{f:02}_part.xml"), text));
         }
         self.plan = plan;
