@@ -28,12 +28,9 @@ use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile
 use crate::parse::{ParseError, Unresolved, xml};
 use crate::source::{FileId, SourceFile, Span};
 
-/// Variables whose setting makes `record_session` wait for answer or bridge.
-const CAPTURE_LATER: &[&str] = &[
-    "record_answer_req",
-    "record_bridge_req",
-    "media_bug_answer_req",
-];
+/// Variables whose setting makes `record_session` wait for the answer: on a
+/// channel answered already, it records at once.
+const CAPTURE_FROM_ANSWER: &[&str] = &["record_answer_req", "media_bug_answer_req"];
 
 /// Directory names below a FreeSWITCH configuration root.
 const CONF_SUBDIRS: &[&str] = &[
@@ -346,8 +343,19 @@ fn glob_files(path: &Path) -> Vec<PathBuf> {
 struct Seen {
     /// Variables set by actions that run only after the hunt (lower-case).
     pending: HashSet<String>,
-    /// `RECORD_ANSWER_REQ`/`RECORD_BRIDGE_REQ`/`media_bug_answer_req` set so far.
-    capture_later: bool,
+    /// `RECORD_BRIDGE_REQ` set so far.
+    waits_for_bridge: bool,
+    /// `RECORD_ANSWER_REQ`/`media_bug_answer_req` set so far.
+    waits_for_answer: bool,
+    /// An `answer` ran before.
+    answered: bool,
+}
+
+impl Seen {
+    /// Whether a `record_session` here records only the connected call.
+    fn captures_later(&self) -> bool {
+        self.waits_for_bridge || (self.waits_for_answer && !self.answered)
+    }
 }
 
 /// One way of hunting a context: for a call arriving from outside (its
@@ -916,9 +924,10 @@ impl<'a> Lowerer<'a> {
             .get(&key(action.span))
             .cloned()
             .unwrap_or_default();
-        let capture_now = if seen.capture_later
-            || data.to_ascii_lowercase().contains("record_bridge_req=true")
-            || data.to_ascii_lowercase().contains("record_answer_req=true")
+        let lower = data.to_ascii_lowercase();
+        let capture_now = if seen.captures_later()
+            || lower.contains("record_bridge_req=true")
+            || (!seen.answered && lower.contains("record_answer_req=true"))
         {
             Capture::FromBridge
         } else {
@@ -1184,9 +1193,16 @@ fn note_action(action: &Action, seen: &mut Seen) {
             .map(|v| (v.to_ascii_lowercase(), "")),
         _ => None,
     };
+    if action.application == "answer" {
+        seen.answered = true;
+    }
     if let Some((name, value)) = written {
-        if CAPTURE_LATER.contains(&name.as_str()) && value.eq_ignore_ascii_case("true") {
-            seen.capture_later = true;
+        let on = value.eq_ignore_ascii_case("true");
+        if name == "record_bridge_req" && on {
+            seen.waits_for_bridge = true;
+        }
+        if CAPTURE_FROM_ANSWER.contains(&name.as_str()) && on {
+            seen.waits_for_answer = true;
         }
         if !action.inline {
             seen.pending.insert(name);
