@@ -46,6 +46,9 @@ pub struct CheckOptions {
     pub write_baseline: Option<PathBuf>,
     /// Remove stale entries from the baseline file.
     pub prune_baseline: bool,
+    /// Directories of custom rules to load besides the configuration's
+    /// `rule-dirs` (used by `reclint test`), relative to the current directory.
+    pub rule_dirs: Vec<PathBuf>,
 }
 
 /// Configuration text read from standard input (`reclint check -`).
@@ -64,11 +67,16 @@ pub struct CheckRun {
     pub fail_on: Severity,
     /// Messages about the run itself (baseline written, stale entries), for stderr.
     pub notes: Vec<String>,
+    /// The rules of the run: the built-in ones and the configuration's
+    /// custom rules, for the reports.
+    pub registry: Registry,
 }
 
 pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<CheckRun> {
     let mut sources = SourceMap::default();
     let mut config = load_config(options, cwd, &mut sources, registry)?;
+    let registry = registry.with_custom(&config.custom_rules);
+    let registry = &registry;
     apply_overrides(options, &mut config, registry)?;
     let config_files = sources.len();
     let jobs = options.jobs.unwrap_or_else(parallel::default_jobs).max(1);
@@ -154,6 +162,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         config: &config,
         roots: &roots,
         cwd,
+        jobs,
     };
     let Lowered {
         graphs,
@@ -177,6 +186,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         config: &config,
         analyses: &analyses,
         infrastructure: &infrastructure,
+        files: &files,
         problems: &problems,
     };
     let settings = &config.rules;
@@ -215,6 +225,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         fail_on: settings.fail_on,
         sources,
         notes,
+        registry: registry.clone(),
     })
 }
 
@@ -279,17 +290,16 @@ fn apply_baseline(
 
 /// Finds and reads the configuration: `--config`, else `reclint.toml` or
 /// `.reclint.toml` in `cwd` or an ancestor, else the defaults (`--no-config`
-/// too). A file read is added to `sources`.
+/// too), with the custom rules of `rule-dirs` and `options.rule_dirs`. Files
+/// read are added to `sources`.
 pub fn load_config(
     options: &CheckOptions,
     cwd: &Path,
     sources: &mut SourceMap,
     registry: &Registry,
 ) -> miette::Result<Config> {
-    if options.no_config {
-        return Ok(Config::default_for(cwd));
-    }
     let path = match &options.config {
+        _ if options.no_config => None,
         Some(path) => {
             let path = cwd.join(path);
             if !path.is_file() {
@@ -303,9 +313,14 @@ pub fn load_config(
         }
         None => config::discover(cwd),
     };
+    let extra_rule_dirs: Vec<PathBuf> = options.rule_dirs.iter().map(|d| cwd.join(d)).collect();
     match path {
-        Some(path) => config::load(&path, cwd, sources, registry),
-        None => Ok(Config::default_for(cwd)),
+        Some(path) => config::load(&path, cwd, sources, registry, &extra_rule_dirs),
+        None => {
+            let mut config = Config::default_for(cwd);
+            config.custom_rules = crate::custom::load(&extra_rule_dirs, cwd, sources, registry)?;
+            Ok(config)
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use crate::init;
 use crate::report::{checkstyle, concise, github, gitlab, human, json, junit, sarif};
 use crate::rules::Registry;
 use crate::show_config;
+use crate::testing;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +44,21 @@ enum Command {
         /// index (README.md) into this directory instead of printing the index.
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
+    },
+    /// Run the rule tests under DIR (default: the current directory): every
+    /// `bad_*`, `ok_*` and `case_*` fixture in a directory named after a rule
+    /// code must produce exactly the findings its `expect:` markers name.
+    Test {
+        /// Where to look for rule-test directories; rule files at its top (or,
+        /// for a `tests` directory, its parent's) are loaded as custom rules.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+        format: TestFormat,
+        /// Every finding in a fixture must be marked, not only those of the
+        /// directory's rule and of the rules its markers name.
+        #[arg(long)]
+        exact: bool,
     },
     /// Write a commented starter reclint.toml for the tree in the current directory.
     Init {
@@ -141,6 +157,12 @@ enum RulesFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum TestFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Error,
     Warning,
@@ -199,9 +221,11 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     };
     let result = match cli.command {
         Command::Check(args) => run_check(*args, &registry),
-        Command::Rule { rule } => explain::rule(&registry, &rule)
+        Command::Rule { rule } => with_configured_rules(&registry)
+            .and_then(|registry| explain::rule(&registry, &rule))
             .and_then(|text| check::write_output(&text, None).map(|_| 0)),
         Command::Rules { format, output } => run_rules(format, output, &registry),
+        Command::Test { dir, format, exact } => run_test(&dir, format, exact, &registry),
         Command::Init { force } => std::env::current_dir()
             .map_err(|e| {
                 miette::miette!(
@@ -246,6 +270,46 @@ fn run_rules(
     check::write_output(&text, None).map(|_| 0)
 }
 
+/// `reclint test [DIR]`: status 0 when every rule test passes, 1 when one
+/// fails, 2 when DIR is missing or a configuration or rule file cannot be
+/// loaded.
+fn run_test(
+    dir: &std::path::Path,
+    format: TestFormat,
+    exact: bool,
+    registry: &Registry,
+) -> miette::Result<u8> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        miette::miette!(
+            code = "reclint::io",
+            "cannot read the current directory: {e}"
+        )
+    })?;
+    if !cwd.join(dir).is_dir() {
+        return Err(miette::miette!(
+            code = "reclint::usage",
+            help = "name a directory that holds rule-test directories (e.g. `fixtures/asterisk/REC001/`)",
+            "{} is not a directory",
+            dir.display()
+        ));
+    }
+    let rule_dirs = testing::custom_rule_dirs(dir, &cwd, registry)?;
+    let runner = testing::Runner::new(registry, &cwd, rule_dirs)?.exact(exact);
+    let run = runner.run(dir)?;
+    if run.rules.is_empty() {
+        eprintln!(
+            "no rule tests under {}: no directory named after a known rule code holds bad_*, ok_* or case_* fixtures",
+            dir.display()
+        );
+    }
+    let text = match format {
+        TestFormat::Text => testing::render_text(&run),
+        TestFormat::Json => testing::render_json(&run),
+    };
+    check::write_output(&text, None)?;
+    Ok(if run.passed() { 0 } else { 1 })
+}
+
 /// Standard input is read for `reclint check -`, and for `--stdin-filename`
 /// without paths (as ruff does).
 fn stdin_input(args: &CheckArgs) -> miette::Result<Option<StdinInput>> {
@@ -278,6 +342,24 @@ fn stdin_input(args: &CheckArgs) -> miette::Result<Option<StdinInput>> {
     }))
 }
 
+/// The built-in rules and the custom rules of the configuration `reclint
+/// check` would use here, so that `reclint rule ACME001` explains a policy.
+fn with_configured_rules(registry: &Registry) -> miette::Result<Registry> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        miette::miette!(
+            code = "reclint::io",
+            "cannot read the current directory: {e}"
+        )
+    })?;
+    let config = check::load_config(
+        &CheckOptions::default(),
+        &cwd,
+        &mut crate::source::SourceMap::default(),
+        registry,
+    )?;
+    Ok(registry.with_custom(&config.custom_rules))
+}
+
 fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     let cwd = std::env::current_dir().map_err(|e| {
         miette::miette!(
@@ -306,6 +388,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         prune_baseline: args.prune_baseline,
+        rule_dirs: Vec::new(),
     };
     if args.show_config {
         return match show_config::render(&options, &cwd, registry) {
@@ -334,19 +417,19 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         OutputFormat::Human => human::render(
             &run.outcome,
             &run.sources,
-            registry,
+            &run.registry,
             &human::HumanOptions {
                 color: colour,
                 width: 100,
             },
         ),
-        OutputFormat::Json => json::render(&run.outcome, &run.sources, registry),
-        OutputFormat::Concise => concise::render(&run.outcome, &run.sources, registry),
-        OutputFormat::Sarif => sarif::render(&run.outcome, &run.sources, registry),
-        OutputFormat::Github => github::render(&run.outcome, &run.sources, registry),
-        OutputFormat::Gitlab => gitlab::render(&run.outcome, &run.sources, registry),
-        OutputFormat::Checkstyle => checkstyle::render(&run.outcome, &run.sources, registry),
-        OutputFormat::Junit => junit::render(&run.outcome, &run.sources, registry),
+        OutputFormat::Json => json::render(&run.outcome, &run.sources, &run.registry),
+        OutputFormat::Concise => concise::render(&run.outcome, &run.sources, &run.registry),
+        OutputFormat::Sarif => sarif::render(&run.outcome, &run.sources, &run.registry),
+        OutputFormat::Github => github::render(&run.outcome, &run.sources, &run.registry),
+        OutputFormat::Gitlab => gitlab::render(&run.outcome, &run.sources, &run.registry),
+        OutputFormat::Checkstyle => checkstyle::render(&run.outcome, &run.sources, &run.registry),
+        OutputFormat::Junit => junit::render(&run.outcome, &run.sources, &run.registry),
     };
     for note in &run.notes {
         eprintln!("{note}");

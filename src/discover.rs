@@ -50,6 +50,16 @@ pub enum AsteriskRole {
     Features,
 }
 
+/// Every `FileKind::format_name`, as rules' `formats` lists name them.
+pub const FORMAT_NAMES: &[&str] = &[
+    "asterisk",
+    "freeswitch",
+    "amazon-connect",
+    "twilio",
+    "terraform",
+    "cloudformation",
+];
+
 impl FileKind {
     pub fn format_name(self) -> &'static str {
         match self {

@@ -40,15 +40,22 @@ enum Style {
 fn render_rule(rule: &Rule, style: Style) -> String {
     let meta = &rule.meta;
     let mut out = format!("# {} {}\n\n", meta.code, meta.name);
+    // A custom rule without `formats` looks at every format.
+    let all = ["all".to_string()];
+    let format_names = if meta.formats.is_empty() {
+        &all[..]
+    } else {
+        &meta.formats[..]
+    };
     match style {
         Style::Text => out.push_str(&format!(
             "Default severity: {}\nFormats: {}\n\n{}\n\n",
             meta.severity,
-            meta.formats.join(", "),
+            format_names.join(", "),
             meta.summary
         )),
         Style::Markdown => {
-            let formats: Vec<String> = meta.formats.iter().map(|f| format!("`{f}`")).collect();
+            let formats: Vec<String> = format_names.iter().map(|f| format!("`{f}`")).collect();
             out.push_str(&format!(
                 "- Default severity: **{}**\n- Formats: {}\n\n{}\n\n",
                 meta.severity,
@@ -58,6 +65,9 @@ fn render_rule(rule: &Rule, style: Style) -> String {
         }
     }
     out.push_str(meta.explanation.trim());
+    if meta.references.is_empty() {
+        return out;
+    }
     out.push_str("\n\n## Legal references\n\n");
     for reference in &meta.references {
         match style {

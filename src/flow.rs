@@ -68,6 +68,19 @@ pub struct Step {
     /// A remark shown on the step when it is on a witness path (e.g. why a
     /// test cannot see the answer).
     pub note: Option<String>,
+    /// The application or action the step comes from, for custom rules;
+    /// set on the first step a statement makes.
+    pub statement: Option<Statement>,
+}
+
+/// A configuration statement as written: `MixMonitor` and its arguments, a
+/// FreeSWITCH action's application and data, a Connect action's type and
+/// parameters, a TwiML verb and its attributes, a Studio widget's type and
+/// properties.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub application: String,
+    pub arguments: String,
 }
 
 #[derive(Debug, Clone)]
@@ -261,8 +274,17 @@ impl FlowGraph {
             edges: Vec::new(),
             label: None,
             note: None,
+            statement: None,
         });
         StepId(self.steps.len() as u32 - 1)
+    }
+
+    /// Records the statement a step comes from.
+    pub fn set_statement(&mut self, step: StepId, application: &str, arguments: String) {
+        self.steps[step.index()].statement = Some(Statement {
+            application: application.to_string(),
+            arguments,
+        });
     }
 
     pub fn add_edge(&mut self, from: StepId, edge: Edge) {

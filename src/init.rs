@@ -90,6 +90,7 @@ pub fn survey(dir: &Path) -> miette::Result<Survey> {
         config: &config,
         roots: &roots,
         cwd: dir,
+        jobs: crate::parallel::default_jobs(),
     };
     let graphs = lower::load(&files, &mut cx).graphs;
     let mut entries = BTreeSet::new();
@@ -310,7 +311,7 @@ pub fn run(dir: &Path, force: bool, registry: &Registry) -> miette::Result<Strin
     std::fs::write(&path, &text)
         .map_err(|e| miette!(code = "reclint::io", "cannot write {}: {e}", path.display()))?;
     // The starter must be a valid configuration.
-    config::load(&path, dir, &mut SourceMap::default(), registry).map_err(|e| {
+    config::load(&path, dir, &mut SourceMap::default(), registry, &[]).map_err(|e| {
         miette!(
             code = "reclint::internal",
             "reclint init wrote an invalid {}: {e}",

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod custom;
 pub mod date;
 pub mod directives;
 pub mod discover;
@@ -25,3 +26,6 @@ pub mod rules;
 pub mod show_config;
 pub mod source;
 pub mod suppress;
+/// Rule tests: fixtures with inline `expect:` markers, run by `reclint test`
+/// and by the project's own fixture tests.
+pub mod testing;

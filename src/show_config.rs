@@ -106,6 +106,7 @@ enum Step {
 pub fn render(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<String> {
     let mut sources = SourceMap::default();
     let mut config = check::load_config(options, cwd, &mut sources, registry)?;
+    let registry = &registry.with_custom(&config.custom_rules);
     check::apply_overrides(options, &mut config, registry)?;
 
     let mut out = String::from(

@@ -1,190 +1,88 @@
 //! The fixture runner: every configuration under `fixtures/<format>/<RULE>/`
-//! is linted, and its findings must be exactly the ones marked inline with
-//! `; expect: RECnnn` (`# expect:` in reclint.toml) on the line where each is
-//! reported. A fixture is a file, or a directory linted as one tree (with its
-//! own reclint.toml, if any). Files named `bad_*` must expect the rule of
-//! their directory; `ok_*` must not.
+//! (and `fixtures/<format>/cases/`) is linted, and its findings must be
+//! exactly the ones marked inline with `; expect: RECnnn` (`# expect:` in
+//! reclint.toml) on the line where each is reported. A fixture is a file, or
+//! a directory linted as one tree (with its own reclint.toml, if any). Files
+//! named `bad_*` must expect the rule of their directory; `ok_*` must not.
+//!
+//! The mechanism is `reclint::testing`, the one `reclint test` uses.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use reclint::check::{self, CheckOptions};
 use reclint::rules::Registry;
-
-/// `(path relative to the repository, line, rule)`; suppressed findings are
-/// marked `expect-suppressed: RECnnn` and carry the rule as `RECnnn (suppressed)`.
-type Expectation = (String, usize, String);
+use reclint::testing::{self, FixtureKind, FixtureResult, Problem, Runner, TestRun};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fixture_dirs(format: &str) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures").join(format))
-        .expect("fixtures directory")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("rule directory")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            (name.starts_with("bad_") || name.starts_with("ok_") || name.starts_with("case_"))
-                && !name.ends_with(".expect")
-        })
-        .collect();
-    fixtures.sort();
-    fixtures
-}
-
-fn relative(path: &Path) -> String {
-    path.strip_prefix(root())
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-/// The `expect:` markers of every file of a fixture. Files that cannot hold
-/// comments (JSON) have a sidecar `<file>.expect` with lines
-/// `LINE expect: RULES` (or `expect-suppressed:`).
-fn expectations(fixture: &Path) -> BTreeSet<Expectation> {
-    let mut files: Vec<PathBuf> = if fixture.is_dir() {
-        walkdir::WalkDir::new(fixture)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .collect()
-    } else {
-        vec![fixture.to_path_buf()]
-    };
-    let sidecar_of = |file: &Path| PathBuf::from(format!("{}.expect", file.display()));
-    if !fixture.is_dir() && sidecar_of(fixture).is_file() {
-        files.push(sidecar_of(fixture));
-    }
-    let sidecar_line =
-        regex::Regex::new(r"^(\d+)\s+expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
-    let marker =
-        regex::Regex::new(r"(?:[;#]|<!--)\s*expect(-suppressed)?:\s*([A-Z0-9 ,]+)").unwrap();
-    let mut out = BTreeSet::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        if let Some(of) = file.to_string_lossy().strip_suffix(".expect") {
-            for captures in text.lines().filter_map(|l| sidecar_line.captures(l)) {
-                let line: usize = captures[1].parse().unwrap();
-                let suffix = if captures.get(2).is_some() {
-                    " (suppressed)"
-                } else {
-                    ""
-                };
-                for code in captures[3]
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                {
-                    out.insert((relative(Path::new(of)), line, format!("{code}{suffix}")));
-                }
-            }
-            continue;
-        }
-        for (i, line) in text.lines().enumerate() {
-            for captures in marker.captures_iter(line) {
-                let suffix = if captures.get(1).is_some() {
-                    " (suppressed)"
-                } else {
-                    ""
-                };
-                for code in captures[2]
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                {
-                    out.insert((relative(&file), i + 1, format!("{code}{suffix}")));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn lint(fixture: &Path, registry: &Registry) -> BTreeSet<Expectation> {
-    let config = if fixture.is_dir() {
-        Some(fixture.join("reclint.toml")).filter(|c| c.is_file())
-    } else {
-        None
-    };
-    let options = CheckOptions {
-        paths: vec![PathBuf::from(relative(fixture))],
-        no_config: config.is_none(),
-        config: config.map(|c| PathBuf::from(relative(&c))),
-        ..CheckOptions::default()
-    };
-    let run = check::run(&options, &root(), registry)
-        .unwrap_or_else(|e| panic!("{}: {e:?}", relative(fixture)));
-    run.outcome
-        .reported
-        .iter()
-        .map(|r| {
-            let suffix = if r.suppression.is_some() {
-                " (suppressed)"
-            } else {
-                ""
-            };
-            (
-                r.path.clone(),
-                r.start.line,
-                format!("{}{suffix}", r.finding.rule),
-            )
-        })
-        .collect()
-}
-
 /// The formats with fixtures: `fixtures/<format>/`, named as in the rules'
 /// `formats` lists.
-const FORMATS: &[&str] = &[
-    "asterisk",
-    "freeswitch",
-    "amazon-connect",
-    "twilio",
-    "terraform",
-    "cloudformation",
-];
+const FORMATS: &[&str] = reclint::discover::FORMAT_NAMES;
 
-fn all_fixtures() -> Vec<PathBuf> {
+/// Fixtures of several rules at once (real cases), in `fixtures/<format>/cases/`.
+const CASES: &str = "cases";
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| Registry::builtin().expect("rules"))
+}
+
+fn runner() -> Runner<'static> {
+    Runner::new(registry(), &root(), Vec::new())
+        .expect("no custom rules to load")
+        .exact(true)
+}
+
+/// Every rule-test directory under `fixtures/`, run once for all tests
+/// (what `reclint test fixtures` runs).
+fn suite() -> &'static TestRun {
+    static SUITE: OnceLock<TestRun> = OnceLock::new();
+    SUITE.get_or_init(|| {
+        runner()
+            .run(Path::new("fixtures"))
+            .unwrap_or_else(|e| panic!("fixtures: {e:?}"))
+    })
+}
+
+fn case_fixtures() -> Vec<PathBuf> {
     FORMATS
         .iter()
-        .flat_map(|format| fixture_dirs(format))
-        .flat_map(|dir| fixtures_in(&dir))
+        .map(|format| root().join("fixtures").join(format).join(CASES))
+        .flat_map(|dir| testing::fixtures_in(&dir))
         .collect()
+}
+
+fn describe(fixture: &FixtureResult) -> String {
+    let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+    format!(
+        "{}\n    missing:    {}\n    unexpected: {}\n    problems:   {}",
+        fixture.path,
+        list(fixture.missing.iter().map(ToString::to_string).collect()),
+        list(fixture.unexpected.iter().map(ToString::to_string).collect()),
+        list(fixture.problems.iter().map(ToString::to_string).collect()),
+    )
 }
 
 #[test]
 fn fixtures_produce_exactly_the_expected_findings() {
-    let registry = Registry::builtin().expect("rules");
-    let mut failures = Vec::new();
-    let fixtures = all_fixtures();
-    for fixture in &fixtures {
-        let expected = expectations(fixture);
-        let actual = lint(fixture, &registry);
-        if expected != actual {
-            let missing: Vec<_> = expected.difference(&actual).collect();
-            let unexpected: Vec<_> = actual.difference(&expected).collect();
-            failures.push(format!(
-                "{}\n    missing:    {missing:?}\n    unexpected: {unexpected:?}",
-                relative(fixture)
-            ));
+    let suite = suite();
+    let mut failures: Vec<String> = suite
+        .rules
+        .iter()
+        .flat_map(|rule| rule.failures())
+        .map(describe)
+        .collect();
+    for fixture in case_fixtures() {
+        let result = runner()
+            .test_fixture(&fixture, None)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", fixture.display()));
+        if !result.passed() {
+            failures.push(describe(&result));
         }
     }
-    assert!(!fixtures.is_empty(), "no fixtures found");
+    assert!(suite.fixtures() > 0, "no fixtures found");
     assert!(
         failures.is_empty(),
         "{} fixture(s) failed:\n{}",
@@ -193,42 +91,60 @@ fn fixtures_produce_exactly_the_expected_findings() {
     );
 }
 
+/// Every directory of a format's fixtures is run: it is named after a rule
+/// (and holds fixtures) or is `cases/`.
+#[test]
+fn every_fixture_directory_is_run() {
+    let suite = suite();
+    let mut strays = Vec::new();
+    for format in FORMATS {
+        let base = root().join("fixtures").join(format);
+        for entry in std::fs::read_dir(&base).expect("fixtures directory") {
+            let name = entry.expect("entry").file_name();
+            let name = name.to_string_lossy();
+            let dir = format!("fixtures/{format}/{name}");
+            let is_rule_test = suite.rules.iter().any(|r| r.dirs.contains(&dir));
+            if name != CASES && !is_rule_test {
+                strays.push(format!(
+                    "{dir}: not a rule code with bad_/ok_/case_ fixtures, so never run"
+                ));
+            }
+        }
+    }
+    assert!(strays.is_empty(), "{}", strays.join("\n"));
+}
+
 /// Every rule has bad and ok fixtures in every format its metadata lists.
 #[test]
 fn every_rule_has_bad_and_ok_fixtures_that_mean_it() {
-    let registry = Registry::builtin().expect("rules");
+    let suite = suite();
     let mut problems = Vec::new();
-    for rule in &registry.rules {
+    for rule in &registry().rules {
         let code = &rule.meta.code;
         for format in &rule.meta.formats {
-            let dir = root().join("fixtures").join(format).join(code);
-            if !dir.is_dir() {
+            let dir = format!("fixtures/{format}/{code}");
+            let fixtures: Vec<&FixtureResult> = suite
+                .rule(code)
+                .into_iter()
+                .flat_map(|r| &r.fixtures)
+                .filter(|f| f.path.starts_with(&format!("{dir}/")))
+                .collect();
+            if fixtures.is_empty() {
                 problems.push(format!("{code}: no fixtures/{format}/{code}/"));
                 continue;
             }
-            let mut bad = 0;
-            let mut ok = 0;
-            for fixture in fixtures_in(&dir) {
-                let name = fixture.file_name().unwrap().to_string_lossy().to_string();
-                let expects_rule = expectations(&fixture).iter().any(|(_, _, c)| c == code);
-                if name.starts_with("bad_") {
-                    bad += 1;
-                    if !expects_rule {
-                        problems.push(format!(
-                            "{}: a bad fixture must expect {code}",
-                            relative(&fixture)
-                        ));
-                    }
-                } else if name.starts_with("ok_") {
-                    ok += 1;
-                    if expects_rule {
-                        problems.push(format!(
-                            "{}: an ok fixture must not expect {code}",
-                            relative(&fixture)
-                        ));
+            for fixture in &fixtures {
+                for problem in &fixture.problems {
+                    if matches!(
+                        problem,
+                        Problem::BadWithoutRule { .. } | Problem::OkWithRule { .. }
+                    ) {
+                        problems.push(format!("{}: {problem}", fixture.path));
                     }
                 }
             }
+            let count = |kind| fixtures.iter().filter(|f| f.kind == Some(kind)).count();
+            let (bad, ok) = (count(FixtureKind::Bad), count(FixtureKind::Ok));
             if bad == 0 || ok == 0 {
                 problems.push(format!(
                     "{format} {code}: needs at least one bad_ and one ok_ fixture ({bad} bad, {ok} ok)"
@@ -241,13 +157,20 @@ fn every_rule_has_bad_and_ok_fixtures_that_mean_it() {
 
 #[test]
 fn expectation_markers_name_real_rules() {
-    let registry = Registry::builtin().expect("rules");
-    for fixture in all_fixtures() {
-        for (file, line, code) in expectations(&fixture) {
-            let code = code.trim_end_matches(" (suppressed)");
+    let fixtures = suite()
+        .rules
+        .iter()
+        .flat_map(|r| &r.fixtures)
+        .map(|f| root().join(&f.path))
+        .chain(case_fixtures());
+    for fixture in fixtures {
+        for marker in runner().expectations(&fixture) {
             assert!(
-                registry.find(code).is_some(),
-                "{file}:{line}: unknown rule {code}"
+                registry().find(&marker.rule).is_some(),
+                "{}:{}: unknown rule {}",
+                marker.path,
+                marker.line,
+                marker.rule
             );
         }
     }
@@ -255,9 +178,9 @@ fn expectation_markers_name_real_rules() {
 
 #[test]
 fn demo_tree_produces_the_documented_findings() {
-    let registry = Registry::builtin().expect("rules");
-    let demo = root().join("fixtures/demo/contact-centre");
-    let expected = expectations(&demo);
+    let demo = Path::new("fixtures/demo/contact-centre");
+    let expected = runner().expectations(demo);
     assert!(expected.len() >= 5, "the demo shows several problems");
-    assert_eq!(lint(&demo, &registry), expected);
+    let actual = runner().lint(demo).expect("the demo lints");
+    assert_eq!(actual, expected);
 }

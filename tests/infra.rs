@@ -77,6 +77,7 @@ fn load_corpus(system: &str) -> Option<Loaded> {
         config: &config,
         roots: &roots,
         cwd: Path::new(&dir),
+        jobs: 1,
     };
     let lowered = lower::load(&files, &mut cx);
     let commented = lowered

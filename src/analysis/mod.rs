@@ -303,6 +303,49 @@ pub fn analyse(
     }
 }
 
+/// For custom `require` rules: the `goal` steps that some path from an entry
+/// point reaches without passing a step `marks` holds for, each with a
+/// shortest witness. The notice propagation with `marks` as the notices, so
+/// subroutines are summarised as for notices and the work stays linear.
+pub fn reached_unmarked(
+    graph: &FlowGraph,
+    marks: impl Fn(StepId) -> bool,
+    goal: impl Fn(StepId) -> bool,
+) -> Vec<(StepId, Witness)> {
+    let steps = graph
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| StepFacts {
+            notice: marks(StepId(i as u32)),
+            training: false,
+            consent_question: None,
+            edge_effects: vec![Vec::new(); step.edges.len()],
+            copy: None,
+        })
+        .collect();
+    let facts = Facts {
+        steps,
+        consent_variables: Vec::new(),
+        call_arguments: HashMap::new(),
+        argument_variables: Vec::new(),
+        spent_after_question: Vec::new(),
+    };
+    let entries: Vec<(StepId, bool)> = graph.entries.iter().map(|e| (e.step, false)).collect();
+    let states = PathStates::compute(graph, &facts, &entries);
+    let runs = quiet_runs(graph, &states);
+    let mut found: BTreeMap<StepId, NodeId> = BTreeMap::new();
+    for (id, node) in states.nodes.iter().enumerate() {
+        if !node.state.noticed && goal(node.step) {
+            found.entry(node.step).or_insert(id as NodeId);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(step, node)| (step, to_witness(graph, &states, &runs, node)))
+        .collect()
+}
+
 /// Consent questions after which a yes reaches a connection that a no never
 /// does (rule REC007). Each path state knows the last consent question on
 /// its witness path, so one pass over the states groups the connections

@@ -7,11 +7,13 @@ pub mod profile;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::custom::CustomRule;
 use crate::date::Date;
 use crate::finding::Severity;
 use crate::rules::Registry;
@@ -28,6 +30,9 @@ pub const CONFIG_NAMES: &[&str] = &["reclint.toml", ".reclint.toml"];
 struct RawConfig {
     /// Path of the baseline file, relative to this file.
     baseline: Option<String>,
+    /// Directories of custom rule files, relative to this file.
+    #[serde(default)]
+    rule_dirs: Vec<Spanned<String>>,
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
@@ -142,7 +147,7 @@ pub enum LegalBasis {
 }
 
 impl LegalBasis {
-    const NAMES: &[(&str, LegalBasis)] = &[
+    pub const NAMES: &[(&str, LegalBasis)] = &[
         ("consent", LegalBasis::Consent),
         ("contract", LegalBasis::Contract),
         ("legal-obligation", LegalBasis::LegalObligation),
@@ -236,6 +241,10 @@ pub struct Config {
     pub ignores: Vec<IgnoreEntry>,
     /// `baseline = "..."`, resolved against the configuration's directory.
     pub baseline: Option<PathBuf>,
+    /// `rule-dirs`, resolved against the configuration's directory.
+    pub rule_dirs: Vec<PathBuf>,
+    /// The rules loaded from `rule-dirs` (and `CheckOptions.rule_dirs`).
+    pub custom_rules: Vec<Arc<CustomRule>>,
 }
 
 impl Config {
@@ -261,6 +270,8 @@ impl Config {
             },
             ignores: Vec::new(),
             baseline: None,
+            rule_dirs: Vec::new(),
+            custom_rules: Vec::new(),
         }
     }
 
@@ -311,6 +322,7 @@ pub fn load(
     cwd: &Path,
     sources: &mut SourceMap,
     registry: &Registry,
+    extra_rule_dirs: &[PathBuf],
 ) -> miette::Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         miette::miette!(
@@ -442,6 +454,25 @@ pub fn load(
         });
     }
 
+    // Custom rules first: `[rules]` may name them.
+    let mut rule_dirs = Vec::new();
+    for dir in &raw.rule_dirs {
+        let resolved = base.join(dir.get_ref());
+        if !resolved.is_dir() {
+            return Err(error(
+                dir.span(),
+                format!("rule directory `{}` does not exist", dir.get_ref()),
+                "not a directory",
+                Some("`rule-dirs` paths are relative to this file".into()),
+            ));
+        }
+        rule_dirs.push(resolved);
+    }
+    let mut all_rule_dirs = rule_dirs.clone();
+    all_rule_dirs.extend(extra_rule_dirs.iter().cloned());
+    let custom_rules = crate::custom::load(&all_rule_dirs, cwd, sources, registry)?;
+    let registry = &registry.with_custom(&custom_rules);
+
     let rule_code = |value: &Spanned<String>| -> miette::Result<String> {
         registry
             .find(value.get_ref())
@@ -563,6 +594,8 @@ pub fn load(
         rules,
         ignores,
         baseline,
+        rule_dirs,
+        custom_rules,
     })
 }
 

@@ -10,6 +10,7 @@ use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
     RegionId, RemovedFeature, StepId, StepKind,
 };
+use crate::parallel;
 use crate::parse::asterisk::app::{self, AppCall, Text};
 use crate::parse::asterisk::dialplan::{self, Dialplan, Extension};
 use crate::parse::asterisk::expr::{self, CompareOp, Condition};
@@ -25,10 +26,11 @@ const NOT_A_WAY_IN: &[&str] = &["h", "t", "e", "T", "a", "o"];
 /// into PBXs and lowers each PBX's dialplan to one graph.
 pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     let (pbxs, comments) = parse::asterisk::load(files, cx.roots, cx.cwd, cx.sources, cx.problems);
-    let mut graphs = Vec::new();
-    for pbx in &pbxs {
+    let entry_points = &cx.config.recognize.entry_points;
+    // PBXs are independent once their files are read: one per thread, the
+    // results in PBX order.
+    let lowered = parallel::map(pbxs.iter().collect(), cx.jobs, |pbx| {
         let (plan, errors) = dialplan::build(&pbx.dialplan);
-        cx.problems.parse_errors.extend(errors);
         let queues = settings::queues(&settings::Sections::build(&pbx.queues));
         let features = settings::features(&settings::Sections::build(&pbx.features));
         let (graph, unresolved) = lower(
@@ -37,9 +39,14 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
                 queues: &queues,
                 has_queue_config: !pbx.queues.is_empty(),
                 features: &features,
-                entry_points: &cx.config.recognize.entry_points,
+                entry_points,
             },
         );
+        (graph, errors, unresolved)
+    });
+    let mut graphs = Vec::with_capacity(lowered.len());
+    for (graph, errors, unresolved) in lowered {
+        cx.problems.parse_errors.extend(errors);
         cx.problems.unresolved.extend(unresolved);
         graphs.push(graph);
     }
@@ -113,9 +120,12 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     for (c, context) in plan.contexts.iter().enumerate() {
         for (e, extension) in context.extensions.iter().enumerate() {
             for (&number, priority) in &extension.priorities {
+                let app = &priority.app;
                 let id = l
                     .graph
-                    .add_step(StepKind::Other, priority.app.span, RegionId(c as u32));
+                    .add_step(StepKind::Other, app.span, RegionId(c as u32));
+                l.graph
+                    .set_statement(id, &app.name, app.raw_args.text.clone());
                 l.priority_steps.insert((c, e, number), id);
             }
             l.loops.insert((c, e), loop_pairs(extension));

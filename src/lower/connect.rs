@@ -208,6 +208,7 @@ fn lower_action(
     };
     graph.steps[first.index()].kind = kind;
     graph.steps[first.index()].label = Some(label_of(action));
+    graph.set_statement(first, &action.kind, action.parameters.to_compact());
     let mut last = first;
     // Contact Lens analytics switched on by the same block as recording.
     if let Some(feature) = analytics_of(action) {

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{LoadContext, Lowered};
 use crate::config::glob::{Glob, GlobKind};
@@ -24,9 +24,10 @@ use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
     RecordingStart, RegionId, StepId, StepKind,
 };
+use crate::parallel;
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
-use crate::parse::{ParseError, Unresolved, xml};
-use crate::source::{FileId, SourceFile, Span};
+use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// Variables whose setting makes `record_session` wait for the answer: on a
 /// channel answered already, it records at once.
@@ -50,14 +51,23 @@ struct Parsed {
 pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     let mut lowered = Lowered::default();
     let mut parsed: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
-    for &id in files {
-        let path = canonical(&cx.sources.get(id).path);
-        parse_into(id, path, cx, &mut parsed, &mut lowered);
+    // The files named are read independently, in parallel; what they
+    // include is read later, one by one.
+    let sources = &*cx.sources;
+    let read = parallel::map(files.to_vec(), cx.jobs, |id| {
+        let path = canonical(&sources.get(id).path);
+        (id, path, read_file(id, sources))
+    });
+    for (id, path, (read, problems)) in read {
+        store(id, path, read, problems, cx, &mut parsed, &mut lowered);
     }
     let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for path in parsed.keys() {
         groups.entry(group_of(path)).or_default().push(path.clone());
     }
+    // Each tree's plan (its includes spliced) in turn, then the trees are
+    // lowered in parallel.
+    let mut plans = Vec::new();
     for members in groups.values() {
         let mut builder = PlanBuilder {
             cx,
@@ -76,8 +86,13 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         if contexts.is_empty() {
             continue;
         }
-        let (graph, unresolved) =
-            Lowerer::lower(contexts, &queues, &cx.config.recognize.entry_points);
+        plans.push((contexts, queues));
+    }
+    let entry_points = &cx.config.recognize.entry_points;
+    let graphs = parallel::map(plans, cx.jobs, |(contexts, queues)| {
+        Lowerer::lower(contexts, &queues, entry_points)
+    });
+    for (graph, unresolved) in graphs {
         cx.problems.unresolved.extend(unresolved);
         lowered.graphs.push(graph);
     }
@@ -103,9 +118,28 @@ fn group_of(path: &Path) -> PathBuf {
     dir.to_path_buf()
 }
 
-fn parse_into(
+/// A file read: its comments and content, or why it cannot be read; and
+/// what reading it found wrong.
+type FileRead = (Result<(Vec<Comment>, FsFile), ParseError>, Problems);
+
+fn read_file(id: FileId, sources: &SourceMap) -> FileRead {
+    let source = sources.get(id);
+    let mut problems = Problems::default();
+    let read = xml::read(id, source, true, |document, at| {
+        (
+            at.comments(document, source),
+            freeswitch::read(at, document, &mut problems),
+        )
+    });
+    (read, problems)
+}
+
+/// Keeps a file read; the first of two names for one file wins.
+fn store(
     id: FileId,
     path: PathBuf,
+    read: Result<(Vec<Comment>, FsFile), ParseError>,
+    problems: Problems,
     cx: &mut LoadContext,
     parsed: &mut BTreeMap<PathBuf, Parsed>,
     lowered: &mut Lowered,
@@ -113,14 +147,8 @@ fn parse_into(
     if parsed.contains_key(&path) {
         return;
     }
-    let source = cx.sources.get(id);
-    let problems = &mut *cx.problems;
-    let read = xml::read(id, source, true, |document, at| {
-        (
-            at.comments(document, source),
-            freeswitch::read(at, document, problems),
-        )
-    });
+    cx.problems.parse_errors.extend(problems.parse_errors);
+    cx.problems.unresolved.extend(problems.unresolved);
     let fs = match read {
         Ok((comments, fs)) => {
             lowered.comments.insert(id, comments);
@@ -134,12 +162,26 @@ fn parse_into(
     parsed.insert(path, Parsed { id, fs });
 }
 
+fn parse_into(
+    id: FileId,
+    path: PathBuf,
+    cx: &mut LoadContext,
+    parsed: &mut BTreeMap<PathBuf, Parsed>,
+    lowered: &mut Lowered,
+) {
+    if parsed.contains_key(&path) {
+        return;
+    }
+    let (read, problems) = read_file(id, cx.sources);
+    store(id, path, read, problems, cx, parsed, lowered);
+}
+
 /// A context after includes are spliced and same-named contexts merged.
 struct PlanContext {
     name: String,
     span: Span,
     /// Shared: every hunt of the context walks them.
-    extensions: Rc<Vec<Extension>>,
+    extensions: Arc<Vec<Extension>>,
 }
 
 struct PlanBuilder<'a, 'b> {
@@ -201,11 +243,11 @@ impl PlanBuilder<'_, '_> {
 
     fn add_context(&mut self, name: String, span: Span, extensions: Vec<Extension>) {
         match self.contexts.iter_mut().find(|c| c.name == name) {
-            Some(existing) => Rc::make_mut(&mut existing.extensions).extend(extensions),
+            Some(existing) => Arc::make_mut(&mut existing.extensions).extend(extensions),
             None => self.contexts.push(PlanContext {
                 name,
                 span,
-                extensions: Rc::new(extensions),
+                extensions: Arc::new(extensions),
             }),
         }
     }
@@ -597,7 +639,7 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers the extensions of a hunt in order; each condition a branch.
     fn lower_hunt(&mut self, hunt: Hunt) {
-        let extensions = Rc::clone(&self.contexts[hunt.context].extensions);
+        let extensions = Arc::clone(&self.contexts[hunt.context].extensions);
         let visited: Vec<u32> = match hunt.destination {
             Some(d) => self
                 .destination_index
@@ -909,11 +951,14 @@ impl<'a> Lowerer<'a> {
         if !ends_flow && let Some(last) = previous {
             self.link(last, next);
         }
-        first.unwrap_or_else(|| {
+        let first = first.unwrap_or_else(|| {
             let step = self.step(StepKind::Other, action.span, hunt.context);
             self.link(step, next);
             step
-        })
+        });
+        self.graph
+            .set_statement(first, &action.application, action.data.clone());
+        first
     }
 
     /// The steps an action makes, in order.

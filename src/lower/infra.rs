@@ -881,6 +881,7 @@ mod tests {
             config: &config,
             roots: &[],
             cwd: Path::new("."),
+            jobs: 1,
         };
         let lowered = load(&ids, &mut cx);
         Loaded {

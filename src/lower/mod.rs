@@ -30,6 +30,8 @@ pub struct LoadContext<'a> {
     /// Includes may only read below these directories.
     pub roots: &'a [PathBuf],
     pub cwd: &'a Path,
+    /// Threads a loader may use for work that is independent per PBX.
+    pub jobs: usize,
 }
 
 /// The graphs made from one format's files, what infrastructure files say

@@ -97,7 +97,20 @@ struct Twiml<'g, 'p> {
 impl Twiml<'_, '_> {
     fn step(&mut self, kind: StepKind, node: Node) -> StepId {
         let span = self.at.start_tag_span(node);
-        self.graph.add_step(kind, span, self.region)
+        let step = self.graph.add_step(kind, span, self.region);
+        // `record="record-from-ringing" action="/next"`, then the text.
+        let mut arguments: Vec<String> = node
+            .attributes()
+            .map(|a| format!("{}=\"{}\"", a.name(), a.value()))
+            .collect();
+        arguments.extend(
+            node.text()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+        );
+        self.graph
+            .set_statement(step, node.tag_name().name(), arguments.join(" "));
+        step
     }
 
     fn link(&mut self, from: StepId, to: Option<StepId>) {
@@ -402,10 +415,10 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
     for state in states {
         let name = state.get("name").and_then(Json::as_str).unwrap_or("");
         let step = graph.add_step(StepKind::Other, state.span, region);
-        graph.steps[step.index()].label = Some(format!(
-            "{} \"{name}\"",
-            state.get("type").and_then(Json::as_str).unwrap_or("widget")
-        ));
+        let widget = state.get("type").and_then(Json::as_str).unwrap_or("widget");
+        graph.steps[step.index()].label = Some(format!("{widget} \"{name}\""));
+        let properties = state.get("properties").map(Json::to_compact);
+        graph.set_statement(step, widget, properties.unwrap_or_default());
         ids.insert(name.to_string(), step);
     }
     for state in states {

@@ -83,6 +83,48 @@ impl Json {
         }
     }
 
+    /// The value written back as compact JSON, e.g. for a custom rule to
+    /// match a Connect action's parameters.
+    pub fn to_compact(&self) -> String {
+        let mut out = String::new();
+        self.write_compact(&mut out);
+        out
+    }
+
+    fn write_compact(&self, out: &mut String) {
+        let quoted = |text: &str, out: &mut String| {
+            out.push_str(&serde_json::Value::String(text.to_string()).to_string());
+        };
+        match &self.value {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(n),
+            Value::String(s) => quoted(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => {
+                out.push('{');
+                for (i, member) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    quoted(&member.key, out);
+                    out.push(':');
+                    member.value.write_compact(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
     /// A string, number or boolean as text (Connect writes booleans as "True").
     pub fn as_text(&self) -> Option<String> {
         match &self.value {

@@ -27,18 +27,21 @@ mod rec910;
 mod rec911;
 mod rec912;
 mod rec913;
-mod support;
+pub(crate) mod support;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::analysis::PbxAnalysis;
 use crate::config::Config;
+use crate::custom::CustomRule;
+use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::infra::Infrastructure;
 use crate::parse::Problems;
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
 use crate::suppress::SuppressionFacts;
 use profiles::{UnderProfile, under_profile};
 
@@ -75,17 +78,22 @@ pub struct RuleContext<'a> {
     pub config: &'a Config,
     pub analyses: &'a [PbxAnalysis],
     pub infrastructure: &'a Infrastructure,
+    /// The files linted, with their format.
+    pub files: &'a [(FileId, FileKind)],
     pub problems: &'a Problems,
 }
 
-/// How a rule decides: from the analysed flows, or (the meta-rules) from
-/// what the suppression stage found about the suppressions themselves.
-#[derive(Clone, Copy)]
+/// How a rule decides: from the analysed flows, from what the suppression
+/// stage found about the suppressions themselves (the meta-rules), or as a
+/// user's rule file says.
+#[derive(Clone)]
 enum Check {
     Flows(fn(&RuleContext, &mut Vec<Finding>)),
     Suppressions(fn(&SuppressionFacts, &mut Vec<Finding>)),
+    Custom(Arc<CustomRule>),
 }
 
+#[derive(Clone)]
 pub struct Rule {
     pub meta: RuleMeta,
     check: Check,
@@ -131,6 +139,7 @@ fn implementation(code: &str) -> Option<Check> {
     })
 }
 
+#[derive(Clone)]
 pub struct Registry {
     pub rules: Vec<Rule>,
     by_code: HashMap<String, usize>,
@@ -152,6 +161,10 @@ impl Registry {
                 .ok_or_else(|| format!("rule {} has no implementation", meta.code))?;
             rules.push(Rule { meta, check });
         }
+        Ok(Registry::of(rules))
+    }
+
+    fn of(rules: Vec<Rule>) -> Registry {
         let by_code = rules
             .iter()
             .enumerate()
@@ -162,11 +175,22 @@ impl Registry {
             .enumerate()
             .map(|(i, r)| (r.meta.name.clone(), i))
             .collect();
-        Ok(Registry {
+        Registry {
             rules,
             by_code,
             by_name,
-        })
+        }
+    }
+
+    /// The built-in rules and a configuration's custom rules (whose codes and
+    /// names the loader has checked do not collide).
+    pub fn with_custom(&self, custom: &[Arc<CustomRule>]) -> Registry {
+        let mut rules = self.rules.clone();
+        rules.extend(custom.iter().map(|rule| Rule {
+            meta: rule.meta.clone(),
+            check: Check::Custom(Arc::clone(rule)),
+        }));
+        Registry::of(rules)
     }
 
     /// Finds a rule by code (case-insensitive) or kebab-case name.
@@ -190,8 +214,10 @@ impl Registry {
         for rule in self.rules.iter().filter(|r| {
             enabled(&r.meta.code) && under_profile(&r.meta.code, profile) != UnderProfile::Off
         }) {
-            if let Check::Flows(check) = rule.check {
-                check(context, &mut findings);
+            match &rule.check {
+                Check::Flows(check) => check(context, &mut findings),
+                Check::Custom(custom) => custom.check(context, &mut findings),
+                Check::Suppressions(_) => {}
             }
         }
         findings
@@ -205,7 +231,7 @@ impl Registry {
     ) -> Vec<Finding> {
         let mut findings = Vec::new();
         for rule in self.rules.iter().filter(|r| enabled(&r.meta.code)) {
-            if let Check::Suppressions(check) = rule.check {
+            if let Check::Suppressions(check) = &rule.check {
                 check(facts, &mut findings);
             }
         }
