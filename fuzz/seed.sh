@@ -29,8 +29,11 @@ for src in "$root/fixtures" "$shared"; do
     seed twiml "$src" -name '*.twiml'
     seed studio "$src" -path '*twilio*' -name '*.json'
     seed config_toml "$src" -name '*.toml'
+    seed terraform "$src" -name '*.tf'
+    seed cloudformation "$src/cloudformation" -name '*.yaml'
+    seed cloudformation "$src" -name '*.yaml' -path '*CloudFormation*'
 done
-for target in asterisk freeswitch connect twiml studio config_toml; do
+for target in asterisk freeswitch connect twiml studio config_toml terraform cloudformation; do
     mkdir -p "$corpus/$target"
     printf '%s: %s seeds\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
 done

@@ -145,6 +145,8 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         Format::Connect => &|p| !has_extension(p, "expect") && !has_extension(p, "toml"),
         Format::Twiml => &|p| has_extension(p, "twiml"),
         Format::Studio => &|p| has_extension(p, "json"),
+        Format::Terraform => &|p| has_extension(p, "tf"),
+        Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
     seeds(format.fixtures(), keep)
 }
@@ -188,6 +190,8 @@ format_tests! {
     connect_survives_mutated_fixtures: Connect, 3;
     twiml_survives_mutated_fixtures: Twiml, 4;
     studio_survives_mutated_fixtures: Studio, 5;
+    terraform_survives_mutated_fixtures: Terraform, 7;
+    cloudformation_survives_mutated_fixtures: CloudFormation, 8;
 }
 
 #[test]

@@ -24,6 +24,8 @@ pub enum Format {
     Connect,
     Twiml,
     Studio,
+    Terraform,
+    CloudFormation,
 }
 
 impl Format {
@@ -46,6 +48,8 @@ impl Format {
             Format::Connect => "flow.json",
             Format::Twiml => "voice.twiml",
             Format::Studio => "studio.json",
+            Format::Terraform => "main.tf",
+            Format::CloudFormation => "stack.yaml",
         }
     }
 
@@ -56,6 +60,8 @@ impl Format {
             Format::FreeSwitch => "freeswitch",
             Format::Connect => "amazon-connect",
             Format::Twiml | Format::Studio => "twilio",
+            Format::Terraform => "terraform",
+            Format::CloudFormation => "cloudformation",
         }
     }
 }
