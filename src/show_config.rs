@@ -180,6 +180,21 @@ fn rows(
         ),
         (None, None) => row("baseline", "(none)".into(), Origin::Default),
     }
+    let dirs: Vec<String> = config
+        .rule_dirs
+        .iter()
+        .map(|d| display_path(d, cwd))
+        .collect();
+    let codes: Vec<&str> = config.custom_rules.iter().map(|r| r.code).collect();
+    row(
+        "rule-dirs",
+        if codes.is_empty() {
+            config::toml_string_list(&dirs)
+        } else {
+            format!("{} ({})", config::toml_string_list(&dirs), codes.join(", "))
+        },
+        written.file_or_default("rule-dirs"),
+    );
 
     // [policy]
     row(
