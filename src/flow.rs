@@ -279,6 +279,19 @@ impl FlowGraph {
         StepId(self.steps.len() as u32 - 1)
     }
 
+    /// Gives back the room vectors grew into while the graph was built: most
+    /// steps have one edge, and a vector's first push makes room for four.
+    /// A big tree holds every graph at once, so this is a third of its
+    /// memory.
+    pub fn shrink_to_fit(&mut self) {
+        for step in &mut self.steps {
+            step.edges.shrink_to_fit();
+        }
+        self.steps.shrink_to_fit();
+        self.regions.shrink_to_fit();
+        self.entries.shrink_to_fit();
+    }
+
     /// Records the statement a step comes from.
     pub fn set_statement(&mut self, step: StepId, application: &str, arguments: String) {
         self.steps[step.index()].statement = Some(Statement {

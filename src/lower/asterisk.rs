@@ -165,6 +165,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     }
     l.add_entry_points();
     l.removed_settings();
+    l.graph.shrink_to_fit();
     (l.graph, l.unresolved)
 }
 

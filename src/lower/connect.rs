@@ -150,6 +150,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             });
         }
     }
+    graph.shrink_to_fit();
     lowered.graphs.push(graph);
     lowered
 }

@@ -606,6 +606,7 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
+        l.graph.shrink_to_fit();
         (l.graph, l.unresolved)
     }
 

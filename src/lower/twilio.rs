@@ -38,9 +38,10 @@ pub fn load_twiml(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             (graph, at.comments(document, source))
         });
         match read {
-            Ok((graph, comments)) => {
+            Ok((mut graph, comments)) => {
                 lowered.comments.insert(file, comments);
                 if !graph.is_empty() {
+                    graph.shrink_to_fit();
                     lowered.graphs.push(graph);
                 }
             }
@@ -393,11 +394,9 @@ pub fn load_studio(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         if flow.get("states").is_none() {
             continue;
         }
-        lowered.graphs.push(studio_flow(
-            flow,
-            &file_stem(source),
-            &mut cx.problems.unresolved,
-        ));
+        let mut graph = studio_flow(flow, &file_stem(source), &mut cx.problems.unresolved);
+        graph.shrink_to_fit();
+        lowered.graphs.push(graph);
     }
     lowered
 }
