@@ -14,17 +14,27 @@ use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
     RegionId, StepId, StepKind,
 };
-use crate::parse::Unresolved;
+use crate::parallel;
 use crate::parse::connect::{self, Flow, FlowAction};
 use crate::parse::json::Json;
+use crate::parse::{Problems, Unresolved};
 use crate::source::FileId;
 
 /// Loads every flow of the given files into one graph, so that transfers
 /// between flows can be followed.
 pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
+    // Files are parsed independently, in parallel; the flows then make one
+    // graph, since a flow may transfer to any other.
+    let sources = &*cx.sources;
+    let read = parallel::map(files.to_vec(), cx.jobs, |file| {
+        let mut problems = Problems::default();
+        let flows = connect::read(file, sources.get(file), &mut problems);
+        (flows, problems)
+    });
     let mut flows: Vec<Flow> = Vec::new();
-    for &file in files {
-        flows.extend(connect::read(file, cx.sources.get(file), cx.problems));
+    for (read, problems) in read {
+        flows.extend(read);
+        cx.problems.extend(problems);
     }
     let mut lowered = Lowered::default();
     if flows.is_empty() {

@@ -147,8 +147,7 @@ fn store(
     if parsed.contains_key(&path) {
         return;
     }
-    cx.problems.parse_errors.extend(problems.parse_errors);
-    cx.problems.unresolved.extend(problems.unresolved);
+    cx.problems.extend(problems);
     let fs = match read {
         Ok((comments, fs)) => {
             lowered.comments.insert(id, comments);

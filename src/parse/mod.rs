@@ -69,6 +69,14 @@ pub struct Problems {
     pub unresolved: Vec<Unresolved>,
 }
 
+impl Problems {
+    /// Adds what a unit read on another thread found, after what is here.
+    pub fn extend(&mut self, other: Problems) {
+        self.parse_errors.extend(other.parse_errors);
+        self.unresolved.extend(other.unresolved);
+    }
+}
+
 /// How comments are written in a format whose parser does not report them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentSyntax {
