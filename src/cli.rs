@@ -224,7 +224,8 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Rule { rule } => with_configured_rules(&registry)
             .and_then(|registry| explain::rule(&registry, &rule))
             .and_then(|text| check::write_output(&text, None).map(|_| 0)),
-        Command::Rules { format, output } => run_rules(format, output, &registry),
+        Command::Rules { format, output } => with_configured_rules(&registry)
+            .and_then(|registry| run_rules(format, output, &registry)),
         Command::Test { dir, format, exact } => run_test(&dir, format, exact, &registry),
         Command::Init { force } => std::env::current_dir()
             .map_err(|e| {
@@ -343,7 +344,8 @@ fn stdin_input(args: &CheckArgs) -> miette::Result<Option<StdinInput>> {
 }
 
 /// The built-in rules and the custom rules of the configuration `reclint
-/// check` would use here, so that `reclint rule ACME001` explains a policy.
+/// check` would use here, so that `reclint rule ACME001` explains a policy
+/// and `reclint rules` lists it.
 fn with_configured_rules(registry: &Registry) -> miette::Result<Registry> {
     let cwd = std::env::current_dir().map_err(|e| {
         miette::miette!(
