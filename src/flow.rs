@@ -64,10 +64,10 @@ pub struct Step {
     pub edges: Vec<Edge>,
     /// How messages name the step when its source text does not read well
     /// (a JSON action object); `None`: quote the source.
-    pub label: Option<String>,
+    pub label: Option<Box<str>>,
     /// A remark shown on the step when it is on a witness path (e.g. why a
     /// test cannot see the answer).
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
     /// The application or action the step comes from, for custom rules;
     /// set on the first step a statement makes.
     pub statement: Option<Statement>,
@@ -143,7 +143,9 @@ pub enum StepKind {
     Branch,
     /// An unconditional jump (Asterisk `Goto`, a transfer to another flow).
     Jump,
-    RecordingStart(RecordingStart),
+    /// Boxed: most steps are not recordings, and the step vector of a big
+    /// tree is its largest allocation.
+    RecordingStart(Box<RecordingStart>),
     RecordingStop,
     /// Copies a value into a variable (Asterisk `Set(A=${B})`, Connect
     /// `UpdateContactAttributes`): a copy of the consent answer is tested as
@@ -252,6 +254,12 @@ pub enum Capture {
     OnDemand,
 }
 
+impl StepKind {
+    pub fn recording(start: RecordingStart) -> StepKind {
+        StepKind::RecordingStart(Box::new(start))
+    }
+}
+
 impl FlowGraph {
     pub fn step(&self, id: StepId) -> &Step {
         &self.steps[id.index()]
@@ -318,7 +326,7 @@ impl FlowGraph {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| match &s.kind {
-                StepKind::RecordingStart(r) => Some((StepId(i as u32), r)),
+                StepKind::RecordingStart(r) => Some((StepId(i as u32), r.as_ref())),
                 _ => None,
             })
     }

@@ -274,7 +274,7 @@ pub fn analyse(
         });
         recordings.push(RecordingFacts {
             step,
-            start: start.clone(),
+            start: start.as_ref().clone(),
             reached: f.reached.iter().map(|(&s, &n)| (s, witness(n))).collect(),
             before_notice,
             blanket: f.blanket.map(witness),

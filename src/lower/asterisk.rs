@@ -347,7 +347,7 @@ impl<'a> Lowerer<'a> {
                 let target = app.arg(if name == "monitor" { 1 } else { 0 });
                 self.set(
                     step,
-                    StepKind::RecordingStart(RecordingStart {
+                    StepKind::recording(RecordingStart {
                         recorder: if name == "monitor" {
                             "Monitor"
                         } else {
@@ -678,7 +678,7 @@ impl<'a> Lowerer<'a> {
                 Some(settings) => {
                     if let Some(format) = settings.monitor_format {
                         chain.push((
-                            StepKind::RecordingStart(RecordingStart {
+                            StepKind::recording(RecordingStart {
                                 recorder: "queue recording".into(),
                                 capture: Capture::FromBridge,
                                 target: None,
@@ -733,7 +733,7 @@ impl<'a> Lowerer<'a> {
             related.push((tone, "played to both parties when recording starts".into()));
         }
         Some((
-            StepKind::RecordingStart(RecordingStart {
+            StepKind::recording(RecordingStart {
                 recorder: "one-touch MixMonitor (automixmon)".into(),
                 capture: Capture::OnDemand,
                 target: None,

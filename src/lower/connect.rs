@@ -218,13 +218,13 @@ fn lower_action(
         _ => StepKind::Other,
     };
     graph.steps[first.index()].kind = kind;
-    graph.steps[first.index()].label = Some(label_of(action));
+    graph.steps[first.index()].label = Some(label_of(action).into());
     graph.set_statement(first, &action.kind, action.parameters.to_compact());
     let mut last = first;
     // Contact Lens analytics switched on by the same block as recording.
     if let Some(feature) = analytics_of(action) {
         let step = graph.add_step(StepKind::Analytics { feature }, action.span, region);
-        graph.steps[step.index()].label = Some(label_of(action));
+        graph.steps[step.index()].label = Some(label_of(action).into());
         graph.add_edge(last, Edge::plain(step));
         last = step;
     }
@@ -366,7 +366,7 @@ fn recording_kind(flow: &Flow, action: &FlowAction) -> StepKind {
         ),
     };
     match participants {
-        Some(true) => StepKind::RecordingStart(RecordingStart {
+        Some(true) => StepKind::recording(RecordingStart {
             before_answer: if ivr {
                 BeforeAnswer::Recorded
             } else {

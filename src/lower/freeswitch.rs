@@ -979,7 +979,7 @@ impl<'a> Lowerer<'a> {
             Capture::Immediately
         };
         let recording = |recorder: &str, capture: Capture, target: Option<String>| {
-            StepKind::RecordingStart(RecordingStart {
+            StepKind::recording(RecordingStart {
                 recorder: recorder.to_string(),
                 capture,
                 target,
@@ -1044,7 +1044,7 @@ impl<'a> Lowerer<'a> {
             }
             "callcenter" => {
                 if let Some(template) = self.queue_template(data) {
-                    steps.push(StepKind::RecordingStart(RecordingStart {
+                    steps.push(StepKind::recording(RecordingStart {
                         recorder: "mod_callcenter record-template".into(),
                         capture: Capture::FromBridge,
                         target: None,
@@ -1113,7 +1113,7 @@ impl<'a> Lowerer<'a> {
         } else {
             return None;
         };
-        Some(StepKind::RecordingStart(RecordingStart {
+        Some(StepKind::recording(RecordingStart {
             recorder: format!("{name} record_session"),
             capture,
             target: None,

@@ -335,7 +335,7 @@ fn streamed(noun: Node) -> Option<StepKind> {
 /// `<Conference record="record-from-start">`: from when the caller joins the
 /// conference, where the caller is already connected.
 fn conference_recording() -> StepKind {
-    StepKind::RecordingStart(RecordingStart {
+    StepKind::recording(RecordingStart {
         recorder: "<Conference record=\"record-from-start\">".into(),
         capture: Capture::Immediately,
         target: None,
@@ -355,7 +355,7 @@ fn dial_capture(record: &str) -> Option<Capture> {
 }
 
 fn recording(recorder: String, capture: Capture) -> StepKind {
-    StepKind::RecordingStart(RecordingStart {
+    StepKind::recording(RecordingStart {
         // `record-from-ringing` says in its name that ringing is recorded.
         before_answer: if recorder.contains("record-from-ringing") {
             BeforeAnswer::Recorded
@@ -415,7 +415,7 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
         let name = state.get("name").and_then(Json::as_str).unwrap_or("");
         let step = graph.add_step(StepKind::Other, state.span, region);
         let widget = state.get("type").and_then(Json::as_str).unwrap_or("widget");
-        graph.steps[step.index()].label = Some(format!("{widget} \"{name}\""));
+        graph.steps[step.index()].label = Some(format!("{widget} \"{name}\"").into());
         let properties = state.get("properties").map(Json::to_compact);
         graph.set_statement(step, widget, properties.unwrap_or_default());
         ids.insert(name.to_string(), step);

@@ -43,7 +43,7 @@ pub fn quote(sources: &SourceMap, span: Span) -> String {
 pub fn describe(sources: &SourceMap, pbx: &PbxAnalysis, step: StepId) -> String {
     let step = pbx.graph.step(step);
     match &step.label {
-        Some(label) => label.clone(),
+        Some(label) => label.to_string(),
         None => quote(sources, step.span),
     }
 }
