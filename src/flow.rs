@@ -147,6 +147,10 @@ pub enum StepKind {
     /// tree is its largest allocation.
     RecordingStart(Box<RecordingStart>),
     RecordingStop,
+    /// A key is bound that stops recording when pressed (FreeSWITCH
+    /// `bind_meta_app ... stop_record_session`): a way to withdraw, not a
+    /// stop where it stands.
+    StopOffered,
     /// Copies a value into a variable (Asterisk `Set(A=${B})`, Connect
     /// `UpdateContactAttributes`): a copy of the consent answer is tested as
     /// the answer.

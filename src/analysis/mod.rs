@@ -258,6 +258,11 @@ pub fn analyse(
     let next_payment =
         NearestAhead::compute(&graph, &predecessors, |s| payments[s.index()], is_stop);
     let next_stop = NearestAhead::compute(&graph, &predecessors, is_stop, |_| false);
+    // A key bound to stop recording works on the channel wherever it was bound.
+    let stop_key_bound = graph
+        .steps
+        .iter()
+        .any(|s| matches!(s.kind, StepKind::StopOffered));
 
     let runs = quiet_runs(&graph, &states);
     let witness = |node: NodeId| to_witness(&graph, &states, &runs, node);
@@ -290,6 +295,7 @@ pub fn analyse(
                 BeforeAnswer::NotRecorded => None,
             },
             stoppable: start.capture == Capture::OnDemand
+                || stop_key_bound
                 || next_stop.after(&graph, step).is_some(),
         });
     }

@@ -1029,6 +1029,9 @@ impl<'a> Lowerer<'a> {
             "bind_meta_app" | "bind_digit_action" if self.binds_recording(hunt.context, action) => {
                 steps.push(recording(&action.application, Capture::OnDemand, None));
             }
+            "bind_meta_app" | "bind_digit_action" if data.contains("stop_record_session") => {
+                steps.push(StepKind::StopOffered);
+            }
             "bridge" => {
                 if data.starts_with(['{', '[', '<']) && data.contains("record_session") {
                     steps.push(recording(
