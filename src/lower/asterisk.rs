@@ -25,7 +25,8 @@ const NOT_A_WAY_IN: &[&str] = &["h", "t", "e", "T", "a", "o"];
 /// Loads the given Asterisk files with everything they include, groups them
 /// into PBXs and lowers each PBX's dialplan to one graph.
 pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
-    let (pbxs, comments) = parse::asterisk::load(files, cx.roots, cx.cwd, cx.sources, cx.problems);
+    let (pbxs, comments) =
+        parse::asterisk::load(files, cx.roots, cx.cwd, cx.sources, cx.problems, cx.jobs);
     let entry_points = &cx.config.recognize.entry_points;
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.

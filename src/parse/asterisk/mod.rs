@@ -53,17 +53,24 @@ pub fn load(
     cwd: &Path,
     sources: &mut SourceMap,
     problems: &mut Problems,
+    jobs: usize,
 ) -> (Vec<Pbx>, HashMap<FileId, Vec<Comment>>) {
     let mut library = Library {
         files: BTreeMap::new(),
     };
     let mut kinds: HashMap<PathBuf, AsteriskRole> = HashMap::new();
     let mut queue: Vec<PathBuf> = Vec::new();
-    for f in files {
-        let path = canonical(&sources.get(f.file).path);
+    // The files named are lexed independently, in parallel; what they
+    // include is read below, in order.
+    let shared = &*sources;
+    let lexed = crate::parallel::map(files.iter().collect(), jobs, |f: &AsteriskFile| {
+        let path = canonical(&shared.get(f.file).path);
+        let conf = conf::lex(f.file, &shared.get(f.file).text);
+        (f, path, conf)
+    });
+    for (f, path, conf) in lexed {
         kinds.insert(path.clone(), f.role);
         if !library.files.contains_key(&path) {
-            let conf = conf::lex(f.file, &sources.get(f.file).text);
             library.files.insert(
                 path.clone(),
                 LexedFile {
