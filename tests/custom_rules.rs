@@ -196,3 +196,58 @@ fn a_missing_rule_dir_is_a_located_config_error() {
     );
     assert!(err.contains("reclint.toml:1"), "{err}");
 }
+
+/// `field = "line"` matches raw lines of the files a rule applies to, and
+/// `field = "assignment"` sees Asterisk `Set()`.
+#[test]
+fn line_and_assignment_patterns() {
+    let dialplan = "[sales-inbound]
+exten => s,1,Answer()
+ same => n,Set(RECORDING_OK=${CHOICE})
+ same => n,NoOp(TODO remove before go-live)
+ same => n,Queue(sales)
+";
+    let line_rule = format!(
+        "{HEADER}kind = \"pattern\"\nmessage = \"left-over note: {{note}}\"\n[pattern]\nfield = \"line\"\nregex = 'TODO (?P<note>.*)\\)'\n"
+    );
+    let assignment_rule = "code = \"ACME901\"
+name = \"no-recording-flags\"
+severity = \"warning\"
+summary = \"A dialplan sets a recording flag.\"
+kind = \"pattern\"
+message = \"sets {1}\"
+[pattern]
+field = \"assignment\"
+regex = '^(RECORDING_[A-Z]+)='
+";
+    let dir = tree(
+        "custom-line-assignment",
+        &[
+            ("reclint.toml", "rule-dirs = [\"policies\"]\n"),
+            ("policies/ACME900.toml", &line_rule),
+            ("policies/ACME901.toml", assignment_rule),
+            ("extensions.conf", dialplan),
+        ],
+    );
+    let out = reclint(
+        &dir,
+        &[
+            "check",
+            "--select",
+            "ACME900,ACME901",
+            "--format",
+            "concise",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("extensions.conf:4:")
+            && text.contains("ACME900 test-rule left-over note: remove before go-live"),
+        "{text}"
+    );
+    assert!(
+        text.contains("extensions.conf:3:")
+            && text.contains("ACME901 no-recording-flags sets RECORDING_OK"),
+        "{text}"
+    );
+}
