@@ -31,8 +31,6 @@ pub struct PbxAnalysis {
     /// Consent questions whose "no" loses the caller a connection a "yes"
     /// gets (rule REC007).
     pub refusals: Vec<Refusal>,
-    /// Per step: the caller is asked for card data.
-    pub payments: Vec<bool>,
 }
 
 /// A consent question where declining costs the caller something.
@@ -305,7 +303,6 @@ pub fn analyse(
         notices,
         consent_questions,
         refusals,
-        payments,
     }
 }
 
