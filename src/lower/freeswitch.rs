@@ -405,8 +405,19 @@ impl Seen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Hunt {
     context: usize,
-    /// Index into `Lowerer::destinations`; `None` for a call from outside.
-    destination: Option<u32>,
+    destination: Destination,
+}
+
+/// What a hunt's `destination_number` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Destination {
+    /// A call from outside: some dialled number (digits).
+    Dialled,
+    /// A `transfer` to a computed destination (`department-${dept}`): any
+    /// text, so no `destination_number` condition is decided.
+    Computed,
+    /// A `transfer` to this literal (an index into `Lowerer::destinations`).
+    Literal(u32),
 }
 
 struct Lowerer<'a> {
@@ -612,14 +623,17 @@ impl<'a> Lowerer<'a> {
     /// The first step of a hunt of `context` for `destination` (`None`: a
     /// call from outside), made on first use.
     fn hunt(&mut self, context: usize, destination: Option<&str>) -> StepId {
-        let destination =
-            destination.map(|d| match self.destinations.iter().position(|x| x == d) {
+        let destination = match destination {
+            None => Destination::Dialled,
+            Some(d) if d.contains('$') => Destination::Computed,
+            Some(d) => Destination::Literal(match self.destinations.iter().position(|x| x == d) {
                 Some(i) => i as u32,
                 None => {
                     self.destinations.push(d.to_string());
                     self.destinations.len() as u32 - 1
                 }
-            });
+            }),
+        };
         let hunt = Hunt {
             context,
             destination,
@@ -641,12 +655,12 @@ impl<'a> Lowerer<'a> {
     fn lower_hunt(&mut self, hunt: Hunt) {
         let extensions = Arc::clone(&self.contexts[hunt.context].extensions);
         let visited: Vec<u32> = match hunt.destination {
-            Some(d) => self
+            Destination::Literal(d) => self
                 .destination_index
                 .entry(hunt.context)
                 .or_insert_with(|| DestinationIndex::of(&extensions))
                 .candidates(&self.destinations[d as usize]),
-            None => (0..extensions.len() as u32).collect(),
+            Destination::Dialled | Destination::Computed => (0..extensions.len() as u32).collect(),
         };
         let end = Some(self.ends[hunt.context]);
         let mut next = end;
@@ -783,12 +797,12 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         match hunt.destination {
-            Some(d) => {
+            Destination::Literal(d) => {
                 let destination = self.destinations[d as usize].clone();
                 Some(self.regex_matches(expression, &destination))
             }
-            None if needs_letters(expression) => Some(false),
-            None => None,
+            Destination::Dialled if needs_letters(expression) => Some(false),
+            Destination::Dialled | Destination::Computed => None,
         }
     }
 
@@ -1168,11 +1182,8 @@ impl<'a> Lowerer<'a> {
     /// [context]`: the target context hunted for `<ext>`.
     fn target_hunt(&mut self, context: usize, action: &Action) -> Option<StepId> {
         let target = self.context_target(context, action, 2)?;
-        let destination = action
-            .data
-            .split_whitespace()
-            .find(|w| !w.starts_with('-'))
-            .filter(|d| !d.contains('$'));
+        // A computed destination (`${...}`) is hunted as any text.
+        let destination = action.data.split_whitespace().find(|w| !w.starts_with('-'));
         Some(self.hunt(target, destination))
     }
 
