@@ -1005,8 +1005,11 @@ impl<'a> Lowerer<'a> {
         let mut steps = Vec::new();
         // `${uuid_record <uuid> start <path>}` inside any action's data
         // starts recording when the data is expanded.
-        if starts_uuid_record(data) {
-            steps.push(recording("uuid_record", capture_now, None));
+        match uuid_record_command(data) {
+            Some("start") => steps.push(recording("uuid_record", capture_now, None)),
+            // `mask` writes silence until `unmask`, like record_session_mask.
+            Some("stop" | "mask") => steps.push(StepKind::RecordingStop),
+            _ => {}
         }
         match action.application.as_str() {
             "answer" => steps.push(StepKind::Answer),
@@ -1269,13 +1272,20 @@ fn note_action(action: &Action, seen: &mut Seen) {
     }
 }
 
-fn starts_uuid_record(data: &str) -> bool {
-    data.contains("${uuid_record") && data.split_whitespace().any(|w| w == "start")
+/// The command of a `${uuid_record <uuid> start|stop|mask|unmask <path>}`
+/// expansion in an action's data, which runs when the data is expanded.
+fn uuid_record_command(data: &str) -> Option<&str> {
+    let (_, call) = data.split_once("${uuid_record")?;
+    call.split_whitespace()
+        .map(|w| w.trim_end_matches('}'))
+        .find(|w| matches!(*w, "start" | "stop" | "mask" | "unmask"))
 }
 
 fn records_in(items: &[Item]) -> bool {
     items.iter().any(|item| match item {
-        Item::Action(a) => a.application == "record_session" || starts_uuid_record(&a.data),
+        Item::Action(a) => {
+            a.application == "record_session" || uuid_record_command(&a.data) == Some("start")
+        }
         Item::Condition(c) => records_in(&c.then),
     })
 }
