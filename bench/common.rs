@@ -41,6 +41,23 @@ impl Rng {
         lo + self.below(hi - lo + 1)
     }
 
+    /// The next share of a budget split into parts: `lo..=hi` of what
+    /// `remaining` holds, or all of it when less than `tail` would be left.
+    /// `None` when the rest is below `min`: the caller adds it to its last
+    /// part.
+    pub fn share(
+        &mut self,
+        remaining: usize,
+        (min, lo, hi): (usize, usize, usize),
+        tail: usize,
+    ) -> Option<usize> {
+        let mut share = self.range(lo, hi).min(remaining);
+        if remaining - share < tail {
+            share = remaining;
+        }
+        (share >= min).then_some(share)
+    }
+
     pub fn percent(&mut self, p: usize) -> bool {
         self.below(100) < p
     }

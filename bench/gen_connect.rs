@@ -535,15 +535,11 @@ impl Generator {
                 Kind::Queue => (3, 4, 16),
                 Kind::Ivr => (3, 20, 100),
             };
-            let mut budget = self.rng.range(lo, hi).min(remaining);
-            if remaining - budget < 20 {
-                budget = remaining;
-            }
-            if budget < min {
+            let Some(budget) = self.rng.share(remaining, (min, lo, hi), 20) else {
                 // Only at the very end: give the rest to the previous block.
-                blocks.last_mut().expect("first block is large").budget += budget;
+                blocks.last_mut().expect("first block is large").budget += remaining;
                 break;
-            }
+            };
             remaining -= budget;
             blocks.push(Block {
                 kind,

@@ -254,19 +254,15 @@ impl Generator {
                 Kind::Consent => (16, 30, 80),
                 Kind::Ivr => (16, 150, 450),
             };
-            let mut budget = self.rng.range(lo, hi).min(remaining);
             // The last context takes what is left; never leave a remainder
             // too small for a context of its own.
-            if remaining - budget < 40 {
-                budget = remaining;
-            }
-            if budget < min {
+            let Some(budget) = self.rng.share(remaining, (min, lo, hi), 40) else {
                 // Only possible at the very end: give the rest to the
                 // previous context.
                 let last: &mut Context = self.contexts.last_mut().expect("first context is large");
-                last.budget += budget;
+                last.budget += remaining;
                 break;
-            }
+            };
             remaining -= budget;
             let name = match kind {
                 Kind::Entry => format!("from-pstn-{i}"),
