@@ -25,6 +25,9 @@ pub struct FlowGraph {
     pub steps: Vec<Step>,
     pub regions: Vec<Region>,
     pub entries: Vec<EntryPoint>,
+    /// The format the graph was lowered from (`FileKind::format_name`); the
+    /// files a graph spans include ones no one named (`#include`).
+    pub format: &'static str,
     /// Settings and applications the platform no longer has (rule REC019).
     pub removed_features: Vec<RemovedFeature>,
 }
@@ -265,6 +268,14 @@ impl StepKind {
 }
 
 impl FlowGraph {
+    /// An empty graph of one format (`FileKind::format_name`).
+    pub fn of_format(format: &'static str) -> FlowGraph {
+        FlowGraph {
+            format,
+            ..FlowGraph::default()
+        }
+    }
+
     pub fn step(&self, id: StepId) -> &Step {
         &self.steps[id.index()]
     }

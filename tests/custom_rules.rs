@@ -251,3 +251,38 @@ regex = '^(RECORDING_[A-Z]+)='
         "{text}"
     );
 }
+
+/// A rule restricted to a format sees the steps of files reclint reads only
+/// because they are included (`#include`), not only the files it was given.
+#[test]
+fn format_filter_covers_included_files() {
+    let rule = format!(
+        "{HEADER}kind = \"pattern\"\nformats = [\"asterisk\"]\nmessage = \"{{application}} here\"\n[pattern]\nfield = \"application\"\nregex = '^MixMonitor$'\n"
+    );
+    let dir = tree(
+        "custom-included-file",
+        &[
+            ("reclint.toml", "rule-dirs = [\"policies\"]\n"),
+            ("policies/ACME900.toml", &rule),
+            ("pbx/extensions.conf", "#include \"recording.inc\"\n"),
+            ("pbx/recording.inc", DIALPLAN),
+        ],
+    );
+    let out = reclint(
+        &dir,
+        &[
+            "check",
+            "pbx/extensions.conf",
+            "--select",
+            "ACME900",
+            "--format",
+            "concise",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("pbx/recording.inc:3:") && stdout(&out).contains("MixMonitor here"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

@@ -77,23 +77,19 @@ impl CustomRule {
         }
     }
 
-    /// Whether the rule looks at `file`.
-    fn applies_to(&self, ctx: &RuleContext, file: FileId) -> bool {
-        let format_ok = self.meta.formats.is_empty()
-            || ctx
-                .files
-                .iter()
-                .find(|(id, _)| *id == file)
-                .is_some_and(|(_, kind)| self.meta.formats.iter().any(|f| f == kind.format_name()));
+    /// Whether the rule looks at `file`, read as `format`.
+    fn applies_to(&self, ctx: &RuleContext, file: FileId, format: &str) -> bool {
+        let format_ok =
+            self.meta.formats.is_empty() || self.meta.formats.iter().any(|f| f == format);
         let path = &ctx.sources.get(file).path;
         let relative =
             crate::discover::slash_path(path.strip_prefix(&ctx.config.base).unwrap_or(path));
         format_ok && (self.paths.is_empty() || self.paths.matches(&relative))
     }
 
-    /// Which graphs' steps the rule looks at: those in files it applies to.
+    /// Whether the rule looks at a step: the graph's format, the step's file.
     fn applies_to_step(&self, ctx: &RuleContext, pbx: &PbxAnalysis, step: StepId) -> bool {
-        self.applies_to(ctx, pbx.graph.step(step).span.file)
+        self.applies_to(ctx, pbx.graph.step(step).span.file, pbx.graph.format)
     }
 
     /// Fills the message template: `{context}` and `{statement}` name the

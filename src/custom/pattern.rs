@@ -173,8 +173,8 @@ pub(super) fn check(
 /// Raw lines of every file the rule applies to: one finding per matching
 /// line, at the match.
 fn check_lines(rule: &CustomRule, pattern: &Pattern, ctx: &RuleContext, out: &mut Vec<Finding>) {
-    for &(file, _) in ctx.files {
-        if !rule.applies_to(ctx, file) {
+    for &(file, kind) in ctx.files {
+        if !rule.applies_to(ctx, file, kind.format_name()) {
             continue;
         }
         let text = &ctx.sources.get(file).text;

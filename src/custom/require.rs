@@ -109,14 +109,14 @@ pub(super) fn check(
         let goals_here = graph
             .steps
             .iter()
-            .any(|s| goal(s) && rule.applies_to(ctx, s.span.file));
+            .any(|s| goal(s) && rule.applies_to(ctx, s.span.file, graph.format));
         if !goals_here {
             continue;
         }
         let unmarked = reached_unmarked(
             graph,
             |s| require.is_required_step(graph.step(s)),
-            |s| goal(graph.step(s)) && rule.applies_to(ctx, graph.step(s).span.file),
+            |s| goal(graph.step(s)) && rule.applies_to(ctx, graph.step(s).span.file, graph.format),
         );
         for (step, witness) in unmarked {
             let message = rule.message(ctx, pbx, step, &|_| None);

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{LoadContext, Lowered};
+use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
     RegionId, RemovedFeature, StepId, StepKind,
@@ -105,7 +106,9 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     let mut l = Lowerer {
         plan,
         settings,
-        graph: FlowGraph::default(),
+        graph: FlowGraph::of_format(
+            FileKind::Asterisk(crate::discover::AsteriskRole::Dialplan).format_name(),
+        ),
         unresolved: Vec::new(),
         reported: HashSet::new(),
         priority_steps: HashMap::new(),

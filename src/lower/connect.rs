@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use super::{LoadContext, Lowered};
+use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
     RegionId, StepId, StepKind,
@@ -40,7 +41,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     if flows.is_empty() {
         return lowered;
     }
-    let mut graph = FlowGraph::default();
+    let mut graph = FlowGraph::of_format(FileKind::Connect.format_name());
     // Pass 1: a region per flow, a step per action.
     let mut first_steps: Vec<HashMap<String, StepId>> = Vec::new();
     for (f, flow) in flows.iter().enumerate() {

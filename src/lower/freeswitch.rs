@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::{LoadContext, Lowered};
 use crate::config::glob::{Glob, GlobKind};
-use crate::discover;
+use crate::discover::{self, FileKind};
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
     RecordingStart, RegionId, StepId, StepKind,
@@ -566,7 +566,7 @@ impl<'a> Lowerer<'a> {
         entry_points: &[String],
     ) -> (FlowGraph, Vec<Unresolved>) {
         let mut l = Lowerer {
-            graph: FlowGraph::default(),
+            graph: FlowGraph::of_format(FileKind::FreeSwitch.format_name()),
             index: contexts
                 .iter()
                 .enumerate()

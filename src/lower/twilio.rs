@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::{LoadContext, Lowered};
+use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
     RegionId, StepId, StepKind,
@@ -33,7 +34,7 @@ pub fn load_twiml(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         let source = cx.sources.get(file);
         let problems = &mut *cx.problems;
         let read = xml::read(file, source, false, |document, at| {
-            let mut graph = FlowGraph::default();
+            let mut graph = FlowGraph::of_format(FileKind::Twiml.format_name());
             twiml_document(&mut graph, document, at, source, problems);
             (graph, at.comments(document, source))
         });
@@ -402,7 +403,7 @@ pub fn load_studio(files: &[FileId], cx: &mut LoadContext) -> Lowered {
 }
 
 fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> FlowGraph {
-    let mut graph = FlowGraph::default();
+    let mut graph = FlowGraph::of_format(FileKind::Twiml.format_name());
     let region = graph.add_region(
         name.to_string(),
         flow.get("initial_state")
