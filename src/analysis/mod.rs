@@ -178,6 +178,11 @@ pub fn analyse(
     // For bridge-only recording: can the call reach a connection without a notice?
     let unnoticed_connection =
         Reachability::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
+    // When neither a connection nor a notice lies ahead of a bridge-only
+    // recording, the call is connected somewhere the scanned files do not
+    // show, and no notice comes before that.
+    let reaches_notice =
+        Reachability::compute(&graph, &predecessors, |s| notices[s.index()], |_| false);
 
     struct Found {
         reached: BTreeMap<ConsentState, NodeId>,
@@ -208,7 +213,12 @@ pub fn analyse(
                 Capture::Immediately => true,
                 Capture::OnDemand => !node.state.start_message && !start.start_message,
                 Capture::FromBridge => {
-                    unnoticed_connection.from(node.step)
+                    !states.can_go_on(
+                        id,
+                        &graph,
+                        &|s| reaches_connection.from(s) || reaches_notice.from(s),
+                        &|s| reaches_connection.returns(s),
+                    ) || unnoticed_connection.from(node.step)
                         || (unnoticed_connection.returns(node.step)
                             && states.continues_in_caller(
                                 id,

@@ -351,6 +351,20 @@ impl PathStates {
         path
     }
 
+    /// Whether `continues` holds at `node`'s step or, through the end of its
+    /// subroutine, at a return site up the call chain.
+    pub fn can_go_on(
+        &self,
+        node: NodeId,
+        graph: &FlowGraph,
+        continues: &dyn Fn(StepId) -> bool,
+        returns: &dyn Fn(StepId) -> bool,
+    ) -> bool {
+        let step = self.nodes[node as usize].step;
+        continues(step)
+            || (returns(step) && self.continues_in_caller(node, graph, continues, returns))
+    }
+
     /// Whether, from `node`'s subroutine, the call can return into a caller
     /// from whose return site `continues` holds (checked up the call chain).
     pub fn continues_in_caller(

@@ -6,7 +6,12 @@ use regex::Regex;
 
 use crate::config::glob::{GlobKind, GlobSet};
 
-/// Word stems that make a prompt a recording notice.
+/// Word stems about recording. A prompt that has one is a recording notice
+/// when it also says what is recorded is the call (`CALL_WORDS`), or when
+/// the stem is in a form that says something *is* recorded
+/// (`RECORDED_FORMS`) and the prompt is not an instruction to record a
+/// message (`MESSAGE_WORDS`): "record your message after the tone" and
+/// `record_video.mp4` are not notices.
 const NOTICE_STEMS: &[&str] = &[
     "record",
     "monitor",
@@ -23,6 +28,88 @@ const NOTICE_STEMS: &[&str] = &[
     "grabacion",
     "registrat",
     "nagryw",
+    "gravad",
+    "gravação",
+    "gravacao",
+];
+
+/// Whole words for the thing a notice says is recorded: the call or the
+/// conversation.
+const CALL_WORDS: &[&str] = &[
+    "call",
+    "calls",
+    "conversation",
+    "conversations",
+    "samtale",
+    "samtalen",
+    "samtaler",
+    "opkald",
+    "opkaldet",
+    "samtal",
+    "samtalet",
+    "gespräch",
+    "gespräche",
+    "anruf",
+    "telefonat",
+    "appel",
+    "appels",
+    "llamada",
+    "llamadas",
+    "chiamata",
+    "chiamate",
+    "rozmowa",
+    "rozmowy",
+    "chamada",
+    "chamadas",
+    "ligação",
+    "ligacao",
+];
+
+/// Forms that say something is being recorded or monitored (passive,
+/// progressive or the noun), not the bare imperative "record".
+const RECORDED_FORMS: &[&str] = &[
+    r"record(ed|ing|ings)",
+    r"monitor(ed|ing)",
+    r"optag(es|et|else|elsen|er)",
+    r"aufgezeichnet",
+    r"aufzeichnung",
+    r"mitgeschnitten",
+    r"inspel(ad|at|ade|as|ning)",
+    r"opptak",
+    r"enregistr(é|ée|és|ées|e|ement|ons)",
+    r"grabad[ao]s?",
+    r"grabaci[oó]n",
+    r"registrat[aoie]",
+    r"registrazione",
+    r"nagrywan\w*",
+    r"gravad[ao]s?",
+    r"grava(ç|c)(ã|a)o",
+];
+
+/// Words of a message-recording instruction (voicemail, a name, a greeting,
+/// a video) rather than a notice about the call.
+const MESSAGE_WORDS: &[&str] = &[
+    r"message",
+    r"messages",
+    r"voicemail",
+    r"voice mail",
+    r"vm",
+    r"greeting",
+    r"name",
+    r"video",
+    r"tone",
+    r"beep",
+    r"besked",
+    r"tonen",
+    r"nachricht",
+    r"signalton",
+    r"mensaje",
+    r"tono",
+    r"bip",
+    r"messaggio",
+    r"wiadomość",
+    r"wiadomosc",
+    r"mensagem",
 ];
 
 /// Additional stems that make an input step a consent question.
@@ -66,6 +153,9 @@ const PAYMENT_STEMS: &[&str] = &[
 
 pub struct Recognizers {
     notice: Regex,
+    call_word: Regex,
+    recorded_form: Regex,
+    message_word: Regex,
     payment: Regex,
     consent: Regex,
     training: Regex,
@@ -102,8 +192,18 @@ impl Recognizers {
         };
         let mut consent_words: Vec<&str> = NOTICE_STEMS.to_vec();
         consent_words.extend_from_slice(CONSENT_STEMS);
+        let whole_words = |words: &[&str]| {
+            Regex::new(&format!(
+                r"(?i)\b({})\b",
+                words.join("|").replace(' ', r"\s+")
+            ))
+            .map_err(|e| e.to_string())
+        };
         Ok(Recognizers {
             notice: built(NOTICE_STEMS)?,
+            call_word: whole_words(CALL_WORDS)?,
+            recorded_form: whole_words(RECORDED_FORMS)?,
+            message_word: whole_words(MESSAGE_WORDS)?,
             // At a word start: `card_number` and `CARDNUM`, not `discard`.
             payment: Regex::new(&format!(r"(?i)\b({})", alternation(PAYMENT_STEMS)))
                 .map_err(|e| e.to_string())?,
@@ -124,11 +224,26 @@ impl Recognizers {
         let mut meaning = PromptMeaning::default();
         for prompt in prompts {
             let words = normalise(prompt);
-            meaning.notice |= self.notice.is_match(&words) || self.extra_notice.matches(prompt);
+            meaning.notice |= self.is_notice(prompt) || self.extra_notice.matches(prompt);
             meaning.consent |= self.consent.is_match(&words) || self.extra_consent.matches(prompt);
             meaning.training |= self.training.is_match(&words);
         }
         meaning
+    }
+
+    /// Whether a prompt tells the caller the call is (or may be) recorded. A
+    /// sound file is judged by its name, not its folder (`recordings/welcome`
+    /// is a greeting).
+    fn is_notice(&self, prompt: &str) -> bool {
+        let name = if prompt.contains(char::is_whitespace) {
+            prompt
+        } else {
+            prompt.rsplit(['/', '\\']).next().unwrap_or(prompt)
+        };
+        let words = normalise(name);
+        self.notice.is_match(&words)
+            && (self.call_word.is_match(&words)
+                || (self.recorded_form.is_match(&words) && !self.message_word.is_match(&words)))
     }
 
     /// Whether an input step asks for consent: its prompt mentions recording
@@ -231,6 +346,35 @@ mod tests {
         assert!(r.prompts(&["custom/announce-rec-v2".into()]).notice);
         assert!(!r.prompts(&["beep".into()]).notice);
         assert!(!r.prompts(&["custom/welcome".into()]).notice);
+        assert!(r.prompts(&["This call may be monitored".into()]).notice);
+        assert!(r.prompts(&["ivr/ivr-recording_started".into()]).notice);
+        assert!(r.prompts(&["Vi optager alle opkald".into()]).notice);
+        assert!(r.prompts(&["Cet appel peut être enregistré".into()]).notice);
+        assert!(r.prompts(&["Esta llamada puede ser grabada".into()]).notice);
+    }
+
+    #[test]
+    fn message_recording_is_not_a_notice() {
+        let r = recognizers();
+        for prompt in [
+            "We will begin to record your message after the tone",
+            "Please record your name after the beep",
+            "/tmp/record_video.mp4",
+            "vm-rec-name",
+            "recordings/welcome",
+            "Recording your greeting now",
+            "Indtal din besked efter tonen",
+            "Bitte sprechen Sie Ihre Nachricht nach dem Signalton",
+            "Laissez votre message après le bip pour enregistrer",
+            "Grabe su mensaje después del tono",
+        ] {
+            assert!(!r.prompts(&[prompt.into()]).notice, "{prompt}");
+        }
+        // A greeting that also says the call is recorded is a notice.
+        assert!(
+            r.prompts(&["Your call is recorded. Leave a message after the tone".into()])
+                .notice
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     "{name} records once the call is connected at {}, and the caller hears no recording notice before that",
                     describe(ctx.sources, pbx, connection)
                 ),
+                (Capture::FromBridge, None) => format!(
+                    "{name} records once the call is connected, and no recording notice is played on the way there or after it"
+                ),
                 (Capture::OnDemand, _) => format!(
                     "{name} can be started during the call without a recording notice or start message"
                 ),
