@@ -5,10 +5,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::excerpt::{Excerpt, Frame};
 use super::{Outcome, Reported};
 use crate::finding::{Label, Severity};
 use crate::rules::Registry;
@@ -17,6 +16,9 @@ use crate::source::{SourceMap, display_safe};
 /// At most this many steps of a witness path are listed; longer paths keep
 /// their start and end.
 const TRACE_LIMIT: usize = 12;
+
+/// Source lines up to this many characters are shown whole in a code frame.
+const LONG_LINE: usize = 200;
 
 pub struct HumanOptions {
     pub color: bool,
@@ -41,7 +43,7 @@ pub fn render(
     let mut out = String::new();
     // Suppressed findings are not shown here; JSON and SARIF keep them for audits.
     for reported in outcome.active() {
-        let diagnostic = FindingDiagnostic::new(reported, sources, registry);
+        let diagnostic = FindingDiagnostic::new(reported, sources, registry, options.width);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             out.push_str(&format!(
                 "{}:{}:{}: {} {}\n",
@@ -92,7 +94,7 @@ struct FindingDiagnostic {
     code: String,
     message: String,
     severity: Severity,
-    source: NamedSource<Arc<str>>,
+    source: Frame,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedLabel>,
     help: String,
@@ -101,49 +103,81 @@ struct FindingDiagnostic {
 
 struct RelatedLabel {
     message: String,
-    source: NamedSource<Arc<str>>,
+    source: Frame,
     label: LabeledSpan,
 }
 
 impl FindingDiagnostic {
-    fn new(reported: &Reported, sources: &SourceMap, registry: &Registry) -> FindingDiagnostic {
+    fn new(
+        reported: &Reported,
+        sources: &SourceMap,
+        registry: &Registry,
+        width: usize,
+    ) -> FindingDiagnostic {
         let finding = &reported.finding;
         let rule = registry.get(finding.rule);
         let primary_file = finding.primary.span.file;
         // What comes from configuration files is shown terminal-safe.
         let safe = |text: &str| display_safe(text).into_owned();
-        let named = |file| {
+        // Configuration lines are shown whole up to LONG_LINE characters;
+        // longer ones (minified JSON) are cut to what fits beside a frame's
+        // gutter (line number and bar, about a dozen columns).
+        let line_limit = width.saturating_sub(12);
+        let excerpt = |file, spans: &[std::ops::Range<usize>]| {
             let source = sources.get(file);
             let text = match display_safe(&source.text) {
                 Cow::Borrowed(_) => Arc::clone(&source.text),
                 Cow::Owned(clean) => Arc::from(clean),
             };
-            NamedSource::new(safe(&source.display), text)
-        };
-        let labeled = |label: &Label, primary: bool| {
-            let range = label.span.start as usize..label.span.end as usize;
-            if primary {
-                LabeledSpan::new_primary_with_span(Some(safe(&label.message)), range)
-            } else {
-                LabeledSpan::new_with_span(Some(safe(&label.message)), range)
+            Frame {
+                name: safe(&source.display),
+                excerpt: Excerpt::new(text, spans, LONG_LINE, line_limit),
             }
         };
-        let mut labels = vec![labeled(&finding.primary, true)];
+        let range = |label: &Label| label.span.start as usize..label.span.end as usize;
+        let labeled = |excerpt: &Excerpt, label: &Label, primary: bool| {
+            let span = excerpt.span(range(label))?;
+            let message = Some(safe(&label.message));
+            Some(if primary {
+                LabeledSpan::new_primary_with_span(message, span)
+            } else {
+                LabeledSpan::new_with_span(message, span)
+            })
+        };
+        let in_primary: Vec<&Label> = std::iter::once(&finding.primary)
+            .chain(
+                finding
+                    .related
+                    .iter()
+                    .filter(|l| l.span.file == primary_file),
+            )
+            .collect();
+        let spans: Vec<_> = in_primary.iter().map(|l| range(l)).collect();
+        let primary_frame = excerpt(primary_file, &spans);
+        let mut labels: Vec<LabeledSpan> = Vec::new();
+        for (i, label) in in_primary.iter().enumerate() {
+            let Some(labeled) = labeled(&primary_frame.excerpt, label, i == 0) else {
+                continue;
+            };
+            // Two labels on the same span render as one.
+            if !labels
+                .iter()
+                .any(|l| l.offset() == labeled.offset() && l.len() == labeled.len())
+            {
+                labels.push(labeled);
+            }
+        }
         let mut related = Vec::new();
         for label in &finding.related {
             if label.span.file == primary_file {
-                // Two labels on the same span render as one.
-                if !labels
-                    .iter()
-                    .any(|l| l.offset() == label.span.start as usize && l.len() == label.span.len())
-                {
-                    labels.push(labeled(label, false));
-                }
-            } else {
+                continue;
+            }
+            let frame = excerpt(label.span.file, &[range(label)]);
+            if let Some(span) = labeled(&frame.excerpt, label, true) {
                 related.push(RelatedLabel {
                     message: safe(&label.message),
-                    source: named(label.span.file),
-                    label: labeled(label, true),
+                    source: frame,
+                    label: span,
                 });
             }
         }
@@ -205,7 +239,7 @@ impl FindingDiagnostic {
             code: format!("{} {}", finding.rule, rule.meta.name),
             message: safe(&finding.message),
             severity: reported.severity,
-            source: named(primary_file),
+            source: primary_frame,
             labels,
             related,
             help: safe(&help),

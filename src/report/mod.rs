@@ -3,6 +3,7 @@
 
 pub mod checkstyle;
 pub mod concise;
+mod excerpt;
 pub mod github;
 pub mod gitlab;
 pub mod human;
