@@ -59,8 +59,8 @@ impl Excerpt {
                 continue;
             }
             let window = window(&text, start..end, labels, limit);
-            let before = (window.start > start).then_some(ELLIPSIS).unwrap_or("");
-            let after = (window.end < end).then_some(ELLIPSIS).unwrap_or("");
+            let before = if window.start > start { ELLIPSIS } else { "" };
+            let after = if window.end < end { ELLIPSIS } else { "" };
             out.push_str(before);
             let new_window_start = out.len();
             out.push_str(&text[window.clone()]);
@@ -101,7 +101,7 @@ impl Excerpt {
     /// A label's span in the excerpt, or `None` when it was cut away whole.
     pub fn span(&self, span: Range<usize>) -> Option<Range<usize>> {
         let mapped = self.offset(span.start)..self.offset(span.end);
-        (mapped.len() > 0 || span.is_empty()).then_some(mapped)
+        (!mapped.is_empty() || span.is_empty()).then_some(mapped)
     }
 }
 
@@ -192,6 +192,10 @@ fn byte_len(s: &str, chars: usize) -> usize {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::single_range_in_vec_init,
+    reason = "one label is a slice of one span"
+)]
 mod tests {
     use super::*;
 
