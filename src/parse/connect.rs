@@ -3,9 +3,10 @@
 //! JSON string (`ContactFlow.Content`, a `Content` next to `Name`, and
 //! CloudFormation `AWS::Connect::ContactFlow` `Properties.Content`, also in
 //! `Fn::Sub`). A wrapped flow is parsed again from the decoded string with
-//! its offsets, so its spans point into the wrapper.
+//! its offsets, so its spans point into the wrapper, and as Connect reads a
+//! flow: `\'` is `'` there.
 
-use crate::parse::json::{self, Json, Value};
+use crate::parse::json::{self, Json, Syntax, Value};
 use crate::parse::{ParseError, Problems};
 use crate::source::{FileId, SourceFile, Span};
 
@@ -59,10 +60,16 @@ impl FlowAction {
 pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<Flow> {
     let document = match json::parse(file, &source.text, None) {
         Ok(document) => document,
-        Err(error) => {
-            problems.parse_errors.push(error.into_parse_error());
-            return Vec::new();
-        }
+        // A file that is itself a flow is sent verbatim as a flow's `Content`
+        // (`--content file://flow.json`, Terraform `file()`), so Connect's
+        // reading of it counts; wrappers are read by strict JSON tooling.
+        Err(error) => match json::parse_with(file, &source.text, None, Syntax::ConnectFlow) {
+            Ok(document) if is_flow_language(&document) => document,
+            _ => {
+                problems.parse_errors.push(error.into_parse_error());
+                return Vec::new();
+            }
+        },
     };
     let stem = source
         .path
@@ -74,6 +81,12 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
         file, source, &document, &stem, None, problems, &mut flows, 0,
     );
     flows
+}
+
+/// A flow in the 2019-10-30 flow language.
+fn is_flow_language(node: &Json) -> bool {
+    node.get("Actions").is_some()
+        && (node.get("StartAction").is_some() || node.get("Version").is_some())
 }
 
 /// Looks for flows in a document and in strings that embed one.
@@ -91,9 +104,7 @@ fn find_flows(
     if depth > json::MAX_DEPTH {
         return;
     }
-    if node.get("Actions").is_some()
-        && (node.get("StartAction").is_some() || node.get("Version").is_some())
-    {
+    if is_flow_language(node) {
         let mut flow = flow_language(node, name);
         flow.flow_type = flow_type.map(str::to_string);
         out.push(flow);
@@ -207,7 +218,8 @@ fn embedded(
     else {
         return;
     };
-    match json::parse(file, &decoded, Some(&offsets)) {
+    // Connect itself reads the embedded flow.
+    match json::parse_with(file, &decoded, Some(&offsets), Syntax::ConnectFlow) {
         Ok(inner) => find_flows(
             file,
             source,
@@ -389,13 +401,38 @@ mod tests {
     }
 
     #[test]
+    fn escaped_apostrophe_is_read_where_connect_reads_it() {
+        // In an embedded flow, as the Connect API exports it.
+        let text = r#"{"ContactFlow":{"Name":"x","Content":"{\"StartAction\":\"a\",\"Actions\":[{\"Identifier\":\"a\",\"Type\":\"MessageParticipant\",\"Parameters\":{\"Text\":\"it\\'s recorded\"}}]}"}}"#;
+        let (f, problems) = flows(text);
+        assert!(problems.parse_errors.is_empty());
+        let action = &f[0].actions[0];
+        assert_eq!(
+            action.parameter("Text").and_then(Json::as_str),
+            Some("it's recorded")
+        );
+        let span = action.span;
+        assert!(text[span.start as usize..span.end as usize].starts_with(r#"{\"Identifier\""#));
+        assert!(text[..span.end as usize].ends_with("}"));
+        // In a file that is itself a flow (sent verbatim as `Content`).
+        let bare = r#"{"StartAction":"a","Actions":[{"Identifier":"a","Type":"MessageParticipant","Parameters":{"Text":"it\'s recorded"}}]}"#;
+        let (f, problems) = flows(bare);
+        assert!(problems.parse_errors.is_empty());
+        assert_eq!(f[0].actions.len(), 1);
+        // Not in a wrapper, which strict JSON tooling reads.
+        let wrapper = r#"{"ContactFlow":{"Name":"it\'s","Content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}"#;
+        let (_, problems) = flows(wrapper);
+        assert_eq!(problems.parse_errors.len(), 1);
+    }
+
+    #[test]
     fn broken_embedded_flow_is_located() {
-        let text = r#"{"Resources":{"F":{"Type":"AWS::Connect::ContactFlow","Properties":{"Name":"x","Content":"{\"Actions\":[{\"Text\":\"it\\'s\"}]}"}}}}"#;
+        let text = r#"{"Resources":{"F":{"Type":"AWS::Connect::ContactFlow","Properties":{"Name":"x","Content":"{\"Actions\":[{\"Text\":\"it\\xs\"}]}"}}}}"#;
         let (_, problems) = flows(text);
         assert_eq!(problems.parse_errors.len(), 1);
         let span = problems.parse_errors[0].span;
         assert!(
-            text[span.start as usize..].starts_with("\\\\'"),
+            text[span.start as usize..].starts_with("\\\\x"),
             "{}",
             &text[span.start as usize..]
         );
