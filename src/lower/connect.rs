@@ -2,7 +2,8 @@
 //! per flow, one step per action, `Transitions` as edges. Here an
 //! `UpdateContactRecordingBehavior` action with participants becomes a
 //! [`StepKind::RecordingStart`] (from agent connect, or from now on when
-//! `IVRRecordingBehavior` is `Enabled`), a `GetParticipantInput` an input whose
+//! `IVRRecordingBehavior` is `Enabled`; in an outbound whisper, from the end
+//! of the whisper), a `GetParticipantInput` an input whose
 //! `Conditions` are explicit answers and whose `Errors` and default
 //! `NextAction` are the default outcome, a `TransferToFlow` a jump into the
 //! scanned flow it names.
@@ -42,109 +43,131 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         return lowered;
     }
     let mut graph = FlowGraph::of_format(FileKind::Connect.format_name());
-    // Pass 1: a region per flow, a step per action.
-    let mut first_steps: Vec<HashMap<String, StepId>> = Vec::new();
+    // Pass 1: a region per flow, a step per action (and per copy of it).
+    let mut flow_steps: Vec<FlowSteps> = Vec::new();
     for (f, flow) in flows.iter().enumerate() {
         graph.add_region(flow.name.clone(), flow.span);
-        let region = RegionId(f as u32);
-        first_steps.push(
-            flow.actions
-                .iter()
-                .map(|a| {
-                    (
-                        a.id.clone(),
-                        graph.add_step(StepKind::Other, a.span, region),
-                    )
-                })
-                .collect(),
-        );
+        flow_steps.push(FlowSteps::new(&mut graph, flow, RegionId(f as u32)));
     }
     let mut transferred_to = vec![false; flows.len()];
     for (f, flow) in flows.iter().enumerate() {
-        for action in &flow.actions {
-            let first = first_steps[f][&action.id];
-            let target = |id: &str| first_steps[f].get(id).copied();
-            let last = lower_action(&mut graph, f, flow, action, first);
-            // A transfer to another scanned flow continues there.
-            if is_flow_transfer(action) {
-                match resolve_flow(&flows, action) {
-                    FlowTarget::Flow(t) => {
-                        transferred_to[t] |= t != f;
-                        if let Some(start) =
-                            flows[t].start.as_ref().and_then(|s| first_steps[t].get(s))
-                        {
-                            graph.add_edge(last, Edge::plain(*start));
-                        }
-                    }
-                    FlowTarget::Unknown(name) => cx.problems.unresolved.push(Unresolved::new(
-                        action.span,
-                        format!("flow `{name}` is not among the scanned flows"),
-                        "the call cannot be followed past this transfer",
-                    )),
-                    FlowTarget::Computed => {}
+        let steps = &flow_steps[f];
+        let whisper = role(flow) == Role::OutboundWhisper;
+        for (c, copy) in steps.copies.iter().enumerate() {
+            // Findings about the configuration are made once, on the flow as
+            // entered; copies only carry the call along.
+            let original = c == 0;
+            for action in &flow.actions {
+                let Some(&first) = copy.get(&action.id) else {
+                    continue;
+                };
+                let last = lower_action(&mut graph, f, flow, action, first);
+                if !original {
+                    graph.steps[first.index()].statement = None;
                 }
-                continue;
-            }
-            if ends_call(action) {
-                continue;
-            }
-            if is_recording_lambda(action) {
-                cx.problems.unresolved.push(Unresolved::new(
-                    action.span,
-                    "this Lambda function may start, pause or stop recording; reclint cannot see inside it",
-                    "recording through the API is not analysed",
-                ));
-            }
-            let answers = answer_variable(flow, action);
-            let t = &action.transitions;
-            for branch in &t.conditions {
-                if let Some(to) = target(&branch.next) {
-                    let guards = answers
+                let next_copy = steps.copy_after(action, c);
+                let target = |id: &str| {
+                    let copy = if steps.blocks.contains(id) {
+                        0
+                    } else {
+                        next_copy
+                    };
+                    steps.copies[copy].get(id).copied()
+                };
+                // The whisper ends: the customer is connected to the agent,
+                // and an armed recording starts capturing.
+                if whisper && ends_whisper(action) {
+                    graph.steps[first.index()].kind = StepKind::Jump;
+                    if let Some(end) = steps.ends[c] {
+                        graph.add_edge(last, Edge::plain(end));
+                    }
+                    continue;
+                }
+                // A transfer to another scanned flow continues there.
+                if is_flow_transfer(action) {
+                    match resolve_flow(&flows, action) {
+                        FlowTarget::Flow(t) => {
+                            transferred_to[t] |= t != f;
+                            if let Some(start) = flows[t]
+                                .start
+                                .as_ref()
+                                .and_then(|s| flow_steps[t].copies[0].get(s))
+                            {
+                                graph.add_edge(last, Edge::plain(*start));
+                            }
+                        }
+                        FlowTarget::Unknown(name) if original => {
+                            cx.problems.unresolved.push(Unresolved::new(
+                                action.span,
+                                format!("flow `{name}` is not among the scanned flows"),
+                                "the call cannot be followed past this transfer",
+                            ))
+                        }
+                        FlowTarget::Unknown(_) | FlowTarget::Computed => {}
+                    }
+                    continue;
+                }
+                if ends_call(action) {
+                    continue;
+                }
+                if original && is_recording_lambda(action) {
+                    cx.problems.unresolved.push(Unresolved::new(
+                        action.span,
+                        "this Lambda function may start, pause or stop recording; reclint cannot see inside it",
+                        "recording through the API is not analysed",
+                    ));
+                }
+                let answers = answer_variable(flow, action);
+                let t = &action.transitions;
+                for branch in &t.conditions {
+                    if let Some(to) = target(&branch.next) {
+                        let guards = answers
+                            .as_ref()
+                            .map(|variable| {
+                                vec![Guard::Answer {
+                                    variable: variable.clone(),
+                                    answer: match branch.operator.as_str() {
+                                        "Equals" => AnswerMatch::Values(branch.operands.clone()),
+                                        _ => AnswerMatch::AnyValue,
+                                    },
+                                }]
+                            })
+                            .unwrap_or_default();
+                        graph.add_edge(last, Edge { to, guards });
+                    }
+                }
+                // Errors are the default outcome of a tested answer; so is the
+                // next action when conditions did not match.
+                let default_guard = || {
+                    answers
                         .as_ref()
                         .map(|variable| {
-                            vec![Guard::Answer {
+                            vec![Guard::Default {
                                 variable: variable.clone(),
-                                answer: match branch.operator.as_str() {
-                                    "Equals" => AnswerMatch::Values(branch.operands.clone()),
-                                    _ => AnswerMatch::AnyValue,
-                                },
+                                not: Vec::new(),
                             }]
                         })
-                        .unwrap_or_default();
+                        .unwrap_or_default()
+                };
+                for (_, next) in &t.errors {
+                    if let Some(to) = target(next) {
+                        graph.add_edge(
+                            last,
+                            Edge {
+                                to,
+                                guards: default_guard(),
+                            },
+                        );
+                    }
+                }
+                if let Some(to) = t.next.as_deref().and_then(target) {
+                    let guards = if t.conditions.is_empty() {
+                        Vec::new()
+                    } else {
+                        default_guard()
+                    };
                     graph.add_edge(last, Edge { to, guards });
                 }
-            }
-            // Errors are the default outcome of a tested answer; so is the
-            // next action when conditions did not match.
-            let default_guard = || {
-                answers
-                    .as_ref()
-                    .map(|variable| {
-                        vec![Guard::Default {
-                            variable: variable.clone(),
-                            not: Vec::new(),
-                        }]
-                    })
-                    .unwrap_or_default()
-            };
-            for (_, next) in &t.errors {
-                if let Some(to) = target(next) {
-                    graph.add_edge(
-                        last,
-                        Edge {
-                            to,
-                            guards: default_guard(),
-                        },
-                    );
-                }
-            }
-            if let Some(to) = t.next.as_deref().and_then(target) {
-                let guards = if t.conditions.is_empty() {
-                    Vec::new()
-                } else {
-                    default_guard()
-                };
-                graph.add_edge(last, Edge { to, guards });
             }
         }
     }
@@ -152,7 +175,11 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         if transferred_to[f] {
             continue;
         }
-        if let Some(start) = flow.start.as_ref().and_then(|s| first_steps[f].get(s)) {
+        if let Some(start) = flow
+            .start
+            .as_ref()
+            .and_then(|s| flow_steps[f].copies[0].get(s))
+        {
             let entry = graph.add_step(StepKind::Dispatch, flow.span, RegionId(f as u32));
             graph.add_edge(entry, Edge::plain(*start));
             graph.entries.push(EntryPoint {
@@ -164,6 +191,144 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     graph.shrink_to_fit();
     lowered.graphs.push(graph);
     lowered
+}
+
+/// What a flow's type allows its recording blocks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Ordinary,
+    /// Runs when the customer answers an outbound call, before the agent and
+    /// customer are connected; that conversation is what it records.
+    OutboundWhisper,
+    /// Agent and customer whisper and hold flows: Connect does not run a
+    /// recording block there.
+    NoRecording,
+}
+
+fn role(flow: &Flow) -> Role {
+    match flow.flow_type.as_deref() {
+        Some("OUTBOUND_WHISPER") => Role::OutboundWhisper,
+        Some("AGENT_WHISPER" | "CUSTOMER_WHISPER" | "AGENT_HOLD" | "CUSTOMER_HOLD") => {
+            Role::NoRecording
+        }
+        _ => Role::Ordinary,
+    }
+}
+
+/// The steps of one flow. Copy 0 holds every action, as the flow is
+/// entered. In an outbound whisper, a recording block (without IVR
+/// recording) captures from the end of the whisper, when the parties are
+/// connected, so what the customer hears before that end comes before the
+/// recording: copy `k` holds the actions after recording block `k`, and
+/// its end of the flow leads to that block's recording start. A whisper
+/// flow is small, and only recording blocks are copied from.
+struct FlowSteps {
+    /// Per copy: action id → its step.
+    copies: Vec<HashMap<String, StepId>>,
+    /// Per copy: where the end of the whisper leads (the recording armed in
+    /// the copy, or the connection).
+    ends: Vec<Option<StepId>>,
+    /// The recording blocks of an outbound whisper, each in copy 0 only.
+    blocks: std::collections::HashSet<String>,
+    /// Recording block id → the copy of what follows it.
+    armed_by: HashMap<String, usize>,
+}
+
+impl FlowSteps {
+    fn new(graph: &mut FlowGraph, flow: &Flow, region: RegionId) -> FlowSteps {
+        let entered = flow
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    graph.add_step(StepKind::Other, a.span, region),
+                )
+            })
+            .collect();
+        let mut steps = FlowSteps {
+            copies: vec![entered],
+            ends: vec![None],
+            blocks: Default::default(),
+            armed_by: HashMap::new(),
+        };
+        if role(flow) != Role::OutboundWhisper {
+            return steps;
+        }
+        let connected = graph.add_step(
+            StepKind::Connection {
+                target: "agent".into(),
+                queue: false,
+            },
+            flow.span,
+            region,
+        );
+        graph.steps[connected.index()].label = Some("the end of the whisper".into());
+        steps.ends[0] = Some(connected);
+        for block in &flow.actions {
+            match recording_block(block) {
+                Some(Block::Start { ivr: false }) => {}
+                Some(_) => {
+                    steps.blocks.insert(block.id.clone());
+                    continue;
+                }
+                None => continue,
+            }
+            steps.blocks.insert(block.id.clone());
+            let start = graph.add_step(recording_step(block, false), block.span, region);
+            graph.steps[start.index()].label = Some(label_of(block).into());
+            graph.set_statement(start, &block.kind, block.parameters.to_compact());
+            graph.add_edge(start, Edge::plain(connected));
+            steps.armed_by.insert(block.id.clone(), steps.copies.len());
+            steps.copies.push(HashMap::new());
+            steps.ends.push(Some(start));
+        }
+        // What each block reaches before another recording block decides.
+        let by_id: HashMap<&str, &FlowAction> =
+            flow.actions.iter().map(|a| (a.id.as_str(), a)).collect();
+        for block in &flow.actions {
+            let Some(&copy) = steps.armed_by.get(&block.id) else {
+                continue;
+            };
+            let mut reached = HashMap::new();
+            let mut work: Vec<&str> = successors(block);
+            while let Some(next) = work.pop() {
+                if steps.blocks.contains(next) || reached.contains_key(next) {
+                    continue;
+                }
+                let Some(action) = by_id.get(next) else {
+                    continue;
+                };
+                reached.insert(
+                    next.to_string(),
+                    graph.add_step(StepKind::Other, action.span, region),
+                );
+                work.extend(successors(action));
+            }
+            steps.copies[copy] = reached;
+        }
+        steps
+    }
+
+    /// The copy an action's transitions lead into, from copy `copy`.
+    fn copy_after(&self, action: &FlowAction, copy: usize) -> usize {
+        match self.armed_by.get(&action.id) {
+            Some(&armed) => armed,
+            None if self.blocks.contains(&action.id) => 0,
+            None => copy,
+        }
+    }
+}
+
+/// The actions an action's transitions lead to.
+fn successors(action: &FlowAction) -> Vec<&str> {
+    let t = &action.transitions;
+    t.next
+        .iter()
+        .chain(t.conditions.iter().map(|c| &c.next))
+        .chain(t.errors.iter().map(|(_, next)| next))
+        .map(String::as_str)
+        .collect()
 }
 
 /// Fills the action's step (and adds steps after it); returns the step its
@@ -190,7 +355,13 @@ fn lower_action(
         "Compare" | "CheckAttribute" => StepKind::Branch,
         "UpdateContactRecordingBehavior"
         | "UpdateContactRecordingAndAnalyticsBehavior"
-        | "SetRecordingBehavior" => recording_kind(flow, action),
+        | "SetRecordingBehavior" => match (recording_block(action), role(flow)) {
+            (None, _) | (_, Role::NoRecording) => StepKind::Other,
+            // Recorded where the whisper ends (see `FlowSteps`).
+            (Some(Block::Start { ivr: false }), Role::OutboundWhisper) => StepKind::Other,
+            (Some(Block::Start { ivr }), _) => recording_step(action, ivr),
+            (Some(Block::Stop), _) => StepKind::RecordingStop,
+        },
         "TransferContactToQueue" | "TransferParticipantToThirdParty" | "TransferToQueue" => {
             StepKind::Connection {
                 target: action.kind.clone(),
@@ -223,7 +394,7 @@ fn lower_action(
     graph.set_statement(first, &action.kind, action.parameters.to_compact());
     let mut last = first;
     // Contact Lens analytics switched on by the same block as recording.
-    if let Some(feature) = analytics_of(action) {
+    if let Some(feature) = analytics_of(action).filter(|_| role(flow) != Role::NoRecording) {
         let step = graph.add_step(StepKind::Analytics { feature }, action.span, region);
         graph.steps[step.index()].label = Some(label_of(action).into());
         graph.add_edge(last, Edge::plain(step));
@@ -299,6 +470,13 @@ fn is_flow_transfer(action: &FlowAction) -> bool {
         || (action.kind == "Transfer" && action.parameter("ContactFlowId").is_some())
 }
 
+/// Where an outbound whisper hands the customer to the agent: `End flow`,
+/// or a block with nowhere to go.
+fn ends_whisper(action: &FlowAction) -> bool {
+    action.kind == "EndFlowExecution"
+        || (successors(action).is_empty() && !ends_call(action) && !is_flow_transfer(action))
+}
+
 fn ends_call(action: &FlowAction) -> bool {
     matches!(
         action.kind.as_str(),
@@ -343,9 +521,24 @@ fn is_recording_lambda(action: &FlowAction) -> bool {
         .contains("record")
 }
 
-/// What a `RecordingBehavior` does: start (from agent connect, or at once
-/// when the IVR is recorded) or stop (no participants, `Disable`).
-fn recording_kind(flow: &Flow, action: &FlowAction) -> StepKind {
+/// What a recording block does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    /// Records from agent connect, or at once when the IVR is recorded.
+    Start { ivr: bool },
+    /// No participants, or `Disable`.
+    Stop,
+}
+
+fn recording_block(action: &FlowAction) -> Option<Block> {
+    if !matches!(
+        action.kind.as_str(),
+        "UpdateContactRecordingBehavior"
+            | "UpdateContactRecordingAndAnalyticsBehavior"
+            | "SetRecordingBehavior"
+    ) {
+        return None;
+    }
     let behavior = action.parameter("RecordingBehavior").or_else(|| {
         action
             .parameter("VoiceBehavior")
@@ -366,27 +559,31 @@ fn recording_kind(flow: &Flow, action: &FlowAction) -> StepKind {
             false,
         ),
     };
-    match participants {
-        Some(true) => StepKind::recording(RecordingStart {
-            before_answer: if ivr {
-                BeforeAnswer::Recorded
-            } else {
-                BeforeAnswer::NotRecorded
-            },
-            recorder: action.kind.clone(),
-            // An outbound whisper flow runs once the parties are connected.
-            capture: if ivr || flow.flow_type.as_deref() == Some("OUTBOUND_WHISPER") {
-                Capture::Immediately
-            } else {
-                Capture::FromBridge
-            },
-            target: None,
-            related: Vec::new(),
-            start_message: false,
-        }),
-        Some(false) => StepKind::RecordingStop,
-        None => StepKind::Other,
+    match participants? {
+        true => Some(Block::Start { ivr }),
+        false => Some(Block::Stop),
     }
+}
+
+/// The recording a start block makes: from agent connect, or from here on
+/// with the IVR.
+fn recording_step(action: &FlowAction, ivr: bool) -> StepKind {
+    StepKind::recording(RecordingStart {
+        before_answer: if ivr {
+            BeforeAnswer::Recorded
+        } else {
+            BeforeAnswer::NotRecorded
+        },
+        recorder: action.kind.clone(),
+        capture: if ivr {
+            Capture::Immediately
+        } else {
+            Capture::FromBridge
+        },
+        target: None,
+        related: Vec::new(),
+        start_message: false,
+    })
 }
 
 /// The text or prompt of a message or input action.

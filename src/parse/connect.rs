@@ -18,7 +18,8 @@ pub struct Flow {
     pub span: Span,
     pub start: Option<String>,
     pub actions: Vec<FlowAction>,
-    /// The flow type from a wrapper (`CONTACT_FLOW`, `OUTBOUND_WHISPER`, ...).
+    /// The flow type (`CONTACT_FLOW`, `OUTBOUND_WHISPER`, ...) from a wrapper
+    /// or the legacy `metadata.type` (`outboundWhisper` is `OUTBOUND_WHISPER`).
     pub flow_type: Option<String>,
 }
 
@@ -106,7 +107,7 @@ fn find_flows(
     }
     if is_flow_language(node) {
         let mut flow = flow_language(node, name);
-        flow.flow_type = flow_type.map(str::to_string);
+        flow.flow_type = flow_type.map(api_flow_type);
         out.push(flow);
         return;
     }
@@ -117,7 +118,13 @@ fn find_flows(
             .and_then(Json::as_str)
             .unwrap_or(name);
         let mut flow = legacy(node, name);
-        flow.flow_type = flow_type.map(str::to_string);
+        flow.flow_type = flow_type
+            .or_else(|| {
+                node.get("metadata")
+                    .and_then(|m| m.get("type"))
+                    .and_then(Json::as_str)
+            })
+            .map(api_flow_type);
         out.push(flow);
         return;
     }
@@ -236,6 +243,19 @@ fn embedded(
             "the embedded flow cannot be read from here on",
         )),
     }
+}
+
+/// A flow type as the API names it: the legacy export's `outboundWhisper`
+/// is `OUTBOUND_WHISPER`.
+fn api_flow_type(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 && !name.contains('_') {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 fn text_of(node: Option<&Json>) -> Option<String> {
@@ -443,6 +463,8 @@ mod tests {
         let text = r#"{"modules":[{"id":"m1","type":"SetRecordingBehavior","branches":[{"condition":"Success","transition":"m2"}],"parameters":[{"name":"RecordingBehaviorOption","value":"Enable"}]}],"start":"m1","metadata":{"name":"Old"}}"#;
         let (f, _) = flows(text);
         assert_eq!(f[0].name, "Old");
+        assert_eq!(api_flow_type("outboundWhisper"), "OUTBOUND_WHISPER");
+        assert_eq!(api_flow_type("OUTBOUND_WHISPER"), "OUTBOUND_WHISPER");
         let m = &f[0].actions[0];
         assert_eq!(
             m.parameter("RecordingBehaviorOption")
