@@ -85,7 +85,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                 }
                 // A transfer to another scanned flow continues there.
                 if is_flow_transfer(action) {
-                    match resolve_flow(&flows, action) {
+                    match resolve_flow(&flows, flow, action) {
                         FlowTarget::Flow(t) => {
                             transferred_to[t] |= t != f;
                             if let Some(start) = flows[t]
@@ -491,14 +491,37 @@ enum FlowTarget {
     Computed,
 }
 
-/// The flow a `TransferToFlow` names: by flow name, or by the last part of
-/// an ARN matching a flow's name.
-fn resolve_flow(flows: &[Flow], action: &FlowAction) -> FlowTarget {
+/// The flow a `TransferToFlow` names: by the id or ARN of an exported flow,
+/// by the CloudFormation or Terraform resource that deploys it, or by name
+/// (`ContactFlowName`, or the last part of an ARN that names no exported
+/// flow).
+fn resolve_flow(flows: &[Flow], from: &Flow, action: &FlowAction) -> FlowTarget {
     let Some(id) = action.parameter("ContactFlowId").and_then(Json::as_str) else {
         return FlowTarget::Computed;
     };
+    let id = id.trim();
+    let by_key = |key: &str| flows.iter().position(|f| f.keys.iter().any(|k| k == key));
+    if let Some(reference) = id.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        // `${X.ContactFlowArn}`, `${X}` (CloudFormation `Fn::Sub`, also through
+        // its variables), `${aws_connect_contact_flow.x.arn}` (Terraform).
+        let key = match from.substitutions.iter().find(|(v, _)| v == reference) {
+            Some((_, key)) => key.clone(),
+            None => match reference.strip_prefix("aws_connect_contact_flow.") {
+                Some(rest) => format!(
+                    "tf:aws_connect_contact_flow.{}",
+                    rest.split('.').next().unwrap_or(rest)
+                ),
+                None => format!("cfn:{}", reference.split('.').next().unwrap_or(reference)),
+            },
+        };
+        // A parameter or another stack's value: decided at deployment.
+        return by_key(&key).map_or(FlowTarget::Computed, FlowTarget::Flow);
+    }
     if id.starts_with("$.") || id.contains("${") || id.contains("{{") {
         return FlowTarget::Computed;
+    }
+    if let Some(t) = by_key(&connect::id_key(id)) {
+        return FlowTarget::Flow(t);
     }
     let name = action
         .parameter("ContactFlowName")
