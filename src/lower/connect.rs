@@ -61,7 +61,8 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                 let Some(&first) = copy.get(&action.id) else {
                     continue;
                 };
-                let last = lower_action(&mut graph, f, flow, action, first);
+                let label = &steps.labels[&action.id];
+                let last = lower_action(&mut graph, f, flow, action, label, first);
                 if !original {
                     graph.steps[first.index()].statement = None;
                 }
@@ -88,6 +89,8 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                     match resolve_flow(&flows, flow, action) {
                         FlowTarget::Flow(t) => {
                             transferred_to[t] |= t != f;
+                            graph.steps[first.index()].label =
+                                Some(format!("Transfer to flow \"{}\"", flows[t].name).into());
                             if let Some(start) = flows[t]
                                 .start
                                 .as_ref()
@@ -232,6 +235,8 @@ struct FlowSteps {
     blocks: std::collections::HashSet<String>,
     /// Recording block id → the copy of what follows it.
     armed_by: HashMap<String, usize>,
+    /// Action id → how messages name the action.
+    labels: HashMap<String, String>,
 }
 
 impl FlowSteps {
@@ -251,6 +256,7 @@ impl FlowSteps {
             ends: vec![None],
             blocks: Default::default(),
             armed_by: HashMap::new(),
+            labels: labels(flow),
         };
         if role(flow) != Role::OutboundWhisper {
             return steps;
@@ -276,7 +282,7 @@ impl FlowSteps {
             }
             steps.blocks.insert(block.id.clone());
             let start = graph.add_step(recording_step(block, false), block.span, region);
-            graph.steps[start.index()].label = Some(label_of(block).into());
+            graph.steps[start.index()].label = Some(steps.labels[&block.id].as_str().into());
             graph.set_statement(start, &block.kind, block.parameters.to_compact());
             graph.add_edge(start, Edge::plain(connected));
             steps.armed_by.insert(block.id.clone(), steps.copies.len());
@@ -338,6 +344,7 @@ fn lower_action(
     flow_index: usize,
     flow: &Flow,
     action: &FlowAction,
+    label: &str,
     first: StepId,
 ) -> StepId {
     let region = RegionId(flow_index as u32);
@@ -390,13 +397,13 @@ fn lower_action(
         _ => StepKind::Other,
     };
     graph.steps[first.index()].kind = kind;
-    graph.steps[first.index()].label = Some(label_of(action).into());
+    graph.steps[first.index()].label = Some(label.into());
     graph.set_statement(first, &action.kind, action.parameters.to_compact());
     let mut last = first;
     // Contact Lens analytics switched on by the same block as recording.
     if let Some(feature) = analytics_of(action).filter(|_| role(flow) != Role::NoRecording) {
         let step = graph.add_step(StepKind::Analytics { feature }, action.span, region);
-        graph.steps[step.index()].label = Some(label_of(action).into());
+        graph.steps[step.index()].label = Some(label.into());
         graph.add_edge(last, Edge::plain(step));
         last = step;
     }
@@ -419,6 +426,7 @@ fn lower_action(
                     action.span,
                     region,
                 );
+                graph.steps[step.index()].label = Some(label.into());
                 graph.add_edge(last, Edge::plain(step));
                 last = step;
             }
@@ -458,10 +466,217 @@ fn analytics_of(action: &FlowAction) -> Option<String> {
     })
 }
 
-/// `UpdateContactRecordingBehavior "2f8d63be"`: the action's type and a short identifier.
+/// How messages and traces name each action of a flow: as the flow
+/// designer names its block, with what tells it apart (the prompt's text,
+/// the attributes set, the queue or flow); an action named like another of
+/// the same flow also gets its identifier.
+fn labels(flow: &Flow) -> HashMap<String, String> {
+    let names: Vec<String> = flow.actions.iter().map(label_of).collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for name in &names {
+        *count.entry(name.as_str()).or_default() += 1;
+    }
+    flow.actions
+        .iter()
+        .zip(&names)
+        .map(|(action, name)| {
+            let label = if count[name.as_str()] > 1 && !action.id.is_empty() {
+                format!("{name} [{}]", short_id(&action.id))
+            } else {
+                name.clone()
+            };
+            (action.id.clone(), label)
+        })
+        .collect()
+}
+
+/// The first part of a generated identifier (`2f8d63be` of a UUID).
+fn short_id(id: &str) -> &str {
+    id.split('-').next().filter(|p| p.len() >= 4).unwrap_or(id)
+}
+
+/// A prompt named by its ARN or URI, by its last part.
+fn resource_name(text: &str) -> &str {
+    if ["arn:", "s3://", "https://"]
+        .iter()
+        .any(|p| text.starts_with(p))
+    {
+        text.rsplit(['/', ':']).next().unwrap_or(text)
+    } else {
+        text
+    }
+}
+
+/// Longest quoted text in a label.
+const LABEL_TEXT: usize = 48;
+
+/// `"Thanks for calling, ..."`: a parameter quoted, on one line and short.
+fn quoted(text: &str) -> String {
+    let text = strip_tags(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() <= LABEL_TEXT {
+        format!("\"{text}\"")
+    } else {
+        let cut: String = text.chars().take(LABEL_TEXT - 3).collect();
+        format!("\"{}...\"", cut.trim_end())
+    }
+}
+
+/// An action as the flow designer names its block: `Play prompt "Thanks
+/// for calling"`, `Set recording and analytics behavior (Agent, Customer)`;
+/// an action type the designer names differently or reclint does not know is
+/// its type and identifier.
 fn label_of(action: &FlowAction) -> String {
-    let id: String = action.id.chars().take(8).collect();
-    format!("{} \"{id}\"", action.kind)
+    let text = |key: &str| action.parameter(key).and_then(Json::as_text);
+    let prompt = || {
+        prompt_of(action)
+            .first()
+            .or(action
+                .parameter("Messages")
+                .and_then(|m| m.as_array().first())
+                .and_then(|m| m.get("Text").or_else(|| m.get("SSML")))
+                .and_then(Json::as_str)
+                .map(|t| t.to_string())
+                .as_ref())
+            .map(|t| format!(" {}", quoted(resource_name(t))))
+            .unwrap_or_default()
+    };
+    let with = |block: &str, detail: Option<String>| match detail {
+        Some(detail) if !detail.is_empty() => format!("{block} {detail}"),
+        _ => block.to_string(),
+    };
+    match action.kind.as_str() {
+        "MessageParticipant" | "PlayPrompt" => format!("Play prompt{}", prompt()),
+        "MessageParticipantIteratively" => format!("Loop prompts{}", prompt()),
+        "GetParticipantInput" | "GetUserInput"
+            if text("StoreInput").is_some_and(|v| v.eq_ignore_ascii_case("true")) =>
+        {
+            format!("Store customer input{}", prompt())
+        }
+        "StoreUserInput" => format!("Store customer input{}", prompt()),
+        "GetParticipantInput" | "GetUserInput" | "ConnectParticipantWithLexBot" => {
+            format!("Get customer input{}", prompt())
+        }
+        "UpdateContactRecordingBehavior"
+        | "UpdateContactRecordingAndAnalyticsBehavior"
+        | "SetRecordingBehavior" => {
+            let block = if action.kind == "SetRecordingBehavior" {
+                "Set recording behavior"
+            } else {
+                "Set recording and analytics behavior"
+            };
+            let participants = action
+                .parameter("RecordingBehavior")
+                .or_else(|| {
+                    action
+                        .parameter("VoiceBehavior")
+                        .and_then(|v| v.get("VoiceRecordingBehavior"))
+                })
+                .and_then(|b| b.get("RecordedParticipants"))
+                .map(|p| {
+                    p.as_array()
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .or_else(|| text("RecordingParticipantOption"));
+            let detail = match (recording_block(action), participants) {
+                (Some(Block::Stop), _) => Some("(off)".to_string()),
+                (_, Some(p)) if !p.is_empty() => Some(format!("({p})")),
+                _ => None,
+            };
+            with(block, detail)
+        }
+        "TransferContactToQueue" | "TransferToQueue" => "Transfer to queue".into(),
+        "Transfer" if action.parameter("ContactFlowId").is_none() => "Transfer to queue".into(),
+        "TransferToFlow" | "Transfer" => with(
+            "Transfer to flow",
+            text("ContactFlowName")
+                .or_else(|| {
+                    text("ContactFlowId").map(|id| id.rsplit('/').next().unwrap_or(&id).to_string())
+                })
+                .map(|t| quoted(&t)),
+        ),
+        "TransferParticipantToThirdParty" => with(
+            "Transfer to phone number",
+            text("ThirdPartyPhoneNumber").map(|n| quoted(&n)),
+        ),
+        "DisconnectParticipant" | "Disconnect" => "Disconnect / hang up".into(),
+        "EndFlowExecution" => "End flow / Resume".into(),
+        "Compare" => with(
+            "Check contact attributes",
+            text("ComparisonValue").map(|v| quoted(&v)),
+        ),
+        "CheckAttribute" => with(
+            "Check contact attributes",
+            text("Attribute").map(|v| quoted(&v)),
+        ),
+        "CheckHoursOfOperation" => "Check hours of operation".into(),
+        "CheckMetricData" if text("MetricType").is_some_and(|m| m.contains("Agents")) => {
+            "Check staffing".into()
+        }
+        "CheckMetricData" => "Check queue status".into(),
+        "UpdateContactAttributes" | "UpdateFlowAttributes" | "SetAttributes" => {
+            let attributes = action
+                .parameter("Attributes")
+                .or_else(|| action.parameter("FlowAttributes"))
+                .map(|a| {
+                    a.members()
+                        .iter()
+                        .map(|m| m.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+            with(
+                "Set contact attributes",
+                attributes
+                    .filter(|a| !a.is_empty())
+                    .map(|a| format!("({a})")),
+            )
+        }
+        "UpdateContactTargetQueue" | "SetQueue" => "Set working queue".into(),
+        "UpdateContactEventHooks" | "SetEventHook" => {
+            let hook = action
+                .parameter("EventHooks")
+                .and_then(|h| h.members().first())
+                .map(|m| m.key.clone())
+                .or_else(|| text("Type"))
+                .unwrap_or_default();
+            match hook.as_str() {
+                "CustomerQueue" => "Set customer queue flow".into(),
+                "CustomerHold" | "AgentHold" => "Set hold flow".into(),
+                "CustomerWhisper" | "AgentWhisper" => "Set whisper flow".into(),
+                _ => "Set event flow".into(),
+            }
+        }
+        "InvokeLambdaFunction" | "InvokeExternalResource" => with(
+            "Invoke AWS Lambda function",
+            text("LambdaFunctionARN")
+                .or_else(|| text("FunctionArn"))
+                .map(|arn| quoted(arn.rsplit(':').next().unwrap_or(&arn))),
+        ),
+        "InvokeFlowModule" => "Invoke module".into(),
+        "UpdateFlowLoggingBehavior" | "SetLoggingBehavior" => "Set logging behavior".into(),
+        "UpdateContactTextToSpeechVoice" | "SetVoice" => "Set voice".into(),
+        "StartMediaStreaming" => "Start media streaming".into(),
+        "StopMediaStreaming" => "Stop media streaming".into(),
+        "UpdateContactMediaStreamingBehavior" => {
+            if text("MediaStreamingState").as_deref() == Some("Enabled") {
+                "Start media streaming".into()
+            } else {
+                "Stop media streaming".into()
+            }
+        }
+        "Loop" => "Loop".into(),
+        "Wait" => "Wait".into(),
+        "DistributeByPercentage" => "Distribute by percentage".into(),
+        "UpdateContactCallbackNumber" => "Set callback number".into(),
+        _ if action.id.is_empty() => action.kind.clone(),
+        _ => format!("{} [{}]", action.kind, short_id(&action.id)),
+    }
 }
 
 /// Whether an action transfers to another flow.
