@@ -63,7 +63,9 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                 };
                 let label = &steps.labels[&action.id];
                 let last = lower_action(&mut graph, f, flow, action, label, first);
-                if !original {
+                // One step per statement: a copy carries none, nor does a
+                // whisper's recording block, whose recording start does.
+                if !original || steps.armed_by.contains_key(&action.id) {
                     graph.steps[first.index()].statement = None;
                 }
                 let next_copy = steps.copy_after(action, c);
@@ -882,5 +884,42 @@ fn answer_variable(flow: &Flow, action: &FlowAction) -> Option<String> {
             .and_then(Json::as_str)
             .map(|a| format!("$.Attributes.{a}")),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Problems;
+    use crate::source::SourceFile;
+
+    fn flow(actions: &str) -> Flow {
+        let text = format!(r#"{{"StartAction":"a","Actions":[{actions}]}}"#);
+        let source = SourceFile::new("f.json".into(), "f.json".into(), text);
+        let mut problems = Problems::default();
+        connect::read(FileId(0), &source, &mut problems).remove(0)
+    }
+
+    #[test]
+    fn steps_are_named_like_the_designer_names_blocks() {
+        let f = flow(
+            r#"{"Identifier":"a","Type":"MessageParticipant","Parameters":{"SSML":"<speak>Thanks for calling</speak>"}},
+               {"Identifier":"2f8d63be-5da8","Type":"UpdateContactRecordingBehavior","Parameters":{"RecordingBehavior":{"RecordedParticipants":["Agent","Customer"]}}},
+               {"Identifier":"c","Type":"UpdateContactRecordingBehavior","Parameters":{"RecordingBehavior":{"RecordedParticipants":[]}}},
+               {"Identifier":"d","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"voiceCallId":"$.External.voiceCallId"}}},
+               {"Identifier":"9b810e76-aaaa","Type":"TransferContactToQueue","Parameters":{}},
+               {"Identifier":"127a3beb-bbbb","Type":"TransferContactToQueue","Parameters":{}},
+               {"Identifier":"e5d888c7-cccc","Type":"SomethingNew","Parameters":{}}"#,
+        );
+        let labels = labels(&f);
+        assert_eq!(labels["a"], r#"Play prompt "Thanks for calling""#);
+        assert_eq!(
+            labels["2f8d63be-5da8"],
+            "Set recording and analytics behavior (Agent, Customer)"
+        );
+        assert_eq!(labels["c"], "Set recording and analytics behavior (off)");
+        assert_eq!(labels["d"], "Set contact attributes (voiceCallId)");
+        assert_eq!(labels["9b810e76-aaaa"], "Transfer to queue [9b810e76]");
+        assert_eq!(labels["e5d888c7-cccc"], "SomethingNew [e5d888c7]");
     }
 }
