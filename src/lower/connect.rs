@@ -864,8 +864,11 @@ fn input_variable(flow: &Flow, action: &FlowAction) -> String {
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if stored || action.kind == "StoreUserInput" {
         "$.StoredCustomerInput".into()
-    } else {
+    } else if action.kind == "ConnectParticipantWithLexBot" {
         format!("input:{}:{}", flow.name, action.id)
+    } else {
+        // The key pressed: traces say "caller pressed 1".
+        format!("menu:{}:{}", flow.name, action.id)
     }
 }
 
