@@ -8,7 +8,7 @@
 //! `NextAction` are the default outcome, a `TransferToFlow` a jump into the
 //! scanned flow it names.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{LoadContext, Lowered};
 use crate::discover::FileKind;
@@ -226,7 +226,8 @@ fn role(flow: &Flow) -> Role {
 /// connected, so what the customer hears before that end comes before the
 /// recording: copy `k` holds the actions after recording block `k`, and
 /// its end of the flow leads to that block's recording start. A whisper
-/// flow is small, and only recording blocks are copied from.
+/// flow is small and has one or two recording blocks; other flows have no
+/// copies.
 struct FlowSteps {
     /// Per copy: action id → its step.
     copies: Vec<HashMap<String, StepId>>,
@@ -234,7 +235,7 @@ struct FlowSteps {
     /// the copy, or the connection).
     ends: Vec<Option<StepId>>,
     /// The recording blocks of an outbound whisper, each in copy 0 only.
-    blocks: std::collections::HashSet<String>,
+    blocks: HashSet<String>,
     /// Recording block id → the copy of what follows it.
     armed_by: HashMap<String, usize>,
     /// Action id → how messages name the action.
