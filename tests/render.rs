@@ -83,9 +83,9 @@ fn connect_opt_out() {
 }
 
 #[test]
-fn connect_embedded_flow_with_a_broken_escape() {
+fn connect_embedded_flow_cut_short() {
     insta::assert_snapshot!(render(
-        "fixtures/amazon-connect/REC900/bad_invalid_escape_in_embedded_flow.json"
+        "fixtures/amazon-connect/REC900/bad_embedded_flow_cut_short.json"
     ));
 }
 

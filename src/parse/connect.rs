@@ -3,9 +3,10 @@
 //! JSON string (`ContactFlow.Content`, a `Content` next to `Name`, and
 //! CloudFormation `AWS::Connect::ContactFlow` `Properties.Content`, also in
 //! `Fn::Sub`). A wrapped flow is parsed again from the decoded string with
-//! its offsets, so its spans point into the wrapper.
+//! its offsets, so its spans point into the wrapper, and as Connect reads a
+//! flow: `\'` is `'` there.
 
-use crate::parse::json::{self, Json, Value};
+use crate::parse::json::{self, Json, Syntax, Value};
 use crate::parse::{ParseError, Problems};
 use crate::source::{FileId, SourceFile, Span};
 
@@ -17,8 +18,25 @@ pub struct Flow {
     pub span: Span,
     pub start: Option<String>,
     pub actions: Vec<FlowAction>,
-    /// The flow type from a wrapper (`CONTACT_FLOW`, `OUTBOUND_WHISPER`, ...).
+    /// The flow type (`CONTACT_FLOW`, `OUTBOUND_WHISPER`, ...) from a wrapper
+    /// or the legacy `metadata.type` (`outboundWhisper` is `OUTBOUND_WHISPER`).
     pub flow_type: Option<String>,
+    /// What a transfer can name the flow by besides its name: `id:<flow id>`
+    /// (a DescribeContactFlow wrapper's `Id`, the end of its `Arn`),
+    /// `cfn:<logical id>` (a CloudFormation `AWS::Connect::ContactFlow`),
+    /// `tf:aws_connect_contact_flow.<name>` (a Terraform JSON resource).
+    pub keys: Vec<String>,
+    /// CloudFormation `Fn::Sub` variables of the flow's content that name a
+    /// flow resource: variable, key.
+    pub substitutions: Vec<(String, String)>,
+}
+
+/// The key of a flow with this id or ARN (`…/contact-flow/<id>`).
+pub fn id_key(id_or_arn: &str) -> String {
+    let id = id_or_arn
+        .rsplit_once("contact-flow/")
+        .map_or(id_or_arn, |(_, id)| id);
+    format!("id:{id}")
 }
 
 #[derive(Debug, Clone)]
@@ -59,171 +77,206 @@ impl FlowAction {
 pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<Flow> {
     let document = match json::parse(file, &source.text, None) {
         Ok(document) => document,
-        Err(error) => {
-            problems.parse_errors.push(error.into_parse_error());
-            return Vec::new();
-        }
+        // A file that is itself a flow is sent verbatim as a flow's `Content`
+        // (`--content file://flow.json`, Terraform `file()`), so Connect's
+        // reading of it counts; wrappers are read by strict JSON tooling.
+        Err(error) => match json::parse_with(file, &source.text, None, Syntax::ConnectFlow) {
+            Ok(document) if is_flow_language(&document) => document,
+            _ => {
+                problems.parse_errors.push(error.into_parse_error());
+                return Vec::new();
+            }
+        },
     };
     let stem = source
         .path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut flows = Vec::new();
-    find_flows(
-        file, source, &document, &stem, None, problems, &mut flows, 0,
-    );
-    flows
+    let mut reader = Reader {
+        file,
+        source,
+        problems,
+        out: Vec::new(),
+    };
+    let around = Around {
+        name: stem,
+        ..Around::default()
+    };
+    reader.find_flows(&document, "", &around, 0);
+    reader.out
 }
 
-/// Looks for flows in a document and in strings that embed one.
-#[allow(clippy::too_many_arguments)]
-fn find_flows(
-    file: FileId,
-    source: &SourceFile,
-    node: &Json,
-    name: &str,
-    flow_type: Option<&str>,
-    problems: &mut Problems,
-    out: &mut Vec<Flow>,
-    depth: usize,
-) {
-    if depth > json::MAX_DEPTH {
-        return;
-    }
-    if node.get("Actions").is_some()
+/// A flow in the 2019-10-30 flow language.
+fn is_flow_language(node: &Json) -> bool {
+    node.get("Actions").is_some()
         && (node.get("StartAction").is_some() || node.get("Version").is_some())
-    {
-        let mut flow = flow_language(node, name);
-        flow.flow_type = flow_type.map(str::to_string);
-        out.push(flow);
-        return;
+}
+
+/// What the document says around a flow: its name, its type and what names it.
+#[derive(Debug, Clone, Default)]
+struct Around {
+    name: String,
+    flow_type: Option<String>,
+    keys: Vec<String>,
+    substitutions: Vec<(String, String)>,
+}
+
+impl Around {
+    fn flow(&self, mut flow: Flow, flow_type: Option<&str>) -> Flow {
+        flow.flow_type = self.flow_type.as_deref().or(flow_type).map(api_flow_type);
+        flow.keys = self.keys.clone();
+        flow.substitutions = self.substitutions.clone();
+        flow
     }
-    if node.get("modules").is_some() {
-        let name = node
-            .get("metadata")
-            .and_then(|m| m.get("name"))
+}
+
+struct Reader<'a> {
+    file: FileId,
+    source: &'a SourceFile,
+    problems: &'a mut Problems,
+    out: Vec<Flow>,
+}
+
+impl Reader<'_> {
+    /// Looks for flows in a document (`node`, the value of `key`) and in
+    /// strings that embed one.
+    fn find_flows(&mut self, node: &Json, key: &str, around: &Around, depth: usize) {
+        if depth > json::MAX_DEPTH {
+            return;
+        }
+        if is_flow_language(node) {
+            let flow = around.flow(flow_language(node, &around.name), None);
+            self.out.push(flow);
+            return;
+        }
+        if node.get("modules").is_some() {
+            let metadata = node.get("metadata");
+            let name = metadata
+                .and_then(|m| m.get("name"))
+                .and_then(Json::as_str)
+                .unwrap_or(&around.name);
+            let legacy_type = metadata.and_then(|m| m.get("type")).and_then(Json::as_str);
+            let flow = around.flow(legacy(node, name), legacy_type);
+            self.out.push(flow);
+            return;
+        }
+        // Wrappers name the flow next to its content.
+        let mut own = around.clone();
+        if let Some(name) = node
+            .get("Name")
+            .or_else(|| node.get("name"))
             .and_then(Json::as_str)
-            .unwrap_or(name);
-        let mut flow = legacy(node, name);
-        flow.flow_type = flow_type.map(str::to_string);
-        out.push(flow);
-        return;
-    }
-    // Wrappers name the flow next to its content.
-    let own_name = node
-        .get("Name")
-        .or_else(|| node.get("name"))
-        .and_then(Json::as_str)
-        .unwrap_or(name)
-        .to_string();
-    let own_type = node
-        .get("Type")
-        .or_else(|| node.get("type"))
-        .and_then(Json::as_str)
-        .filter(|t| !t.starts_with("AWS::"))
-        .or(flow_type);
-    for member in node.members() {
-        // `Content` (exports, CloudFormation) or `content` (Terraform JSON).
-        if member.key == "Content" || member.key == "content" {
-            embedded(
-                file,
-                source,
-                &member.value,
-                &own_name,
-                own_type,
-                problems,
-                out,
-                depth,
-            );
-        } else {
-            let child_name =
-                if matches!(member.value.value, Value::Object(_)) && member.key != "Properties" {
-                    member.key.as_str()
-                } else {
-                    own_name.as_str()
-                };
-            find_flows(
-                file,
-                source,
-                &member.value,
-                child_name,
-                own_type,
-                problems,
-                out,
-                depth + 1,
-            );
+        {
+            own.name = name.to_string();
+        }
+        if let Some(flow_type) = node
+            .get("Type")
+            .or_else(|| node.get("type"))
+            .and_then(Json::as_str)
+            .filter(|t| !t.starts_with("AWS::"))
+        {
+            own.flow_type = Some(flow_type.to_string());
+        }
+        // DescribeContactFlow: `Id` and `Arn`.
+        for id in ["Id", "Arn"] {
+            if let Some(id) = node.get(id).and_then(Json::as_str) {
+                let key = id_key(id);
+                if !own.keys.contains(&key) {
+                    own.keys.push(key);
+                }
+            }
+        }
+        for member in node.members() {
+            // `Content` (exports, CloudFormation) or `content` (Terraform JSON).
+            if member.key == "Content" || member.key == "content" {
+                self.embedded(&member.value, &own, depth);
+                continue;
+            }
+            let mut child = own.clone();
+            if matches!(member.value.value, Value::Object(_)) && member.key != "Properties" {
+                child.name = member.key.clone();
+            }
+            let resource_type = member.value.get("Type").and_then(Json::as_str);
+            if resource_type == Some("AWS::Connect::ContactFlow") {
+                child.keys.push(format!("cfn:{}", member.key));
+            } else if key == "aws_connect_contact_flow" {
+                child
+                    .keys
+                    .push(format!("tf:aws_connect_contact_flow.{}", member.key));
+            }
+            self.find_flows(&member.value, &member.key, &child, depth + 1);
+        }
+        for item in node.as_array() {
+            self.find_flows(item, key, around, depth + 1);
         }
     }
-    for item in node.as_array() {
-        find_flows(
-            file,
-            source,
-            item,
-            name,
-            flow_type,
-            problems,
-            out,
-            depth + 1,
-        );
+
+    /// A flow held in a string (`"Content": "{\"Version\": ...}"`), also as the
+    /// first element of CloudFormation's `{"Fn::Sub": ["...", {...}]}`.
+    fn embedded(&mut self, content: &Json, around: &Around, depth: usize) {
+        let mut around = around.clone();
+        let content = match content.get("Fn::Sub") {
+            Some(sub) => {
+                if let Some(variables) = sub.as_array().get(1) {
+                    around
+                        .substitutions
+                        .extend(variables.members().iter().filter_map(|m| {
+                            Some((m.key.clone(), format!("cfn:{}", resource_named(&m.value)?)))
+                        }));
+                }
+                sub.as_array().first().unwrap_or(sub)
+            }
+            None => content,
+        };
+        let Some(text) = content.as_str() else {
+            self.find_flows(content, "", &around, depth + 1);
+            return;
+        };
+        if !(text.contains("\"Actions\"") || text.contains("\"modules\"")) {
+            return;
+        }
+        let raw = self.source.slice(content.span);
+        let Some((decoded, offsets)) = json::decode_with_offsets(raw, content.span.start as usize)
+        else {
+            return;
+        };
+        // Connect itself reads the embedded flow.
+        match json::parse_with(self.file, &decoded, Some(&offsets), Syntax::ConnectFlow) {
+            Ok(inner) => self.find_flows(&inner, "", &around, depth + 1),
+            Err(error) => self.problems.parse_errors.push(ParseError::new(
+                error.span,
+                format!("malformed contact flow in `Content`: {}", error.message),
+                "the embedded flow cannot be read from here on",
+            )),
+        }
     }
 }
 
-/// A flow held in a string (`"Content": "{\"Version\": ...}"`), also as the
-/// first element of CloudFormation's `{"Fn::Sub": ["...", {...}]}`.
-#[allow(clippy::too_many_arguments)]
-fn embedded(
-    file: FileId,
-    source: &SourceFile,
-    content: &Json,
-    name: &str,
-    flow_type: Option<&str>,
-    problems: &mut Problems,
-    out: &mut Vec<Flow>,
-    depth: usize,
-) {
-    let content = match content.get("Fn::Sub") {
-        Some(sub) => sub.as_array().first().unwrap_or(sub),
-        None => content,
-    };
-    let Some(text) = content.as_str() else {
-        find_flows(
-            file,
-            source,
-            content,
-            name,
-            flow_type,
-            problems,
-            out,
-            depth + 1,
-        );
-        return;
-    };
-    if !(text.contains("\"Actions\"") || text.contains("\"modules\"")) {
-        return;
+/// The CloudFormation resource `{"Ref": "X"}` or `{"Fn::GetAtt": ["X", ...]}`
+/// (or `"X.Attribute"`) names.
+fn resource_named(value: &Json) -> Option<&str> {
+    if let Some(name) = value.get("Ref").and_then(Json::as_str) {
+        return Some(name);
     }
-    let raw = source.slice(content.span);
-    let Some((decoded, offsets)) = json::decode_with_offsets(raw, content.span.start as usize)
-    else {
-        return;
-    };
-    match json::parse(file, &decoded, Some(&offsets)) {
-        Ok(inner) => find_flows(
-            file,
-            source,
-            &inner,
-            name,
-            flow_type,
-            problems,
-            out,
-            depth + 1,
-        ),
-        Err(error) => problems.parse_errors.push(ParseError::new(
-            error.span,
-            format!("malformed contact flow in `Content`: {}", error.message),
-            "the embedded flow cannot be read from here on",
-        )),
+    let at = value.get("Fn::GetAtt")?;
+    match at.as_array().first() {
+        Some(first) => first.as_str(),
+        None => at.as_str().map(|a| a.split('.').next().unwrap_or(a)),
     }
+}
+
+/// A flow type as the API names it: the legacy export's `outboundWhisper`
+/// is `OUTBOUND_WHISPER`.
+fn api_flow_type(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 && !name.contains('_') {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 fn text_of(node: Option<&Json>) -> Option<String> {
@@ -293,6 +346,8 @@ fn flow_language(flow: &Json, name: &str) -> Flow {
         start: text_of(flow.get("StartAction")),
         actions,
         flow_type: None,
+        keys: Vec::new(),
+        substitutions: Vec::new(),
     }
 }
 
@@ -354,6 +409,8 @@ fn legacy(flow: &Json, name: &str) -> Flow {
         start: text_of(flow.get("start")),
         actions,
         flow_type: None,
+        keys: Vec::new(),
+        substitutions: Vec::new(),
     }
 }
 
@@ -389,16 +446,59 @@ mod tests {
     }
 
     #[test]
+    fn escaped_apostrophe_is_read_where_connect_reads_it() {
+        // In an embedded flow, as the Connect API exports it.
+        let text = r#"{"ContactFlow":{"Name":"x","Content":"{\"StartAction\":\"a\",\"Actions\":[{\"Identifier\":\"a\",\"Type\":\"MessageParticipant\",\"Parameters\":{\"Text\":\"it\\'s recorded\"}}]}"}}"#;
+        let (f, problems) = flows(text);
+        assert!(problems.parse_errors.is_empty());
+        let action = &f[0].actions[0];
+        assert_eq!(
+            action.parameter("Text").and_then(Json::as_str),
+            Some("it's recorded")
+        );
+        let span = action.span;
+        assert!(text[span.start as usize..span.end as usize].starts_with(r#"{\"Identifier\""#));
+        assert!(text[..span.end as usize].ends_with("}"));
+        // In a file that is itself a flow (sent verbatim as `Content`).
+        let bare = r#"{"StartAction":"a","Actions":[{"Identifier":"a","Type":"MessageParticipant","Parameters":{"Text":"it\'s recorded"}}]}"#;
+        let (f, problems) = flows(bare);
+        assert!(problems.parse_errors.is_empty());
+        assert_eq!(f[0].actions.len(), 1);
+        // Not in a wrapper, which strict JSON tooling reads.
+        let wrapper = r#"{"ContactFlow":{"Name":"it\'s","Content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}"#;
+        let (_, problems) = flows(wrapper);
+        assert_eq!(problems.parse_errors.len(), 1);
+    }
+
+    #[test]
     fn broken_embedded_flow_is_located() {
-        let text = r#"{"Resources":{"F":{"Type":"AWS::Connect::ContactFlow","Properties":{"Name":"x","Content":"{\"Actions\":[{\"Text\":\"it\\'s\"}]}"}}}}"#;
+        let text = r#"{"Resources":{"F":{"Type":"AWS::Connect::ContactFlow","Properties":{"Name":"x","Content":"{\"Actions\":[{\"Text\":\"it\\xs\"}]}"}}}}"#;
         let (_, problems) = flows(text);
         assert_eq!(problems.parse_errors.len(), 1);
         let span = problems.parse_errors[0].span;
         assert!(
-            text[span.start as usize..].starts_with("\\\\'"),
+            text[span.start as usize..].starts_with("\\\\x"),
             "{}",
             &text[span.start as usize..]
         );
+    }
+
+    #[test]
+    fn what_names_a_flow() {
+        let export = r#"{"ContactFlow":{"Arn":"arn:aws:connect:eu-west-1:1:instance/i/contact-flow/f-1","Id":"f-1","Name":"A","Content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}"#;
+        let (f, _) = flows(export);
+        assert_eq!(f[0].keys, ["id:f-1"]);
+        let template = r#"{"Resources":{"Main":{"Type":"AWS::Connect::ContactFlow","Properties":{"Name":"M","Content":{"Fn::Sub":["{\"StartAction\":\"a\",\"Actions\":[]}",{"Target":{"Fn::GetAtt":["Other","ContactFlowArn"]}}]}}}}}"#;
+        let (f, _) = flows(template);
+        assert_eq!(f[0].keys, ["cfn:Main"]);
+        assert_eq!(
+            f[0].substitutions,
+            [("Target".to_string(), "cfn:Other".to_string())]
+        );
+        let terraform = r#"{"resource":{"aws_connect_contact_flow":{"main":{"name":"M","content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}}}"#;
+        let (f, _) = flows(terraform);
+        assert_eq!(f[0].keys, ["tf:aws_connect_contact_flow.main"]);
+        assert_eq!(f[0].name, "M");
     }
 
     #[test]
@@ -406,6 +506,8 @@ mod tests {
         let text = r#"{"modules":[{"id":"m1","type":"SetRecordingBehavior","branches":[{"condition":"Success","transition":"m2"}],"parameters":[{"name":"RecordingBehaviorOption","value":"Enable"}]}],"start":"m1","metadata":{"name":"Old"}}"#;
         let (f, _) = flows(text);
         assert_eq!(f[0].name, "Old");
+        assert_eq!(api_flow_type("outboundWhisper"), "OUTBOUND_WHISPER");
+        assert_eq!(api_flow_type("OUTBOUND_WHISPER"), "OUTBOUND_WHISPER");
         let m = &f[0].actions[0];
         assert_eq!(
             m.parameter("RecordingBehaviorOption")

@@ -136,15 +136,36 @@ impl Json {
     }
 }
 
-/// Parses `text` from `file`. `offsets`, when given, maps each byte of `text`
-/// to its offset in the file (for JSON decoded out of a string).
+/// Which JSON a reader accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// RFC 8259, as CloudFormation, Terraform, the AWS SDKs and Twilio read it.
+    Strict,
+    /// What Amazon Connect accepts as a flow's `Content`: JSON, plus `\'` for
+    /// `'` (the Connect API emits it in exported flows and takes it back).
+    ConnectFlow,
+}
+
+/// Parses `text` from `file` as strict JSON. `offsets`, when given, maps each
+/// byte of `text` to its offset in the file (for JSON decoded out of a string).
 pub fn parse(file: FileId, text: &str, offsets: Option<&[u32]>) -> Result<Json, JsonError> {
+    parse_with(file, text, offsets, Syntax::Strict)
+}
+
+/// [`parse`] with the given syntax.
+pub fn parse_with(
+    file: FileId,
+    text: &str,
+    offsets: Option<&[u32]>,
+    syntax: Syntax,
+) -> Result<Json, JsonError> {
     let mut parser = Parser {
         file,
         bytes: text.as_bytes(),
         text,
         offsets,
         pos: 0,
+        syntax,
     };
     parser.skip_space();
     let value = parser.value(0)?;
@@ -204,6 +225,7 @@ struct Parser<'a> {
     text: &'a str,
     offsets: Option<&'a [u32]>,
     pos: usize,
+    syntax: Syntax,
 }
 
 impl Parser<'_> {
@@ -324,6 +346,7 @@ impl Parser<'_> {
                         b'n' => out.push('\n'),
                         b'r' => out.push('\r'),
                         b't' => out.push('\t'),
+                        b'\'' if self.syntax == Syntax::ConnectFlow => out.push('\''),
                         b'u' => {
                             let hex = self.text.get(self.pos..self.pos + 4).unwrap_or("");
                             let code = u32::from_str_radix(hex, 16).map_err(|_| {
@@ -446,6 +469,15 @@ mod tests {
         assert!(err.message.contains("invalid escape"), "{}", err.message);
         assert!(parse(file(), "{\"a\": 1} x", None).is_err());
         assert!(parse(file(), "", None).is_err());
+    }
+
+    #[test]
+    fn connect_flow_content_reads_an_escaped_apostrophe() {
+        let text = r#"{"Text": "I\'m here"}"#;
+        let json = parse_with(file(), text, None, Syntax::ConnectFlow).unwrap();
+        assert_eq!(json.get("Text").unwrap().as_str(), Some("I'm here"));
+        // Only `\'`: other escapes JSON does not have stay errors.
+        assert!(parse_with(file(), r#"{"a": "\x"}"#, None, Syntax::ConnectFlow).is_err());
     }
 
     #[test]
