@@ -2,9 +2,9 @@
 //! (storage limitation, GDPR Art. 5(1)(e)).
 //!
 //! A deletion mechanism is an S3 lifecycle expiration on the bucket the
-//! recordings go to (or on a bucket the files cannot tie to a storage), or
-//! an enabled Genesys Cloud media retention policy; a purpose with
-//! `retention-days` declares the period for its recordings.
+//! recordings go to (or on a bucket the files cannot tie to a storage), or,
+//! for Genesys Cloud trunk recording, an enabled media retention policy; a
+//! purpose with `retention-days` declares the period for its recordings.
 
 use std::collections::BTreeMap;
 
@@ -15,11 +15,15 @@ use crate::infra::{DeletionKind, Infrastructure, Setting};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;
-    let any_deletion = infra.deletions.iter().any(|d| match &d.kind {
-        DeletionKind::S3Lifecycle { .. } => true,
-        DeletionKind::GenesysRetentionPolicy { enabled, .. } => *enabled,
-    });
-    if !any_deletion {
+    // A Genesys Cloud retention policy deletes only the recordings Genesys
+    // Cloud holds (its trunk recordings, below), never those of the call
+    // flows reclint reads; an S3 lifecycle may expire any of them, as
+    // recordings are often archived to S3.
+    let flow_recordings_deleted = infra
+        .deletions
+        .iter()
+        .any(|d| matches!(d.kind, DeletionKind::S3Lifecycle { .. }));
+    if !flow_recordings_deleted {
         undeclared_purposes(ctx, out);
     }
     let declared_somewhere = ctx
