@@ -76,17 +76,17 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             included: HashSet::new(),
             contexts: Vec::new(),
         };
-        builder.build(members);
+        let alone = builder.build(members);
         let PlanBuilder { contexts, .. } = builder;
         let queues: HashMap<String, Span> = members
             .iter()
             .flat_map(|m| parsed[m].fs.queues.iter())
             .filter_map(|q| q.record_template.map(|t| (q.name.clone(), t)))
             .collect();
-        if contexts.is_empty() {
-            continue;
+        if !contexts.is_empty() {
+            plans.push((contexts, queues.clone()));
         }
-        plans.push((contexts, queues));
+        plans.extend(alone.into_iter().map(|unit| (vec![unit], queues.clone())));
     }
     let entry_points = &cx.config.recognize.entry_points;
     let graphs = parallel::map(plans, cx.jobs, |(contexts, queues)| {
@@ -192,7 +192,10 @@ struct PlanBuilder<'a, 'b> {
 }
 
 impl PlanBuilder<'_, '_> {
-    fn build(&mut self, members: &[PathBuf]) {
+    /// Builds the contexts of a tree's files into `self.contexts`, and
+    /// returns the extension files that no scanned file includes, each a
+    /// context of its own to be lowered apart.
+    fn build(&mut self, members: &[PathBuf]) -> Vec<PlanContext> {
         let mut loose_files: Vec<PathBuf> = Vec::new();
         for path in members {
             let (contexts, loose) = {
@@ -218,7 +221,12 @@ impl PlanBuilder<'_, '_> {
             }
         }
         // Extension files nobody includes: FreeSWITCH convention is
-        // `dialplan/<context>/*.xml`, so the directory names the context.
+        // `dialplan/<context>/*.xml`, so the directory names the context. But
+        // which other extensions share it is decided by the file that is not
+        // scanned, so each such file is a unit of its own: files that share
+        // a folder (a collection of samples, tenants, repositories) are not
+        // hunted as one dialplan.
+        let mut alone = Vec::new();
         for path in loose_files {
             if self.included.contains(&path) {
                 continue;
@@ -236,8 +244,13 @@ impl PlanBuilder<'_, '_> {
                 .first()
                 .map(|e| e.span)
                 .unwrap_or_else(|| Span::new(self.parsed[&path].id, 0, 0));
-            self.add_context(name, span, extensions);
+            alone.push(PlanContext {
+                name,
+                span,
+                extensions: Arc::new(extensions),
+            });
         }
+        alone
     }
 
     fn add_context(&mut self, name: String, span: Span, extensions: Vec<Extension>) {
