@@ -6,7 +6,9 @@
 //! keeps hunting after a match. Collected actions run in the order they were
 //! collected, so they are placed where they are written; but a condition is
 //! evaluated while hunting, before any (non-inline) action of the same hunt
-//! has run, so it cannot see a variable such an action sets.
+//! has run, so it cannot see a variable such an action sets. Calls from
+//! outside enter by each extension of an entry context: a hunt for the
+//! extension's literal number, or for a number no extension names.
 //!
 //! Here `<action application="record_session" .../>` becomes a
 //! [`StepKind::RecordingStart`], `play_and_get_digits` an input, a
