@@ -152,10 +152,12 @@ pub fn analyse(
         .iter()
         .map(|entry| {
             let e = entry.step;
+            // An entry's own end (a FreeSWITCH hunt running out of
+            // actions) ends the call too.
             let unrecorded_path = if reaches_connection.from(e) {
                 unrecorded_connection.from(e)
             } else {
-                unrecorded_end.from(e)
+                unrecorded_end.from(e) || unrecorded_end.returns(e)
             };
             let blanket = reaches_recording.from(e) && !reaches_consent.from(e) && !unrecorded_path;
             (e, blanket)

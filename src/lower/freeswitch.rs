@@ -6,7 +6,9 @@
 //! keeps hunting after a match. Collected actions run in the order they were
 //! collected, so they are placed where they are written; but a condition is
 //! evaluated while hunting, before any (non-inline) action of the same hunt
-//! has run, so it cannot see a variable such an action sets.
+//! has run, so it cannot see a variable such an action sets. Calls from
+//! outside enter by each extension of an entry context: a hunt for the
+//! extension's literal number, or for a number no extension names.
 //!
 //! Here `<action application="record_session" .../>` becomes a
 //! [`StepKind::RecordingStart`], `play_and_get_digits` an input, a
@@ -28,6 +30,13 @@ use crate::parallel;
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+/// How many extension visits the hunts for an entry context's literal
+/// numbers may add (literal numbers × extensions every such hunt evaluates)
+/// before the context is entered by one hunt for any number instead: this
+/// keeps the lowering linear on dialplans with thousands of numbers and
+/// many pattern extensions.
+const ENTRY_WORK: usize = 1 << 18;
 
 /// Variables whose setting makes `record_session` wait for the answer: on a
 /// channel answered already, it records at once.
@@ -76,17 +85,17 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             included: HashSet::new(),
             contexts: Vec::new(),
         };
-        builder.build(members);
+        let alone = builder.build(members);
         let PlanBuilder { contexts, .. } = builder;
         let queues: HashMap<String, Span> = members
             .iter()
             .flat_map(|m| parsed[m].fs.queues.iter())
             .filter_map(|q| q.record_template.map(|t| (q.name.clone(), t)))
             .collect();
-        if contexts.is_empty() {
-            continue;
+        if !contexts.is_empty() {
+            plans.push((contexts, queues.clone()));
         }
-        plans.push((contexts, queues));
+        plans.extend(alone.into_iter().map(|unit| (vec![unit], queues.clone())));
     }
     let entry_points = &cx.config.recognize.entry_points;
     let graphs = parallel::map(plans, cx.jobs, |(contexts, queues)| {
@@ -192,7 +201,10 @@ struct PlanBuilder<'a, 'b> {
 }
 
 impl PlanBuilder<'_, '_> {
-    fn build(&mut self, members: &[PathBuf]) {
+    /// Builds the contexts of a tree's files into `self.contexts`, and
+    /// returns the extension files that no scanned file includes, each a
+    /// context of its own to be lowered apart.
+    fn build(&mut self, members: &[PathBuf]) -> Vec<PlanContext> {
         let mut loose_files: Vec<PathBuf> = Vec::new();
         for path in members {
             let (contexts, loose) = {
@@ -218,7 +230,12 @@ impl PlanBuilder<'_, '_> {
             }
         }
         // Extension files nobody includes: FreeSWITCH convention is
-        // `dialplan/<context>/*.xml`, so the directory names the context.
+        // `dialplan/<context>/*.xml`, so the directory names the context. But
+        // which other extensions share it is decided by the file that is not
+        // scanned, so each such file is a unit of its own: files that share
+        // a folder (a collection of samples, tenants, repositories) are not
+        // hunted as one dialplan.
+        let mut alone = Vec::new();
         for path in loose_files {
             if self.included.contains(&path) {
                 continue;
@@ -236,8 +253,13 @@ impl PlanBuilder<'_, '_> {
                 .first()
                 .map(|e| e.span)
                 .unwrap_or_else(|| Span::new(self.parsed[&path].id, 0, 0));
-            self.add_context(name, span, extensions);
+            alone.push(PlanContext {
+                name,
+                span,
+                extensions: Arc::new(extensions),
+            });
         }
+        alone
     }
 
     fn add_context(&mut self, name: String, span: Span, extensions: Vec<Extension>) {
@@ -413,11 +435,25 @@ struct Hunt {
 enum Destination {
     /// A call from outside: some dialled number (digits).
     Dialled,
+    /// A call from outside for a number that no extension of the context
+    /// names literally (those numbers have hunts of their own).
+    Unlisted,
     /// A `transfer` to a computed destination (`department-${dept}`): any
     /// text, so no `destination_number` condition is decided.
     Computed,
     /// A `transfer` to this literal (an index into `Lowerer::destinations`).
     Literal(u32),
+}
+
+/// How a call from outside enters a context.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum WayIn {
+    /// Dialling this number.
+    Number(String),
+    /// Dialling a number that no extension names literally.
+    Unlisted,
+    /// Dialling any number.
+    Any,
 }
 
 struct Lowerer<'a> {
@@ -428,8 +464,10 @@ struct Lowerer<'a> {
     /// The first step of each hunt made so far, and the hunts still to lower.
     hunts: HashMap<Hunt, StepId>,
     pending_hunts: Vec<Hunt>,
-    /// Destinations of hunts started by `transfer`/`execute_extension`.
+    /// Literal destinations of hunts (transfers, dialled numbers), and
+    /// their indexes.
     destinations: Vec<String>,
+    destination_ids: HashMap<String, u32>,
     ends: Vec<StepId>,
     referenced: HashSet<usize>,
     unresolved: Vec<Unresolved>,
@@ -502,6 +540,35 @@ fn only_destinations(extension: &Extension) -> Option<Vec<String>> {
     let expression = first.expression.as_deref()?;
     let body = expression.strip_prefix('^')?.strip_suffix('$')?;
     literal_strings(body)
+}
+
+/// The numbers that reach an extension from outside when its
+/// `destination_number` condition (the first one it has) is a literal,
+/// anchored or not (`^4570101010$`, `^(\+45)?(70200001)$`); `None` when it
+/// has none or the expression is a pattern.
+fn dialled_numbers(extension: &Extension) -> Option<Vec<String>> {
+    let condition = extension.conditions.iter().find(|c| {
+        c.field.as_deref().is_some_and(|f| {
+            f.strip_prefix("${")
+                .and_then(|f| f.strip_suffix('}'))
+                .unwrap_or(f)
+                == "destination_number"
+        })
+    })?;
+    literal_destinations(condition.expression.as_deref()?, false)
+}
+
+/// The strings a `destination_number` expression matches when it is a
+/// literal (`^1000$`, `^(\+45)?(70200001)$`); unanchored (`1000`), it also
+/// matches longer text, so `anchored` asks for `^...$`.
+fn literal_destinations(expression: &str, anchored: bool) -> Option<Vec<String>> {
+    let (start, end) = (expression.strip_prefix('^'), expression.strip_suffix('$'));
+    if anchored && (start.is_none() || end.is_none()) {
+        return None;
+    }
+    let body = start.unwrap_or(expression);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    literal_strings(body).filter(|strings| strings.iter().all(|s| !s.is_empty()))
 }
 
 /// The strings a regex body matches when it is a concatenation of literal
@@ -577,6 +644,7 @@ impl<'a> Lowerer<'a> {
             hunts: HashMap::new(),
             pending_hunts: Vec::new(),
             destinations: Vec::new(),
+            destination_ids: HashMap::new(),
             ends: Vec::new(),
             referenced: HashSet::new(),
             unresolved: Vec::new(),
@@ -595,23 +663,36 @@ impl<'a> Lowerer<'a> {
                 .graph
                 .add_step(StepKind::Return, l.contexts[i].span, RegionId(i as u32));
             l.ends.push(end);
-            l.record_what_is_seen(i);
         }
-        let entries: Vec<usize> = (0..l.contexts.len()).collect();
-        let outside: Vec<StepId> = entries.iter().map(|&i| l.hunt(i, None)).collect();
-        // Hunts are lowered from a worklist: a transfer asks for a hunt that
-        // may not exist yet, without recursion.
-        while let Some(hunt) = l.pending_hunts.pop() {
-            l.lower_hunt(hunt);
+        // Hunts for any number first: they find which contexts a transfer
+        // reaches, and so which are entries.
+        for i in 0..l.contexts.len() {
+            l.hunt(i, None);
         }
+        l.lower_pending();
         let configured: HashSet<&str> = entry_points.iter().map(String::as_str).collect();
-        for (i, context) in l.contexts.iter().enumerate() {
-            if context.name == "public"
-                || configured.contains(context.name.as_str())
-                || !l.referenced.contains(&i)
-            {
+        let entry_contexts: Vec<usize> = (0..l.contexts.len())
+            .filter(|&i| {
+                let name = l.contexts[i].name.as_str();
+                name == "public" || configured.contains(name) || !l.referenced.contains(&i)
+            })
+            .collect();
+        for i in entry_contexts {
+            let mut steps: Vec<StepId> = Vec::new();
+            for way_in in l.ways_in(i) {
+                let step = match way_in {
+                    WayIn::Number(number) => l.hunt(i, Some(&number)),
+                    WayIn::Unlisted => l.hunt_for(i, Destination::Unlisted),
+                    WayIn::Any => l.hunt_for(i, Destination::Dialled),
+                };
+                if !steps.contains(&step) {
+                    steps.push(step);
+                }
+            }
+            l.lower_pending();
+            for step in steps {
                 l.graph.entries.push(EntryPoint {
-                    step: outside[i],
+                    step,
                     region: RegionId(i as u32),
                 });
             }
@@ -620,20 +701,75 @@ impl<'a> Lowerer<'a> {
         (l.graph, l.unresolved)
     }
 
+    /// Hunts are lowered from a worklist: a transfer asks for a hunt that
+    /// may not exist yet, without recursion.
+    fn lower_pending(&mut self) {
+        while let Some(hunt) = self.pending_hunts.pop() {
+            self.lower_hunt(hunt);
+        }
+    }
+
+    /// How calls from outside enter a context: each extension is a way in
+    /// (a call dialled its number and hunts the context from the top). For
+    /// an extension whose `destination_number` expression is a literal
+    /// (`^4570101010$`, `^(\+45)?(70200001)$`), the hunt is for that number,
+    /// so every `destination_number` condition is decided; for any other, the
+    /// hunt is for a number that no extension names literally. A literal with
+    /// letters is reached only by transfer. When the literal hunts would
+    /// re-lower more than [`ENTRY_WORK`] extensions, the context is entered
+    /// by one hunt for any number instead.
+    fn ways_in(&mut self, context: usize) -> Vec<WayIn> {
+        let extensions = Arc::clone(&self.contexts[context].extensions);
+        let mut ways: Vec<WayIn> = Vec::new();
+        for extension in extensions.iter() {
+            match dialled_numbers(extension) {
+                Some(numbers) => ways.extend(
+                    numbers
+                        .into_iter()
+                        .filter(|n| !n.chars().any(|c| c.is_ascii_alphabetic()))
+                        .map(WayIn::Number),
+                ),
+                None => ways.push(WayIn::Unlisted),
+            }
+        }
+        let mut unique = HashSet::new();
+        ways.retain(|w| unique.insert(w.clone()));
+        let literal = ways
+            .iter()
+            .filter(|w| matches!(w, WayIn::Number(_)))
+            .count();
+        let others = self
+            .destination_index
+            .entry(context)
+            .or_insert_with(|| DestinationIndex::of(&extensions))
+            .others
+            .len();
+        if literal.saturating_mul(others) > ENTRY_WORK {
+            return vec![WayIn::Any];
+        }
+        ways
+    }
+
     /// The first step of a hunt of `context` for `destination` (`None`: a
     /// call from outside), made on first use.
     fn hunt(&mut self, context: usize, destination: Option<&str>) -> StepId {
         let destination = match destination {
             None => Destination::Dialled,
             Some(d) if d.contains('$') => Destination::Computed,
-            Some(d) => Destination::Literal(match self.destinations.iter().position(|x| x == d) {
-                Some(i) => i as u32,
+            Some(d) => Destination::Literal(match self.destination_ids.get(d) {
+                Some(&i) => i,
                 None => {
+                    let i = self.destinations.len() as u32;
                     self.destinations.push(d.to_string());
-                    self.destinations.len() as u32 - 1
+                    self.destination_ids.insert(d.to_string(), i);
+                    i
                 }
             }),
         };
+        self.hunt_for(context, destination)
+    }
+
+    fn hunt_for(&mut self, context: usize, destination: Destination) -> StepId {
         let hunt = Hunt {
             context,
             destination,
@@ -660,8 +796,16 @@ impl<'a> Lowerer<'a> {
                 .entry(hunt.context)
                 .or_insert_with(|| DestinationIndex::of(&extensions))
                 .candidates(&self.destinations[d as usize]),
+            // Extensions that match only literal numbers never match.
+            Destination::Unlisted => self
+                .destination_index
+                .entry(hunt.context)
+                .or_insert_with(|| DestinationIndex::of(&extensions))
+                .others
+                .clone(),
             Destination::Dialled | Destination::Computed => (0..extensions.len() as u32).collect(),
         };
+        self.record_what_is_seen(hunt, &extensions, &visited);
         let end = Some(self.ends[hunt.context]);
         let mut next = end;
         for extension in visited.iter().rev().map(|&i| &extensions[i as usize]) {
@@ -674,41 +818,54 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Walks a context's extensions in hunt order and records, for each
-    /// condition and action, what ran before it in the same hunt.
-    fn record_what_is_seen(&mut self, context: usize) {
-        fn walk(items: &[Item], seen: &mut Seen, out: &mut HashMap<(FileId, u32), Seen>) {
-            for item in items {
-                match item {
-                    Item::Action(action) => {
-                        out.insert(key(action.span), seen.clone());
-                        note_action(action, seen);
-                    }
-                    Item::Condition(condition) => {
-                        out.insert(key(condition.span), seen.clone());
-                        walk(&condition.then, seen, out);
-                        for action in &condition.otherwise {
-                            out.insert(key(action.span), seen.clone());
-                            note_action(action, seen);
-                        }
-                    }
-                }
-            }
-        }
+    /// Walks the extensions a hunt visits, in order, and records for each
+    /// condition and action what ran before it in the same hunt. A condition
+    /// the hunt decides runs only the side it takes: a `continue="true"`
+    /// extension for other numbers sets nothing for this one.
+    fn record_what_is_seen(&mut self, hunt: Hunt, extensions: &[Extension], visited: &[u32]) {
         let mut seen = Seen::default();
-        for extension in self.contexts[context].extensions.iter() {
+        let mut out = HashMap::new();
+        for extension in visited.iter().map(|&i| &extensions[i as usize]) {
             for condition in &extension.conditions {
-                self.seen.insert(key(condition.span), seen.clone());
-                walk(&condition.then, &mut seen, &mut self.seen);
-                for action in &condition.otherwise {
-                    self.seen.insert(key(action.span), seen.clone());
-                    note_action(action, &mut seen);
-                }
+                self.walk_seen(hunt, condition, &mut seen, &mut out);
             }
             // A match without `continue` ends the hunt; what it set is seen
             // by the next hunt (after a transfer), not this one.
             if !extension.continues {
                 seen.pending.clear();
+            }
+        }
+        self.seen = out;
+    }
+
+    fn walk_seen(
+        &mut self,
+        hunt: Hunt,
+        condition: &Condition,
+        seen: &mut Seen,
+        out: &mut HashMap<(FileId, u32), Seen>,
+    ) {
+        out.insert(key(condition.span), seen.clone());
+        let decided = if condition.tests {
+            self.decided_by_hunt(hunt, condition)
+        } else {
+            Some(true)
+        };
+        if decided != Some(false) {
+            for item in &condition.then {
+                match item {
+                    Item::Action(action) => {
+                        out.insert(key(action.span), seen.clone());
+                        note_action(action, seen);
+                    }
+                    Item::Condition(nested) => self.walk_seen(hunt, nested, seen, out),
+                }
+            }
+        }
+        if decided != Some(true) {
+            for action in &condition.otherwise {
+                out.insert(key(action.span), seen.clone());
+                note_action(action, seen);
             }
         }
     }
@@ -802,7 +959,13 @@ impl<'a> Lowerer<'a> {
                 Some(self.regex_matches(expression, &destination))
             }
             Destination::Dialled if needs_letters(expression) => Some(false),
-            Destination::Dialled | Destination::Computed => None,
+            Destination::Unlisted
+                if needs_letters(expression)
+                    || literal_destinations(expression, true).is_some() =>
+            {
+                Some(false)
+            }
+            Destination::Dialled | Destination::Unlisted | Destination::Computed => None,
         }
     }
 
@@ -1327,6 +1490,22 @@ mod tests {
         assert!(!needs_letters("^\\d+$"));
         assert!(!needs_letters("^[a-z0-9]+$"));
         assert!(!needs_letters("^(1000|operator)$"));
+    }
+
+    #[test]
+    fn literal_destination_expressions() {
+        let one = |s: &str| Some(vec![s.to_string()]);
+        assert_eq!(
+            literal_destinations("^4570101010$", true),
+            one("4570101010")
+        );
+        assert_eq!(literal_destinations("^(6080)$", true), one("6080"));
+        // Unanchored, `1000` is also found in `51000`: a number that reaches
+        // it, but not the only one.
+        assert_eq!(literal_destinations("1000", false), one("1000"));
+        assert_eq!(literal_destinations("1000", true), None);
+        assert_eq!(literal_destinations("^(45\\d{8})$", false), None);
+        assert_eq!(literal_destinations("^$", false), None);
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! `break` and `regex="all|any|xor"`), actions and anti-actions; mod_callcenter
 //! queues with `record-template`. `X-PRE-PROCESS include` is resolved by the
 //! loader (lower::freeswitch), which splices the included extensions.
+//!
+//! Elements marked `enabled="false"` (FusionPBX templates) are left out as
+//! FusionPBX leaves them out of the dialplan it generates; see [`disabled`].
 
 use roxmltree::{Document, Node};
 
@@ -131,8 +134,10 @@ pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile
             continue;
         }
         if node.has_tag_name("extension") {
-            out.loose
-                .push(Part::Extension(extension(at, node, problems)));
+            if !disabled(node) {
+                out.loose
+                    .push(Part::Extension(extension(at, node, problems)));
+            }
             continue;
         }
         if is_include(node) {
@@ -165,7 +170,7 @@ fn parts(at: Located, context: Node, problems: &mut Problems) -> Vec<Part> {
     xml::elements(context)
         .filter_map(|child| {
             if child.has_tag_name("extension") {
-                Some(Part::Extension(extension(at, child, problems)))
+                (!disabled(child)).then(|| Part::Extension(extension(at, child, problems)))
             } else if is_include(child) {
                 Some(include(at, child))
             } else {
@@ -182,11 +187,46 @@ fn extension(at: Located, node: Node, problems: &mut Problems) -> Extension {
         continues: node
             .attribute("continue")
             .is_some_and(|c| c.eq_ignore_ascii_case("true")),
-        conditions: xml::elements(node)
-            .filter(|c| c.has_tag_name("condition"))
-            .map(|c| condition(at, c, problems, 0))
-            .collect(),
+        conditions: conditions(at, node, problems),
     }
+}
+
+/// `enabled="false"`: FusionPBX keeps the element in its database but never
+/// writes it into the dialplan FreeSWITCH runs (its generator selects only
+/// enabled dialplans and details).
+fn disabled(node: Node) -> bool {
+    node.attribute("enabled")
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("false"))
+}
+
+/// An extension's conditions, as FusionPBX generates them. FusionPBX stores
+/// an extension as groups of details: the self-closing conditions before a
+/// condition with actions, that condition and its actions form one group. A
+/// disabled condition is not written, but its actions are details of their
+/// own: they follow the group's other conditions (the last self-closing one
+/// before it now holds them), or, in a group with no other condition, land
+/// outside any condition, where FreeSWITCH never runs them.
+fn conditions(at: Located, extension: Node, problems: &mut Problems) -> Vec<Condition> {
+    let mut out: Vec<Condition> = Vec::new();
+    // Whether the last condition kept opened the current group (it is
+    // self-closing, so the next condition's actions may join it).
+    let mut group_open = false;
+    for node in xml::elements(extension).filter(|c| c.has_tag_name("condition")) {
+        let condition = condition(at, node, problems, 0);
+        // Groups are made from the template as written, disabled details included.
+        let holds_actions = xml::elements(node).next().is_some();
+        if disabled(node) {
+            if let Some(last) = out.last_mut().filter(|_| group_open) {
+                last.then = condition.then;
+                last.otherwise = condition.otherwise;
+            }
+            group_open &= !holds_actions;
+            continue;
+        }
+        group_open = !holds_actions;
+        out.push(condition);
+    }
+    out
 }
 
 fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> Condition {
@@ -203,9 +243,15 @@ fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> 
     let mut then = Vec::new();
     let mut otherwise = Vec::new();
     for child in xml::elements(node) {
+        if disabled(child) && child.tag_name().name() != "condition" {
+            continue;
+        }
         match child.tag_name().name() {
             "action" => then.push(Item::Action(action(at, child))),
             "anti-action" => otherwise.push(action(at, child)),
+            // A disabled nested condition goes with what it holds (FusionPBX
+            // has no nesting; this is plain FreeSWITCH XML marked off).
+            "condition" if disabled(child) => {}
             "condition" if depth < MAX_DEPTH => {
                 then.push(Item::Condition(condition(at, child, problems, depth + 1)));
             }
@@ -223,7 +269,7 @@ fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> 
         expression: node.attribute("expression").map(str::to_string),
         tests: node
             .attributes()
-            .any(|a| !matches!(a.name(), "break" | "require-nested")),
+            .any(|a| !matches!(a.name(), "break" | "require-nested" | "enabled")),
         break_on,
         then,
         otherwise,
@@ -311,6 +357,46 @@ mod tests {
         assert!(
             matches!(&ctx.parts[1], Part::Include { pattern, .. } if pattern == "public/*.xml")
         );
+    }
+
+    #[test]
+    fn disabled_elements_are_left_out() {
+        let fs = read_str(
+            r#"<include>
+                <extension name="off" enabled="false"><condition><action application="record_session" data="a.wav"/></condition></extension>
+                <extension name="on" enabled="true">
+                  <condition field="${a}" expression="^1$"/>
+                  <condition field="${b}" expression="^1$" enabled="false">
+                    <action application="playback" data="joins-a.wav"/>
+                  </condition>
+                  <condition field="${c}" expression="^1$" enabled="false">
+                    <action application="playback" data="dropped.wav"/>
+                  </condition>
+                  <condition enabled="true">
+                    <action application="answer"/>
+                    <action application="record_session" data="b.wav" enabled="false"/>
+                    <anti-action application="hangup" enabled="false"/>
+                  </condition>
+                </extension>
+              </include>"#,
+        );
+        assert_eq!(fs.loose.len(), 1);
+        let Part::Extension(ext) = &fs.loose[0] else {
+            panic!()
+        };
+        assert_eq!(ext.name, "on");
+        assert_eq!(ext.conditions.len(), 2);
+        // `${b}`'s group: its actions follow `${a}`; `${c}` opens a group of
+        // its own, with no condition left to hold its action.
+        assert_eq!(ext.conditions[0].field.as_deref(), Some("${a}"));
+        let Item::Action(joined) = &ext.conditions[0].then[0] else {
+            panic!()
+        };
+        assert_eq!(joined.data, "joins-a.wav");
+        let last = &ext.conditions[1];
+        assert!(!last.tests, "`enabled` is not a test");
+        assert_eq!(last.then.len(), 1);
+        assert!(last.otherwise.is_empty());
     }
 
     #[test]
