@@ -98,3 +98,102 @@ fn asterisk_corpus_parses_without_errors() {
             .any(|r| r.finding.rule == "REC003")
     );
 }
+
+/// The corpus files of each source repository named in `PROVENANCE.md`, as
+/// paths under the corpus.
+fn files_by_repository(corpus: &std::path::Path) -> Vec<(String, Vec<PathBuf>)> {
+    let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.md")).expect("provenance");
+    let mut repositories: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for line in provenance.lines() {
+        // "- `corpus path` | repository | path in repository | ..."
+        let Some(rest) = line.strip_prefix("- `") else {
+            continue;
+        };
+        let mut fields = rest.split('|');
+        let (Some(path), Some(repository)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let path = path.trim().trim_end_matches('`');
+        repositories
+            .entry(repository.trim().to_string())
+            .or_default()
+            .push(corpus.join(path));
+    }
+    repositories.into_iter().collect()
+}
+
+/// What a run reports on `files`: rule, place and message of each finding.
+/// Corpus file names are unique, so a file is known by its name.
+fn findings_on(run: &reclint::check::CheckRun, files: &[PathBuf]) -> Vec<String> {
+    let mut found: Vec<String> = run
+        .outcome
+        .reported
+        .iter()
+        .filter_map(|r| {
+            let name = std::path::Path::new(&r.path).file_name()?;
+            files
+                .iter()
+                .any(|f| f.file_name() == Some(name))
+                .then(|| name.to_string_lossy().into_owned())
+                .map(|name| {
+                    format!(
+                        "{name}:{}:{} {} {}",
+                        r.start.line, r.start.column, r.finding.rule, r.finding.message
+                    )
+                })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A recording's findings do not depend on which unrelated files are scanned
+/// with it: each source repository's files give the same findings scanned
+/// alone as inside the whole corpus.
+#[test]
+fn findings_do_not_depend_on_unrelated_files() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpus = root.join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipped: {} is absent", corpus.display());
+        return;
+    }
+    let registry = Registry::builtin().expect("rules");
+    let run = |paths: Vec<PathBuf>| {
+        let options = CheckOptions {
+            paths,
+            no_config: true,
+            ..CheckOptions::default()
+        };
+        check::run(&options, &root, &registry).expect("the corpus is checked")
+    };
+    let whole = run(vec![corpus.clone()]);
+    let repositories = files_by_repository(&corpus);
+    assert!(repositories.len() > 10, "PROVENANCE.md was not read");
+    let mut differences = Vec::new();
+    let mut compared = 0;
+    for (repository, files) in &repositories {
+        let alone = run(files.clone());
+        let (with_corpus, by_itself) = (findings_on(&whole, files), findings_on(&alone, files));
+        compared += with_corpus.len();
+        if with_corpus != by_itself {
+            let only_whole: Vec<_> = with_corpus
+                .iter()
+                .filter(|f| !by_itself.contains(f))
+                .collect();
+            let only_alone: Vec<_> = by_itself
+                .iter()
+                .filter(|f| !with_corpus.contains(f))
+                .collect();
+            differences.push(format!(
+                "{repository}:\n  only with the whole corpus: {only_whole:#?}\n  only alone: {only_alone:#?}"
+            ));
+        }
+    }
+    assert!(
+        compared * 2 > whole.outcome.reported.len(),
+        "most corpus findings must be compared ({compared} of {})",
+        whole.outcome.reported.len()
+    );
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
