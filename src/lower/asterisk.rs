@@ -42,6 +42,8 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
                 has_queue_config: !pbx.queues.is_empty(),
                 features: &features,
                 entry_points,
+                dialplan_incomplete: pbx.dialplan_incomplete,
+                queues_incomplete: pbx.queues_incomplete,
             },
         );
         (graph, errors, unresolved)
@@ -67,6 +69,12 @@ pub struct Settings<'a> {
     pub features: &'a Features,
     /// Contexts configured as entry points in `[recognize] entry-points`.
     pub entry_points: &'a [String],
+    /// An `#include` of the dialplan could not be read: a context or
+    /// extension the scanned files lack may be defined there, so a reference
+    /// to one is not reported (the missing file is, once).
+    pub dialplan_incomplete: bool,
+    /// The same for queues.conf and an unknown queue.
+    pub queues_incomplete: bool,
 }
 
 /// Where a priority is: context, extension (indexes into the dialplan) and number.
@@ -93,6 +101,8 @@ struct Lowerer<'a> {
     subroutines: HashSet<usize>,
     /// `While` ↔ `EndWhile` pairs per extension: priority → partner priority.
     loops: HashMap<(usize, usize), LoopPairs>,
+    /// Undefined contexts already reported as included.
+    missing_includes: HashSet<String>,
 }
 
 #[derive(Default)]
@@ -116,6 +126,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         referenced: HashSet::new(),
         subroutines: HashSet::new(),
         loops: HashMap::new(),
+        missing_includes: HashSet::new(),
     };
     for context in &plan.contexts {
         l.graph.add_region(context.name.clone(), context.header);
@@ -153,17 +164,29 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
             }
         }
         for include in &context.includes {
-            match plan.context_index(&include.context) {
+            let name = &include.context;
+            match plan.context_index(name) {
                 Some(target) => {
                     if target != c {
                         l.referenced.insert(target);
                     }
                 }
-                None => l.report(
-                    include.span,
-                    format!("included context `{}` is not defined", include.context),
-                    "no scanned file defines this context",
-                ),
+                // Asterisk skips an include of a context that does not exist
+                // (and warns once at load): not a broken call path, so one
+                // finding per name, none for the `*-custom` hooks FreePBX and
+                // Issabel include on purpose.
+                None if is_optional_hook(name)
+                    || l.defined_at_run_time(name)
+                    || settings.dialplan_incomplete => {}
+                None => {
+                    if l.missing_includes.insert(name.clone()) {
+                        l.report(
+                            include.span,
+                            format!("included context `{name}` is not defined"),
+                            "no scanned file defines this context; Asterisk skips this include",
+                        );
+                    }
+                }
             }
         }
     }
@@ -171,6 +194,12 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     l.removed_settings();
     l.graph.shrink_to_fit();
     (l.graph, l.unresolved)
+}
+
+/// An include hook FreePBX and Issabel generate in every context for the
+/// administrator to define, or not (`include => from-internal-custom`).
+fn is_optional_hook(context: &str) -> bool {
+    context.ends_with("-custom")
 }
 
 /// app_monitor's applications, removed in Asterisk 21 (formats.md §2.4).
@@ -212,6 +241,18 @@ impl<'a> Lowerer<'a> {
 
     fn extension(&self, site: Site) -> &'a Extension {
         &self.plan.contexts[site.context].extensions[site.extension]
+    }
+
+    /// Contexts that exist without dialplan: res_parking's `parkedcalls` and
+    /// the parking lots features.conf declares.
+    fn defined_at_run_time(&self, context: &str) -> bool {
+        context == "parkedcalls"
+            || self
+                .settings
+                .features
+                .parking_contexts
+                .iter()
+                .any(|c| c == context)
     }
 
     fn report(&mut self, span: Span, message: String, label: &str) {
@@ -699,7 +740,10 @@ impl<'a> Lowerer<'a> {
                         ));
                     }
                 }
-                None if self.settings.has_queue_config && !queue.is_empty() => {
+                None if self.settings.has_queue_config
+                    && !self.settings.queues_incomplete
+                    && !queue.is_empty() =>
+                {
                     let span = app.args[0].span;
                     self.report(
                         span,
@@ -880,6 +924,9 @@ impl<'a> Lowerer<'a> {
                 }
                 match self.plan.context_index(c) {
                     Some(i) => (i, Some(e.to_string()), *p),
+                    None if self.defined_at_run_time(c) || self.settings.dialplan_incomplete => {
+                        return Vec::new();
+                    }
                     None => {
                         self.report(
                             target.span,
@@ -923,6 +970,9 @@ impl<'a> Lowerer<'a> {
                 .collect();
         }
         let Some((c, e)) = self.find_extension(context, &extension) else {
+            if self.settings.dialplan_incomplete {
+                return Vec::new();
+            }
             self.report(
                 target.span,
                 format!(
@@ -1042,8 +1092,10 @@ impl<'a> Lowerer<'a> {
         step
     }
 
-    /// Entry points: contexts no other context reaches and that are not
-    /// subroutines, plus those named in `[recognize] entry-points`.
+    /// Entry points: contexts no other context reaches (a `Goto`, a call or
+    /// an `include =>`) and that are not subroutines, plus those named in
+    /// `[recognize] entry-points`; each with at least one way in of its own
+    /// or from the contexts it includes.
     fn add_entry_points(&mut self) {
         let configured: HashSet<&str> = self
             .settings
@@ -1054,7 +1106,9 @@ impl<'a> Lowerer<'a> {
         for (c, context) in self.plan.contexts.iter().enumerate() {
             let is_entry = configured.contains(context.name.as_str())
                 || (!self.referenced.contains(&c) && !self.subroutines.contains(&c));
-            if !is_entry || context.extensions.is_empty() {
+            // A context made only of `include =>` lines (FreePBX `[from-pstn]`)
+            // is entered through the extensions it includes.
+            if !is_entry || self.ways_in(c, false).is_empty() {
                 continue;
             }
             let step = self.dispatch_step(c);
@@ -1121,8 +1175,14 @@ fn first_priority(extension: &Extension) -> Option<u32> {
     extension.priorities.contains_key(&1).then_some(1)
 }
 
+/// A priority as Asterisk reads a jump target: leading digits are a number
+/// (`sscanf("%d")`, so `1)` is priority 1), anything else a label.
 fn priority_number(extension: &Extension, priority: &str) -> Option<u32> {
-    match priority.parse::<u32>() {
+    let digits = priority.len()
+        - priority
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    match priority[..digits].parse::<u32>() {
         Ok(n) => extension.priorities.contains_key(&n).then_some(n),
         Err(_) => extension.labels.get(priority).copied(),
     }
