@@ -103,6 +103,10 @@ struct Lowerer<'a> {
     loops: HashMap<(usize, usize), LoopPairs>,
     /// Undefined contexts already reported as included.
     missing_includes: HashSet<String>,
+    /// Files that a `MixMonitor` without the append option records to.
+    recorded_files: HashSet<String>,
+    /// `MixMonitor(file,a)` steps: appending to a file.
+    appends: Vec<(StepId, String)>,
 }
 
 #[derive(Default)]
@@ -127,6 +131,8 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         subroutines: HashSet::new(),
         loops: HashMap::new(),
         missing_includes: HashSet::new(),
+        recorded_files: HashSet::new(),
+        appends: Vec::new(),
     };
     for context in &plan.contexts {
         l.graph.add_region(context.name.clone(), context.header);
@@ -190,6 +196,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
             }
         }
     }
+    l.continuations();
     l.add_entry_points();
     l.removed_settings();
     l.graph.shrink_to_fit();
@@ -385,11 +392,20 @@ impl<'a> Lowerer<'a> {
                 self.link(step, target);
             }
             "mixmonitor" | "monitor" => {
-                let options = app.args.get(if name == "monitor" { 2 } else { 1 });
-                let from_bridge = options
-                    .map(|o| app::parse_options(o).iter().any(|o| o.letter == 'b'))
-                    .unwrap_or(false);
+                let options = app
+                    .args
+                    .get(if name == "monitor" { 2 } else { 1 })
+                    .map(app::parse_options)
+                    .unwrap_or_default();
+                let from_bridge = options.iter().any(|o| o.letter == 'b');
                 let target = app.arg(if name == "monitor" { 1 } else { 0 });
+                if name == "mixmonitor" && !target.is_empty() {
+                    if options.iter().any(|o| o.letter == 'a') {
+                        self.appends.push((step, target.to_string()));
+                    } else {
+                        self.recorded_files.insert(target.to_string());
+                    }
+                }
                 self.set(
                     step,
                     StepKind::recording(RecordingStart {
@@ -428,6 +444,18 @@ impl<'a> Lowerer<'a> {
             _ => {
                 self.set(step, StepKind::Other);
                 self.link(step, next);
+            }
+        }
+    }
+
+    /// `MixMonitor(file,a)` appends to `file`. When another `MixMonitor` of
+    /// the dialplan records to the same file (FreePBX re-attaches the call's
+    /// recording after a park or blind transfer this way), it continues that
+    /// recording, which is judged where it starts: not a start of its own.
+    fn continuations(&mut self) {
+        for (step, target) in std::mem::take(&mut self.appends) {
+            if self.recorded_files.contains(&target) {
+                self.set(step, StepKind::Other);
             }
         }
     }
