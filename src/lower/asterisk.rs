@@ -107,7 +107,24 @@ struct Lowerer<'a> {
     recorded_files: HashSet<String>,
     /// `MixMonitor(file,a)` steps: appending to a file.
     appends: Vec<(StepId, String)>,
+    /// The steps each priority made (its own first), for following
+    /// constants along an extension.
+    owned: HashMap<(usize, usize, u32), Vec<StepId>>,
+    /// Tests (`GotoIf`, `GosubIf`, `ExecIf`, `While`): the condition and,
+    /// per edge of the step, the outcome it stands for.
+    tests: HashMap<StepId, Test>,
+    /// Steps a call enters without an edge (hangup handlers).
+    entered: Vec<StepId>,
 }
+
+struct Test {
+    condition: String,
+    outcomes: Vec<bool>,
+}
+
+/// Channel variables known to hold a literal at a point of an extension.
+#[derive(Clone, Default)]
+struct Constants(HashMap<String, String>);
 
 #[derive(Default)]
 struct LoopPairs {
@@ -133,6 +150,9 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         missing_includes: HashSet::new(),
         recorded_files: HashSet::new(),
         appends: Vec::new(),
+        owned: HashMap::new(),
+        tests: HashMap::new(),
+        entered: Vec::new(),
     };
     for context in &plan.contexts {
         l.graph.add_region(context.name.clone(), context.header);
@@ -166,7 +186,12 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
                 };
                 let step = l.priority_steps[&(c, e, number)];
                 let next = l.after(site, number);
+                let first_new = l.graph.len();
                 l.lower_app(site, &priority.app, step, next);
+                let owned = std::iter::once(step)
+                    .chain((first_new..l.graph.len()).map(|i| StepId(i as u32)))
+                    .collect();
+                l.owned.insert((c, e, number), owned);
             }
         }
         for include in &context.includes {
@@ -198,6 +223,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     }
     l.continuations();
     l.add_entry_points();
+    l.decide_constant_tests();
     l.removed_settings();
     l.graph.shrink_to_fit();
     (l.graph, l.unresolved)
@@ -460,6 +486,149 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Tests the path has already decided: a variable `Set` to a literal and
+    /// tested further down the same extension, with nothing else reaching
+    /// the priorities in between, holds that literal at the test. A decided
+    /// `GotoIf`/`GosubIf`/`ExecIf` keeps only the edges of its outcome; a
+    /// decided `While` sends the call arriving from above straight into its
+    /// body (or past it), and keeps both edges for the rounds after. One pass
+    /// per extension, no solver: a priority reached by a jump, a loop, or an
+    /// application that may set variables (`Read`, `Gosub`, `Dial`, AGI...)
+    /// forgets what is known.
+    fn decide_constant_tests(&mut self) {
+        if self.tests.is_empty() {
+            return;
+        }
+        let mut preds: Vec<Vec<StepId>> = vec![Vec::new(); self.graph.len()];
+        for (i, step) in self.graph.steps.iter().enumerate() {
+            for edge in &step.edges {
+                preds[edge.to.index()].push(StepId(i as u32));
+            }
+            if let StepKind::Call(Call {
+                callee: Some(callee),
+                ..
+            }) = &step.kind
+            {
+                preds[callee.index()].push(StepId(i as u32));
+            }
+        }
+        for &step in &self.entered {
+            // Entered from outside: a predecessor that is no priority's.
+            preds[step.index()].push(StepId(u32::MAX));
+        }
+        let plan = self.plan;
+        for (c, context) in plan.contexts.iter().enumerate() {
+            for (e, extension) in context.extensions.iter().enumerate() {
+                // What is known after the previous priority, and its number.
+                let mut known: Option<(u32, Constants)> = None;
+                for (&number, priority) in &extension.priorities {
+                    let step = self.priority_steps[&(c, e, number)];
+                    let previous = known
+                        .take()
+                        .filter(|(n, _)| n + 1 == number)
+                        .and_then(|(n, constants)| Some((self.owned.get(&(c, e, n))?, constants)));
+                    let is_while = priority.app.is("While");
+                    let loop_end = if is_while {
+                        self.loops[&(c, e)].end_of.get(&number).copied()
+                    } else {
+                        None
+                    };
+                    // Steps of the loop's own priorities, which come back to a `While`.
+                    let in_loop = |p: &StepId| {
+                        loop_end.is_some_and(|end| {
+                            extension
+                                .priorities
+                                .range(number + 1..=end)
+                                .any(|(n, _)| self.owned[&(c, e, *n)].contains(p))
+                        })
+                    };
+                    let arriving: Vec<StepId> = preds[step.index()]
+                        .iter()
+                        .copied()
+                        .filter(|p| !in_loop(p))
+                        .collect();
+                    let from_above = match &previous {
+                        Some((owned, constants))
+                            if !arriving.is_empty()
+                                && arriving.iter().all(|p| owned.contains(p)) =>
+                        {
+                            Some((owned.to_vec(), constants.clone()))
+                        }
+                        _ => None,
+                    };
+                    let mut constants = Constants::default();
+                    if let Some((owned, above)) = from_above {
+                        let outcome = self
+                            .tests
+                            .get(&step)
+                            .and_then(|t| expr::evaluate(&t.condition, &|v| above.get(v)));
+                        match outcome {
+                            Some(outcome) if is_while => self.enter_loop(step, &owned, outcome),
+                            Some(outcome) => self.keep_outcome(step, outcome),
+                            None => {}
+                        }
+                        // A `While` is also reached from its loop: nothing is known there.
+                        if !is_while || preds[step.index()].len() == arriving.len() {
+                            constants = above;
+                        }
+                    }
+                    constants.apply(&priority.app);
+                    known = Some((number, constants));
+                }
+            }
+        }
+    }
+
+    /// Keeps the edges of a decided test's `outcome`.
+    fn keep_outcome(&mut self, step: StepId, outcome: bool) {
+        let Some(test) = self
+            .tests
+            .get_mut(&step)
+            .filter(|t| t.outcomes.len() == self.graph.steps[step.index()].edges.len())
+        else {
+            return;
+        };
+        let edges = std::mem::take(&mut self.graph.steps[step.index()].edges);
+        let mut outcomes = Vec::new();
+        for (edge, o) in edges.into_iter().zip(std::mem::take(&mut test.outcomes)) {
+            if o == outcome {
+                self.graph.steps[step.index()].edges.push(edge);
+                outcomes.push(o);
+            }
+        }
+        test.outcomes = outcomes;
+    }
+
+    /// A `While` decided on arrival: the edges from the priority above go
+    /// where its `outcome` edge goes.
+    fn enter_loop(&mut self, step: StepId, above: &[StepId], outcome: bool) {
+        let Some(test) = self
+            .tests
+            .get(&step)
+            .filter(|t| t.outcomes.len() == self.graph.steps[step.index()].edges.len())
+        else {
+            return;
+        };
+        let targets: Vec<Edge> = self.graph.steps[step.index()]
+            .edges
+            .iter()
+            .zip(&test.outcomes)
+            .filter(|(_, o)| **o == outcome)
+            .map(|(edge, _)| edge.clone())
+            .collect();
+        let [target] = targets.as_slice() else {
+            return;
+        };
+        for &from in above {
+            for edge in &mut self.graph.steps[from.index()].edges {
+                if edge.to == step {
+                    edge.to = target.to;
+                    edge.guards.extend(target.guards.iter().cloned());
+                }
+            }
+        }
+    }
+
     /// queues.conf `monitor-type = Monitor` and features.conf `automon`: both
     /// name the removed recorder.
     fn removed_settings(&mut self) {
@@ -558,16 +727,18 @@ impl<'a> Lowerer<'a> {
         name: &str,
     ) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
         let condition = if name == "gotoiftime" {
             Condition::Opaque
         } else {
-            expr::parse_condition(&condition.text)
+            expr::parse_condition(&condition_text)
         };
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
             Some(b) => app::split_once_top_level(b, ':'),
             None => return self.link(step, next),
         };
+        let mut outcomes = Vec::new();
         for (label, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
             let targets = match label.filter(|l| !l.trimmed().is_empty()) {
@@ -582,18 +753,34 @@ impl<'a> Lowerer<'a> {
                         guards: guards.clone(),
                     },
                 );
+                outcomes.push(outcome);
             }
         }
+        if name == "gotoif" {
+            self.add_test(step, &condition_text, outcomes);
+        }
+    }
+
+    fn add_test(&mut self, step: StepId, condition: &str, outcomes: Vec<bool>) {
+        self.tests.insert(
+            step,
+            Test {
+                condition: condition.to_string(),
+                outcomes,
+            },
+        );
     }
 
     fn lower_gosub_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
-        let condition = expr::parse_condition(&condition.text);
+        let condition_text = condition.text;
+        let condition = expr::parse_condition(&condition_text);
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
             Some(b) => app::split_once_top_level(b, ':'),
             None => return self.link(step, next),
         };
+        let mut outcomes = Vec::new();
         for (label, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
             let to = match label.filter(|l| !l.trimmed().is_empty()) {
@@ -609,8 +796,10 @@ impl<'a> Lowerer<'a> {
             };
             if let Some(to) = to {
                 self.graph.add_edge(step, Edge { to, guards });
+                outcomes.push(outcome);
             }
         }
+        self.add_test(step, &condition_text, outcomes);
     }
 
     fn lower_exec_if(
@@ -622,16 +811,18 @@ impl<'a> Lowerer<'a> {
         name: &str,
     ) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
         let condition = if name == "execiftime" {
             Condition::Opaque
         } else {
-            expr::parse_condition(&condition.text)
+            expr::parse_condition(&condition_text)
         };
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
             Some(b) => app::split_once_top_level(b, ':'),
             None => return self.link(step, next),
         };
+        let mut outcomes = Vec::new();
         for (inner, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
             let to = match inner
@@ -646,7 +837,11 @@ impl<'a> Lowerer<'a> {
             };
             if let Some(to) = to {
                 self.graph.add_edge(step, Edge { to, guards });
+                outcomes.push(outcome);
             }
+        }
+        if name == "execif" {
+            self.add_test(step, &condition_text, outcomes);
         }
     }
 
@@ -661,6 +856,7 @@ impl<'a> Lowerer<'a> {
             Some(end) => self.after(site, end),
             None => None,
         };
+        let mut outcomes = Vec::new();
         for (to, outcome) in [(next, true), (exit, false)] {
             if let Some(to) = to {
                 self.graph.add_edge(
@@ -670,8 +866,10 @@ impl<'a> Lowerer<'a> {
                         guards: guards_for(&condition, outcome),
                     },
                 );
+                outcomes.push(outcome);
             }
         }
+        self.add_test(step, &app.raw_args.text, outcomes);
     }
 
     /// `Dial(destinations,timeout,options)`: pre-dial subroutines (`B()` on the
@@ -862,7 +1060,9 @@ impl<'a> Lowerer<'a> {
                         app.raw_args.span.end as usize,
                     ),
                 };
-                self.resolve_call(site, &target, ',');
+                if let Some(handler) = self.resolve_call(site, &target, ',') {
+                    self.entered.push(handler);
+                }
             }
         }
         self.link(step, next);
@@ -1148,6 +1348,111 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// Applications that set no channel variable a dialplan tests (or only
+/// their own status variable, forgotten below).
+const KEEPS_VARIABLES: &[&str] = &[
+    "answer",
+    "noop",
+    "wait",
+    "playback",
+    "background",
+    "progress",
+    "ringing",
+    "verbose",
+    "log",
+    "saydigits",
+    "saynumber",
+    "sayalpha",
+    "resetcdr",
+    "nocdr",
+    "goto",
+    "gotoif",
+    "while",
+    "endwhile",
+    "exitwhile",
+    "continuewhile",
+];
+
+impl Constants {
+    fn get(&self, variable: &str) -> Option<String> {
+        self.0.get(variable).cloned()
+    }
+
+    /// What is known after `app` runs.
+    fn apply(&mut self, app: &AppCall) {
+        let name = app.name.to_ascii_lowercase();
+        match name.as_str() {
+            "set" => self.assign(&app.raw_args.text, true),
+            "mset" => {
+                for argument in &app.args {
+                    self.assign(&argument.text, true);
+                }
+            }
+            "execif" => {
+                // Either application may run: what they set is unknown after.
+                let (_, branches) = app::split_once_top_level(&app.raw_args, '?');
+                let Some(branches) = branches else {
+                    return;
+                };
+                let (yes, no) = app::split_once_top_level(&branches, ':');
+                for inner in std::iter::once(yes).chain(no) {
+                    match app::parse_app(inner.span.file, &inner.text, inner.span.start as usize) {
+                        Some(inner) if inner.is("Set") => self.assign(&inner.raw_args.text, false),
+                        Some(inner) if inner.is("MSet") => {
+                            for argument in &inner.args {
+                                self.assign(&argument.text, false);
+                            }
+                        }
+                        Some(inner)
+                            if KEEPS_VARIABLES
+                                .contains(&inner.name.to_ascii_lowercase().as_str()) => {}
+                        _ => self.0.clear(),
+                    }
+                }
+            }
+            "playback" | "background" => {
+                self.0.remove("PLAYBACKSTATUS");
+            }
+            _ if KEEPS_VARIABLES.contains(&name.as_str()) => {}
+            _ => self.0.clear(),
+        }
+    }
+
+    /// `NAME=value`: `_`/`__` (inheritance) are not part of the name. With
+    /// `known`, a plain literal value is remembered; otherwise the variable
+    /// is forgotten.
+    fn assign(&mut self, argument: &str, known: bool) {
+        let Some((name, value)) = argument.split_once('=') else {
+            return;
+        };
+        let name = name.trim();
+        if name.contains('(') {
+            // Functions set no channel variable, except these.
+            let function = name.split('(').next().unwrap_or("").trim();
+            if function.eq_ignore_ascii_case("ARRAY") || function.eq_ignore_ascii_case("HASH") {
+                self.0.clear();
+            }
+            return;
+        }
+        if name.contains('$') {
+            self.0.clear();
+            return;
+        }
+        let name = name.trim_start_matches('_');
+        // Whether names differ in case to Asterisk is not relied on.
+        self.0.retain(|k, _| !k.eq_ignore_ascii_case(name));
+        // Substituted into an expression, only a plain word or number reads
+        // as itself.
+        let plain = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        if known && plain {
+            self.0.insert(name.to_string(), value.to_string());
+        }
+    }
+}
+
 fn call(callee: Option<StepId>, leg: Leg, arguments: Vec<Option<String>>) -> StepKind {
     StepKind::Call(Call {
         callee,
@@ -1335,4 +1640,78 @@ fn same_variable_equalities(parts: &[Condition]) -> Option<(String, Vec<String>)
         values.push(value.clone());
     }
     variable.map(|v| (v.to_string(), values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::asterisk::conf;
+    use crate::source::FileId;
+
+    fn lowered(text: &str) -> FlowGraph {
+        let (plan, errors) = dialplan::build(&conf::lex(FileId(0), text).items);
+        assert!(errors.is_empty());
+        let (queues, features) = (HashMap::new(), Features::default());
+        let settings = Settings {
+            queues: &queues,
+            has_queue_config: false,
+            features: &features,
+            entry_points: &[],
+            dialplan_incomplete: false,
+            queues_incomplete: false,
+        };
+        lower(&plan, &settings).0
+    }
+
+    /// The number of edges of each `GotoIf`, in step order.
+    fn branch_edges(graph: &FlowGraph) -> Vec<usize> {
+        graph
+            .steps
+            .iter()
+            .filter(|s| {
+                s.statement
+                    .as_ref()
+                    .is_some_and(|st| st.application == "GotoIf")
+            })
+            .map(|s| s.edges.len())
+            .collect()
+    }
+
+    #[test]
+    fn a_literal_set_just_before_decides_the_test() {
+        let graph = lowered(
+            "[in]\nexten => s,1,Set(__MODE=NEVER)\n same => n,GotoIf($[\"${MODE}\" = \"NEVER\"]?skip)\n same => n,MixMonitor(x.wav)\n same => n(skip),Dial(PJSIP/1)\n",
+        );
+        assert_eq!(branch_edges(&graph), [1]);
+    }
+
+    #[test]
+    fn what_may_change_the_value_keeps_both_ways() {
+        // Another jump reaches the test; an input and a subroutine in between.
+        for between in [
+            "same => n(again),NoOp()",
+            "same => n,Read(MODE,prompt,1)",
+            "same => n,Gosub(sub,s,1)",
+            "same => n,ExecIf($[1]?Set(MODE=x))",
+        ] {
+            let graph = lowered(&format!(
+                "[in]\nexten => s,1,Set(MODE=NEVER)\n {between}\n same => n,GotoIf($[\"${{MODE}}\" = \"NEVER\"]?skip)\n same => n,Goto(again)\n same => n(skip),Dial(PJSIP/1)\n[sub]\nexten => s,1,Return()\n"
+            ));
+            assert_eq!(branch_edges(&graph), [2], "{between}");
+        }
+    }
+
+    #[test]
+    fn a_loop_decided_on_arrival_enters_its_body() {
+        let graph = lowered(
+            "[in]\nexten => s,1,Set(ATTEMPT=1)\n same => n,While($[${ATTEMPT} <= 3])\n same => n,Playback(notice)\n same => n,Set(ATTEMPT=$[${ATTEMPT} + 1])\n same => n,EndWhile()\n same => n,Dial(PJSIP/1)\n",
+        );
+        let set = &graph.steps[0];
+        assert!(matches!(
+            graph.step(set.edges[0].to).kind,
+            StepKind::Prompt { .. }
+        ));
+        // The loop itself still ends.
+        assert_eq!(graph.steps[1].edges.len(), 2);
+    }
 }

@@ -267,6 +267,152 @@ enum Term {
     Value(Value),
 }
 
+/// Evaluates a condition whose variables `value_of` knows, as Asterisk does
+/// once it has substituted them: `Some(outcome)` when every operand is a
+/// literal or a known variable and only comparisons, `!`, `&`, `|` and
+/// parentheses combine them; `None` otherwise (never a guess).
+pub fn evaluate(text: &str, value_of: &dyn Fn(&str) -> Option<String>) -> Option<bool> {
+    let text = text.trim();
+    let Some(inner) = text.strip_prefix("$[").and_then(|t| t.strip_suffix(']')) else {
+        // `GotoIf(${X}?a:b)`: the substituted text itself.
+        return match classify_operand(text) {
+            Value::Variable(name) => value_of(&name).map(|v| truthy(&v)),
+            Value::Literal(literal) => Some(truthy(&literal)),
+            Value::Computed => None,
+        };
+    };
+    if inner.contains("$[") {
+        return None;
+    }
+    let mut evaluator = Evaluator {
+        tokens: tokenize(inner),
+        pos: 0,
+        value_of,
+    };
+    let value = evaluator.or();
+    if evaluator.pos != evaluator.tokens.len() {
+        return None;
+    }
+    value.map(|v| truthy(&v))
+}
+
+/// Whether a value is true: not empty and not a number equal to zero.
+fn truthy(value: &str) -> bool {
+    match value.parse::<i64>() {
+        Ok(n) => n != 0,
+        Err(_) => !value.is_empty(),
+    }
+}
+
+/// An evaluation over the tokens; `None` is an unknown value. Every branch
+/// consumes its tokens, so that a trailing unknown construct is seen.
+struct Evaluator<'a> {
+    tokens: Vec<Token>,
+    pos: usize,
+    value_of: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Evaluator<'_> {
+    fn peek_op(&self) -> Option<&'static str> {
+        match self.tokens.get(self.pos) {
+            Some(Token::Op(op)) => Some(op),
+            _ => None,
+        }
+    }
+
+    /// `a | b`: `a` when it is true, else `b`.
+    fn or(&mut self) -> Option<String> {
+        let mut value = self.and();
+        while self.peek_op() == Some("|") {
+            self.pos += 1;
+            let right = self.and();
+            value = match value {
+                Some(left) if truthy(&left) => Some(left),
+                Some(_) => right,
+                None => None,
+            };
+        }
+        value
+    }
+
+    /// `a & b`: `a` when both are true, else `0`.
+    fn and(&mut self) -> Option<String> {
+        let mut value = self.comparison();
+        while self.peek_op() == Some("&") {
+            self.pos += 1;
+            let right = self.comparison();
+            value = match (value, right) {
+                (Some(l), _) if !truthy(&l) => Some("0".into()),
+                (_, Some(r)) if !truthy(&r) => Some("0".into()),
+                (Some(l), Some(_)) => Some(l),
+                _ => None,
+            };
+        }
+        value
+    }
+
+    fn comparison(&mut self) -> Option<String> {
+        let left = self.unary();
+        let Some(op) = self
+            .peek_op()
+            .filter(|op| ["=", "==", "!=", "<", ">", "<=", ">="].contains(op))
+        else {
+            return left;
+        };
+        self.pos += 1;
+        let right = self.unary();
+        let (left, right) = (left?, right?);
+        let order = match (left.parse::<i64>(), right.parse::<i64>()) {
+            (Ok(l), Ok(r)) => l.cmp(&r),
+            // Strings order by the locale's collation: only equality is known.
+            _ if !matches!(op, "=" | "==" | "!=") => return None,
+            _ => left.cmp(&right),
+        };
+        let holds = match op {
+            "=" | "==" => order.is_eq(),
+            "!=" => order.is_ne(),
+            "<" => order.is_lt(),
+            ">" => order.is_gt(),
+            "<=" => order.is_le(),
+            _ => order.is_ge(),
+        };
+        Some(if holds { "1" } else { "0" }.into())
+    }
+
+    fn unary(&mut self) -> Option<String> {
+        match self.tokens.get(self.pos).cloned() {
+            Some(Token::Op("!")) => {
+                self.pos += 1;
+                self.unary()
+                    .map(|v| if truthy(&v) { "0" } else { "1" }.into())
+            }
+            Some(Token::Open) => {
+                self.pos += 1;
+                let inner = self.or();
+                if self.tokens.get(self.pos) != Some(&Token::Close) {
+                    self.pos = self.tokens.len() + 1;
+                    return None;
+                }
+                self.pos += 1;
+                inner
+            }
+            Some(Token::Operand(text)) => {
+                self.pos += 1;
+                match classify_operand(&text) {
+                    Value::Variable(name) => (self.value_of)(&name),
+                    Value::Literal(literal) => Some(literal),
+                    Value::Computed => None,
+                }
+            }
+            _ => {
+                // Arithmetic, `?:`, `=~` and the like: not evaluated.
+                self.pos = self.tokens.len() + 1;
+                None
+            }
+        }
+    }
+}
+
 /// `${NAME}` is a variable; text without `$` is a literal; anything else
 /// (function calls, substrings, nested expressions) is computed.
 fn classify_operand(text: &str) -> Value {
@@ -342,6 +488,37 @@ mod tests {
             parse_condition(r#"$[!(${C} = 1)]"#),
             Condition::Not(Box::new(cmp("C", CompareOp::Equal, "1")))
         );
+    }
+
+    #[test]
+    fn evaluation_with_known_values() {
+        let known = |name: &str| match name {
+            "ATTEMPT" => Some("1".to_string()),
+            "REC_POLICY_MODE" => Some("NEVER".to_string()),
+            _ => None,
+        };
+        assert_eq!(evaluate("$[${ATTEMPT} <= 3]", &known), Some(true));
+        assert_eq!(evaluate("$[${ATTEMPT} > 3]", &known), Some(false));
+        assert_eq!(
+            evaluate(r#"$["${REC_POLICY_MODE}" = "NEVER"]"#, &known),
+            Some(true)
+        );
+        assert_eq!(
+            evaluate(r#"$["${REC_POLICY_MODE}" != "NEVER" & ${ATTEMPT}]"#, &known),
+            Some(false)
+        );
+        assert_eq!(
+            evaluate(r#"$["${REC_POLICY_MODE}" = "x" | ${ATTEMPT} = 1]"#, &known),
+            Some(true)
+        );
+        assert_eq!(evaluate("$[!(${ATTEMPT} = 1)]", &known), Some(false));
+        assert_eq!(evaluate("${ATTEMPT}", &known), Some(true));
+        // Unknown variables, arithmetic, string order: not decided.
+        assert_eq!(evaluate("$[${OTHER} = 1]", &known), None);
+        assert_eq!(evaluate("$[${ATTEMPT} + 1 <= 3]", &known), None);
+        assert_eq!(evaluate("$[${REC_POLICY_MODE} < ZZZ]", &known), None);
+        assert_eq!(evaluate("$[${ATTEMPT} = 1 ? 1 : 0]", &known), None);
+        assert_eq!(evaluate("$[(${ATTEMPT} = 1]", &known), None);
     }
 
     #[test]
