@@ -357,7 +357,10 @@ fn resolve_include(
             problems.unresolved.push(Unresolved::new(
                 directive.argument_span,
                 format!("included file `{}` not found", directive.argument),
-                format!("looked for {}", joined.display()),
+                format!(
+                    "looked for {}; references to contexts it may define are not reported",
+                    joined.display()
+                ),
             ));
         }
         return (Vec::new(), missing);
@@ -373,7 +376,7 @@ fn resolve_include(
                     "included file `{}` is outside the scanned paths and was not read",
                     directive.argument
                 ),
-                "name its directory on the command line to analyse it",
+                "name its directory on the command line to analyse it; references to contexts it may define are not reported",
             ));
             unread = true;
             continue;
