@@ -1663,6 +1663,20 @@ mod tests {
         lower(&plan, &settings).0
     }
 
+    #[test]
+    fn an_entry_made_of_includes_is_entered_through_them() {
+        let graph = lowered(
+            "[from-pstn]\ninclude => from-pstn-custom\ninclude => ext-did\n[ext-did]\nexten => 4570101010,1,Dial(PJSIP/1)\n",
+        );
+        let entries: Vec<&str> = graph
+            .entries
+            .iter()
+            .map(|e| graph.region(e.region).name.as_str())
+            .collect();
+        assert_eq!(entries, ["from-pstn"]);
+        assert_eq!(graph.step(graph.entries[0].step).edges.len(), 1);
+    }
+
     /// The number of edges of each `GotoIf`, in step order.
     fn branch_edges(graph: &FlowGraph) -> Vec<usize> {
         graph
