@@ -1411,7 +1411,8 @@ impl Constants {
                 }
             }
             "playback" | "background" => {
-                self.0.remove("PLAYBACKSTATUS");
+                let status = format!("{name}STATUS");
+                self.0.retain(|k, _| !k.eq_ignore_ascii_case(&status));
             }
             _ if KEEPS_VARIABLES.contains(&name.as_str()) => {}
             _ => self.0.clear(),
