@@ -109,7 +109,7 @@ struct Lowerer<'a> {
     appends: Vec<(StepId, String)>,
     /// The steps each priority made (its own first), for following
     /// constants along an extension.
-    owned: HashMap<(usize, usize, u32), Vec<StepId>>,
+    owned: HashMap<(usize, usize, u32), Owned>,
     /// Tests (`GotoIf`, `GosubIf`, `ExecIf`, `While`): the condition and,
     /// per edge of the step, the outcome it stands for.
     tests: HashMap<StepId, Test>,
@@ -120,6 +120,23 @@ struct Lowerer<'a> {
 struct Test {
     condition: String,
     outcomes: Vec<bool>,
+}
+
+/// The steps one priority made: its own and those created while lowering it.
+#[derive(Clone, Copy)]
+struct Owned {
+    step: StepId,
+    added: (u32, u32),
+}
+
+impl Owned {
+    fn contains(&self, step: StepId) -> bool {
+        step == self.step || (self.added.0..self.added.1).contains(&step.0)
+    }
+
+    fn steps(self) -> impl Iterator<Item = StepId> {
+        std::iter::once(self.step).chain((self.added.0..self.added.1).map(StepId))
+    }
 }
 
 /// Channel variables known to hold a literal at a point of an extension.
@@ -188,10 +205,8 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
                 let next = l.after(site, number);
                 let first_new = l.graph.len();
                 l.lower_app(site, &priority.app, step, next);
-                let owned = std::iter::once(step)
-                    .chain((first_new..l.graph.len()).map(|i| StepId(i as u32)))
-                    .collect();
-                l.owned.insert((c, e, number), owned);
+                let added = (first_new as u32, l.graph.len() as u32);
+                l.owned.insert((c, e, number), Owned { step, added });
             }
         }
         for include in &context.includes {
@@ -526,7 +541,7 @@ impl<'a> Lowerer<'a> {
                     let previous = known
                         .take()
                         .filter(|(n, _)| n + 1 == number)
-                        .and_then(|(n, constants)| Some((self.owned.get(&(c, e, n))?, constants)));
+                        .and_then(|(n, constants)| Some((*self.owned.get(&(c, e, n))?, constants)));
                     let is_while = priority.app.is("While");
                     let loop_end = if is_while {
                         self.loops[&(c, e)].end_of.get(&number).copied()
@@ -539,7 +554,7 @@ impl<'a> Lowerer<'a> {
                             extension
                                 .priorities
                                 .range(number + 1..=end)
-                                .any(|(n, _)| self.owned[&(c, e, *n)].contains(p))
+                                .any(|(n, _)| self.owned[&(c, e, *n)].contains(*p))
                         })
                     };
                     let arriving: Vec<StepId> = preds[step.index()]
@@ -550,9 +565,9 @@ impl<'a> Lowerer<'a> {
                     let from_above = match &previous {
                         Some((owned, constants))
                             if !arriving.is_empty()
-                                && arriving.iter().all(|p| owned.contains(p)) =>
+                                && arriving.iter().all(|p| owned.contains(*p)) =>
                         {
-                            Some((owned.to_vec(), constants.clone()))
+                            Some((*owned, constants.clone()))
                         }
                         _ => None,
                     };
@@ -563,7 +578,7 @@ impl<'a> Lowerer<'a> {
                             .get(&step)
                             .and_then(|t| expr::evaluate(&t.condition, &|v| above.get(v)));
                         match outcome {
-                            Some(outcome) if is_while => self.enter_loop(step, &owned, outcome),
+                            Some(outcome) if is_while => self.enter_loop(step, owned, outcome),
                             Some(outcome) => self.keep_outcome(step, outcome),
                             None => {}
                         }
@@ -601,7 +616,7 @@ impl<'a> Lowerer<'a> {
 
     /// A `While` decided on arrival: the edges from the priority above go
     /// where its `outcome` edge goes.
-    fn enter_loop(&mut self, step: StepId, above: &[StepId], outcome: bool) {
+    fn enter_loop(&mut self, step: StepId, above: Owned, outcome: bool) {
         let Some(test) = self
             .tests
             .get(&step)
@@ -619,7 +634,7 @@ impl<'a> Lowerer<'a> {
         let [target] = targets.as_slice() else {
             return;
         };
-        for &from in above {
+        for from in above.steps() {
             for edge in &mut self.graph.steps[from.index()].edges {
                 if edge.to == step {
                     edge.to = target.to;
