@@ -122,6 +122,19 @@ struct Test {
     outcomes: Vec<bool>,
 }
 
+/// Predecessors of every step, in one array.
+struct Predecessors {
+    /// Where each step's predecessors start in `from` (one more entry than steps).
+    start: Vec<u32>,
+    from: Vec<StepId>,
+}
+
+impl Predecessors {
+    fn of(&self, step: StepId) -> &[StepId] {
+        &self.from[self.start[step.index()] as usize..self.start[step.index() + 1] as usize]
+    }
+}
+
 /// The steps one priority made: its own and those created while lowering it.
 #[derive(Clone, Copy)]
 struct Owned {
@@ -514,23 +527,7 @@ impl<'a> Lowerer<'a> {
         if self.tests.is_empty() {
             return;
         }
-        let mut preds: Vec<Vec<StepId>> = vec![Vec::new(); self.graph.len()];
-        for (i, step) in self.graph.steps.iter().enumerate() {
-            for edge in &step.edges {
-                preds[edge.to.index()].push(StepId(i as u32));
-            }
-            if let StepKind::Call(Call {
-                callee: Some(callee),
-                ..
-            }) = &step.kind
-            {
-                preds[callee.index()].push(StepId(i as u32));
-            }
-        }
-        for &step in &self.entered {
-            // Entered from outside: a predecessor that is no priority's.
-            preds[step.index()].push(StepId(u32::MAX));
-        }
+        let preds = self.predecessors();
         let plan = self.plan;
         for (c, context) in plan.contexts.iter().enumerate() {
             for (e, extension) in context.extensions.iter().enumerate() {
@@ -557,7 +554,8 @@ impl<'a> Lowerer<'a> {
                                 .any(|(n, _)| self.owned[&(c, e, *n)].contains(*p))
                         })
                     };
-                    let arriving: Vec<StepId> = preds[step.index()]
+                    let arriving: Vec<StepId> = preds
+                        .of(step)
                         .iter()
                         .copied()
                         .filter(|p| !in_loop(p))
@@ -583,7 +581,7 @@ impl<'a> Lowerer<'a> {
                             None => {}
                         }
                         // A `While` is also reached from its loop: nothing is known there.
-                        if !is_while || preds[step.index()].len() == arriving.len() {
+                        if !is_while || preds.of(step).len() == arriving.len() {
                             constants = above;
                         }
                     }
@@ -591,6 +589,36 @@ impl<'a> Lowerer<'a> {
                     known = Some((number, constants));
                 }
             }
+        }
+    }
+
+    /// Every step's predecessors: edge sources, callers of a subroutine, and
+    /// a step no priority owns for steps entered from outside.
+    fn predecessors(&self) -> Predecessors {
+        let mut arcs: Vec<(u32, StepId)> = Vec::new();
+        for (i, step) in self.graph.steps.iter().enumerate() {
+            let from = StepId(i as u32);
+            arcs.extend(step.edges.iter().map(|e| (e.to.0, from)));
+            if let StepKind::Call(Call {
+                callee: Some(callee),
+                ..
+            }) = &step.kind
+            {
+                arcs.push((callee.0, from));
+            }
+        }
+        arcs.extend(self.entered.iter().map(|s| (s.0, StepId(u32::MAX))));
+        arcs.sort_unstable_by_key(|(to, _)| *to);
+        let mut start = vec![0u32; self.graph.len() + 1];
+        for (to, _) in &arcs {
+            start[*to as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        Predecessors {
+            start,
+            from: arcs.into_iter().map(|(_, from)| from).collect(),
         }
     }
 
