@@ -527,67 +527,80 @@ impl<'a> Lowerer<'a> {
         if self.tests.is_empty() {
             return;
         }
-        let preds = self.predecessors();
         let plan = self.plan;
-        for (c, context) in plan.contexts.iter().enumerate() {
-            for (e, extension) in context.extensions.iter().enumerate() {
-                // What is known after the previous priority, and its number.
-                let mut known: Option<(u32, Constants)> = None;
-                for (&number, priority) in &extension.priorities {
-                    let step = self.priority_steps[&(c, e, number)];
-                    let previous = known
-                        .take()
-                        .filter(|(n, _)| n + 1 == number)
-                        .and_then(|(n, constants)| Some((*self.owned.get(&(c, e, n))?, constants)));
+        // Only extensions that set a variable before they test one.
+        let candidates: Vec<(usize, usize)> = plan
+            .contexts
+            .iter()
+            .enumerate()
+            .flat_map(|(c, context)| {
+                context
+                    .extensions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, extension)| sets_then_tests(extension))
+                    .map(move |(e, _)| (c, e))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let preds = self.predecessors();
+        for (c, e) in candidates {
+            let extension = &plan.contexts[c].extensions[e];
+            // What is known after the previous priority, and its number.
+            let mut known: Option<(u32, Constants)> = None;
+            for (&number, priority) in &extension.priorities {
+                let step = self.priority_steps[&(c, e, number)];
+                let previous = known
+                    .take()
+                    .filter(|(n, constants)| n + 1 == number && !constants.0.is_empty())
+                    .and_then(|(n, constants)| Some((*self.owned.get(&(c, e, n))?, constants)));
+                let mut constants = Constants::default();
+                if let Some((above, values)) = previous {
                     let is_while = priority.app.is("While");
                     let loop_end = if is_while {
                         self.loops[&(c, e)].end_of.get(&number).copied()
                     } else {
                         None
                     };
-                    // Steps of the loop's own priorities, which come back to a `While`.
-                    let in_loop = |p: &StepId| {
+                    // Steps of the loop's own priorities come back to a `While`.
+                    let in_loop = |p: StepId| {
                         loop_end.is_some_and(|end| {
                             extension
                                 .priorities
                                 .range(number + 1..=end)
-                                .any(|(n, _)| self.owned[&(c, e, *n)].contains(*p))
+                                .any(|(n, _)| self.owned[&(c, e, *n)].contains(p))
                         })
                     };
-                    let arriving: Vec<StepId> = preds
-                        .of(step)
-                        .iter()
-                        .copied()
-                        .filter(|p| !in_loop(p))
-                        .collect();
-                    let from_above = match &previous {
-                        Some((owned, constants))
-                            if !arriving.is_empty()
-                                && arriving.iter().all(|p| owned.contains(*p)) =>
-                        {
-                            Some((*owned, constants.clone()))
+                    let (mut arriving, mut looping, mut elsewhere) = (0, 0, false);
+                    for &p in preds.of(step) {
+                        if above.contains(p) {
+                            arriving += 1;
+                        } else if in_loop(p) {
+                            looping += 1;
+                        } else {
+                            elsewhere = true;
                         }
-                        _ => None,
-                    };
-                    let mut constants = Constants::default();
-                    if let Some((owned, above)) = from_above {
+                    }
+                    if arriving > 0 && !elsewhere {
                         let outcome = self
                             .tests
                             .get(&step)
-                            .and_then(|t| expr::evaluate(&t.condition, &|v| above.get(v)));
+                            .and_then(|t| expr::evaluate(&t.condition, &|v| values.get(v)));
                         match outcome {
-                            Some(outcome) if is_while => self.enter_loop(step, owned, outcome),
+                            Some(outcome) if is_while => self.enter_loop(step, above, outcome),
                             Some(outcome) => self.keep_outcome(step, outcome),
                             None => {}
                         }
-                        // A `While` is also reached from its loop: nothing is known there.
-                        if !is_while || preds.of(step).len() == arriving.len() {
-                            constants = above;
+                        // A `While` reached again from its loop: nothing is known there.
+                        if looping == 0 {
+                            constants = values;
                         }
                     }
-                    constants.apply(&priority.app);
-                    known = Some((number, constants));
                 }
+                constants.apply(&priority.app);
+                known = Some((number, constants));
             }
         }
     }
@@ -595,31 +608,36 @@ impl<'a> Lowerer<'a> {
     /// Every step's predecessors: edge sources, callers of a subroutine, and
     /// a step no priority owns for steps entered from outside.
     fn predecessors(&self) -> Predecessors {
-        let mut arcs: Vec<(u32, StepId)> = Vec::new();
-        for (i, step) in self.graph.steps.iter().enumerate() {
-            let from = StepId(i as u32);
-            arcs.extend(step.edges.iter().map(|e| (e.to.0, from)));
-            if let StepKind::Call(Call {
-                callee: Some(callee),
-                ..
-            }) = &step.kind
-            {
-                arcs.push((callee.0, from));
+        let arcs = |visit: &mut dyn FnMut(StepId, StepId)| {
+            for (i, step) in self.graph.steps.iter().enumerate() {
+                let from = StepId(i as u32);
+                for edge in &step.edges {
+                    visit(edge.to, from);
+                }
+                if let StepKind::Call(Call {
+                    callee: Some(callee),
+                    ..
+                }) = &step.kind
+                {
+                    visit(*callee, from);
+                }
             }
-        }
-        arcs.extend(self.entered.iter().map(|s| (s.0, StepId(u32::MAX))));
-        arcs.sort_unstable_by_key(|(to, _)| *to);
+            for &step in &self.entered {
+                visit(step, StepId(u32::MAX));
+            }
+        };
         let mut start = vec![0u32; self.graph.len() + 1];
-        for (to, _) in &arcs {
-            start[*to as usize + 1] += 1;
-        }
+        arcs(&mut |to, _| start[to.index() + 1] += 1);
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        Predecessors {
-            start,
-            from: arcs.into_iter().map(|(_, from)| from).collect(),
-        }
+        let mut from = vec![StepId(0); start[self.graph.len()] as usize];
+        let mut next = start.clone();
+        arcs(&mut |to, source| {
+            from[next[to.index()] as usize] = source;
+            next[to.index()] += 1;
+        });
+        Predecessors { start, from }
     }
 
     /// Keeps the edges of a decided test's `outcome`.
@@ -1495,6 +1513,23 @@ impl Constants {
             self.0.insert(name.to_string(), value.to_string());
         }
     }
+}
+
+/// Whether a priority of the extension tests a condition after one sets a
+/// variable: only then can a test be decided by a constant.
+fn sets_then_tests(extension: &Extension) -> bool {
+    let mut set = false;
+    for priority in extension.priorities.values() {
+        let app = &priority.app;
+        if app.is("Set") || app.is("MSet") {
+            set = true;
+        } else if set
+            && (app.is("GotoIf") || app.is("GosubIf") || app.is("ExecIf") || app.is("While"))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 fn call(callee: Option<StepId>, leg: Leg, arguments: Vec<Option<String>>) -> StepKind {
