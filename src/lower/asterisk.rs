@@ -42,6 +42,8 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
                 has_queue_config: !pbx.queues.is_empty(),
                 features: &features,
                 entry_points,
+                dialplan_incomplete: pbx.dialplan_incomplete,
+                queues_incomplete: pbx.queues_incomplete,
             },
         );
         (graph, errors, unresolved)
@@ -67,6 +69,12 @@ pub struct Settings<'a> {
     pub features: &'a Features,
     /// Contexts configured as entry points in `[recognize] entry-points`.
     pub entry_points: &'a [String],
+    /// An `#include` of the dialplan could not be read: a context or
+    /// extension the scanned files lack may be defined there, so a reference
+    /// to one is not reported (the missing file is, once).
+    pub dialplan_incomplete: bool,
+    /// The same for queues.conf and an unknown queue.
+    pub queues_incomplete: bool,
 }
 
 /// Where a priority is: context, extension (indexes into the dialplan) and number.
@@ -93,7 +101,60 @@ struct Lowerer<'a> {
     subroutines: HashSet<usize>,
     /// `While` ↔ `EndWhile` pairs per extension: priority → partner priority.
     loops: HashMap<(usize, usize), LoopPairs>,
+    /// Undefined contexts already reported as included.
+    missing_includes: HashSet<String>,
+    /// Files that a `MixMonitor` without the append option records to.
+    recorded_files: HashSet<String>,
+    /// `MixMonitor(file,a)` steps: appending to a file.
+    appends: Vec<(StepId, String)>,
+    /// The steps each priority made (its own first), for following
+    /// constants along an extension.
+    owned: HashMap<(usize, usize, u32), Owned>,
+    /// Tests (`GotoIf`, `GosubIf`, `ExecIf`, `While`): the condition and,
+    /// per edge of the step, the outcome it stands for.
+    tests: HashMap<StepId, Test>,
+    /// Steps a call enters without an edge (hangup handlers).
+    entered: Vec<StepId>,
 }
+
+struct Test {
+    condition: String,
+    outcomes: Vec<bool>,
+}
+
+/// Predecessors of every step, in one array.
+struct Predecessors {
+    /// Where each step's predecessors start in `from` (one more entry than steps).
+    start: Vec<u32>,
+    from: Vec<StepId>,
+}
+
+impl Predecessors {
+    fn of(&self, step: StepId) -> &[StepId] {
+        &self.from[self.start[step.index()] as usize..self.start[step.index() + 1] as usize]
+    }
+}
+
+/// The steps one priority made: its own and those created while lowering it.
+#[derive(Clone, Copy)]
+struct Owned {
+    step: StepId,
+    added: (u32, u32),
+}
+
+impl Owned {
+    fn contains(&self, step: StepId) -> bool {
+        step == self.step || (self.added.0..self.added.1).contains(&step.0)
+    }
+
+    fn steps(self) -> impl Iterator<Item = StepId> {
+        std::iter::once(self.step).chain((self.added.0..self.added.1).map(StepId))
+    }
+}
+
+/// Channel variables known to hold a literal at a point of an extension.
+#[derive(Clone, Default)]
+struct Constants(HashMap<String, String>);
 
 #[derive(Default)]
 struct LoopPairs {
@@ -116,6 +177,12 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         referenced: HashSet::new(),
         subroutines: HashSet::new(),
         loops: HashMap::new(),
+        missing_includes: HashSet::new(),
+        recorded_files: HashSet::new(),
+        appends: Vec::new(),
+        owned: HashMap::new(),
+        tests: HashMap::new(),
+        entered: Vec::new(),
     };
     for context in &plan.contexts {
         l.graph.add_region(context.name.clone(), context.header);
@@ -149,28 +216,51 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
                 };
                 let step = l.priority_steps[&(c, e, number)];
                 let next = l.after(site, number);
+                let first_new = l.graph.len();
                 l.lower_app(site, &priority.app, step, next);
+                let added = (first_new as u32, l.graph.len() as u32);
+                l.owned.insert((c, e, number), Owned { step, added });
             }
         }
         for include in &context.includes {
-            match plan.context_index(&include.context) {
+            let name = &include.context;
+            match plan.context_index(name) {
                 Some(target) => {
                     if target != c {
                         l.referenced.insert(target);
                     }
                 }
-                None => l.report(
-                    include.span,
-                    format!("included context `{}` is not defined", include.context),
-                    "no scanned file defines this context",
-                ),
+                // Asterisk skips an include of a context that does not exist
+                // (and warns once at load): not a broken call path, so one
+                // finding per name, none for the `*-custom` hooks FreePBX and
+                // Issabel include on purpose.
+                None if is_optional_hook(name)
+                    || l.defined_at_run_time(name)
+                    || settings.dialplan_incomplete => {}
+                None => {
+                    if l.missing_includes.insert(name.clone()) {
+                        l.report(
+                            include.span,
+                            format!("included context `{name}` is not defined"),
+                            "no scanned file defines this context; Asterisk skips this include",
+                        );
+                    }
+                }
             }
         }
     }
+    l.continuations();
     l.add_entry_points();
+    l.decide_constant_tests();
     l.removed_settings();
     l.graph.shrink_to_fit();
     (l.graph, l.unresolved)
+}
+
+/// An include hook FreePBX and Issabel generate in every context for the
+/// administrator to define, or not (`include => from-internal-custom`).
+fn is_optional_hook(context: &str) -> bool {
+    context.ends_with("-custom")
 }
 
 /// app_monitor's applications, removed in Asterisk 21 (formats.md §2.4).
@@ -212,6 +302,18 @@ impl<'a> Lowerer<'a> {
 
     fn extension(&self, site: Site) -> &'a Extension {
         &self.plan.contexts[site.context].extensions[site.extension]
+    }
+
+    /// Contexts that exist without dialplan: res_parking's `parkedcalls` and
+    /// the parking lots features.conf declares.
+    fn defined_at_run_time(&self, context: &str) -> bool {
+        context == "parkedcalls"
+            || self
+                .settings
+                .features
+                .parking_contexts
+                .iter()
+                .any(|c| c == context)
     }
 
     fn report(&mut self, span: Span, message: String, label: &str) {
@@ -344,11 +446,20 @@ impl<'a> Lowerer<'a> {
                 self.link(step, target);
             }
             "mixmonitor" | "monitor" => {
-                let options = app.args.get(if name == "monitor" { 2 } else { 1 });
-                let from_bridge = options
-                    .map(|o| app::parse_options(o).iter().any(|o| o.letter == 'b'))
-                    .unwrap_or(false);
+                let options = app
+                    .args
+                    .get(if name == "monitor" { 2 } else { 1 })
+                    .map(app::parse_options)
+                    .unwrap_or_default();
+                let from_bridge = options.iter().any(|o| o.letter == 'b');
                 let target = app.arg(if name == "monitor" { 1 } else { 0 });
+                if name == "mixmonitor" && !target.is_empty() {
+                    if options.iter().any(|o| o.letter == 'a') {
+                        self.appends.push((step, target.to_string()));
+                    } else {
+                        self.recorded_files.insert(target.to_string());
+                    }
+                }
                 self.set(
                     step,
                     StepKind::recording(RecordingStart {
@@ -387,6 +498,194 @@ impl<'a> Lowerer<'a> {
             _ => {
                 self.set(step, StepKind::Other);
                 self.link(step, next);
+            }
+        }
+    }
+
+    /// `MixMonitor(file,a)` appends to `file`. When another `MixMonitor` of
+    /// the dialplan records to the same file (FreePBX re-attaches the call's
+    /// recording after a park or blind transfer this way), it continues that
+    /// recording, which is judged where it starts: not a start of its own.
+    fn continuations(&mut self) {
+        for (step, target) in std::mem::take(&mut self.appends) {
+            if self.recorded_files.contains(&target) {
+                self.set(step, StepKind::Other);
+            }
+        }
+    }
+
+    /// Tests the path has already decided: a variable `Set` to a literal and
+    /// tested further down the same extension, with nothing else reaching
+    /// the priorities in between, holds that literal at the test. A decided
+    /// `GotoIf`/`GosubIf`/`ExecIf` keeps only the edges of its outcome; a
+    /// decided `While` sends the call arriving from above straight into its
+    /// body (or past it), and keeps both edges for the rounds after. One pass
+    /// per extension, no solver: a priority reached by a jump, a loop, or an
+    /// application that may set variables (`Read`, `Gosub`, `Dial`, AGI...)
+    /// forgets what is known.
+    fn decide_constant_tests(&mut self) {
+        if self.tests.is_empty() {
+            return;
+        }
+        let plan = self.plan;
+        // Only extensions that set a variable before they test one.
+        let candidates: Vec<(usize, usize)> = plan
+            .contexts
+            .iter()
+            .enumerate()
+            .flat_map(|(c, context)| {
+                context
+                    .extensions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, extension)| sets_then_tests(extension))
+                    .map(move |(e, _)| (c, e))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let preds = self.predecessors();
+        for (c, e) in candidates {
+            let extension = &plan.contexts[c].extensions[e];
+            // What is known after the previous priority, and its number.
+            let mut known: Option<(u32, Constants)> = None;
+            for (&number, priority) in &extension.priorities {
+                let step = self.priority_steps[&(c, e, number)];
+                let previous = known
+                    .take()
+                    .filter(|(n, constants)| n + 1 == number && !constants.0.is_empty())
+                    .and_then(|(n, constants)| Some((*self.owned.get(&(c, e, n))?, constants)));
+                let mut constants = Constants::default();
+                if let Some((above, values)) = previous {
+                    let is_while = priority.app.is("While");
+                    let loop_end = if is_while {
+                        self.loops[&(c, e)].end_of.get(&number).copied()
+                    } else {
+                        None
+                    };
+                    // Steps of the loop's own priorities come back to a `While`.
+                    let in_loop = |p: StepId| {
+                        loop_end.is_some_and(|end| {
+                            extension
+                                .priorities
+                                .range(number + 1..=end)
+                                .any(|(n, _)| self.owned[&(c, e, *n)].contains(p))
+                        })
+                    };
+                    let (mut arriving, mut looping, mut elsewhere) = (0, 0, false);
+                    for &p in preds.of(step) {
+                        if above.contains(p) {
+                            arriving += 1;
+                        } else if in_loop(p) {
+                            looping += 1;
+                        } else {
+                            elsewhere = true;
+                        }
+                    }
+                    if arriving > 0 && !elsewhere {
+                        let outcome = self
+                            .tests
+                            .get(&step)
+                            .and_then(|t| expr::evaluate(&t.condition, &|v| values.get(v)));
+                        match outcome {
+                            Some(outcome) if is_while => self.enter_loop(step, above, outcome),
+                            Some(outcome) => self.keep_outcome(step, outcome),
+                            None => {}
+                        }
+                        // A `While` reached again from its loop: nothing is known there.
+                        if looping == 0 {
+                            constants = values;
+                        }
+                    }
+                }
+                constants.apply(&priority.app);
+                known = Some((number, constants));
+            }
+        }
+    }
+
+    /// Every step's predecessors: edge sources, callers of a subroutine, and
+    /// a step no priority owns for steps entered from outside.
+    fn predecessors(&self) -> Predecessors {
+        let arcs = |visit: &mut dyn FnMut(StepId, StepId)| {
+            for (i, step) in self.graph.steps.iter().enumerate() {
+                let from = StepId(i as u32);
+                for edge in &step.edges {
+                    visit(edge.to, from);
+                }
+                if let StepKind::Call(Call {
+                    callee: Some(callee),
+                    ..
+                }) = &step.kind
+                {
+                    visit(*callee, from);
+                }
+            }
+            for &step in &self.entered {
+                visit(step, StepId(u32::MAX));
+            }
+        };
+        let mut start = vec![0u32; self.graph.len() + 1];
+        arcs(&mut |to, _| start[to.index() + 1] += 1);
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut from = vec![StepId(0); start[self.graph.len()] as usize];
+        let mut next = start.clone();
+        arcs(&mut |to, source| {
+            from[next[to.index()] as usize] = source;
+            next[to.index()] += 1;
+        });
+        Predecessors { start, from }
+    }
+
+    /// Keeps the edges of a decided test's `outcome`.
+    fn keep_outcome(&mut self, step: StepId, outcome: bool) {
+        let Some(test) = self
+            .tests
+            .get_mut(&step)
+            .filter(|t| t.outcomes.len() == self.graph.steps[step.index()].edges.len())
+        else {
+            return;
+        };
+        let edges = std::mem::take(&mut self.graph.steps[step.index()].edges);
+        let mut outcomes = Vec::new();
+        for (edge, o) in edges.into_iter().zip(std::mem::take(&mut test.outcomes)) {
+            if o == outcome {
+                self.graph.steps[step.index()].edges.push(edge);
+                outcomes.push(o);
+            }
+        }
+        test.outcomes = outcomes;
+    }
+
+    /// A `While` decided on arrival: the edges from the priority above go
+    /// where its `outcome` edge goes.
+    fn enter_loop(&mut self, step: StepId, above: Owned, outcome: bool) {
+        let Some(test) = self
+            .tests
+            .get(&step)
+            .filter(|t| t.outcomes.len() == self.graph.steps[step.index()].edges.len())
+        else {
+            return;
+        };
+        let targets: Vec<Edge> = self.graph.steps[step.index()]
+            .edges
+            .iter()
+            .zip(&test.outcomes)
+            .filter(|(_, o)| **o == outcome)
+            .map(|(edge, _)| edge.clone())
+            .collect();
+        let [target] = targets.as_slice() else {
+            return;
+        };
+        for from in above.steps() {
+            for edge in &mut self.graph.steps[from.index()].edges {
+                if edge.to == step {
+                    edge.to = target.to;
+                    edge.guards.extend(target.guards.iter().cloned());
+                }
             }
         }
     }
@@ -489,16 +788,18 @@ impl<'a> Lowerer<'a> {
         name: &str,
     ) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
         let condition = if name == "gotoiftime" {
             Condition::Opaque
         } else {
-            expr::parse_condition(&condition.text)
+            expr::parse_condition(&condition_text)
         };
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
             Some(b) => app::split_once_top_level(b, ':'),
             None => return self.link(step, next),
         };
+        let mut outcomes = Vec::new();
         for (label, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
             let targets = match label.filter(|l| !l.trimmed().is_empty()) {
@@ -513,18 +814,34 @@ impl<'a> Lowerer<'a> {
                         guards: guards.clone(),
                     },
                 );
+                outcomes.push(outcome);
             }
         }
+        if name == "gotoif" {
+            self.add_test(step, &condition_text, outcomes);
+        }
+    }
+
+    fn add_test(&mut self, step: StepId, condition: &str, outcomes: Vec<bool>) {
+        self.tests.insert(
+            step,
+            Test {
+                condition: condition.to_string(),
+                outcomes,
+            },
+        );
     }
 
     fn lower_gosub_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
-        let condition = expr::parse_condition(&condition.text);
+        let condition_text = condition.text;
+        let condition = expr::parse_condition(&condition_text);
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
             Some(b) => app::split_once_top_level(b, ':'),
             None => return self.link(step, next),
         };
+        let mut outcomes = Vec::new();
         for (label, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
             let to = match label.filter(|l| !l.trimmed().is_empty()) {
@@ -540,8 +857,10 @@ impl<'a> Lowerer<'a> {
             };
             if let Some(to) = to {
                 self.graph.add_edge(step, Edge { to, guards });
+                outcomes.push(outcome);
             }
         }
+        self.add_test(step, &condition_text, outcomes);
     }
 
     fn lower_exec_if(
@@ -553,16 +872,18 @@ impl<'a> Lowerer<'a> {
         name: &str,
     ) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
         let condition = if name == "execiftime" {
             Condition::Opaque
         } else {
-            expr::parse_condition(&condition.text)
+            expr::parse_condition(&condition_text)
         };
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
             Some(b) => app::split_once_top_level(b, ':'),
             None => return self.link(step, next),
         };
+        let mut outcomes = Vec::new();
         for (inner, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
             let to = match inner
@@ -577,7 +898,11 @@ impl<'a> Lowerer<'a> {
             };
             if let Some(to) = to {
                 self.graph.add_edge(step, Edge { to, guards });
+                outcomes.push(outcome);
             }
+        }
+        if name == "execif" {
+            self.add_test(step, &condition_text, outcomes);
         }
     }
 
@@ -592,6 +917,7 @@ impl<'a> Lowerer<'a> {
             Some(end) => self.after(site, end),
             None => None,
         };
+        let mut outcomes = Vec::new();
         for (to, outcome) in [(next, true), (exit, false)] {
             if let Some(to) = to {
                 self.graph.add_edge(
@@ -601,8 +927,10 @@ impl<'a> Lowerer<'a> {
                         guards: guards_for(&condition, outcome),
                     },
                 );
+                outcomes.push(outcome);
             }
         }
+        self.add_test(step, &app.raw_args.text, outcomes);
     }
 
     /// `Dial(destinations,timeout,options)`: pre-dial subroutines (`B()` on the
@@ -699,7 +1027,10 @@ impl<'a> Lowerer<'a> {
                         ));
                     }
                 }
-                None if self.settings.has_queue_config && !queue.is_empty() => {
+                None if self.settings.has_queue_config
+                    && !self.settings.queues_incomplete
+                    && !queue.is_empty() =>
+                {
                     let span = app.args[0].span;
                     self.report(
                         span,
@@ -790,7 +1121,9 @@ impl<'a> Lowerer<'a> {
                         app.raw_args.span.end as usize,
                     ),
                 };
-                self.resolve_call(site, &target, ',');
+                if let Some(handler) = self.resolve_call(site, &target, ',') {
+                    self.entered.push(handler);
+                }
             }
         }
         self.link(step, next);
@@ -880,6 +1213,9 @@ impl<'a> Lowerer<'a> {
                 }
                 match self.plan.context_index(c) {
                     Some(i) => (i, Some(e.to_string()), *p),
+                    None if self.defined_at_run_time(c) || self.settings.dialplan_incomplete => {
+                        return Vec::new();
+                    }
                     None => {
                         self.report(
                             target.span,
@@ -923,6 +1259,9 @@ impl<'a> Lowerer<'a> {
                 .collect();
         }
         let Some((c, e)) = self.find_extension(context, &extension) else {
+            if self.settings.dialplan_incomplete {
+                return Vec::new();
+            }
             self.report(
                 target.span,
                 format!(
@@ -1042,8 +1381,10 @@ impl<'a> Lowerer<'a> {
         step
     }
 
-    /// Entry points: contexts no other context reaches and that are not
-    /// subroutines, plus those named in `[recognize] entry-points`.
+    /// Entry points: contexts no other context reaches (a `Goto`, a call or
+    /// an `include =>`) and that are not subroutines, plus those named in
+    /// `[recognize] entry-points`; each with at least one way in of its own
+    /// or from the contexts it includes.
     fn add_entry_points(&mut self) {
         let configured: HashSet<&str> = self
             .settings
@@ -1054,7 +1395,9 @@ impl<'a> Lowerer<'a> {
         for (c, context) in self.plan.contexts.iter().enumerate() {
             let is_entry = configured.contains(context.name.as_str())
                 || (!self.referenced.contains(&c) && !self.subroutines.contains(&c));
-            if !is_entry || context.extensions.is_empty() {
+            // A context made only of `include =>` lines (FreePBX `[from-pstn]`)
+            // is entered through the extensions it includes.
+            if !is_entry || self.ways_in(c, false).is_empty() {
                 continue;
             }
             let step = self.dispatch_step(c);
@@ -1064,6 +1407,129 @@ impl<'a> Lowerer<'a> {
             });
         }
     }
+}
+
+/// Applications that set no channel variable a dialplan tests (or only
+/// their own status variable, forgotten below).
+const KEEPS_VARIABLES: &[&str] = &[
+    "answer",
+    "noop",
+    "wait",
+    "playback",
+    "background",
+    "progress",
+    "ringing",
+    "verbose",
+    "log",
+    "saydigits",
+    "saynumber",
+    "sayalpha",
+    "resetcdr",
+    "nocdr",
+    "goto",
+    "gotoif",
+    "while",
+    "endwhile",
+    "exitwhile",
+    "continuewhile",
+];
+
+impl Constants {
+    fn get(&self, variable: &str) -> Option<String> {
+        self.0.get(variable).cloned()
+    }
+
+    /// What is known after `app` runs.
+    fn apply(&mut self, app: &AppCall) {
+        let name = app.name.to_ascii_lowercase();
+        match name.as_str() {
+            "set" => self.assign(&app.raw_args.text, true),
+            "mset" => {
+                for argument in &app.args {
+                    self.assign(&argument.text, true);
+                }
+            }
+            "execif" => {
+                // Either application may run: what they set is unknown after.
+                let (_, branches) = app::split_once_top_level(&app.raw_args, '?');
+                let Some(branches) = branches else {
+                    return;
+                };
+                let (yes, no) = app::split_once_top_level(&branches, ':');
+                for inner in std::iter::once(yes).chain(no) {
+                    match app::parse_app(inner.span.file, &inner.text, inner.span.start as usize) {
+                        Some(inner) if inner.is("Set") => self.assign(&inner.raw_args.text, false),
+                        Some(inner) if inner.is("MSet") => {
+                            for argument in &inner.args {
+                                self.assign(&argument.text, false);
+                            }
+                        }
+                        Some(inner)
+                            if KEEPS_VARIABLES
+                                .contains(&inner.name.to_ascii_lowercase().as_str()) => {}
+                        _ => self.0.clear(),
+                    }
+                }
+            }
+            "playback" | "background" => {
+                let status = format!("{name}STATUS");
+                self.0.retain(|k, _| !k.eq_ignore_ascii_case(&status));
+            }
+            _ if KEEPS_VARIABLES.contains(&name.as_str()) => {}
+            _ => self.0.clear(),
+        }
+    }
+
+    /// `NAME=value`: `_`/`__` (inheritance) are not part of the name. With
+    /// `known`, a plain literal value is remembered; otherwise the variable
+    /// is forgotten.
+    fn assign(&mut self, argument: &str, known: bool) {
+        let Some((name, value)) = argument.split_once('=') else {
+            return;
+        };
+        let name = name.trim();
+        if name.contains('(') {
+            // Functions set no channel variable, except these.
+            let function = name.split('(').next().unwrap_or("").trim();
+            if function.eq_ignore_ascii_case("ARRAY") || function.eq_ignore_ascii_case("HASH") {
+                self.0.clear();
+            }
+            return;
+        }
+        if name.contains('$') {
+            self.0.clear();
+            return;
+        }
+        let name = name.trim_start_matches('_');
+        // Whether names differ in case to Asterisk is not relied on.
+        self.0.retain(|k, _| !k.eq_ignore_ascii_case(name));
+        // Substituted into an expression, only a plain word or number reads
+        // as itself.
+        let plain = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        if known && plain {
+            self.0.insert(name.to_string(), value.to_string());
+        }
+    }
+}
+
+/// Whether a priority of the extension tests a condition after one sets a
+/// variable: only then can a test be decided by a constant.
+fn sets_then_tests(extension: &Extension) -> bool {
+    let mut set = false;
+    for priority in extension.priorities.values() {
+        let app = &priority.app;
+        if app.is("Set") || app.is("MSet") {
+            set = true;
+        } else if set
+            && (app.is("GotoIf") || app.is("GosubIf") || app.is("ExecIf") || app.is("While"))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 fn call(callee: Option<StepId>, leg: Leg, arguments: Vec<Option<String>>) -> StepKind {
@@ -1121,8 +1587,14 @@ fn first_priority(extension: &Extension) -> Option<u32> {
     extension.priorities.contains_key(&1).then_some(1)
 }
 
+/// A priority as Asterisk reads a jump target: leading digits are a number
+/// (`sscanf("%d")`, so `1)` is priority 1), anything else a label.
 fn priority_number(extension: &Extension, priority: &str) -> Option<u32> {
-    match priority.parse::<u32>() {
+    let digits = priority.len()
+        - priority
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    match priority[..digits].parse::<u32>() {
         Ok(n) => extension.priorities.contains_key(&n).then_some(n),
         Err(_) => extension.labels.get(priority).copied(),
     }
@@ -1247,4 +1719,92 @@ fn same_variable_equalities(parts: &[Condition]) -> Option<(String, Vec<String>)
         values.push(value.clone());
     }
     variable.map(|v| (v.to_string(), values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::asterisk::conf;
+    use crate::source::FileId;
+
+    fn lowered(text: &str) -> FlowGraph {
+        let (plan, errors) = dialplan::build(&conf::lex(FileId(0), text).items);
+        assert!(errors.is_empty());
+        let (queues, features) = (HashMap::new(), Features::default());
+        let settings = Settings {
+            queues: &queues,
+            has_queue_config: false,
+            features: &features,
+            entry_points: &[],
+            dialplan_incomplete: false,
+            queues_incomplete: false,
+        };
+        lower(&plan, &settings).0
+    }
+
+    #[test]
+    fn an_entry_made_of_includes_is_entered_through_them() {
+        let graph = lowered(
+            "[from-pstn]\ninclude => from-pstn-custom\ninclude => ext-did\n[ext-did]\nexten => 4570101010,1,Dial(PJSIP/1)\n",
+        );
+        let entries: Vec<&str> = graph
+            .entries
+            .iter()
+            .map(|e| graph.region(e.region).name.as_str())
+            .collect();
+        assert_eq!(entries, ["from-pstn"]);
+        assert_eq!(graph.step(graph.entries[0].step).edges.len(), 1);
+    }
+
+    /// The number of edges of each `GotoIf`, in step order.
+    fn branch_edges(graph: &FlowGraph) -> Vec<usize> {
+        graph
+            .steps
+            .iter()
+            .filter(|s| {
+                s.statement
+                    .as_ref()
+                    .is_some_and(|st| st.application == "GotoIf")
+            })
+            .map(|s| s.edges.len())
+            .collect()
+    }
+
+    #[test]
+    fn a_literal_set_just_before_decides_the_test() {
+        let graph = lowered(
+            "[in]\nexten => s,1,Set(__MODE=NEVER)\n same => n,GotoIf($[\"${MODE}\" = \"NEVER\"]?skip)\n same => n,MixMonitor(x.wav)\n same => n(skip),Dial(PJSIP/1)\n",
+        );
+        assert_eq!(branch_edges(&graph), [1]);
+    }
+
+    #[test]
+    fn what_may_change_the_value_keeps_both_ways() {
+        // Another jump reaches the test; an input and a subroutine in between.
+        for between in [
+            "same => n(again),NoOp()",
+            "same => n,Read(MODE,prompt,1)",
+            "same => n,Gosub(sub,s,1)",
+            "same => n,ExecIf($[1]?Set(MODE=x))",
+        ] {
+            let graph = lowered(&format!(
+                "[in]\nexten => s,1,Set(MODE=NEVER)\n {between}\n same => n,GotoIf($[\"${{MODE}}\" = \"NEVER\"]?skip)\n same => n,Goto(again)\n same => n(skip),Dial(PJSIP/1)\n[sub]\nexten => s,1,Return()\n"
+            ));
+            assert_eq!(branch_edges(&graph), [2], "{between}");
+        }
+    }
+
+    #[test]
+    fn a_loop_decided_on_arrival_enters_its_body() {
+        let graph = lowered(
+            "[in]\nexten => s,1,Set(ATTEMPT=1)\n same => n,While($[${ATTEMPT} <= 3])\n same => n,Playback(notice)\n same => n,Set(ATTEMPT=$[${ATTEMPT} + 1])\n same => n,EndWhile()\n same => n,Dial(PJSIP/1)\n",
+        );
+        let set = &graph.steps[0];
+        assert!(matches!(
+            graph.step(set.edges[0].to).kind,
+            StepKind::Prompt { .. }
+        ));
+        // The loop itself still ends.
+        assert_eq!(graph.steps[1].edges.len(), 2);
+    }
 }

@@ -50,8 +50,11 @@ enum Token {
     Op(&'static str),
     Open,
     Close,
-    /// A quoted or bare operand, quotes removed.
+    /// A bare operand.
     Operand(String),
+    /// A double-quoted operand, quotes removed (to Asterisk they are part
+    /// of the string).
+    Quoted(String),
 }
 
 const OPERATORS: &[&str] = &[
@@ -86,7 +89,10 @@ fn tokenize(text: &str) -> Vec<Token> {
             // A leading `-` followed by a digit is a negative number, not an operator.
             let negative_number = *op == "-"
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-                && !matches!(out.last(), Some(Token::Operand(_)) | Some(Token::Close));
+                && !matches!(
+                    out.last(),
+                    Some(Token::Operand(_)) | Some(Token::Quoted(_)) | Some(Token::Close)
+                );
             if !negative_number {
                 out.push(Token::Op(op));
                 i += op.chars().count();
@@ -94,7 +100,8 @@ fn tokenize(text: &str) -> Vec<Token> {
             }
         }
         let mut operand = String::new();
-        if c == '"' {
+        let quoted = c == '"';
+        if quoted {
             i += 1;
             while i < chars.len() && chars[i] != '"' {
                 if chars[i] == '\\' && i + 1 < chars.len() {
@@ -126,7 +133,11 @@ fn tokenize(text: &str) -> Vec<Token> {
                 i += 1;
             }
         }
-        out.push(Token::Operand(operand));
+        out.push(if quoted {
+            Token::Quoted(operand)
+        } else {
+            Token::Operand(operand)
+        });
     }
     out
 }
@@ -250,7 +261,7 @@ impl Parser {
                 }
                 Term::Condition(inner)
             }
-            Some(Token::Operand(text)) => {
+            Some(Token::Operand(text)) | Some(Token::Quoted(text)) => {
                 self.pos += 1;
                 Term::Value(classify_operand(&text))
             }
@@ -265,6 +276,224 @@ impl Parser {
 enum Term {
     Condition(Condition),
     Value(Value),
+}
+
+/// Evaluates a condition whose variables `value_of` knows, as Asterisk does
+/// once it has substituted them (main/ast_expr2.y): `Some(outcome)` when
+/// every operand is a literal or a known variable and only comparisons,
+/// `!`, `&`, `|` and parentheses combine them; `None` otherwise, never a
+/// guess. Values must be plain words or numbers (see `Constants`).
+pub fn evaluate(text: &str, value_of: &dyn Fn(&str) -> Option<String>) -> Option<bool> {
+    let text = text.trim();
+    let Some(inner) = text.strip_prefix("$[").and_then(|t| t.strip_suffix(']')) else {
+        // `GotoIf(${X}?a:b)`: the substituted text itself.
+        return match classify_operand(text) {
+            Value::Variable(name) => value_of(&name).map(|v| check_condition(&v)),
+            Value::Literal(literal) => Some(check_condition(&literal)),
+            Value::Computed => None,
+        };
+    };
+    if inner.contains("$[") {
+        return None;
+    }
+    let mut evaluator = Evaluator {
+        tokens: tokenize(inner),
+        pos: 0,
+        value_of,
+    };
+    let value = evaluator.or();
+    if evaluator.pos != evaluator.tokens.len() {
+        return None;
+    }
+    Some(match value? {
+        Val::Number(n) => n != 0.0,
+        Val::Numeric(s) | Val::Text(s) => check_condition(&s),
+    })
+}
+
+/// pbx_checkcondition: empty is false, text starting with a digit is its
+/// leading integer, any other text is true.
+fn check_condition(text: &str) -> bool {
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return !text.is_empty();
+    }
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    !text[..digits].trim_start_matches('0').is_empty()
+}
+
+/// A value in an expression: a computed number, a numeric string
+/// (`[0-9]+(.[0-9]+)?`) or a string (a word or a quoted text, quotes kept).
+#[derive(Debug, Clone)]
+enum Val {
+    Number(f64),
+    Numeric(String),
+    Text(String),
+}
+
+impl Val {
+    fn of_word(word: String) -> Val {
+        let numeric = match word.split_once('.') {
+            Some((int, frac)) => all_digits(int) && all_digits(frac),
+            None => all_digits(&word),
+        };
+        if numeric {
+            Val::Numeric(word)
+        } else {
+            Val::Text(word)
+        }
+    }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            Val::Number(n) => Some(*n),
+            Val::Numeric(s) => s.parse().ok(),
+            Val::Text(_) => None,
+        }
+    }
+
+    fn is_zero_or_null(&self) -> bool {
+        match self {
+            Val::Text(s) => s.is_empty(),
+            _ => self.number() == Some(0.0),
+        }
+    }
+}
+
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit())
+}
+
+/// An evaluation over the tokens; `None` is an unknown value. Every branch
+/// consumes its tokens, so that a trailing unknown construct is seen.
+struct Evaluator<'a> {
+    tokens: Vec<Token>,
+    pos: usize,
+    value_of: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Evaluator<'_> {
+    fn peek_op(&self) -> Option<&'static str> {
+        match self.tokens.get(self.pos) {
+            Some(Token::Op(op)) => Some(op),
+            _ => None,
+        }
+    }
+
+    /// `a | b`: `a` unless it is zero or empty, else `b`.
+    fn or(&mut self) -> Option<Val> {
+        let mut value = self.and();
+        while self.peek_op() == Some("|") {
+            self.pos += 1;
+            let right = self.and();
+            value = match value {
+                Some(left) if left.is_zero_or_null() => right,
+                left => left,
+            };
+        }
+        value
+    }
+
+    /// `a & b`: `a` unless either is zero or empty, else 0.
+    fn and(&mut self) -> Option<Val> {
+        let mut value = self.comparison();
+        while self.peek_op() == Some("&") {
+            self.pos += 1;
+            let right = self.comparison();
+            value = match (value, right) {
+                (Some(l), _) if l.is_zero_or_null() => Some(Val::Number(0.0)),
+                (_, Some(r)) if r.is_zero_or_null() => Some(Val::Number(0.0)),
+                (Some(l), Some(_)) => Some(l),
+                _ => None,
+            };
+        }
+        value
+    }
+
+    fn comparison(&mut self) -> Option<Val> {
+        let left = self.unary();
+        let Some(op) = self
+            .peek_op()
+            .filter(|op| ["=", "==", "!=", "<", ">", "<=", ">="].contains(op))
+        else {
+            return left;
+        };
+        self.pos += 1;
+        let right = self.unary();
+        let (left, right) = (left?, right?);
+        let order = match (&left, &right) {
+            // A string on either side compares with strcoll: only equality
+            // is the same in every locale.
+            (Val::Text(l), r) | (r, Val::Text(l)) => {
+                if !matches!(op, "=" | "==" | "!=") {
+                    return None;
+                }
+                let r = match r {
+                    Val::Number(_) => return None,
+                    Val::Numeric(s) | Val::Text(s) => s,
+                };
+                if l == r {
+                    std::cmp::Ordering::Equal
+                } else {
+                    std::cmp::Ordering::Less
+                }
+            }
+            _ => left.number()?.partial_cmp(&right.number()?)?,
+        };
+        let holds = match op {
+            "=" | "==" => order.is_eq(),
+            "!=" => order.is_ne(),
+            "<" => order.is_lt(),
+            ">" => order.is_gt(),
+            "<=" => order.is_le(),
+            _ => order.is_ge(),
+        };
+        Some(Val::Number(if holds { 1.0 } else { 0.0 }))
+    }
+
+    fn unary(&mut self) -> Option<Val> {
+        match self.tokens.get(self.pos).cloned() {
+            Some(Token::Op("!")) => {
+                self.pos += 1;
+                // Only the complement of a computed truth value is modelled.
+                match self.unary()? {
+                    Val::Number(n) => Some(Val::Number(if n == 0.0 { 1.0 } else { 0.0 })),
+                    _ => None,
+                }
+            }
+            Some(Token::Open) => {
+                self.pos += 1;
+                let inner = self.or();
+                if self.tokens.get(self.pos) != Some(&Token::Close) {
+                    self.pos = self.tokens.len() + 1;
+                    return None;
+                }
+                self.pos += 1;
+                inner
+            }
+            Some(Token::Operand(text)) => {
+                self.pos += 1;
+                match classify_operand(&text) {
+                    Value::Variable(name) => (self.value_of)(&name).map(Val::of_word),
+                    Value::Literal(literal) => Some(Val::of_word(literal)),
+                    Value::Computed => None,
+                }
+            }
+            Some(Token::Quoted(text)) => {
+                self.pos += 1;
+                let text = match classify_operand(&text) {
+                    Value::Variable(name) => (self.value_of)(&name)?,
+                    Value::Literal(literal) => literal,
+                    Value::Computed => return None,
+                };
+                Some(Val::Text(format!("\"{text}\"")))
+            }
+            _ => {
+                // Arithmetic, `?:`, `=~` and the like: not evaluated.
+                self.pos = self.tokens.len() + 1;
+                None
+            }
+        }
+    }
 }
 
 /// `${NAME}` is a variable; text without `$` is a literal; anything else
@@ -342,6 +571,41 @@ mod tests {
             parse_condition(r#"$[!(${C} = 1)]"#),
             Condition::Not(Box::new(cmp("C", CompareOp::Equal, "1")))
         );
+    }
+
+    #[test]
+    fn evaluation_with_known_values() {
+        let known = |name: &str| match name {
+            "ATTEMPT" => Some("1".to_string()),
+            "REC_POLICY_MODE" => Some("NEVER".to_string()),
+            _ => None,
+        };
+        assert_eq!(evaluate("$[${ATTEMPT} <= 3]", &known), Some(true));
+        assert_eq!(evaluate("$[${ATTEMPT} > 3]", &known), Some(false));
+        assert_eq!(
+            evaluate(r#"$["${REC_POLICY_MODE}" = "NEVER"]"#, &known),
+            Some(true)
+        );
+        assert_eq!(
+            evaluate(r#"$["${REC_POLICY_MODE}" != "NEVER" & ${ATTEMPT}]"#, &known),
+            Some(false)
+        );
+        assert_eq!(
+            evaluate(r#"$["${REC_POLICY_MODE}" = "x" | ${ATTEMPT} = 1]"#, &known),
+            Some(true)
+        );
+        assert_eq!(evaluate("$[!(${ATTEMPT} = 1)]", &known), Some(false));
+        assert_eq!(evaluate("${ATTEMPT}", &known), Some(true));
+        // A quoted operand keeps its quotes: `"1" = 1` is false to Asterisk.
+        assert_eq!(evaluate(r#"$["${ATTEMPT}" = 1]"#, &known), Some(false));
+        assert_eq!(evaluate(r#"$["${ATTEMPT}" = "1"]"#, &known), Some(true));
+        assert_eq!(evaluate("$[${ATTEMPT} = 1.0]", &known), Some(true));
+        // Unknown variables, arithmetic, string order: not decided.
+        assert_eq!(evaluate("$[${OTHER} = 1]", &known), None);
+        assert_eq!(evaluate("$[${ATTEMPT} + 1 <= 3]", &known), None);
+        assert_eq!(evaluate("$[${REC_POLICY_MODE} < ZZZ]", &known), None);
+        assert_eq!(evaluate("$[${ATTEMPT} = 1 ? 1 : 0]", &known), None);
+        assert_eq!(evaluate("$[(${ATTEMPT} = 1]", &known), None);
     }
 
     #[test]

@@ -25,6 +25,11 @@ pub struct Pbx {
     pub dialplan: Vec<ConfItem>,
     pub queues: Vec<ConfItem>,
     pub features: Vec<ConfItem>,
+    /// Whether the dialplan has an `#include` (or `#exec`) whose content
+    /// could not be read: it may define contexts the rest references.
+    pub dialplan_incomplete: bool,
+    /// The same for queues.conf.
+    pub queues_incomplete: bool,
 }
 
 /// A discovered Asterisk file, already added to the source map.
@@ -43,6 +48,8 @@ struct LexedFile {
     conf: ConfFile,
     /// For each `#include` directive (by index into `conf.items`): the files it splices.
     includes: HashMap<usize, Vec<PathBuf>>,
+    /// An `#include` or `#exec` of this file adds content that was not read.
+    unread: bool,
 }
 
 /// Loads the given Asterisk files and everything they include, and groups them
@@ -77,6 +84,7 @@ pub fn load(
                     id: f.file,
                     conf,
                     includes: HashMap::new(),
+                    unread: false,
                 },
             );
             queue.push(path);
@@ -97,8 +105,10 @@ pub fn load(
             })
             .collect();
         let mut resolved = HashMap::new();
+        let mut unread = false;
         for (index, directive) in directives {
-            let targets = resolve_include(&path, &directive, &canonical_roots, problems);
+            let (targets, missing) = resolve_include(&path, &directive, &canonical_roots, problems);
+            unread |= missing;
             for target in &targets {
                 if library.files.contains_key(target) {
                     continue;
@@ -114,15 +124,19 @@ pub fn load(
                                 id,
                                 conf,
                                 includes: HashMap::new(),
+                                unread: false,
                             },
                         );
                         queue.push(target.clone());
                     }
-                    Err(reason) => problems.parse_errors.push(ParseError::new(
-                        directive.argument_span,
-                        format!("cannot read included file `{}`", directive.argument),
-                        reason,
-                    )),
+                    Err(reason) => {
+                        unread = true;
+                        problems.parse_errors.push(ParseError::new(
+                            directive.argument_span,
+                            format!("cannot read included file `{}`", directive.argument),
+                            reason,
+                        ))
+                    }
                 }
             }
             let readable: Vec<PathBuf> = targets
@@ -133,6 +147,7 @@ pub fn load(
         }
         if let Some(file) = library.files.get_mut(&path) {
             file.includes = resolved;
+            file.unread = unread;
         }
     }
     let mut comments = HashMap::new();
@@ -173,6 +188,7 @@ pub fn load(
             let pbx = groups.entry(group_key(path)).or_default();
             let mut stack = Vec::new();
             let mut items = Vec::new();
+            let mut incomplete = false;
             splice(
                 &library,
                 path,
@@ -181,11 +197,18 @@ pub fn load(
                 &mut pbx.files,
                 &mut spliced_anywhere,
                 &mut cycle_reported,
+                &mut incomplete,
                 problems,
             );
             match kind {
-                AsteriskRole::Dialplan => pbx.dialplan.extend(items),
-                AsteriskRole::Queues => pbx.queues.extend(items),
+                AsteriskRole::Dialplan => {
+                    pbx.dialplan.extend(items);
+                    pbx.dialplan_incomplete |= incomplete;
+                }
+                AsteriskRole::Queues => {
+                    pbx.queues.extend(items);
+                    pbx.queues_incomplete |= incomplete;
+                }
                 AsteriskRole::Features => pbx.features.extend(items),
             }
         }
@@ -210,11 +233,13 @@ fn splice(
     files: &mut Vec<FileId>,
     spliced_anywhere: &mut HashSet<PathBuf>,
     cycle_reported: &mut HashSet<(FileId, u32)>,
+    incomplete: &mut bool,
     problems: &mut Problems,
 ) {
     let Some(file) = library.files.get(path) else {
         return;
     };
+    *incomplete |= file.unread;
     spliced_anywhere.insert(path.clone());
     if !files.contains(&file.id) {
         files.push(file.id);
@@ -254,6 +279,7 @@ fn splice(
                 files,
                 spliced_anywhere,
                 cycle_reported,
+                incomplete,
                 problems,
             );
         }
@@ -293,21 +319,22 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The files an `#include` names, relative to the including file. Targets
-/// outside the scanned roots are reported and never read.
+/// The files an `#include` names, relative to the including file, and
+/// whether it adds content that is not read (a missing `#include` file, one
+/// outside the scanned roots, `#exec`); those are reported, never read.
 fn resolve_include(
     from: &Path,
     directive: &Directive,
     roots: &[PathBuf],
     problems: &mut Problems,
-) -> Vec<PathBuf> {
+) -> (Vec<PathBuf>, bool) {
     if directive.kind == DirectiveKind::Exec {
         problems.unresolved.push(Unresolved::new(
             directive.span,
             format!("`#exec {}` output cannot be analysed", directive.argument),
             "reclint does not run programs; what this command adds to the dialplan is unknown",
         ));
-        return Vec::new();
+        return (Vec::new(), true);
     }
     let dir = from.parent().unwrap_or(Path::new("."));
     let written = Path::new(&directive.argument);
@@ -324,16 +351,22 @@ fn resolve_include(
         Vec::new()
     };
     if candidates.is_empty() {
-        if directive.kind == DirectiveKind::Include {
+        // `#tryinclude` of a missing file is optional: Asterisk reads nothing.
+        let missing = directive.kind == DirectiveKind::Include;
+        if missing {
             problems.unresolved.push(Unresolved::new(
                 directive.argument_span,
                 format!("included file `{}` not found", directive.argument),
-                format!("looked for {}", joined.display()),
+                format!(
+                    "looked for {}; references to contexts it may define are not reported",
+                    joined.display()
+                ),
             ));
         }
-        return Vec::new();
+        return (Vec::new(), missing);
     }
     let mut out = Vec::new();
+    let mut unread = false;
     for candidate in candidates {
         let target = canonical(&candidate);
         if !roots.iter().any(|root| target.starts_with(root)) {
@@ -343,15 +376,16 @@ fn resolve_include(
                     "included file `{}` is outside the scanned paths and was not read",
                     directive.argument
                 ),
-                "name its directory on the command line to analyse it",
+                "name its directory on the command line to analyse it; references to contexts it may define are not reported",
             ));
+            unread = true;
             continue;
         }
         if target.is_file() {
             out.push(target);
         }
     }
-    out
+    (out, unread)
 }
 
 /// Expands a glob in the last component of an include path.

@@ -133,6 +133,10 @@ pub struct Features {
     /// `[general] courtesytone = beep`: played to both parties when one-touch
     /// recording starts.
     pub courtesytone: Option<Span>,
+    /// Dialplan contexts the parking lots create at run time: `context =>`
+    /// or `parkingcontext =>` in `[general]` and `[parkinglot_*]` sections,
+    /// and the names of those sections.
+    pub parking_contexts: Vec<String>,
 }
 
 pub fn features(sections: &Sections) -> Features {
@@ -148,10 +152,31 @@ pub fn features(sections: &Sections) -> Features {
         .and_then(|s| s.get("courtesytone"))
         .filter(|e| !e.value.is_empty())
         .map(|e| e.span);
+    let mut parking_contexts = Vec::new();
+    for section in &sections.sections {
+        let lot = section
+            .name
+            .get(..11)
+            .is_some_and(|p| p.eq_ignore_ascii_case("parkinglot_"));
+        if lot {
+            parking_contexts.push(section.name.clone());
+        }
+        if lot || section.name.eq_ignore_ascii_case("general") {
+            parking_contexts.extend(
+                section
+                    .entries
+                    .iter()
+                    .filter(|e| e.key == "context" || e.key == "parkingcontext")
+                    .map(|e| e.value.trim().to_string())
+                    .filter(|v| !v.is_empty()),
+            );
+        }
+    }
     Features {
         automixmon: mapped("automixmon"),
         automon: mapped("automon"),
         courtesytone,
+        parking_contexts,
     }
 }
 
@@ -185,5 +210,18 @@ mod tests {
         let f = features(&Sections::build(&lexed.items));
         assert!(f.automixmon.is_some());
         assert!(f.courtesytone.is_some());
+    }
+
+    #[test]
+    fn parking_lots_define_contexts() {
+        let lexed = conf::lex(
+            FileId(0),
+            "[general]\ncontext => parkedcalls\n[parkinglot_sales]\nparkpos => 801-820\ncontext => sales-park\n[featuremap]\ncontext => nothing\n",
+        );
+        let f = features(&Sections::build(&lexed.items));
+        assert_eq!(
+            f.parking_contexts,
+            ["parkedcalls", "parkinglot_sales", "sales-park"]
+        );
     }
 }
