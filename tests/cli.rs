@@ -8,7 +8,7 @@ use common::{reclint, root, status, stderr, stdout, tree};
 
 const RECORDED_WITHOUT_NOTICE: &str = "[from-pstn]
 exten => _X.,1,Answer()
- same => n,MixMonitor(${UNIQUEID}.wav)
+ same => n,MixMonitor(${UNIQUEID}.wav,b)
  same => n,Dial(PJSIP/agent,30)
 ";
 
@@ -206,7 +206,7 @@ fn json_output_follows_the_spec() {
     assert_eq!(first["trace"][0]["line"], 1);
     assert_eq!(
         first["trace"].as_array().unwrap().last().unwrap()["step"],
-        "MixMonitor(${UNIQUEID}.wav)"
+        "MixMonitor(${UNIQUEID}.wav,b)"
     );
     assert_eq!(doc["summary"]["findings"], 3);
     assert_eq!(doc["summary"]["errors"], 2);
@@ -434,7 +434,7 @@ fn includes_are_spliced_and_bounded() {
             ),
             (
                 "pbx/dialplan/record.inc",
-                " same => n,MixMonitor(x.wav)\n same => n,Dial(PJSIP/a,30)\n",
+                " same => n,MixMonitor(x.wav,b)\n same => n,Dial(PJSIP/a,30)\n",
             ),
         ],
     );
@@ -501,7 +501,7 @@ fn suppressed_findings_stay_in_json_and_do_not_fail_the_run() {
 exten => _X.,1,Answer()
  same => n,Playback(custom/this-call-is-recorded)
  ; reclint: ignore[REC001] -- consent collected by the carrier (contract C-7)
- same => n,MixMonitor(${UNIQUEID}.wav) ; reclint: purpose=documentation
+ same => n,MixMonitor(${UNIQUEID}.wav,b) ; reclint: purpose=documentation
  same => n,Dial(PJSIP/agent,30)
 ";
     // The purpose's retention is declared, so the only finding is REC001.

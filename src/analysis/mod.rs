@@ -250,10 +250,17 @@ pub fn analyse(
 
     // What a recording captures after it starts.
     let is_stop = |s: StepId| matches!(graph.step(s).kind, StepKind::RecordingStop);
-    let is_ivr = |s: StepId| match &graph.step(s).kind {
-        StepKind::Prompt { .. } | StepKind::Input { .. } | StepKind::Payment => true,
-        StepKind::Connection { queue, .. } => *queue,
-        _ => false,
+    // A connection counts too: until a person answers, the caller hears
+    // ringing or early media, and a recording that captures from its start
+    // has them.
+    let is_ivr = |s: StepId| {
+        matches!(
+            &graph.step(s).kind,
+            StepKind::Prompt { .. }
+                | StepKind::Input { .. }
+                | StepKind::Payment
+                | StepKind::Connection { .. }
+        )
     };
     // A person answers at a connection; prompts in a subroutine on the
     // called party's channel are heard by the agent.
@@ -265,6 +272,14 @@ pub fn analyse(
     let next_ivr = NearestAhead::compute(&graph, &predecessors, is_ivr, |s| {
         person_answers(s) || is_stop(s)
     });
+    // A recording started in a subroutine (FreePBX's sub-record-check) also
+    // captures what its callers do after it returns.
+    let returns_unanswered = Reachability::compute(
+        &graph,
+        &predecessors,
+        |_| false,
+        |s| person_answers(s) || is_stop(s),
+    );
     let next_payment =
         NearestAhead::compute(&graph, &predecessors, |s| payments[s.index()], is_stop);
     let next_stop = NearestAhead::compute(&graph, &predecessors, is_stop, |_| false);
@@ -297,7 +312,13 @@ pub fn analyse(
             later_notice: next_notice.after(&graph, step),
             later_consent: next_consent.after(&graph, step),
             ivr_ahead: match start.before_answer {
-                BeforeAnswer::FromHere => next_ivr.after(&graph, step),
+                BeforeAnswer::FromHere => next_ivr.after(&graph, step).or_else(|| {
+                    let node = *f.reached.values().next()?;
+                    returns_unanswered.returns(step).then_some(())?;
+                    states.found_in_caller(node, &graph, &|s| next_ivr.at(s), &|s| {
+                        returns_unanswered.returns(s)
+                    })
+                }),
                 BeforeAnswer::Recorded | BeforeAnswer::NotRecorded => None,
             },
             payment_ahead: match start.before_answer {

@@ -374,6 +374,19 @@ impl PathStates {
         continues: &dyn Fn(StepId) -> bool,
         returns: &dyn Fn(StepId) -> bool,
     ) -> bool {
+        self.found_in_caller(node, graph, &|s| continues(s).then_some(s), returns)
+            .is_some()
+    }
+
+    /// What `find` finds at the first return site, up the call chain from
+    /// `node`'s subroutine, where it finds something.
+    pub fn found_in_caller(
+        &self,
+        node: NodeId,
+        graph: &FlowGraph,
+        find: &dyn Fn(StepId) -> Option<StepId>,
+        returns: &dyn Fn(StepId) -> bool,
+    ) -> Option<StepId> {
         let mut seen = vec![false; self.contexts.len()];
         let mut stack = vec![self.nodes[node as usize].context];
         while let Some(context) = stack.pop() {
@@ -383,8 +396,8 @@ impl PathStates {
             for &caller in &self.contexts[context as usize].callers {
                 let call = &self.nodes[caller as usize];
                 for edge in &graph.step(call.step).edges {
-                    if continues(edge.to) {
-                        return true;
+                    if let Some(found) = find(edge.to) {
+                        return Some(found);
                     }
                     if returns(edge.to) {
                         stack.push(call.context);
@@ -392,7 +405,7 @@ impl PathStates {
                 }
             }
         }
-        false
+        None
     }
 }
 

@@ -178,6 +178,11 @@ impl NearestAhead {
         NearestAhead { nearest }
     }
 
+    /// The nearest target from `step` on, `step` included.
+    pub fn at(&self, step: StepId) -> Option<StepId> {
+        self.nearest[step.index()].map(|(found, _)| found)
+    }
+
     /// The nearest target strictly after `step`.
     pub fn after(&self, graph: &FlowGraph, step: StepId) -> Option<StepId> {
         let s = graph.step(step);

@@ -4,7 +4,7 @@
 use super::RuleContext;
 use super::support::{describe, recording_finding, recording_name};
 use crate::finding::{Finding, Label};
-use crate::flow::BeforeAnswer;
+use crate::flow::{BeforeAnswer, StepKind};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
@@ -14,10 +14,16 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 (BeforeAnswer::Recorded, _) => format!(
                     "{name} also records what the caller hears before a person answers (prompts, menus or ringing)"
                 ),
-                (BeforeAnswer::FromHere, Some(ivr)) => format!(
-                    "{name} records from here on, so {} is recorded before a person answers",
-                    describe(ctx.sources, pbx, ivr)
-                ),
+                (BeforeAnswer::FromHere, Some(ivr)) => match &pbx.graph.step(ivr).kind {
+                    StepKind::Connection { queue: false, .. } => format!(
+                        "{name} records from here on, so the ringing and early media of {} are recorded before a person answers",
+                        describe(ctx.sources, pbx, ivr)
+                    ),
+                    _ => format!(
+                        "{name} records from here on, so {} is recorded before a person answers",
+                        describe(ctx.sources, pbx, ivr)
+                    ),
+                },
                 _ => continue,
             };
             let mut finding = recording_finding(
