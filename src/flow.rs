@@ -56,6 +56,9 @@ pub struct Region {
 pub struct EntryPoint {
     pub step: StepId,
     pub region: RegionId,
+    /// The extension or number a call dials to come in here, when each of a
+    /// context's ways in is an entry of its own (`200`, `_X.`, `4570101010`).
+    pub dialled: Option<Box<str>>,
 }
 
 #[derive(Debug)]

@@ -203,7 +203,7 @@ fn json_output_follows_the_spec() {
         first["related"][0]["message"],
         "calls enter [from-pstn] here"
     );
-    assert_eq!(first["trace"][0]["line"], 1);
+    assert_eq!(first["trace"][0]["line"], 2);
     assert_eq!(
         first["trace"].as_array().unwrap().last().unwrap()["step"],
         "MixMonitor(${UNIQUEID}.wav,b)"

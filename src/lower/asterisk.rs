@@ -1397,14 +1397,31 @@ impl<'a> Lowerer<'a> {
                 || (!self.referenced.contains(&c) && !self.subroutines.contains(&c));
             // A context made only of `include =>` lines (FreePBX `[from-pstn]`)
             // is entered through the extensions it includes.
-            if !is_entry || self.ways_in(c, false).is_empty() {
+            if !is_entry {
                 continue;
             }
-            let step = self.dispatch_step(c);
-            self.graph.entries.push(crate::flow::EntryPoint {
-                step,
-                region: RegionId(c as u32),
-            });
+            // Each way in is an entry of its own: a line (a DID, an internal
+            // number, a pattern) that records every call to it records
+            // every call of that line, whatever the other lines do.
+            for (ic, e) in self.ways_in(c, false) {
+                let extension = &self.plan.contexts[ic].extensions[e];
+                let Some(&first) =
+                    first_priority(extension).and_then(|n| self.priority_steps.get(&(ic, e, n)))
+                else {
+                    continue;
+                };
+                let dialled: Box<str> = extension.name.as_str().into();
+                let span = self.graph.step(first).span;
+                let step = self
+                    .graph
+                    .add_step(StepKind::Dispatch, span, RegionId(c as u32));
+                self.graph.add_edge(step, Edge::plain(first));
+                self.graph.entries.push(crate::flow::EntryPoint {
+                    step,
+                    region: RegionId(c as u32),
+                    dialled: Some(dialled),
+                });
+            }
         }
     }
 }

@@ -190,6 +190,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             graph.entries.push(EntryPoint {
                 step: entry,
                 region: RegionId(f as u32),
+                dialled: None,
             });
         }
     }

@@ -678,22 +678,25 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         for i in entry_contexts {
-            let mut steps: Vec<StepId> = Vec::new();
+            let mut steps: Vec<(StepId, Option<Box<str>>)> = Vec::new();
             for way_in in l.ways_in(i) {
-                let step = match way_in {
-                    WayIn::Number(number) => l.hunt(i, Some(&number)),
-                    WayIn::Unlisted => l.hunt_for(i, Destination::Unlisted),
-                    WayIn::Any => l.hunt_for(i, Destination::Dialled),
+                let (step, dialled) = match way_in {
+                    WayIn::Number(number) => {
+                        (l.hunt(i, Some(&number)), Some(number.into_boxed_str()))
+                    }
+                    WayIn::Unlisted => (l.hunt_for(i, Destination::Unlisted), None),
+                    WayIn::Any => (l.hunt_for(i, Destination::Dialled), None),
                 };
-                if !steps.contains(&step) {
-                    steps.push(step);
+                if !steps.iter().any(|(s, _)| *s == step) {
+                    steps.push((step, dialled));
                 }
             }
             l.lower_pending();
-            for step in steps {
+            for (step, dialled) in steps {
                 l.graph.entries.push(EntryPoint {
                     step,
                     region: RegionId(i as u32),
+                    dialled,
                 });
             }
         }

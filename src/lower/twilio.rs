@@ -76,6 +76,7 @@ fn twiml_document(
     graph.entries.push(EntryPoint {
         step: entry,
         region,
+        dialled: None,
     });
     let mut twiml = Twiml {
         graph,
@@ -547,6 +548,7 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
         graph.entries.push(EntryPoint {
             step: entry,
             region,
+            dialled: None,
         });
     }
     graph

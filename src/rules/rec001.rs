@@ -3,7 +3,8 @@
 
 use super::RuleContext;
 use super::support::{
-    describe_purposes, heard_labels, purposes, recording_finding, region_of, unjustified_blanket,
+    describe_purposes, dialled_at, heard_labels, purposes, recording_finding, region_of,
+    unjustified_blanket,
 };
 use crate::finding::Finding;
 
@@ -19,7 +20,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             let entry = witness
                 .steps
                 .first()
-                .map(|w| region_of(pbx, w.step))
+                .map(|w| match dialled_at(pbx, w.step) {
+                    Some(dialled) => format!("to `{dialled}` in {}", region_of(pbx, w.step)),
+                    None => format!("entering {}", region_of(pbx, w.step)),
+                })
                 .unwrap_or_default();
             let statement = super::support::describe(ctx.sources, pbx, recording.step);
             let mut finding = recording_finding(
@@ -28,9 +32,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 pbx,
                 recording,
                 "every call is recorded here",
-                format!(
-                    "every call entering {entry} is recorded by {statement} and no consent is asked"
-                ),
+                format!("every call {entry} is recorded by {statement} and no consent is asked"),
                 Some(witness),
             );
             finding

@@ -93,6 +93,15 @@ pub fn recording_finding(
     finding
 }
 
+/// The extension or number dialled to come in at an entry point `step`.
+pub fn dialled_at(pbx: &PbxAnalysis, step: StepId) -> Option<&str> {
+    pbx.graph
+        .entries
+        .iter()
+        .find(|e| e.step == step)
+        .and_then(|e| e.dialled.as_deref())
+}
+
 /// "calls enter here" on the entry point a witness starts from.
 fn entry_label(pbx: &PbxAnalysis, witness: &Witness) -> Option<Label> {
     let first = witness.steps.first()?.step;
@@ -142,8 +151,10 @@ pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<T
                 text: format!("… {} more conditions passed", w.passed_before),
             });
         }
-        let mut text = match &step.kind {
-            StepKind::Dispatch => format!("call enters {region}"),
+        let dialled = (i == 0).then(|| dialled_at(pbx, w.step)).flatten();
+        let mut text = match (&step.kind, dialled) {
+            (_, Some(dialled)) => format!("call to `{dialled}` enters {region}"),
+            (StepKind::Dispatch, None) => format!("call enters {region}"),
             _ => describe(sources, pbx, w.step),
         };
         // The outcome of a branch is shown on the branch.
