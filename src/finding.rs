@@ -82,6 +82,10 @@ pub struct Finding {
     /// The dialplan context or flow the finding is in; `[[ignore]] anchor`
     /// matches it.
     pub context: Option<String>,
+    /// The highest severity this finding is reported at, whatever the rule's
+    /// configured severity (an advisory of a rule that is otherwise a
+    /// warning).
+    pub at_most: Option<Severity>,
 }
 
 impl Finding {
@@ -95,6 +99,7 @@ impl Finding {
             help: None,
             fingerprint_anchor: String::new(),
             context: None,
+            at_most: None,
         }
     }
 }

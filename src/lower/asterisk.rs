@@ -238,12 +238,12 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
                     || l.defined_at_run_time(name)
                     || settings.dialplan_incomplete => {}
                 None => {
-                    if l.missing_includes.insert(name.clone()) {
-                        l.report(
+                    if l.missing_includes.insert(name.clone()) && l.reported.insert(include.span) {
+                        l.unresolved.push(Unresolved::advisory(
                             include.span,
                             format!("included context `{name}` is not defined"),
                             "no scanned file defines this context; Asterisk skips this include",
-                        );
+                        ));
                     }
                 }
             }

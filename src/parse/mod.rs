@@ -50,6 +50,9 @@ pub struct Unresolved {
     pub span: Span,
     pub message: String,
     pub label: String,
+    /// Set for a reference the platform itself skips (an `include =>` of a
+    /// context nobody defines): no call path breaks, so it is advice.
+    pub advisory: bool,
 }
 
 impl Unresolved {
@@ -58,6 +61,18 @@ impl Unresolved {
             span,
             message: message.into(),
             label: label.into(),
+            advisory: false,
+        }
+    }
+
+    pub fn advisory(
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Unresolved {
+        Unresolved {
+            advisory: true,
+            ..Unresolved::new(span, message, label)
         }
     }
 }

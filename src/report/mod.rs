@@ -99,8 +99,11 @@ pub fn finish(
         .map(|finding| {
             let file = sources.get(finding.primary.span.file);
             let (start, end) = sources.line_col(finding.primary.span);
-            let severity =
+            let configured =
                 severity_override(finding.rule).unwrap_or(registry.get(finding.rule).meta.severity);
+            let severity = finding
+                .at_most
+                .map_or(configured, |cap| configured.min(cap));
             Reported {
                 path: file.display.clone(),
                 start,
