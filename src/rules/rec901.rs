@@ -9,11 +9,14 @@ use super::RuleContext;
 use crate::finding::{Finding, Label, Severity};
 use crate::source::{FileId, Span};
 
+/// A missing target in one file: its message, and whether it is advice.
+type Target<'a> = (FileId, &'a str, bool);
+
 /// More references to one missing target are counted, not labelled.
 const LABELS_PER_TARGET: usize = 10;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    let mut by_target: BTreeMap<(FileId, &str, bool), Vec<(Span, &str)>> = BTreeMap::new();
+    let mut by_target: BTreeMap<Target, Vec<(Span, &str)>> = BTreeMap::new();
     for unresolved in &ctx.problems.unresolved {
         by_target
             .entry((
