@@ -102,3 +102,13 @@ fn studio_declined_still_recorded() {
         "fixtures/twilio/REC006/bad_studio_declined_still_recorded.json"
     ));
 }
+
+/// A DescribeContactFlow export keeps the flow as one escaped JSON line:
+/// frames show the part of it the finding is about, and traces name the
+/// blocks as the flow designer does.
+#[test]
+fn connect_export_on_one_line() {
+    insta::assert_snapshot!(render(
+        "fixtures/amazon-connect/REC003/bad_describe_contact_flow_export.json"
+    ));
+}

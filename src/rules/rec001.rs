@@ -3,8 +3,8 @@
 
 use super::RuleContext;
 use super::support::{
-    describe_purposes, dialled_at, heard_labels, purposes, recording_finding, region_of,
-    unjustified_blanket,
+    consent_question_howto, describe_purposes, dialled_at, heard_labels, purposes,
+    recording_finding, region_of, unjustified_blanket,
 };
 use crate::finding::Finding;
 
@@ -46,7 +46,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 }));
             let declared = purposes(ctx.config, recording);
             finding.help = Some(if declared.is_empty() {
-                "ask for consent before recording (Read + GotoIf on the answer), or declare the purpose and a non-consent legal basis with its `necessity` or `mandate` in reclint.toml".into()
+                format!(
+                    "ask for consent before recording ({}), or declare the purpose and a non-consent legal basis with its `necessity` or `mandate` in reclint.toml",
+                    consent_question_howto(pbx.graph.format)
+                )
             } else {
                 format!(
                     "purposes {}: ask for consent before recording, or document why recording every call is necessary (`necessity`) or required by law (`mandate`) in reclint.toml",

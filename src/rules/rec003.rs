@@ -2,7 +2,7 @@
 //! is told.
 
 use super::RuleContext;
-use super::support::{describe, recording_finding, recording_name};
+use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
 use crate::finding::{Finding, Label};
 use crate::flow::Capture;
 
@@ -54,6 +54,18 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     "the notice only comes here, after recording started",
                 ));
             }
+            finding.help = match recording.start.capture {
+                Capture::Immediately => Some(format!(
+                    "play a recording notice before the recording starts, or make it start only when a person answers ({}) after a notice",
+                    record_from_answer_howto(pbx.graph.format)
+                )),
+                // It already records from the answer: the notice must come
+                // before the call is connected.
+                Capture::FromBridge => {
+                    Some("play a recording notice before the call is connected to a person".into())
+                }
+                Capture::OnDemand => None,
+            };
             if recording.start.capture == Capture::OnDemand {
                 finding.help = Some(
                     "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)".into(),

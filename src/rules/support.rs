@@ -93,6 +93,29 @@ pub fn recording_finding(
     finding
 }
 
+/// How a flow of this format asks for consent, in the platform's terms.
+pub fn consent_question_howto(format: &str) -> &'static str {
+    match format {
+        "freeswitch" => "play_and_get_digits, then a condition on the answer",
+        "amazon-connect" => "a Get customer input block and a branch on the key pressed",
+        "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
+        _ => "Read + GotoIf on the answer",
+    }
+}
+
+/// How a recording of this format starts only once a person answers, in the
+/// platform's terms.
+pub fn record_from_answer_howto(format: &str) -> &'static str {
+    match format {
+        "freeswitch" => "set RECORD_BRIDGE_REQ=true before record_session",
+        "amazon-connect" => {
+            "leave IVR recording off, so the recording block records from when the agent connects"
+        }
+        "twilio" => "record-from-answer on <Dial>",
+        _ => "MixMonitor option b",
+    }
+}
+
 /// The extension or number dialled to come in at an entry point `step`.
 pub fn dialled_at(pbx: &PbxAnalysis, step: StepId) -> Option<&str> {
     pbx.graph
