@@ -1287,12 +1287,14 @@ impl<'a> Lowerer<'a> {
         if !records {
             return None;
         }
-        let exported = action.application == "export";
         let capture = if name.starts_with("bridge_pre_execute_")
             || name.contains("bridge")
-            || (exported && name.ends_with("on_answer"))
+            || name.ends_with("on_answer")
         {
-            // Runs on the called leg, or once the call is bridged.
+            // Runs on the called leg, once the call is bridged, or when the
+            // channel is answered: exported, when the callee answers; on the
+            // caller's own unanswered channel, when `bridge` answers it, as
+            // the callee does.
             Capture::FromBridge
         } else if name.starts_with("execute_on_") || name.starts_with("api_on_") {
             Capture::Immediately
