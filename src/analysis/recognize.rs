@@ -112,7 +112,8 @@ const MESSAGE_WORDS: &[&str] = &[
     r"mensagem",
 ];
 
-/// Additional stems that make an input step a consent question.
+/// Stems that make an input step a consent question, besides a recording
+/// notice in its prompt ("press 1 to allow recording").
 const CONSENT_STEMS: &[&str] = &["consent", "samtykke", "einwillig", "opt in", "optin"];
 
 /// Variable names that hold a consent answer.
@@ -190,8 +191,6 @@ impl Recognizers {
         let built = |words: &[&str]| {
             Regex::new(&format!("(?i)({})", alternation(words))).map_err(|e| e.to_string())
         };
-        let mut consent_words: Vec<&str> = NOTICE_STEMS.to_vec();
-        consent_words.extend_from_slice(CONSENT_STEMS);
         let whole_words = |words: &[&str]| {
             Regex::new(&format!(
                 r"(?i)\b({})\b",
@@ -207,7 +206,7 @@ impl Recognizers {
             // At a word start: `card_number` and `CARDNUM`, not `discard`.
             payment: Regex::new(&format!(r"(?i)\b({})", alternation(PAYMENT_STEMS)))
                 .map_err(|e| e.to_string())?,
-            consent: built(&consent_words)?,
+            consent: built(CONSENT_STEMS)?,
             training: built(TRAINING_WORDS)?,
             extra_notice: GlobSet::new(extra_notice, GlobKind::Text)?,
             extra_consent: GlobSet::new(extra_consent, GlobKind::Text)?,
@@ -224,8 +223,12 @@ impl Recognizers {
         let mut meaning = PromptMeaning::default();
         for prompt in prompts {
             let words = normalise(prompt);
-            meaning.notice |= self.is_notice(prompt) || self.extra_notice.matches(prompt);
-            meaning.consent |= self.consent.is_match(&words) || self.extra_consent.matches(prompt);
+            let notice = self.is_notice(prompt);
+            meaning.notice |= notice || self.extra_notice.matches(prompt);
+            // A question about the recording of the call, or about consent;
+            // "to record your message, press 1" is neither.
+            meaning.consent |=
+                notice || self.consent.is_match(&words) || self.extra_consent.matches(prompt);
             meaning.training |= self.training.is_match(&words);
         }
         meaning
@@ -370,6 +373,10 @@ mod tests {
         ] {
             assert!(!r.prompts(&[prompt.into()]).notice, "{prompt}");
         }
+        assert!(
+            !r.prompts(&["To record your message, press 1".into()])
+                .consent
+        );
         // A greeting that also says the call is recorded is a notice.
         assert!(
             r.prompts(&["Your call is recorded. Leave a message after the tone".into()])
