@@ -1138,6 +1138,11 @@ impl<'a> Lowerer<'a> {
         });
         self.graph
             .set_statement(first, &action.application, action.data.clone());
+        // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
+        let step = &mut self.graph.steps[first.index()];
+        if step.label.is_none() {
+            step.label = Some(format!("{}({})", action.application, action.data.trim()).into());
+        }
         first
     }
 

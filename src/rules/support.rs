@@ -27,6 +27,11 @@ pub fn quote(sources: &SourceMap, span: Span) -> String {
     {
         text = inner.trim_end().to_string();
     }
+    shorten(text)
+}
+
+/// Text cut to what a message can hold.
+fn shorten(text: String) -> String {
     if text.chars().count() <= QUOTE_LIMIT {
         return text;
     }
@@ -43,7 +48,7 @@ pub fn quote(sources: &SourceMap, span: Span) -> String {
 pub fn describe(sources: &SourceMap, pbx: &PbxAnalysis, step: StepId) -> String {
     let step = pbx.graph.step(step);
     match &step.label {
-        Some(label) => label.to_string(),
+        Some(label) => shorten(label.to_string()),
         None => quote(sources, step.span),
     }
 }
