@@ -197,3 +197,58 @@ fn findings_do_not_depend_on_unrelated_files() {
     );
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// The whole corpus as a user runs it first: no file of a supported
+/// platform rejected, unresolved references only where something is really
+/// missing, and nothing reported where the platform never records anew.
+#[test]
+fn whole_corpus_reads_as_the_platforms_run_it() {
+    let Some(run) = check_corpus("") else {
+        return;
+    };
+    let count = |rule: &str| {
+        run.outcome
+            .reported
+            .iter()
+            .filter(|r| r.finding.rule == rule)
+            .count()
+    };
+    assert_eq!(count("REC900"), 0);
+    // FreePBX `*-custom` hooks, `parkedcalls` and what an unread `#include`
+    // may define are not broken references.
+    assert!(count("REC901") <= 60, "{} REC901", count("REC901"));
+    assert!(
+        !run.outcome
+            .reported
+            .iter()
+            .any(|r| r.finding.message.contains("-custom` is not defined")
+                || r.finding.message.contains("`parkedcalls`"))
+    );
+    let reported_at = |file: &str, line: usize| {
+        run.outcome
+            .reported
+            .iter()
+            .any(|r| r.path.ends_with(file) && r.start.line == line)
+    };
+    // FusionPBX templates and actions with enabled="false" are not executed.
+    for (file, line) in [
+        ("045_call_recording_on_demand.xml", 8),
+        ("050_record_all.xml", 20),
+        ("050_record_all.xml", 22),
+        ("050_user_record.xml", 68),
+    ] {
+        assert!(!reported_at(file, line), "{file}:{line} is disabled");
+    }
+    // FreePBX re-attaches the running recording after park and blind
+    // transfer with MixMonitor(...,a): one recording, reported at its start.
+    for line in [625, 649, 1509] {
+        assert!(
+            !reported_at("RezaBoushehri__asterisk__extensions_additional.conf", line),
+            "line {line} continues a recording"
+        );
+    }
+    assert!(reported_at(
+        "RezaBoushehri__asterisk__extensions_additional.conf",
+        1559
+    ));
+}
