@@ -1,5 +1,6 @@
 //! Embeds every `lints/*.toml` rule file in the binary, so that adding a rule's
-//! metadata means adding one file.
+//! metadata means adding one file, and generates `RuleCode`, one variant per
+//! file, so that built-in code names a rule that exists.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -14,14 +15,49 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
+    let stems: Vec<String> = files
+        .iter()
+        .map(|p| {
+            p.file_stem()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    // `REC001` → `Rec001`.
+    let variant = |stem: &str| {
+        let mut chars = stem.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+        })
+    };
     let mut out = String::from(
-        "/// `(file stem, contents)` of every `lints/*.toml`, sorted.\npub static LINT_FILES: &[(&str, &str)] = &[\n",
+        "/// The code of every built-in rule: one variant per `lints/*.toml`, in\n\
+         /// file order.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]\n\
+         pub enum RuleCode {\n",
     );
-    for path in files {
-        let stem = path.file_stem().expect("file name").to_string_lossy();
+    for stem in &stems {
+        writeln!(out, "    {},", variant(stem)).expect("write to string");
+    }
+    out.push_str("}\n\nimpl RuleCode {\n    /// Every built-in code, in file order.\n    pub const ALL: &[RuleCode] = &[\n");
+    for stem in &stems {
+        writeln!(out, "        RuleCode::{},", variant(stem)).expect("write to string");
+    }
+    out.push_str("    ];\n\n    /// The code as written, e.g. `REC001`.\n    pub fn as_str(self) -> &'static str {\n        match self {\n");
+    for stem in &stems {
+        writeln!(out, "            RuleCode::{} => {stem:?},", variant(stem))
+            .expect("write to string");
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    out.push_str(
+        "/// `(code, contents)` of every `lints/*.toml`, sorted.\nstatic LINT_FILES: &[(RuleCode, &str)] = &[\n",
+    );
+    for (path, stem) in files.iter().zip(&stems) {
         writeln!(
             out,
-            "    ({stem:?}, include_str!({:?})),",
+            "    (RuleCode::{}, include_str!({:?})),",
+            variant(stem),
             path.display().to_string()
         )
         .expect("write to string");

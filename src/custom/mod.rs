@@ -27,11 +27,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::analysis::PbxAnalysis;
+use crate::catalog::{Reference, RuleMeta};
 use crate::config::glob::{GlobKind, GlobSet};
 use crate::finding::{Finding, Severity};
 use crate::flow::StepId;
 use crate::rules::support::{describe, region_of};
-use crate::rules::{Reference, Registry, RuleContext, RuleMeta};
+use crate::rules::{Registry, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap};
 
 pub use condition::Condition;

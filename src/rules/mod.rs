@@ -1,5 +1,5 @@
-//! The rule registry: metadata from the embedded `lints/*.toml` files, joined
-//! with one Rust module per rule that decides when it fires.
+//! The rule registry: the catalogue's metadata joined with what decides when
+//! each rule fires (one Rust module per built-in rule, or a user's rule file).
 
 pub mod profiles;
 mod rec001;
@@ -29,47 +29,20 @@ mod rec912;
 mod rec913;
 pub(crate) mod support;
 
-use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::Deserialize;
-
 use crate::analysis::PbxAnalysis;
+use crate::catalog::{Catalog, RuleCode, RuleMeta};
 use crate::config::Config;
 use crate::custom::CustomRule;
 use crate::discover::FileKind;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::infra::Infrastructure;
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap};
 use crate::suppress::SuppressionFacts;
 use profiles::{UnderProfile, under_profile};
-
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/lints.rs"));
-}
-
-/// A rule's metadata, exactly the schema of `lints/RECnnn.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleMeta {
-    pub code: String,
-    pub name: String,
-    pub severity: Severity,
-    pub summary: String,
-    pub formats: Vec<String>,
-    pub help: String,
-    pub explanation: String,
-    pub references: Vec<Reference>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    pub title: String,
-    pub url: String,
-    pub note: Option<String>,
-}
 
 /// What every rule sees: the analysed PBXs, what infrastructure files say
 /// about storage, the configuration, and what could not be parsed or resolved.
@@ -95,91 +68,80 @@ enum Check {
 
 #[derive(Clone)]
 pub struct Rule {
-    pub meta: RuleMeta,
+    pub meta: Arc<RuleMeta>,
     check: Check,
 }
 
 impl Rule {
     /// The rule's first reference, used as the diagnostic's link.
     pub fn url(&self) -> Option<&str> {
-        self.meta.references.first().map(|r| r.url.as_str())
+        self.meta.url()
     }
 }
 
-/// The Rust side of each rule, by code.
-fn implementation(code: &str) -> Option<Check> {
+/// The Rust side of each built-in rule.
+fn implementation(code: RuleCode) -> Check {
     use Check::{Flows, Suppressions};
-    Some(match code {
-        "REC001" => Flows(rec001::check),
-        "REC002" => Flows(rec002::check),
-        "REC003" => Flows(rec003::check),
-        "REC004" => Flows(rec004::check),
-        "REC005" => Flows(rec005::check),
-        "REC006" => Flows(rec006::check),
-        "REC007" => Flows(rec007::check),
-        "REC008" => Flows(rec008::check),
-        "REC009" => Flows(rec009::check),
-        "REC010" => Flows(rec010::check),
-        "REC011" => Flows(rec011::check),
-        "REC012" => Flows(rec012::check),
-        "REC013" => Flows(rec013::check),
-        "REC014" => Flows(rec014::check),
-        "REC015" => Flows(rec015::check),
-        "REC016" => Flows(rec016::check),
-        "REC017" => Flows(rec017::check),
-        "REC018" => Flows(rec018::check),
-        "REC019" => Flows(rec019::check),
-        "REC900" => Flows(rec900::check),
-        "REC901" => Flows(rec901::check),
-        "REC910" => Suppressions(rec910::check),
-        "REC911" => Suppressions(rec911::check),
-        "REC912" => Suppressions(rec912::check),
-        "REC913" => Suppressions(rec913::check),
-        _ => return None,
-    })
+    match code {
+        RuleCode::Rec001 => Flows(rec001::check),
+        RuleCode::Rec002 => Flows(rec002::check),
+        RuleCode::Rec003 => Flows(rec003::check),
+        RuleCode::Rec004 => Flows(rec004::check),
+        RuleCode::Rec005 => Flows(rec005::check),
+        RuleCode::Rec006 => Flows(rec006::check),
+        RuleCode::Rec007 => Flows(rec007::check),
+        RuleCode::Rec008 => Flows(rec008::check),
+        RuleCode::Rec009 => Flows(rec009::check),
+        RuleCode::Rec010 => Flows(rec010::check),
+        RuleCode::Rec011 => Flows(rec011::check),
+        RuleCode::Rec012 => Flows(rec012::check),
+        RuleCode::Rec013 => Flows(rec013::check),
+        RuleCode::Rec014 => Flows(rec014::check),
+        RuleCode::Rec015 => Flows(rec015::check),
+        RuleCode::Rec016 => Flows(rec016::check),
+        RuleCode::Rec017 => Flows(rec017::check),
+        RuleCode::Rec018 => Flows(rec018::check),
+        RuleCode::Rec019 => Flows(rec019::check),
+        RuleCode::Rec900 => Flows(rec900::check),
+        RuleCode::Rec901 => Flows(rec901::check),
+        RuleCode::Rec910 => Suppressions(rec910::check),
+        RuleCode::Rec911 => Suppressions(rec911::check),
+        RuleCode::Rec912 => Suppressions(rec912::check),
+        RuleCode::Rec913 => Suppressions(rec913::check),
+    }
 }
 
+/// The rules of a run: the catalogue, and for each of its rules what decides
+/// when it fires (`rules[i]` is `catalog.rules[i]`). It derefs to its
+/// catalogue.
 #[derive(Clone)]
 pub struct Registry {
     pub rules: Vec<Rule>,
-    by_code: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
+    catalog: Catalog,
+}
+
+impl Deref for Registry {
+    type Target = Catalog;
+
+    fn deref(&self) -> &Catalog {
+        &self.catalog
+    }
 }
 
 impl Registry {
-    /// Loads the embedded rules. A rule file that does not parse, or has no
-    /// implementation, is a bug in reclint itself and is reported as such.
+    /// The built-in rules. A rule file that does not parse is a bug in
+    /// reclint itself and is reported as such.
     pub fn builtin() -> Result<Registry, String> {
-        let mut rules = Vec::new();
-        for (stem, text) in embedded::LINT_FILES {
-            let meta: RuleMeta =
-                toml::from_str(text).map_err(|e| format!("lints/{stem}.toml: {e}"))?;
-            if meta.code != *stem {
-                return Err(format!("lints/{stem}.toml declares code {}", meta.code));
-            }
-            let check = implementation(&meta.code)
-                .ok_or_else(|| format!("rule {} has no implementation", meta.code))?;
-            rules.push(Rule { meta, check });
-        }
-        Ok(Registry::of(rules))
-    }
-
-    fn of(rules: Vec<Rule>) -> Registry {
-        let by_code = rules
+        let catalog = Catalog::builtin()?;
+        let rules = RuleCode::ALL
             .iter()
-            .enumerate()
-            .map(|(i, r)| (r.meta.code.clone(), i))
+            .zip(&catalog.rules)
+            .map(|(&code, meta)| Rule {
+                meta: Arc::clone(meta),
+                check: implementation(code),
+            })
             .collect();
-        let by_name = rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.meta.name.clone(), i))
-            .collect();
-        Registry {
-            rules,
-            by_code,
-            by_name,
-        }
+        Ok(Registry { rules, catalog })
     }
 
     /// The built-in rules and a configuration's custom rules (whose codes and
@@ -187,23 +149,25 @@ impl Registry {
     pub fn with_custom(&self, custom: &[Arc<CustomRule>]) -> Registry {
         let mut rules = self.rules.clone();
         rules.extend(custom.iter().map(|rule| Rule {
-            meta: rule.meta.clone(),
+            meta: Arc::new(rule.meta.clone()),
             check: Check::Custom(Arc::clone(rule)),
         }));
-        Registry::of(rules)
+        let catalog = Catalog::of(rules.iter().map(|r| Arc::clone(&r.meta)).collect());
+        Registry { rules, catalog }
+    }
+
+    /// The rules' metadata.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Finds a rule by code (case-insensitive) or kebab-case name.
     pub fn find(&self, code_or_name: &str) -> Option<&Rule> {
-        let key = code_or_name.trim();
-        self.by_code
-            .get(&key.to_ascii_uppercase())
-            .or_else(|| self.by_name.get(&key.to_ascii_lowercase()))
-            .map(|&i| &self.rules[i])
+        self.catalog.position(code_or_name).map(|i| &self.rules[i])
     }
 
     pub fn get(&self, code: &str) -> &Rule {
-        &self.rules[self.by_code[code]]
+        &self.rules[self.catalog.index(code)]
     }
 
     /// Runs the selected rules that look at the flows and apply under the
@@ -283,18 +247,15 @@ mod tests {
     }
 
     #[test]
-    fn every_implementation_has_a_lint_file() {
+    fn every_rule_code_has_its_rule() {
         let registry = Registry::builtin().expect("rules load");
-        for code in (1..=20)
-            .map(|n| format!("REC{n:03}"))
-            .chain((900..=913).map(|n| format!("REC{n}")))
-        {
-            if implementation(&code).is_some() {
-                assert!(
-                    registry.find(&code).is_some(),
-                    "{code} has code but no lints/{code}.toml"
-                );
-            }
+        assert_eq!(registry.rules.len(), RuleCode::ALL.len());
+        for code in RuleCode::ALL {
+            assert_eq!(
+                registry.find(code.as_str()).map(|r| r.meta.code.as_str()),
+                Some(code.as_str()),
+                "{code:?} has no rule"
+            );
         }
     }
 }

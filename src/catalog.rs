@@ -1,0 +1,130 @@
+//! The rule catalogue: every rule's metadata (code, name, severity, texts,
+//! references), read from the embedded `lints/*.toml` and extended with the
+//! custom rules' metadata, looked up by code or by name. It holds no rule
+//! implementations: configuration, suppressions and reporters need only this.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::finding::Severity;
+
+include!(concat!(env!("OUT_DIR"), "/lints.rs"));
+
+/// A rule's metadata, exactly the schema of `lints/RECnnn.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub formats: Vec<String>,
+    pub help: String,
+    pub explanation: String,
+    pub references: Vec<Reference>,
+}
+
+impl RuleMeta {
+    /// The rule's first reference, used as the diagnostic's link.
+    pub fn url(&self) -> Option<&str> {
+        self.references.first().map(|r| r.url.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    pub url: String,
+    pub note: Option<String>,
+}
+
+/// The metadata of a run's rules, in order: the built-in rules, then the
+/// custom ones.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub rules: Vec<Arc<RuleMeta>>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// The built-in rules. A rule file that does not parse, or declares
+    /// another code than its file name, is a bug in reclint itself and is
+    /// reported as such.
+    pub fn builtin() -> Result<Catalog, String> {
+        let mut rules = Vec::new();
+        for (code, text) in LINT_FILES {
+            let stem = code.as_str();
+            let meta: RuleMeta =
+                toml::from_str(text).map_err(|e| format!("lints/{stem}.toml: {e}"))?;
+            if meta.code != stem {
+                return Err(format!("lints/{stem}.toml declares code {}", meta.code));
+            }
+            rules.push(Arc::new(meta));
+        }
+        Ok(Catalog::of(rules))
+    }
+
+    /// A catalogue of these rules, whose codes and names do not collide.
+    pub fn of(rules: Vec<Arc<RuleMeta>>) -> Catalog {
+        let by_code = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.clone(), i))
+            .collect();
+        let by_name = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.clone(), i))
+            .collect();
+        Catalog {
+            rules,
+            by_code,
+            by_name,
+        }
+    }
+
+    /// Where a rule is, by code (case-insensitive) or kebab-case name.
+    pub(crate) fn position(&self, code_or_name: &str) -> Option<usize> {
+        let key = code_or_name.trim();
+        self.by_code
+            .get(&key.to_ascii_uppercase())
+            .or_else(|| self.by_name.get(&key.to_ascii_lowercase()))
+            .copied()
+    }
+
+    /// Where the rule with exactly this code is; the code must be known.
+    pub(crate) fn index(&self, code: &str) -> usize {
+        self.by_code[code]
+    }
+
+    /// Finds a rule by code (case-insensitive) or kebab-case name.
+    pub fn find(&self, code_or_name: &str) -> Option<&RuleMeta> {
+        self.position(code_or_name).map(|i| &*self.rules[i])
+    }
+
+    pub fn get(&self, code: &str) -> &RuleMeta {
+        &self.rules[self.index(code)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lint_file_is_a_rule_code() {
+        let catalog = Catalog::builtin().expect("rules load");
+        let codes: Vec<&str> = catalog.rules.iter().map(|r| r.code.as_str()).collect();
+        let expected: Vec<&str> = RuleCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes, expected);
+        assert_eq!(catalog.find("opt-out-consent").unwrap().code, "REC005");
+        assert_eq!(
+            catalog.get("REC001").name,
+            "blanket-recording-without-consent"
+        );
+    }
+}
