@@ -10,7 +10,7 @@ use std::path::Path;
 use miette::{IntoDiagnostic, WrapErr, miette};
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Reported, Suppression, SuppressionKind};
+use crate::finding::{Reported, Suppression, SuppressionKind};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

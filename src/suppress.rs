@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::date::Date;
 use crate::directives::{Directive, DirectiveIndex, Written};
-use crate::report::{Reported, Suppression, SuppressionKind};
+use crate::finding::{Reported, Suppression, SuppressionKind};
 use crate::rules::Registry;
 use crate::source::{FileId, SourceMap, Span};
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Outcome, Reported};
+use crate::finding::{Outcome, Reported};
 use crate::rules::Registry;
 use crate::source::SourceMap;
 

@@ -2,7 +2,8 @@
 //! `path:line:column: CODE name message`, then the summary. Easy to grep and
 //! understood by editors' "jump to error" (the `file:line:col:` prefix).
 
-use super::{Outcome, human};
+use super::human;
+use crate::finding::Outcome;
 use crate::rules::Registry;
 use crate::source::SourceMap;
 

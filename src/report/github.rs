@@ -16,7 +16,8 @@
 //! first, so that it is itself among those shown. The summary closes the
 //! output as a plain line.
 
-use super::{Outcome, human};
+use super::human;
+use crate::finding::Outcome;
 use crate::finding::Severity;
 use crate::rules::Registry;
 use crate::source::SourceMap;

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::Outcome;
+use crate::finding::Outcome;
 use crate::finding::{Severity, fnv1a64};
 use crate::rules::Registry;
 use crate::source::SourceMap;

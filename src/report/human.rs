@@ -8,8 +8,8 @@ use std::sync::Arc;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::excerpt::{Excerpt, Frame};
-use super::{Outcome, Reported};
 use crate::finding::{Label, Severity};
+use crate::finding::{Outcome, Reported};
 use crate::rules::Registry;
 use crate::source::{SourceMap, display_safe};
 

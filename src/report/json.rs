@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::{Outcome, Reported};
 use crate::finding::Severity;
+use crate::finding::{Outcome, Reported};
 use crate::rules::Registry;
 use crate::source::SourceMap;
 

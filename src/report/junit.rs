@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::checkstyle::{xml_attribute, xml_text};
-use super::{Outcome, Reported};
+use crate::finding::{Outcome, Reported};
 use crate::rules::Registry;
 use crate::source::{FileId, SourceMap};
 

@@ -11,80 +11,11 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
+pub use crate::finding::{Outcome, Reported, Suppression, SuppressionKind};
+
 use crate::finding::{Finding, Severity, fnv1a64};
 use crate::rules::Registry;
-use crate::source::{LineCol, SourceMap, Span};
-
-/// A finding ready to print.
-pub struct Reported {
-    pub finding: Finding,
-    pub severity: Severity,
-    /// Path of the primary span's file, relative to the current directory.
-    pub path: String,
-    pub start: LineCol,
-    pub end: LineCol,
-    pub fingerprint: String,
-    /// Set when a suppression with a reason covers this finding: it is still
-    /// reported, but does not count towards the exit status.
-    pub suppression: Option<Suppression>,
-}
-
-/// Why a finding is not held against the run.
-#[derive(Debug, Clone)]
-pub struct Suppression {
-    pub kind: SuppressionKind,
-    pub reason: String,
-    /// Where the suppression is written (comment, `[[ignore]]` entry), if in a file.
-    pub span: Option<Span>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuppressionKind {
-    /// A `reclint: ignore[...]` comment next to the statement or in the file.
-    Inline,
-    /// An `[[ignore]]` entry in reclint.toml.
-    Config,
-    /// An entry of the baseline file.
-    Baseline,
-}
-
-impl SuppressionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SuppressionKind::Inline => "inline",
-            SuppressionKind::Config => "config",
-            SuppressionKind::Baseline => "baseline",
-        }
-    }
-}
-
-/// What `reclint check` found.
-pub struct Outcome {
-    pub reported: Vec<Reported>,
-    /// Files read (configuration files excluded).
-    pub files: usize,
-}
-
-impl Outcome {
-    /// Findings that count: not suppressed.
-    pub fn active(&self) -> impl Iterator<Item = &Reported> {
-        self.reported.iter().filter(|r| r.suppression.is_none())
-    }
-
-    /// Unsuppressed findings of one severity.
-    pub fn count(&self, severity: Severity) -> usize {
-        self.active().filter(|r| r.severity == severity).count()
-    }
-
-    pub fn suppressed(&self) -> usize {
-        self.reported.len() - self.active().count()
-    }
-
-    /// Whether an unsuppressed finding at or above `fail_on` was reported.
-    pub fn fails(&self, fail_on: Severity) -> bool {
-        self.active().any(|r| r.severity >= fail_on)
-    }
-}
+use crate::source::SourceMap;
 
 /// Orders findings (path, line, column, code), fixes their severity and
 /// computes line-independent fingerprints.

@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::{Outcome, Reported, SuppressionKind};
 use crate::finding::Severity;
+use crate::finding::{Outcome, Reported, SuppressionKind};
 use crate::rules::{Registry, Rule};
 use crate::source::{SourceMap, Span};
 
