@@ -3,11 +3,11 @@
 //! that cannot be read, has no reason, matches nothing or has expired is a
 //! fact the meta-rules REC910–REC913 report.
 
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
 use crate::directives::{Directive, DirectiveIndex, Written};
 use crate::finding::{Reported, Suppression, SuppressionKind};
-use crate::rules::Registry;
 use crate::source::{FileId, SourceMap, Span};
 
 /// Problems with suppressions, for REC910–REC913.
@@ -63,7 +63,7 @@ pub fn apply(
     reported: &mut [Reported],
     directives: &DirectiveIndex,
     config: &Config,
-    registry: &Registry,
+    catalog: &Catalog,
     enabled: &dyn Fn(&str) -> bool,
     sources: &SourceMap,
     inline: bool,
@@ -84,8 +84,8 @@ pub fn apply(
             let mut rules = Vec::new();
             let mut unknown = Vec::new();
             for name in &ignore.rules {
-                match registry.find(name) {
-                    Some(rule) => rules.push(rule.meta.code.clone()),
+                match catalog.find(name) {
+                    Some(rule) => rules.push(rule.code.clone()),
                     None => unknown.push(format!("`{name}`")),
                 }
             }

@@ -13,10 +13,10 @@ use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::catalog::Catalog;
 use crate::custom::CustomRule;
 use crate::date::Date;
 use crate::finding::Severity;
-use crate::rules::Registry;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use glob::{GlobKind, GlobSet};
 pub use profile::{Jurisdiction, Profile, Sector};
@@ -321,7 +321,7 @@ pub fn load(
     path: &Path,
     cwd: &Path,
     sources: &mut SourceMap,
-    registry: &Registry,
+    catalog: &Catalog,
     extra_rule_dirs: &[PathBuf],
 ) -> miette::Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -470,13 +470,20 @@ pub fn load(
     }
     let mut all_rule_dirs = rule_dirs.clone();
     all_rule_dirs.extend(extra_rule_dirs.iter().cloned());
-    let custom_rules = crate::custom::load(&all_rule_dirs, cwd, sources, registry)?;
-    let registry = &registry.with_custom(&custom_rules);
+    let custom_rules = crate::custom::load(&all_rule_dirs, cwd, sources, catalog)?;
+    let catalog = &Catalog::of(
+        catalog
+            .rules
+            .iter()
+            .chain(custom_rules.iter().map(|r| &r.meta))
+            .cloned()
+            .collect(),
+    );
 
     let rule_code = |value: &Spanned<String>| -> miette::Result<String> {
-        registry
+        catalog
             .find(value.get_ref())
-            .map(|r| r.meta.code.clone())
+            .map(|r| r.code.clone())
             .ok_or_else(|| {
                 error(
                     value.span(),

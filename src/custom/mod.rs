@@ -27,12 +27,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::analysis::PbxAnalysis;
-use crate::catalog::{Reference, RuleMeta};
+use crate::catalog::{Catalog, Reference, RuleMeta};
 use crate::config::glob::{GlobKind, GlobSet};
 use crate::finding::{Finding, Severity};
 use crate::flow::StepId;
+use crate::rules::RuleContext;
 use crate::rules::support::{describe, region_of};
-use crate::rules::{Registry, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap};
 
 pub use condition::Condition;
@@ -49,7 +49,7 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// One loaded custom rule.
 #[derive(Debug)]
 pub struct CustomRule {
-    pub meta: RuleMeta,
+    pub meta: Arc<RuleMeta>,
     /// The code, kept for the lifetime of the process: findings name their
     /// rule with a `&'static str`, and a run loads each rule once.
     pub code: &'static str,
@@ -274,7 +274,7 @@ pub fn load(
     dirs: &[PathBuf],
     cwd: &Path,
     sources: &mut SourceMap,
-    known: &Registry,
+    known: &Catalog,
 ) -> miette::Result<Vec<Arc<CustomRule>>> {
     let mut rules: Vec<Arc<CustomRule>> = Vec::new();
     // A directory named twice (`rule-dirs` and `reclint test`) loads once.
@@ -314,7 +314,7 @@ fn load_file(
     path: &Path,
     cwd: &Path,
     sources: &mut SourceMap,
-    known: &Registry,
+    known: &Catalog,
     loaded: &[Arc<CustomRule>],
 ) -> miette::Result<CustomRule> {
     let display = crate::discover::display_path(path, cwd);
@@ -377,7 +377,7 @@ fn load_file(
         ));
     }
     let taken = |what: &str| {
-        known.find(what).map(|r| r.meta.code.clone()).or_else(|| {
+        known.find(what).map(|r| r.code.clone()).or_else(|| {
             loaded
                 .iter()
                 .find(|r| r.meta.code == what || r.meta.name == what)
@@ -472,7 +472,7 @@ fn load_file(
     let message = raw.message.clone().unwrap_or_else(|| raw.summary.clone());
     let code: &'static str = Box::leak(code.clone().into_boxed_str());
     Ok(CustomRule {
-        meta: RuleMeta {
+        meta: Arc::new(RuleMeta {
             code: code.to_string(),
             name: name.clone(),
             severity: raw.severity,
@@ -481,7 +481,7 @@ fn load_file(
             help: raw.help,
             explanation: raw.explanation,
             references: raw.references,
-        },
+        }),
         code,
         paths,
         message,

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalog::Catalog;
 use crate::finding::{Outcome, Reported};
-use crate::rules::Registry;
 use crate::source::SourceMap;
 
-pub fn render(outcome: &Outcome, _sources: &SourceMap, _registry: &Registry) -> String {
+pub fn render(outcome: &Outcome, _sources: &SourceMap, _catalog: &Catalog) -> String {
     let mut by_file: BTreeMap<&str, Vec<&Reported>> = BTreeMap::new();
     for r in outcome.active() {
         by_file.entry(&r.path).or_default().push(r);

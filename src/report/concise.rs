@@ -3,16 +3,16 @@
 //! understood by editors' "jump to error" (the `file:line:col:` prefix).
 
 use super::human;
+use crate::catalog::Catalog;
 use crate::finding::Outcome;
-use crate::rules::Registry;
 use crate::source::SourceMap;
 
-pub fn render(outcome: &Outcome, _sources: &SourceMap, registry: &Registry) -> String {
+pub fn render(outcome: &Outcome, _sources: &SourceMap, catalog: &Catalog) -> String {
     let mut out = String::new();
     for r in outcome.active() {
-        let name = registry
+        let name = catalog
             .find(r.finding.rule)
-            .map(|rule| rule.meta.name.as_str())
+            .map(|rule| rule.name.as_str())
             .unwrap_or("");
         let line = format!(
             "{}:{}:{}: {} {} {}",

@@ -17,15 +17,14 @@
 //! output as a plain line.
 
 use super::human;
-use crate::finding::Outcome;
-use crate::finding::Severity;
-use crate::rules::Registry;
+use crate::catalog::Catalog;
+use crate::finding::{Outcome, Severity};
 use crate::source::SourceMap;
 
 /// Annotations of one kind GitHub shows per step.
 pub const ANNOTATIONS_SHOWN: usize = 10;
 
-pub fn render(outcome: &Outcome, _sources: &SourceMap, registry: &Registry) -> String {
+pub fn render(outcome: &Outcome, _sources: &SourceMap, catalog: &Catalog) -> String {
     let mut out = String::new();
     let counts = [Severity::Error, Severity::Warning, Severity::Info].map(|s| outcome.count(s));
     if counts.iter().any(|&n| n > ANNOTATIONS_SHOWN) {
@@ -45,9 +44,9 @@ pub fn render(outcome: &Outcome, _sources: &SourceMap, registry: &Registry) -> S
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let name = registry
+        let name = catalog
             .find(r.finding.rule)
-            .map(|rule| rule.meta.name.as_str())
+            .map(|rule| rule.name.as_str())
             .unwrap_or("");
         let title = if name.is_empty() {
             r.finding.rule.to_string()

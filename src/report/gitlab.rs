@@ -17,9 +17,8 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::finding::Outcome;
-use crate::finding::{Severity, fnv1a64};
-use crate::rules::Registry;
+use crate::catalog::Catalog;
+use crate::finding::{Outcome, Severity, fnv1a64};
 use crate::source::SourceMap;
 
 #[derive(Serialize)]
@@ -43,7 +42,7 @@ struct Lines {
     end: usize,
 }
 
-pub fn render(outcome: &Outcome, _sources: &SourceMap, _registry: &Registry) -> String {
+pub fn render(outcome: &Outcome, _sources: &SourceMap, _catalog: &Catalog) -> String {
     let mut used: HashSet<String> = HashSet::new();
     let issues: Vec<Issue> = outcome
         .active()

@@ -8,9 +8,8 @@ use std::sync::Arc;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::excerpt::{Excerpt, Frame};
-use crate::finding::{Label, Severity};
-use crate::finding::{Outcome, Reported};
-use crate::rules::Registry;
+use crate::catalog::Catalog;
+use crate::finding::{Label, Outcome, Reported, Severity};
 use crate::source::{SourceMap, display_safe};
 
 /// At most this many steps of a witness path are listed; longer paths keep
@@ -28,7 +27,7 @@ pub struct HumanOptions {
 pub fn render(
     outcome: &Outcome,
     sources: &SourceMap,
-    registry: &Registry,
+    catalog: &Catalog,
     options: &HumanOptions,
 ) -> String {
     let theme = if options.color {
@@ -43,7 +42,7 @@ pub fn render(
     let mut out = String::new();
     // Suppressed findings are not shown here; JSON and SARIF keep them for audits.
     for reported in outcome.active() {
-        let diagnostic = FindingDiagnostic::new(reported, sources, registry, options.width);
+        let diagnostic = FindingDiagnostic::new(reported, sources, catalog, options.width);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             out.push_str(&format!(
                 "{}:{}:{}: {} {}\n",
@@ -111,11 +110,11 @@ impl FindingDiagnostic {
     fn new(
         reported: &Reported,
         sources: &SourceMap,
-        registry: &Registry,
+        catalog: &Catalog,
         width: usize,
     ) -> FindingDiagnostic {
         let finding = &reported.finding;
-        let rule = registry.get(finding.rule);
+        let rule = catalog.get(finding.rule);
         let primary_file = finding.primary.span.file;
         // What comes from configuration files is shown terminal-safe.
         let safe = |text: &str| display_safe(text).into_owned();
@@ -181,10 +180,7 @@ impl FindingDiagnostic {
                 });
             }
         }
-        let mut help = finding
-            .help
-            .clone()
-            .unwrap_or_else(|| rule.meta.help.clone());
+        let mut help = finding.help.clone().unwrap_or_else(|| rule.help.clone());
         if !finding.trace.is_empty() {
             help.push_str("\nthe call gets there by:");
             let steps = &finding.trace;
@@ -236,7 +232,7 @@ impl FindingDiagnostic {
             finding.rule
         ));
         FindingDiagnostic {
-            code: format!("{} {}", finding.rule, rule.meta.name),
+            code: format!("{} {}", finding.rule, rule.name),
             message: safe(&finding.message),
             severity: reported.severity,
             source: primary_frame,

@@ -2,9 +2,8 @@
 
 use serde::Serialize;
 
-use crate::finding::Severity;
-use crate::finding::{Outcome, Reported};
-use crate::rules::Registry;
+use crate::catalog::Catalog;
+use crate::finding::{Outcome, Reported, Severity};
 use crate::source::SourceMap;
 
 #[derive(Serialize)]
@@ -71,15 +70,15 @@ struct Summary {
     suppressed: usize,
 }
 
-pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> String {
+pub fn render(outcome: &Outcome, sources: &SourceMap, catalog: &Catalog) -> String {
     let findings = outcome
         .reported
         .iter()
         .map(|r: &Reported| {
-            let rule = registry.get(r.finding.rule);
+            let rule = catalog.get(r.finding.rule);
             JsonFinding {
                 rule: r.finding.rule,
-                name: &rule.meta.name,
+                name: &rule.name,
                 severity: r.severity,
                 path: &r.path,
                 line: r.start.line,
@@ -87,7 +86,7 @@ pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> St
                 end_line: r.end.line,
                 end_column: r.end.column,
                 message: &r.finding.message,
-                help: r.finding.help.as_deref().unwrap_or(&rule.meta.help),
+                help: r.finding.help.as_deref().unwrap_or(&rule.help),
                 fingerprint: &r.fingerprint,
                 suppressed: r.suppression.is_some(),
                 suppression: r.suppression.as_ref().map(|s| JsonSuppression {

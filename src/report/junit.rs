@@ -16,11 +16,11 @@
 use std::collections::BTreeMap;
 
 use super::checkstyle::{xml_attribute, xml_text};
+use crate::catalog::Catalog;
 use crate::finding::{Outcome, Reported};
-use crate::rules::Registry;
 use crate::source::{FileId, SourceMap};
 
-pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> String {
+pub fn render(outcome: &Outcome, sources: &SourceMap, catalog: &Catalog) -> String {
     let mut cases: BTreeMap<&str, Vec<&Reported>> = BTreeMap::new();
     let checked = sources.len().saturating_sub(outcome.files)..sources.len();
     for id in checked {
@@ -53,7 +53,7 @@ pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> St
             "    <testcase name=\"{name}\" classname=\"reclint\">\n"
         ));
         for r in findings {
-            let rule = registry.find(r.finding.rule);
+            let rule = catalog.find(r.finding.rule);
             let mut body = format!(
                 "{}:{}:{}: {} {} {}",
                 r.path, r.start.line, r.start.column, r.severity, r.finding.rule, r.finding.message
@@ -62,7 +62,7 @@ pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> St
                 .finding
                 .help
                 .as_deref()
-                .or(rule.map(|rule| rule.meta.help.as_str()))
+                .or(rule.map(|rule| rule.help.as_str()))
                 .unwrap_or("");
             if !help.is_empty() {
                 body.push_str(&format!("\nhelp: {help}"));

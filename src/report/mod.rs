@@ -13,8 +13,8 @@ pub mod sarif;
 
 pub use crate::finding::{Outcome, Reported, Suppression, SuppressionKind};
 
+use crate::catalog::Catalog;
 use crate::finding::{Finding, Severity, fnv1a64};
-use crate::rules::Registry;
 use crate::source::SourceMap;
 
 /// Orders findings (path, line, column, code), fixes their severity and
@@ -22,7 +22,7 @@ use crate::source::SourceMap;
 pub fn finish(
     findings: Vec<Finding>,
     sources: &SourceMap,
-    registry: &Registry,
+    catalog: &Catalog,
     severity_override: impl Fn(&str) -> Option<Severity>,
 ) -> Vec<Reported> {
     let mut reported: Vec<Reported> = findings
@@ -31,7 +31,7 @@ pub fn finish(
             let file = sources.get(finding.primary.span.file);
             let (start, end) = sources.line_col(finding.primary.span);
             let configured =
-                severity_override(finding.rule).unwrap_or(registry.get(finding.rule).meta.severity);
+                severity_override(finding.rule).unwrap_or(catalog.get(finding.rule).severity);
             let severity = finding
                 .at_most
                 .map_or(configured, |cap| configured.min(cap));

@@ -4,7 +4,7 @@
 //! `tests/formats.rs` validates the output against the official schema.
 //!
 //! Design (linter-conventions §3.2–3.4):
-//! * one run; `tool.driver.rules` lists every rule of the registry, with the
+//! * one run; `tool.driver.rules` lists every rule of the catalogue, with the
 //!   descriptions, help and level GitHub requires;
 //! * every finding is a result, suppressed ones included with a
 //!   `suppressions` entry: the audit trail of what was accepted and why;
@@ -24,9 +24,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::finding::Severity;
-use crate::finding::{Outcome, Reported, SuppressionKind};
-use crate::rules::{Registry, Rule};
+use crate::catalog::{Catalog, RuleMeta};
+use crate::finding::{Outcome, Reported, Severity, SuppressionKind};
 use crate::source::{SourceMap, Span};
 
 /// GitHub rejects runs with more results than this.
@@ -223,19 +222,19 @@ struct SarifSuppression<'a> {
     location: Option<Location>,
 }
 
-pub fn render(outcome: &Outcome, sources: &SourceMap, registry: &Registry) -> String {
-    let rule_index: HashMap<&str, usize> = registry
+pub fn render(outcome: &Outcome, sources: &SourceMap, catalog: &Catalog) -> String {
+    let rule_index: HashMap<&str, usize> = catalog
         .rules
         .iter()
         .enumerate()
-        .map(|(i, rule)| (rule.meta.code.as_str(), i))
+        .map(|(i, rule)| (rule.code.as_str(), i))
         .collect();
-    let rules = registry.rules.iter().map(descriptor).collect();
+    let rules = catalog.rules.iter().map(|meta| descriptor(meta)).collect();
 
     let (kept, left_out) = within_result_limit(&outcome.reported);
     let results = kept
         .into_iter()
-        .map(|r| result(r, sources, registry, &rule_index))
+        .map(|r| result(r, sources, catalog, &rule_index))
         .collect();
     let mut notifications = Vec::new();
     if left_out > 0 {
@@ -302,8 +301,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn descriptor(rule: &Rule) -> ReportingDescriptor<'_> {
-    let meta = &rule.meta;
+fn descriptor(meta: &RuleMeta) -> ReportingDescriptor<'_> {
     let mut text = meta.explanation.trim().to_string();
     let mut markdown = text.clone();
     if !meta.references.is_empty() {
@@ -331,12 +329,12 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor<'_> {
         short_description: Text::new(truncate(&meta.summary, MAX_DESCRIPTION)),
         full_description: Text::new(truncate(&full, MAX_DESCRIPTION)),
         help: Help { text, markdown },
-        help_uri: rule.url().filter(|u| !u.is_empty()),
+        help_uri: meta.url().filter(|u| !u.is_empty()),
         default_configuration: Configuration {
             level: level(meta.severity),
         },
         properties: RuleProperties {
-            tags: tags(rule),
+            tags: tags(meta),
             problem_severity: match meta.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -347,8 +345,8 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor<'_> {
 }
 
 /// Tags to filter alerts by: the rule family, then the formats it reads.
-fn tags(rule: &Rule) -> Vec<String> {
-    let code = rule.meta.code.as_str();
+fn tags(rule: &RuleMeta) -> Vec<String> {
+    let code = rule.code.as_str();
     let family: &[&str] = if code.starts_with("REC90") {
         // Parse errors and unresolved references: what reclint could not analyse.
         &["analysis"]
@@ -361,7 +359,7 @@ fn tags(rule: &Rule) -> Vec<String> {
     for tag in family
         .iter()
         .map(|t| t.to_string())
-        .chain(rule.meta.formats.iter().cloned())
+        .chain(rule.formats.iter().cloned())
     {
         if !tag.is_empty() && !tags.contains(&tag) && tags.len() < MAX_TAGS {
             tags.push(tag);
@@ -453,14 +451,14 @@ fn within_result_limit(reported: &[Reported]) -> (Vec<&Reported>, usize) {
 fn result<'a>(
     r: &'a Reported,
     sources: &SourceMap,
-    registry: &Registry,
+    catalog: &Catalog,
     rule_index: &HashMap<&str, usize>,
 ) -> SarifResult<'a> {
     let finding = &r.finding;
     let message = if finding.message.trim().is_empty() {
-        registry
+        catalog
             .find(finding.rule)
-            .map(|rule| rule.meta.summary.clone())
+            .map(|rule| rule.summary.clone())
             .unwrap_or_else(|| finding.rule.to_string())
     } else {
         finding.message.clone()

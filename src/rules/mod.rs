@@ -149,7 +149,7 @@ impl Registry {
     pub fn with_custom(&self, custom: &[Arc<CustomRule>]) -> Registry {
         let mut rules = self.rules.clone();
         rules.extend(custom.iter().map(|rule| Rule {
-            meta: Arc::new(rule.meta.clone()),
+            meta: Arc::clone(&rule.meta),
             check: Check::Custom(Arc::clone(rule)),
         }));
         let catalog = Catalog::of(rules.iter().map(|r| Arc::clone(&r.meta)).collect());
