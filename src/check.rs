@@ -4,12 +4,14 @@
 //! evaluate rules → report.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::{IntoDiagnostic, WrapErr, miette};
 
 use crate::analysis::{self, PbxAnalysis, recognize::Recognizers};
 use crate::baseline::Baseline;
 use crate::config::{self, Config, Jurisdiction, Sector};
+use crate::custom;
 use crate::date::Date;
 use crate::directives::DirectiveIndex;
 use crate::discover::{self, Content, FileFilter};
@@ -20,7 +22,7 @@ use crate::parallel;
 use crate::parse::{ParseError, Problems};
 use crate::report;
 use crate::rules::profiles::{self, UnderProfile};
-use crate::rules::{Registry, RuleContext};
+use crate::rules::{Registry, RuleCheck, RuleContext};
 use crate::source::{SourceFile, SourceMap, Span};
 use crate::suppress;
 
@@ -75,8 +77,7 @@ pub struct CheckRun {
 
 pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<CheckRun> {
     let mut sources = SourceMap::default();
-    let mut config = load_config(options, cwd, &mut sources, registry)?;
-    let registry = registry.with_custom(&config.custom_rules);
+    let (mut config, registry) = load_config(options, cwd, &mut sources, registry)?;
     let registry = &registry;
     apply_overrides(options, &mut config, registry)?;
     let config_files = sources.len();
@@ -291,14 +292,14 @@ fn apply_baseline(
 
 /// Finds and reads the configuration: `--config`, else `reclint.toml` or
 /// `.reclint.toml` in `cwd` or an ancestor, else the defaults (`--no-config`
-/// too), with the custom rules of `rule-dirs` and `options.rule_dirs`. Files
-/// read are added to `sources`.
+/// too); with the rules of the run: the built-in ones and the custom rules of
+/// `rule-dirs` and `options.rule_dirs`. Files read are added to `sources`.
 pub fn load_config(
     options: &CheckOptions,
     cwd: &Path,
     sources: &mut SourceMap,
-    registry: &Registry,
-) -> miette::Result<Config> {
+    builtin: &Registry,
+) -> miette::Result<(Config, Registry)> {
     let path = match &options.config {
         _ if options.no_config => None,
         Some(path) => {
@@ -316,13 +317,52 @@ pub fn load_config(
     };
     let extra_rule_dirs: Vec<PathBuf> = options.rule_dirs.iter().map(|d| cwd.join(d)).collect();
     match path {
-        Some(path) => config::load(&path, cwd, sources, registry, &extra_rule_dirs),
+        Some(path) => load_config_file(&path, cwd, sources, builtin, &extra_rule_dirs),
         None => {
-            let mut config = Config::default_for(cwd);
-            config.custom_rules = crate::custom::load(&extra_rule_dirs, cwd, sources, registry)?;
-            Ok(config)
+            let registry = with_custom_rules(builtin, &extra_rule_dirs, cwd, sources)?;
+            Ok((Config::default_for(cwd), registry))
         }
     }
+}
+
+/// Reads the configuration file at `path` with the rules of its run: the
+/// built-in ones and the custom rules of its `rule-dirs` and of
+/// `extra_rule_dirs`, against which the rules it names are resolved. Files
+/// read are added to `sources`.
+pub fn load_config_file(
+    path: &Path,
+    cwd: &Path,
+    sources: &mut SourceMap,
+    builtin: &Registry,
+    extra_rule_dirs: &[PathBuf],
+) -> miette::Result<(Config, Registry)> {
+    let loaded = config::load(path, cwd, sources)?;
+    let dirs: Vec<PathBuf> = loaded
+        .rule_dirs()
+        .iter()
+        .chain(extra_rule_dirs)
+        .cloned()
+        .collect();
+    let registry = with_custom_rules(builtin, &dirs, cwd, sources)?;
+    let config = loaded.resolve(&registry)?;
+    Ok((config, registry))
+}
+
+/// The rules of a run: the built-in ones and the custom rules of `rule_dirs`
+/// (rule files read are added to `sources`). Every command that runs or
+/// names custom rules builds its registry here.
+pub fn with_custom_rules(
+    builtin: &Registry,
+    rule_dirs: &[PathBuf],
+    cwd: &Path,
+    sources: &mut SourceMap,
+) -> miette::Result<Registry> {
+    let custom = custom::load(rule_dirs, cwd, sources, builtin)?;
+    Ok(builtin.with_custom(
+        custom
+            .into_iter()
+            .map(|rule| (Arc::clone(&rule.meta), rule as Arc<dyn RuleCheck>)),
+    ))
 }
 
 /// Command-line settings win over the configuration file.

@@ -346,20 +346,20 @@ fn stdin_input(args: &CheckArgs) -> miette::Result<Option<StdinInput>> {
 /// The built-in rules and the custom rules of the configuration `reclint
 /// check` would use here, so that `reclint rule ACME001` explains a policy
 /// and `reclint rules` lists it.
-fn with_configured_rules(registry: &Registry) -> miette::Result<Registry> {
+fn with_configured_rules(builtin: &Registry) -> miette::Result<Registry> {
     let cwd = std::env::current_dir().map_err(|e| {
         miette::miette!(
             code = "reclint::io",
             "cannot read the current directory: {e}"
         )
     })?;
-    let config = check::load_config(
+    let (_, registry) = check::load_config(
         &CheckOptions::default(),
         &cwd,
         &mut crate::source::SourceMap::default(),
-        registry,
+        builtin,
     )?;
-    Ok(registry.with_custom(&config.custom_rules))
+    Ok(registry)
 }
 
 fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {

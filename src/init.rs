@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use miette::miette;
 
+use crate::check;
 use crate::config::{self, CONFIG_NAMES, Config, glob::GlobSet};
 use crate::discover::{self, Content, FileFilter};
 use crate::lower::{self, LoadContext};
@@ -311,7 +312,7 @@ pub fn run(dir: &Path, force: bool, registry: &Registry) -> miette::Result<Strin
     std::fs::write(&path, &text)
         .map_err(|e| miette!(code = "reclint::io", "cannot write {}: {e}", path.display()))?;
     // The starter must be a valid configuration.
-    config::load(&path, dir, &mut SourceMap::default(), registry, &[]).map_err(|e| {
+    check::load_config_file(&path, dir, &mut SourceMap::default(), registry, &[]).map_err(|e| {
         miette!(
             code = "reclint::internal",
             "reclint init wrote an invalid {}: {e}",

@@ -103,11 +103,16 @@ enum Step {
 }
 
 /// The resolved configuration, one `key = value  # origin` line per value.
-pub fn render(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<String> {
+pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette::Result<String> {
     let mut sources = SourceMap::default();
-    let mut config = check::load_config(options, cwd, &mut sources, registry)?;
-    let registry = &registry.with_custom(&config.custom_rules);
+    let (mut config, registry) = check::load_config(options, cwd, &mut sources, builtin)?;
+    let registry = &registry;
     check::apply_overrides(options, &mut config, registry)?;
+    // The custom rules follow the built-in ones.
+    let custom: Vec<&str> = registry.rules[builtin.rules.len()..]
+        .iter()
+        .map(|r| r.meta.code.as_str())
+        .collect();
 
     let mut out = String::from(
         "# The configuration `reclint check` uses here, and where each value comes from.\n",
@@ -140,7 +145,7 @@ pub fn render(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette
         }
     };
 
-    let rows = rows(options, cwd, &config, &written, registry);
+    let rows = rows(options, cwd, &config, &written, registry, &custom);
     let width = rows
         .iter()
         .map(|(left, _)| left.chars().count())
@@ -160,6 +165,7 @@ fn rows(
     config: &Config,
     written: &Written,
     registry: &Registry,
+    custom: &[&str],
 ) -> Vec<(String, Origin)> {
     let mut rows: Vec<(String, Origin)> = Vec::new();
     let mut row = |key: &str, value: String, origin: Origin| {
@@ -185,13 +191,16 @@ fn rows(
         .iter()
         .map(|d| display_path(d, cwd))
         .collect();
-    let codes: Vec<&str> = config.custom_rules.iter().map(|r| r.code).collect();
     row(
         "rule-dirs",
-        if codes.is_empty() {
+        if custom.is_empty() {
             config::toml_string_list(&dirs)
         } else {
-            format!("{} ({})", config::toml_string_list(&dirs), codes.join(", "))
+            format!(
+                "{} ({})",
+                config::toml_string_list(&dirs),
+                custom.join(", ")
+            )
         },
         written.file_or_default("rule-dirs"),
     );

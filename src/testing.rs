@@ -29,7 +29,6 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::check::{self, CheckOptions};
-use crate::config;
 use crate::discover::display_path;
 use crate::rules::Registry;
 use crate::source::SourceMap;
@@ -287,10 +286,10 @@ impl<'a> Runner<'a> {
         rule_dirs: Vec<PathBuf>,
     ) -> miette::Result<Self> {
         let dirs: Vec<PathBuf> = rule_dirs.iter().map(|d| cwd.join(d)).collect();
-        let custom = crate::custom::load(&dirs, cwd, &mut SourceMap::default(), registry)?;
+        let known = check::with_custom_rules(registry, &dirs, cwd, &mut SourceMap::default())?;
         Ok(Runner {
             registry,
-            known: registry.with_custom(&custom),
+            known,
             cwd: cwd.to_path_buf(),
             rule_dirs,
             exact: false,
@@ -505,7 +504,8 @@ pub fn custom_rule_dirs(
             .map(|name| home.join(name))
             .find(|p| p.is_file())
         {
-            let config = config::load(&config, cwd, &mut SourceMap::default(), registry, &[])?;
+            let (config, _) =
+                check::load_config_file(&config, cwd, &mut SourceMap::default(), registry, &[])?;
             found.extend(config.rule_dirs.iter().map(|d| normalize(d)));
         }
     }

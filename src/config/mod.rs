@@ -1,5 +1,8 @@
 //! `reclint.toml`: discovery, schema and validation (spec §5). Unknown keys,
 //! bad values and unknown rule codes are errors that point into the file.
+//! The configuration is data: it names the directories of custom rules, and
+//! the command that runs the rules loads them; the rule codes and names it
+//! holds are resolved against the run's rules ([`Loaded::resolve`]).
 
 pub mod glob;
 pub mod profile;
@@ -7,14 +10,12 @@ pub mod profile;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::Catalog;
-use crate::custom::CustomRule;
 use crate::date::Date;
 use crate::finding::Severity;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -243,8 +244,6 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// `rule-dirs`, resolved against the configuration's directory.
     pub rule_dirs: Vec<PathBuf>,
-    /// The rules loaded from `rule-dirs` (and `CheckOptions.rule_dirs`).
-    pub custom_rules: Vec<Arc<CustomRule>>,
 }
 
 impl Config {
@@ -271,7 +270,6 @@ impl Config {
             ignores: Vec::new(),
             baseline: None,
             rule_dirs: Vec::new(),
-            custom_rules: Vec::new(),
         }
     }
 
@@ -315,15 +313,84 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// A configuration file, read and validated except for the rules it names
+/// (`[rules]`, `[[ignore]] rules`): those may be custom rules of its
+/// `rule-dirs`, known once the command has loaded them.
+#[derive(Debug)]
+pub struct Loaded {
+    config: Config,
+    /// Codes or names of rules as written, in the order they are validated.
+    named: Vec<Spanned<String>>,
+    display: String,
+    text: String,
+}
+
+impl Loaded {
+    /// `rule-dirs`, resolved against the configuration's directory.
+    pub fn rule_dirs(&self) -> &[PathBuf] {
+        &self.config.rule_dirs
+    }
+
+    /// The configuration, with the rules it names as their codes in
+    /// `catalog` (the built-in rules and the custom rules of `rule-dirs`). A
+    /// name no rule has is an error pointing into the file.
+    pub fn resolve(self, catalog: &Catalog) -> miette::Result<Config> {
+        let Loaded {
+            mut config,
+            named,
+            display,
+            text,
+        } = self;
+        let mut codes = BTreeMap::new();
+        for value in &named {
+            let rule = catalog.find(value.get_ref()).ok_or_else(|| {
+                file_error(
+                    &display,
+                    &text,
+                    value.span(),
+                    format!("unknown rule `{}`", value.get_ref()),
+                    "no rule has this code or name",
+                    Some("`reclint rules` lists the rules".into()),
+                )
+            })?;
+            codes.insert(value.get_ref().clone(), rule.code.clone());
+        }
+        let code = |written: &String| codes.get(written).cloned().unwrap_or_default();
+        let rules = &mut config.rules;
+        rules.severity = std::mem::take(&mut rules.severity)
+            .into_iter()
+            .map(|(written, severity)| (code(&written), severity))
+            .collect();
+        rules.select = rules.select.iter().map(code).collect();
+        rules.ignore = rules.ignore.iter().map(code).collect();
+        for entry in &mut config.ignores {
+            entry.rules = entry.rules.iter().map(code).collect();
+        }
+        Ok(config)
+    }
+}
+
+/// An error pointing into the configuration file.
+fn file_error(
+    display: &str,
+    text: &str,
+    range: Range<usize>,
+    message: String,
+    label: &str,
+    help: Option<String>,
+) -> Report {
+    let mut diagnostic = MietteDiagnostic::new(message)
+        .with_code("reclint::config")
+        .with_label(LabeledSpan::at(range, label));
+    if let Some(help) = help {
+        diagnostic = diagnostic.with_help(help);
+    }
+    Report::new(diagnostic).with_source_code(NamedSource::new(display, text.to_string()))
+}
+
 /// Reads and validates a configuration file. The file is added to `sources`
 /// so that findings (REC010) can point into it.
-pub fn load(
-    path: &Path,
-    cwd: &Path,
-    sources: &mut SourceMap,
-    catalog: &Catalog,
-    extra_rule_dirs: &[PathBuf],
-) -> miette::Result<Config> {
+pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<Loaded> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         miette::miette!(
             code = "reclint::config",
@@ -338,13 +405,7 @@ pub fn load(
         text.clone(),
     ));
     let error = |range: Range<usize>, message: String, label: &str, help: Option<String>| {
-        let mut diagnostic = MietteDiagnostic::new(message)
-            .with_code("reclint::config")
-            .with_label(LabeledSpan::at(range, label));
-        if let Some(help) = help {
-            diagnostic = diagnostic.with_help(help);
-        }
-        Report::new(diagnostic).with_source_code(NamedSource::new(display.clone(), text.clone()))
+        file_error(&display, &text, range, message, label, help)
     };
     let raw: RawConfig = toml::from_str(&text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
@@ -454,7 +515,6 @@ pub fn load(
         });
     }
 
-    // Custom rules first: `[rules]` may name them.
     let mut rule_dirs = Vec::new();
     for dir in &raw.rule_dirs {
         let resolved = base.join(dir.get_ref());
@@ -468,30 +528,13 @@ pub fn load(
         }
         rule_dirs.push(resolved);
     }
-    let mut all_rule_dirs = rule_dirs.clone();
-    all_rule_dirs.extend(extra_rule_dirs.iter().cloned());
-    let custom_rules = crate::custom::load(&all_rule_dirs, cwd, sources, catalog)?;
-    let catalog = &Catalog::of(
-        catalog
-            .rules
-            .iter()
-            .chain(custom_rules.iter().map(|r| &r.meta))
-            .cloned()
-            .collect(),
-    );
 
-    let rule_code = |value: &Spanned<String>| -> miette::Result<String> {
-        catalog
-            .find(value.get_ref())
-            .map(|r| r.code.clone())
-            .ok_or_else(|| {
-                error(
-                    value.span(),
-                    format!("unknown rule `{}`", value.get_ref()),
-                    "no rule has this code or name",
-                    Some("`reclint rules` lists the rules".into()),
-                )
-            })
+    // Rules are named as written; `Loaded::resolve` checks the names once
+    // the custom rules are loaded.
+    let mut named = Vec::new();
+    let mut rule_code = |value: &Spanned<String>| -> String {
+        named.push(value.clone());
+        value.get_ref().clone()
     };
     let severity_value = |value: &Spanned<String>| -> miette::Result<Severity> {
         Severity::parse(value.get_ref()).ok_or_else(|| {
@@ -505,21 +548,11 @@ pub fn load(
     };
     let mut severity = BTreeMap::new();
     for (code, value) in &raw.rules.severity {
-        severity.insert(rule_code(code)?, severity_value(value)?);
+        severity.insert(rule_code(code), severity_value(value)?);
     }
     let rules = RuleSettings {
-        select: raw
-            .rules
-            .select
-            .iter()
-            .map(rule_code)
-            .collect::<miette::Result<_>>()?,
-        ignore: raw
-            .rules
-            .ignore
-            .iter()
-            .map(rule_code)
-            .collect::<miette::Result<_>>()?,
+        select: raw.rules.select.iter().map(&mut rule_code).collect(),
+        ignore: raw.rules.ignore.iter().map(&mut rule_code).collect(),
         severity,
         fail_on: match &raw.rules.fail_on {
             Some(f) => severity_value(f)?,
@@ -555,11 +588,7 @@ pub fn load(
         };
         ignores.push(IgnoreEntry {
             paths: path_globs(&entry.paths)?,
-            rules: entry
-                .rules
-                .iter()
-                .map(rule_code)
-                .collect::<miette::Result<_>>()?,
+            rules: entry.rules.iter().map(&mut rule_code).collect(),
             anchor: entry.anchor.clone().filter(|a| !a.trim().is_empty()),
             reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
             expires,
@@ -567,7 +596,7 @@ pub fn load(
         });
     }
 
-    Ok(Config {
+    let config = Config {
         file: Some(file),
         base,
         profile: Profile {
@@ -602,7 +631,12 @@ pub fn load(
         ignores,
         baseline,
         rule_dirs,
-        custom_rules,
+    };
+    Ok(Loaded {
+        config,
+        named,
+        display,
+        text,
     })
 }
 

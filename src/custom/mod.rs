@@ -31,8 +31,8 @@ use crate::catalog::{Catalog, Reference, RuleMeta};
 use crate::config::glob::{GlobKind, GlobSet};
 use crate::finding::{Finding, Severity};
 use crate::flow::StepId;
-use crate::rules::RuleContext;
 use crate::rules::support::{describe, region_of};
+use crate::rules::{RuleCheck, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap};
 
 pub use condition::Condition;
@@ -68,16 +68,18 @@ pub enum Kind {
     Require(Require),
 }
 
-impl CustomRule {
+impl RuleCheck for CustomRule {
     /// Runs the rule on the analysed flows.
-    pub fn check(&self, ctx: &RuleContext, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &RuleContext, out: &mut Vec<Finding>) {
         match &self.kind {
             Kind::Pattern(p) => pattern::check(self, p, ctx, out),
             Kind::Condition(c) => condition::check(self, c, ctx, out),
             Kind::Require(r) => require::check(self, r, ctx, out),
         }
     }
+}
 
+impl CustomRule {
     /// Whether the rule looks at `file`, read as `format`.
     fn applies_to(&self, ctx: &RuleContext, file: FileId, format: &str) -> bool {
         let format_ok =

@@ -35,7 +35,6 @@ use std::sync::Arc;
 use crate::analysis::PbxAnalysis;
 use crate::catalog::{Catalog, RuleCode, RuleMeta};
 use crate::config::Config;
-use crate::custom::CustomRule;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::infra::Infrastructure;
@@ -56,14 +55,30 @@ pub struct RuleContext<'a> {
     pub problems: &'a Problems,
 }
 
-/// How a rule decides: from the analysed flows, from what the suppression
-/// stage found about the suppressions themselves (the meta-rules), or as a
-/// user's rule file says.
+/// How a rule decides from the analysed flows: a built-in rule's function,
+/// or what a user's rule file says.
+pub trait RuleCheck: Send + Sync {
+    fn check(&self, context: &RuleContext, findings: &mut Vec<Finding>);
+}
+
+impl RuleCheck for fn(&RuleContext, &mut Vec<Finding>) {
+    fn check(&self, context: &RuleContext, findings: &mut Vec<Finding>) {
+        self(context, findings);
+    }
+}
+
+/// How a rule decides: from the analysed flows, or from what the
+/// suppression stage found about the suppressions themselves (the
+/// meta-rules).
 #[derive(Clone)]
 enum Check {
-    Flows(fn(&RuleContext, &mut Vec<Finding>)),
+    Flows(Arc<dyn RuleCheck>),
     Suppressions(fn(&SuppressionFacts, &mut Vec<Finding>)),
-    Custom(Arc<CustomRule>),
+}
+
+/// A built-in rule that decides from the flows.
+fn flows(check: fn(&RuleContext, &mut Vec<Finding>)) -> Check {
+    Check::Flows(Arc::new(check))
 }
 
 #[derive(Clone)]
@@ -81,29 +96,29 @@ impl Rule {
 
 /// The Rust side of each built-in rule.
 fn implementation(code: RuleCode) -> Check {
-    use Check::{Flows, Suppressions};
+    use Check::Suppressions;
     match code {
-        RuleCode::Rec001 => Flows(rec001::check),
-        RuleCode::Rec002 => Flows(rec002::check),
-        RuleCode::Rec003 => Flows(rec003::check),
-        RuleCode::Rec004 => Flows(rec004::check),
-        RuleCode::Rec005 => Flows(rec005::check),
-        RuleCode::Rec006 => Flows(rec006::check),
-        RuleCode::Rec007 => Flows(rec007::check),
-        RuleCode::Rec008 => Flows(rec008::check),
-        RuleCode::Rec009 => Flows(rec009::check),
-        RuleCode::Rec010 => Flows(rec010::check),
-        RuleCode::Rec011 => Flows(rec011::check),
-        RuleCode::Rec012 => Flows(rec012::check),
-        RuleCode::Rec013 => Flows(rec013::check),
-        RuleCode::Rec014 => Flows(rec014::check),
-        RuleCode::Rec015 => Flows(rec015::check),
-        RuleCode::Rec016 => Flows(rec016::check),
-        RuleCode::Rec017 => Flows(rec017::check),
-        RuleCode::Rec018 => Flows(rec018::check),
-        RuleCode::Rec019 => Flows(rec019::check),
-        RuleCode::Rec900 => Flows(rec900::check),
-        RuleCode::Rec901 => Flows(rec901::check),
+        RuleCode::Rec001 => flows(rec001::check),
+        RuleCode::Rec002 => flows(rec002::check),
+        RuleCode::Rec003 => flows(rec003::check),
+        RuleCode::Rec004 => flows(rec004::check),
+        RuleCode::Rec005 => flows(rec005::check),
+        RuleCode::Rec006 => flows(rec006::check),
+        RuleCode::Rec007 => flows(rec007::check),
+        RuleCode::Rec008 => flows(rec008::check),
+        RuleCode::Rec009 => flows(rec009::check),
+        RuleCode::Rec010 => flows(rec010::check),
+        RuleCode::Rec011 => flows(rec011::check),
+        RuleCode::Rec012 => flows(rec012::check),
+        RuleCode::Rec013 => flows(rec013::check),
+        RuleCode::Rec014 => flows(rec014::check),
+        RuleCode::Rec015 => flows(rec015::check),
+        RuleCode::Rec016 => flows(rec016::check),
+        RuleCode::Rec017 => flows(rec017::check),
+        RuleCode::Rec018 => flows(rec018::check),
+        RuleCode::Rec019 => flows(rec019::check),
+        RuleCode::Rec900 => flows(rec900::check),
+        RuleCode::Rec901 => flows(rec901::check),
         RuleCode::Rec910 => Suppressions(rec910::check),
         RuleCode::Rec911 => Suppressions(rec911::check),
         RuleCode::Rec912 => Suppressions(rec912::check),
@@ -144,13 +159,16 @@ impl Registry {
         Ok(Registry { rules, catalog })
     }
 
-    /// The built-in rules and a configuration's custom rules (whose codes and
-    /// names the loader has checked do not collide).
-    pub fn with_custom(&self, custom: &[Arc<CustomRule>]) -> Registry {
+    /// These rules and custom ones, each with what decides when it fires
+    /// (their codes and names, the loader has checked, do not collide).
+    pub fn with_custom(
+        &self,
+        custom: impl IntoIterator<Item = (Arc<RuleMeta>, Arc<dyn RuleCheck>)>,
+    ) -> Registry {
         let mut rules = self.rules.clone();
-        rules.extend(custom.iter().map(|rule| Rule {
-            meta: Arc::clone(&rule.meta),
-            check: Check::Custom(Arc::clone(rule)),
+        rules.extend(custom.into_iter().map(|(meta, check)| Rule {
+            meta,
+            check: Check::Flows(check),
         }));
         let catalog = Catalog::of(rules.iter().map(|r| Arc::clone(&r.meta)).collect());
         Registry { rules, catalog }
@@ -179,8 +197,7 @@ impl Registry {
             enabled(&r.meta.code) && under_profile(&r.meta.code, profile) != UnderProfile::Off
         }) {
             match &rule.check {
-                Check::Flows(check) => check(context, &mut findings),
-                Check::Custom(custom) => custom.check(context, &mut findings),
+                Check::Flows(check) => check.check(context, &mut findings),
                 Check::Suppressions(_) => {}
             }
         }
