@@ -319,10 +319,13 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 #[derive(Debug)]
 pub struct Loaded {
     config: Config,
-    /// Codes or names of rules as written, in the order they are validated.
+    /// Codes or names of rules as written, in the order they are read.
     named: Vec<Spanned<String>>,
-    display: String,
-    text: String,
+    /// The error in `[rules]`, `[[ignore]]` or `[files]`, if any. These
+    /// tables are read after the custom rules are loaded, so the rule
+    /// files' errors and a rule named unknown before it come first.
+    deferred: Option<Report>,
+    file: FileText,
 }
 
 impl Loaded {
@@ -338,15 +341,13 @@ impl Loaded {
         let Loaded {
             mut config,
             named,
-            display,
-            text,
+            deferred,
+            file,
         } = self;
         let mut codes = BTreeMap::new();
         for value in &named {
             let rule = catalog.find(value.get_ref()).ok_or_else(|| {
-                file_error(
-                    &display,
-                    &text,
+                file.error(
                     value.span(),
                     format!("unknown rule `{}`", value.get_ref()),
                     "no rule has this code or name",
@@ -354,6 +355,9 @@ impl Loaded {
                 )
             })?;
             codes.insert(value.get_ref().clone(), rule.code.clone());
+        }
+        if let Some(error) = deferred {
+            return Err(error);
         }
         let code = |written: &String| codes.get(written).cloned().unwrap_or_default();
         let rules = &mut config.rules;
@@ -370,22 +374,45 @@ impl Loaded {
     }
 }
 
-/// An error pointing into the configuration file.
-fn file_error(
-    display: &str,
-    text: &str,
-    range: Range<usize>,
-    message: String,
-    label: &str,
-    help: Option<String>,
-) -> Report {
-    let mut diagnostic = MietteDiagnostic::new(message)
-        .with_code("reclint::config")
-        .with_label(LabeledSpan::at(range, label));
-    if let Some(help) = help {
-        diagnostic = diagnostic.with_help(help);
+/// The configuration file as read, for errors that point into it.
+#[derive(Debug)]
+struct FileText {
+    id: FileId,
+    display: String,
+    text: String,
+}
+
+impl FileText {
+    fn error(
+        &self,
+        range: Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Report {
+        let mut diagnostic = MietteDiagnostic::new(message)
+            .with_code("reclint::config")
+            .with_label(LabeledSpan::at(range, label));
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        Report::new(diagnostic)
+            .with_source_code(NamedSource::new(self.display.clone(), self.text.clone()))
     }
-    Report::new(diagnostic).with_source_code(NamedSource::new(display, text.to_string()))
+
+    fn span(&self, range: Range<usize>) -> Span {
+        Span::new(self.id, range.start, range.end)
+    }
+
+    /// Path globs, each checked where it is written.
+    fn path_globs(&self, patterns: &[Spanned<String>]) -> miette::Result<GlobSet> {
+        for p in patterns {
+            glob::Glob::new(p.get_ref(), GlobKind::Path)
+                .map_err(|e| self.error(p.span(), e, "invalid glob", None))?;
+        }
+        let plain: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
+        GlobSet::new(&plain, GlobKind::Path).map_err(|e| miette::miette!("{e}"))
+    }
 }
 
 /// Reads and validates a configuration file. The file is added to `sources`
@@ -399,17 +426,15 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
         )
     })?;
     let display = crate::discover::display_path(path, cwd);
-    let file = sources.add(SourceFile::new(
+    let id = sources.add(SourceFile::new(
         path.to_path_buf(),
         display.clone(),
         text.clone(),
     ));
-    let error = |range: Range<usize>, message: String, label: &str, help: Option<String>| {
-        file_error(&display, &text, range, message, label, help)
-    };
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+    let file = FileText { id, display, text };
+    let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
-        error(
+        file.error(
             range,
             format!("invalid configuration: {}", e.message().trim_end()),
             "here",
@@ -420,11 +445,10 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.to_path_buf());
-    let span = |range: Range<usize>| Span::new(file, range.start, range.end);
 
     let jurisdiction = match &raw.policy.jurisdiction {
         Some(j) => Jurisdiction::parse(j.get_ref()).ok_or_else(|| {
-            error(
+            file.error(
                 j.span(),
                 format!("unknown jurisdiction `{}`", j.get_ref()),
                 "not a jurisdiction reclint knows",
@@ -435,7 +459,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
     };
     let sector = match &raw.policy.sector {
         Some(s) => Sector::parse(s.get_ref()).ok_or_else(|| {
-            error(
+            file.error(
                 s.span(),
                 format!("unknown sector `{}`", s.get_ref()),
                 "not a sector reclint knows",
@@ -456,7 +480,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
                     .find(|(n, _)| *n == b.get_ref().as_str())
                     .map(|(_, basis)| *basis)
                     .ok_or_else(|| {
-                        error(
+                        file.error(
                             b.span(),
                             format!("unknown legal basis `{}`", b.get_ref()),
                             "not a legal basis",
@@ -470,7 +494,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
                             )),
                         )
                     })?;
-                (basis, Some(span(b.span())))
+                (basis, Some(file.span(b.span())))
             }
             None => (LegalBasis::Consent, None),
         };
@@ -480,24 +504,19 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
                 name: name.clone(),
                 legal_basis,
                 basis_declared: declared.legal_basis.is_some(),
-                span: Some(span(table_span)),
+                span: Some(file.span(table_span)),
                 basis_span,
                 retention_days: declared.retention_days.as_ref().map(|d| *d.get_ref()),
-                retention_span: declared.retention_days.as_ref().map(|d| span(d.span())),
+                retention_span: declared
+                    .retention_days
+                    .as_ref()
+                    .map(|d| file.span(d.span())),
                 necessity: declared.necessity.clone().filter(|s| !s.trim().is_empty()),
                 mandate: declared.mandate.clone().filter(|s| !s.trim().is_empty()),
             },
         );
     }
 
-    let path_globs = |patterns: &[Spanned<String>]| -> miette::Result<GlobSet> {
-        for p in patterns {
-            glob::Glob::new(p.get_ref(), GlobKind::Path)
-                .map_err(|e| error(p.span(), e, "invalid glob", None))?;
-        }
-        let plain: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
-        GlobSet::new(&plain, GlobKind::Path).map_err(|e| miette::miette!("{e}"))
-    };
     let text_globs = |patterns: &[String], key: &str| -> miette::Result<()> {
         GlobSet::new(patterns, GlobKind::Text)
             .map(|_| ())
@@ -509,7 +528,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
     let mut scopes = Vec::new();
     for scope in &raw.scope {
         scopes.push(Scope {
-            paths: path_globs(&scope.paths)?,
+            paths: file.path_globs(&scope.paths)?,
             contexts: scope.contexts.clone(),
             purposes: scope.purposes.iter().map(|p| p.get_ref().clone()).collect(),
         });
@@ -519,7 +538,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
     for dir in &raw.rule_dirs {
         let resolved = base.join(dir.get_ref());
         if !resolved.is_dir() {
-            return Err(error(
+            return Err(file.error(
                 dir.span(),
                 format!("rule directory `{}` does not exist", dir.get_ref()),
                 "not a directory",
@@ -529,76 +548,8 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
         rule_dirs.push(resolved);
     }
 
-    // Rules are named as written; `Loaded::resolve` checks the names once
-    // the custom rules are loaded.
-    let mut named = Vec::new();
-    let mut rule_code = |value: &Spanned<String>| -> String {
-        named.push(value.clone());
-        value.get_ref().clone()
-    };
-    let severity_value = |value: &Spanned<String>| -> miette::Result<Severity> {
-        Severity::parse(value.get_ref()).ok_or_else(|| {
-            error(
-                value.span(),
-                format!("unknown severity `{}`", value.get_ref()),
-                "expected error, warning or info",
-                None,
-            )
-        })
-    };
-    let mut severity = BTreeMap::new();
-    for (code, value) in &raw.rules.severity {
-        severity.insert(rule_code(code), severity_value(value)?);
-    }
-    let rules = RuleSettings {
-        select: raw.rules.select.iter().map(&mut rule_code).collect(),
-        ignore: raw.rules.ignore.iter().map(&mut rule_code).collect(),
-        severity,
-        fail_on: match &raw.rules.fail_on {
-            Some(f) => severity_value(f)?,
-            None => Severity::Error,
-        },
-    };
-
-    let baseline = raw
-        .baseline
-        .as_ref()
-        .filter(|b| !b.trim().is_empty())
-        .map(|b| base.join(b));
-    let mut ignores = Vec::new();
-    for entry in &raw.ignore {
-        let span_of_entry = span(entry.span());
-        let entry = entry.get_ref();
-        let expires = match &entry.expires {
-            None => None,
-            Some(value) => {
-                let text = match value.get_ref() {
-                    RawDate::Date(d) => d.to_string(),
-                    RawDate::Text(t) => t.clone(),
-                };
-                Some(Date::parse(&text).ok_or_else(|| {
-                    error(
-                        value.span(),
-                        format!("`{text}` is not a date"),
-                        "expected a date such as 2027-03-31",
-                        None,
-                    )
-                })?)
-            }
-        };
-        ignores.push(IgnoreEntry {
-            paths: path_globs(&entry.paths)?,
-            rules: entry.rules.iter().map(&mut rule_code).collect(),
-            anchor: entry.anchor.clone().filter(|a| !a.trim().is_empty()),
-            reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
-            expires,
-            span: span_of_entry,
-        });
-    }
-
-    let config = Config {
-        file: Some(file),
-        base,
+    let mut config = Config {
+        file: Some(id),
         profile: Profile {
             jurisdiction,
             sector,
@@ -625,19 +576,104 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
             consent_variables: raw.recognize.consent_variables,
             entry_points: raw.recognize.entry_points,
         },
-        include: path_globs(&raw.files.include)?,
-        exclude: path_globs(&raw.files.exclude)?,
-        rules,
-        ignores,
-        baseline,
+        baseline: raw
+            .baseline
+            .as_ref()
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| base.join(b)),
         rule_dirs,
+        ..Config::default_for(&base)
     };
+    let mut named = Vec::new();
+    let deferred = read_settings(
+        &raw.rules,
+        &raw.ignore,
+        &raw.files,
+        &file,
+        &mut config,
+        &mut named,
+    )
+    .err();
     Ok(Loaded {
         config,
         named,
-        display,
-        text,
+        deferred,
+        file,
     })
+}
+
+/// Reads `[rules]`, `[[ignore]]` and `[files]` into `config`. The rules they
+/// name are kept as written and listed in `named`, in order, for
+/// [`Loaded::resolve`].
+fn read_settings(
+    rules: &RawRules,
+    ignores: &[Spanned<RawIgnore>],
+    files: &RawFiles,
+    file: &FileText,
+    config: &mut Config,
+    named: &mut Vec<Spanned<String>>,
+) -> miette::Result<()> {
+    let mut rule_code = |value: &Spanned<String>| -> String {
+        named.push(value.clone());
+        value.get_ref().clone()
+    };
+    let severity_value = |value: &Spanned<String>| -> miette::Result<Severity> {
+        Severity::parse(value.get_ref()).ok_or_else(|| {
+            file.error(
+                value.span(),
+                format!("unknown severity `{}`", value.get_ref()),
+                "expected error, warning or info",
+                None,
+            )
+        })
+    };
+    let mut severity = BTreeMap::new();
+    for (code, value) in &rules.severity {
+        severity.insert(rule_code(code), severity_value(value)?);
+    }
+    config.rules = RuleSettings {
+        select: rules.select.iter().map(&mut rule_code).collect(),
+        ignore: rules.ignore.iter().map(&mut rule_code).collect(),
+        severity,
+        fail_on: match &rules.fail_on {
+            Some(f) => severity_value(f)?,
+            None => Severity::Error,
+        },
+    };
+
+    for entry in ignores {
+        let span_of_entry = file.span(entry.span());
+        let entry = entry.get_ref();
+        let expires = match &entry.expires {
+            None => None,
+            Some(value) => {
+                let text = match value.get_ref() {
+                    RawDate::Date(d) => d.to_string(),
+                    RawDate::Text(t) => t.clone(),
+                };
+                Some(Date::parse(&text).ok_or_else(|| {
+                    file.error(
+                        value.span(),
+                        format!("`{text}` is not a date"),
+                        "expected a date such as 2027-03-31",
+                        None,
+                    )
+                })?)
+            }
+        };
+        config.ignores.push(IgnoreEntry {
+            paths: file.path_globs(&entry.paths)?,
+            rules: entry.rules.iter().map(&mut rule_code).collect(),
+            anchor: entry.anchor.clone().filter(|a| !a.trim().is_empty()),
+            reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
+            expires,
+            span: span_of_entry,
+        });
+    }
+
+    config.include = file.path_globs(&files.include)?;
+    config.exclude = file.path_globs(&files.exclude)?;
+    Ok(())
 }
 
 // ---- Writing configuration (`reclint init`, `--show-config`) ---------------
