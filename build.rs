@@ -44,7 +44,7 @@ fn main() {
     for stem in &stems {
         writeln!(out, "        RuleCode::{},", variant(stem)).expect("write to string");
     }
-    out.push_str("    ];\n\n    /// The code as written, e.g. `REC001`.\n    pub fn as_str(self) -> &'static str {\n        match self {\n");
+    out.push_str("    ];\n\n    /// The code as written, e.g. `REC001`.\n    pub const fn as_str(self) -> &'static str {\n        match self {\n");
     for stem in &stems {
         writeln!(out, "            RuleCode::{} => {stem:?},", variant(stem))
             .expect("write to string");

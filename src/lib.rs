@@ -3,6 +3,9 @@
 //! The pipeline, one module each: [`discover`] files → [`parse`] each format →
 //! [`lower`] to the call-flow graph ([`flow`]) and, for infrastructure-as-code,
 //! to storage facts ([`infra`]) → [`analysis`] → [`rules`] → [`report`].
+//! [`catalog`] holds every rule's metadata (`lints/*.toml`, custom rule
+//! files): configuration, suppressions and reports read it, never the rules'
+//! implementations.
 
 pub mod analysis;
 pub mod baseline;

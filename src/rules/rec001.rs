@@ -6,6 +6,7 @@ use super::support::{
     consent_question_howto, describe_purposes, dialled_at, heard_labels, purposes,
     recording_finding, region_of, unjustified_blanket,
 };
+use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -27,7 +28,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             let statement = super::support::describe(ctx.sources, pbx, recording.step);
             let mut finding = recording_finding(
-                "REC001",
+                RuleCode::Rec001.as_str(),
                 ctx,
                 pbx,
                 recording,

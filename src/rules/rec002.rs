@@ -4,6 +4,7 @@
 use super::RuleContext;
 use super::support::{heard_labels, recording_finding, recording_name, training_purposes};
 use crate::analysis::path_state::ConsentState;
+use crate::catalog::RuleCode;
 use crate::config::LegalBasis;
 use crate::finding::Finding;
 
@@ -42,7 +43,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 (None, None) => continue,
             };
             let mut finding = recording_finding(
-                "REC002",
+                RuleCode::Rec002.as_str(),
                 ctx,
                 pbx,
                 recording,

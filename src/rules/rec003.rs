@@ -3,6 +3,7 @@
 
 use super::RuleContext;
 use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::Capture;
 
@@ -34,7 +35,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 _ => format!("recording starts at {name} before any recording notice"),
             };
             let mut finding = recording_finding(
-                "REC003",
+                RuleCode::Rec003.as_str(),
                 ctx,
                 pbx,
                 recording,

@@ -4,6 +4,7 @@
 use super::RuleContext;
 use super::support::{recording_finding, recording_name, relies_on_consent, unjustified_blanket};
 use crate::analysis::path_state::ConsentState;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -24,7 +25,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 }
             };
             let mut finding = recording_finding(
-                "REC004",
+                RuleCode::Rec004.as_str(),
                 ctx,
                 pbx,
                 recording,

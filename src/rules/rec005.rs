@@ -4,6 +4,7 @@
 use super::RuleContext;
 use super::support::{heard_labels, recording_finding, recording_name, relies_on_consent};
 use crate::analysis::path_state::ConsentState;
+use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -25,7 +26,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 .unwrap_or_else(|| "no answer".into());
             let name = recording_name(ctx, pbx, recording);
             let mut finding = recording_finding(
-                "REC005",
+                RuleCode::Rec005.as_str(),
                 ctx,
                 pbx,
                 recording,

@@ -4,6 +4,7 @@
 use super::RuleContext;
 use super::support::{heard_labels, recording_finding, recording_name};
 use crate::analysis::path_state::ConsentState;
+use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -24,7 +25,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 continue;
             };
             let mut finding = recording_finding(
-                "REC006",
+                RuleCode::Rec006.as_str(),
                 ctx,
                 pbx,
                 recording,

@@ -4,6 +4,7 @@
 
 use super::RuleContext;
 use super::support::{describe, region_of};
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -16,7 +17,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 None => "never connects callers who decline",
             };
             let mut finding = Finding::new(
-                "REC007",
+                RuleCode::Rec007.as_str(),
                 Label::new(question.span, "declining recording costs the caller here"),
                 format!(
                     "the consent question {} in {} {outcome}, while callers who agree reach {connection}",

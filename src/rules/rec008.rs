@@ -5,6 +5,7 @@
 use super::RuleContext;
 use super::support::{recording_finding, recording_name, relies_on_consent};
 use crate::analysis::path_state::ConsentState;
+use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -23,7 +24,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 recording_name(ctx, pbx, recording)
             );
             out.push(recording_finding(
-                "REC008",
+                RuleCode::Rec008.as_str(),
                 ctx,
                 pbx,
                 recording,

@@ -2,6 +2,7 @@
 
 use super::RuleContext;
 use super::support::{recording_finding, recording_name};
+use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -12,7 +13,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             }
             let name = recording_name(ctx, pbx, recording);
             out.push(recording_finding(
-                "REC009",
+                RuleCode::Rec009.as_str(),
                 ctx,
                 pbx,
                 recording,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::RuleContext;
 use super::support::recording_name;
+use crate::catalog::RuleCode;
 use crate::config::LegalBasis;
 use crate::finding::{Finding, Label};
 
@@ -35,7 +36,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             continue;
         };
         let mut finding = Finding::new(
-            "REC010",
+            RuleCode::Rec010.as_str(),
             Label::new(
                 span,
                 "a public authority cannot rely on legitimate interests",

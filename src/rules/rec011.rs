@@ -4,6 +4,7 @@
 use super::RuleContext;
 use super::support::{heard_labels, purposes, recording_finding, recording_name};
 use crate::analysis::path_state::ConsentState;
+use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -36,7 +37,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 mandated.join(", ")
             );
             let mut finding = recording_finding(
-                "REC011",
+                RuleCode::Rec011.as_str(),
                 ctx,
                 pbx,
                 recording,

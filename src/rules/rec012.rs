@@ -3,6 +3,7 @@
 
 use super::RuleContext;
 use super::support::{describe, recording_finding, recording_name};
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::{BeforeAnswer, StepKind};
 
@@ -27,7 +28,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 _ => continue,
             };
             let mut finding = recording_finding(
-                "REC012",
+                RuleCode::Rec012.as_str(),
                 ctx,
                 pbx,
                 recording,

@@ -3,6 +3,7 @@
 
 use super::RuleContext;
 use super::support::{describe, region_of};
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::StepKind;
 
@@ -20,7 +21,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             };
             let id = crate::flow::StepId(index as u32);
             let mut finding = Finding::new(
-                "REC013",
+                RuleCode::Rec013.as_str(),
                 Label::new(step.span, "the call's audio is analysed from here"),
                 format!(
                     "{} in {} switches on {feature}, and reclint.toml declares no `{ANALYTICS_PURPOSE}` purpose",

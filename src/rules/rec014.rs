@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::RuleContext;
 use super::support::{describe, recording_name, region_of};
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::StepId;
 
@@ -22,7 +23,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             let step = pbx.graph.step(payment);
             let first = recordings[0];
             let mut finding = Finding::new(
-                "REC014",
+                RuleCode::Rec014.as_str(),
                 Label::new(step.span, "card data is entered while recording runs"),
                 format!(
                     "{} in {} takes card data while {} is still recording",

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use super::RuleContext;
 use super::support::recording_name;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::infra::{DeletionKind, Infrastructure, Setting};
 
@@ -69,7 +70,7 @@ fn undeclared_purposes(ctx: &RuleContext, out: &mut Vec<Finding>) {
             }
         };
         let mut finding = Finding::new(
-            "REC015",
+            RuleCode::Rec015.as_str(),
             primary,
             format!(
                 "purpose `{name}` declares no `retention-days`, and no scanned file deletes its recordings (no S3 lifecycle expiration, no retention policy)"
@@ -96,7 +97,7 @@ fn unexpiring_storage(infra: &Infrastructure, out: &mut Vec<Finding>) {
             continue;
         }
         let mut finding = Finding::new(
-            "REC015",
+            RuleCode::Rec015.as_str(),
             Label::new(storage.span, "recordings stored here are never deleted"),
             format!(
                 "`{}` stores call recordings{}, and neither a lifecycle expiration nor a purpose's `retention-days` says when they are deleted",
@@ -125,7 +126,7 @@ fn unexpiring_storage(infra: &Infrastructure, out: &mut Vec<Finding>) {
         .filter(|r| r.enabled == Setting::Known(true))
     {
         let mut finding = Finding::new(
-            "REC015",
+            RuleCode::Rec015.as_str(),
             Label::new(recorder.span, "recording is switched on here"),
             format!(
                 "{} records calls, and no enabled media retention policy or `retention-days` says when they are deleted",

@@ -3,6 +3,7 @@
 
 use super::RuleContext;
 use crate::analysis::is_training_class;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 
 /// Training-class purposes: a few weeks of calls are enough to coach with.
@@ -26,7 +27,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             continue;
         }
         let mut finding = Finding::new(
-            "REC016",
+            RuleCode::Rec016.as_str(),
             Label::new(span, format!("more than {ceiling} days")),
             format!(
                 "purpose `{}` keeps recordings for {days} days; {why} should keep them at most {ceiling} days",

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::RuleContext;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::infra::Encryption;
 
@@ -13,7 +14,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for storage in &infra.storages {
         if matches!(storage.encryption, Encryption::Missing) {
             let mut finding = Finding::new(
-                "REC017",
+                RuleCode::Rec017.as_str(),
                 Label::new(storage.span, "no `encryption_config` for call recordings"),
                 format!(
                     "`{}` stores call recordings without a KMS encryption setting",
@@ -34,7 +35,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             continue;
         }
         let mut finding = Finding::new(
-            "REC017",
+            RuleCode::Rec017.as_str(),
             Label::new(bucket.span, "no server-side encryption configured"),
             format!(
                 "bucket `{}` receives call recordings from `{}` and configures no server-side encryption",

@@ -3,6 +3,7 @@
 //! Chapter V).
 
 use super::RuleContext;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::infra::{Platform, Setting};
 
@@ -39,7 +40,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             continue;
         }
         let mut finding = Finding::new(
-            "REC018",
+            RuleCode::Rec018.as_str(),
             Label::new(setting.span, "outside the EEA"),
             format!(
                 "{} puts {} data in `{region}`, outside the EEA, and reclint.toml declares no `policy.transfer-mechanism`",

@@ -2,13 +2,14 @@
 //! removed: the recording it promises does not happen.
 
 use super::RuleContext;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
         for removed in &pbx.graph.removed_features {
             let mut finding = Finding::new(
-                "REC019",
+                RuleCode::Rec019.as_str(),
                 Label::new(removed.span, "removed in Asterisk 21"),
                 format!(
                     "{} belongs to app_monitor, which Asterisk 21 removed: on current versions it does not record",

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::RuleContext;
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label, Severity};
 use crate::source::{FileId, Span};
 
@@ -36,7 +37,11 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             0 => message.to_string(),
             n => format!("{message} ({} references)", n + 1),
         };
-        let mut finding = Finding::new("REC901", Label::new(first, label), message.clone());
+        let mut finding = Finding::new(
+            RuleCode::Rec901.as_str(),
+            Label::new(first, label),
+            message.clone(),
+        );
         finding.fingerprint_anchor = message;
         finding.at_most = advisory.then_some(Severity::Info);
         for (span, _) in references.iter().skip(1).take(LABELS_PER_TARGET) {

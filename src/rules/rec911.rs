@@ -1,13 +1,14 @@
 //! REC911 suppression-without-reason: an ignore without `-- reason`. It
 //! suppresses nothing: every exception must say why (GDPR Art. 5(2)).
 
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::suppress::SuppressionFacts;
 
 pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
     for (span, description) in &facts.without_reason {
         let mut finding = Finding::new(
-            "REC911",
+            RuleCode::Rec911.as_str(),
             Label::new(*span, "no reason given: this suppresses nothing"),
             format!("{description} has no reason"),
         );

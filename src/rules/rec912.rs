@@ -1,13 +1,14 @@
 //! REC912 unused-suppression: an ignore directive or `[[ignore]]` entry that
 //! matched no finding.
 
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::suppress::SuppressionFacts;
 
 pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
     for (span, description) in &facts.unused {
         let mut finding = Finding::new(
-            "REC912",
+            RuleCode::Rec912.as_str(),
             Label::new(*span, "nothing here is reported any more"),
             format!("{description} matches no finding"),
         );

@@ -1,6 +1,7 @@
 //! REC913 expired-suppression: an ignore whose `until=` or `expires` date has
 //! passed; the findings it covered are reported again.
 
+use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::suppress::SuppressionFacts;
 
@@ -12,7 +13,7 @@ pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
             n => format!("the {n} findings it covered are reported again"),
         };
         let mut finding = Finding::new(
-            "REC913",
+            RuleCode::Rec913.as_str(),
             Label::new(expired.span, format!("expired on {}", expired.date)),
             format!(
                 "{} expired on {}; {back}",

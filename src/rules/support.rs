@@ -3,6 +3,7 @@
 //! as traces.
 
 use crate::analysis::{PbxAnalysis, RecordingFacts, Witness, is_training_class};
+use crate::catalog::RuleCode;
 use crate::config::{Config, LegalBasis, Purpose};
 use crate::finding::{Finding, Label, TraceStep};
 use crate::flow::{StepId, StepKind};
@@ -220,7 +221,8 @@ pub fn relies_on_consent(config: &Config, recording: &RecordingFacts) -> bool {
 /// REC001's condition, shared with REC004 (which yields to it): the recording
 /// records every call of an entry point and is not justified.
 pub fn unjustified_blanket(ctx: &RuleContext, recording: &RecordingFacts) -> bool {
-    let rec001_runs = under_profile("REC001", &ctx.config.profile) != UnderProfile::Off;
+    let rec001_runs =
+        under_profile(RuleCode::Rec001.as_str(), &ctx.config.profile) != UnderProfile::Off;
     if recording.blanket.is_none() || !rec001_runs {
         return false;
     }
