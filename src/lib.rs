@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module each: [`discover`] files → [`parse`] each format →
 //! [`lower`] to the call-flow graph ([`flow`]) and, for infrastructure-as-code,
-//! to storage facts ([`infra`]) → [`analysis`] → [`rules`] → [`report`].
+//! to storage facts ([`storage`]) → [`analysis`] → [`rules`] → [`report`].
 
 pub mod analysis;
 pub mod baseline;
@@ -16,7 +16,6 @@ pub mod discover;
 pub mod explain;
 pub mod finding;
 pub mod flow;
-pub mod infra;
 pub mod init;
 pub mod lower;
 pub mod parallel;
@@ -25,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod show_config;
 pub mod source;
+pub mod storage;
 pub mod suppress;
 /// Rule tests: fixtures with inline `expect:` markers, run by `reclint test`
 /// and by the project's own fixture tests.

@@ -39,9 +39,9 @@ use crate::config::Config;
 use crate::custom::CustomRule;
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
-use crate::infra::Infrastructure;
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap};
+use crate::storage::Infrastructure;
 use crate::suppress::SuppressionFacts;
 use profiles::{UnderProfile, under_profile};
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::RuleContext;
 use crate::finding::{Finding, Label};
-use crate::infra::Encryption;
+use crate::storage::Encryption;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;

@@ -5,8 +5,8 @@
 //! templates are both read in the JSON form.
 
 use super::{Reader, Scope, Target, member};
-use crate::infra::{Bucket, Encryption};
 use crate::parse::json::{Json, Member};
+use crate::storage::{Bucket, Encryption};
 
 impl Reader<'_> {
     /// The resources of a template.
@@ -121,7 +121,7 @@ fn cfn_target(resources: &Json, value: &Json) -> Target {
 mod tests {
     use super::super::InfraSource;
     use super::super::tests::load_files;
-    use crate::infra::{DeletionKind, Setting};
+    use crate::storage::{DeletionKind, Setting};
 
     const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
 Description: Aufnahmen für das Kundenzentrum — Größe ändern

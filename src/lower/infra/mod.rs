@@ -23,12 +23,12 @@ mod terraform;
 use std::collections::HashMap;
 
 use super::{LoadContext, Lowered};
-use crate::infra::{
+use crate::parse::json::{self, Json, Member};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::storage::{
     Bucket, BucketRef, Deletion, DeletionKind, Encryption, Infrastructure, RecordingStorage,
     Setting,
 };
-use crate::parse::json::{self, Json, Member};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// How an infrastructure file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,11 +11,11 @@
 //! are both read in Terraform's JSON form.
 
 use super::{Reader, Reference, Scope, Target, member};
-use crate::infra::{
-    Bucket, Deletion, DeletionKind, Encryption, InfraRecorder, Platform, RegionSetting, Setting,
-};
 use crate::parse::json::{Json, Member, Value};
 use crate::source::Span;
+use crate::storage::{
+    Bucket, Deletion, DeletionKind, Encryption, InfraRecorder, Platform, RegionSetting, Setting,
+};
 
 /// A nested Terraform block as written.
 enum Block<'j> {
@@ -391,7 +391,7 @@ fn tf_target(value: &Json) -> Target {
 mod tests {
     use super::super::InfraSource;
     use super::super::tests::{Loaded, load_files};
-    use crate::infra::{DeletionKind, Platform, Setting};
+    use crate::storage::{DeletionKind, Platform, Setting};
 
     fn terraform(text: &str) -> Loaded {
         load_files(&[("main.tf", InfraSource::Terraform, text)])
