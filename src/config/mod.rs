@@ -331,7 +331,7 @@ pub fn load(
             path.display()
         )
     })?;
-    let display = crate::discover::display_path(path, cwd);
+    let display = crate::source::display_path(path, cwd);
     let file = sources.add(SourceFile::new(
         path.to_path_buf(),
         display.clone(),

@@ -83,7 +83,7 @@ impl CustomRule {
             self.meta.formats.is_empty() || self.meta.formats.iter().any(|f| f == format);
         let path = &ctx.sources.get(file).path;
         let relative =
-            crate::discover::slash_path(path.strip_prefix(&ctx.config.base).unwrap_or(path));
+            crate::source::slash_path(path.strip_prefix(&ctx.config.base).unwrap_or(path));
         format_ok && (self.paths.is_empty() || self.paths.matches(&relative))
     }
 
@@ -287,7 +287,7 @@ pub fn load(
                 code = "reclint::config",
                 help = "`rule-dirs` names directories of rule files, relative to reclint.toml",
                 "cannot read rule directory {}: {e}",
-                crate::discover::display_path(dir, cwd)
+                crate::source::display_path(dir, cwd)
             )
         })?;
         let mut files: Vec<PathBuf> = entries
@@ -316,7 +316,7 @@ fn load_file(
     known: &Registry,
     loaded: &[Arc<CustomRule>],
 ) -> miette::Result<CustomRule> {
-    let display = crate::discover::display_path(path, cwd);
+    let display = crate::source::display_path(path, cwd);
     let text = std::fs::read_to_string(path).map_err(|e| {
         miette::miette!(
             code = "reclint::config",
