@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use walkdir::WalkDir;
 
-use crate::config::glob::GlobSet;
+use crate::glob::GlobSet;
 use crate::source::{display_path, read_text, slash_path};
 
 /// Directories never descended into (`.terraform` holds downloaded copies

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 
 use miette::miette;
 
-use crate::config::{self, CONFIG_NAMES, Config, glob::GlobSet};
+use crate::config::{self, CONFIG_NAMES, Config};
 use crate::discover::{self, Content, FileFilter};
+use crate::glob::GlobSet;
 use crate::lower::{self, LoadContext};
 use crate::parse::Problems;
 use crate::rules::Registry;

@@ -16,6 +16,7 @@ pub mod discover;
 pub mod explain;
 pub mod finding;
 pub mod flow;
+pub mod glob;
 pub mod init;
 pub mod lower;
 pub mod parallel;

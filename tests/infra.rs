@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use reclint::config::Config;
-use reclint::config::glob::GlobSet;
 use reclint::discover::{self, Content, FileFilter, FileKind};
+use reclint::glob::GlobSet;
 use reclint::lower::{self, LoadContext};
 use reclint::parse::Problems;
 use reclint::source::{SourceFile, SourceMap};

@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use crate::config::glob::{GlobKind, GlobSet};
+use crate::glob::{GlobKind, GlobSet};
 
 /// Word stems about recording. A prompt that has one is a recording notice
 /// when it also says what is recorded is the call (`CALL_WORDS`), or when

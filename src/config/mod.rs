@@ -1,7 +1,6 @@
 //! `reclint.toml`: discovery, schema and validation (spec §5). Unknown keys,
 //! bad values and unknown rule codes are errors that point into the file.
 
-pub mod glob;
 pub mod profile;
 
 use std::collections::BTreeMap;
@@ -16,9 +15,9 @@ use toml::Spanned;
 use crate::custom::CustomRule;
 use crate::date::Date;
 use crate::finding::Severity;
+use crate::glob::{self, GlobKind, GlobSet};
 use crate::rules::Registry;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-use glob::{GlobKind, GlobSet};
 pub use profile::{Jurisdiction, Profile, Sector};
 
 pub const CONFIG_NAMES: &[&str] = &["reclint.toml", ".reclint.toml"];

@@ -27,9 +27,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::analysis::PbxAnalysis;
-use crate::config::glob::{GlobKind, GlobSet};
 use crate::finding::{Finding, Severity};
 use crate::flow::StepId;
+use crate::glob::{GlobKind, GlobSet};
 use crate::rules::support::{describe, region_of};
 use crate::rules::{Reference, Registry, RuleContext, RuleMeta};
 use crate::source::{FileId, SourceFile, SourceMap};

@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{LoadContext, Lowered};
-use crate::config::glob::{Glob, GlobKind};
 use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
     RecordingStart, RegionId, StepId, StepKind,
 };
+use crate::glob::{Glob, GlobKind};
 use crate::parallel;
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};

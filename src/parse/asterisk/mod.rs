@@ -10,8 +10,8 @@ pub mod settings;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::config::glob::{Glob, GlobKind};
 use crate::discover::AsteriskRole;
+use crate::glob::{Glob, GlobKind};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
 use crate::source::{FileId, SourceFile, SourceMap, display_path, read_text};
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
