@@ -23,7 +23,7 @@ use crate::parse::{ParseError, Problems};
 use crate::report;
 use crate::rules::profiles::{self, UnderProfile};
 use crate::rules::{Registry, RuleCheck, RuleContext};
-use crate::source::{SourceFile, SourceMap, Span};
+use crate::source::{SourceFile, SourceMap, Span, display_path};
 use crate::suppress;
 
 /// Options of `reclint check` that shape what is linted and how.
@@ -119,7 +119,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
                         code = "reclint::io",
                         help = "check the path; reclint lints files and directories",
                         "cannot read {}: {error}",
-                        discover::display_path(&path, cwd)
+                        display_path(&path, cwd)
                     )
                 })?;
             (inputs, found)
@@ -243,7 +243,7 @@ fn apply_baseline(
         let path = cwd.join(path);
         let baseline = Baseline::of(reported);
         baseline.write(&path)?;
-        let name = discover::display_path(&path, cwd);
+        let name = display_path(&path, cwd);
         baseline.apply(reported, &name);
         let count: usize = baseline.entries.iter().map(|e| e.count).sum();
         notes.push(format!("wrote baseline {name} with {count} finding(s)"));
@@ -264,7 +264,7 @@ fn apply_baseline(
         }
         return Ok(notes);
     };
-    let name = discover::display_path(&path, cwd);
+    let name = display_path(&path, cwd);
     let baseline = Baseline::read(&path)?;
     let stale = baseline.apply(reported, &name);
     if options.prune_baseline {

@@ -7,13 +7,13 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, CheckOptions, StdinInput};
-use crate::discover;
 use crate::explain;
 use crate::finding::Severity;
 use crate::init;
 use crate::report::{checkstyle, concise, github, gitlab, human, json, junit, sarif};
 use crate::rules::Registry;
 use crate::show_config;
+use crate::source::read_stdin;
 use crate::testing;
 
 #[derive(Debug, Parser)]
@@ -338,7 +338,7 @@ fn stdin_input(args: &CheckArgs) -> miette::Result<Option<StdinInput>> {
         return Ok(None);
     }
     Ok(Some(StdinInput {
-        text: discover::read_stdin(),
+        text: read_stdin(),
         filename: args.stdin_filename.clone(),
     }))
 }

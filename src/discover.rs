@@ -3,21 +3,18 @@
 //! by name and content.
 
 use std::fs;
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
 use walkdir::WalkDir;
 
-use crate::config::glob::GlobSet;
+use crate::glob::GlobSet;
+use crate::source::{display_path, read_text, slash_path};
 
 /// Directories never descended into (`.terraform` holds downloaded copies
 /// of modules and providers).
 const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform"];
-
-/// Files larger than this are reported instead of read.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The formats reclint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -249,53 +246,6 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
     })
 }
 
-/// Reads a regular file as configuration text. Binary and oversized files are
-/// refused with a reason.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let file = fs::File::open(path).map_err(|e| e.to_string())?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "file is {} MiB, larger than the {} MiB reclint reads",
-            meta.len().div_ceil(1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    text_from_bytes(bytes)
-}
-
-/// Reads standard input as configuration text, with the limits of `read_text`.
-pub fn read_stdin() -> Result<String, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    text_from_bytes(bytes)
-}
-
-fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
-    // Files can grow between `metadata` and the read; stdin has no length.
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "more than the {} MiB reclint reads",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    if crate::source::looks_binary(&bytes) {
-        return Err("file contains binary data (NUL bytes), not configuration text".into());
-    }
-    Ok(crate::source::decode(bytes))
-}
-
 /// Configuration text piped to `reclint check -`. `name` (from
 /// `--stdin-filename`) stands in for the file: its name picks the format as a
 /// named file's would, findings show it, and includes resolve next to it.
@@ -507,39 +457,6 @@ fn kind_by_content(text: &str, name: Option<&str>) -> Option<FileKind> {
     }
 }
 
-/// `path` relative to `cwd` when it lies below it, `/`-separated.
-pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let rel = if path.is_absolute() {
-        path.strip_prefix(cwd).unwrap_or(path)
-    } else {
-        path
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for component in rel.components() {
-        match component {
-            Component::CurDir => {}
-            Component::RootDir => parts.push(String::new()),
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
-        }
-    }
-    if parts.is_empty() {
-        ".".into()
-    } else if parts == [""] {
-        "/".into()
-    } else {
-        parts.join("/")
-    }
-}
-
-/// A path as a `/`-separated string, for glob matching.
-pub fn slash_path(path: &Path) -> String {
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,13 +568,5 @@ mod tests {
             Some(FileKind::Terraform)
         );
         assert_eq!(kind_by_content(terraform, Some("main.json")), None);
-    }
-
-    #[test]
-    fn display_paths() {
-        let cwd = Path::new("/w");
-        assert_eq!(display_path(Path::new("/w/a/b.conf"), cwd), "a/b.conf");
-        assert_eq!(display_path(Path::new("./a/b.conf"), cwd), "a/b.conf");
-        assert_eq!(display_path(Path::new("../x/b.conf"), cwd), "../x/b.conf");
     }
 }

@@ -15,12 +15,13 @@ use std::path::{Path, PathBuf};
 use miette::miette;
 
 use crate::check;
-use crate::config::{self, CONFIG_NAMES, Config, glob::GlobSet};
+use crate::config::{self, CONFIG_NAMES, Config};
 use crate::discover::{self, Content, FileFilter};
+use crate::glob::GlobSet;
 use crate::lower::{self, LoadContext};
 use crate::parse::Problems;
 use crate::rules::Registry;
-use crate::source::{SourceFile, SourceMap};
+use crate::source::{SourceFile, SourceMap, display_path};
 
 /// What `reclint init` found in the tree.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -59,7 +60,7 @@ pub fn survey(dir: &Path) -> miette::Result<Survey> {
         miette!(
             code = "reclint::io",
             "cannot read {}: {error}",
-            discover::display_path(&path, dir)
+            display_path(&path, dir)
         )
     })?;
     let mut survey = Survey::default();
@@ -291,10 +292,7 @@ pub fn run(dir: &Path, force: bool, registry: &Registry) -> miette::Result<Strin
         .filter(|p| p.exists())
         .collect();
     if !existing.is_empty() && !force {
-        let names: Vec<String> = existing
-            .iter()
-            .map(|p| discover::display_path(p, dir))
-            .collect();
+        let names: Vec<String> = existing.iter().map(|p| display_path(p, dir)).collect();
         return Err(miette!(
             code = "reclint::init",
             help = "pass --force to overwrite it, or edit it; `reclint check --show-config` shows what it sets",
@@ -320,7 +318,7 @@ pub fn run(dir: &Path, force: bool, registry: &Registry) -> miette::Result<Strin
         )
     })?;
 
-    let name = discover::display_path(&path, dir);
+    let name = display_path(&path, dir);
     let mut out = format!(
         "wrote {name}{}\n",
         if existing.is_empty() {

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module each: [`discover`] files → [`parse`] each format →
 //! [`lower`] to the call-flow graph ([`flow`]) and, for infrastructure-as-code,
-//! to storage facts ([`infra`]) → [`analysis`] → [`rules`] → [`report`].
+//! to storage facts ([`storage`]) → [`analysis`] → [`rules`] → [`report`].
 //! [`catalog`] holds every rule's metadata (`lints/*.toml`, custom rule
 //! files): configuration, suppressions and reports read it, never the rules'
 //! implementations.
@@ -20,7 +20,7 @@ pub mod discover;
 pub mod explain;
 pub mod finding;
 pub mod flow;
-pub mod infra;
+pub mod glob;
 pub mod init;
 pub mod lower;
 pub mod parallel;
@@ -29,6 +29,7 @@ pub mod report;
 pub mod rules;
 pub mod show_config;
 pub mod source;
+pub mod storage;
 pub mod suppress;
 /// Rule tests: fixtures with inline `expect:` markers, run by `reclint test`
 /// and by the project's own fixture tests.

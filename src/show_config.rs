@@ -11,9 +11,8 @@ use std::path::Path;
 
 use crate::check::{self, CheckOptions};
 use crate::config::{self, Config};
-use crate::discover::display_path;
 use crate::rules::Registry;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, display_path};
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,13 @@
-//! Source files as read from disk, and byte spans into them.
+//! Source files as read from disk, and byte spans into them: how a file is
+//! read as configuration text (size and binary limits, decoding) and how its
+//! path is shown and matched (`/`-separated, relative to the working directory).
 //!
 //! Every parsed node keeps a [`Span`]; lines and columns are computed only when a
 //! finding is reported, from the line index kept here.
 
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Index of a file in the [`SourceMap`].
@@ -165,6 +169,89 @@ impl SourceMap {
     }
 }
 
+/// Files larger than this are reported instead of read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a regular file as configuration text. Binary and oversized files are
+/// refused with a reason.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let file = fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {} MiB, larger than the {} MiB reclint reads",
+            meta.len().div_ceil(1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    text_from_bytes(bytes)
+}
+
+/// Reads standard input as configuration text, with the limits of `read_text`.
+pub fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    text_from_bytes(bytes)
+}
+
+fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
+    // Files can grow between `metadata` and the read; stdin has no length.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "more than the {} MiB reclint reads",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    if looks_binary(&bytes) {
+        return Err("file contains binary data (NUL bytes), not configuration text".into());
+    }
+    Ok(decode(bytes))
+}
+
+/// `path` relative to `cwd` when it lies below it, `/`-separated.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for component in rel.components() {
+        match component {
+            Component::CurDir => {}
+            Component::RootDir => parts.push(String::new()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else if parts == [""] {
+        "/".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// A path as a `/`-separated string, for glob matching.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Decodes file bytes: strips a UTF-8 byte-order mark and replaces invalid UTF-8
 /// (old dialplans often carry Latin-1 comments) so that spans index the text shown.
 pub fn decode(bytes: Vec<u8>) -> String {
@@ -249,5 +336,13 @@ mod tests {
             display_safe("plain"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn display_paths() {
+        let cwd = Path::new("/w");
+        assert_eq!(display_path(Path::new("/w/a/b.conf"), cwd), "a/b.conf");
+        assert_eq!(display_path(Path::new("./a/b.conf"), cwd), "a/b.conf");
+        assert_eq!(display_path(Path::new("../x/b.conf"), cwd), "../x/b.conf");
     }
 }

@@ -168,9 +168,8 @@ pub fn apply(
                 Scope::Config(index) => {
                     let entry = &config.ignores[index];
                     let path = sources.get(file).path.as_path();
-                    let relative = crate::discover::slash_path(
-                        path.strip_prefix(&config.base).unwrap_or(path),
-                    );
+                    let relative =
+                        crate::source::slash_path(path.strip_prefix(&config.base).unwrap_or(path));
                     (entry.paths.is_empty() || entry.paths.matches(&relative))
                         && entry
                             .anchor

@@ -29,9 +29,8 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::check::{self, CheckOptions};
-use crate::discover::display_path;
 use crate::rules::Registry;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, display_path};
 
 /// Directories never searched for rule tests (besides hidden ones).
 const PRUNED_DIRS: &[&str] = &["target", "node_modules"];

@@ -6,12 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use reclint::config::Config;
-use reclint::config::glob::GlobSet;
 use reclint::discover::{self, Content, FileFilter, FileKind};
-use reclint::infra::{DeletionKind, Encryption, Infrastructure, Setting};
+use reclint::glob::GlobSet;
 use reclint::lower::{self, LoadContext};
 use reclint::parse::Problems;
 use reclint::source::{SourceFile, SourceMap};
+use reclint::storage::{DeletionKind, Encryption, Infrastructure, Setting};
 
 struct Loaded {
     infrastructure: Infrastructure,

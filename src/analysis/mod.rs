@@ -632,7 +632,7 @@ fn purposes(
     }
     let file = sources.get(span.file);
     let relative =
-        crate::discover::slash_path(file.path.strip_prefix(&config.base).unwrap_or(&file.path));
+        crate::source::slash_path(file.path.strip_prefix(&config.base).unwrap_or(&file.path));
     let region = &graph.region(graph.step(step).region).name;
     for scope in &config.scopes {
         let path_ok = scope.paths.is_empty() || scope.paths.matches(&relative);

@@ -4,7 +4,8 @@
 
 use regex::Regex;
 
-use crate::config::glob::{GlobKind, GlobSet};
+use crate::flow::pattern_matches;
+use crate::glob::{GlobKind, GlobSet};
 
 /// Word stems about recording. A prompt that has one is a recording notice
 /// when it also says what is recorded is the call (`CALL_WORDS`), or when
@@ -300,7 +301,6 @@ impl Recognizers {
     /// Some yes answer that matches an Asterisk extension pattern, and some
     /// other key that matches it.
     pub fn pattern_answers(&self, pattern: &str) -> (bool, bool) {
-        use crate::parse::asterisk::dialplan::pattern_matches;
         let yes = self.yes_answers.iter().any(|a| pattern_matches(pattern, a));
         let other = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"]
             .iter()

@@ -4,7 +4,6 @@
 //! the command that runs the rules loads them; the rule codes and names it
 //! holds are resolved against the run's rules ([`Loaded::resolve`]).
 
-pub mod glob;
 pub mod profile;
 
 use std::collections::BTreeMap;
@@ -18,8 +17,8 @@ use toml::Spanned;
 use crate::catalog::Catalog;
 use crate::date::Date;
 use crate::finding::Severity;
+use crate::glob::{self, GlobKind, GlobSet};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-use glob::{GlobKind, GlobSet};
 pub use profile::{Jurisdiction, Profile, Sector};
 
 pub const CONFIG_NAMES: &[&str] = &["reclint.toml", ".reclint.toml"];
@@ -425,7 +424,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
             path.display()
         )
     })?;
-    let display = crate::discover::display_path(path, cwd);
+    let display = crate::source::display_path(path, cwd);
     let id = sources.add(SourceFile::new(
         path.to_path_buf(),
         display.clone(),

@@ -9,10 +9,10 @@ use toml::Spanned;
 use super::{CustomRule, OneOrMany, RuleFile};
 use crate::analysis::path_state::ConsentState;
 use crate::analysis::{PbxAnalysis, RecordingFacts};
-use crate::config::glob::{GlobKind, GlobSet};
 use crate::config::{Jurisdiction, LegalBasis, Sector};
 use crate::finding::Finding;
 use crate::flow::Capture;
+use crate::glob::{GlobKind, GlobSet};
 use crate::rules::RuleContext;
 use crate::rules::support::{purposes, recording_finding, recording_name};
 

@@ -28,9 +28,9 @@ use toml::Spanned;
 
 use crate::analysis::PbxAnalysis;
 use crate::catalog::{Catalog, Reference, RuleMeta};
-use crate::config::glob::{GlobKind, GlobSet};
 use crate::finding::{Finding, Severity};
 use crate::flow::StepId;
+use crate::glob::{GlobKind, GlobSet};
 use crate::rules::support::{describe, region_of};
 use crate::rules::{RuleCheck, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap};
@@ -86,7 +86,7 @@ impl CustomRule {
             self.meta.formats.is_empty() || self.meta.formats.iter().any(|f| f == format);
         let path = &ctx.sources.get(file).path;
         let relative =
-            crate::discover::slash_path(path.strip_prefix(&ctx.config.base).unwrap_or(path));
+            crate::source::slash_path(path.strip_prefix(&ctx.config.base).unwrap_or(path));
         format_ok && (self.paths.is_empty() || self.paths.matches(&relative))
     }
 
@@ -290,7 +290,7 @@ pub fn load(
                 code = "reclint::config",
                 help = "`rule-dirs` names directories of rule files, relative to reclint.toml",
                 "cannot read rule directory {}: {e}",
-                crate::discover::display_path(dir, cwd)
+                crate::source::display_path(dir, cwd)
             )
         })?;
         let mut files: Vec<PathBuf> = entries
@@ -319,7 +319,7 @@ fn load_file(
     known: &Catalog,
     loaded: &[Arc<CustomRule>],
 ) -> miette::Result<CustomRule> {
-    let display = crate::discover::display_path(path, cwd);
+    let display = crate::source::display_path(path, cwd);
     let text = std::fs::read_to_string(path).map_err(|e| {
         miette::miette!(
             code = "reclint::config",

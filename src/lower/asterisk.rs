@@ -9,7 +9,7 @@ use super::{LoadContext, Lowered};
 use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
-    RegionId, RemovedFeature, StepId, StepKind,
+    RegionId, RemovedFeature, StepId, StepKind, pattern_matches,
 };
 use crate::parallel;
 use crate::parse::asterisk::app::{self, AppCall, Text};
@@ -1307,7 +1307,7 @@ impl<'a> Lowerer<'a> {
             if let Some(e) = self.plan.contexts[c]
                 .extensions
                 .iter()
-                .position(|e| e.is_pattern() && dialplan::pattern_matches(&e.name, dialled))
+                .position(|e| e.is_pattern() && pattern_matches(&e.name, dialled))
             {
                 return Some((c, e));
             }

@@ -20,16 +20,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{LoadContext, Lowered};
-use crate::config::glob::{Glob, GlobKind};
-use crate::discover::{self, FileKind};
+use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
     RecordingStart, RegionId, StepId, StepKind,
 };
+use crate::glob::{Glob, GlobKind};
 use crate::parallel;
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span, display_path, read_text};
 
 /// How many extension visits the hunts for an entry context's literal
 /// numbers may add (literal numbers × extensions every such hunt evaluates)
@@ -354,9 +354,9 @@ impl PlanBuilder<'_, '_> {
                 continue;
             }
             if !self.parsed.contains_key(&target) {
-                match discover::read_text(&target) {
+                match read_text(&target) {
                     Ok(text) => {
-                        let display = discover::display_path(&target, self.cx.cwd);
+                        let display = display_path(&target, self.cx.cwd);
                         let id =
                             self.cx
                                 .sources

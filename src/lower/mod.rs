@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::discover::FileKind;
 use crate::flow::FlowGraph;
-use crate::infra::Infrastructure;
 use crate::parse::{Comment, Problems, asterisk::AsteriskFile};
 use crate::source::{FileId, SourceMap};
+use crate::storage::Infrastructure;
 use infra::InfraSource;
 
 /// What a format loader may use and add to.

@@ -37,9 +37,9 @@ use crate::catalog::{Catalog, RuleCode, RuleMeta};
 use crate::config::Config;
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::infra::Infrastructure;
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap};
+use crate::storage::Infrastructure;
 use crate::suppress::SuppressionFacts;
 use profiles::{UnderProfile, under_profile};
 

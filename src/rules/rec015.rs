@@ -12,7 +12,7 @@ use super::RuleContext;
 use super::support::recording_name;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::infra::{DeletionKind, Infrastructure, Setting};
+use crate::storage::{DeletionKind, Infrastructure, Setting};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;

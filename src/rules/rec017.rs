@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::RuleContext;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::infra::Encryption;
+use crate::storage::Encryption;
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;

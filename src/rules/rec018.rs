@@ -5,7 +5,7 @@
 use super::RuleContext;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::infra::{Platform, Setting};
+use crate::storage::{Platform, Setting};
 
 /// AWS regions in EEA countries (also Genesys Cloud's `aws_region`).
 const AWS_EEA_REGIONS: &[&str] = &[

@@ -409,68 +409,6 @@ fn parse_priority_number(text: &str, extension: &str, context: &Context) -> Resu
         })
 }
 
-/// Whether Asterisk extension `pattern` (with or without the leading `_`)
-/// matches the dialled string `dialled`.
-pub fn pattern_matches(pattern: &str, dialled: &str) -> bool {
-    let pattern = pattern.split('/').next().unwrap_or(pattern);
-    let Some(p) = pattern.strip_prefix('_') else {
-        return pattern == dialled;
-    };
-    let p: Vec<char> = p.chars().collect();
-    let d: Vec<char> = dialled.chars().collect();
-    match_from(&p, &d)
-}
-
-fn match_from(p: &[char], d: &[char]) -> bool {
-    let Some((&first, rest)) = p.split_first() else {
-        return d.is_empty();
-    };
-    match first.to_ascii_uppercase() {
-        '.' => (1..=d.len()).any(|n| match_from(rest, &d[n..])),
-        '!' => (0..=d.len()).any(|n| match_from(rest, &d[n..])),
-        '[' => {
-            let Some(close) = rest.iter().position(|&c| c == ']') else {
-                return false;
-            };
-            let class = &rest[..close];
-            let Some((&c, d_rest)) = d.split_first() else {
-                return false;
-            };
-            class_contains(class, c) && match_from(&rest[close + 1..], d_rest)
-        }
-        other => {
-            let Some((&c, d_rest)) = d.split_first() else {
-                return false;
-            };
-            let ok = match other {
-                'X' => c.is_ascii_digit(),
-                'Z' => ('1'..='9').contains(&c),
-                'N' => ('2'..='9').contains(&c),
-                literal => literal.eq_ignore_ascii_case(&c),
-            };
-            ok && match_from(rest, d_rest)
-        }
-    }
-}
-
-fn class_contains(class: &[char], c: char) -> bool {
-    let mut i = 0;
-    while i < class.len() {
-        if i + 2 < class.len() && class[i + 1] == '-' {
-            if (class[i]..=class[i + 2]).contains(&c) {
-                return true;
-            }
-            i += 3;
-        } else {
-            if class[i] == c {
-                return true;
-            }
-            i += 1;
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,18 +479,5 @@ mod tests {
         );
         assert_eq!(errors.len(), 5, "{errors:?}");
         assert!(plan.context("a").unwrap().extension("t").is_some());
-    }
-
-    #[test]
-    fn patterns() {
-        assert!(pattern_matches("_X.", "123"));
-        assert!(!pattern_matches("_X.", "1"));
-        assert!(pattern_matches("_X!", "1"));
-        assert!(pattern_matches("_[1-3]", "2"));
-        assert!(!pattern_matches("_[1-3]", "5"));
-        assert!(pattern_matches("_NXX", "200"));
-        assert!(!pattern_matches("_NXX", "100"));
-        assert!(pattern_matches("1", "1"));
-        assert!(pattern_matches("_[0-9#*]", "#"));
     }
 }

@@ -10,10 +10,10 @@ pub mod settings;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::config::glob::{Glob, GlobKind};
-use crate::discover::{self, AsteriskRole};
+use crate::discover::AsteriskRole;
+use crate::glob::{Glob, GlobKind};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap, display_path, read_text};
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
 
 /// The configuration of one PBX: its dialplan, queues and features, each as the
@@ -113,9 +113,9 @@ pub fn load(
                 if library.files.contains_key(target) {
                     continue;
                 }
-                match discover::read_text(target) {
+                match read_text(target) {
                     Ok(text) => {
-                        let display = discover::display_path(target, cwd);
+                        let display = display_path(target, cwd);
                         let id = sources.add(SourceFile::new(target.clone(), display, text));
                         let conf = conf::lex(id, &sources.get(id).text);
                         library.files.insert(
