@@ -1,0 +1,189 @@
+//! The layering invariants of ARCHITECTURE.md, checked on the source: which
+//! top-level modules of `src/` each module names (`crate::x`), outside its
+//! `#[cfg(test)]` part.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Top-level module → the top-level modules its non-test code names.
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(&src).expect("under src");
+            let first = relative
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .expect("a file name");
+            let module = first.trim_end_matches(".rs").to_string();
+            let text = std::fs::read_to_string(&path).expect("source is readable");
+            // Tests may use anything; only what ships is layered.
+            let shipped = text.split("#[cfg(test)]").next().unwrap_or("");
+            let named = graph.entry(module.clone()).or_default();
+            for (i, _) in shipped.match_indices("crate::") {
+                let rest = &shipped[i + "crate::".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    named.insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+fn violations(
+    graph: &BTreeMap<String, BTreeSet<String>>,
+    modules: &[&str],
+    forbidden: &[&str],
+) -> Vec<String> {
+    modules
+        .iter()
+        .filter_map(|m| graph.get(*m).map(|named| (m, named)))
+        .flat_map(|(m, named)| {
+            named
+                .iter()
+                .filter(|n| forbidden.contains(&n.as_str()))
+                .map(move |n| format!("{m} -> {n}"))
+        })
+        .collect()
+}
+
+/// Everything above the model: what may never be imported from below.
+const ABOVE_THE_MODEL: &[&str] = &[
+    "config",
+    "discover",
+    "parse",
+    "lower",
+    "directives",
+    "analysis",
+    "rules",
+    "custom",
+    "suppress",
+    "baseline",
+    "report",
+    "check",
+    "init",
+    "testing",
+    "explain",
+    "show_config",
+    "cli",
+];
+
+#[test]
+fn the_ground_floor_and_the_model_import_nothing_above_them() {
+    let graph = imports();
+    let ground = ["source", "glob", "date", "parallel"];
+    let model = ["flow", "storage", "finding", "catalog"];
+    let mut upward = violations(&graph, &ground, &model);
+    upward.extend(violations(&graph, &ground, ABOVE_THE_MODEL));
+    upward.extend(violations(&graph, &model, ABOVE_THE_MODEL));
+    assert!(upward.is_empty(), "upward imports: {upward:?}");
+}
+
+#[test]
+fn front_ends_never_import_analysis_rules_suppressions_or_reports() {
+    let graph = imports();
+    let front_ends = ["discover", "parse", "lower"];
+    let forbidden = [
+        "analysis",
+        "rules",
+        "custom",
+        "suppress",
+        "baseline",
+        "report",
+        "check",
+        "init",
+        "testing",
+        "explain",
+        "show_config",
+        "cli",
+    ];
+    let upward = violations(&graph, &front_ends, &forbidden);
+    assert!(upward.is_empty(), "upward imports: {upward:?}");
+}
+
+#[test]
+fn analysis_knows_no_format_and_reports_know_no_analysis() {
+    let graph = imports();
+    let mut upward = violations(
+        &graph,
+        &["analysis"],
+        &[
+            "discover", "parse", "lower", "rules", "custom", "report", "check",
+        ],
+    );
+    upward.extend(violations(
+        &graph,
+        &["report"],
+        &[
+            "analysis", "rules", "custom", "parse", "lower", "discover", "check",
+        ],
+    ));
+    // Configuration is data: it reads the catalogue, never the rules.
+    upward.extend(violations(
+        &graph,
+        &["config"],
+        &[
+            "discover", "parse", "lower", "analysis", "rules", "custom", "suppress", "report",
+            "check",
+        ],
+    ));
+    assert!(upward.is_empty(), "upward imports: {upward:?}");
+}
+
+#[test]
+fn the_import_graph_has_no_cycle() {
+    let graph = imports();
+    // Depth-first search with colours; a grey node reached again is a cycle.
+    fn visit<'a>(
+        node: &'a str,
+        graph: &'a BTreeMap<String, BTreeSet<String>>,
+        colour: &mut BTreeMap<&'a str, u8>,
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
+        match colour.get(node) {
+            Some(2) => return None,
+            Some(1) => {
+                let start = path.iter().position(|n| *n == node).unwrap_or(0);
+                let mut cycle: Vec<String> = path[start..].iter().map(|n| n.to_string()).collect();
+                cycle.push(node.to_string());
+                return Some(cycle);
+            }
+            _ => {}
+        }
+        colour.insert(node, 1);
+        path.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            if graph.contains_key(next)
+                && let Some(cycle) = visit(next, graph, colour, path)
+            {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        colour.insert(node, 2);
+        None
+    }
+    let mut colour = BTreeMap::new();
+    for node in graph.keys() {
+        let mut path = Vec::new();
+        if let Some(cycle) = visit(node, &graph, &mut colour, &mut path) {
+            panic!("import cycle: {}", cycle.join(" -> "));
+        }
+    }
+}
