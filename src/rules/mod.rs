@@ -15,7 +15,7 @@ use crate::finding::Finding;
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap};
 use crate::storage::Infrastructure;
-use crate::suppress::SuppressionFacts;
+use crate::suppress::{self, SuppressionFacts};
 use profiles::{UnderProfile, under_profile};
 
 /// What every rule sees: the analysed PBXs, what infrastructure files say
@@ -69,8 +69,9 @@ impl Rule {
     }
 }
 
-/// Declares the built-in rules' modules and maps each `RuleCode` to its
-/// check. The `match` it generates is exhaustive, so a `lints/*.toml`
+/// Declares the flow rules' modules (the meta-rules' modules are in
+/// `suppress`, beside the suppressions they judge) and maps each `RuleCode`
+/// to its check. The `match` it generates is exhaustive, so a `lints/*.toml`
 /// without an implementation does not compile.
 macro_rules! declare_rules {
     (
@@ -78,13 +79,12 @@ macro_rules! declare_rules {
         suppressions { $($meta_code:ident => $meta_module:ident,)* }
     ) => {
         $(mod $flow_module;)*
-        $(mod $meta_module;)*
 
         /// The Rust side of each built-in rule.
         fn implementation(code: RuleCode) -> Check {
             match code {
                 $(RuleCode::$flow_code => flows($flow_module::check),)*
-                $(RuleCode::$meta_code => Check::Suppressions($meta_module::check),)*
+                $(RuleCode::$meta_code => Check::Suppressions(suppress::$meta_module::check),)*
             }
         }
 
@@ -124,7 +124,7 @@ declare_rules! {
         Rec900 => rec900_parse_error,
         Rec901 => rec901_unresolved_reference,
     }
-    // Meta-rules that judge what the suppression stage found.
+    // Meta-rules that judge what the suppression stage found, in `src/suppress/`.
     suppressions {
         Rec910 => rec910_invalid_suppression,
         Rec911 => rec911_suppression_without_reason,
