@@ -9,7 +9,6 @@ use std::sync::Arc;
 use miette::{IntoDiagnostic, WrapErr, miette};
 
 use crate::analysis::{self, PbxAnalysis, recognize::Recognizers};
-use crate::baseline::Baseline;
 use crate::config::{self, Config, Jurisdiction, Sector};
 use crate::custom;
 use crate::date::Date;
@@ -24,7 +23,7 @@ use crate::report;
 use crate::rules::profiles::{self, UnderProfile};
 use crate::rules::{Registry, RuleCheck, RuleContext};
 use crate::source::{SourceFile, SourceMap, Span, display_path};
-use crate::suppress;
+use crate::suppress::{self, baseline::Baseline};
 
 /// Options of `reclint check` that shape what is linted and how.
 #[derive(Debug, Default, Clone)]

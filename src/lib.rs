@@ -8,7 +8,6 @@
 //! implementations.
 
 pub mod analysis;
-pub mod baseline;
 pub mod catalog;
 pub mod check;
 pub mod cli;

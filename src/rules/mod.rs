@@ -2,31 +2,6 @@
 //! each rule fires (one Rust module per built-in rule, or a user's rule file).
 
 pub mod profiles;
-mod rec001;
-mod rec002;
-mod rec003;
-mod rec004;
-mod rec005;
-mod rec006;
-mod rec007;
-mod rec008;
-mod rec009;
-mod rec010;
-mod rec011;
-mod rec012;
-mod rec013;
-mod rec014;
-mod rec015;
-mod rec016;
-mod rec017;
-mod rec018;
-mod rec019;
-mod rec900;
-mod rec901;
-mod rec910;
-mod rec911;
-mod rec912;
-mod rec913;
 pub(crate) mod support;
 
 use std::ops::Deref;
@@ -40,7 +15,7 @@ use crate::finding::Finding;
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap};
 use crate::storage::Infrastructure;
-use crate::suppress::SuppressionFacts;
+use crate::suppress::{self, SuppressionFacts};
 use profiles::{UnderProfile, under_profile};
 
 /// What every rule sees: the analysed PBXs, what infrastructure files say
@@ -94,35 +69,67 @@ impl Rule {
     }
 }
 
-/// The Rust side of each built-in rule.
-fn implementation(code: RuleCode) -> Check {
-    use Check::Suppressions;
-    match code {
-        RuleCode::Rec001 => flows(rec001::check),
-        RuleCode::Rec002 => flows(rec002::check),
-        RuleCode::Rec003 => flows(rec003::check),
-        RuleCode::Rec004 => flows(rec004::check),
-        RuleCode::Rec005 => flows(rec005::check),
-        RuleCode::Rec006 => flows(rec006::check),
-        RuleCode::Rec007 => flows(rec007::check),
-        RuleCode::Rec008 => flows(rec008::check),
-        RuleCode::Rec009 => flows(rec009::check),
-        RuleCode::Rec010 => flows(rec010::check),
-        RuleCode::Rec011 => flows(rec011::check),
-        RuleCode::Rec012 => flows(rec012::check),
-        RuleCode::Rec013 => flows(rec013::check),
-        RuleCode::Rec014 => flows(rec014::check),
-        RuleCode::Rec015 => flows(rec015::check),
-        RuleCode::Rec016 => flows(rec016::check),
-        RuleCode::Rec017 => flows(rec017::check),
-        RuleCode::Rec018 => flows(rec018::check),
-        RuleCode::Rec019 => flows(rec019::check),
-        RuleCode::Rec900 => flows(rec900::check),
-        RuleCode::Rec901 => flows(rec901::check),
-        RuleCode::Rec910 => Suppressions(rec910::check),
-        RuleCode::Rec911 => Suppressions(rec911::check),
-        RuleCode::Rec912 => Suppressions(rec912::check),
-        RuleCode::Rec913 => Suppressions(rec913::check),
+/// Declares the flow rules' modules (the meta-rules' modules are in
+/// `suppress`, beside the suppressions they judge) and maps each `RuleCode`
+/// to its check. The `match` it generates is exhaustive, so a `lints/*.toml`
+/// without an implementation does not compile.
+macro_rules! declare_rules {
+    (
+        flows { $($flow_code:ident => $flow_module:ident,)* }
+        suppressions { $($meta_code:ident => $meta_module:ident,)* }
+    ) => {
+        $(mod $flow_module;)*
+
+        /// The Rust side of each built-in rule.
+        fn implementation(code: RuleCode) -> Check {
+            match code {
+                $(RuleCode::$flow_code => flows($flow_module::check),)*
+                $(RuleCode::$meta_code => Check::Suppressions(suppress::$meta_module::check),)*
+            }
+        }
+
+        /// Each built-in rule's module name, to check it against the rule's name.
+        #[cfg(test)]
+        const MODULES: &[(RuleCode, &str)] = &[
+            $((RuleCode::$flow_code, stringify!($flow_module)),)*
+            $((RuleCode::$meta_code, stringify!($meta_module)),)*
+        ];
+    };
+}
+
+// Every built-in rule: its code (`lints/RECnnn.toml`) and its module. Adding a
+// rule is its TOML, its file and one line here.
+declare_rules! {
+    // Rules that decide from the analysed flows.
+    flows {
+        Rec001 => rec001_blanket_recording_without_consent,
+        Rec002 => rec002_training_without_opt_in,
+        Rec003 => rec003_recording_before_notice,
+        Rec004 => rec004_recording_without_consent,
+        Rec005 => rec005_opt_out_consent,
+        Rec006 => rec006_declined_still_recorded,
+        Rec007 => rec007_refusal_penalised,
+        Rec008 => rec008_no_way_to_withdraw,
+        Rec009 => rec009_undeclared_purpose,
+        Rec010 => rec010_public_authority_legitimate_interests,
+        Rec011 => rec011_mandated_recording_made_optional,
+        Rec012 => rec012_recording_during_ivr,
+        Rec013 => rec013_undeclared_analytics,
+        Rec014 => rec014_payment_capture_recorded,
+        Rec015 => rec015_retention_undeclared,
+        Rec016 => rec016_retention_excessive,
+        Rec017 => rec017_storage_unencrypted,
+        Rec018 => rec018_storage_outside_eea,
+        Rec019 => rec019_removed_recorder,
+        Rec900 => rec900_parse_error,
+        Rec901 => rec901_unresolved_reference,
+    }
+    // Meta-rules that judge what the suppression stage found, in `src/suppress/`.
+    suppressions {
+        Rec910 => rec910_invalid_suppression,
+        Rec911 => rec911_suppression_without_reason,
+        Rec912 => rec912_unused_suppression,
+        Rec913 => rec913_expired_suppression,
     }
 }
 
@@ -273,6 +280,20 @@ mod tests {
                 Some(code.as_str()),
                 "{code:?} has no rule"
             );
+        }
+    }
+
+    #[test]
+    fn every_rule_module_is_named_after_its_rule() {
+        let catalog = Catalog::builtin().expect("rules load");
+        for &(code, module) in MODULES {
+            let name = &catalog.get(code.as_str()).name;
+            let expected = format!(
+                "{}_{}",
+                code.as_str().to_ascii_lowercase(),
+                name.replace('-', "_")
+            );
+            assert_eq!(module, expected, "{code:?}");
         }
     }
 }

@@ -1,9 +1,9 @@
 //! REC910 invalid-suppression: a `reclint:` directive that cannot be read or
 //! names an unknown rule. It suppresses nothing.
 
+use super::SuppressionFacts;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::suppress::SuppressionFacts;
 
 pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
     for (span, problem) in &facts.invalid {

@@ -1,9 +1,9 @@
 //! REC911 suppression-without-reason: an ignore without `-- reason`. It
 //! suppresses nothing: every exception must say why (GDPR Art. 5(2)).
 
+use super::SuppressionFacts;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::suppress::SuppressionFacts;
 
 pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
     for (span, description) in &facts.without_reason {

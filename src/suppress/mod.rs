@@ -1,7 +1,15 @@
 //! Suppressions: `reclint: ignore[...]` comments and `[[ignore]]` entries in
 //! reclint.toml mark findings as suppressed, with their reason. A suppression
 //! that cannot be read, has no reason, matches nothing or has expired is a
-//! fact the meta-rules REC910–REC913 report.
+//! fact the meta-rules REC910–REC913 report; they live here, beside what they
+//! judge, and are registered with the other built-in rules in `rules`.
+//! Baselines, the other way to accept findings, are in [`baseline`].
+
+pub mod baseline;
+pub(crate) mod rec910_invalid_suppression;
+pub(crate) mod rec911_suppression_without_reason;
+pub(crate) mod rec912_unused_suppression;
+pub(crate) mod rec913_expired_suppression;
 
 use crate::catalog::Catalog;
 use crate::config::Config;

@@ -1,9 +1,9 @@
 //! REC912 unused-suppression: an ignore directive or `[[ignore]]` entry that
 //! matched no finding.
 
+use super::SuppressionFacts;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::suppress::SuppressionFacts;
 
 pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
     for (span, description) in &facts.unused {

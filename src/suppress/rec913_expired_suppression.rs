@@ -1,9 +1,9 @@
 //! REC913 expired-suppression: an ignore whose `until=` or `expires` date has
 //! passed; the findings it covered are reported again.
 
+use super::SuppressionFacts;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::suppress::SuppressionFacts;
 
 pub fn check(facts: &SuppressionFacts, out: &mut Vec<Finding>) {
     for expired in &facts.expired {
