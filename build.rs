@@ -1,12 +1,30 @@
 //! Embeds every `lints/*.toml` rule file in the binary, so that adding a rule's
 //! metadata means adding one file, and generates `RuleCode`, one variant per
-//! file, so that built-in code names a rule that exists.
+//! file, so that built-in code names a rule that exists. A built-in rule's
+//! formats are the formats it has fixtures for (`fixtures/<format>/<RULE>/`),
+//! so the list cannot drift from what is tested.
 
 use std::fmt::Write;
 use std::path::Path;
 
+/// The names of the directories in `dir`, sorted.
+fn subdirectories(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("readable directory")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=lints");
+    // Cargo watches a directory with everything under it.
+    println!("cargo:rerun-if-changed=fixtures");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let formats = subdirectories(&fixtures);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lints");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("lints/ directory")
@@ -51,12 +69,18 @@ fn main() {
     }
     out.push_str("        }\n    }\n}\n\n");
     out.push_str(
-        "/// `(code, contents)` of every `lints/*.toml`, sorted.\nstatic LINT_FILES: &[(RuleCode, &str)] = &[\n",
+        "/// `(code, contents, formats)` of every `lints/*.toml`, sorted; the\n\
+         /// formats are the directories `fixtures/<format>/<code>/`, sorted by name.\n\
+         static LINT_FILES: &[(RuleCode, &str, &[&str])] = &[\n",
     );
     for (path, stem) in files.iter().zip(&stems) {
+        let tested: Vec<&String> = formats
+            .iter()
+            .filter(|format| fixtures.join(format).join(stem).is_dir())
+            .collect();
         writeln!(
             out,
-            "    (RuleCode::{}, include_str!({:?})),",
+            "    (RuleCode::{}, include_str!({:?}), &{tested:?}),",
             variant(stem),
             path.display().to_string()
         )

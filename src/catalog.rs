@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::finding::Severity;
+use crate::flow::FORMAT_NAMES;
 
 include!(concat!(env!("OUT_DIR"), "/lints.rs"));
 
@@ -20,6 +21,10 @@ pub struct RuleMeta {
     pub name: String,
     pub severity: Severity,
     pub summary: String,
+    /// The formats the rule looks at; empty: all. A custom rule names them;
+    /// a built-in rule's are the formats it has fixtures for
+    /// (`fixtures/<format>/<RULE>/`), never written in its file.
+    #[serde(default)]
     pub formats: Vec<String>,
     pub help: String,
     pub explanation: String,
@@ -51,18 +56,32 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The built-in rules. A rule file that does not parse, or declares
-    /// another code than its file name, is a bug in reclint itself and is
+    /// The built-in rules. A rule file that does not parse, declares
+    /// another code than its file name or lists its formats, or a fixture
+    /// directory that is not a format, is a bug in reclint itself and is
     /// reported as such.
     pub fn builtin() -> Result<Catalog, String> {
         let mut rules = Vec::new();
-        for (code, text) in LINT_FILES {
+        for (code, text, tested) in LINT_FILES {
             let stem = code.as_str();
-            let meta: RuleMeta =
+            let mut meta: RuleMeta =
                 toml::from_str(text).map_err(|e| format!("lints/{stem}.toml: {e}"))?;
             if meta.code != stem {
                 return Err(format!("lints/{stem}.toml declares code {}", meta.code));
             }
+            if !meta.formats.is_empty() {
+                return Err(format!(
+                    "lints/{stem}.toml lists formats: they are the formats of fixtures/<format>/{stem}/"
+                ));
+            }
+            if let Some(other) = tested.iter().find(|f| !FORMAT_NAMES.contains(f)) {
+                return Err(format!("fixtures/{other}/{stem}/: {other} is not a format"));
+            }
+            meta.formats = FORMAT_NAMES
+                .iter()
+                .filter(|f| tested.contains(f))
+                .map(|f| f.to_string())
+                .collect();
             rules.push(Arc::new(meta));
         }
         Ok(Catalog::of(rules))
@@ -125,6 +144,20 @@ mod tests {
         assert_eq!(
             catalog.get("REC001").name,
             "blanket-recording-without-consent"
+        );
+    }
+
+    #[test]
+    fn built_in_formats_are_the_fixture_directories_in_format_order() {
+        let catalog = Catalog::builtin().expect("rules load");
+        assert_eq!(catalog.get("REC013").formats, ["amazon-connect", "twilio"]);
+        assert_eq!(
+            catalog.get("REC910").formats,
+            ["asterisk", "freeswitch", "twilio"]
+        );
+        assert_eq!(
+            catalog.get("REC017").formats,
+            ["terraform", "cloudformation"]
         );
     }
 }

@@ -47,15 +47,8 @@ pub enum AsteriskRole {
     Features,
 }
 
-/// Every `FileKind::format_name`, as rules' `formats` lists name them.
-pub const FORMAT_NAMES: &[&str] = &[
-    "asterisk",
-    "freeswitch",
-    "amazon-connect",
-    "twilio",
-    "terraform",
-    "cloudformation",
-];
+/// Every `FileKind::format_name`.
+pub use crate::flow::FORMAT_NAMES;
 
 impl FileKind {
     pub fn format_name(self) -> &'static str {

@@ -4,6 +4,8 @@
 //! what the branch tested (an explicit answer or the default/else outcome), so
 //! that the analysis can follow the consent answer along each path.
 
+use std::fmt;
+
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,13 +22,25 @@ impl StepId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegionId(pub u32);
 
+/// The formats reclint reads, as [`FlowGraph::format`] and rules' `formats`
+/// lists name them, in the order lists show them.
+pub const FORMAT_NAMES: &[&str] = &[
+    "asterisk",
+    "freeswitch",
+    "amazon-connect",
+    "twilio",
+    "terraform",
+    "cloudformation",
+];
+
 #[derive(Debug, Default)]
 pub struct FlowGraph {
     pub steps: Vec<Step>,
     pub regions: Vec<Region>,
     pub entries: Vec<EntryPoint>,
-    /// The format the graph was lowered from (`FileKind::format_name`); the
-    /// files a graph spans include ones no one named (`#include`).
+    /// The format the graph was lowered from (`FileKind::format_name`, one of
+    /// [`FORMAT_NAMES`]); the files a graph spans include ones no one named
+    /// (`#include`).
     pub format: &'static str,
     /// Settings and applications the platform no longer has (rule REC019).
     pub removed_features: Vec<RemovedFeature>,
@@ -105,17 +119,68 @@ impl Edge {
     }
 }
 
+/// What an input writes, a copy reads and writes, and a branch tests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Variable {
+    /// A variable by its name: a channel variable (`OPTIN`), a contact
+    /// attribute (`$.Attributes.consent`), a widget's field.
+    Named(String),
+    /// The key the caller presses at a menu: an Asterisk `WaitExten` in
+    /// context `region` (`action` is `None`), or the input action `action` of
+    /// Connect flow `region`. Traces say "caller pressed 1".
+    Menu {
+        region: String,
+        action: Option<String>,
+    },
+}
+
+impl Variable {
+    /// The same variable with its names in upper case: variables are
+    /// compared without case (`${optin}` is `${OPTIN}`).
+    pub fn folded(&self) -> Variable {
+        match self {
+            Variable::Named(name) => Variable::Named(name.to_ascii_uppercase()),
+            Variable::Menu { region, action } => Variable::Menu {
+                region: region.to_ascii_uppercase(),
+                action: action.as_deref().map(str::to_ascii_uppercase),
+            },
+        }
+    }
+}
+
+/// How messages, the words that recognise consent and payment variables, and
+/// custom rules spell a variable: its name, or `menu:<region>` and
+/// `menu:<region>:<action>`.
+impl fmt::Display for Variable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Variable::Named(name) => f.write_str(name),
+            Variable::Menu {
+                region,
+                action: None,
+            } => write!(f, "menu:{region}"),
+            Variable::Menu {
+                region,
+                action: Some(action),
+            } => write!(f, "menu:{region}:{action}"),
+        }
+    }
+}
+
 /// A fact a branch edge establishes about one variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Guard {
     /// The variable holds an explicit answer matching `answer`.
     Answer {
-        variable: String,
+        variable: Variable,
         answer: AnswerMatch,
     },
     /// The else, timeout, invalid-input or error outcome of a test of the
     /// variable; `not` lists the values the test ruled out.
-    Default { variable: String, not: Vec<String> },
+    Default {
+        variable: Variable,
+        not: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -204,7 +269,7 @@ pub enum StepKind {
     },
     /// The caller's answer is collected into `variable`, after `prompts`.
     Input {
-        variable: String,
+        variable: Variable,
         prompts: Vec<String>,
     },
     /// A conditional branch; its edges carry guards.
@@ -223,8 +288,8 @@ pub enum StepKind {
     /// `UpdateContactAttributes`): a copy of the consent answer is tested as
     /// the answer.
     Assign {
-        variable: String,
-        from: String,
+        variable: Variable,
+        from: Variable,
     },
     /// Sets the message played to both parties when on-demand recording starts
     /// (Asterisk `TOUCH_MIXMONITOR_MESSAGE_START`).
@@ -262,7 +327,7 @@ pub struct Call {
     pub leg: Leg,
     /// Per argument position (`ARG1`, `ARG2`, ... in the subroutine): the
     /// variable passed, when the argument is just a variable's value.
-    pub arguments: Vec<Option<String>>,
+    pub arguments: Vec<Option<Variable>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::directives::DirectiveIndex;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, FlowGraph, Guard, Leg, RecordingStart, StepId, StepKind,
+    Variable,
 };
 use crate::source::{SourceMap, Span};
 use path_state::{
@@ -171,9 +172,11 @@ pub fn analyse(
         .iter()
         .map(|step| match &step.kind {
             StepKind::Payment => true,
-            StepKind::Input { variable, prompts } => {
-                recognizers.is_payment_input(variable, prompts, &graph.region(step.region).name)
-            }
+            StepKind::Input { variable, prompts } => recognizers.is_payment_input(
+                &variable.to_string(),
+                prompts,
+                &graph.region(step.region).name,
+            ),
             _ => false,
         })
         .collect();
@@ -435,13 +438,14 @@ fn refusals(graph: &FlowGraph, states: &PathStates, consent_questions: &[bool]) 
 
 /// Computes what the propagation needs to know about each step and edge.
 fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
-    let mut variables: HashMap<String, VariableId> = HashMap::new();
-    let mut intern = |name: &str| {
-        let key = name.to_ascii_uppercase();
+    let mut variables: HashMap<Variable, VariableId> = HashMap::new();
+    let mut intern = |variable: &Variable| {
         let next = VariableId(variables.len() as u32);
-        *variables.entry(key).or_insert(next)
+        *variables.entry(variable.folded()).or_insert(next)
     };
-    let argument_variables: Vec<VariableId> = (1..=9).map(|i| intern(&format!("ARG{i}"))).collect();
+    let argument_variables: Vec<VariableId> = (1..=9)
+        .map(|i| intern(&Variable::Named(format!("ARG{i}"))))
+        .collect();
     let mut steps = Vec::with_capacity(graph.len());
     let mut call_arguments = HashMap::new();
     // A FreeSWITCH expression is tested on every hunt that reaches it:
@@ -453,7 +457,7 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
                 .arguments
                 .iter()
                 .enumerate()
-                .filter_map(|(i, a)| a.as_deref().map(|v| (i + 1, intern(v))))
+                .filter_map(|(i, a)| a.as_ref().map(|v| (i + 1, intern(v))))
                 .collect();
             if !passed.is_empty() {
                 call_arguments.insert(StepId(index as u32), passed);
@@ -464,7 +468,7 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
             StepKind::Input { variable, prompts } => {
                 let meaning = recognizers.prompts(prompts);
                 let consent = recognizers
-                    .is_consent_question(variable, prompts)
+                    .is_consent_question(&variable.to_string(), prompts)
                     .then(|| intern(variable));
                 (meaning, consent)
             }
@@ -504,7 +508,7 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
     }
     let mut consent_variables = vec![false; variables.len()];
     for (name, id) in &variables {
-        consent_variables[id.0 as usize] = recognizers.is_consent_variable(name);
+        consent_variables[id.0 as usize] = recognizers.is_consent_variable(&name.to_string());
     }
     Facts {
         spent_after_question: Facts::spent_variables(&steps, &call_arguments, variables.len()),
@@ -581,7 +585,7 @@ fn describe_guards(guards: &[Guard]) -> String {
         .iter()
         .map(|guard| match guard {
             Guard::Answer { variable, answer } => {
-                let menu = variable.starts_with("menu:");
+                let menu = matches!(variable, Variable::Menu { .. });
                 match answer {
                     AnswerMatch::Values(values) if menu => {
                         format!("caller pressed {}", values.join(" or "))
@@ -594,9 +598,10 @@ fn describe_guards(guards: &[Guard]) -> String {
                     AnswerMatch::AnyValue => format!("${{{variable}}} is set"),
                 }
             }
-            Guard::Default { variable, .. } if variable.starts_with("menu:") => {
-                "no key or an invalid key".to_string()
-            }
+            Guard::Default {
+                variable: Variable::Menu { .. },
+                ..
+            } => "no key or an invalid key".to_string(),
             Guard::Default { variable, not } if not.is_empty() => {
                 format!("${{{variable}}} is empty or 0")
             }

@@ -9,7 +9,7 @@ use super::{LoadContext, Lowered};
 use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
-    RegionId, RemovedFeature, StepId, StepKind, pattern_matches,
+    RegionId, RemovedFeature, StepId, StepKind, Variable, pattern_matches,
 };
 use crate::parallel;
 use crate::parse::asterisk::app::{self, AppCall, Text};
@@ -378,13 +378,14 @@ impl<'a> Lowerer<'a> {
                 self.link(step, next);
             }
             "read" => {
-                let variable = app
-                    .arg(0)
-                    .split('=')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
+                let variable = Variable::Named(
+                    app.arg(0)
+                        .split('=')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                );
                 let prompts = split_prompts(app.arg(1));
                 self.set(step, StepKind::Input { variable, prompts });
                 self.link(step, next);
@@ -723,7 +724,10 @@ impl<'a> Lowerer<'a> {
     /// digit extensions are explicit answers, `t` and `i` the default.
     fn lower_menu(&mut self, site: Site, step: StepId) {
         let context = &self.plan.contexts[site.context];
-        let variable = format!("menu:{}", context.name);
+        let variable = Variable::Menu {
+            region: context.name.clone(),
+            action: None,
+        };
         // The prompt is the nearest Background/Playback before this priority.
         let prompts = self
             .extension(site)
@@ -1550,6 +1554,10 @@ fn sets_then_tests(extension: &Extension) -> bool {
 }
 
 fn call(callee: Option<StepId>, leg: Leg, arguments: Vec<Option<String>>) -> StepKind {
+    let arguments = arguments
+        .into_iter()
+        .map(|a| a.map(Variable::Named))
+        .collect();
     StepKind::Call(Call {
         callee,
         leg,
@@ -1634,12 +1642,8 @@ pub fn guards_for(condition: &Condition, outcome: bool) -> Vec<Guard> {
     collect_guards(condition, outcome, &mut guards);
     let mut seen = HashSet::new();
     guards.retain(|g| {
-        let variable = match g {
-            Guard::Answer { variable, .. } | Guard::Default { variable, .. } => {
-                variable.to_ascii_uppercase()
-            }
-        };
-        seen.insert(variable)
+        let (Guard::Answer { variable, .. } | Guard::Default { variable, .. }) = g;
+        seen.insert(variable.folded())
     });
     guards
 }
@@ -1657,7 +1661,7 @@ fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
             };
             out.push(if holds {
                 Guard::Answer {
-                    variable: variable.clone(),
+                    variable: Variable::Named(variable.clone()),
                     answer: match op {
                         CompareOp::Other => AnswerMatch::AnyValue,
                         _ => AnswerMatch::Values(vec![value.clone()]),
@@ -1665,7 +1669,7 @@ fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
                 }
             } else {
                 Guard::Default {
-                    variable: variable.clone(),
+                    variable: Variable::Named(variable.clone()),
                     not: match op {
                         CompareOp::Other => Vec::new(),
                         _ => vec![value.clone()],
@@ -1675,18 +1679,19 @@ fn collect_guards(condition: &Condition, outcome: bool, out: &mut Vec<Guard>) {
         }
         Condition::Truthy(variable) => out.push(if outcome {
             Guard::Answer {
-                variable: variable.clone(),
+                variable: Variable::Named(variable.clone()),
                 answer: AnswerMatch::AnyValue,
             }
         } else {
             Guard::Default {
-                variable: variable.clone(),
+                variable: Variable::Named(variable.clone()),
                 not: Vec::new(),
             }
         }),
         Condition::Not(inner) => collect_guards(inner, !outcome, out),
         Condition::Or(parts) => {
             if let Some((variable, values)) = same_variable_equalities(parts) {
+                let variable = Variable::Named(variable);
                 out.push(if outcome {
                     Guard::Answer {
                         variable,

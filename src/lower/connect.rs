@@ -14,7 +14,7 @@ use super::{LoadContext, Lowered};
 use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
-    RegionId, StepId, StepKind,
+    RegionId, StepId, StepKind, Variable,
 };
 use crate::parallel;
 use crate::parse::connect::{self, Flow, FlowAction};
@@ -424,8 +424,8 @@ fn lower_action(
             if let Some(from) = member.value.as_str().filter(|v| v.starts_with("$.")) {
                 let step = graph.add_step(
                     StepKind::Assign {
-                        variable: format!("$.Attributes.{}", member.key),
-                        from: from.to_string(),
+                        variable: Variable::Named(format!("$.Attributes.{}", member.key)),
+                        from: Variable::Named(from.to_string()),
                     },
                     action.span,
                     region,
@@ -859,23 +859,25 @@ fn strip_tags(text: &str) -> String {
 
 /// The variable an input writes: the stored input, or the key pressed
 /// (tested by the action's own conditions).
-fn input_variable(flow: &Flow, action: &FlowAction) -> String {
+fn input_variable(flow: &Flow, action: &FlowAction) -> Variable {
     let stored = action
         .parameter("StoreInput")
         .and_then(Json::as_text)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if stored || action.kind == "StoreUserInput" {
-        "$.StoredCustomerInput".into()
+        Variable::Named("$.StoredCustomerInput".into())
     } else if action.kind == "ConnectParticipantWithLexBot" {
-        format!("input:{}:{}", flow.name, action.id)
+        Variable::Named(format!("input:{}:{}", flow.name, action.id))
     } else {
-        // The key pressed: traces say "caller pressed 1".
-        format!("menu:{}:{}", flow.name, action.id)
+        Variable::Menu {
+            region: flow.name.clone(),
+            action: Some(action.id.clone()),
+        }
     }
 }
 
 /// The variable whose value an action's conditions test.
-fn answer_variable(flow: &Flow, action: &FlowAction) -> Option<String> {
+fn answer_variable(flow: &Flow, action: &FlowAction) -> Option<Variable> {
     match action.kind.as_str() {
         "GetParticipantInput" | "GetUserInput" | "ConnectParticipantWithLexBot" => {
             Some(input_variable(flow, action))
@@ -883,11 +885,11 @@ fn answer_variable(flow: &Flow, action: &FlowAction) -> Option<String> {
         "Compare" => action
             .parameter("ComparisonValue")
             .and_then(Json::as_str)
-            .map(str::to_string),
+            .map(|v| Variable::Named(v.to_string())),
         "CheckAttribute" => action
             .parameter("Attribute")
             .and_then(Json::as_str)
-            .map(|a| format!("$.Attributes.{a}")),
+            .map(|a| Variable::Named(format!("$.Attributes.{a}"))),
         _ => None,
     }
 }

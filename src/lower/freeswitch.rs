@@ -23,7 +23,7 @@ use super::{LoadContext, Lowered};
 use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
-    RecordingStart, RegionId, StepId, StepKind,
+    RecordingStart, RegionId, StepId, StepKind, Variable,
 };
 use crate::glob::{Glob, GlobKind};
 use crate::parallel;
@@ -1061,6 +1061,7 @@ impl<'a> Lowerer<'a> {
                 (None, Some(Vec::new()))
             };
         }
+        let variable = Variable::Named(variable);
         (
             Some(vec![Guard::Answer {
                 variable: variable.clone(),
@@ -1193,14 +1194,14 @@ impl<'a> Lowerer<'a> {
             "play_and_get_digits" => {
                 let args: Vec<&str> = data.split_whitespace().collect();
                 steps.push(StepKind::Input {
-                    variable: args.get(7).copied().unwrap_or("").to_string(),
+                    variable: Variable::Named(args.get(7).copied().unwrap_or("").to_string()),
                     prompts: args.get(5).map(|p| vec![p.to_string()]).unwrap_or_default(),
                 });
             }
             "read" => {
                 let args: Vec<&str> = data.split_whitespace().collect();
                 steps.push(StepKind::Input {
-                    variable: args.get(3).copied().unwrap_or("").to_string(),
+                    variable: Variable::Named(args.get(3).copied().unwrap_or("").to_string()),
                     prompts: args.get(2).map(|p| vec![p.to_string()]).unwrap_or_default(),
                 });
             }

@@ -20,7 +20,7 @@ use super::{LoadContext, Lowered};
 use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
-    RegionId, StepId, StepKind,
+    RegionId, StepId, StepKind, Variable,
 };
 use crate::parse::json::{self, Json};
 use crate::parse::xml::{self, Located};
@@ -155,7 +155,8 @@ impl Twiml<'_, '_> {
                     .filter(|c| c.has_tag_name("Say") || c.has_tag_name("Play"))
                     .map(|c| c.text().unwrap_or("").trim().to_string())
                     .collect();
-                let variable = format!("gather:{}", self.at.start_tag_span(verb).start);
+                let variable =
+                    Variable::Named(format!("gather:{}", self.at.start_tag_span(verb).start));
                 let step = self.step(
                     StepKind::Input {
                         variable: variable.clone(),
@@ -430,14 +431,14 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
         let text = |key: &str| property(key).and_then(Json::as_text).unwrap_or_default();
         let first = ids[name];
         let mut chain: Vec<StepKind> = Vec::new();
-        let mut tested: Option<String> = None;
-        let mut input: Option<String> = None;
+        let mut tested: Option<Variable> = None;
+        let mut input: Option<Variable> = None;
         match kind {
             "say-play" => chain.push(StepKind::Prompt {
                 prompts: vec![format!("{}{}", text("say"), text("play"))],
             }),
             "gather-input-on-call" => {
-                let variable = format!("widgets.{name}.Digits");
+                let variable = Variable::Named(format!("widgets.{name}.Digits"));
                 input = Some(variable.clone());
                 chain.push(StepKind::Input {
                     variable,
@@ -445,7 +446,7 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
                 });
             }
             "split-based-on" => {
-                tested = Some(template_variable(&text("input")));
+                tested = Some(Variable::Named(template_variable(&text("input"))));
                 chain.push(StepKind::Branch);
             }
             "set-variables" => {
@@ -454,8 +455,8 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
                     let value = variable.get("value").and_then(Json::as_str).unwrap_or("");
                     if value.contains("{{") {
                         chain.push(StepKind::Assign {
-                            variable: format!("flow.variables.{key}"),
-                            from: template_variable(value),
+                            variable: Variable::Named(format!("flow.variables.{key}")),
+                            from: Variable::Named(template_variable(value)),
                         });
                     }
                 }
@@ -564,7 +565,7 @@ fn template_variable(text: &str) -> String {
 }
 
 /// A `split-based-on` condition as an answer.
-fn condition_guard(variable: &str, condition: &Json) -> Guard {
+fn condition_guard(variable: &Variable, condition: &Json) -> Guard {
     let kind = condition.get("type").and_then(Json::as_str).unwrap_or("");
     let value = condition
         .get("value")
@@ -579,7 +580,7 @@ fn condition_guard(variable: &str, condition: &Json) -> Guard {
         _ => AnswerMatch::AnyValue,
     };
     Guard::Answer {
-        variable: variable.to_string(),
+        variable: variable.clone(),
         answer,
     }
 }
