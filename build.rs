@@ -21,6 +21,17 @@ fn subdirectories(dir: &Path) -> Vec<String> {
 
 fn main() {
     println!("cargo:rerun-if-changed=lints");
+    // Tests that read the real corpus next to the repository are marked
+    // ignored, with the reason, when it is absent: a skip shows in the test
+    // summary instead of passing silently.
+    println!("cargo::rustc-check-cfg=cfg(shared_corpus)");
+    println!("cargo:rerun-if-changed=../shared");
+    if Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .is_dir()
+    {
+        println!("cargo:rustc-cfg=shared_corpus");
+    }
     // Cargo watches a directory with everything under it.
     println!("cargo:rerun-if-changed=fixtures");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");

@@ -45,6 +45,10 @@ fn check_corpus(system: &str) -> Option<reclint::check::CheckRun> {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn amazon_connect_corpus() {
     let Some(run) = check_corpus("amazon-connect") else {
         return;
@@ -58,6 +62,10 @@ fn amazon_connect_corpus() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn twilio_corpus() {
     let Some(run) = check_corpus("twilio") else {
         return;
@@ -67,6 +75,10 @@ fn twilio_corpus() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn freeswitch_corpus_parses_without_errors() {
     let Some(run) = check_corpus("freeswitch") else {
         return;
@@ -81,6 +93,10 @@ fn freeswitch_corpus_parses_without_errors() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn asterisk_corpus_parses_without_errors() {
     let Some(run) = check_corpus("asterisk") else {
         return;
@@ -151,6 +167,10 @@ fn findings_on(run: &reclint::check::CheckRun, files: &[PathBuf]) -> Vec<String>
 /// with it: each source repository's files give the same findings scanned
 /// alone as inside the whole corpus.
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn findings_do_not_depend_on_unrelated_files() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus");
@@ -202,6 +222,10 @@ fn findings_do_not_depend_on_unrelated_files() {
 /// platform rejected, unresolved references only where something is really
 /// missing, and nothing reported where the platform never records anew.
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn whole_corpus_reads_as_the_platforms_run_it() {
     let Some(run) = check_corpus("") else {
         return;

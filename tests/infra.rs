@@ -109,6 +109,10 @@ fn unexpected_parse_errors(loaded: &Loaded) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn amazon_connect_storage() {
     let Some(loaded) = load_corpus("amazon-connect") else {
         return;
@@ -195,6 +199,10 @@ fn amazon_connect_storage() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn genesys_retention_and_trunk_recording() {
     let Some(loaded) = load_corpus("genesys") else {
         return;
@@ -251,6 +259,10 @@ fn genesys_retention_and_trunk_recording() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
 fn twilio_terraform_is_read() {
     let Some(loaded) = load_corpus("twilio") else {
         return;
