@@ -1,4 +1,4 @@
-//! The command line (spec §4). Usage errors are miette diagnostics too, and
+//! The command line. Usage errors are miette diagnostics too, and
 //! every failure of reclint itself exits with status 2.
 
 use std::io::IsTerminal;

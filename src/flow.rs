@@ -1,4 +1,4 @@
-//! The call-flow graph every format is lowered into (spec §2).
+//! The call-flow graph every format is lowered into.
 //!
 //! A call walks from an entry point along steps. Edges out of a branch carry
 //! what the branch tested (an explicit answer or the default/else outcome), so

@@ -63,7 +63,7 @@ fn each_profile_gives_its_documented_findings() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The profiles differ where spec §2.4 says they do.
+/// The profiles differ where the jurisdiction and sector change the rules.
 #[test]
 fn the_differences_are_the_documented_ones() {
     let registry = Registry::builtin().expect("rules");

@@ -1,4 +1,4 @@
-//! Analysis of a call-flow graph (spec §2): which recording starts are reached
+//! Analysis of a call-flow graph: which recording starts are reached
 //! in which consent states, before or after a notice, from entry points that
 //! record every call, and for which purposes.
 
@@ -136,7 +136,7 @@ pub fn analyse(
     };
 
     let predecessors = Predecessors::of(&graph);
-    // Which entry points record every call (spec §2.3).
+    // Which entry points record every call.
     let reaches_connection = Reachability::compute(&graph, &predecessors, is_connection, |_| false);
     let unrecorded_connection =
         Reachability::compute(&graph, &predecessors, is_connection, is_recording);
@@ -613,7 +613,7 @@ fn describe_guards(guards: &[Guard]) -> String {
         .join(", ")
 }
 
-/// The purposes of a recording start (spec §2.3).
+/// The purposes of a recording start.
 fn purposes(
     graph: &FlowGraph,
     step: StepId,
@@ -659,7 +659,7 @@ fn purposes(
     out
 }
 
-/// Purposes of the training class (spec §2.3).
+/// Purposes of the training class.
 pub fn is_training_class(purpose: &str) -> bool {
     matches!(
         purpose,

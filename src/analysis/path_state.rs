@@ -1,4 +1,4 @@
-//! The path-sensitive part of the analysis (spec §2.2): a worklist over
+//! The path-sensitive part of the analysis: a worklist over
 //! (step, calling context, state) triples that propagates what a caller has
 //! heard and answered along every path, without enumerating paths.
 //!
@@ -567,7 +567,7 @@ impl Run<'_> {
     }
 
     /// The states after taking an edge: a test of the consent variable
-    /// moves the consent state (spec §2.2).
+    /// moves the consent state.
     fn apply_edge(
         &self,
         state: PathState,

@@ -1,5 +1,5 @@
-//! Recognising notices, consent questions and purposes in prompts (spec §2.1,
-//! §2.3). Prompt names and spoken text are compared case-insensitively with
+//! Recognising notices, consent questions and purposes in prompts. Prompt
+//! names and spoken text are compared case-insensitively with
 //! `-`, `_`, `/` and `.` read as spaces.
 
 use regex::Regex;

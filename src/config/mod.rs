@@ -1,4 +1,4 @@
-//! `reclint.toml`: discovery, schema and validation (spec §5). Unknown keys,
+//! `reclint.toml`: discovery, schema and validation. Unknown keys,
 //! bad values and unknown rule codes are errors that point into the file.
 //! The configuration is data: it names the directories of custom rules, and
 //! the command that runs the rules loads them; the rule codes and names it

@@ -1,4 +1,4 @@
-//! Jurisdictions and sectors (spec §2.4): which consent model applies, and how
+//! Jurisdictions and sectors: which consent model applies, and how
 //! strict the notice rule is.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Custom rules (issue 6): an organisation's own recording policy, written as
+//! Custom rules: an organisation's own recording policy, written as
 //! TOML files in its repository and loaded from `rule-dirs`. A rule file has
 //! the metadata of `lints/*.toml` and one of three kinds:
 //!

@@ -1635,8 +1635,8 @@ fn split_prompts(argument: &str) -> Vec<String> {
         .collect()
 }
 
-/// What the `outcome` edge of a branch on `condition` establishes (spec §2.2:
-/// explicit answers, the else/default outcome, `!=` flipping the edges).
+/// What the `outcome` edge of a branch on `condition` establishes: explicit
+/// answers, the else/default outcome, `!=` flipping the edges.
 pub fn guards_for(condition: &Condition, outcome: bool) -> Vec<Guard> {
     let mut guards = Vec::new();
     collect_guards(condition, outcome, &mut guards);

@@ -1,4 +1,4 @@
-//! `--format json`, version 1 (spec §6).
+//! `--format json`, version 1.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! How the jurisdiction and sector (spec §2.4) change the rules: the one place
+//! How the jurisdiction and sector change the rules: the one place
 //! that decides whether a rule runs under a profile and at which severity.
 //! The README's profile table is generated from it (and a test keeps the two
 //! equal).
@@ -30,7 +30,7 @@ pub fn under_profile(code: &str, profile: &Profile) -> UnderProfile {
     };
     match code {
         // Consent rules: the opt-in model only, and never for emergency lines,
-        // where recording is a legal obligation (recording-law.md §6.2).
+        // where recording is a legal obligation the caller cannot refuse.
         "REC001" | "REC002" | "REC004" | "REC005" => on_if(profile.consent_rules_apply()),
         "REC003" if profile.emergency() => UnderProfile::Severity(Severity::Info),
         "REC003" if profile.one_party_us() => UnderProfile::Severity(Severity::Warning),
