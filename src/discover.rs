@@ -1,82 +1,24 @@
 //! Finding the files to lint: walking directories with walkdir, filtering by the
-//! `[files]` globs, reading only regular files, and recognising each file's format
-//! by name and content.
+//! `[files]` globs, reading only regular files, and asking the front ends
+//! ([`crate::lower::frontend`]) what each file is, by name and content.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
-use regex::Regex;
 use walkdir::WalkDir;
 
 use crate::glob::GlobSet;
+use crate::lower::frontend::{self, kind_by_content};
 use crate::source::{display_path, read_text, slash_path};
 
 /// Directories never descended into (`.terraform` holds downloaded copies
 /// of modules and providers).
 const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform"];
 
-/// The formats reclint reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileKind {
-    Asterisk(AsteriskRole),
-    /// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
-    FreeSwitch,
-    /// Amazon Connect contact flows (flow language, legacy export, wrappers).
-    Connect,
-    /// Twilio TwiML documents (`<Response>`).
-    Twiml,
-    /// Twilio Studio flow definitions.
-    Studio,
-    /// Terraform configuration (`*.tf`, `*.tf.json`): recording storage,
-    /// retention and regions.
-    Terraform,
-    /// CloudFormation templates (YAML or JSON) that hold no contact flow; a
-    /// JSON template with flows is [`FileKind::Connect`] and is read for both.
-    CloudFormation,
-}
-
-/// What an Asterisk file configures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AsteriskRole {
-    /// `extensions.conf` and files like it.
-    Dialplan,
-    /// `queues.conf`.
-    Queues,
-    /// `features.conf`.
-    Features,
-}
+pub use crate::lower::frontend::{AsteriskRole, FileKind};
 
 /// Every `FileKind::format_name`.
 pub use crate::flow::FORMAT_NAMES;
-
-impl FileKind {
-    pub fn format_name(self) -> &'static str {
-        match self {
-            FileKind::Asterisk(_) => "asterisk",
-            FileKind::FreeSwitch => "freeswitch",
-            FileKind::Connect => "amazon-connect",
-            FileKind::Twiml | FileKind::Studio => "twilio",
-            FileKind::Terraform => "terraform",
-            FileKind::CloudFormation => "cloudformation",
-        }
-    }
-
-    /// What the file is, for people: `Asterisk dialplan`, `Twilio Studio flow`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            FileKind::Asterisk(AsteriskRole::Dialplan) => "Asterisk dialplan",
-            FileKind::Asterisk(AsteriskRole::Queues) => "Asterisk queues",
-            FileKind::Asterisk(AsteriskRole::Features) => "Asterisk features",
-            FileKind::FreeSwitch => "FreeSWITCH XML",
-            FileKind::Connect => "Amazon Connect flow",
-            FileKind::Twiml => "Twilio TwiML",
-            FileKind::Studio => "Twilio Studio flow",
-            FileKind::Terraform => "Terraform",
-            FileKind::CloudFormation => "CloudFormation template",
-        }
-    }
-}
 
 /// A file to lint, or a file that should have been linted but could not be read.
 #[derive(Debug)]
@@ -302,152 +244,18 @@ fn is_backup(name: &str) -> bool {
         || name.contains(".bk.")
 }
 
-/// The file kinds recognised by name: Terraform `*.tf`, and Asterisk files
-/// such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
+/// The kind of a file known by its (lowercase) name; backups only when named
+/// explicitly.
 fn kind_by_name(name: &str, explicit: bool) -> Option<FileKind> {
     if is_backup(name) && !explicit {
         return None;
     }
-    if name.ends_with(".tf") {
-        return Some(FileKind::Terraform);
-    }
-    let stem = name
-        .strip_suffix(".conf")
-        .or_else(|| name.strip_suffix(".conf.sample"))?;
-    // The keyword must start the name or follow a separator, so that
-    // `myextensions.conf` is not taken for a dialplan by name alone.
-    let keyword = |word: &str| {
-        stem.match_indices(word)
-            .any(|(i, _)| i == 0 || matches!(stem.as_bytes()[i - 1], b'_' | b'-' | b'.'))
-    };
-    if keyword("extensions") {
-        Some(FileKind::Asterisk(AsteriskRole::Dialplan))
-    } else if keyword("queues") {
-        Some(FileKind::Asterisk(AsteriskRole::Queues))
-    } else if keyword("features") {
-        Some(FileKind::Asterisk(AsteriskRole::Features))
-    } else {
-        None
-    }
+    frontend::kind_by_name(name)
 }
 
+/// Whether a file unknown by name may be read to look at its content.
 fn worth_sniffing(name: &str) -> bool {
-    !is_backup(name)
-        && (name.ends_with(".conf")
-            || name.ends_with(".conf.sample")
-            || name.ends_with(".xml")
-            || name.ends_with(".json")
-            || name.ends_with(".twiml")
-            || is_template_name(name)
-            // Legacy Amazon Connect exports have no extension.
-            || !name.contains('.'))
-}
-
-static DIALPLAN_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*(exten|same)[ \t]*=>?").expect("valid regex"));
-static QUEUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?mi)^[ \t]*(member[ \t]*=>?|monitor-format[ \t]*=|strategy[ \t]*=)")
-        .expect("valid regex")
-});
-static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?mi)^[ \t]*\[(featuremap|applicationmap)\]").expect("valid regex")
-});
-
-static XML_ROOT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?s)\A\s*(?:<\?xml.*?\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<([A-Za-z][\w.-]*)",
-    )
-    .expect("valid regex")
-});
-static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s"#)
-        .expect("valid regex")
-});
-
-static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#""StartAction"|"modules"\s*:|"ContactFlow"|AWS::Connect::ContactFlow|\\"StartAction\\""#,
-    )
-    .expect("valid regex")
-});
-
-static CLOUDFORMATION_JSON_RESOURCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#""Type"\s*:\s*"AWS::"#).expect("valid regex"));
-static CLOUDFORMATION_YAML: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^(?:AWSTemplateFormatVersion|"AWSTemplateFormatVersion"|'AWSTemplateFormatVersion')[ \t]*:"#)
-        .expect("valid regex")
-});
-static CLOUDFORMATION_YAML_RESOURCES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^Resources[ \t]*:").expect("valid regex"));
-static CLOUDFORMATION_YAML_RESOURCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?m)^[ \t]+Type[ \t]*:[ \t]*["']?AWS::"#).expect("valid regex"));
-
-/// YAML and template files: read only when they are CloudFormation templates.
-fn is_template_name(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template")
-}
-
-/// A CloudFormation template in YAML: `AWSTemplateFormatVersion`, or
-/// `Resources` with `Type: AWS::...` (Genesys Archy flows have neither).
-fn is_cloudformation_yaml(text: &str) -> bool {
-    CLOUDFORMATION_YAML.is_match(text)
-        || (CLOUDFORMATION_YAML_RESOURCES.is_match(text)
-            && CLOUDFORMATION_YAML_RESOURCE.is_match(text))
-}
-
-/// Recognises files by their content: Asterisk files with other names (files
-/// a dialplan `#include`s, renamed copies) by their statements, XML by its
-/// root element, JSON by its keys, CloudFormation by its template keys.
-/// `name` (lowercase), when known, narrows what is looked for: a YAML file
-/// is a CloudFormation template or nothing (an Ansible role quoting a
-/// dialplan is not a dialplan), and a JSON file named `*.tf.json` that holds
-/// no flow is Terraform.
-fn kind_by_content(text: &str, name: Option<&str>) -> Option<FileKind> {
-    if text.trim_start().starts_with('{') {
-        if text.contains("\"states\"") && text.contains("\"initial_state\"") {
-            return Some(FileKind::Studio);
-        }
-        let flow = CONNECT_CONTENT.is_match(text) && text.contains("Actions");
-        let legacy = text.contains("\"modules\"")
-            && (text.contains("\"start\"") || text.contains("contactFlow"));
-        if flow || legacy {
-            return Some(FileKind::Connect);
-        }
-        if text.contains("\"AWSTemplateFormatVersion\"")
-            || (text.contains("\"Resources\"") && CLOUDFORMATION_JSON_RESOURCE.is_match(text))
-        {
-            return Some(FileKind::CloudFormation);
-        }
-        return name
-            .is_some_and(|name| name.ends_with(".tf.json"))
-            .then_some(FileKind::Terraform);
-    }
-    if is_cloudformation_yaml(text) {
-        return Some(FileKind::CloudFormation);
-    }
-    if name.is_some_and(is_template_name) {
-        return None;
-    }
-    if let Some(root) = XML_ROOT.captures(text).and_then(|c| c.get(1)) {
-        return match root.as_str() {
-            "Response" => Some(FileKind::Twiml),
-            "include" | "context" | "extension" | "configuration" | "document"
-                if FREESWITCH_CONTENT.is_match(text) =>
-            {
-                Some(FileKind::FreeSwitch)
-            }
-            _ => None,
-        };
-    }
-    if DIALPLAN_LINE.is_match(text) {
-        Some(FileKind::Asterisk(AsteriskRole::Dialplan))
-    } else if FEATURES_HEADER.is_match(text) {
-        Some(FileKind::Asterisk(AsteriskRole::Features))
-    } else if QUEUE_LINE.is_match(text) {
-        Some(FileKind::Asterisk(AsteriskRole::Queues))
-    } else {
-        None
-    }
+    !is_backup(name) && frontend::worth_sniffing(name)
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{LoadContext, Lowered};
-use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
     RegionId, RemovedFeature, StepId, StepKind, Variable, pattern_matches,
@@ -19,6 +18,9 @@ use crate::parse::asterisk::{AsteriskFile, settings};
 use crate::parse::{self, Unresolved};
 use crate::source::Span;
 use settings::{Features, QueueRecording};
+
+/// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
+pub const FORMAT: &str = "asterisk";
 
 /// Special extensions that are not dialled by a caller entering a context.
 const NOT_A_WAY_IN: &[&str] = &["h", "t", "e", "T", "a", "o"];
@@ -167,9 +169,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     let mut l = Lowerer {
         plan,
         settings,
-        graph: FlowGraph::of_format(
-            FileKind::Asterisk(crate::discover::AsteriskRole::Dialplan).format_name(),
-        ),
+        graph: FlowGraph::of_format(FORMAT),
         unresolved: Vec::new(),
         reported: HashSet::new(),
         priority_steps: HashMap::new(),

@@ -11,7 +11,6 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{LoadContext, Lowered};
-use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
     RegionId, StepId, StepKind, Variable,
@@ -21,6 +20,9 @@ use crate::parse::connect::{self, Flow, FlowAction};
 use crate::parse::json::Json;
 use crate::parse::{Problems, Unresolved};
 use crate::source::FileId;
+
+/// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
+pub const FORMAT: &str = "amazon-connect";
 
 /// Loads every flow of the given files into one graph, so that transfers
 /// between flows can be followed.
@@ -42,7 +44,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     if flows.is_empty() {
         return lowered;
     }
-    let mut graph = FlowGraph::of_format(FileKind::Connect.format_name());
+    let mut graph = FlowGraph::of_format(FORMAT);
     // Pass 1: a region per flow, a step per action (and per copy of it).
     let mut flow_steps: Vec<FlowSteps> = Vec::new();
     for (f, flow) in flows.iter().enumerate() {

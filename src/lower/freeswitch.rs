@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{LoadContext, Lowered};
-use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
     RecordingStart, RegionId, StepId, StepKind, Variable,
@@ -30,6 +29,9 @@ use crate::parallel;
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
 use crate::source::{FileId, SourceFile, SourceMap, Span, display_path, read_text};
+
+/// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
+pub const FORMAT: &str = "freeswitch";
 
 /// How many extension visits the hunts for an entry context's literal
 /// numbers may add (literal numbers × extensions every such hunt evaluates)
@@ -633,7 +635,7 @@ impl<'a> Lowerer<'a> {
         entry_points: &[String],
     ) -> (FlowGraph, Vec<Unresolved>) {
         let mut l = Lowerer {
-            graph: FlowGraph::of_format(FileKind::FreeSwitch.format_name()),
+            graph: FlowGraph::of_format(FORMAT),
             index: contexts
                 .iter()
                 .enumerate()

@@ -2,11 +2,13 @@
 //! format. Each format's `load` takes the files discovery found and returns
 //! the graphs they make (one per PBX, dialplan tree or flow set) and their
 //! comments (for `reclint:` directives); infrastructure-as-code lowers to
-//! storage facts instead ([`infra`]).
+//! storage facts instead ([`infra`]). The front ends ([`frontend`]) say
+//! which files each format's `load` gets, and [`load`] runs them in turn.
 
 pub mod asterisk;
 pub mod connect;
 pub mod freeswitch;
+pub(crate) mod frontend;
 pub mod infra;
 pub mod twilio;
 
@@ -14,12 +16,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::discover::FileKind;
 use crate::flow::FlowGraph;
-use crate::parse::{Comment, Problems, asterisk::AsteriskFile};
+use crate::parse::{Comment, Problems};
 use crate::source::{FileId, SourceMap};
 use crate::storage::Infrastructure;
-use infra::InfraSource;
+use frontend::{FRONTENDS, FileKind};
 
 /// What a format loader may use and add to.
 pub struct LoadContext<'a> {
@@ -43,42 +44,21 @@ pub struct Lowered {
     pub comments: HashMap<FileId, Vec<Comment>>,
 }
 
-/// Lowers files of every format, each with its format's loader: the one place
-/// where a new format joins the pipeline.
-pub fn load(files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-    let mut asterisk_files = Vec::new();
-    let mut freeswitch_files = Vec::new();
-    let mut connect_files = Vec::new();
-    let mut twiml_files = Vec::new();
-    let mut studio_files = Vec::new();
-    let mut infra_files = Vec::new();
-    for &(file, kind) in files {
-        match kind {
-            FileKind::Asterisk(role) => asterisk_files.push(AsteriskFile { file, role }),
-            FileKind::FreeSwitch => freeswitch_files.push(file),
-            FileKind::Connect => {
-                connect_files.push(file);
-                // Flows may come in a CloudFormation or Terraform JSON
-                // template that also configures where they are recorded.
-                infra_files.push((file, InfraSource::FlowTemplate));
-            }
-            FileKind::Twiml => twiml_files.push(file),
-            FileKind::Studio => studio_files.push(file),
-            FileKind::Terraform => infra_files.push((file, InfraSource::Terraform)),
-            FileKind::CloudFormation => infra_files.push((file, InfraSource::CloudFormation)),
-        }
+impl Lowered {
+    /// Adds what another loader made.
+    pub fn extend(&mut self, more: Lowered) {
+        self.graphs.extend(more.graphs);
+        self.infrastructure.extend(more.infrastructure);
+        self.comments.extend(more.comments);
     }
-    let mut lowered = asterisk::load(&asterisk_files, cx);
-    for more in [
-        freeswitch::load(&freeswitch_files, cx),
-        connect::load(&connect_files, cx),
-        twilio::load_twiml(&twiml_files, cx),
-        twilio::load_studio(&studio_files, cx),
-        infra::load(&infra_files, cx),
-    ] {
-        lowered.graphs.extend(more.graphs);
-        lowered.infrastructure.extend(more.infrastructure);
-        lowered.comments.extend(more.comments);
+}
+
+/// Lowers files of every format: each front end, in turn, loads the files it
+/// recognised. The one place where a new format joins the pipeline.
+pub fn load(files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
+    let mut lowered = Lowered::default();
+    for frontend in FRONTENDS {
+        lowered.extend(frontend.load(files, cx));
     }
     lowered
 }

@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::{LoadContext, Lowered};
-use crate::discover::FileKind;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
     RegionId, StepId, StepKind, Variable,
@@ -27,6 +26,9 @@ use crate::parse::xml::{self, Located};
 use crate::parse::{ParseError, Problems, Unresolved};
 use crate::source::{FileId, SourceFile};
 
+/// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
+pub const FORMAT: &str = "twilio";
+
 /// Loads TwiML documents, one region and entry each.
 pub fn load_twiml(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     let mut lowered = Lowered::default();
@@ -34,7 +36,7 @@ pub fn load_twiml(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         let source = cx.sources.get(file);
         let problems = &mut *cx.problems;
         let read = xml::read(file, source, false, |document, at| {
-            let mut graph = FlowGraph::of_format(FileKind::Twiml.format_name());
+            let mut graph = FlowGraph::of_format(FORMAT);
             twiml_document(&mut graph, document, at, source, problems);
             (graph, at.comments(document, source))
         });
@@ -405,7 +407,7 @@ pub fn load_studio(files: &[FileId], cx: &mut LoadContext) -> Lowered {
 }
 
 fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> FlowGraph {
-    let mut graph = FlowGraph::of_format(FileKind::Twiml.format_name());
+    let mut graph = FlowGraph::of_format(FORMAT);
     let region = graph.add_region(
         name.to_string(),
         flow.get("initial_state")

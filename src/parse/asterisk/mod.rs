@@ -10,7 +10,6 @@ pub mod settings;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::discover::AsteriskRole;
 use crate::glob::{Glob, GlobKind};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
 use crate::source::{FileId, SourceFile, SourceMap, display_path, read_text};
@@ -30,6 +29,17 @@ pub struct Pbx {
     pub dialplan_incomplete: bool,
     /// The same for queues.conf.
     pub queues_incomplete: bool,
+}
+
+/// What an Asterisk file configures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AsteriskRole {
+    /// `extensions.conf` and files like it.
+    Dialplan,
+    /// `queues.conf`.
+    Queues,
+    /// `features.conf`.
+    Features,
 }
 
 /// A discovered Asterisk file, already added to the source map.

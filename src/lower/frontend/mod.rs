@@ -1,0 +1,180 @@
+//! The front ends: one per platform, each saying which files are its own (by
+//! name and by content) and how they load into graphs and storage facts.
+//! [`FRONTENDS`] registers them; discovery asks it what a file is, and
+//! [`crate::lower::load`] hands every front end the files it recognised.
+//! A new platform is one more module here and one more line in the list.
+
+mod asterisk;
+mod connect;
+mod freeswitch;
+mod infra;
+mod twilio;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lower::{LoadContext, Lowered};
+use crate::source::FileId;
+
+pub use crate::parse::asterisk::AsteriskRole;
+
+/// The formats reclint reads: each front end's own kinds of file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Asterisk(AsteriskRole),
+    /// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
+    FreeSwitch,
+    /// Amazon Connect contact flows (flow language, legacy export, wrappers).
+    Connect,
+    /// Twilio TwiML documents (`<Response>`).
+    Twiml,
+    /// Twilio Studio flow definitions.
+    Studio,
+    /// Terraform configuration (`*.tf`, `*.tf.json`): recording storage,
+    /// retention and regions.
+    Terraform,
+    /// CloudFormation templates (YAML or JSON) that hold no contact flow; a
+    /// JSON template with flows is [`FileKind::Connect`] and is read for both.
+    CloudFormation,
+}
+
+impl FileKind {
+    /// The format's name, one of [`crate::flow::FORMAT_NAMES`].
+    pub fn format_name(self) -> &'static str {
+        match self {
+            FileKind::Asterisk(_) => crate::lower::asterisk::FORMAT,
+            FileKind::FreeSwitch => crate::lower::freeswitch::FORMAT,
+            FileKind::Connect => crate::lower::connect::FORMAT,
+            FileKind::Twiml | FileKind::Studio => crate::lower::twilio::FORMAT,
+            FileKind::Terraform => "terraform",
+            FileKind::CloudFormation => "cloudformation",
+        }
+    }
+
+    /// What the file is, for people: `Asterisk dialplan`, `Twilio Studio flow`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Asterisk(AsteriskRole::Dialplan) => "Asterisk dialplan",
+            FileKind::Asterisk(AsteriskRole::Queues) => "Asterisk queues",
+            FileKind::Asterisk(AsteriskRole::Features) => "Asterisk features",
+            FileKind::FreeSwitch => "FreeSWITCH XML",
+            FileKind::Connect => "Amazon Connect flow",
+            FileKind::Twiml => "Twilio TwiML",
+            FileKind::Studio => "Twilio Studio flow",
+            FileKind::Terraform => "Terraform",
+            FileKind::CloudFormation => "CloudFormation template",
+        }
+    }
+}
+
+/// One platform: how its files are recognised and loaded.
+pub(crate) trait Frontend: Sync {
+    /// The kind of a file known by its (lowercase, not backup) name alone.
+    fn by_name(&self, _name: &str) -> Option<FileKind> {
+        None
+    }
+
+    /// Whether a file so named may be this platform's, so that its content is
+    /// worth reading.
+    fn may_be(&self, name: &str) -> bool;
+
+    /// The tests that recognise this platform's files by their content.
+    fn by_content(&self) -> &'static [ContentTest];
+
+    /// Loads the files of this platform's kinds out of every recognised file.
+    fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered;
+}
+
+/// One recognition by content. Tests of every front end run by `rank`, the
+/// lowest first, and the first that answers decides: where two platforms'
+/// files look alike (a Studio flow has keys a Connect flow has, a YAML
+/// template may hold XML), the rank says which is asked first.
+pub(crate) struct ContentTest {
+    pub rank: u8,
+    pub test: fn(&Sniff) -> Option<FileKind>,
+}
+
+/// Every front end, in the order their files are loaded.
+pub(crate) const FRONTENDS: &[&dyn Frontend] = &[
+    &asterisk::Asterisk,
+    &freeswitch::FreeSwitch,
+    &connect::Connect,
+    &twilio::Twilio,
+    &infra::Infrastructure,
+];
+
+/// What a file looks like before any platform reads it.
+pub(crate) struct Sniff<'a> {
+    pub text: &'a str,
+    /// The lowercase file name, when there is one.
+    pub name: Option<&'a str>,
+    pub shape: Shape<'a>,
+}
+
+/// The outer form of a text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape<'a> {
+    /// A JSON object.
+    Json,
+    /// A YAML or template file that is not JSON: a CloudFormation template
+    /// or nothing (an Ansible role quoting a dialplan is not a dialplan).
+    Template,
+    /// XML, by its root element.
+    Xml { root: &'a str },
+    /// Anything else.
+    Text,
+}
+
+static XML_ROOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?s)\A\s*(?:<\?xml.*?\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<([A-Za-z][\w.-]*)",
+    )
+    .expect("valid regex")
+});
+
+/// YAML and template files: read only when they are CloudFormation templates.
+pub(crate) fn is_template_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template")
+}
+
+impl<'a> Sniff<'a> {
+    pub fn new(text: &'a str, name: Option<&'a str>) -> Self {
+        let shape = if text.trim_start().starts_with('{') {
+            Shape::Json
+        } else if name.is_some_and(is_template_name) {
+            Shape::Template
+        } else if let Some(root) = XML_ROOT.captures(text).and_then(|c| c.get(1)) {
+            Shape::Xml {
+                root: root.as_str(),
+            }
+        } else {
+            Shape::Text
+        };
+        Sniff { text, name, shape }
+    }
+}
+
+/// The kind of a file known by name, asking each front end in turn.
+pub(crate) fn kind_by_name(name: &str) -> Option<FileKind> {
+    FRONTENDS.iter().find_map(|f| f.by_name(name))
+}
+
+/// Whether some front end may read a file so named.
+pub(crate) fn worth_sniffing(name: &str) -> bool {
+    FRONTENDS.iter().any(|f| f.may_be(name))
+}
+
+/// Every front end's content tests, by rank.
+static CONTENT_TESTS: LazyLock<Vec<&'static ContentTest>> = LazyLock::new(|| {
+    let mut tests: Vec<&'static ContentTest> =
+        FRONTENDS.iter().flat_map(|f| f.by_content()).collect();
+    tests.sort_by_key(|t| t.rank);
+    tests
+});
+
+/// The kind of a file known by its content, `name` (lowercase) narrowing it.
+pub(crate) fn kind_by_content(text: &str, name: Option<&str>) -> Option<FileKind> {
+    let sniff = Sniff::new(text, name);
+    CONTENT_TESTS.iter().find_map(|t| (t.test)(&sniff))
+}
