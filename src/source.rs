@@ -219,6 +219,12 @@ fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
     Ok(decode(bytes))
 }
 
+/// The path with symbolic links and `..` resolved, or as given when it does
+/// not exist: how files that name each other (`#include`) are matched.
+pub fn canonical(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// `path` relative to `cwd` when it lies below it, `/`-separated.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let rel = if path.is_absolute() {

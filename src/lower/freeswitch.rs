@@ -28,7 +28,7 @@ use crate::glob::{Glob, GlobKind};
 use crate::parallel;
 use crate::parse::freeswitch::{self, Action, Break, Condition, Extension, FsFile, Item, Part};
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
-use crate::source::{FileId, SourceFile, SourceMap, Span, display_path, read_text};
+use crate::source::{FileId, SourceFile, SourceMap, Span, canonical, display_path, read_text};
 
 /// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
 pub const FORMAT: &str = "freeswitch";
@@ -110,13 +110,9 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     lowered
 }
 
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
 /// Files of one configuration tree: the directory above `dialplan/`,
 /// `autoload_configs/`, ... or else the file's own directory.
-fn group_of(path: &Path) -> PathBuf {
+pub(crate) fn group_of(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new(""));
     for ancestor in dir.ancestors() {
         if ancestor

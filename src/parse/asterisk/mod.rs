@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::glob::{Glob, GlobKind};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
-use crate::source::{FileId, SourceFile, SourceMap, display_path, read_text};
+use crate::source::{FileId, SourceFile, SourceMap, canonical, display_path, read_text};
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
 
 /// The configuration of one PBX: its dialplan, queues and features, each as the
@@ -301,13 +301,13 @@ fn splice(
 /// `extensions`/`queues`/`features` (`acme_extensions.conf` with
 /// `acme_queues.conf`); samples group apart from live files.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct GroupKey {
+pub(crate) struct GroupKey {
     dir: PathBuf,
     prefix: String,
     sample: bool,
 }
 
-fn group_key(path: &Path) -> GroupKey {
+pub(crate) fn group_key(path: &Path) -> GroupKey {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -323,10 +323,6 @@ fn group_key(path: &Path) -> GroupKey {
         prefix,
         sample: name.ends_with(".sample"),
     }
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The files an `#include` names, relative to the including file, and
