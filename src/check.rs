@@ -1,8 +1,10 @@
 //! `reclint check`: the pipeline from paths to findings.
 //!
-//! discover → parse (per format) → lower to the flow graph → analyse →
-//! evaluate rules → report.
+//! discover → group into units → per unit, in parallel: parse (per format)
+//! → lower to the flow graph → analyse → unit rules, then the unit's sources
+//! and graphs are dropped → run-wide rules → suppressions → report.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,18 +14,19 @@ use crate::analysis::{self, PbxAnalysis, recognize::Recognizers};
 use crate::config::{self, Config, Jurisdiction, Sector};
 use crate::custom;
 use crate::date::Date;
-use crate::directives::DirectiveIndex;
-use crate::discover::{self, Content, FileFilter};
-use crate::finding::Severity;
-use crate::finding::{Outcome, Reported};
-use crate::lower::{self, LoadContext, Lowered};
+use crate::directives::{DirectiveIndex, Written};
+use crate::discover::{self, FileFilter, FileKind};
+use crate::finding::{Finding, Outcome, Reported, Severity};
+use crate::lower::Lowered;
 use crate::parallel;
-use crate::parse::{ParseError, Problems};
+use crate::parse::Problems;
 use crate::report;
 use crate::rules::profiles::{self, UnderProfile};
-use crate::rules::{Registry, RuleCheck, RuleContext};
-use crate::source::{SourceFile, SourceMap, Span, display_path};
+use crate::rules::{Registry, RuleCheck, RuleContext, RunContext, RunFacts};
+use crate::source::{FileId, SourceMap, display_path};
+use crate::storage::Infrastructure;
 use crate::suppress::{self, baseline::Baseline};
+use crate::workspace::{Unit, Workspace};
 
 /// Options of `reclint check` that shape what is linted and how.
 #[derive(Debug, Default, Clone)]
@@ -51,6 +54,9 @@ pub struct CheckOptions {
     /// Directories of custom rules to load besides the configuration's
     /// `rule-dirs` (used by `reclint test`), relative to the current directory.
     pub rule_dirs: Vec<PathBuf>,
+    /// Keep no source text once a unit is analysed: the report shows no
+    /// excerpts. Otherwise the files findings point into are kept.
+    pub drop_sources: bool,
 }
 
 /// Configuration text read from standard input (`reclint check -`).
@@ -81,7 +87,152 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     apply_overrides(options, &mut config, registry)?;
     let config_files = sources.len();
     let jobs = options.jobs.unwrap_or_else(parallel::default_jobs).max(1);
+    let workspace = discover_workspace(options, &config, cwd, jobs)?;
+    let recognizers = Recognizers::new(
+        &config.recognize.notice,
+        &config.recognize.consent,
+        &config.recognize.consent_variables,
+        &config.consent_answers,
+    )
+    .map_err(|e| miette!(code = "reclint::config", "{e}"))?;
+    let settings = &config.rules;
+    let enabled = |code: &str| {
+        (settings.select.is_empty() || settings.select.iter().any(|c| c == code))
+            && !settings.ignore.iter().any(|c| c == code)
+    };
+    // `[rules.severity]` wins over the profile, which wins over the default.
+    let severity = |code: &str| {
+        settings.severity.get(code).copied().or_else(|| {
+            match profiles::under_profile(code, &config.profile) {
+                UnderProfile::Severity(severity) => Some(severity),
+                UnderProfile::Off | UnderProfile::Default => None,
+            }
+        })
+    };
 
+    // What belongs to the whole run is loaded first and kept: files that
+    // could not be read, and the shared units (storage settings).
+    let mut problems = Problems::default();
+    problems
+        .parse_errors
+        .extend(workspace.add_unreadable(&mut sources));
+    let mut shared = Lowered::default();
+    let mut shared_files = Vec::new();
+    for unit in workspace.units().iter().filter(|u| workspace.is_shared(u)) {
+        let (lowered, files) = workspace.load(unit, &mut sources, &mut problems, &config, jobs);
+        shared.extend(lowered);
+        shared_files.extend(files);
+    }
+    let base = Arc::new(sources);
+    let infrastructure = std::mem::take(&mut shared.infrastructure);
+    let analyst = UnitAnalyst {
+        config: &config,
+        recognizers: &recognizers,
+        registry,
+        enabled: &enabled,
+        infrastructure: &infrastructure,
+        jobs,
+    };
+    let mut run = analyst.analyse(&base, shared, &shared_files, &problems);
+
+    // Then each unit on its own, in parallel: its sources and graphs are
+    // dropped as soon as its findings are made.
+    let units: Vec<&Unit> = workspace
+        .units()
+        .iter()
+        .filter(|u| !workspace.is_shared(u))
+        .collect();
+    // One large unit uses the threads itself; many share them out.
+    let (outer, inner) = if units.len() > 1 {
+        (jobs, 1)
+    } else {
+        (1, jobs)
+    };
+    let analyst = UnitAnalyst {
+        jobs: inner,
+        ..analyst
+    };
+    let done = parallel::map(units, outer, |unit| {
+        let mut sources = SourceMap::layer(Arc::clone(&base));
+        let mut problems = Problems::default();
+        let (lowered, files) = workspace.load(unit, &mut sources, &mut problems, &config, inner);
+        let analysed = analyst.analyse(&sources, lowered, &files, &problems);
+        let first = sources.first_own();
+        let mut own = sources.into_own();
+        for (offset, file) in own.iter_mut().enumerate() {
+            let id = FileId(first.0 + offset as u32);
+            if options.drop_sources || !analysed.points_into(id) {
+                file.evict();
+            }
+        }
+        (first, own, analysed)
+    });
+    // The units' files join the run's, in unit order; a file two units read
+    // is one file.
+    let mut sources = SourceMap::layer(base);
+    for (first, own, mut analysed) in done {
+        let mut ids = Vec::with_capacity(own.len());
+        let mut new = Vec::with_capacity(own.len());
+        for file in own {
+            let existing = sources.find(&file.path);
+            new.push(existing.is_none());
+            ids.push(existing.unwrap_or_else(|| sources.add(file)));
+        }
+        let renumber = |id: FileId| match id.0.checked_sub(first.0) {
+            Some(own) => ids[own as usize],
+            None => id,
+        };
+        // Directives of a file already read are there already.
+        analysed.written.retain(|w| {
+            w.file
+                .0
+                .checked_sub(first.0)
+                .is_none_or(|own| new[own as usize])
+        });
+        analysed.map_files(&renumber);
+        run.extend(analysed);
+    }
+
+    let context = RunContext {
+        sources: &sources,
+        config: &config,
+        infrastructure: &infrastructure,
+        facts: &run.facts,
+    };
+    run.findings.extend(registry.run_on_run(&context, &enabled));
+    let mut reported = report::finish(run.findings, &sources, registry, severity);
+    let facts = suppress::apply(
+        &mut reported,
+        &run.written,
+        &config,
+        registry,
+        &enabled,
+        &sources,
+        !options.no_inline_suppressions,
+        Date::today(),
+    );
+    let meta = registry.run_on_suppressions(&facts, &enabled);
+    reported.extend(report::finish(meta, &sources, registry, severity));
+    report::sort(&mut reported);
+    let notes = apply_baseline(options, &config, cwd, &mut reported)?;
+    let files = sources.len() - config_files;
+    Ok(CheckRun {
+        outcome: Outcome { reported, files },
+        fail_on: settings.fail_on,
+        sources,
+        notes,
+        registry: registry.clone(),
+    })
+}
+
+/// The files to lint: standard input, or what discovery finds below the
+/// paths (the current directory when none is named), grouped into units.
+fn discover_workspace(
+    options: &CheckOptions,
+    config: &Config,
+    cwd: &Path,
+    jobs: usize,
+) -> miette::Result<Workspace> {
     let filter = FileFilter {
         base: config.base.clone(),
         include: config.include.clone(),
@@ -124,110 +275,84 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
             (inputs, found)
         }
     };
+    Ok(Workspace::new(found, &inputs, cwd))
+}
 
-    let mut problems = Problems::default();
-    let mut files = Vec::new();
-    for file in found {
-        match file.content {
-            Content::Text { kind, text } => {
-                files.push((
-                    sources.add(SourceFile::new(file.path, file.display, text)),
-                    kind,
-                ));
-            }
-            Content::Unreadable { reason } => {
-                let id = sources.add(SourceFile::new(file.path, file.display, String::new()));
-                problems.parse_errors.push(ParseError::new(
-                    Span::new(id, 0, 0),
-                    format!("cannot read this file: {reason}"),
-                    "file not analysed",
-                ));
-            }
+/// What analyses a unit's graphs and runs the unit rules on them.
+#[derive(Clone, Copy)]
+struct UnitAnalyst<'a> {
+    config: &'a Config,
+    recognizers: &'a Recognizers,
+    registry: &'a Registry,
+    enabled: &'a (dyn Fn(&str) -> bool + Sync),
+    infrastructure: &'a Infrastructure,
+    /// Threads for the unit's graphs.
+    jobs: usize,
+}
+
+/// What is kept of a unit once it is analysed.
+#[derive(Default)]
+struct Analysed {
+    findings: Vec<Finding>,
+    /// Its `reclint:` directives, for the suppressions.
+    written: Vec<Written>,
+    facts: RunFacts,
+}
+
+impl UnitAnalyst<'_> {
+    fn analyse(
+        &self,
+        sources: &SourceMap,
+        lowered: Lowered,
+        files: &[(FileId, FileKind)],
+        problems: &Problems,
+    ) -> Analysed {
+        let directives = DirectiveIndex::build(sources, &lowered.comments);
+        let analyses: Vec<PbxAnalysis> = parallel::map(lowered.graphs, self.jobs, |graph| {
+            analysis::analyse(graph, self.config, self.recognizers, &directives, sources)
+        });
+        let context = RuleContext {
+            sources,
+            config: self.config,
+            analyses: &analyses,
+            infrastructure: self.infrastructure,
+            files,
+            problems,
+        };
+        let mut facts = RunFacts::default();
+        facts.gather(&context);
+        Analysed {
+            findings: self.registry.run(&context, self.enabled),
+            written: directives.written,
+            facts,
         }
     }
+}
 
-    // Includes may only read below the paths being linted.
-    let roots: Vec<PathBuf> = inputs
-        .iter()
-        .map(|p| {
-            if p.is_dir() {
-                p.clone()
-            } else {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            }
-        })
-        .collect();
-    let mut cx = LoadContext {
-        sources: &mut sources,
-        problems: &mut problems,
-        config: &config,
-        roots: &roots,
-        cwd,
-        jobs,
-    };
-    let Lowered {
-        graphs,
-        infrastructure,
-        comments,
-    } = lower::load(&files, &mut cx);
-    let directives = DirectiveIndex::build(&sources, &comments);
-    let recognizers = Recognizers::new(
-        &config.recognize.notice,
-        &config.recognize.consent,
-        &config.recognize.consent_variables,
-        &config.consent_answers,
-    )
-    .map_err(|e| miette!(code = "reclint::config", "{e}"))?;
-    let analyses: Vec<PbxAnalysis> = parallel::map(graphs, jobs, |graph| {
-        analysis::analyse(graph, &config, &recognizers, &directives, &sources)
-    });
+impl Analysed {
+    /// Whether a finding or a directive points into `file`: its text is
+    /// kept for the report's excerpts.
+    fn points_into(&self, file: FileId) -> bool {
+        self.findings.iter().any(|f| f.files().any(|id| id == file))
+            || self.written.iter().any(|w| w.file == file)
+    }
 
-    let context = RuleContext {
-        sources: &sources,
-        config: &config,
-        analyses: &analyses,
-        infrastructure: &infrastructure,
-        files: &files,
-        problems: &problems,
-    };
-    let settings = &config.rules;
-    let enabled = |code: &str| {
-        (settings.select.is_empty() || settings.select.iter().any(|c| c == code))
-            && !settings.ignore.iter().any(|c| c == code)
-    };
-    // `[rules.severity]` wins over the profile, which wins over the default.
-    let severity = |code: &str| {
-        settings.severity.get(code).copied().or_else(|| {
-            match profiles::under_profile(code, &config.profile) {
-                UnderProfile::Severity(severity) => Some(severity),
-                UnderProfile::Off | UnderProfile::Default => None,
-            }
-        })
-    };
-    let findings = registry.run(&context, &enabled);
-    let mut reported = report::finish(findings, &sources, registry, severity);
-    let facts = suppress::apply(
-        &mut reported,
-        &directives,
-        &config,
-        registry,
-        &enabled,
-        &sources,
-        !options.no_inline_suppressions,
-        Date::today(),
-    );
-    let meta = registry.run_on_suppressions(&facts, &enabled);
-    reported.extend(report::finish(meta, &sources, registry, severity));
-    report::sort(&mut reported);
-    let notes = apply_baseline(options, &config, cwd, &mut reported)?;
-    let files = sources.len() - config_files;
-    Ok(CheckRun {
-        outcome: Outcome { reported, files },
-        fail_on: settings.fail_on,
-        sources,
-        notes,
-        registry: registry.clone(),
-    })
+    fn map_files(&mut self, renumber: &impl Fn(FileId) -> FileId) {
+        for finding in &mut self.findings {
+            finding.map_files(renumber);
+        }
+        for written in &mut self.written {
+            written.map_files(renumber);
+        }
+        self.facts.map_files(renumber);
+    }
+
+    /// Adds a later unit's findings, directives and facts.
+    fn extend(&mut self, other: Analysed) {
+        self.findings.extend(other.findings);
+        self.written.extend(other.written);
+        self.facts.extend(other.facts);
+    }
 }
 
 /// Writes, applies or prunes the baseline; returns notes for the user.
@@ -419,18 +544,28 @@ pub fn apply_overrides(
 
 /// Writes `text` to `output` or standard output.
 pub fn write_output(text: &str, output: Option<&Path>) -> miette::Result<()> {
+    write_output_with(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to `output` or standard output as `write` produces the text,
+/// buffered, without holding all of it.
+pub fn write_output_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> miette::Result<()> {
     match output {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .and_then(|mut file| {
+                write(&mut file)?;
+                file.flush()
+            })
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display())),
         None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`reclint check | head`) is not an error.
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
+            match write(&mut stdout).and_then(|_| stdout.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other.into_diagnostic(),
             }

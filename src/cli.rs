@@ -391,6 +391,8 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         write_baseline: args.write_baseline,
         prune_baseline: args.prune_baseline,
         rule_dirs: Vec::new(),
+        // Only the human report shows source excerpts.
+        drop_sources: !matches!(args.format, OutputFormat::Human),
     };
     if args.show_config {
         return match show_config::render(&options, &cwd, registry) {
@@ -415,28 +417,35 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
             return Ok(2);
         }
     };
+    let (outcome, sources, catalog) = (&run.outcome, &run.sources, &run.registry);
     let text = match args.format {
-        OutputFormat::Human => human::render(
-            &run.outcome,
-            &run.sources,
-            &run.registry,
+        OutputFormat::Human => Some(human::render(
+            outcome,
+            sources,
+            catalog,
             &human::HumanOptions {
                 color: colour,
                 width: 100,
             },
-        ),
-        OutputFormat::Json => json::render(&run.outcome, &run.sources, &run.registry),
-        OutputFormat::Concise => concise::render(&run.outcome, &run.sources, &run.registry),
-        OutputFormat::Sarif => sarif::render(&run.outcome, &run.sources, &run.registry),
-        OutputFormat::Github => github::render(&run.outcome, &run.sources, &run.registry),
-        OutputFormat::Gitlab => gitlab::render(&run.outcome, &run.sources, &run.registry),
-        OutputFormat::Checkstyle => checkstyle::render(&run.outcome, &run.sources, &run.registry),
-        OutputFormat::Junit => junit::render(&run.outcome, &run.sources, &run.registry),
+        )),
+        // Written as it is serialised: it can be larger than the tree.
+        OutputFormat::Json => None,
+        OutputFormat::Concise => Some(concise::render(outcome, sources, catalog)),
+        OutputFormat::Sarif => Some(sarif::render(outcome, sources, catalog)),
+        OutputFormat::Github => Some(github::render(outcome, sources, catalog)),
+        OutputFormat::Gitlab => Some(gitlab::render(outcome, sources, catalog)),
+        OutputFormat::Checkstyle => Some(checkstyle::render(outcome, sources, catalog)),
+        OutputFormat::Junit => Some(junit::render(outcome, sources, catalog)),
     };
     for note in &run.notes {
         eprintln!("{note}");
     }
-    check::write_output(&text, args.output.as_deref())?;
+    match text {
+        Some(text) => check::write_output(&text, args.output.as_deref())?,
+        None => check::write_output_with(args.output.as_deref(), |out| {
+            json::write(outcome, sources, catalog, out)
+        })?,
+    }
     Ok(if !args.exit_zero && run.outcome.fails(run.fail_on) {
         1
     } else {

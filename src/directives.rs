@@ -48,6 +48,15 @@ pub struct Written {
 }
 
 impl Written {
+    /// The same directive with its file renumbered.
+    pub fn map_files(&mut self, f: &impl Fn(FileId) -> FileId) {
+        self.file = f(self.file);
+        self.span = self.span.with_file(f(self.span.file));
+        if let Some(covers) = &mut self.covers {
+            *covers = covers.with_file(f(covers.file));
+        }
+    }
+
     /// Whether the directive applies to a statement at `span` starting on `line`.
     pub fn applies_to(&self, span: Span, line: usize) -> bool {
         match self.covers {

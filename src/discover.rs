@@ -32,12 +32,16 @@ pub struct Discovered {
 pub enum Content {
     Text {
         kind: FileKind,
-        text: String,
+        /// The front ends that load the file (by index in `FRONTENDS`), each
+        /// with the file's unit keys.
+        units: Vec<(usize, Vec<String>)>,
+        /// The text when it cannot be read again (standard input); files are
+        /// read again when their unit is loaded, so that a run does not hold
+        /// the whole tree.
+        text: Option<String>,
     },
     /// Named like a configuration file but unreadable as one.
-    Unreadable {
-        reason: String,
-    },
+    Unreadable { reason: String },
 }
 
 /// Which paths the `[files]` section lets through, relative to `base`.
@@ -177,7 +181,11 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
     Some(Discovered {
         path: path.to_path_buf(),
         display: display_path(path, cwd),
-        content: Content::Text { kind, text },
+        content: Content::Text {
+            kind,
+            units: frontend::unit_keys(kind, path, &text),
+            text: None,
+        },
     })
 }
 
@@ -210,7 +218,11 @@ pub fn stdin(
     let by_name = file_name.as_deref().and_then(|n| kind_by_name(n, true));
     let content = match text {
         Ok(text) => match by_name.or_else(|| kind_by_content(&text, file_name.as_deref())) {
-            Some(kind) => Content::Text { kind, text },
+            Some(kind) => Content::Text {
+                kind,
+                units: frontend::unit_keys(kind, &path, &text),
+                text: Some(text),
+            },
             None => {
                 return Err(format!(
                     "{display} is not a format reclint reads (Asterisk, FreeSWITCH, \

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{LineCol, Span};
+use crate::source::{FileId, LineCol, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -102,6 +102,24 @@ impl Finding {
             context: None,
             at_most: None,
         }
+    }
+
+    /// The same finding with its files renumbered (a unit's files joining
+    /// the run's).
+    pub fn map_files(&mut self, f: &impl Fn(FileId) -> FileId) {
+        let spans = std::iter::once(&mut self.primary.span)
+            .chain(self.related.iter_mut().map(|label| &mut label.span))
+            .chain(self.trace.iter_mut().map(|step| &mut step.span));
+        for span in spans {
+            *span = span.with_file(f(span.file));
+        }
+    }
+
+    /// The files the finding points into.
+    pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        std::iter::once(self.primary.span.file)
+            .chain(self.related.iter().map(|label| label.span.file))
+            .chain(self.trace.iter().map(|step| step.span.file))
     }
 }
 

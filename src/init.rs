@@ -16,12 +16,12 @@ use miette::miette;
 
 use crate::check;
 use crate::config::{self, CONFIG_NAMES, Config};
-use crate::discover::{self, Content, FileFilter};
+use crate::discover::{self, FileFilter};
 use crate::glob::GlobSet;
-use crate::lower::{self, LoadContext};
 use crate::parse::Problems;
 use crate::rules::Registry;
-use crate::source::{SourceFile, SourceMap, display_path};
+use crate::source::{SourceMap, display_path};
+use crate::workspace::Workspace;
 
 /// What `reclint init` found in the tree.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -63,46 +63,34 @@ pub fn survey(dir: &Path) -> miette::Result<Survey> {
             display_path(&path, dir)
         )
     })?;
-    let mut survey = Survey::default();
-    let mut sources = SourceMap::default();
-    let mut files = Vec::new();
-    for file in found {
-        match file.content {
-            Content::Text { kind, text } => {
-                *survey
-                    .formats
-                    .entry(kind.describe().to_string())
-                    .or_default() += 1;
-                files.push((
-                    sources.add(SourceFile::new(file.path, file.display, text)),
-                    kind,
-                ));
-            }
-            Content::Unreadable { .. } => survey.unreadable += 1,
-        }
+    let workspace = Workspace::new(found, &[dir.to_path_buf()], dir);
+    let mut survey = Survey {
+        unreadable: workspace.file_count() - workspace.kinds().count(),
+        ..Survey::default()
+    };
+    for kind in workspace.kinds() {
+        *survey
+            .formats
+            .entry(kind.describe().to_string())
+            .or_default() += 1;
     }
 
     // Contexts, from the same call-flow graphs `check` analyses.
     let config = Config::default_for(dir);
-    let mut problems = Problems::default();
-    let roots = [dir.to_path_buf()];
-    let mut cx = LoadContext {
-        sources: &mut sources,
-        problems: &mut problems,
-        config: &config,
-        roots: &roots,
-        cwd: dir,
-        jobs: crate::parallel::default_jobs(),
-    };
-    let graphs = lower::load(&files, &mut cx).graphs;
     let mut entries = BTreeSet::new();
     let mut recording = BTreeSet::new();
-    for graph in &graphs {
-        for entry in &graph.entries {
-            entries.insert(graph.region(entry.region).name.clone());
-        }
-        for (step, _) in graph.recording_starts() {
-            recording.insert(graph.region(graph.step(step).region).name.clone());
+    for unit in workspace.units() {
+        let mut sources = SourceMap::default();
+        let mut problems = Problems::default();
+        let jobs = crate::parallel::default_jobs();
+        let (lowered, _) = workspace.load(unit, &mut sources, &mut problems, &config, jobs);
+        for graph in lowered.graphs {
+            for entry in &graph.entries {
+                entries.insert(graph.region(entry.region).name.clone());
+            }
+            for (step, _) in graph.recording_starts() {
+                recording.insert(graph.region(graph.step(step).region).name.clone());
+            }
         }
     }
     survey.entry_contexts = entries.into_iter().collect();

@@ -33,3 +33,4 @@ pub mod suppress;
 /// Rule tests: fixtures with inline `expect:` markers, run by `reclint test`
 /// and by the project's own fixture tests.
 pub mod testing;
+pub mod workspace;

@@ -5,6 +5,7 @@
 //! Every parsed node keeps a [`Span`]; lines and columns are computed only when a
 //! finding is reported, from the line index kept here.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -35,6 +36,11 @@ impl Span {
         (self.end - self.start) as usize
     }
 
+    /// The same range in another file (a file renumbered).
+    pub fn with_file(self, file: FileId) -> Span {
+        Span { file, ..self }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
@@ -54,8 +60,19 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path shown to users: relative to the current directory, `/`-separated.
     pub display: String,
+    /// The text; empty once [`SourceFile::evict`]ed.
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// Set when the text was dropped: what line and column need of it.
+    evicted: Option<Evicted>,
+}
+
+/// What is kept of an evicted file's text: its length, and the lines that
+/// are not ASCII (where a column is not a byte count).
+#[derive(Debug)]
+struct Evicted {
+    len: u32,
+    wide_lines: Vec<(u32, Box<str>)>,
 }
 
 impl SourceFile {
@@ -71,7 +88,43 @@ impl SourceFile {
             display,
             text: Arc::from(text),
             line_starts,
+            evicted: None,
         }
+    }
+
+    /// Drops the text and keeps what lines and columns need: once a unit of
+    /// files has been analysed, its findings only need to be located. After
+    /// this, `text`, `line_text` and `slice` are empty; `line_col` still answers.
+    pub fn evict(&mut self) {
+        if self.evicted.is_some() {
+            return;
+        }
+        let wide_lines = (0..self.line_starts.len())
+            .filter_map(|line| {
+                let text = self.line_span_text(line);
+                (!text.is_ascii()).then(|| (line as u32, Box::from(text)))
+            })
+            .collect();
+        self.evicted = Some(Evicted {
+            len: self.text.len() as u32,
+            wide_lines,
+        });
+        self.text = Arc::from("");
+    }
+
+    /// Whether [`SourceFile::evict`] dropped the text.
+    pub fn is_evicted(&self) -> bool {
+        self.evicted.is_some()
+    }
+
+    /// The bytes of 0-based line `line`, with its terminator.
+    fn line_span_text(&self, line: usize) -> &str {
+        let start = self.line_starts[line] as usize;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&e| e as usize);
+        &self.text[start..end]
     }
 
     /// 0-based line index of a byte offset.
@@ -83,10 +136,27 @@ impl SourceFile {
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(self.text.len() as u32);
+        let len = self
+            .evicted
+            .as_ref()
+            .map_or(self.text.len() as u32, |e| e.len);
+        let offset = offset.min(len);
         let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
-        let column = self.text[start..offset as usize].chars().count() + 1;
+        let within = offset as usize - start;
+        let column = match &self.evicted {
+            None => self.text[start..offset as usize].chars().count(),
+            Some(evicted) => match evicted
+                .wide_lines
+                .binary_search_by_key(&(line as u32), |(l, _)| *l)
+            {
+                Ok(i) => {
+                    let text = &evicted.wide_lines[i].1;
+                    text.get(..within).map_or(within, |t| t.chars().count())
+                }
+                Err(_) => within,
+            },
+        } + 1;
         LineCol {
             line: line + 1,
             column,
@@ -128,35 +198,80 @@ impl SourceFile {
     }
 }
 
-/// All files read during one run.
+/// The files read during a run, or a unit's files on top of the run's
+/// shared ones (a layer over a base): ids below the layer's first are the
+/// base's.
 #[derive(Debug, Default)]
 pub struct SourceMap {
+    base: Option<Arc<SourceMap>>,
+    /// The id of `files[0]`: the number of files in the base.
+    first: u32,
     files: Vec<SourceFile>,
+    /// `files` by path.
+    by_path: HashMap<PathBuf, FileId>,
 }
 
 impl SourceMap {
+    /// An empty layer over `base`: its files keep their ids, files added get
+    /// the ids after them.
+    pub fn layer(base: Arc<SourceMap>) -> SourceMap {
+        SourceMap {
+            first: base.len() as u32,
+            base: Some(base),
+            files: Vec::new(),
+            by_path: HashMap::new(),
+        }
+    }
+
+    /// The files added to this map (not its base's), in id order from
+    /// [`SourceMap::first_own`].
+    pub fn into_own(self) -> Vec<SourceFile> {
+        self.files
+    }
+
+    /// The id of the first file added to this map (not its base's).
+    pub fn first_own(&self) -> FileId {
+        FileId(self.first)
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(self.first + self.files.len() as u32);
+        self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(file);
-        FileId(self.files.len() as u32 - 1)
+        id
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        match id.0.checked_sub(self.first) {
+            Some(own) => &self.files[own as usize],
+            None => self
+                .base
+                .as_ref()
+                .expect("an id below `first` exists only in a layer, which has a base")
+                .get(id),
+        }
     }
 
+    /// A file added to this map (not its base's), to evict it.
+    pub fn get_own_mut(&mut self, id: FileId) -> Option<&mut SourceFile> {
+        let own = id.0.checked_sub(self.first)?;
+        self.files.get_mut(own as usize)
+    }
+
+    /// The first file read from `path`.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        self.base
+            .as_ref()
+            .and_then(|base| base.find(path))
+            .or_else(|| self.by_path.get(path).copied())
     }
 
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.first as usize + self.files.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -319,6 +434,42 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_evicted_file_still_locates_offsets() {
+        let text = "exten => s,1,Answer()\n\tsame => n,Playback(hélène-ø)\r\nlast";
+        let mut file = SourceFile::new(PathBuf::from("x"), "x".into(), text.to_string());
+        let offsets: Vec<u32> = (0..=text.len() + 3)
+            .filter(|&o| o > text.len() || text.is_char_boundary(o))
+            .map(|o| o as u32)
+            .collect();
+        let before: Vec<LineCol> = offsets.iter().map(|&o| file.line_col(o)).collect();
+        file.evict();
+        assert!(file.is_evicted() && file.text.is_empty());
+        let after: Vec<LineCol> = offsets.iter().map(|&o| file.line_col(o)).collect();
+        assert_eq!(before, after);
+    }
+
+    #[test]
+    fn a_layer_numbers_its_files_after_its_base() {
+        let mut base = SourceMap::default();
+        let config = base.add(SourceFile::new(
+            "reclint.toml".into(),
+            "r".into(),
+            String::new(),
+        ));
+        let mut layer = SourceMap::layer(Arc::new(base));
+        let own = layer.add(SourceFile::new("a.conf".into(), "a".into(), "x".into()));
+        assert_eq!(
+            (config, own, layer.first_own()),
+            (FileId(0), FileId(1), FileId(1))
+        );
+        assert_eq!(layer.get(config).display, "r");
+        assert_eq!(layer.find(Path::new("a.conf")), Some(own));
+        assert_eq!(layer.find(Path::new("reclint.toml")), Some(config));
+        assert_eq!(layer.len(), 2);
+        assert_eq!(layer.into_own().len(), 1);
+    }
 
     #[test]
     fn char_range_covers_whole_characters() {

@@ -3,15 +3,16 @@
 //! recording, read as `reclint check` reads them: discovered, parsed and
 //! lowered. Skipped when the corpus is absent.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use reclint::config::Config;
 use reclint::discover::{self, Content, FileFilter, FileKind};
 use reclint::glob::GlobSet;
-use reclint::lower::{self, LoadContext};
+use reclint::lower::Lowered;
 use reclint::parse::Problems;
-use reclint::source::{SourceFile, SourceMap};
+use reclint::source::SourceMap;
 use reclint::storage::{DeletionKind, Encryption, Infrastructure, Setting};
+use reclint::workspace::Workspace;
 
 struct Loaded {
     infrastructure: Infrastructure,
@@ -55,31 +56,25 @@ fn load_corpus(system: &str) -> Option<Loaded> {
     };
     let found = discover::discover(std::slice::from_ref(&dir), &filter, &dir, false, 1)
         .expect("discovered");
-    let mut sources = SourceMap::default();
-    let mut files = Vec::new();
     let mut kinds = Vec::new();
-    for file in found {
-        let Content::Text { kind, text } = file.content else {
+    for file in &found {
+        let Content::Text { kind, .. } = file.content else {
             panic!("{} is unreadable", file.display);
         };
         kinds.push((file.display.clone(), kind));
-        files.push((
-            sources.add(SourceFile::new(file.path, file.display, text)),
-            kind,
-        ));
     }
+    let workspace = Workspace::new(found, std::slice::from_ref(&dir), &dir);
     let config = Config::default_for(&dir);
+    let mut sources = SourceMap::default();
     let mut problems = Problems::default();
-    let roots = [dir.clone()];
-    let mut cx = LoadContext {
-        sources: &mut sources,
-        problems: &mut problems,
-        config: &config,
-        roots: &roots,
-        cwd: Path::new(&dir),
-        jobs: 1,
-    };
-    let lowered = lower::load(&files, &mut cx);
+    let mut lowered = Lowered::default();
+    for unit in workspace.units() {
+        lowered.extend(
+            workspace
+                .load(unit, &mut sources, &mut problems, &config, 1)
+                .0,
+        );
+    }
     let commented = lowered
         .comments
         .iter()

@@ -16,7 +16,7 @@ use crate::flow::{
     RegionId, StepId, StepKind, Variable,
 };
 use crate::parallel;
-use crate::parse::connect::{self, Flow, FlowAction};
+use crate::parse::connect::{self, Flow, FlowAction, FlowReference};
 use crate::parse::json::Json;
 use crate::parse::{Problems, Unresolved};
 use crate::source::FileId;
@@ -89,7 +89,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                     continue;
                 }
                 // A transfer to another scanned flow continues there.
-                if is_flow_transfer(action) {
+                if action.transfers_to_flow() {
                     match resolve_flow(&flows, flow, action) {
                         FlowTarget::Flow(t) => {
                             transferred_to[t] |= t != f;
@@ -686,16 +686,11 @@ fn label_of(action: &FlowAction) -> String {
 }
 
 /// Whether an action transfers to another flow.
-fn is_flow_transfer(action: &FlowAction) -> bool {
-    action.kind == "TransferToFlow"
-        || (action.kind == "Transfer" && action.parameter("ContactFlowId").is_some())
-}
-
 /// Where an outbound whisper hands the customer to the agent: `End flow`,
 /// or a block with nowhere to go.
 fn ends_whisper(action: &FlowAction) -> bool {
     action.kind == "EndFlowExecution"
-        || (successors(action).is_empty() && !ends_call(action) && !is_flow_transfer(action))
+        || (successors(action).is_empty() && !ends_call(action) && !action.transfers_to_flow())
 }
 
 fn ends_call(action: &FlowAction) -> bool {
@@ -712,45 +707,15 @@ enum FlowTarget {
     Computed,
 }
 
-/// The flow a `TransferToFlow` names: by the id or ARN of an exported flow,
-/// by the CloudFormation or Terraform resource that deploys it, or by name
-/// (`ContactFlowName`, or the last part of an ARN that names no exported
-/// flow).
+/// The scanned flow a transfer names (see [`connect::flow_reference`]).
 fn resolve_flow(flows: &[Flow], from: &Flow, action: &FlowAction) -> FlowTarget {
-    let Some(id) = action.parameter("ContactFlowId").and_then(Json::as_str) else {
-        return FlowTarget::Computed;
-    };
-    let id = id.trim();
     let by_key = |key: &str| flows.iter().position(|f| f.keys.iter().any(|k| k == key));
-    if let Some(reference) = id.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        // `${X.ContactFlowArn}`, `${X}` (CloudFormation `Fn::Sub`, also through
-        // its variables), `${aws_connect_contact_flow.x.arn}` (Terraform).
-        let key = match from.substitutions.iter().find(|(v, _)| v == reference) {
-            Some((_, key)) => key.clone(),
-            None => match reference.strip_prefix("aws_connect_contact_flow.") {
-                Some(rest) => format!(
-                    "tf:aws_connect_contact_flow.{}",
-                    rest.split('.').next().unwrap_or(rest)
-                ),
-                None => format!("cfn:{}", reference.split('.').next().unwrap_or(reference)),
-            },
-        };
-        // A parameter or another stack's value: decided at deployment.
-        return by_key(&key).map_or(FlowTarget::Computed, FlowTarget::Flow);
-    }
-    if id.starts_with("$.") || id.contains("${") || id.contains("{{") {
-        return FlowTarget::Computed;
-    }
-    if let Some(t) = by_key(&connect::id_key(id)) {
-        return FlowTarget::Flow(t);
-    }
-    let name = action
-        .parameter("ContactFlowName")
-        .and_then(Json::as_str)
-        .unwrap_or_else(|| id.rsplit('/').next().unwrap_or(id));
-    match flows.iter().position(|f| f.name == name || f.name == id) {
-        Some(i) => FlowTarget::Flow(i),
-        None => FlowTarget::Unknown(name.to_string()),
+    match connect::flow_reference(from, action) {
+        FlowReference::Computed => FlowTarget::Computed,
+        FlowReference::Resource(key) => by_key(&key).map_or(FlowTarget::Computed, FlowTarget::Flow),
+        FlowReference::Named { key, name, id } => by_key(&key)
+            .or_else(|| flows.iter().position(|f| f.name == name || f.name == id))
+            .map_or(FlowTarget::Unknown(name), FlowTarget::Flow),
     }
 }
 

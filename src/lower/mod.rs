@@ -3,7 +3,8 @@
 //! the graphs they make (one per PBX, dialplan tree or flow set) and their
 //! comments (for `reclint:` directives); infrastructure-as-code lowers to
 //! storage facts instead ([`infra`]). The front ends ([`frontend`]) say
-//! which files each format's `load` gets, and [`load`] runs them in turn.
+//! which files each format's `load` gets; the workspace (`src/workspace.rs`) groups them
+//! into units and loads each unit through its front end.
 
 pub mod asterisk;
 pub mod connect;
@@ -20,7 +21,6 @@ use crate::flow::FlowGraph;
 use crate::parse::{Comment, Problems};
 use crate::source::{FileId, SourceMap};
 use crate::storage::Infrastructure;
-use frontend::{FRONTENDS, FileKind};
 
 /// What a format loader may use and add to.
 pub struct LoadContext<'a> {
@@ -51,14 +51,4 @@ impl Lowered {
         self.infrastructure.extend(more.infrastructure);
         self.comments.extend(more.comments);
     }
-}
-
-/// Lowers files of every format: each front end, in turn, loads the files it
-/// recognised. The one place where a new format joins the pipeline.
-pub fn load(files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-    let mut lowered = Lowered::default();
-    for frontend in FRONTENDS {
-        lowered.extend(frontend.load(files, cx));
-    }
-    lowered
 }

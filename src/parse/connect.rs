@@ -71,6 +71,66 @@ impl FlowAction {
     pub fn parameter(&self, name: &str) -> Option<&Json> {
         self.parameters.get(name)
     }
+
+    /// Whether the action hands the call to another flow.
+    pub fn transfers_to_flow(&self) -> bool {
+        self.kind == "TransferToFlow"
+            || (self.kind == "Transfer" && self.parameter("ContactFlowId").is_some())
+    }
+}
+
+/// The flow a transfer names, before it is looked up among the flows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowReference {
+    /// A JSONPath or template placeholder: decided at run time.
+    Computed,
+    /// A template resource or variable: the flow with this key, else one
+    /// decided at deployment (a parameter, another stack's value).
+    Resource(String),
+    /// An id or ARN: the flow with `key`, else the flow named `name` (its
+    /// `ContactFlowName`, or the last part of the ARN) or named `id` itself.
+    Named {
+        key: String,
+        name: String,
+        id: String,
+    },
+}
+
+/// What a transfer's `ContactFlowId` names: by the id or ARN of an exported
+/// flow, by the CloudFormation or Terraform resource that deploys it, or by
+/// name.
+pub fn flow_reference(from: &Flow, action: &FlowAction) -> FlowReference {
+    let Some(id) = action.parameter("ContactFlowId").and_then(Json::as_str) else {
+        return FlowReference::Computed;
+    };
+    let id = id.trim();
+    if let Some(reference) = id.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        // `${X.ContactFlowArn}`, `${X}` (CloudFormation `Fn::Sub`, also through
+        // its variables), `${aws_connect_contact_flow.x.arn}` (Terraform).
+        let key = match from.substitutions.iter().find(|(v, _)| v == reference) {
+            Some((_, key)) => key.clone(),
+            None => match reference.strip_prefix("aws_connect_contact_flow.") {
+                Some(rest) => format!(
+                    "tf:aws_connect_contact_flow.{}",
+                    rest.split('.').next().unwrap_or(rest)
+                ),
+                None => format!("cfn:{}", reference.split('.').next().unwrap_or(reference)),
+            },
+        };
+        return FlowReference::Resource(key);
+    }
+    if id.starts_with("$.") || id.contains("${") || id.contains("{{") {
+        return FlowReference::Computed;
+    }
+    let name = action
+        .parameter("ContactFlowName")
+        .and_then(Json::as_str)
+        .unwrap_or_else(|| id.rsplit('/').next().unwrap_or(id));
+    FlowReference::Named {
+        key: id_key(id),
+        name: name.to_string(),
+        id: id.to_string(),
+    }
 }
 
 /// Reads every contact flow in a JSON file.

@@ -4,6 +4,7 @@
 pub mod profiles;
 pub(crate) mod support;
 
+use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -11,14 +12,15 @@ use crate::analysis::PbxAnalysis;
 use crate::catalog::{Catalog, RuleCode, RuleMeta};
 use crate::config::Config;
 use crate::discover::FileKind;
-use crate::finding::Finding;
+use crate::finding::{Finding, Label};
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap};
 use crate::storage::Infrastructure;
 use crate::suppress::{self, SuppressionFacts};
 use profiles::{UnderProfile, under_profile};
 
-/// What every rule sees: the analysed PBXs, what infrastructure files say
+/// What a rule sees of one unit (files that reference each other,
+/// grouped by the workspace): its analysed PBXs, what infrastructure files say
 /// about storage, the configuration, and what could not be parsed or resolved.
 pub struct RuleContext<'a> {
     pub sources: &'a SourceMap,
@@ -28,6 +30,69 @@ pub struct RuleContext<'a> {
     /// The files linted, with their format.
     pub files: &'a [(FileId, FileKind)],
     pub problems: &'a Problems,
+}
+
+/// What a rule that judges the whole run sees: the configuration, what
+/// infrastructure files say about storage, and what the units' flows said
+/// (the flows themselves are gone by then).
+pub struct RunContext<'a> {
+    pub sources: &'a SourceMap,
+    pub config: &'a Config,
+    pub infrastructure: &'a Infrastructure,
+    pub facts: &'a RunFacts,
+}
+
+/// What the run-wide rules need of each unit's flows, gathered unit by unit.
+#[derive(Debug, Default)]
+pub struct RunFacts {
+    /// For each purpose, the recordings made for it, in run order.
+    pub purpose_uses: BTreeMap<String, Vec<Label>>,
+    /// The run's first recording start.
+    pub first_recording: Option<Label>,
+}
+
+impl RunFacts {
+    /// Adds what a unit's flows say, after what is here.
+    pub fn gather(&mut self, ctx: &RuleContext) {
+        for pbx in ctx.analyses {
+            for recording in &pbx.recordings {
+                let span = pbx.graph.step(recording.step).span;
+                self.first_recording
+                    .get_or_insert_with(|| Label::new(span, "calls are recorded here"));
+                for purpose in &recording.purposes {
+                    self.purpose_uses
+                        .entry(purpose.name.clone())
+                        .or_default()
+                        .push(Label::new(
+                            span,
+                            format!(
+                                "{} records for `{}`",
+                                support::recording_name(ctx, pbx, recording),
+                                purpose.name
+                            ),
+                        ));
+                }
+            }
+        }
+    }
+
+    /// The same facts with their files renumbered.
+    pub fn map_files(&mut self, f: &impl Fn(FileId) -> FileId) {
+        let labels = self.purpose_uses.values_mut().flatten();
+        for label in labels.chain(self.first_recording.as_mut()) {
+            label.span = label.span.with_file(f(label.span.file));
+        }
+    }
+
+    /// Adds another unit's facts, after these.
+    pub fn extend(&mut self, other: RunFacts) {
+        for (purpose, uses) in other.purpose_uses {
+            self.purpose_uses.entry(purpose).or_default().extend(uses);
+        }
+        if self.first_recording.is_none() {
+            self.first_recording = other.first_recording;
+        }
+    }
 }
 
 /// How a rule decides from the analysed flows: a built-in rule's function,
@@ -42,12 +107,14 @@ impl RuleCheck for fn(&RuleContext, &mut Vec<Finding>) {
     }
 }
 
-/// How a rule decides: from the analysed flows, or from what the
+/// How a rule decides: from one unit's analysed flows, from the whole run
+/// (storage, retention, purposes across units), or from what the
 /// suppression stage found about the suppressions themselves (the
 /// meta-rules).
 #[derive(Clone)]
 enum Check {
     Flows(Arc<dyn RuleCheck>),
+    Run(fn(&RunContext, &mut Vec<Finding>)),
     Suppressions(fn(&SuppressionFacts, &mut Vec<Finding>)),
 }
 
@@ -76,14 +143,17 @@ impl Rule {
 macro_rules! declare_rules {
     (
         flows { $($flow_code:ident => $flow_module:ident,)* }
+        run { $($run_code:ident => $run_module:ident,)* }
         suppressions { $($meta_code:ident => $meta_module:ident,)* }
     ) => {
         $(mod $flow_module;)*
+        $(mod $run_module;)*
 
         /// The Rust side of each built-in rule.
         fn implementation(code: RuleCode) -> Check {
             match code {
                 $(RuleCode::$flow_code => flows($flow_module::check),)*
+                $(RuleCode::$run_code => Check::Run($run_module::check),)*
                 $(RuleCode::$meta_code => Check::Suppressions(suppress::$meta_module::check),)*
             }
         }
@@ -92,6 +162,7 @@ macro_rules! declare_rules {
         #[cfg(test)]
         const MODULES: &[(RuleCode, &str)] = &[
             $((RuleCode::$flow_code, stringify!($flow_module)),)*
+            $((RuleCode::$run_code, stringify!($run_module)),)*
             $((RuleCode::$meta_code, stringify!($meta_module)),)*
         ];
     };
@@ -100,7 +171,7 @@ macro_rules! declare_rules {
 // Every built-in rule: its code (`lints/RECnnn.toml`) and its module. Adding a
 // rule is its TOML, its file and one line here.
 declare_rules! {
-    // Rules that decide from the analysed flows.
+    // Rules that decide from one unit's analysed flows.
     flows {
         Rec001 => rec001_blanket_recording_without_consent,
         Rec002 => rec002_training_without_opt_in,
@@ -116,13 +187,16 @@ declare_rules! {
         Rec012 => rec012_recording_during_ivr,
         Rec013 => rec013_undeclared_analytics,
         Rec014 => rec014_payment_capture_recorded,
+        Rec019 => rec019_removed_recorder,
+        Rec900 => rec900_parse_error,
+        Rec901 => rec901_unresolved_reference,
+    }
+    // Rules that judge the whole run: storage, retention, purposes.
+    run {
         Rec015 => rec015_retention_undeclared,
         Rec016 => rec016_retention_excessive,
         Rec017 => rec017_storage_unencrypted,
         Rec018 => rec018_storage_outside_eea,
-        Rec019 => rec019_removed_recorder,
-        Rec900 => rec900_parse_error,
-        Rec901 => rec901_unresolved_reference,
     }
     // Meta-rules that judge what the suppression stage found, in `src/suppress/`.
     suppressions {
@@ -195,17 +269,38 @@ impl Registry {
         &self.rules[self.catalog.index(code)]
     }
 
-    /// Runs the selected rules that look at the flows and apply under the
-    /// profile.
+    /// The selected rules that apply under the profile.
+    fn selected<'r>(
+        &'r self,
+        config: &'r Config,
+        enabled: &'r dyn Fn(&str) -> bool,
+    ) -> impl Iterator<Item = &'r Check> + 'r {
+        self.rules
+            .iter()
+            .filter(move |r| {
+                enabled(&r.meta.code)
+                    && under_profile(&r.meta.code, &config.profile) != UnderProfile::Off
+            })
+            .map(|r| &r.check)
+    }
+
+    /// Runs the selected rules that look at one unit's flows.
     pub fn run(&self, context: &RuleContext, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let profile = &context.config.profile;
-        for rule in self.rules.iter().filter(|r| {
-            enabled(&r.meta.code) && under_profile(&r.meta.code, profile) != UnderProfile::Off
-        }) {
-            match &rule.check {
-                Check::Flows(check) => check.check(context, &mut findings),
-                Check::Suppressions(_) => {}
+        for check in self.selected(context.config, enabled) {
+            if let Check::Flows(check) = check {
+                check.check(context, &mut findings);
+            }
+        }
+        findings
+    }
+
+    /// Runs the selected rules that judge the whole run.
+    pub fn run_on_run(&self, context: &RunContext, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for check in self.selected(context.config, enabled) {
+            if let Check::Run(check) = check {
+                check(context, &mut findings);
             }
         }
         findings

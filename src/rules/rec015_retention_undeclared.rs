@@ -6,15 +6,12 @@
 //! for Genesys Cloud trunk recording, an enabled media retention policy; a
 //! purpose with `retention-days` declares the period for its recordings.
 
-use std::collections::BTreeMap;
-
-use super::RuleContext;
-use super::support::recording_name;
+use super::RunContext;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::storage::{DeletionKind, Infrastructure, Setting};
 
-pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;
     // A Genesys Cloud retention policy deletes only the recordings Genesys
     // Cloud holds (its trunk recordings, below), never those of the call
@@ -39,26 +36,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
 
 /// Purposes used by recordings without `retention-days`: one finding per
 /// purpose, at its declaration (or its first recording).
-fn undeclared_purposes(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    let mut uses: BTreeMap<String, Vec<Label>> = BTreeMap::new();
-    for pbx in ctx.analyses {
-        for recording in &pbx.recordings {
-            for purpose in &recording.purposes {
-                uses.entry(purpose.name.clone())
-                    .or_default()
-                    .push(Label::new(
-                        pbx.graph.step(recording.step).span,
-                        format!(
-                            "{} records for `{}`",
-                            recording_name(ctx, pbx, recording),
-                            purpose.name
-                        ),
-                    ));
-            }
-        }
-    }
-    for (name, mut recordings) in uses {
-        let purpose = ctx.config.purpose(&name);
+fn undeclared_purposes(ctx: &RunContext, out: &mut Vec<Finding>) {
+    for (name, recordings) in &ctx.facts.purpose_uses {
+        let mut recordings = recordings.clone();
+        let purpose = ctx.config.purpose(name);
         if purpose.retention_days.is_some() {
             continue;
         }

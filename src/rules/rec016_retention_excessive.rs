@@ -1,7 +1,7 @@
 //! REC016 retention-excessive: a purpose keeps recordings longer than its
 //! ceiling (storage limitation, GDPR Art. 5(1)(e)).
 
-use super::RuleContext;
+use super::RunContext;
 use crate::analysis::is_training_class;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
@@ -11,7 +11,7 @@ const TRAINING_CEILING_DAYS: u32 = 90;
 /// Any other purpose without a legal mandate: five years.
 const OTHER_CEILING_DAYS: u32 = 1826;
 
-pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
     for purpose in ctx.config.purposes.values() {
         let (Some(days), Some(span)) = (purpose.retention_days, purpose.retention_span) else {
             continue;

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use super::RuleContext;
+use super::RunContext;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::storage::Encryption;
 
-pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;
     let mut buckets_reported = BTreeSet::new();
     for storage in &infra.storages {

@@ -2,7 +2,7 @@
 //! region outside the EEA and no transfer mechanism is declared (GDPR
 //! Chapter V).
 
-use super::RuleContext;
+use super::RunContext;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::storage::{Platform, Setting};
@@ -20,7 +20,7 @@ const AWS_EEA_REGIONS: &[&str] = &[
 /// Twilio regions and edge locations in EEA countries.
 const TWILIO_EEA: &[&str] = &["ie1", "de1", "dublin", "frankfurt"];
 
-pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
+pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
     if ctx.config.transfer_mechanism.is_some() {
         return;
     }
@@ -56,7 +56,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
 
 /// Something in the run that records calls, for the related label: a
 /// region only matters where recordings are made.
-fn recording_evidence(ctx: &RuleContext) -> Option<Label> {
+fn recording_evidence(ctx: &RunContext) -> Option<Label> {
     let infra = ctx.infrastructure;
     if let Some(storage) = infra.storages.first() {
         return Some(Label::new(storage.span, "call recordings are stored here"));
@@ -68,9 +68,5 @@ fn recording_evidence(ctx: &RuleContext) -> Option<Label> {
     {
         return Some(Label::new(recorder.span, "calls are recorded here"));
     }
-    ctx.analyses.iter().find_map(|pbx| {
-        pbx.recordings
-            .first()
-            .map(|r| Label::new(pbx.graph.step(r.step).span, "calls are recorded here"))
-    })
+    ctx.facts.first_recording.clone()
 }

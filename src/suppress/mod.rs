@@ -14,7 +14,7 @@ pub(crate) mod rec913_expired_suppression;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
-use crate::directives::{Directive, DirectiveIndex, Written};
+use crate::directives::{Directive, Written};
 use crate::finding::{Reported, Suppression, SuppressionKind};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -69,7 +69,7 @@ struct Candidate<'a> {
 #[allow(clippy::too_many_arguments)]
 pub fn apply(
     reported: &mut [Reported],
-    directives: &DirectiveIndex,
+    written: &[Written],
     config: &Config,
     catalog: &Catalog,
     enabled: &dyn Fn(&str) -> bool,
@@ -80,7 +80,7 @@ pub fn apply(
     let mut facts = SuppressionFacts::default();
     let mut candidates: Vec<Candidate> = Vec::new();
     if inline {
-        for written in &directives.written {
+        for written in written {
             let ignore = match &written.directive {
                 Ok(Directive::Ignore(ignore)) => ignore,
                 Ok(Directive::Purpose(_)) => continue,

@@ -1,14 +1,15 @@
 //! Asterisk: `extensions.conf`, `queues.conf` and `features.conf`, known by
 //! name or by their statements, lowered per PBX tree by [`crate::lower::asterisk`].
 
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{AsteriskRole, ContentTest, FileKind, Frontend, Shape, Sniff};
 use crate::lower::{self, LoadContext, Lowered};
-use crate::parse::asterisk::AsteriskFile;
-use crate::source::FileId;
+use crate::parse::asterisk::{AsteriskFile, group_key, include_targets};
+use crate::source::{FileId, canonical};
 
 pub(crate) struct Asterisk;
 
@@ -21,6 +22,12 @@ static QUEUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?mi)^[ \t]*\[(featuremap|applicationmap)\]").expect("valid regex")
 });
+
+/// `#include` and `#tryinclude` lines, with what they name (quotes and
+/// comment still on; a line in a block comment counts too, which can only
+/// make a unit larger).
+static INCLUDE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*#(?:try)?include\b(.*)$").expect("valid regex"));
 
 impl Frontend for Asterisk {
     /// Files such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
@@ -56,6 +63,26 @@ impl Frontend for Asterisk {
             rank: 60,
             test: by_statements,
         }]
+    }
+
+    /// A PBX's files: the same directory and name prefix, and the files
+    /// each `#include`s (resolved as the loader resolves them).
+    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
+        let FileKind::Asterisk(_) = kind else {
+            return None;
+        };
+        let path = canonical(path);
+        let mut keys = vec![
+            format!("asterisk-pbx:{:?}", group_key(&path)),
+            format!("asterisk-file:{}", path.display()),
+        ];
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for include in INCLUDE_LINE.captures_iter(text) {
+            for target in include_targets(dir, &include[1]) {
+                keys.push(format!("asterisk-file:{}", target.display()));
+            }
+        }
+        Some(keys)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

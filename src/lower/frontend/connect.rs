@@ -2,13 +2,16 @@
 //! templates embedding flows), known by their keys, lowered by
 //! [`crate::lower::connect`].
 
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
 use crate::lower::{self, LoadContext, Lowered};
-use crate::source::FileId;
+use crate::parse::Problems;
+use crate::parse::connect::{self, FlowReference};
+use crate::source::{FileId, SourceFile};
 
 pub(crate) struct Connect;
 
@@ -35,6 +38,11 @@ impl Frontend for Connect {
         }]
     }
 
+    /// Flows that a `TransferToFlow` ties together.
+    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
+        (kind == FileKind::Connect).then(|| flow_keys(path, text))
+    }
+
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
         let files: Vec<FileId> = files
             .iter()
@@ -54,4 +62,29 @@ fn by_keys(sniff: &Sniff) -> Option<FileKind> {
     let legacy = text.contains("\"modules\"")
         && (text.contains("\"start\"") || text.contains("contactFlow"));
     (flow || legacy).then_some(FileKind::Connect)
+}
+
+/// The flows of a file, by every key and name a transfer may use, and the
+/// flows its transfers name: read with the parser the lowering uses, so a
+/// transfer and its target always share a key.
+fn flow_keys(path: &Path, text: &str) -> Vec<String> {
+    let source = SourceFile::new(path.to_path_buf(), String::new(), text.to_string());
+    let flows = connect::read(FileId(0), &source, &mut Problems::default());
+    let mut keys = Vec::new();
+    for flow in &flows {
+        keys.extend(flow.keys.iter().map(|key| format!("connect-flow:{key}")));
+        keys.push(format!("connect-name:{}", flow.name));
+        for action in flow.actions.iter().filter(|a| a.transfers_to_flow()) {
+            match connect::flow_reference(flow, action) {
+                FlowReference::Computed => {}
+                FlowReference::Resource(key) => keys.push(format!("connect-flow:{key}")),
+                FlowReference::Named { key, name, id } => {
+                    keys.push(format!("connect-flow:{key}"));
+                    keys.push(format!("connect-name:{name}"));
+                    keys.push(format!("connect-name:{id}"));
+                }
+            }
+        }
+    }
+    keys
 }

@@ -1,13 +1,14 @@
 //! FreeSWITCH XML, known by its root element and dialplan or configuration
 //! elements, lowered by [`crate::lower::freeswitch`].
 
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
 use crate::lower::{self, LoadContext, Lowered};
-use crate::source::FileId;
+use crate::source::{FileId, canonical};
 
 pub(crate) struct FreeSwitch;
 
@@ -26,6 +27,16 @@ impl Frontend for FreeSwitch {
             rank: 50,
             test: by_root,
         }]
+    }
+
+    /// One configuration tree (its includes stay inside it).
+    fn unit_keys(&self, kind: FileKind, path: &Path, _text: &str) -> Option<Vec<String>> {
+        (kind == FileKind::FreeSwitch).then(|| {
+            vec![format!(
+                "freeswitch-tree:{}",
+                lower::freeswitch::group_of(&canonical(path)).display()
+            )]
+        })
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

@@ -3,6 +3,7 @@
 //! Contact-flow files are read too: flows may come in a CloudFormation or
 //! Terraform JSON template that also configures where they are recorded.
 
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -48,6 +49,23 @@ impl Frontend for Infrastructure {
                 test: terraform_json,
             },
         ]
+    }
+
+    /// Every template of the run together: a bucket's lifecycle may be in
+    /// another file than the storage that uses it. Flow files only when
+    /// they may be a template.
+    fn unit_keys(&self, kind: FileKind, _path: &Path, text: &str) -> Option<Vec<String>> {
+        let loaded = match kind {
+            FileKind::Terraform | FileKind::CloudFormation => true,
+            FileKind::Connect => lower::infra::holds_resources(text),
+            _ => false,
+        };
+        loaded.then(|| vec!["infrastructure".to_string()])
+    }
+
+    /// Storage, retention and regions apply to every recording of the run.
+    fn shared(&self) -> bool {
+        true
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

@@ -1,7 +1,7 @@
 //! The front ends: one per platform, each saying which files are its own (by
 //! name and by content) and how they load into graphs and storage facts.
-//! [`FRONTENDS`] registers them; discovery asks it what a file is, and
-//! [`crate::lower::load`] hands every front end the files it recognised.
+//! [`FRONTENDS`] registers them; discovery asks it what a file is and which
+//! unit it belongs to, and the workspace (`src/workspace.rs`) hands each front end its units.
 //! A new platform is one more module here and one more line in the list.
 
 mod asterisk;
@@ -10,6 +10,7 @@ mod freeswitch;
 mod infra;
 mod twilio;
 
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -82,8 +83,32 @@ pub(crate) trait Frontend: Sync {
     /// The tests that recognise this platform's files by their content.
     fn by_content(&self) -> &'static [ContentTest];
 
+    /// The unit keys of a recognised file this front end loads, read from
+    /// its text when discovery finds it: files that share a key are loaded
+    /// together, as one unit (a file and the files it includes, flows that
+    /// transfer to each other, one configuration tree); a file without keys
+    /// is a unit of its own. `None`: this front end does not load the file.
+    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>>;
+
+    /// Whether what this front end loads belongs to the whole run (storage
+    /// settings that any recording may use) rather than to one unit: its
+    /// files are loaded first and kept for the whole run.
+    fn shared(&self) -> bool {
+        false
+    }
+
     /// Loads the files of this platform's kinds out of every recognised file.
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered;
+}
+
+/// The front ends that load a file of this kind (by index in [`FRONTENDS`]),
+/// each with the file's unit keys.
+pub(crate) fn unit_keys(kind: FileKind, path: &Path, text: &str) -> Vec<(usize, Vec<String>)> {
+    FRONTENDS
+        .iter()
+        .enumerate()
+        .filter_map(|(index, frontend)| Some((index, frontend.unit_keys(kind, path, text)?)))
+        .collect()
 }
 
 /// One recognition by content. Tests of every front end run by `rank`, the

@@ -1,6 +1,8 @@
 //! Twilio: TwiML documents (`<Response>`) and Studio flow definitions,
 //! lowered by [`crate::lower::twilio`].
 
+use std::path::Path;
+
 use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
 use crate::lower::{self, LoadContext, Lowered};
 use crate::source::FileId;
@@ -25,6 +27,11 @@ impl Frontend for Twilio {
                 test: twiml,
             },
         ]
+    }
+
+    /// Each document on its own.
+    fn unit_keys(&self, kind: FileKind, _path: &Path, _text: &str) -> Option<Vec<String>> {
+        matches!(kind, FileKind::Twiml | FileKind::Studio).then(Vec::new)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

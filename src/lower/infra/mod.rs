@@ -94,7 +94,7 @@ pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
 
 /// Whether a JSON text may be a CloudFormation (`Resources`) or Terraform
 /// (`resource`, `provider`, `locals`, `module`) template.
-fn holds_resources(text: &str) -> bool {
+pub(crate) fn holds_resources(text: &str) -> bool {
     [
         "\"Resources\"",
         "\"resource\"",

@@ -343,19 +343,7 @@ fn resolve_include(
         return (Vec::new(), true);
     }
     let dir = from.parent().unwrap_or(Path::new("."));
-    let written = Path::new(&directive.argument);
-    let joined = if written.is_absolute() {
-        written.to_path_buf()
-    } else {
-        dir.join(written)
-    };
-    let candidates = if directive.argument.contains(['*', '?', '[']) {
-        expand_glob(&joined)
-    } else if joined.exists() {
-        vec![joined.clone()]
-    } else {
-        Vec::new()
-    };
+    let (joined, candidates) = include_candidates(dir, &directive.argument);
     if candidates.is_empty() {
         // `#tryinclude` of a missing file is optional: Asterisk reads nothing.
         let missing = directive.kind == DirectiveKind::Include;
@@ -392,6 +380,45 @@ fn resolve_include(
         }
     }
     (out, unread)
+}
+
+/// The path an `#include` argument names from `dir`, and the existing files
+/// it stands for (a glob in its last component expanded).
+fn include_candidates(dir: &Path, argument: &str) -> (PathBuf, Vec<PathBuf>) {
+    let written = Path::new(argument);
+    let joined = if written.is_absolute() {
+        written.to_path_buf()
+    } else {
+        dir.join(written)
+    };
+    let candidates = if argument.contains(['*', '?', '[']) {
+        expand_glob(&joined)
+    } else if joined.exists() {
+        vec![joined.clone()]
+    } else {
+        Vec::new()
+    };
+    (joined, candidates)
+}
+
+/// The files an `#include` line of a file in `dir` may read, canonical,
+/// from the text after the directive (quotes, `<>` and a `;` comment
+/// allowed): how units are planned before any file is parsed.
+pub(crate) fn include_targets(dir: &Path, rest: &str) -> Vec<PathBuf> {
+    let argument = rest.split(';').next().unwrap_or("").trim();
+    let argument = argument
+        .strip_prefix('"')
+        .and_then(|a| a.strip_suffix('"'))
+        .or_else(|| argument.strip_prefix('<').and_then(|a| a.strip_suffix('>')))
+        .unwrap_or(argument);
+    if argument.is_empty() {
+        return Vec::new();
+    }
+    include_candidates(dir, argument)
+        .1
+        .iter()
+        .map(|candidate| canonical(candidate))
+        .collect()
 }
 
 /// Expands a glob in the last component of an include path.
