@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::discover::FileKind;
 use crate::finding::{Finding, Label};
 use crate::parse::Problems;
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, SourceMap, Span};
 use crate::storage::Infrastructure;
 use crate::suppress::{self, SuppressionFacts};
 use profiles::{UnderProfile, under_profile};
@@ -46,9 +46,16 @@ pub struct RunContext<'a> {
 #[derive(Debug, Default)]
 pub struct RunFacts {
     /// For each purpose, the recordings made for it, in run order.
-    pub purpose_uses: BTreeMap<String, Vec<Label>>,
+    pub purpose_uses: BTreeMap<String, Vec<RecordingUse>>,
     /// The run's first recording start.
     pub first_recording: Option<Label>,
+}
+
+/// A recording start, named for people (`MixMonitor(...) in [from-pstn]`).
+#[derive(Debug, Clone)]
+pub struct RecordingUse {
+    pub span: Span,
+    pub name: String,
 }
 
 impl RunFacts {
@@ -63,14 +70,10 @@ impl RunFacts {
                     self.purpose_uses
                         .entry(purpose.name.clone())
                         .or_default()
-                        .push(Label::new(
+                        .push(RecordingUse {
                             span,
-                            format!(
-                                "{} records for `{}`",
-                                support::recording_name(ctx, pbx, recording),
-                                purpose.name
-                            ),
-                        ));
+                            name: support::recording_name(ctx, pbx, recording),
+                        });
                 }
             }
         }
@@ -78,9 +81,13 @@ impl RunFacts {
 
     /// The same facts with their files renumbered.
     pub fn map_files(&mut self, f: &impl Fn(FileId) -> FileId) {
-        let labels = self.purpose_uses.values_mut().flatten();
-        for label in labels.chain(self.first_recording.as_mut()) {
-            label.span = label.span.with_file(f(label.span.file));
+        let uses = self
+            .purpose_uses
+            .values_mut()
+            .flatten()
+            .map(|u| &mut u.span);
+        for span in uses.chain(self.first_recording.as_mut().map(|l| &mut l.span)) {
+            *span = span.with_file(f(span.file));
         }
     }
 
@@ -182,7 +189,6 @@ declare_rules! {
         Rec007 => rec007_refusal_penalised,
         Rec008 => rec008_no_way_to_withdraw,
         Rec009 => rec009_undeclared_purpose,
-        Rec010 => rec010_public_authority_legitimate_interests,
         Rec011 => rec011_mandated_recording_made_optional,
         Rec012 => rec012_recording_during_ivr,
         Rec013 => rec013_undeclared_analytics,
@@ -193,6 +199,7 @@ declare_rules! {
     }
     // Rules that judge the whole run: storage, retention, purposes.
     run {
+        Rec010 => rec010_public_authority_legitimate_interests,
         Rec015 => rec015_retention_undeclared,
         Rec016 => rec016_retention_excessive,
         Rec017 => rec017_storage_unencrypted,

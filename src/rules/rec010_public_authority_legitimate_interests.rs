@@ -1,34 +1,15 @@
 //! REC010 public-authority-legitimate-interests: a public authority cannot rely
 //! on legitimate interests for its tasks (GDPR Art. 6(1), last subparagraph).
 
-use std::collections::BTreeMap;
-
-use super::RuleContext;
-use super::support::recording_name;
+use super::RunContext;
 use crate::catalog::RuleCode;
 use crate::config::LegalBasis;
 use crate::finding::{Finding, Label};
 
-pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    // Each purpose once, with the recordings that use it.
-    let mut uses: BTreeMap<String, Vec<Label>> = BTreeMap::new();
-    for pbx in ctx.analyses {
-        for recording in &pbx.recordings {
-            for purpose in &recording.purposes {
-                let label = Label::new(
-                    pbx.graph.step(recording.step).span,
-                    format!(
-                        "`{}` is a purpose of {}",
-                        purpose.name,
-                        recording_name(ctx, pbx, recording)
-                    ),
-                );
-                uses.entry(purpose.name.clone()).or_default().push(label);
-            }
-        }
-    }
-    for (name, recordings) in uses {
-        let purpose = ctx.config.purpose(&name);
+/// Each purpose once, with the recordings of the whole run that use it.
+pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
+    for (name, uses) in &ctx.facts.purpose_uses {
+        let purpose = ctx.config.purpose(name);
         if purpose.legal_basis != LegalBasis::LegitimateInterests {
             continue;
         }
@@ -43,11 +24,14 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             ),
             format!(
                 "purpose `{name}` relies on legitimate interests, which a public authority cannot use for its tasks; it is used by {} recording(s)",
-                recordings.len()
+                uses.len()
             ),
         );
         finding.fingerprint_anchor = format!("purpose {name}");
-        finding.related = recordings;
+        finding.related = uses
+            .iter()
+            .map(|u| Label::new(u.span, format!("`{name}` is a purpose of {}", u.name)))
+            .collect();
         out.push(finding);
     }
 }

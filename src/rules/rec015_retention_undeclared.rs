@@ -37,8 +37,11 @@ pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
 /// Purposes used by recordings without `retention-days`: one finding per
 /// purpose, at its declaration (or its first recording).
 fn undeclared_purposes(ctx: &RunContext, out: &mut Vec<Finding>) {
-    for (name, recordings) in &ctx.facts.purpose_uses {
-        let mut recordings = recordings.clone();
+    for (name, uses) in &ctx.facts.purpose_uses {
+        let mut recordings: Vec<Label> = uses
+            .iter()
+            .map(|u| Label::new(u.span, format!("{} records for `{name}`", u.name)))
+            .collect();
         let purpose = ctx.config.purpose(name);
         if purpose.retention_days.is_some() {
             continue;
