@@ -52,6 +52,16 @@ pub(super) enum WayIn {
     Any,
 }
 
+/// How a condition's expression is tested against a text.
+pub(super) enum Matcher {
+    /// An anchored literal (`^1000$`, `^(\+45)?(70200001)$`) matches exactly
+    /// these strings: compiling a regex for each would cost more than the
+    /// whole hunt.
+    Literals(Vec<String>),
+    /// Compiled (`None`: not a valid regex, which matches nothing).
+    Regex(Option<regex::Regex>),
+}
+
 impl Lowerer<'_> {
     /// Hunts are lowered from a worklist: a transfer asks for a hunt that
     /// may not exist yet, without recursion.
@@ -269,15 +279,21 @@ impl Lowerer<'_> {
     /// that does not compile, or is too large, matches nothing).
     fn regex_matches(&mut self, expression: &str, text: &str) -> bool {
         if !self.regexes.contains_key(expression) {
-            let compiled = regex::RegexBuilder::new(expression)
-                .size_limit(1 << 20)
-                .build()
-                .ok();
-            self.regexes.insert(expression.to_string(), compiled);
+            let matcher = match literal_destinations(expression, true) {
+                Some(strings) => Matcher::Literals(strings),
+                None => Matcher::Regex(
+                    regex::RegexBuilder::new(expression)
+                        .size_limit(1 << 20)
+                        .build()
+                        .ok(),
+                ),
+            };
+            self.regexes.insert(expression.to_string(), matcher);
         }
-        self.regexes[expression]
-            .as_ref()
-            .is_some_and(|r| r.is_match(text))
+        match &self.regexes[expression] {
+            Matcher::Literals(strings) => strings.iter().any(|s| s == text),
+            Matcher::Regex(regex) => regex.as_ref().is_some_and(|r| r.is_match(text)),
+        }
     }
 
     /// A condition's branch step, its edges to `then` and `otherwise`.

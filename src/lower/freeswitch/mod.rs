@@ -130,9 +130,8 @@ struct Lowerer<'a> {
     unresolved: Vec<Unresolved>,
     /// Per condition and action (by span start): what the hunt has seen before it.
     seen: HashMap<(FileId, u32), Seen>,
-    /// Condition expressions compiled once (`None`: not a valid regex), as
-    /// each hunt tests them again.
-    regexes: HashMap<String, Option<regex::Regex>>,
+    /// Condition expressions read once, as each hunt tests them again.
+    regexes: HashMap<String, hunting::Matcher>,
     /// Per context, made on first use: which extensions a hunt for a known
     /// destination must look at.
     destination_index: HashMap<usize, DestinationIndex>,
