@@ -17,7 +17,7 @@ use crate::date::Date;
 use crate::directives::{DirectiveIndex, Written};
 use crate::discover::{self, FileFilter, FileKind};
 use crate::finding::{Finding, Outcome, Reported, Severity};
-use crate::lower::Lowered;
+use crate::frontend::Lowered;
 use crate::parallel;
 use crate::parse::Problems;
 use crate::report;

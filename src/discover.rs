@@ -1,21 +1,21 @@
 //! Finding the files to lint: walking directories with walkdir, filtering by the
 //! `[files]` globs, reading only regular files, and asking the front ends
-//! ([`crate::lower::frontend`]) what each file is, by name and content.
+//! ([`crate::frontend`]) what each file is, by name and content.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::frontend::{self, kind_by_content};
 use crate::glob::GlobSet;
-use crate::lower::frontend::{self, kind_by_content};
 use crate::source::{display_path, read_text, slash_path};
 
 /// Directories never descended into (`.terraform` holds downloaded copies
 /// of modules and providers).
 const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform"];
 
-pub use crate::lower::frontend::{AsteriskRole, FileKind};
+pub use crate::frontend::{AsteriskRole, FileKind};
 
 /// Every `FileKind::format_name`.
 pub use crate::flow::FORMAT_NAMES;

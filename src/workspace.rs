@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::discover::{Content, Discovered, FileKind};
-use crate::lower::frontend::FRONTENDS;
-use crate::lower::{LoadContext, Lowered};
+use crate::frontend::FRONTENDS;
+use crate::frontend::{LoadContext, Lowered};
 use crate::parse::{ParseError, Problems};
 use crate::source::{FileId, SourceFile, SourceMap, Span, read_text};
 

@@ -68,7 +68,8 @@ const ABOVE_THE_MODEL: &[&str] = &[
     "config",
     "discover",
     "parse",
-    "lower",
+    "frontend",
+    "workspace",
     "directives",
     "analysis",
     "rules",
@@ -97,8 +98,9 @@ fn the_ground_floor_and_the_model_import_nothing_above_them() {
 #[test]
 fn front_ends_never_import_analysis_rules_suppressions_or_reports() {
     let graph = imports();
-    let front_ends = ["discover", "parse", "lower"];
+    let front_ends = ["discover", "parse", "frontend"];
     let forbidden = [
+        "workspace",
         "analysis",
         "rules",
         "custom",
@@ -122,14 +124,14 @@ fn analysis_knows_no_format_and_reports_know_no_analysis() {
         &graph,
         &["analysis"],
         &[
-            "discover", "parse", "lower", "rules", "custom", "report", "check",
+            "discover", "parse", "frontend", "workspace", "rules", "custom", "report", "check",
         ],
     );
     upward.extend(violations(
         &graph,
         &["report"],
         &[
-            "analysis", "rules", "custom", "parse", "lower", "discover", "check",
+            "analysis", "rules", "custom", "parse", "frontend", "workspace", "discover", "check",
         ],
     ));
     // Configuration is data: it reads the catalogue, never the rules.
@@ -137,8 +139,8 @@ fn analysis_knows_no_format_and_reports_know_no_analysis() {
         &graph,
         &["config"],
         &[
-            "discover", "parse", "lower", "analysis", "rules", "custom", "suppress", "report",
-            "check",
+            "discover", "parse", "frontend", "workspace", "analysis", "rules", "custom", "suppress",
+            "report", "check",
         ],
     ));
     assert!(upward.is_empty(), "upward imports: {upward:?}");
@@ -184,4 +186,38 @@ fn the_import_graph_has_no_cycle() {
             panic!("import cycle: {}", cycle.join(" -> "));
         }
     }
+}
+
+/// A platform is one folder: no front end reaches into another's.
+#[test]
+fn no_front_end_imports_another() {
+    let frontends = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/frontend");
+    let platforms: Vec<String> = std::fs::read_dir(&frontends)
+        .expect("src/frontend is readable")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(platforms.len() >= 5, "{platforms:?}");
+    let mut crossings = Vec::new();
+    for platform in &platforms {
+        let mut stack = vec![frontends.join(platform)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("readable").filter_map(|e| e.ok()) {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("readable");
+                let shipped = text.split("#[cfg(test)]").next().unwrap_or("");
+                for other in platforms.iter().filter(|o| *o != platform) {
+                    if shipped.contains(&format!("crate::frontend::{other}")) {
+                        crossings.push(format!("{} -> {other}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(crossings.is_empty(), "front ends import each other: {crossings:?}");
 }

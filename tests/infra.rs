@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use reclint::config::Config;
 use reclint::discover::{self, Content, FileFilter, FileKind};
+use reclint::frontend::Lowered;
 use reclint::glob::GlobSet;
-use reclint::lower::Lowered;
 use reclint::parse::Problems;
 use reclint::source::SourceMap;
 use reclint::storage::{DeletionKind, Encryption, Infrastructure, Setting};

@@ -1,12 +1,7 @@
 //! Parsers, one module per platform. Each keeps byte spans for every node it
 //! produces and reports what it cannot read as values, never by failing the run.
 
-pub mod asterisk;
-pub mod cloudformation;
-pub mod connect;
-pub mod freeswitch;
 pub mod json;
-pub mod terraform;
 pub mod xml;
 
 use std::ops::Range;

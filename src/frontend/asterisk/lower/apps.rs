@@ -1,0 +1,408 @@
+//! What each dialplan application does to the call: answering, prompts and
+//! input, jumps and subroutine calls, the conditional applications
+//! (`GotoIf`, `GosubIf`, `ExecIf`, `While`) and `Set`.
+
+use super::guards::guards_for;
+use super::targets::first_priority;
+use super::{Lowerer, Site};
+use crate::flow::{AnswerMatch, Call, Edge, Guard, Leg, StepId, StepKind, Variable};
+use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
+use crate::frontend::asterisk::parse::expr::{self, Condition};
+use crate::source::Span;
+
+impl Lowerer<'_> {
+    /// Lowers one application call into `step` (and further steps when the
+    /// application does several things), continuing at `next`.
+    pub(super) fn lower_app(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+    ) {
+        let name = app.name.to_ascii_lowercase();
+        self.note_removed_monitor(app, &name);
+        match name.as_str() {
+            "answer" => {
+                self.set(step, StepKind::Answer);
+                self.link(step, next);
+            }
+            "playback" | "background" | "controlplayback" => {
+                let prompts = split_prompts(app.arg(0));
+                self.set(step, StepKind::Prompt { prompts });
+                self.link(step, next);
+            }
+            "read" => {
+                let variable = Variable::Named(
+                    app.arg(0)
+                        .split('=')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                );
+                let prompts = split_prompts(app.arg(1));
+                self.set(step, StepKind::Input { variable, prompts });
+                self.link(step, next);
+            }
+            "waitexten" => self.lower_menu(site, step),
+            "goto" => {
+                self.set(step, StepKind::Jump);
+                for target in self.resolve(site, &app.raw_args, ',') {
+                    self.graph.add_edge(step, Edge::plain(target));
+                }
+            }
+            "gotoif" | "gotoiftime" => self.lower_goto_if(site, app, step, next, &name),
+            "gosub" => {
+                let callee = self.resolve_call(site, &app.raw_args, ',');
+                let arguments = call_arguments(&app.raw_args.text, ',');
+                self.set(step, call(callee, Leg::Caller, arguments));
+                self.link(step, next);
+            }
+            "gosubif" => self.lower_gosub_if(site, app, step, next),
+            "macro" => self.lower_macro(app, step, next),
+            "return" | "macroexit" => {
+                self.subroutines.insert(site.context);
+                self.set(step, StepKind::Return);
+            }
+            "execif" | "execiftime" => self.lower_exec_if(site, app, step, next, &name),
+            "while" => self.lower_while(site, app, step, next),
+            "endwhile" | "continuewhile" => self.lower_loop_again(site, step, next),
+            "exitwhile" => self.lower_exit_while(site, step, next),
+            "mixmonitor" | "monitor" => self.lower_mix_monitor(app, &name, step, next),
+            // A paused Monitor captures nothing until it is unpaused.
+            "stopmixmonitor" | "stopmonitor" | "pausemonitor" => {
+                self.set(step, StepKind::RecordingStop);
+                self.link(step, next);
+            }
+            "dial" => self.lower_dial(site, app, step, next),
+            "queue" => self.lower_queue(site, app, step, next),
+            "set" | "mset" => self.lower_set(site, app, step, next),
+            "hangup" => self.set(step, StepKind::Hangup),
+            _ => {
+                self.set(step, StepKind::Other);
+                self.link(step, next);
+            }
+        }
+    }
+
+    /// `Macro(name,args)`: a call of context `macro-name`.
+    fn lower_macro(&mut self, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let callee = self.resolve_macro(app.args.first());
+        let arguments = app
+            .args
+            .iter()
+            .skip(1)
+            .map(|a| expr::variable_reference(&a.text))
+            .collect();
+        self.set(step, call(callee, Leg::Caller, arguments));
+        self.link(step, next);
+    }
+
+    /// `EndWhile`/`ContinueWhile`: back to the loop's `While`.
+    fn lower_loop_again(&mut self, site: Site, step: StepId, next: Option<StepId>) {
+        let pairs = &self.loops[&(site.context, site.extension)];
+        let target = pairs
+            .enclosing
+            .get(&site.priority)
+            .and_then(|w| self.priority_steps.get(&(site.context, site.extension, *w)))
+            .copied();
+        self.set(step, StepKind::Other);
+        self.link(step, target.or(next));
+    }
+
+    /// `ExitWhile`: past the loop's `EndWhile`.
+    fn lower_exit_while(&mut self, site: Site, step: StepId, next: Option<StepId>) {
+        let pairs = &self.loops[&(site.context, site.extension)];
+        let end = pairs
+            .enclosing
+            .get(&site.priority)
+            .and_then(|w| pairs.end_of.get(w))
+            .copied();
+        let target = match end {
+            Some(end) => self.after(site, end),
+            None => next,
+        };
+        self.set(step, StepKind::Other);
+        self.link(step, target);
+    }
+
+    /// `WaitExten()`: the caller's digits select an extension of this context;
+    /// digit extensions are explicit answers, `t` and `i` the default.
+    fn lower_menu(&mut self, site: Site, step: StepId) {
+        let context = &self.plan.contexts[site.context];
+        let variable = Variable::Menu {
+            region: context.name.clone(),
+            action: None,
+        };
+        // The prompt is the nearest Background/Playback before this priority.
+        let prompts = self
+            .extension(site)
+            .priorities
+            .range(..site.priority)
+            .rev()
+            .map(|(_, p)| &p.app)
+            .find(|a| a.is("Background") || a.is("Playback"))
+            .map(|a| split_prompts(a.arg(0)))
+            .unwrap_or_default();
+        self.set(
+            step,
+            StepKind::Input {
+                variable: variable.clone(),
+                prompts,
+            },
+        );
+        for (c, e) in self.ways_in(site.context, true) {
+            let extension = &self.plan.contexts[c].extensions[e];
+            let Some(&first) =
+                first_priority(extension).and_then(|n| self.priority_steps.get(&(c, e, n)))
+            else {
+                continue;
+            };
+            let name = extension.number();
+            let guard = match name {
+                "t" | "i" => Guard::Default {
+                    variable: variable.clone(),
+                    not: Vec::new(),
+                },
+                _ if extension.is_pattern() => Guard::Answer {
+                    variable: variable.clone(),
+                    answer: AnswerMatch::Pattern(name.to_string()),
+                },
+                _ if name
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '*' || c == '#') =>
+                {
+                    Guard::Answer {
+                        variable: variable.clone(),
+                        answer: AnswerMatch::Values(vec![name.to_string()]),
+                    }
+                }
+                _ => continue,
+            };
+            self.graph.add_edge(
+                step,
+                Edge {
+                    to: first,
+                    guards: vec![guard],
+                },
+            );
+        }
+    }
+
+    fn lower_goto_if(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+        name: &str,
+    ) {
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
+        let condition = if name == "gotoiftime" {
+            Condition::Opaque
+        } else {
+            expr::parse_condition(&condition_text)
+        };
+        self.set(step, StepKind::Branch);
+        let (yes, no) = match &branches {
+            Some(b) => app::split_once_top_level(b, ':'),
+            None => return self.link(step, next),
+        };
+        let mut outcomes = Vec::new();
+        for (label, outcome) in [(Some(yes), true), (no, false)] {
+            let guards = guards_for(&condition, outcome);
+            let targets = match label.filter(|l| !l.trimmed().is_empty()) {
+                Some(label) => self.resolve(site, &label, ','),
+                None => next.into_iter().collect(),
+            };
+            for to in targets {
+                self.graph.add_edge(
+                    step,
+                    Edge {
+                        to,
+                        guards: guards.clone(),
+                    },
+                );
+                outcomes.push(outcome);
+            }
+        }
+        if name == "gotoif" {
+            self.add_test(step, &condition_text, outcomes);
+        }
+    }
+
+    fn lower_gosub_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
+        let condition = expr::parse_condition(&condition_text);
+        self.set(step, StepKind::Branch);
+        let (yes, no) = match &branches {
+            Some(b) => app::split_once_top_level(b, ':'),
+            None => return self.link(step, next),
+        };
+        let mut outcomes = Vec::new();
+        for (label, outcome) in [(Some(yes), true), (no, false)] {
+            let guards = guards_for(&condition, outcome);
+            let to = match label.filter(|l| !l.trimmed().is_empty()) {
+                Some(label) => {
+                    let callee = self.resolve_call(site, &label, ',');
+                    let arguments = call_arguments(&label.text, ',');
+                    let call_step =
+                        self.new_step(call(callee, Leg::Caller, arguments), label.span, site);
+                    self.link(call_step, next);
+                    Some(call_step)
+                }
+                None => next,
+            };
+            if let Some(to) = to {
+                self.graph.add_edge(step, Edge { to, guards });
+                outcomes.push(outcome);
+            }
+        }
+        self.add_test(step, &condition_text, outcomes);
+    }
+
+    fn lower_exec_if(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+        name: &str,
+    ) {
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let condition_text = condition.text;
+        let condition = if name == "execiftime" {
+            Condition::Opaque
+        } else {
+            expr::parse_condition(&condition_text)
+        };
+        self.set(step, StepKind::Branch);
+        let (yes, no) = match &branches {
+            Some(b) => app::split_once_top_level(b, ':'),
+            None => return self.link(step, next),
+        };
+        let mut outcomes = Vec::new();
+        for (inner, outcome) in [(Some(yes), true), (no, false)] {
+            let guards = guards_for(&condition, outcome);
+            let to = match inner
+                .and_then(|t| app::parse_app(t.span.file, &t.text, t.span.start as usize))
+            {
+                Some(inner_app) => {
+                    let inner_step = self.new_step(StepKind::Other, inner_app.span, site);
+                    self.lower_app(site, &inner_app, inner_step, next);
+                    Some(inner_step)
+                }
+                None => next,
+            };
+            if let Some(to) = to {
+                self.graph.add_edge(step, Edge { to, guards });
+                outcomes.push(outcome);
+            }
+        }
+        if name == "execif" {
+            self.add_test(step, &condition_text, outcomes);
+        }
+    }
+
+    fn lower_while(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let condition = expr::parse_condition(&app.raw_args.text);
+        self.set(step, StepKind::Branch);
+        let end = self.loops[&(site.context, site.extension)]
+            .end_of
+            .get(&site.priority)
+            .copied();
+        let exit = match end {
+            Some(end) => self.after(site, end),
+            None => None,
+        };
+        let mut outcomes = Vec::new();
+        for (to, outcome) in [(next, true), (exit, false)] {
+            if let Some(to) = to {
+                self.graph.add_edge(
+                    step,
+                    Edge {
+                        to,
+                        guards: guards_for(&condition, outcome),
+                    },
+                );
+                outcomes.push(outcome);
+            }
+        }
+        self.add_test(step, &app.raw_args.text, outcomes);
+    }
+
+    fn lower_set(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
+        let raw = app.raw_args.text.as_str();
+        let (name, value) = raw.split_once('=').unwrap_or((raw, ""));
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("TOUCH_MIXMONITOR_MESSAGE_START") && !value.trim().is_empty() {
+            self.set(step, StepKind::RecordingStartMessage);
+        } else {
+            self.set(step, StepKind::Other);
+            if name.eq_ignore_ascii_case("CHANNEL(hangup_handler_push)") {
+                // A hangup handler runs after the call; it only makes the
+                // context a non-entry.
+                let offset = raw.find('=').map(|i| i + 1).unwrap_or(raw.len());
+                let target = Text {
+                    text: raw[offset..].to_string(),
+                    span: Span::new(
+                        app.raw_args.span.file,
+                        app.raw_args.span.start as usize + offset,
+                        app.raw_args.span.end as usize,
+                    ),
+                };
+                if let Some(handler) = self.resolve_call(site, &target, ',') {
+                    self.entered.push(handler);
+                }
+            }
+        }
+        self.link(step, next);
+    }
+}
+
+pub(super) fn call(callee: Option<StepId>, leg: Leg, arguments: Vec<Option<String>>) -> StepKind {
+    let arguments = arguments
+        .into_iter()
+        .map(|a| a.map(Variable::Named))
+        .collect();
+    StepKind::Call(Call {
+        callee,
+        leg,
+        arguments,
+    })
+}
+
+/// The variables passed to a subroutine: `label(${A},x)` or, in Dial options,
+/// `label(${A}^x)`.
+pub(super) fn call_arguments(target: &str, separator: char) -> Vec<Option<String>> {
+    let Some(open) = target.find('(') else {
+        return Vec::new();
+    };
+    let inner = target[open + 1..]
+        .strip_suffix(')')
+        .unwrap_or(&target[open + 1..]);
+    let split = if separator == '^' { '^' } else { ',' };
+    app::top_level_positions(inner, split)
+        .into_iter()
+        .chain(std::iter::once(inner.len()))
+        .scan(0, |start, end| {
+            let part = &inner[*start..end];
+            *start = end + 1;
+            Some(expr::variable_reference(part))
+        })
+        .collect()
+}
+
+/// A menu choice: one key, or a pattern that matches exactly one key.
+/// `file1&file2` → both prompts; options after a comma are not prompts.
+fn split_prompts(argument: &str) -> Vec<String> {
+    argument
+        .split('&')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}

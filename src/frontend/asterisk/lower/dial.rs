@@ -1,0 +1,166 @@
+//! `Dial` and `Queue`: the subroutines and recordings their options and
+//! queues.conf add around the connection, emitted as one chain of steps.
+
+use super::apps::{call, call_arguments};
+use super::{Lowerer, Site};
+use crate::flow::{BeforeAnswer, Capture, Leg, RecordingStart, StepId, StepKind};
+use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
+use crate::frontend::asterisk::parse::expr;
+use crate::source::Span;
+
+impl Lowerer<'_> {
+    /// `Dial(destinations,timeout,options)`: pre-dial subroutines (`B()` on the
+    /// caller, `b()` on each callee), one-touch recording (`x`/`X`), the
+    /// after-answer subroutine (`U()`, `M()`), then the connection.
+    pub(super) fn lower_dial(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+    ) {
+        let options = app.args.get(2).map(app::parse_options).unwrap_or_default();
+        let mut chain: Vec<(StepKind, Span)> = Vec::new();
+        for (letter, leg) in [('B', Leg::Caller), ('b', Leg::Callee)] {
+            for option in options.iter().filter(|o| o.letter == letter) {
+                if let Some(argument) = &option.argument {
+                    let callee = self.resolve_call(site, argument, '^');
+                    chain.push((
+                        call(callee, leg, call_arguments(&argument.text, '^')),
+                        argument.span,
+                    ));
+                }
+            }
+        }
+        if options.iter().any(|o| o.letter == 'x' || o.letter == 'X') {
+            chain.extend(self.one_touch(app));
+        }
+        for option in &options {
+            let callee = match (option.letter, &option.argument) {
+                ('U', Some(argument)) => self.resolve_context_s(argument),
+                ('M', Some(argument)) => {
+                    let name = argument.text.split('^').next().unwrap_or("");
+                    let text = Text {
+                        text: name.to_string(),
+                        span: Span::new(
+                            argument.span.file,
+                            argument.span.start as usize,
+                            argument.span.start as usize + name.len(),
+                        ),
+                    };
+                    self.resolve_macro(Some(&text))
+                }
+                _ => continue,
+            };
+            if let Some(argument) = &option.argument {
+                // `U(context^arg1^arg2)`: the arguments follow the name.
+                let arguments = argument
+                    .text
+                    .split('^')
+                    .skip(1)
+                    .map(expr::variable_reference)
+                    .collect();
+                chain.push((call(callee, Leg::Callee, arguments), argument.span));
+            }
+        }
+        chain.push((
+            StepKind::Connection {
+                target: app.arg(0).to_string(),
+                queue: false,
+            },
+            app.span,
+        ));
+        self.emit_chain(site, step, chain, next);
+    }
+
+    /// `Queue(name,options,URL,announce,timeout,AGI,macro,gosub,...)`.
+    pub(super) fn lower_queue(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+    ) {
+        let queue = app.arg(0);
+        let mut chain: Vec<(StepKind, Span)> = Vec::new();
+        // The macro and gosub arguments run on the member's channel once
+        // connected, from `s,1` of the named context.
+        if let Some(argument) = app.args.get(6).filter(|a| !a.trimmed().is_empty()) {
+            let callee = self.resolve_macro(Some(argument));
+            chain.push((call(callee, Leg::Callee, Vec::new()), argument.span));
+        }
+        if let Some(argument) = app.args.get(7).filter(|a| !a.trimmed().is_empty()) {
+            let callee = self.resolve_context_s(argument);
+            chain.push((call(callee, Leg::Callee, Vec::new()), argument.span));
+        }
+        if !queue.contains('$') {
+            match self.settings.queues.get(queue) {
+                Some(settings) => {
+                    if let Some(format) = settings.monitor_format {
+                        chain.push((
+                            StepKind::recording(RecordingStart {
+                                recorder: "queue recording".into(),
+                                capture: Capture::FromBridge,
+                                target: None,
+                                related: vec![(
+                                    format,
+                                    format!(
+                                        "`monitor-format` turns on recording for queue `{queue}`"
+                                    ),
+                                )],
+                                start_message: false,
+                                before_answer: BeforeAnswer::NotRecorded,
+                            }),
+                            app.span,
+                        ));
+                    }
+                }
+                None if self.settings.has_queue_config
+                    && !self.settings.queues_incomplete
+                    && !queue.is_empty() =>
+                {
+                    let span = app.args[0].span;
+                    self.report(
+                        span,
+                        format!("queue `{queue}` is not defined in the scanned queues.conf"),
+                        "whether calls in this queue are recorded is unknown",
+                    );
+                }
+                None => {}
+            }
+        }
+        let options = app.args.get(1).map(app::parse_options).unwrap_or_default();
+        if options.iter().any(|o| o.letter == 'x' || o.letter == 'X') {
+            chain.extend(self.one_touch(app));
+        }
+        chain.push((
+            StepKind::Connection {
+                target: format!("queue {queue}"),
+                queue: true,
+            },
+            app.span,
+        ));
+        self.emit_chain(site, step, chain, next);
+    }
+
+    /// Fills `step` with the first kind of `chain` and appends the rest.
+    fn emit_chain(
+        &mut self,
+        site: Site,
+        step: StepId,
+        chain: Vec<(StepKind, Span)>,
+        next: Option<StepId>,
+    ) {
+        let mut current = step;
+        for (i, (kind, span)) in chain.into_iter().enumerate() {
+            if i == 0 {
+                self.set(step, kind);
+            } else {
+                let s = self.new_step(kind, span, site);
+                self.link(current, Some(s));
+                current = s;
+            }
+        }
+        self.link(current, next);
+    }
+}

@@ -1,0 +1,146 @@
+//! Recording in the dialplan beyond one application: `MixMonitor` appending
+//! to a file another one records, one-touch recording (features.conf
+//! `automixmon`), and the removed app_monitor and its settings.
+
+use super::Lowerer;
+use crate::flow::{BeforeAnswer, Capture, RecordingStart, RemovedFeature, StepId, StepKind};
+use crate::frontend::asterisk::parse::app::{self, AppCall};
+use crate::source::Span;
+
+/// app_monitor's applications, removed in Asterisk 21.
+const MONITOR_APPLICATIONS: &[&str] = &[
+    "monitor",
+    "pausemonitor",
+    "unpausemonitor",
+    "stopmonitor",
+    "changemonitor",
+];
+
+impl Lowerer<'_> {
+    /// app_monitor's applications name the removed recorder.
+    pub(super) fn note_removed_monitor(&mut self, app: &AppCall, name: &str) {
+        if MONITOR_APPLICATIONS.contains(&name) {
+            self.graph.removed_features.push(RemovedFeature {
+                span: app.span,
+                what: format!("{}()", app.name),
+                replacement: "MixMonitor (StopMixMonitor to stop; PauseMonitor's mute: MixMonitorMute)",
+            });
+        }
+    }
+
+    /// `MixMonitor(file,options)` and the removed `Monitor(format,file,options)`:
+    /// a recording from here on, or from the bridge with `b`.
+    pub(super) fn lower_mix_monitor(
+        &mut self,
+        app: &AppCall,
+        name: &str,
+        step: StepId,
+        next: Option<StepId>,
+    ) {
+        let options = app
+            .args
+            .get(if name == "monitor" { 2 } else { 1 })
+            .map(app::parse_options)
+            .unwrap_or_default();
+        let from_bridge = options.iter().any(|o| o.letter == 'b');
+        let target = app.arg(if name == "monitor" { 1 } else { 0 });
+        if name == "mixmonitor" && !target.is_empty() {
+            if options.iter().any(|o| o.letter == 'a') {
+                self.appends.push((step, target.to_string()));
+            } else {
+                self.recorded_files.insert(target.to_string());
+            }
+        }
+        self.set(
+            step,
+            StepKind::recording(RecordingStart {
+                recorder: if name == "monitor" {
+                    "Monitor"
+                } else {
+                    "MixMonitor"
+                }
+                .into(),
+                capture: if from_bridge {
+                    Capture::FromBridge
+                } else {
+                    Capture::Immediately
+                },
+                target: (!target.is_empty()).then(|| target.to_string()),
+                related: Vec::new(),
+                start_message: false,
+                before_answer: if from_bridge {
+                    BeforeAnswer::NotRecorded
+                } else {
+                    BeforeAnswer::FromHere
+                },
+            }),
+        );
+        self.link(step, next);
+    }
+
+    /// `MixMonitor(file,a)` appends to `file`. When another `MixMonitor` of
+    /// the dialplan records to the same file (FreePBX re-attaches the call's
+    /// recording after a park or blind transfer this way), it continues that
+    /// recording, which is judged where it starts: not a start of its own.
+    pub(super) fn continuations(&mut self) {
+        for (step, target) in std::mem::take(&mut self.appends) {
+            if self.recorded_files.contains(&target) {
+                self.set(step, StepKind::Other);
+            }
+        }
+    }
+
+    /// queues.conf `monitor-type = Monitor` and features.conf `automon`: both
+    /// name the removed recorder.
+    pub(super) fn removed_settings(&mut self) {
+        let mut monitor_types: Vec<Span> = self
+            .settings
+            .queues
+            .values()
+            .filter_map(|q| q.monitor_type.as_ref())
+            .filter(|(value, _)| value.eq_ignore_ascii_case("Monitor"))
+            .map(|(_, span)| *span)
+            .collect();
+        monitor_types.sort();
+        monitor_types.dedup();
+        for span in monitor_types {
+            self.graph.removed_features.push(RemovedFeature {
+                span,
+                what: "queues.conf `monitor-type = Monitor`".into(),
+                replacement: "`monitor-type = MixMonitor` (the only recorder since Asterisk 21)",
+            });
+        }
+        if let Some(span) = self.settings.features.automon {
+            self.graph.removed_features.push(RemovedFeature {
+                span,
+                what: "features.conf `automon`".into(),
+                replacement: "`automixmon` (one-touch MixMonitor)",
+            });
+        }
+    }
+
+    /// One-touch recording enabled by Dial/Queue `x`/`X`, if features.conf
+    /// maps `automixmon` to a key.
+    pub(super) fn one_touch(&self, app: &AppCall) -> Option<(StepKind, Span)> {
+        let features = self.settings.features;
+        let key = features.automixmon?;
+        let mut related = vec![(
+            key,
+            "`automixmon` lets a party start recording with this key".to_string(),
+        )];
+        if let Some(tone) = features.courtesytone {
+            related.push((tone, "played to both parties when recording starts".into()));
+        }
+        Some((
+            StepKind::recording(RecordingStart {
+                recorder: "one-touch MixMonitor (automixmon)".into(),
+                capture: Capture::OnDemand,
+                target: None,
+                related,
+                start_message: features.courtesytone.is_some(),
+                before_answer: BeforeAnswer::NotRecorded,
+            }),
+            app.span,
+        ))
+    }
+}

@@ -1,0 +1,117 @@
+//! Asterisk: `extensions.conf`, `queues.conf` and `features.conf`, known by
+//! name or by their statements, lowered per PBX tree by [`crate::frontend::asterisk::lower`].
+
+pub mod lower;
+pub mod parse;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{AsteriskRole, ContentTest, FileKind, Frontend, Shape, Sniff};
+use crate::frontend::{LoadContext, Lowered};
+use crate::source::{FileId, canonical};
+use parse::{AsteriskFile, group_key, include_targets};
+
+pub(crate) struct Asterisk;
+
+static DIALPLAN_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*(exten|same)[ \t]*=>?").expect("valid regex"));
+static QUEUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^[ \t]*(member[ \t]*=>?|monitor-format[ \t]*=|strategy[ \t]*=)")
+        .expect("valid regex")
+});
+static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^[ \t]*\[(featuremap|applicationmap)\]").expect("valid regex")
+});
+
+/// `#include` and `#tryinclude` lines, with what they name (quotes and
+/// comment still on; a line in a block comment counts too, which can only
+/// make a unit larger).
+static INCLUDE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*#(?:try)?include\b(.*)$").expect("valid regex"));
+
+impl Frontend for Asterisk {
+    /// Files such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
+    fn by_name(&self, name: &str) -> Option<FileKind> {
+        let stem = name
+            .strip_suffix(".conf")
+            .or_else(|| name.strip_suffix(".conf.sample"))?;
+        // The keyword must start the name or follow a separator, so that
+        // `myextensions.conf` is not taken for a dialplan by name alone.
+        let keyword = |word: &str| {
+            stem.match_indices(word)
+                .any(|(i, _)| i == 0 || matches!(stem.as_bytes()[i - 1], b'_' | b'-' | b'.'))
+        };
+        if keyword("extensions") {
+            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+        } else if keyword("queues") {
+            Some(FileKind::Asterisk(AsteriskRole::Queues))
+        } else if keyword("features") {
+            Some(FileKind::Asterisk(AsteriskRole::Features))
+        } else {
+            None
+        }
+    }
+
+    fn may_be(&self, name: &str) -> bool {
+        name.ends_with(".conf") || name.ends_with(".conf.sample")
+    }
+
+    /// Files a dialplan `#include`s and renamed copies, by their statements;
+    /// asked last, as plain text matches little else.
+    fn by_content(&self) -> &'static [ContentTest] {
+        &[ContentTest {
+            rank: 60,
+            test: by_statements,
+        }]
+    }
+
+    /// A PBX's files: the same directory and name prefix, and the files
+    /// each `#include`s (resolved as the loader resolves them).
+    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
+        let FileKind::Asterisk(_) = kind else {
+            return None;
+        };
+        let path = canonical(path);
+        let mut keys = vec![
+            format!("asterisk-pbx:{:?}", group_key(&path)),
+            format!("asterisk-file:{}", path.display()),
+        ];
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for include in INCLUDE_LINE.captures_iter(text) {
+            for target in include_targets(dir, &include[1]) {
+                keys.push(format!("asterisk-file:{}", target.display()));
+            }
+        }
+        Some(keys)
+    }
+
+    fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
+        let files: Vec<AsteriskFile> = files
+            .iter()
+            .filter_map(|&(file, kind)| match kind {
+                FileKind::Asterisk(role) => Some(AsteriskFile { file, role }),
+                _ => None,
+            })
+            .collect();
+        lower::load(&files, cx)
+    }
+}
+
+fn by_statements(sniff: &Sniff) -> Option<FileKind> {
+    if sniff.shape != Shape::Text {
+        return None;
+    }
+    let text = sniff.text;
+    if DIALPLAN_LINE.is_match(text) {
+        Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+    } else if FEATURES_HEADER.is_match(text) {
+        Some(FileKind::Asterisk(AsteriskRole::Features))
+    } else if QUEUE_LINE.is_match(text) {
+        Some(FileKind::Asterisk(AsteriskRole::Queues))
+    } else {
+        None
+    }
+}

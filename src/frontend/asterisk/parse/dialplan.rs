@@ -1,0 +1,483 @@
+//! `extensions.conf` semantics (pbx/pbx_config.c): contexts, extensions,
+//! priorities (`1`, `n`, `s`, `hint`, `n(label)`, `label+N`), `same =>`,
+//! `include =>` and templates, built from the spliced statement stream.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::app::{self, AppCall};
+use super::conf::{ConfItem, Entry};
+use crate::parse::ParseError;
+use crate::source::Span;
+
+#[derive(Debug, Default)]
+pub struct Dialplan {
+    /// Contexts in order of first appearance.
+    pub contexts: Vec<Context>,
+    index: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct Context {
+    pub name: String,
+    /// The first `[name]` header that defines it.
+    pub header: Span,
+    pub extensions: Vec<Extension>,
+    pub includes: Vec<Include>,
+}
+
+#[derive(Debug)]
+pub struct Include {
+    pub context: String,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Extension {
+    /// The extension as written: `s`, `100`, `_0X.`; a caller-ID match
+    /// (`100/5551234`) is part of the name.
+    pub name: String,
+    pub span: Span,
+    pub priorities: BTreeMap<u32, Priority>,
+    pub labels: HashMap<String, u32>,
+}
+
+#[derive(Debug)]
+pub struct Priority {
+    pub number: u32,
+    pub label: Option<String>,
+    pub app: AppCall,
+    /// The whole `exten =>` / `same =>` statement.
+    pub span: Span,
+}
+
+impl Dialplan {
+    pub fn context(&self, name: &str) -> Option<&Context> {
+        self.index.get(name).map(|&i| &self.contexts[i])
+    }
+
+    pub fn context_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+}
+
+impl Context {
+    pub fn extension(&self, name: &str) -> Option<&Extension> {
+        self.extensions.iter().find(|e| e.name == name)
+    }
+}
+
+impl Extension {
+    pub fn is_pattern(&self) -> bool {
+        self.name.starts_with('_')
+    }
+
+    /// The extension part without a caller-ID match.
+    pub fn number(&self) -> &str {
+        self.name.split('/').next().unwrap_or(&self.name)
+    }
+}
+
+/// Sections of extensions.conf that hold settings, not dialplan.
+fn is_settings_section(name: &str) -> bool {
+    name.eq_ignore_ascii_case("general") || name.eq_ignore_ascii_case("globals")
+}
+
+struct Builder {
+    plan: Dialplan,
+    /// Template bodies by name: `[name](!)` sections are copied into sections
+    /// that inherit them.
+    templates: HashMap<String, Vec<Entry>>,
+    errors: Vec<ParseError>,
+    current: Option<Current>,
+}
+
+enum Current {
+    Settings,
+    Template(String),
+    Context {
+        index: usize,
+        last: Option<(String, u32)>,
+    },
+}
+
+/// Builds the dialplan from spliced statements.
+pub fn build(items: &[ConfItem]) -> (Dialplan, Vec<ParseError>) {
+    let mut b = Builder {
+        plan: Dialplan::default(),
+        templates: HashMap::new(),
+        errors: Vec::new(),
+        current: None,
+    };
+    for item in items {
+        match item {
+            ConfItem::Section(section) => {
+                if section.template {
+                    b.templates.insert(section.name.clone(), Vec::new());
+                    b.current = Some(Current::Template(section.name.clone()));
+                    continue;
+                }
+                if is_settings_section(&section.name) {
+                    b.current = Some(Current::Settings);
+                    continue;
+                }
+                let index = match b.plan.index.get(&section.name) {
+                    Some(&i) => i,
+                    None => {
+                        b.plan.contexts.push(Context {
+                            name: section.name.clone(),
+                            header: section.name_span,
+                            extensions: Vec::new(),
+                            includes: Vec::new(),
+                        });
+                        let i = b.plan.contexts.len() - 1;
+                        b.plan.index.insert(section.name.clone(), i);
+                        i
+                    }
+                };
+                b.current = Some(Current::Context { index, last: None });
+                for template in &section.inherits {
+                    match b.templates.get(template).cloned() {
+                        Some(entries) => {
+                            for entry in &entries {
+                                b.entry(entry);
+                            }
+                        }
+                        None => b.errors.push(ParseError::new(
+                            section.name_span,
+                            format!("context inherits unknown template `{template}`"),
+                            "templates must be defined with `[name](!)` before they are used",
+                        )),
+                    }
+                }
+            }
+            ConfItem::Entry(entry) => b.entry(entry),
+            ConfItem::Directive(_) => {}
+        }
+    }
+    (b.plan, b.errors)
+}
+
+impl Builder {
+    fn entry(&mut self, entry: &Entry) {
+        match &mut self.current {
+            None => self.errors.push(ParseError::new(
+                entry.span,
+                "statement outside any context",
+                "add a `[context]` header above this line",
+            )),
+            Some(Current::Settings) => {}
+            Some(Current::Template(name)) => {
+                let name = name.clone();
+                self.templates.entry(name).or_default().push(entry.clone());
+            }
+            Some(Current::Context { index, .. }) => {
+                let index = *index;
+                match entry.key.as_str() {
+                    "exten" => self.exten(index, entry, false),
+                    "same" => self.exten(index, entry, true),
+                    "include" => {
+                        // `include => ctx,timespec` or the old `ctx|timespec`.
+                        let name = entry
+                            .value
+                            .split([',', '|'])
+                            .next()
+                            .unwrap_or("")
+                            .trim();
+                        if name.is_empty() {
+                            self.errors.push(ParseError::new(
+                                entry.span,
+                                "`include =>` without a context name",
+                                "expected `include => context`",
+                            ));
+                        } else {
+                            let start = entry.value_span.start as usize;
+                            self.plan.contexts[index].includes.push(Include {
+                                context: name.to_string(),
+                                span: Span::new(entry.span.file, start, start + name.len()),
+                            });
+                        }
+                    }
+                    // Accepted by Asterisk, irrelevant to recording.
+                    "ignorepat" | "switch" | "lswitch" | "eswitch" => {}
+                    other => self.errors.push(ParseError::new(
+                        entry.key_span,
+                        format!("`{other}` is not a dialplan statement"),
+                        "a context holds `exten =>`, `same =>`, `include =>`, `ignorepat =>` or `switch =>` lines",
+                    )),
+                }
+            }
+        }
+    }
+
+    fn exten(&mut self, index: usize, entry: &Entry, same: bool) {
+        let file = entry.span.file;
+        let value = entry.value.as_str();
+        let base = entry.value_span.start as usize;
+        let Some(Current::Context { last, .. }) = &self.current else {
+            return;
+        };
+        let last = last.clone();
+        // Fields: [exten,] priority, application.
+        let (name, rest_offset) = if same {
+            let Some((name, _)) = last.clone() else {
+                self.errors.push(ParseError::new(
+                    entry.span,
+                    "`same =>` without an extension before it",
+                    "`same =>` continues the extension of the previous `exten =>` line",
+                ));
+                return;
+            };
+            (name, 0)
+        } else {
+            let Some(comma) = first_field_end(value) else {
+                self.errors.push(ParseError::new(
+                    entry.value_span,
+                    "extension without priority and application",
+                    "expected `exten => name,priority,Application(args)`",
+                ));
+                return;
+            };
+            let name = value[..comma].trim();
+            if name.is_empty() {
+                self.errors.push(ParseError::new(
+                    entry.value_span,
+                    "empty extension name",
+                    "expected `exten => name,priority,Application(args)`",
+                ));
+                return;
+            }
+            (name.to_string(), comma + 1)
+        };
+        let rest = &value[rest_offset..];
+        let Some(comma) = rest.find(',') else {
+            // `exten => 100,hint` without a device is odd but harmless.
+            if rest.trim().eq_ignore_ascii_case("hint") {
+                return;
+            }
+            self.errors.push(ParseError::new(
+                entry.value_span,
+                "priority without an application",
+                "expected `priority,Application(args)`",
+            ));
+            return;
+        };
+        let priority_text = rest[..comma].trim();
+        let app_offset = rest_offset + comma + 1;
+        let priority_span = Span::new(file, base + rest_offset, base + rest_offset + comma);
+        // `priority(label)`.
+        let (number_text, label) = match priority_text.find('(') {
+            Some(open) if priority_text.ends_with(')') => (
+                priority_text[..open].trim(),
+                Some(
+                    priority_text[open + 1..priority_text.len() - 1]
+                        .trim()
+                        .to_string(),
+                ),
+            ),
+            _ => (priority_text, None),
+        };
+        if number_text.eq_ignore_ascii_case("hint") {
+            return;
+        }
+        // `n` and `s` count from the previous line of the context, whatever
+        // its extension (pbx_config.c); `base+N` adds to any base.
+        let previous = last.as_ref().map(|&(_, p)| p);
+        let (base_text, plus) = match number_text.split_once('+') {
+            Some((b, n)) => match n.trim().parse::<u32>() {
+                Ok(n) => (b.trim(), n),
+                Err(_) => {
+                    self.errors.push(ParseError::new(
+                        priority_span,
+                        format!("cannot read priority `{number_text}`"),
+                        "a priority is a number, `n`, `s`, `hint`, a label, or one of them `+N`",
+                    ));
+                    return;
+                }
+            },
+            None => (number_text, 0),
+        };
+        let base_number = match base_text.to_ascii_lowercase().as_str() {
+            "n" | "next" | "s" | "same" => match previous {
+                Some(p) if base_text.starts_with(['n', 'N']) => p + 1,
+                Some(p) => p,
+                None => {
+                    self.errors.push(ParseError::new(
+                        priority_span,
+                        format!(
+                            "priority `{base_text}` on the first line of context `{}`",
+                            self.plan.contexts[index].name
+                        ),
+                        "the first priority of a context must be a number",
+                    ));
+                    return;
+                }
+            },
+            text => match parse_priority_number(text, &name, &self.plan.contexts[index]) {
+                Ok(n) => n,
+                Err(message) => {
+                    self.errors.push(ParseError::new(
+                        priority_span,
+                        message,
+                        "a priority is a number, `n`, `s`, `hint`, a label, or one of them `+N`",
+                    ));
+                    return;
+                }
+            },
+        };
+        let number = base_number + plus;
+        let Some(call) = app::parse_app(file, &value[app_offset..], base + app_offset) else {
+            self.errors.push(ParseError::new(
+                entry.value_span,
+                "priority without an application",
+                "expected an application such as `NoOp()` after the priority",
+            ));
+            return;
+        };
+        if let Some(Current::Context { last, .. }) = &mut self.current {
+            *last = Some((name.clone(), number));
+        }
+        let context = &mut self.plan.contexts[index];
+        let ext_pos = match context.extensions.iter().position(|e| e.name == name) {
+            Some(p) => p,
+            None => {
+                let span = if same {
+                    entry.key_span
+                } else {
+                    Span::new(file, base, base + name.len())
+                };
+                context.extensions.push(Extension {
+                    name: name.clone(),
+                    span,
+                    priorities: BTreeMap::new(),
+                    labels: HashMap::new(),
+                });
+                context.extensions.len() - 1
+            }
+        };
+        let extension = &mut context.extensions[ext_pos];
+        // The first definition wins, as in Asterisk: this is how FreePBX's
+        // override files take precedence over generated ones.
+        if extension.priorities.contains_key(&number) {
+            return;
+        }
+        if let Some(label) = &label {
+            extension.labels.entry(label.clone()).or_insert(number);
+        }
+        extension.priorities.insert(
+            number,
+            Priority {
+                number,
+                label,
+                app: call,
+                span: entry.span,
+            },
+        );
+    }
+}
+
+/// End of the extension field; a `[...]` character class in a pattern may hold commas.
+fn first_field_end(value: &str) -> Option<usize> {
+    let mut in_class = false;
+    for (i, c) in value.char_indices() {
+        match c {
+            '[' => in_class = true,
+            ']' => in_class = false,
+            ',' if !in_class => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_priority_number(text: &str, extension: &str, context: &Context) -> Result<u32, String> {
+    if let Ok(n) = text.parse::<u32>() {
+        return if n == 0 {
+            Err("priority 0 is not allowed".into())
+        } else {
+            Ok(n)
+        };
+    }
+    context
+        .extensions
+        .iter()
+        .find(|e| e.name == extension)
+        .and_then(|e| e.labels.get(text).copied())
+        .ok_or_else(|| {
+            format!(
+                "cannot read priority `{text}`: not a number or a label of extension `{extension}`"
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::asterisk::parse::conf;
+    use crate::source::FileId;
+
+    fn plan(text: &str) -> (Dialplan, Vec<ParseError>) {
+        let lexed = conf::lex(FileId(0), text);
+        build(&lexed.items)
+    }
+
+    #[test]
+    fn priorities_labels_and_same() {
+        let (plan, errors) = plan(
+            "[general]\nstatic=yes\n[from-pstn]\nexten => _X.,1,Answer()\n same => n(greet),Playback(x)\n same => greet+1,Hangup()\nexten => 100,hint,PJSIP/100\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let ctx = plan.context("from-pstn").unwrap();
+        let ext = ctx.extension("_X.").unwrap();
+        assert_eq!(
+            ext.priorities.keys().copied().collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(ext.labels["greet"], 2);
+        assert!(ctx.extension("100").is_none());
+    }
+
+    #[test]
+    fn next_counts_from_the_previous_line_of_the_context() {
+        // As pbx_config.c does: FreePBX writes caller-ID pairs this way.
+        let (plan, errors) =
+            plan("[a]\nexten => s,1,NoOp()\nexten => 2,n,Hangup()\nexten => s,n+2(x),Hangup()\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        let ctx = plan.context("a").unwrap();
+        assert!(ctx.extension("2").unwrap().priorities.contains_key(&2));
+        assert_eq!(ctx.extension("s").unwrap().labels["x"], 5);
+    }
+
+    #[test]
+    fn first_definition_wins_and_contexts_merge() {
+        let (plan, _) =
+            plan("[a]\nexten => s,1,Answer()\n[a]\nexten => s,1,Hangup()\nexten => s,2,Dial(x)\n");
+        let ext = plan.context("a").unwrap().extension("s").unwrap();
+        assert!(ext.priorities[&1].app.is("answer"));
+        assert!(ext.priorities[&2].app.is("dial"));
+    }
+
+    #[test]
+    fn templates_are_inherited() {
+        let (plan, errors) = plan("[t](!)\nexten => s,1,Answer()\n[c](t)\nexten => s,2,Hangup()\n");
+        assert!(errors.is_empty());
+        assert!(plan.context("t").is_none());
+        assert_eq!(
+            plan.context("c")
+                .unwrap()
+                .extension("s")
+                .unwrap()
+                .priorities
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_with_the_rest_kept() {
+        let (plan, errors) = plan(
+            "[a]\nexten => s,n,Answer()\nexten => s\nfoo = bar\nsame => n,Hangup()\nexten => t,1,Hangup()\nexten => t,x+1,NoOp()\n",
+        );
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert!(plan.context("a").unwrap().extension("t").is_some());
+    }
+}

@@ -1,0 +1,351 @@
+//! What each action does: prompts, input, recording (`record_session`,
+//! variables and key bindings that record, queue templates), connections,
+//! and transfers and calls into another context's hunt.
+
+use super::Lowerer;
+use super::hunting::Hunt;
+use super::seen::key;
+use crate::flow::{
+    BeforeAnswer, Call, Capture, Edge, Leg, RecordingStart, StepId, StepKind, Variable,
+};
+use crate::frontend::freeswitch::parse::{Action, Item};
+use crate::parse::Unresolved;
+use crate::source::Span;
+
+impl Lowerer<'_> {
+    /// Lowers one action; returns its first step.
+    pub(super) fn action(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> StepId {
+        let chain = self.action_steps(hunt, action);
+        let mut first = None;
+        let mut previous: Option<StepId> = None;
+        let ends_flow = chain
+            .iter()
+            .any(|k| matches!(k, StepKind::Hangup | StepKind::Jump));
+        for kind in chain {
+            let jump_target = match &kind {
+                StepKind::Jump => self.target_hunt(hunt.context, action),
+                _ => None,
+            };
+            let step = self.step(kind, action.span, hunt.context);
+            if let Some(p) = previous {
+                self.link(p, Some(step));
+            }
+            if let Some(target) = jump_target {
+                self.graph.add_edge(step, Edge::plain(target));
+            }
+            first.get_or_insert(step);
+            previous = Some(step);
+        }
+        if !ends_flow && let Some(last) = previous {
+            self.link(last, next);
+        }
+        let first = first.unwrap_or_else(|| {
+            let step = self.step(StepKind::Other, action.span, hunt.context);
+            self.link(step, next);
+            step
+        });
+        self.graph
+            .set_statement(first, &action.application, action.data.clone());
+        // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
+        let step = &mut self.graph.steps[first.index()];
+        if step.label.is_none() {
+            step.label = Some(format!("{}({})", action.application, action.data.trim()).into());
+        }
+        first
+    }
+
+    /// The steps an action makes, in order.
+    fn action_steps(&mut self, hunt: Hunt, action: &Action) -> Vec<StepKind> {
+        let data = action.data.trim();
+        let capture_now = self.capture_now(action);
+        let mut steps = Vec::new();
+        // `${uuid_record <uuid> start <path>}` inside any action's data
+        // starts recording when the data is expanded.
+        match uuid_record_command(data) {
+            Some("start") => steps.push(recording("uuid_record", capture_now, None)),
+            // `mask` writes silence until `unmask`, like record_session_mask.
+            Some("stop" | "mask") => steps.push(StepKind::RecordingStop),
+            _ => {}
+        }
+        match action.application.as_str() {
+            "answer" => steps.push(StepKind::Answer),
+            "playback" | "phrase" | "say" | "play_fsv" => steps.push(StepKind::Prompt {
+                prompts: vec![data.to_string()],
+            }),
+            "speak" => steps.push(StepKind::Prompt {
+                prompts: vec![data.rsplit('|').next().unwrap_or(data).to_string()],
+            }),
+            "play_and_get_digits" => steps.push(input(data, 5, 7)),
+            "read" => steps.push(input(data, 2, 3)),
+            "record_session" => steps.push(recording(
+                "record_session",
+                capture_now,
+                Some(data.to_string()).filter(|d| !d.is_empty()),
+            )),
+            // A mask writes silence: nothing is captured until it is lifted.
+            "stop_record_session" | "record_session_mask" | "record_session_pause" => {
+                steps.push(StepKind::RecordingStop)
+            }
+            "set" | "export" => steps.extend(self.variable_recording(action)),
+            "bind_meta_app" | "bind_digit_action" if self.binds_recording(hunt.context, action) => {
+                steps.push(recording(&action.application, Capture::OnDemand, None));
+            }
+            "bind_meta_app" | "bind_digit_action" if data.contains("stop_record_session") => {
+                steps.push(StepKind::StopOffered);
+            }
+            "bridge" => {
+                if data.starts_with(['{', '[', '<']) && data.contains("record_session") {
+                    steps.push(recording(
+                        "record_session (bridge variable)",
+                        Capture::FromBridge,
+                        None,
+                    ));
+                }
+                steps.push(StepKind::Connection {
+                    target: data.to_string(),
+                    queue: false,
+                });
+            }
+            "callcenter" => steps.extend(self.callcenter_steps(data)),
+            "fifo" | "valet_park" => steps.push(StepKind::Connection {
+                target: data.to_string(),
+                queue: true,
+            }),
+            "conference" => steps.push(StepKind::Connection {
+                target: data.to_string(),
+                queue: false,
+            }),
+            "transfer" => steps.push(StepKind::Jump),
+            "execute_extension" => {
+                let callee = self.target_hunt(hunt.context, action);
+                steps.push(StepKind::Call(Call {
+                    callee,
+                    leg: Leg::Caller,
+                    arguments: Vec::new(),
+                }));
+            }
+            "hangup" => steps.push(StepKind::Hangup),
+            _ => {}
+        }
+        if steps.is_empty() {
+            steps.push(StepKind::Other);
+        }
+        steps
+    }
+
+    /// When a recording started by this action captures: at once, or from
+    /// the bridge when the hunt has asked for that (`RECORD_BRIDGE_REQ`,
+    /// `RECORD_ANSWER_REQ` on a channel not yet answered), here or before.
+    fn capture_now(&self, action: &Action) -> Capture {
+        let seen = self
+            .seen
+            .get(&key(action.span))
+            .cloned()
+            .unwrap_or_default();
+        let lower = action.data.trim().to_ascii_lowercase();
+        if seen.captures_later()
+            || lower.contains("record_bridge_req=true")
+            || (!seen.answered && lower.contains("record_answer_req=true"))
+        {
+            Capture::FromBridge
+        } else {
+            Capture::Immediately
+        }
+    }
+
+    /// `callcenter <queue>`: the queue's `record-template` recording, if
+    /// any, then the connection.
+    fn callcenter_steps(&self, data: &str) -> Vec<StepKind> {
+        let mut steps = Vec::new();
+        if let Some(template) = self.queue_template(data) {
+            steps.push(StepKind::recording(RecordingStart {
+                recorder: "mod_callcenter record-template".into(),
+                capture: Capture::FromBridge,
+                target: None,
+                related: vec![(
+                    template,
+                    format!("`record-template` records every call of queue `{data}`"),
+                )],
+                start_message: false,
+                before_answer: BeforeAnswer::NotRecorded,
+            }));
+        }
+        steps.push(StepKind::Connection {
+            target: format!("queue {data}"),
+            queue: true,
+        });
+        steps
+    }
+
+    /// `set`/`export` of `execute_on_*`/`api_on_*`/`bridge_pre_execute_*` with
+    /// a recording command.
+    fn variable_recording(&self, action: &Action) -> Option<StepKind> {
+        let (name, value) = action.data.split_once('=')?;
+        let name = name
+            .trim()
+            .trim_start_matches("nolocal:")
+            .to_ascii_lowercase();
+        let value = value.trim();
+        let records = value.contains("record_session")
+            || (value.contains("uuid_record") && value.split_whitespace().any(|w| w == "start"));
+        if !records {
+            return None;
+        }
+        let capture = if name.starts_with("bridge_pre_execute_")
+            || name.contains("bridge")
+            || name.ends_with("on_answer")
+        {
+            // Runs on the called leg, once the call is bridged, or when the
+            // channel is answered: exported, when the callee answers; on the
+            // caller's own unanswered channel, when `bridge` answers it, as
+            // the callee does.
+            Capture::FromBridge
+        } else if name.starts_with("execute_on_") || name.starts_with("api_on_") {
+            Capture::Immediately
+        } else {
+            return None;
+        };
+        Some(StepKind::recording(RecordingStart {
+            recorder: format!("{name} record_session"),
+            capture,
+            target: None,
+            related: Vec::new(),
+            start_message: false,
+            before_answer: BeforeAnswer::of(capture),
+        }))
+    }
+
+    /// `bind_meta_app 2 b s record_session::...`, `bind_digit_action
+    /// realm,*2,exec:record_session,...`, or a binding that runs an extension
+    /// which records.
+    fn binds_recording(&self, context: usize, action: &Action) -> bool {
+        let data = &action.data;
+        // A key bound to `stop_record_session` stops, it does not record.
+        if (data.contains("record_session") && !data.contains("stop_record_session"))
+            || (data.contains("uuid_record") && data.contains(" start "))
+        {
+            return true;
+        }
+        if let Some(rest) = data.split("execute_extension::").nth(1) {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let extension = words.first().copied().unwrap_or("");
+            let target = words
+                .get(2)
+                .and_then(|c| self.index.get(*c).copied())
+                .unwrap_or(context);
+            return self.contexts[target]
+                .extensions
+                .iter()
+                .filter(|e| e.name == extension)
+                .any(|e| e.conditions.iter().any(|c| records_in(&c.then)));
+        }
+        false
+    }
+
+    fn queue_template(&self, data: &str) -> Option<Span> {
+        let queue = data.split_whitespace().next().unwrap_or("");
+        self.queues.get(queue).copied().or_else(|| {
+            let short = queue.split('@').next().unwrap_or(queue);
+            self.queues
+                .iter()
+                .find(|(name, _)| name.split('@').next() == Some(short))
+                .map(|(_, span)| *span)
+        })
+    }
+
+    /// `transfer <ext> [XML] [context]`, `execute_extension <ext> [XML]
+    /// [context]`: the target context hunted for `<ext>`.
+    fn target_hunt(&mut self, context: usize, action: &Action) -> Option<StepId> {
+        let target = self.context_target(context, action, 2)?;
+        // A computed destination (`${...}`) is hunted as any text.
+        let destination = action.data.split_whitespace().find(|w| !w.starts_with('-'));
+        Some(self.hunt(target, destination))
+    }
+
+    /// The context named by the `position`-th word of an action's data
+    /// (default: the current context); reports an unknown one.
+    fn context_target(
+        &mut self,
+        context: usize,
+        action: &Action,
+        position: usize,
+    ) -> Option<usize> {
+        // `transfer -bleg 1000 XML default`: leg flags come first.
+        let words: Vec<&str> = action
+            .data
+            .split_whitespace()
+            .skip_while(|w| w.starts_with('-'))
+            .collect();
+        let Some(&name) = words.get(position) else {
+            self.referenced_from(context, context);
+            return Some(context);
+        };
+        if name.contains('$') {
+            return None;
+        }
+        match self.index.get(name).copied() {
+            Some(target) => {
+                self.referenced_from(context, target);
+                Some(target)
+            }
+            None => {
+                self.unresolved.push(Unresolved::new(
+                    action.data_span,
+                    format!("context `{name}` is not defined"),
+                    "no scanned file defines this context; the call cannot be followed here",
+                ));
+                None
+            }
+        }
+    }
+
+    fn referenced_from(&mut self, from: usize, to: usize) {
+        if from != to {
+            self.referenced.insert(to);
+        }
+    }
+}
+
+/// The command of a `${uuid_record <uuid> start|stop|mask|unmask <path>}`
+/// expansion in an action's data, which runs when the data is expanded.
+fn uuid_record_command(data: &str) -> Option<&str> {
+    let (_, call) = data.split_once("${uuid_record")?;
+    call.split_whitespace()
+        .map(|w| w.trim_end_matches('}'))
+        .find(|w| matches!(*w, "start" | "stop" | "mask" | "unmask"))
+}
+
+fn records_in(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Action(a) => {
+            a.application == "record_session" || uuid_record_command(&a.data) == Some("start")
+        }
+        Item::Condition(c) => records_in(&c.then),
+    })
+}
+
+/// A recording started by an action, captured as `capture` says.
+fn recording(recorder: &str, capture: Capture, target: Option<String>) -> StepKind {
+    StepKind::recording(RecordingStart {
+        recorder: recorder.to_string(),
+        capture,
+        target,
+        related: Vec::new(),
+        start_message: false,
+        before_answer: BeforeAnswer::of(capture),
+    })
+}
+
+/// An input action whose whitespace-separated arguments name the prompt
+/// and the variable at these positions (`play_and_get_digits`: 5 and 7,
+/// `read`: 2 and 3).
+fn input(data: &str, prompt: usize, variable: usize) -> StepKind {
+    let args: Vec<&str> = data.split_whitespace().collect();
+    StepKind::Input {
+        variable: Variable::Named(args.get(variable).copied().unwrap_or("").to_string()),
+        prompts: args
+            .get(prompt)
+            .map(|p| vec![p.to_string()])
+            .unwrap_or_default(),
+    }
+}

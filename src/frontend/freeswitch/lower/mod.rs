@@ -1,0 +1,232 @@
+//! Lowering FreeSWITCH XML dialplans to the call-flow graph.
+//!
+//! A call entering a context is routed by *hunting*: extensions are tried in
+//! order, each condition is a branch (its actions on one edge, anti-actions on
+//! the other), `break` decides whether the extension goes on, `continue="true"`
+//! keeps hunting after a match. Collected actions run in the order they were
+//! collected, so they are placed where they are written; but a condition is
+//! evaluated while hunting, before any (non-inline) action of the same hunt
+//! has run, so it cannot see a variable such an action sets. Calls from
+//! outside enter by each extension of an entry context: a hunt for the
+//! extension's literal number, or for a number no extension names.
+//!
+//! Here `<action application="record_session" .../>` becomes a
+//! [`StepKind::RecordingStart`], `play_and_get_digits` an input, a
+//! `condition field="${consent}"` a guarded branch, `transfer` a jump to
+//! another context's hunt, `execute_extension` a call that returns.
+
+mod actions;
+mod destinations;
+mod hunting;
+mod plan;
+mod seen;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::flow::{Edge, EntryPoint, FlowGraph, RegionId, StepId, StepKind};
+use crate::frontend::{LoadContext, Lowered};
+use crate::parallel;
+use crate::parse::Unresolved;
+use crate::source::{FileId, Span, canonical};
+use destinations::DestinationIndex;
+use hunting::{Destination, Hunt, WayIn};
+use plan::{Parsed, PlanBuilder, PlanContext, read_file, store};
+use seen::Seen;
+
+/// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
+pub const FORMAT: &str = "freeswitch";
+
+/// Directory names below a FreeSWITCH configuration root.
+const CONF_SUBDIRS: &[&str] = &[
+    "dialplan",
+    "autoload_configs",
+    "sip_profiles",
+    "ivr_menus",
+    "directory",
+];
+
+/// Loads FreeSWITCH files: one graph per configuration tree.
+pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
+    let mut lowered = Lowered::default();
+    let mut parsed: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
+    // The files named are read independently, in parallel; what they
+    // include is read later, one by one.
+    let sources = &*cx.sources;
+    let read = parallel::map(files.to_vec(), cx.jobs, |id| {
+        let path = canonical(&sources.get(id).path);
+        (id, path, read_file(id, sources))
+    });
+    for (id, path, (read, problems)) in read {
+        store(id, path, read, problems, cx, &mut parsed, &mut lowered);
+    }
+    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in parsed.keys() {
+        groups.entry(group_of(path)).or_default().push(path.clone());
+    }
+    // Each tree's plan (its includes spliced) in turn, then the trees are
+    // lowered in parallel.
+    let mut plans = Vec::new();
+    for members in groups.values() {
+        let mut builder = PlanBuilder {
+            cx,
+            parsed: &mut parsed,
+            lowered: &mut lowered,
+            included: HashSet::new(),
+            contexts: Vec::new(),
+        };
+        let alone = builder.build(members);
+        let PlanBuilder { contexts, .. } = builder;
+        let queues: HashMap<String, Span> = members
+            .iter()
+            .flat_map(|m| parsed[m].fs.queues.iter())
+            .filter_map(|q| q.record_template.map(|t| (q.name.clone(), t)))
+            .collect();
+        if !contexts.is_empty() {
+            plans.push((contexts, queues.clone()));
+        }
+        plans.extend(alone.into_iter().map(|unit| (vec![unit], queues.clone())));
+    }
+    let entry_points = &cx.config.recognize.entry_points;
+    let graphs = parallel::map(plans, cx.jobs, |(contexts, queues)| {
+        Lowerer::lower(contexts, &queues, entry_points)
+    });
+    for (graph, unresolved) in graphs {
+        cx.problems.unresolved.extend(unresolved);
+        lowered.graphs.push(graph);
+    }
+    lowered
+}
+
+/// Files of one configuration tree: the directory above `dialplan/`,
+/// `autoload_configs/`, ... or else the file's own directory.
+pub(crate) fn group_of(path: &Path) -> PathBuf {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for ancestor in dir.ancestors() {
+        if ancestor
+            .file_name()
+            .is_some_and(|n| CONF_SUBDIRS.iter().any(|d| n.eq_ignore_ascii_case(d)))
+        {
+            return ancestor.parent().unwrap_or(ancestor).to_path_buf();
+        }
+    }
+    dir.to_path_buf()
+}
+
+struct Lowerer<'a> {
+    graph: FlowGraph,
+    contexts: Vec<PlanContext>,
+    index: HashMap<String, usize>,
+    queues: &'a HashMap<String, Span>,
+    /// The first step of each hunt made so far, and the hunts still to lower.
+    hunts: HashMap<Hunt, StepId>,
+    pending_hunts: Vec<Hunt>,
+    /// Literal destinations of hunts (transfers, dialled numbers), and
+    /// their indexes.
+    destinations: Vec<String>,
+    destination_ids: HashMap<String, u32>,
+    ends: Vec<StepId>,
+    referenced: HashSet<usize>,
+    unresolved: Vec<Unresolved>,
+    /// Per condition and action (by span start): what the hunt has seen before it.
+    seen: HashMap<(FileId, u32), Seen>,
+    /// Condition expressions read once, as each hunt tests them again.
+    regexes: HashMap<String, hunting::Matcher>,
+    /// Per context, made on first use: which extensions a hunt for a known
+    /// destination must look at.
+    destination_index: HashMap<usize, DestinationIndex>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower(
+        contexts: Vec<PlanContext>,
+        queues: &'a HashMap<String, Span>,
+        entry_points: &[String],
+    ) -> (FlowGraph, Vec<Unresolved>) {
+        let mut l = Lowerer {
+            graph: FlowGraph::of_format(FORMAT),
+            index: contexts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect(),
+            contexts,
+            queues,
+            hunts: HashMap::new(),
+            pending_hunts: Vec::new(),
+            destinations: Vec::new(),
+            destination_ids: HashMap::new(),
+            ends: Vec::new(),
+            referenced: HashSet::new(),
+            unresolved: Vec::new(),
+            seen: HashMap::new(),
+            regexes: HashMap::new(),
+            destination_index: HashMap::new(),
+        };
+        for (i, context) in l.contexts.iter().enumerate() {
+            let region = l.graph.add_region(context.name.clone(), context.span);
+            debug_assert_eq!(region, RegionId(i as u32));
+        }
+        for i in 0..l.contexts.len() {
+            // The end of the collected actions: the call ends, or an
+            // `execute_extension` returns to its caller.
+            let end = l
+                .graph
+                .add_step(StepKind::Return, l.contexts[i].span, RegionId(i as u32));
+            l.ends.push(end);
+        }
+        // Hunts for any number first: they find which contexts a transfer
+        // reaches, and so which are entries.
+        for i in 0..l.contexts.len() {
+            l.hunt(i, None);
+        }
+        l.lower_pending();
+        let configured: HashSet<&str> = entry_points.iter().map(String::as_str).collect();
+        let entry_contexts: Vec<usize> = (0..l.contexts.len())
+            .filter(|&i| {
+                let name = l.contexts[i].name.as_str();
+                name == "public" || configured.contains(name) || !l.referenced.contains(&i)
+            })
+            .collect();
+        for i in entry_contexts {
+            let mut steps: Vec<(StepId, Option<Box<str>>)> = Vec::new();
+            for way_in in l.ways_in(i) {
+                let (step, dialled) = match way_in {
+                    WayIn::Number(number) => {
+                        (l.hunt(i, Some(&number)), Some(number.into_boxed_str()))
+                    }
+                    WayIn::Unlisted => (l.hunt_for(i, Destination::Unlisted), None),
+                    WayIn::Any => (l.hunt_for(i, Destination::Dialled), None),
+                };
+                if !steps.iter().any(|(s, _)| *s == step) {
+                    steps.push((step, dialled));
+                }
+            }
+            l.lower_pending();
+            for (step, dialled) in steps {
+                l.graph.entries.push(EntryPoint {
+                    step,
+                    region: RegionId(i as u32),
+                    dialled,
+                });
+            }
+        }
+        l.graph.shrink_to_fit();
+        (l.graph, l.unresolved)
+    }
+
+    fn region(&self, context: usize) -> RegionId {
+        RegionId(context as u32)
+    }
+
+    fn step(&mut self, kind: StepKind, span: Span, context: usize) -> StepId {
+        let region = self.region(context);
+        self.graph.add_step(kind, span, region)
+    }
+
+    fn link(&mut self, from: StepId, to: Option<StepId>) {
+        if let Some(to) = to {
+            self.graph.add_edge(from, Edge::plain(to));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! What the hunt has seen before each condition and action: variables set
+//! by actions that run only after the hunt, and what decides when
+//! `record_session` starts capturing.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Lowerer;
+use super::hunting::Hunt;
+use crate::frontend::freeswitch::parse::{Action, Condition, Extension, Item};
+use crate::source::{FileId, Span};
+
+/// Variables whose setting makes `record_session` wait for the answer: on a
+/// channel answered already, it records at once.
+const CAPTURE_FROM_ANSWER: &[&str] = &["record_answer_req", "media_bug_answer_req"];
+
+/// What precedes a condition or action in the hunt, for the hunt-time rule
+/// and for `record_session`'s capture mode.
+#[derive(Default, Clone)]
+pub(super) struct Seen {
+    /// Variables set by actions that run only after the hunt (lower-case).
+    pending: HashSet<String>,
+    /// `RECORD_BRIDGE_REQ` set so far.
+    waits_for_bridge: bool,
+    /// `RECORD_ANSWER_REQ`/`media_bug_answer_req` set so far.
+    waits_for_answer: bool,
+    /// An `answer` ran before.
+    pub(super) answered: bool,
+}
+
+impl Seen {
+    /// Whether a `record_session` here records only the connected call.
+    pub(super) fn captures_later(&self) -> bool {
+        self.waits_for_bridge || (self.waits_for_answer && !self.answered)
+    }
+}
+
+impl Lowerer<'_> {
+    /// Walks the extensions a hunt visits, in order, and records for each
+    /// condition and action what ran before it in the same hunt. A condition
+    /// the hunt decides runs only the side it takes: a `continue="true"`
+    /// extension for other numbers sets nothing for this one.
+    pub(super) fn record_what_is_seen(
+        &mut self,
+        hunt: Hunt,
+        extensions: &[Extension],
+        visited: &[u32],
+    ) {
+        let mut seen = Seen::default();
+        let mut out = HashMap::new();
+        for extension in visited.iter().map(|&i| &extensions[i as usize]) {
+            for condition in &extension.conditions {
+                self.walk_seen(hunt, condition, &mut seen, &mut out);
+            }
+            // A match without `continue` ends the hunt; what it set is seen
+            // by the next hunt (after a transfer), not this one.
+            if !extension.continues {
+                seen.pending.clear();
+            }
+        }
+        self.seen = out;
+    }
+
+    fn walk_seen(
+        &mut self,
+        hunt: Hunt,
+        condition: &Condition,
+        seen: &mut Seen,
+        out: &mut HashMap<(FileId, u32), Seen>,
+    ) {
+        out.insert(key(condition.span), seen.clone());
+        let decided = if condition.tests {
+            self.decided_by_hunt(hunt, condition)
+        } else {
+            Some(true)
+        };
+        if decided != Some(false) {
+            for item in &condition.then {
+                match item {
+                    Item::Action(action) => {
+                        out.insert(key(action.span), seen.clone());
+                        note_action(action, seen);
+                    }
+                    Item::Condition(nested) => self.walk_seen(hunt, nested, seen, out),
+                }
+            }
+        }
+        if decided != Some(true) {
+            for action in &condition.otherwise {
+                out.insert(key(action.span), seen.clone());
+                note_action(action, seen);
+            }
+        }
+    }
+
+    /// Whether a condition tests a variable that an action of the same hunt
+    /// sets, which runs only after the hunt.
+    pub(super) fn tested_before_set(&self, condition: &Condition) -> bool {
+        let Some(field) = &condition.field else {
+            return false;
+        };
+        let variable = field
+            .strip_prefix("${")
+            .and_then(|f| f.strip_suffix('}'))
+            .unwrap_or(field);
+        self.seen
+            .get(&key(condition.span))
+            .is_some_and(|s| s.pending.contains(&variable.to_ascii_lowercase()))
+    }
+}
+
+pub(super) fn key(span: Span) -> (FileId, u32) {
+    (span.file, span.start)
+}
+
+/// Records what an action sets, for the actions and conditions after it.
+fn note_action(action: &Action, seen: &mut Seen) {
+    let data = action.data.trim();
+    let written = match action.application.as_str() {
+        "set" | "export" => data
+            .split_once('=')
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim())),
+        "play_and_get_digits" => data
+            .split_whitespace()
+            .nth(7)
+            .map(|v| (v.to_ascii_lowercase(), "")),
+        "read" => data
+            .split_whitespace()
+            .nth(3)
+            .map(|v| (v.to_ascii_lowercase(), "")),
+        _ => None,
+    };
+    if action.application == "answer" {
+        seen.answered = true;
+    }
+    if let Some((name, value)) = written {
+        let on = value.eq_ignore_ascii_case("true");
+        if name == "record_bridge_req" && on {
+            seen.waits_for_bridge = true;
+        }
+        if CAPTURE_FROM_ANSWER.contains(&name.as_str()) && on {
+            seen.waits_for_answer = true;
+        }
+        if !action.inline {
+            seen.pending.insert(name);
+        }
+    }
+}

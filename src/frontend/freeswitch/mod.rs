@@ -1,0 +1,62 @@
+//! FreeSWITCH XML, known by its root element and dialplan or configuration
+//! elements, lowered by [`crate::frontend::freeswitch::lower`].
+
+pub mod lower;
+pub mod parse;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
+use crate::frontend::{LoadContext, Lowered};
+use crate::source::{FileId, canonical};
+
+pub(crate) struct FreeSwitch;
+
+static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s"#)
+        .expect("valid regex")
+});
+
+impl Frontend for FreeSwitch {
+    fn may_be(&self, name: &str) -> bool {
+        name.ends_with(".xml")
+    }
+
+    fn by_content(&self) -> &'static [ContentTest] {
+        &[ContentTest {
+            rank: 50,
+            test: by_root,
+        }]
+    }
+
+    /// One configuration tree (its includes stay inside it).
+    fn unit_keys(&self, kind: FileKind, path: &Path, _text: &str) -> Option<Vec<String>> {
+        (kind == FileKind::FreeSwitch).then(|| {
+            vec![format!(
+                "freeswitch-tree:{}",
+                lower::group_of(&canonical(path)).display()
+            )]
+        })
+    }
+
+    fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
+        let files: Vec<FileId> = files
+            .iter()
+            .filter(|(_, kind)| *kind == FileKind::FreeSwitch)
+            .map(|&(file, _)| file)
+            .collect();
+        lower::load(&files, cx)
+    }
+}
+
+fn by_root(sniff: &Sniff) -> Option<FileKind> {
+    match sniff.shape {
+        Shape::Xml {
+            root: "include" | "context" | "extension" | "configuration" | "document",
+        } if FREESWITCH_CONTENT.is_match(sniff.text) => Some(FileKind::FreeSwitch),
+        _ => None,
+    }
+}

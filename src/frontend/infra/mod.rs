@@ -1,0 +1,110 @@
+//! Infrastructure as code: Terraform and CloudFormation, known by name and
+//! template keys, and read for recording storage by [`crate::frontend::infra::lower`].
+//! Contact-flow files are read too: flows may come in a CloudFormation or
+//! Terraform JSON template that also configures where they are recorded.
+
+pub mod lower;
+pub mod parse;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{ContentTest, FileKind, Frontend, Shape, Sniff, is_template_name};
+use crate::frontend::{LoadContext, Lowered};
+use crate::source::FileId;
+use lower::InfraSource;
+
+pub(crate) struct Infrastructure;
+
+static CLOUDFORMATION_JSON_RESOURCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""Type"\s*:\s*"AWS::"#).expect("valid regex"));
+static CLOUDFORMATION_YAML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^(?:AWSTemplateFormatVersion|"AWSTemplateFormatVersion"|'AWSTemplateFormatVersion')[ \t]*:"#)
+        .expect("valid regex")
+});
+static CLOUDFORMATION_YAML_RESOURCES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^Resources[ \t]*:").expect("valid regex"));
+static CLOUDFORMATION_YAML_RESOURCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^[ \t]+Type[ \t]*:[ \t]*["']?AWS::"#).expect("valid regex"));
+
+impl Frontend for Infrastructure {
+    fn by_name(&self, name: &str) -> Option<FileKind> {
+        name.ends_with(".tf").then_some(FileKind::Terraform)
+    }
+
+    fn may_be(&self, name: &str) -> bool {
+        name.ends_with(".json") || is_template_name(name)
+    }
+
+    /// CloudFormation after flows among JSON, and before every XML or text
+    /// format otherwise; a JSON file named `*.tf.json` that is nothing else
+    /// is Terraform.
+    fn by_content(&self) -> &'static [ContentTest] {
+        &[
+            ContentTest {
+                rank: 30,
+                test: cloudformation,
+            },
+            ContentTest {
+                rank: 40,
+                test: terraform_json,
+            },
+        ]
+    }
+
+    /// Every template of the run together: a bucket's lifecycle may be in
+    /// another file than the storage that uses it. Flow files only when
+    /// they may be a template.
+    fn unit_keys(&self, kind: FileKind, _path: &Path, text: &str) -> Option<Vec<String>> {
+        let loaded = match kind {
+            FileKind::Terraform | FileKind::CloudFormation => true,
+            FileKind::Connect => lower::holds_resources(text),
+            _ => false,
+        };
+        loaded.then(|| vec!["infrastructure".to_string()])
+    }
+
+    /// Storage, retention and regions apply to every recording of the run.
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
+        let files: Vec<(FileId, InfraSource)> = files
+            .iter()
+            .filter_map(|&(file, kind)| match kind {
+                FileKind::Connect => Some((file, InfraSource::FlowTemplate)),
+                FileKind::Terraform => Some((file, InfraSource::Terraform)),
+                FileKind::CloudFormation => Some((file, InfraSource::CloudFormation)),
+                _ => None,
+            })
+            .collect();
+        lower::load(&files, cx)
+    }
+}
+
+fn cloudformation(sniff: &Sniff) -> Option<FileKind> {
+    let text = sniff.text;
+    let template = if sniff.shape == Shape::Json {
+        text.contains("\"AWSTemplateFormatVersion\"")
+            || (text.contains("\"Resources\"") && CLOUDFORMATION_JSON_RESOURCE.is_match(text))
+    } else {
+        is_cloudformation_yaml(text)
+    };
+    template.then_some(FileKind::CloudFormation)
+}
+
+/// A CloudFormation template in YAML: `AWSTemplateFormatVersion`, or
+/// `Resources` with `Type: AWS::...` (Genesys Archy flows have neither).
+fn is_cloudformation_yaml(text: &str) -> bool {
+    CLOUDFORMATION_YAML.is_match(text)
+        || (CLOUDFORMATION_YAML_RESOURCES.is_match(text)
+            && CLOUDFORMATION_YAML_RESOURCE.is_match(text))
+}
+
+fn terraform_json(sniff: &Sniff) -> Option<FileKind> {
+    (sniff.shape == Shape::Json && sniff.name.is_some_and(|name| name.ends_with(".tf.json")))
+        .then_some(FileKind::Terraform)
+}
