@@ -15,10 +15,10 @@ use crate::source::{display_path, read_text, slash_path};
 /// of modules and providers).
 const PRUNED_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform"];
 
-pub use crate::frontend::{AsteriskRole, FileKind};
+pub use crate::frontend::FileKind;
 
-/// Every `FileKind::format_name`.
-pub use crate::flow::FORMAT_NAMES;
+/// Every `FileKind::format_name`, in the order of the front ends.
+pub use crate::frontend::format_names;
 
 /// A file to lint, or a file that should have been linted but could not be read.
 #[derive(Debug)]
@@ -225,8 +225,8 @@ pub fn stdin(
             },
             None => {
                 return Err(format!(
-                    "{display} is not a format reclint reads (Asterisk, FreeSWITCH, \
-                     Amazon Connect, Twilio, Terraform, CloudFormation)"
+                    "{display} is not a format reclint reads ({})",
+                    frontend::kind_names().join(", ")
                 ));
             }
         },
@@ -273,24 +273,25 @@ fn worth_sniffing(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::{asterisk, connect, freeswitch, infra};
 
     #[test]
     fn names() {
         assert_eq!(
             kind_by_name("extensions.conf", false),
-            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+            Some(asterisk::DIALPLAN)
         );
         assert_eq!(
             kind_by_name("extensions_override_freepbx.conf", false),
-            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+            Some(asterisk::DIALPLAN)
         );
         assert_eq!(
             kind_by_name("asterisk__asterisk__configs__basic-pbx__queues.conf", false),
-            Some(FileKind::Asterisk(AsteriskRole::Queues))
+            Some(asterisk::QUEUES)
         );
         assert_eq!(
             kind_by_name("features.conf.sample", false),
-            Some(FileKind::Asterisk(AsteriskRole::Features))
+            Some(asterisk::FEATURES)
         );
         assert_eq!(kind_by_name("extensions.confnew", false), None);
         assert_eq!(kind_by_name("extensions.conf.bk.1700000000", false), None);
@@ -302,19 +303,19 @@ mod tests {
     fn content() {
         assert_eq!(
             kind_by_content("[x]\n exten => s,1,Answer()\n", None),
-            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+            Some(asterisk::DIALPLAN)
         );
         assert_eq!(kind_by_content(";exten => s,1,Answer()\n", None), None);
         assert_eq!(
             kind_by_content("[featuremap]\nautomixmon => *3\n", None),
-            Some(FileKind::Asterisk(AsteriskRole::Features))
+            Some(asterisk::FEATURES)
         );
     }
 
     #[test]
     fn xml_by_root_element() {
         let fs = "<?xml version=\"1.0\"?>\n<!-- x -->\n<include><context name=\"a\"/></include>";
-        assert_eq!(kind_by_content(fs, None), Some(FileKind::FreeSwitch));
+        assert_eq!(kind_by_content(fs, None), Some(freeswitch::FREESWITCH));
         assert_eq!(
             kind_by_content("<project><name>x</name></project>", None),
             None
@@ -324,11 +325,11 @@ mod tests {
     #[test]
     fn json_by_keys() {
         let flow = r#"{"Version":"2019-10-30","StartAction":"a","Actions":[]}"#;
-        assert_eq!(kind_by_content(flow, None), Some(FileKind::Connect));
+        assert_eq!(kind_by_content(flow, None), Some(connect::CONNECT));
         let legacy = r#"{"modules":[],"start":"x","type":"contactFlow"}"#;
-        assert_eq!(kind_by_content(legacy, None), Some(FileKind::Connect));
+        assert_eq!(kind_by_content(legacy, None), Some(connect::CONNECT));
         let wrapped = r#"{"ContactFlow":{"Content":"{\"StartAction\":\"a\",\"Actions\":[]}"}}"#;
-        assert_eq!(kind_by_content(wrapped, None), Some(FileKind::Connect));
+        assert_eq!(kind_by_content(wrapped, None), Some(connect::CONNECT));
         assert_eq!(
             kind_by_content(r#"{"name":"package","version":"1.0.0"}"#, None),
             None
@@ -337,21 +338,21 @@ mod tests {
 
     #[test]
     fn infrastructure_as_code() {
-        assert_eq!(kind_by_name("main.tf", false), Some(FileKind::Terraform));
+        assert_eq!(kind_by_name("main.tf", false), Some(infra::TERRAFORM));
         assert_eq!(kind_by_name("main.tf.bak", false), None);
         let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n";
         assert_eq!(
             kind_by_content(template, Some("stack.yaml")),
-            Some(FileKind::CloudFormation)
+            Some(infra::CLOUDFORMATION)
         );
         let resources = "Resources:\n  Rec:\n    Type: 'AWS::S3::Bucket'\n";
         assert_eq!(
             kind_by_content(resources, Some("rec.yml")),
-            Some(FileKind::CloudFormation)
+            Some(infra::CLOUDFORMATION)
         );
         assert_eq!(
             kind_by_content(resources, None),
-            Some(FileKind::CloudFormation)
+            Some(infra::CLOUDFORMATION)
         );
         // Genesys Archy flows are YAML but not templates; a YAML file quoting
         // a dialplan is not a dialplan.
@@ -362,23 +363,23 @@ mod tests {
         let json = r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}"#;
         assert_eq!(
             kind_by_content(json, Some("stack.template")),
-            Some(FileKind::CloudFormation)
+            Some(infra::CLOUDFORMATION)
         );
         let resources = r#"{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}"#;
         assert_eq!(
             kind_by_content(resources, None),
-            Some(FileKind::CloudFormation)
+            Some(infra::CLOUDFORMATION)
         );
         // A template embedding a flow is read as flows (and for its storage).
         let flows = r#"{"Resources": {"F": {"Type": "AWS::Connect::ContactFlow", "Properties": {"Content": "{\"Actions\": []}"}}}}"#;
         assert_eq!(
             kind_by_content(flows, Some("flows.json")),
-            Some(FileKind::Connect)
+            Some(connect::CONNECT)
         );
         let terraform = r#"{"resource": {"aws_s3_bucket": {"rec": {}}}}"#;
         assert_eq!(
             kind_by_content(terraform, Some("main.tf.json")),
-            Some(FileKind::Terraform)
+            Some(infra::TERRAFORM)
         );
         assert_eq!(kind_by_content(terraform, Some("main.json")), None);
     }

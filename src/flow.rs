@@ -22,24 +22,13 @@ impl StepId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegionId(pub u32);
 
-/// The formats reclint reads, as [`FlowGraph::format`] and rules' `formats`
-/// lists name them, in the order lists show them.
-pub const FORMAT_NAMES: &[&str] = &[
-    "asterisk",
-    "freeswitch",
-    "amazon-connect",
-    "twilio",
-    "terraform",
-    "cloudformation",
-];
-
 #[derive(Debug, Default)]
 pub struct FlowGraph {
     pub steps: Vec<Step>,
     pub regions: Vec<Region>,
     pub entries: Vec<EntryPoint>,
-    /// The format the graph was lowered from (`FileKind::format_name`, one of
-    /// [`FORMAT_NAMES`]); the files a graph spans include ones no one named
+    /// The format the graph was lowered from (its front end's format name,
+    /// as rules' `formats` lists name it); the files a graph spans include ones no one named
     /// (`#include`).
     pub format: &'static str,
     /// Settings and applications the platform no longer has (rule REC019).

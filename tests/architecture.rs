@@ -124,14 +124,28 @@ fn analysis_knows_no_format_and_reports_know_no_analysis() {
         &graph,
         &["analysis"],
         &[
-            "discover", "parse", "frontend", "workspace", "rules", "custom", "report", "check",
+            "discover",
+            "parse",
+            "frontend",
+            "workspace",
+            "rules",
+            "custom",
+            "report",
+            "check",
         ],
     );
     upward.extend(violations(
         &graph,
         &["report"],
         &[
-            "analysis", "rules", "custom", "parse", "frontend", "workspace", "discover", "check",
+            "analysis",
+            "rules",
+            "custom",
+            "parse",
+            "frontend",
+            "workspace",
+            "discover",
+            "check",
         ],
     ));
     // Configuration is data: it reads the catalogue, never the rules.
@@ -139,8 +153,16 @@ fn analysis_knows_no_format_and_reports_know_no_analysis() {
         &graph,
         &["config"],
         &[
-            "discover", "parse", "frontend", "workspace", "analysis", "rules", "custom", "suppress",
-            "report", "check",
+            "discover",
+            "parse",
+            "frontend",
+            "workspace",
+            "analysis",
+            "rules",
+            "custom",
+            "suppress",
+            "report",
+            "check",
         ],
     ));
     assert!(upward.is_empty(), "upward imports: {upward:?}");
@@ -203,7 +225,10 @@ fn no_front_end_imports_another() {
     for platform in &platforms {
         let mut stack = vec![frontends.join(platform)];
         while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("readable").filter_map(|e| e.ok()) {
+            for entry in std::fs::read_dir(&dir)
+                .expect("readable")
+                .filter_map(|e| e.ok())
+            {
                 let path = entry.path();
                 if path.is_dir() {
                     stack.push(path);
@@ -219,5 +244,8 @@ fn no_front_end_imports_another() {
             }
         }
     }
-    assert!(crossings.is_empty(), "front ends import each other: {crossings:?}");
+    assert!(
+        crossings.is_empty(),
+        "front ends import each other: {crossings:?}"
+    );
 }

@@ -19,7 +19,9 @@ fn root() -> PathBuf {
 
 /// The formats with fixtures: `fixtures/<format>/`, named as in the rules'
 /// `formats` lists.
-const FORMATS: &[&str] = reclint::discover::FORMAT_NAMES;
+fn formats() -> Vec<&'static str> {
+    reclint::discover::format_names()
+}
 
 /// Fixtures of several rules at once (real cases), in `fixtures/<format>/cases/`.
 const CASES: &str = "cases";
@@ -47,7 +49,7 @@ fn suite() -> &'static TestRun {
 }
 
 fn case_fixtures() -> Vec<PathBuf> {
-    FORMATS
+    formats()
         .iter()
         .map(|format| root().join("fixtures").join(format).join(CASES))
         .flat_map(|dir| testing::fixtures_in(&dir))
@@ -97,7 +99,7 @@ fn fixtures_produce_exactly_the_expected_findings() {
 fn every_fixture_directory_is_run() {
     let suite = suite();
     let mut strays = Vec::new();
-    for format in FORMATS {
+    for format in formats() {
         let base = root().join("fixtures").join(format);
         for entry in std::fs::read_dir(&base).expect("fixtures directory") {
             let name = entry.expect("entry").file_name();

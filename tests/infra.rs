@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use reclint::config::Config;
 use reclint::discover::{self, Content, FileFilter, FileKind};
-use reclint::frontend::Lowered;
+use reclint::frontend::{Lowered, connect, infra};
 use reclint::glob::GlobSet;
 use reclint::parse::Problems;
 use reclint::source::SourceMap;
@@ -115,16 +115,16 @@ fn amazon_connect_storage() {
     assert_eq!(unexpected_parse_errors(&loaded), Vec::<String>::new());
     assert_eq!(
         loaded.kind_of("instance_storage_configs.tf"),
-        Some(FileKind::Terraform)
+        Some(infra::TERRAFORM)
     );
     assert_eq!(
         loaded.kind_of("vmx3-contactflows.yaml"),
-        Some(FileKind::CloudFormation)
+        Some(infra::CLOUDFORMATION)
     );
     // The flows stay flows.
     assert_eq!(
         loaded.kind_of("awsscv_ddr_flow_cf.json"),
-        Some(FileKind::Connect)
+        Some(connect::CONNECT)
     );
 
     let storages: Vec<(&str, String, Option<&str>, Option<&str>)> = loaded
@@ -206,7 +206,7 @@ fn genesys_retention_and_trunk_recording() {
     // Archy flows are YAML but not CloudFormation: not read.
     assert_eq!(loaded.kind_of("DR-Emergency-IVR.yaml"), None);
     assert_eq!(loaded.kind_of("SimpleFinancialIvr_v2-0.yaml"), None);
-    assert_eq!(loaded.kind_of("main.tf"), Some(FileKind::Terraform));
+    assert_eq!(loaded.kind_of("main.tf"), Some(infra::TERRAFORM));
 
     let mut policies: Vec<(String, bool, Option<Setting<u32>>)> = loaded
         .infrastructure
@@ -265,6 +265,6 @@ fn twilio_terraform_is_read() {
     assert_eq!(unexpected_parse_errors(&loaded), Vec::<String>::new());
     assert_eq!(
         loaded.kind_of("callback-and-voicemail__main.tf"),
-        Some(FileKind::Terraform)
+        Some(infra::TERRAFORM)
     );
 }

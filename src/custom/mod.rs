@@ -404,7 +404,7 @@ fn load_file(
     let mut formats = Vec::new();
     for format in &raw.formats {
         formats.push(
-            file.one_of(format, crate::flow::FORMAT_NAMES, "format")?
+            file.one_of(format, &crate::frontend::format_names(), "format")?
                 .to_string(),
         );
     }

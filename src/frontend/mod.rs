@@ -7,12 +7,6 @@
 //! its units. A new platform is one more folder here and one more line in
 //! the list. Syntax several platforms share (JSON, XML) is in `crate::parse`.
 
-pub mod asterisk;
-pub mod connect;
-pub mod freeswitch;
-pub mod infra;
-pub mod twilio;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -24,8 +18,6 @@ use crate::flow::FlowGraph;
 use crate::parse::{Comment, Problems};
 use crate::source::{FileId, SourceMap};
 use crate::storage::Infrastructure;
-
-pub use asterisk::parse::AsteriskRole;
 
 /// What a format loader may use and add to.
 pub struct LoadContext<'a> {
@@ -58,57 +50,94 @@ impl Lowered {
     }
 }
 
-/// The formats reclint reads: each front end's own kinds of file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileKind {
-    Asterisk(AsteriskRole),
-    /// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
-    FreeSwitch,
-    /// Amazon Connect contact flows (flow language, legacy export, wrappers).
-    Connect,
-    /// Twilio TwiML documents (`<Response>`).
-    Twiml,
-    /// Twilio Studio flow definitions.
-    Studio,
-    /// Terraform configuration (`*.tf`, `*.tf.json`): recording storage,
-    /// retention and regions.
-    Terraform,
-    /// CloudFormation templates (YAML or JSON) that hold no contact flow; a
-    /// JSON template with flows is [`FileKind::Connect`] and is read for both.
-    CloudFormation,
+/// What a file is: one of the kinds of file a front end reads, declared in
+/// its folder (`asterisk::DIALPLAN`, `infra::TERRAFORM`) and listed by its
+/// [`Frontend::kinds`]. Kinds are told apart by their names.
+#[derive(Clone, Copy)]
+pub struct FileKind(&'static KindInfo);
+
+/// What a front end says about one of its kinds of file.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// What the file is, for people: `Asterisk dialplan`, `Twilio Studio
+    /// flow`. Unique among all kinds.
+    pub name: &'static str,
+    /// The format its graphs have and rules' `formats` lists name
+    /// (`asterisk`, `amazon-connect`).
+    pub format: &'static str,
+    /// A file of this kind may also be a CloudFormation or Terraform JSON
+    /// template (contact flows are deployed in them), to read for storage.
+    pub may_be_template: bool,
 }
 
 impl FileKind {
-    /// The format's name, one of [`crate::flow::FORMAT_NAMES`].
+    pub const fn new(info: &'static KindInfo) -> FileKind {
+        FileKind(info)
+    }
+
+    /// The format's name, one of [`format_names`].
     pub fn format_name(self) -> &'static str {
-        match self {
-            FileKind::Asterisk(_) => crate::frontend::asterisk::lower::FORMAT,
-            FileKind::FreeSwitch => crate::frontend::freeswitch::lower::FORMAT,
-            FileKind::Connect => crate::frontend::connect::lower::FORMAT,
-            FileKind::Twiml | FileKind::Studio => crate::frontend::twilio::lower::FORMAT,
-            FileKind::Terraform => "terraform",
-            FileKind::CloudFormation => "cloudformation",
-        }
+        self.0.format
     }
 
     /// What the file is, for people: `Asterisk dialplan`, `Twilio Studio flow`.
     pub fn describe(self) -> &'static str {
-        match self {
-            FileKind::Asterisk(AsteriskRole::Dialplan) => "Asterisk dialplan",
-            FileKind::Asterisk(AsteriskRole::Queues) => "Asterisk queues",
-            FileKind::Asterisk(AsteriskRole::Features) => "Asterisk features",
-            FileKind::FreeSwitch => "FreeSWITCH XML",
-            FileKind::Connect => "Amazon Connect flow",
-            FileKind::Twiml => "Twilio TwiML",
-            FileKind::Studio => "Twilio Studio flow",
-            FileKind::Terraform => "Terraform",
-            FileKind::CloudFormation => "CloudFormation template",
+        self.0.name
+    }
+
+    /// Whether the file may also be a CloudFormation or Terraform JSON template.
+    pub fn may_be_template(self) -> bool {
+        self.0.may_be_template
+    }
+}
+
+impl PartialEq for FileKind {
+    fn eq(&self, other: &FileKind) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for FileKind {}
+
+impl std::hash::Hash for FileKind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl std::fmt::Debug for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+/// What each kind of file reclint reads is, for people, in the order of
+/// [`FRONTENDS`].
+pub fn kind_names() -> Vec<&'static str> {
+    FRONTENDS
+        .iter()
+        .flat_map(|f| f.kinds())
+        .map(|k| k.describe())
+        .collect()
+}
+
+/// The formats reclint reads, as graphs and rules' `formats` lists name
+/// them, in the order of [`FRONTENDS`] and their kinds.
+pub fn format_names() -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for kind in FRONTENDS.iter().flat_map(|f| f.kinds()) {
+        if !names.contains(&kind.format_name()) {
+            names.push(kind.format_name());
         }
     }
+    names
 }
 
 /// One platform: how its files are recognised and loaded.
 pub(crate) trait Frontend: Sync {
+    /// The kinds of file this platform has.
+    fn kinds(&self) -> &'static [FileKind];
+
     /// The kind of a file known by its (lowercase, not backup) name alone.
     fn by_name(&self, _name: &str) -> Option<FileKind> {
         None
@@ -158,14 +187,25 @@ pub(crate) struct ContentTest {
     pub test: fn(&Sniff) -> Option<FileKind>,
 }
 
-/// Every front end, in the order their files are loaded.
-pub(crate) const FRONTENDS: &[&dyn Frontend] = &[
-    &asterisk::Asterisk,
-    &freeswitch::FreeSwitch,
-    &connect::Connect,
-    &twilio::Twilio,
-    &infra::Infrastructure,
-];
+/// Declares each front end's folder and registers it in [`FRONTENDS`].
+macro_rules! frontends {
+    ($($module:ident => $frontend:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// Every front end, in the order their files are loaded.
+        pub(crate) const FRONTENDS: &[&dyn Frontend] = &[$(&$module::$frontend,)*];
+    };
+}
+
+// Every platform: its folder and the type that implements `Frontend` there.
+// Adding a platform is its folder and one line here.
+frontends! {
+    asterisk => Asterisk,
+    freeswitch => FreeSwitch,
+    connect => Connect,
+    twilio => Twilio,
+    infra => Infrastructure,
+}
 
 /// What a file looks like before any platform reads it.
 pub(crate) struct Sniff<'a> {
@@ -240,4 +280,43 @@ static CONTENT_TESTS: LazyLock<Vec<&'static ContentTest>> = LazyLock::new(|| {
 pub(crate) fn kind_by_content(text: &str, name: Option<&str>) -> Option<FileKind> {
     let sniff = Sniff::new(text, name);
     CONTENT_TESTS.iter().find_map(|t| (t.test)(&sniff))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_have_unique_names_and_formats_follow_the_front_ends() {
+        let kinds: Vec<FileKind> = FRONTENDS.iter().flat_map(|f| f.kinds()).copied().collect();
+        let mut names: Vec<&str> = kinds.iter().map(|k| k.describe()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), kinds.len(), "two kinds share a name");
+        assert_eq!(
+            format_names(),
+            [
+                "asterisk",
+                "freeswitch",
+                "amazon-connect",
+                "twilio",
+                "terraform",
+                "cloudformation"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kind_known_by_name_is_one_of_its_front_ends_kinds() {
+        let mut known = 0;
+        for frontend in FRONTENDS {
+            for name in ["extensions.conf", "queues.conf", "features.conf", "main.tf"] {
+                if let Some(kind) = frontend.by_name(name) {
+                    assert!(frontend.kinds().contains(&kind), "{name}: {kind:?}");
+                    known += 1;
+                }
+            }
+        }
+        assert_eq!(known, 4);
+    }
 }

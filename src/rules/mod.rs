@@ -235,7 +235,7 @@ impl Registry {
     /// The built-in rules. A rule file that does not parse is a bug in
     /// reclint itself and is reported as such.
     pub fn builtin() -> Result<Registry, String> {
-        let catalog = Catalog::builtin()?;
+        let catalog = Catalog::builtin(&crate::frontend::format_names())?;
         let rules = RuleCode::ALL
             .iter()
             .zip(&catalog.rules)
@@ -387,7 +387,7 @@ mod tests {
 
     #[test]
     fn every_rule_module_is_named_after_its_rule() {
-        let catalog = Catalog::builtin().expect("rules load");
+        let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
         for &(code, module) in MODULES {
             let name = &catalog.get(code.as_str()).name;
             let expected = format!(

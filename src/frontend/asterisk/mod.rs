@@ -9,12 +9,42 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{AsteriskRole, ContentTest, FileKind, Frontend, Shape, Sniff};
+use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::{FileId, canonical};
-use parse::{AsteriskFile, group_key, include_targets};
+use parse::{AsteriskFile, AsteriskRole, group_key, include_targets};
 
 pub(crate) struct Asterisk;
+
+/// `extensions.conf` and files like it.
+pub const DIALPLAN: FileKind = FileKind::new(&KindInfo {
+    name: "Asterisk dialplan",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
+/// `queues.conf`.
+pub const QUEUES: FileKind = FileKind::new(&KindInfo {
+    name: "Asterisk queues",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
+/// `features.conf`.
+pub const FEATURES: FileKind = FileKind::new(&KindInfo {
+    name: "Asterisk features",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
+
+/// What an Asterisk file of this kind configures.
+fn role(kind: FileKind) -> Option<AsteriskRole> {
+    [
+        (DIALPLAN, AsteriskRole::Dialplan),
+        (QUEUES, AsteriskRole::Queues),
+        (FEATURES, AsteriskRole::Features),
+    ]
+    .into_iter()
+    .find_map(|(k, role)| (k == kind).then_some(role))
+}
 
 static DIALPLAN_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*(exten|same)[ \t]*=>?").expect("valid regex"));
@@ -33,6 +63,10 @@ static INCLUDE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*#(?:try)?include\b(.*)$").expect("valid regex"));
 
 impl Frontend for Asterisk {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[DIALPLAN, QUEUES, FEATURES]
+    }
+
     /// Files such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
     fn by_name(&self, name: &str) -> Option<FileKind> {
         let stem = name
@@ -45,11 +79,11 @@ impl Frontend for Asterisk {
                 .any(|(i, _)| i == 0 || matches!(stem.as_bytes()[i - 1], b'_' | b'-' | b'.'))
         };
         if keyword("extensions") {
-            Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+            Some(DIALPLAN)
         } else if keyword("queues") {
-            Some(FileKind::Asterisk(AsteriskRole::Queues))
+            Some(QUEUES)
         } else if keyword("features") {
-            Some(FileKind::Asterisk(AsteriskRole::Features))
+            Some(FEATURES)
         } else {
             None
         }
@@ -71,9 +105,7 @@ impl Frontend for Asterisk {
     /// A PBX's files: the same directory and name prefix, and the files
     /// each `#include`s (resolved as the loader resolves them).
     fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
-        let FileKind::Asterisk(_) = kind else {
-            return None;
-        };
+        role(kind)?;
         let path = canonical(path);
         let mut keys = vec![
             format!("asterisk-pbx:{:?}", group_key(&path)),
@@ -91,10 +123,7 @@ impl Frontend for Asterisk {
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
         let files: Vec<AsteriskFile> = files
             .iter()
-            .filter_map(|&(file, kind)| match kind {
-                FileKind::Asterisk(role) => Some(AsteriskFile { file, role }),
-                _ => None,
-            })
+            .filter_map(|&(file, kind)| role(kind).map(|role| AsteriskFile { file, role }))
             .collect();
         lower::load(&files, cx)
     }
@@ -106,11 +135,11 @@ fn by_statements(sniff: &Sniff) -> Option<FileKind> {
     }
     let text = sniff.text;
     if DIALPLAN_LINE.is_match(text) {
-        Some(FileKind::Asterisk(AsteriskRole::Dialplan))
+        Some(DIALPLAN)
     } else if FEATURES_HEADER.is_match(text) {
-        Some(FileKind::Asterisk(AsteriskRole::Features))
+        Some(FEATURES)
     } else if QUEUE_LINE.is_match(text) {
-        Some(FileKind::Asterisk(AsteriskRole::Queues))
+        Some(QUEUES)
     } else {
         None
     }

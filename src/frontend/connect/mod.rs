@@ -10,13 +10,21 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
+use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::Problems;
 use crate::source::{FileId, SourceFile};
 use parse::{self as connect, FlowReference};
 
 pub(crate) struct Connect;
+
+/// Amazon Connect contact flows (flow language, legacy export, wrappers),
+/// also in the CloudFormation or Terraform JSON template that deploys them.
+pub const CONNECT: FileKind = FileKind::new(&KindInfo {
+    name: "Amazon Connect flow",
+    format: lower::FORMAT,
+    may_be_template: true,
+});
 
 static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -26,6 +34,10 @@ static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl Frontend for Connect {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[CONNECT]
+    }
+
     fn may_be(&self, name: &str) -> bool {
         // Legacy exports have no extension.
         name.ends_with(".json") || !name.contains('.')
@@ -43,13 +55,13 @@ impl Frontend for Connect {
 
     /// Flows that a `TransferToFlow` ties together.
     fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
-        (kind == FileKind::Connect).then(|| flow_keys(path, text))
+        (kind == CONNECT).then(|| flow_keys(path, text))
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
         let files: Vec<FileId> = files
             .iter()
-            .filter(|(_, kind)| *kind == FileKind::Connect)
+            .filter(|(_, kind)| *kind == CONNECT)
             .map(|&(file, _)| file)
             .collect();
         lower::load(&files, cx)
@@ -64,7 +76,7 @@ fn by_keys(sniff: &Sniff) -> Option<FileKind> {
     let flow = CONNECT_CONTENT.is_match(text) && text.contains("Actions");
     let legacy = text.contains("\"modules\"")
         && (text.contains("\"start\"") || text.contains("contactFlow"));
-    (flow || legacy).then_some(FileKind::Connect)
+    (flow || legacy).then_some(CONNECT)
 }
 
 /// The flows of a file, by every key and name a transfer may use, and the

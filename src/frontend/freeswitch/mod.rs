@@ -9,11 +9,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
+use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::{FileId, canonical};
 
 pub(crate) struct FreeSwitch;
+
+/// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
+pub const FREESWITCH: FileKind = FileKind::new(&KindInfo {
+    name: "FreeSWITCH XML",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
 
 static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s"#)
@@ -21,6 +28,10 @@ static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl Frontend for FreeSwitch {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FREESWITCH]
+    }
+
     fn may_be(&self, name: &str) -> bool {
         name.ends_with(".xml")
     }
@@ -34,7 +45,7 @@ impl Frontend for FreeSwitch {
 
     /// One configuration tree (its includes stay inside it).
     fn unit_keys(&self, kind: FileKind, path: &Path, _text: &str) -> Option<Vec<String>> {
-        (kind == FileKind::FreeSwitch).then(|| {
+        (kind == FREESWITCH).then(|| {
             vec![format!(
                 "freeswitch-tree:{}",
                 lower::group_of(&canonical(path)).display()
@@ -45,7 +56,7 @@ impl Frontend for FreeSwitch {
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
         let files: Vec<FileId> = files
             .iter()
-            .filter(|(_, kind)| *kind == FileKind::FreeSwitch)
+            .filter(|(_, kind)| *kind == FREESWITCH)
             .map(|&(file, _)| file)
             .collect();
         lower::load(&files, cx)
@@ -56,7 +67,7 @@ fn by_root(sniff: &Sniff) -> Option<FileKind> {
     match sniff.shape {
         Shape::Xml {
             root: "include" | "context" | "extension" | "configuration" | "document",
-        } if FREESWITCH_CONTENT.is_match(sniff.text) => Some(FileKind::FreeSwitch),
+        } if FREESWITCH_CONTENT.is_match(sniff.text) => Some(FREESWITCH),
         _ => None,
     }
 }

@@ -11,12 +11,27 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ContentTest, FileKind, Frontend, Shape, Sniff, is_template_name};
+use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff, is_template_name};
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 use lower::InfraSource;
 
 pub(crate) struct Infrastructure;
+
+/// Terraform configuration (`*.tf`, `*.tf.json`): recording storage,
+/// retention and regions.
+pub const TERRAFORM: FileKind = FileKind::new(&KindInfo {
+    name: "Terraform",
+    format: "terraform",
+    may_be_template: false,
+});
+/// CloudFormation templates (YAML or JSON) that hold no contact flow (a
+/// template with flows is the flows' kind, read here too).
+pub const CLOUDFORMATION: FileKind = FileKind::new(&KindInfo {
+    name: "CloudFormation template",
+    format: "cloudformation",
+    may_be_template: false,
+});
 
 static CLOUDFORMATION_JSON_RESOURCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""Type"\s*:\s*"AWS::"#).expect("valid regex"));
@@ -30,8 +45,12 @@ static CLOUDFORMATION_YAML_RESOURCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?m)^[ \t]+Type[ \t]*:[ \t]*["']?AWS::"#).expect("valid regex"));
 
 impl Frontend for Infrastructure {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[TERRAFORM, CLOUDFORMATION]
+    }
+
     fn by_name(&self, name: &str) -> Option<FileKind> {
-        name.ends_with(".tf").then_some(FileKind::Terraform)
+        name.ends_with(".tf").then_some(TERRAFORM)
     }
 
     fn may_be(&self, name: &str) -> bool {
@@ -55,14 +74,12 @@ impl Frontend for Infrastructure {
     }
 
     /// Every template of the run together: a bucket's lifecycle may be in
-    /// another file than the storage that uses it. Flow files only when
-    /// they may be a template.
+    /// another file than the storage that uses it. Another platform's files
+    /// (contact flows) only when they may be a template.
     fn unit_keys(&self, kind: FileKind, _path: &Path, text: &str) -> Option<Vec<String>> {
-        let loaded = match kind {
-            FileKind::Terraform | FileKind::CloudFormation => true,
-            FileKind::Connect => lower::holds_resources(text),
-            _ => false,
-        };
+        let loaded = source(kind).is_some_and(|source| {
+            source != InfraSource::EmbeddedTemplate || lower::holds_resources(text)
+        });
         loaded.then(|| vec!["infrastructure".to_string()])
     }
 
@@ -74,14 +91,21 @@ impl Frontend for Infrastructure {
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
         let files: Vec<(FileId, InfraSource)> = files
             .iter()
-            .filter_map(|&(file, kind)| match kind {
-                FileKind::Connect => Some((file, InfraSource::FlowTemplate)),
-                FileKind::Terraform => Some((file, InfraSource::Terraform)),
-                FileKind::CloudFormation => Some((file, InfraSource::CloudFormation)),
-                _ => None,
-            })
+            .filter_map(|&(file, kind)| Some((file, source(kind)?)))
             .collect();
         lower::load(&files, cx)
+    }
+}
+
+/// How a file of this kind is read for storage, if at all.
+fn source(kind: FileKind) -> Option<InfraSource> {
+    if kind == TERRAFORM {
+        Some(InfraSource::Terraform)
+    } else if kind == CLOUDFORMATION {
+        Some(InfraSource::CloudFormation)
+    } else {
+        kind.may_be_template()
+            .then_some(InfraSource::EmbeddedTemplate)
     }
 }
 
@@ -93,7 +117,7 @@ fn cloudformation(sniff: &Sniff) -> Option<FileKind> {
     } else {
         is_cloudformation_yaml(text)
     };
-    template.then_some(FileKind::CloudFormation)
+    template.then_some(CLOUDFORMATION)
 }
 
 /// A CloudFormation template in YAML: `AWSTemplateFormatVersion`, or
@@ -106,5 +130,5 @@ fn is_cloudformation_yaml(text: &str) -> bool {
 
 fn terraform_json(sniff: &Sniff) -> Option<FileKind> {
     (sniff.shape == Shape::Json && sniff.name.is_some_and(|name| name.ends_with(".tf.json")))
-        .then_some(FileKind::Terraform)
+        .then_some(TERRAFORM)
 }

@@ -5,13 +5,30 @@ pub mod lower;
 
 use std::path::Path;
 
-use super::{ContentTest, FileKind, Frontend, Shape, Sniff};
+use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 
 pub(crate) struct Twilio;
 
+/// TwiML documents (`<Response>`).
+pub const TWIML: FileKind = FileKind::new(&KindInfo {
+    name: "Twilio TwiML",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
+/// Studio flow definitions.
+pub const STUDIO: FileKind = FileKind::new(&KindInfo {
+    name: "Twilio Studio flow",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
+
 impl Frontend for Twilio {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[TWIML, STUDIO]
+    }
+
     fn may_be(&self, name: &str) -> bool {
         name.ends_with(".xml") || name.ends_with(".twiml") || name.ends_with(".json")
     }
@@ -33,7 +50,7 @@ impl Frontend for Twilio {
 
     /// Each document on its own.
     fn unit_keys(&self, kind: FileKind, _path: &Path, _text: &str) -> Option<Vec<String>> {
-        matches!(kind, FileKind::Twiml | FileKind::Studio).then(Vec::new)
+        (kind == TWIML || kind == STUDIO).then(Vec::new)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
@@ -44,8 +61,8 @@ impl Frontend for Twilio {
                 .map(|&(file, _)| file)
                 .collect()
         };
-        let mut lowered = lower::load_twiml(&of(FileKind::Twiml), cx);
-        lowered.extend(lower::load_studio(&of(FileKind::Studio), cx));
+        let mut lowered = lower::load_twiml(&of(TWIML), cx);
+        lowered.extend(lower::load_studio(&of(STUDIO), cx));
         lowered
     }
 }
@@ -54,9 +71,9 @@ fn studio(sniff: &Sniff) -> Option<FileKind> {
     (sniff.shape == Shape::Json
         && sniff.text.contains("\"states\"")
         && sniff.text.contains("\"initial_state\""))
-    .then_some(FileKind::Studio)
+    .then_some(STUDIO)
 }
 
 fn twiml(sniff: &Sniff) -> Option<FileKind> {
-    (sniff.shape == Shape::Xml { root: "Response" }).then_some(FileKind::Twiml)
+    (sniff.shape == Shape::Xml { root: "Response" }).then_some(TWIML)
 }

@@ -243,7 +243,7 @@ Resources:
     "Flow": {"Type": "AWS::Connect::ContactFlow", "Properties": {"Content": "{\"Actions\": []}"}}
   }
 }"#;
-        for source in [InfraSource::CloudFormation, InfraSource::FlowTemplate] {
+        for source in [InfraSource::CloudFormation, InfraSource::EmbeddedTemplate] {
             let loaded = load_files(&[("stack.json", source, template)]);
             let rec = loaded.bucket("Rec");
             assert_eq!(
@@ -253,7 +253,7 @@ Resources:
         }
         // A flow file that does not parse is reported once, by the flow reader.
         let broken = "{\"Resources\": ";
-        let loaded = load_files(&[("flows.json", InfraSource::FlowTemplate, broken)]);
+        let loaded = load_files(&[("flows.json", InfraSource::EmbeddedTemplate, broken)]);
         assert!(loaded.problems.parse_errors.is_empty());
         let loaded = load_files(&[("stack.json", InfraSource::CloudFormation, broken)]);
         assert_eq!(loaded.problems.parse_errors.len(), 1);

@@ -37,10 +37,10 @@ pub enum InfraSource {
     Terraform,
     /// A CloudFormation template, YAML or JSON.
     CloudFormation,
-    /// A JSON file read for its Amazon Connect flows, which may also be a
-    /// CloudFormation or Terraform JSON template. `lower::connect` reads the
-    /// flows and reports when the file does not parse.
-    FlowTemplate,
+    /// A JSON file another front end reads (for its contact flows), which
+    /// may also be a CloudFormation or Terraform JSON template. That front
+    /// end reports when the file does not parse.
+    EmbeddedTemplate,
 }
 
 /// Reads what the files say about recording storage, retention and regions.
@@ -78,13 +78,13 @@ pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
             }
             // Most flow files are not templates: parse again only those that
             // may be one. Their parse errors are reported with their flows.
-            InfraSource::FlowTemplate if holds_resources(text) => {
+            InfraSource::EmbeddedTemplate if holds_resources(text) => {
                 if let Ok(root) = json::parse(file, text, None) {
                     reader.terraform(&root, &module);
                     reader.cloudformation(&root, &template);
                 }
             }
-            InfraSource::FlowTemplate => {}
+            InfraSource::EmbeddedTemplate => {}
         }
     }
     Lowered {
