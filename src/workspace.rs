@@ -156,7 +156,7 @@ impl Workspace {
         let mut cx = LoadContext {
             sources,
             problems,
-            config,
+            entry_points: &config.recognize.entry_points,
             roots: &self.roots,
             cwd: &self.cwd,
             jobs,

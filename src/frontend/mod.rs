@@ -13,7 +13,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::config::Config;
 use crate::flow::FlowGraph;
 use crate::parse::{Comment, Problems};
 use crate::source::{FileId, SourceMap};
@@ -24,7 +23,9 @@ pub struct LoadContext<'a> {
     /// Files read so far; loaders add files they include.
     pub sources: &'a mut SourceMap,
     pub problems: &'a mut Problems,
-    pub config: &'a Config,
+    /// Contexts the configuration names as where calls enter
+    /// (`[recognize] entry-points`), besides those each platform knows.
+    pub entry_points: &'a [String],
     /// Includes may only read below these directories.
     pub roots: &'a [PathBuf],
     pub cwd: &'a Path,

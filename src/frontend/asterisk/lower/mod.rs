@@ -31,7 +31,7 @@ pub const FORMAT: &str = "asterisk";
 pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     let (pbxs, comments) =
         super::parse::load(files, cx.roots, cx.cwd, cx.sources, cx.problems, cx.jobs);
-    let entry_points = &cx.config.recognize.entry_points;
+    let entry_points = cx.entry_points;
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.
     let lowered = parallel::map(pbxs.iter().collect(), cx.jobs, |pbx| {

@@ -87,7 +87,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         }
         plans.extend(alone.into_iter().map(|unit| (vec![unit], queues.clone())));
     }
-    let entry_points = &cx.config.recognize.entry_points;
+    let entry_points = cx.entry_points;
     let graphs = parallel::map(plans, cx.jobs, |(contexts, queues)| {
         Lowerer::lower(contexts, &queues, entry_points)
     });

@@ -342,7 +342,6 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::config::Config;
     use crate::parse::{Comment, Problems};
     use crate::source::SourceFile;
 
@@ -389,12 +388,11 @@ mod tests {
                 (sources.add(file), source)
             })
             .collect();
-        let config = Config::default_for(Path::new("."));
         let mut problems = Problems::default();
         let mut cx = LoadContext {
             sources: &mut sources,
             problems: &mut problems,
-            config: &config,
+            entry_points: &[],
             roots: &[],
             cwd: Path::new("."),
             jobs: 1,
