@@ -112,15 +112,120 @@ fn names(items: &[String], max: usize) -> String {
     text
 }
 
+/// What the starter file is and how to use it.
+const HEADER: &str = "# reclint.toml, written by `reclint init`. Every key is optional; most are\n\
+         # commented out and show an example. Uncomment and edit what applies, then\n\
+         # run `reclint check`. `reclint check --show-config` prints the values in\n\
+         # use and where each comes from; `reclint rules` lists the rules.\n#\n";
+
+/// The baseline key.
+const BASELINE: &str = "\n# Path of a baseline (`reclint check --write-baseline FILE` writes one):\n\
+         # findings in it are accepted, only new ones are reported. Relative to this file.\n\
+         # baseline = \".reclint-baseline.toml\"\n";
+
+/// `[policy]`.
+const POLICY: &str = "\n[policy]\n\
+         # Whose law applies. EU (default) or an EU/EEA country code (DK, DE, NO, ...):\n\
+         # recording needs an opt-in. UK, CA, US or US-XX (e.g. US-CA): a notice plus\n\
+         # continuing the call is accepted, so the consent rules are not raised.\n\
+         jurisdiction = \"EU\"\n\
+         # general (default), public-authority, emergency-services (consent rules not\n\
+         # raised), financial-services or health.\n\
+         # sector = \"general\"\n\
+         # Purposes of recordings that declare none (see [[scope]] and\n\
+         # `; reclint: purpose=...` comments).\n\
+         # default-purposes = [\"documentation\"]\n\
+         # Answers to a consent question that mean \"yes, record me\"\n\
+         # (default: \"1\", \"yes\", \"y\", \"ja\").\n\
+         # consent-answers = [\"1\", \"yes\"]\n\
+         # How recordings stored outside the EU/EEA are transferred: \"SCC+TIA\",\n\
+         # \"adequacy\", ...\n\
+         # transfer-mechanism = \"\"\n";
+
+/// `[purposes.NAME]` examples.
+const PURPOSES: &str = "\n# Why calls are recorded, and on which legal basis (GDPR Art. 6(1)):\n\
+         # consent | contract | legal-obligation | public-task | vital-interests |\n\
+         # legitimate-interests. A purpose not declared here has basis consent.\n\
+         # [purposes.training]\n\
+         # legal-basis = \"consent\"\n\
+         # retention-days = 30\n\
+         #\n\
+         # [purposes.staff-safety]\n\
+         # legal-basis = \"legitimate-interests\"\n\
+         # necessity = \"Risk assessment RA-7: threats on line 3 weekly; notes insufficient\"\n\
+         #\n\
+         # [purposes.regulatory]\n\
+         # legal-basis = \"legal-obligation\"\n\
+         # mandate = \"MiFID II Art. 16(7)\"\n\
+         # retention-days = 1826\n";
+
+/// What `[[scope]]` is, before what init found.
+const SCOPE: &str = "\n# [[scope]] gives recordings purposes: by path (globs relative to this file)\n\
+         # and/or by dialplan context, FreeSWITCH context or flow name.\n";
+
+/// `[recognize]`, before the entry points init found.
+const RECOGNIZE: &str = "\n[recognize]\n\
+         # Prompt globs that are recording notices (\"this call may be recorded\").\n\
+         # notice = [\"*announce-rec*\"]\n\
+         # Prompt globs that make an input a consent question.\n\
+         # consent = [\"*press-1-to-allow*\"]\n\
+         # Variables that hold a consent answer set outside the scanned files (AGI, database).\n\
+         # consent-variables = [\"RECOK\"]\n\
+         # Contexts where calls enter, in addition to those nothing else jumps to.\n";
+
+/// `[files]`.
+const FILES: &str = "\n[files]\n\
+         # Globs relative to this file. Default: every file whose name or content is a\n\
+         # format reclint reads (Asterisk .conf, FreeSWITCH and TwiML .xml, Amazon\n\
+         # Connect and Twilio Studio .json, legacy Connect exports without extension,\n\
+         # Terraform .tf, CloudFormation .yaml, .json and .template).\n\
+         # include = [\"**/*.conf\", \"**/*.xml\", \"**/*.json\", \"**/*.tf\"]\n\
+         # Pruned from walks; also from files named on the command line with\n\
+         # --force-exclude (the pre-commit hook passes it).\n\
+         # exclude = [\"legacy/**\"]\n";
+
+/// `[rules]`.
+const RULES: &str = "\n[rules]\n\
+         # Codes (REC001) or names; empty = all rules.\n\
+         # select = []\n\
+         # ignore = [\"REC009\"]\n\
+         # The lowest severity that makes `reclint check` exit 1: error | warning | info.\n\
+         fail-on = \"error\"\n\
+         # Per-rule severity: error | warning | info.\n\
+         # [rules.severity]\n\
+         # REC009 = \"info\"\n";
+
+/// `[[ignore]]` examples.
+const IGNORE: &str = "\n# Suppressions for files without comments (JSON flows) or whole trees.\n\
+         # An entry without a reason suppresses nothing (REC911); past its `expires`\n\
+         # date the findings are reported again (REC913).\n\
+         # In .conf and .xml files prefer an inline comment on the statement:\n\
+         #   ; reclint: ignore[REC001] -- reason\n\
+         # [[ignore]]\n\
+         # paths = [\"legacy/**\"]\n\
+         # rules = [\"REC003\"]\n\
+         # anchor = \"from-pstn\"              # optional: context or flow name\n\
+         # reason = \"Flow retired in Q1; ticket PRIV-88\"\n\
+         # expires = 2027-03-31\n";
+
 /// The starter configuration for what `survey` found.
 pub fn starter(survey: &Survey) -> String {
     let mut t = String::new();
-    t.push_str(
-        "# reclint.toml, written by `reclint init`. Every key is optional; most are\n\
-         # commented out and show an example. Uncomment and edit what applies, then\n\
-         # run `reclint check`. `reclint check --show-config` prints the values in\n\
-         # use and where each comes from; `reclint rules` lists the rules.\n#\n",
-    );
+    t.push_str(HEADER);
+    found(&mut t, survey);
+    t.push_str(BASELINE);
+    t.push_str(POLICY);
+    t.push_str(PURPOSES);
+    scope(&mut t, survey);
+    recognize(&mut t, survey);
+    t.push_str(FILES);
+    t.push_str(RULES);
+    t.push_str(IGNORE);
+    t
+}
+
+/// What `reclint init` found: files by format, and files it could not read.
+fn found(t: &mut String, survey: &Survey) {
     if survey.files() == 0 {
         t.push_str("# reclint init found no files of a format reclint reads in this tree.\n");
     } else {
@@ -139,55 +244,11 @@ pub fn starter(survey: &Survey) -> String {
             if survey.unreadable == 1 { "" } else { "s" }
         ));
     }
+}
 
-    t.push_str(
-        "\n# Path of a baseline (`reclint check --write-baseline FILE` writes one):\n\
-         # findings in it are accepted, only new ones are reported. Relative to this file.\n\
-         # baseline = \".reclint-baseline.toml\"\n",
-    );
-
-    t.push_str(
-        "\n[policy]\n\
-         # Whose law applies. EU (default) or an EU/EEA country code (DK, DE, NO, ...):\n\
-         # recording needs an opt-in. UK, CA, US or US-XX (e.g. US-CA): a notice plus\n\
-         # continuing the call is accepted, so the consent rules are not raised.\n\
-         jurisdiction = \"EU\"\n\
-         # general (default), public-authority, emergency-services (consent rules not\n\
-         # raised), financial-services or health.\n\
-         # sector = \"general\"\n\
-         # Purposes of recordings that declare none (see [[scope]] and\n\
-         # `; reclint: purpose=...` comments).\n\
-         # default-purposes = [\"documentation\"]\n\
-         # Answers to a consent question that mean \"yes, record me\"\n\
-         # (default: \"1\", \"yes\", \"y\", \"ja\").\n\
-         # consent-answers = [\"1\", \"yes\"]\n\
-         # How recordings stored outside the EU/EEA are transferred: \"SCC+TIA\",\n\
-         # \"adequacy\", ...\n\
-         # transfer-mechanism = \"\"\n",
-    );
-
-    t.push_str(
-        "\n# Why calls are recorded, and on which legal basis (GDPR Art. 6(1)):\n\
-         # consent | contract | legal-obligation | public-task | vital-interests |\n\
-         # legitimate-interests. A purpose not declared here has basis consent.\n\
-         # [purposes.training]\n\
-         # legal-basis = \"consent\"\n\
-         # retention-days = 30\n\
-         #\n\
-         # [purposes.staff-safety]\n\
-         # legal-basis = \"legitimate-interests\"\n\
-         # necessity = \"Risk assessment RA-7: threats on line 3 weekly; notes insufficient\"\n\
-         #\n\
-         # [purposes.regulatory]\n\
-         # legal-basis = \"legal-obligation\"\n\
-         # mandate = \"MiFID II Art. 16(7)\"\n\
-         # retention-days = 1826\n",
-    );
-
-    t.push_str(
-        "\n# [[scope]] gives recordings purposes: by path (globs relative to this file)\n\
-         # and/or by dialplan context, FreeSWITCH context or flow name.\n",
-    );
+/// `[[scope]]`, with the contexts where init found a recording start.
+fn scope(t: &mut String, survey: &Survey) {
+    t.push_str(SCOPE);
     if survey.recording_contexts.is_empty() {
         t.push_str("# reclint init found no statement that starts recording.\n");
     } else {
@@ -208,17 +269,11 @@ pub fn starter(survey: &Survey) -> String {
          # purposes = [\"staff-safety\"]\n",
         config::toml_string_list(&scope_contexts)
     ));
+}
 
-    t.push_str(
-        "\n[recognize]\n\
-         # Prompt globs that are recording notices (\"this call may be recorded\").\n\
-         # notice = [\"*announce-rec*\"]\n\
-         # Prompt globs that make an input a consent question.\n\
-         # consent = [\"*press-1-to-allow*\"]\n\
-         # Variables that hold a consent answer set outside the scanned files (AGI, database).\n\
-         # consent-variables = [\"RECOK\"]\n\
-         # Contexts where calls enter, in addition to those nothing else jumps to.\n",
-    );
+/// `[recognize]`, with the entry points init found.
+fn recognize(t: &mut String, survey: &Survey) {
+    t.push_str(RECOGNIZE);
     if survey.entry_contexts.is_empty() {
         t.push_str("# entry-points = [\"from-pstn\"]\n");
     } else {
@@ -230,45 +285,6 @@ pub fn starter(survey: &Survey) -> String {
             config::toml_string_list(&survey.entry_contexts[..1])
         ));
     }
-
-    t.push_str(
-        "\n[files]\n\
-         # Globs relative to this file. Default: every file whose name or content is a\n\
-         # format reclint reads (Asterisk .conf, FreeSWITCH and TwiML .xml, Amazon\n\
-         # Connect and Twilio Studio .json, legacy Connect exports without extension,\n\
-         # Terraform .tf, CloudFormation .yaml, .json and .template).\n\
-         # include = [\"**/*.conf\", \"**/*.xml\", \"**/*.json\", \"**/*.tf\"]\n\
-         # Pruned from walks; also from files named on the command line with\n\
-         # --force-exclude (the pre-commit hook passes it).\n\
-         # exclude = [\"legacy/**\"]\n",
-    );
-
-    t.push_str(
-        "\n[rules]\n\
-         # Codes (REC001) or names; empty = all rules.\n\
-         # select = []\n\
-         # ignore = [\"REC009\"]\n\
-         # The lowest severity that makes `reclint check` exit 1: error | warning | info.\n\
-         fail-on = \"error\"\n\
-         # Per-rule severity: error | warning | info.\n\
-         # [rules.severity]\n\
-         # REC009 = \"info\"\n",
-    );
-
-    t.push_str(
-        "\n# Suppressions for files without comments (JSON flows) or whole trees.\n\
-         # An entry without a reason suppresses nothing (REC911); past its `expires`\n\
-         # date the findings are reported again (REC913).\n\
-         # In .conf and .xml files prefer an inline comment on the statement:\n\
-         #   ; reclint: ignore[REC001] -- reason\n\
-         # [[ignore]]\n\
-         # paths = [\"legacy/**\"]\n\
-         # rules = [\"REC003\"]\n\
-         # anchor = \"from-pstn\"              # optional: context or flow name\n\
-         # reason = \"Flow retired in Q1; ticket PRIV-88\"\n\
-         # expires = 2027-03-31\n",
-    );
-    t
 }
 
 /// `reclint init`: writes the starter configuration into `dir` and returns

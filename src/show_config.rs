@@ -158,6 +158,15 @@ pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette:
     Ok(out)
 }
 
+/// The rows shown: `key = value` and where the value comes from.
+struct Rows(Vec<(String, Origin)>);
+
+impl Rows {
+    fn row(&mut self, key: &str, value: String, origin: Origin) {
+        self.0.push((format!("{key} = {value}"), origin));
+    }
+}
+
 fn rows(
     options: &CheckOptions,
     cwd: &Path,
@@ -166,31 +175,55 @@ fn rows(
     registry: &Registry,
     custom: &[&str],
 ) -> Vec<(String, Origin)> {
-    let mut rows: Vec<(String, Origin)> = Vec::new();
-    let mut row = |key: &str, value: String, origin: Origin| {
-        rows.push((format!("{key} = {value}"), origin));
-    };
+    let mut out = Rows(Vec::new());
+    baseline_rows(&mut out, options, cwd, config, written, custom);
+    policy_rows(&mut out, options, config, written);
+    purpose_rows(&mut out, config, written);
+    scope_rows(&mut out, config, written);
+    recognize_rows(&mut out, config, written);
+    rules_rows(&mut out, options, config, written, registry);
+    ignore_rows(&mut out, config, written);
+    // Command-line only.
+    out.row(
+        "inline-suppressions",
+        (!options.no_inline_suppressions).to_string(),
+        if options.no_inline_suppressions {
+            Origin::CommandLine
+        } else {
+            Origin::Default
+        },
+    );
+    out.0
+}
 
-    // baseline
+/// `baseline` and `rule-dirs`.
+fn baseline_rows(
+    out: &mut Rows,
+    options: &CheckOptions,
+    cwd: &Path,
+    config: &Config,
+    written: &Written,
+    custom: &[&str],
+) {
     match (&options.baseline, &config.baseline) {
-        (Some(path), _) => row(
+        (Some(path), _) => out.row(
             "baseline",
             config::toml_string(&display_path(&cwd.join(path), cwd)),
             Origin::CommandLine,
         ),
-        (None, Some(path)) => row(
+        (None, Some(path)) => out.row(
             "baseline",
             config::toml_string(&display_path(path, cwd)),
             written.file_or_default("baseline"),
         ),
-        (None, None) => row("baseline", "(none)".into(), Origin::Default),
+        (None, None) => out.row("baseline", "(none)".into(), Origin::Default),
     }
     let dirs: Vec<String> = config
         .rule_dirs
         .iter()
         .map(|d| display_path(d, cwd))
         .collect();
-    row(
+    out.row(
         "rule-dirs",
         if custom.is_empty() {
             config::toml_string_list(&dirs)
@@ -203,29 +236,31 @@ fn rows(
         },
         written.file_or_default("rule-dirs"),
     );
+}
 
-    // [policy]
-    row(
+/// `[policy]`.
+fn policy_rows(out: &mut Rows, options: &CheckOptions, config: &Config, written: &Written) {
+    out.row(
         "policy.jurisdiction",
         config::toml_string(&config.profile.jurisdiction.to_string()),
         written.with_flag(options.jurisdiction.is_some(), "policy.jurisdiction"),
     );
-    row(
+    out.row(
         "policy.sector",
         config::toml_string(config.profile.sector.as_str()),
         written.with_flag(options.sector.is_some(), "policy.sector"),
     );
-    row(
+    out.row(
         "policy.default-purposes",
         config::toml_string_list(&config.default_purposes),
         written.file_or_default("policy.default-purposes"),
     );
-    row(
+    out.row(
         "policy.consent-answers",
         config::toml_string_list(&config.consent_answers),
         written.file_or_default("policy.consent-answers"),
     );
-    row(
+    out.row(
         "policy.transfer-mechanism",
         config
             .transfer_mechanism
@@ -234,10 +269,12 @@ fn rows(
             .unwrap_or_else(|| "(none)".into()),
         written.file_or_default("policy.transfer-mechanism"),
     );
+}
 
-    // [purposes.NAME]
+/// `[purposes.NAME]`, in file order.
+fn purpose_rows(out: &mut Rows, config: &Config, written: &Written) {
     if config.purposes.is_empty() {
-        row("purposes", "{} (none declared)".into(), Origin::Default);
+        out.row("purposes", "{} (none declared)".into(), Origin::Default);
     }
     // In file order.
     let mut purposes: Vec<_> = config.purposes.iter().collect();
@@ -251,18 +288,18 @@ fn rows(
             // The table is written, its basis is not: consent by default.
             Origin::Default
         };
-        row(
+        out.row(
             &basis_key,
             config::toml_string(purpose.legal_basis.as_str()),
             origin,
         );
         if let Some(days) = purpose.retention_days {
             let k = format!("{key}.retention-days");
-            row(&k, days.to_string(), written.file_or_default(&k));
+            out.row(&k, days.to_string(), written.file_or_default(&k));
         }
         if let Some(necessity) = &purpose.necessity {
             let k = format!("{key}.necessity");
-            row(
+            out.row(
                 &k,
                 config::toml_string(necessity),
                 written.file_or_default(&k),
@@ -270,16 +307,18 @@ fn rows(
         }
         if let Some(mandate) = &purpose.mandate {
             let k = format!("{key}.mandate");
-            row(
+            out.row(
                 &k,
                 config::toml_string(mandate),
                 written.file_or_default(&k),
             );
         }
     }
+}
 
-    // [[scope]]
-    row(
+/// `[[scope]]`.
+fn scope_rows(out: &mut Rows, config: &Config, written: &Written) {
+    out.row(
         "scope",
         format!(
             "{} entr{}",
@@ -293,7 +332,7 @@ fn rows(
         let paths = written.strings(&[Step::Key("scope"), Step::Index(i), Step::Key("paths")]);
         if !paths.is_empty() {
             let k = format!("{key}.paths");
-            row(
+            out.row(
                 &k,
                 config::toml_string_list(&paths),
                 written.file_or_default(&k),
@@ -301,21 +340,23 @@ fn rows(
         }
         if !scope.contexts.is_empty() {
             let k = format!("{key}.contexts");
-            row(
+            out.row(
                 &k,
                 config::toml_string_list(&scope.contexts),
                 written.file_or_default(&k),
             );
         }
         let k = format!("{key}.purposes");
-        row(
+        out.row(
             &k,
             config::toml_string_list(&scope.purposes),
             written.file_or_default(&k),
         );
     }
+}
 
-    // [recognize]
+/// `[recognize]` and `[files]`.
+fn recognize_rows(out: &mut Rows, config: &Config, written: &Written) {
     for (key, values) in [
         ("recognize.notice", &config.recognize.notice),
         ("recognize.consent", &config.recognize.consent),
@@ -325,30 +366,36 @@ fn rows(
         ),
         ("recognize.entry-points", &config.recognize.entry_points),
     ] {
-        row(
+        out.row(
             key,
             config::toml_string_list(values),
             written.file_or_default(key),
         );
     }
-
-    // [files]
     for (key, name) in [("files.include", "include"), ("files.exclude", "exclude")] {
         let patterns = written.strings(&[Step::Key("files"), Step::Key(name)]);
-        row(
+        out.row(
             key,
             config::toml_string_list(&patterns),
             written.file_or_default(key),
         );
     }
+}
 
-    // [rules]
+/// `[rules]`.
+fn rules_rows(
+    out: &mut Rows,
+    options: &CheckOptions,
+    config: &Config,
+    written: &Written,
+    registry: &Registry,
+) {
     let select_value = if config.rules.select.is_empty() {
         "[] (all rules)".to_string()
     } else {
         config::toml_string_list(&config.rules.select)
     };
-    row(
+    out.row(
         "rules.select",
         select_value,
         written.with_flag(options.select.is_some(), "rules.select"),
@@ -359,12 +406,12 @@ fn rows(
         (None, false) => Origin::CommandLine,
         (None, true) => Origin::Default,
     };
-    row(
+    out.row(
         "rules.ignore",
         config::toml_string_list(&config.rules.ignore),
         ignore_origin,
     );
-    row(
+    out.row(
         "rules.fail-on",
         config::toml_string(config.rules.fail_on.as_str()),
         written.with_flag(options.fail_on.is_some(), "rules.fail-on"),
@@ -379,14 +426,14 @@ fn rows(
         }
     }
     if config.rules.severity.is_empty() {
-        row(
+        out.row(
             "rules.severity",
             "{} (each rule's own)".into(),
             Origin::Default,
         );
     }
     for (code, severity) in &config.rules.severity {
-        row(
+        out.row(
             &format!("rules.severity.{code}"),
             config::toml_string(severity.as_str()),
             severity_lines
@@ -396,9 +443,11 @@ fn rows(
                 .unwrap_or(Origin::Default),
         );
     }
+}
 
-    // [[ignore]]
-    row(
+/// `[[ignore]]`.
+fn ignore_rows(out: &mut Rows, config: &Config, written: &Written) {
+    out.row(
         "ignore",
         format!(
             "{} entr{}",
@@ -441,24 +490,12 @@ fn rows(
             parts.push(format!("expires = {expires}"));
         }
         let key = format!("ignore[{i}]");
-        row(
+        out.row(
             &key,
             format!("{{ {} }}", parts.join(", ")),
             written.file_or_default(&key),
         );
     }
-
-    // Command-line only.
-    row(
-        "inline-suppressions",
-        (!options.no_inline_suppressions).to_string(),
-        if options.no_inline_suppressions {
-            Origin::CommandLine
-        } else {
-            Origin::Default
-        },
-    );
-    rows
 }
 
 fn plural_y(n: usize) -> &'static str {

@@ -128,27 +128,129 @@ pub fn analyse(
         .map(|f| f.consent_question.is_some())
         .collect();
 
-    let is_connection = |s: StepId| matches!(graph.step(s).kind, StepKind::Connection { .. });
-    let is_recording = |s: StepId| matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.capture != Capture::OnDemand);
+    let predecessors = Predecessors::of(&graph);
+    let reaches_connection = Reachability::compute(
+        &graph,
+        &predecessors,
+        |s| is_connection(&graph, s),
+        |_| false,
+    );
+    let entries = blanket_entries(
+        &graph,
+        &predecessors,
+        &reaches_connection,
+        &consent_questions,
+    );
+    let states = PathStates::compute(&graph, &facts, &entries);
+    let refusals = refusals(&graph, &states, &consent_questions);
+    let payments = payments(&graph, recognizers);
+    let found = recording_nodes(
+        &graph,
+        &predecessors,
+        &states,
+        &reaches_connection,
+        &notices,
+    );
+    let ahead = Ahead::compute(
+        &graph,
+        &predecessors,
+        &notices,
+        &consent_questions,
+        &payments,
+    );
+
+    let runs = quiet_runs(&graph, &states);
+    let witness = |node: NodeId| to_witness(&graph, &states, &runs, node);
+    let mut recordings = Vec::new();
+    for (step, f) in found {
+        let StepKind::RecordingStart(start) = &graph.step(step).kind else {
+            continue;
+        };
+        let before_notice = f.before_notice.map(|node| BeforeNotice {
+            witness: witness(node),
+            connection: (start.capture == Capture::FromBridge)
+                .then(|| ahead.unnoticed_connection.after(&graph, step))
+                .flatten(),
+        });
+        recordings.push(RecordingFacts {
+            step,
+            start: start.as_ref().clone(),
+            reached: f.reached.iter().map(|(&s, &n)| (s, witness(n))).collect(),
+            before_notice,
+            blanket: f.blanket.map(witness),
+            purposes: purposes(&graph, step, f.training, config, directives, sources),
+            later_notice: ahead.notice.after(&graph, step),
+            later_consent: ahead.consent.after(&graph, step),
+            ivr_ahead: match start.before_answer {
+                BeforeAnswer::FromHere => ahead.ivr.after(&graph, step).or_else(|| {
+                    let node = *f.reached.values().next()?;
+                    ahead.returns_unanswered.returns(step).then_some(())?;
+                    states.found_in_caller(node, &graph, &|s| ahead.ivr.at(s), &|s| {
+                        ahead.returns_unanswered.returns(s)
+                    })
+                }),
+                BeforeAnswer::Recorded | BeforeAnswer::NotRecorded => None,
+            },
+            payment_ahead: match start.before_answer {
+                BeforeAnswer::FromHere | BeforeAnswer::Recorded => {
+                    ahead.payment.after(&graph, step)
+                }
+                BeforeAnswer::NotRecorded => None,
+            },
+            stoppable: start.capture == Capture::OnDemand
+                || ahead.stop_key_bound
+                || ahead.stop.after(&graph, step).is_some(),
+        });
+    }
+    PbxAnalysis {
+        graph,
+        recordings,
+        notices,
+        consent_questions,
+        refusals,
+    }
+}
+
+/// A connection: the call is put through to a person or a queue.
+fn is_connection(graph: &FlowGraph, s: StepId) -> bool {
+    matches!(graph.step(s).kind, StepKind::Connection { .. })
+}
+
+/// A recording start that captures without a key being pressed.
+fn is_recording(graph: &FlowGraph, s: StepId) -> bool {
+    matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.capture != Capture::OnDemand)
+}
+
+fn is_stop(graph: &FlowGraph, s: StepId) -> bool {
+    matches!(graph.step(s).kind, StepKind::RecordingStop)
+}
+
+/// The entry points, each with whether it records every call: it reaches a
+/// recording, no consent question, and no path from it reaches a connection
+/// (or, when it reaches none, the end of the call) without a recording.
+fn blanket_entries(
+    graph: &FlowGraph,
+    predecessors: &Predecessors,
+    reaches_connection: &Reachability,
+    consent_questions: &[bool],
+) -> Vec<(StepId, bool)> {
+    let is_connection = |s: StepId| is_connection(graph, s);
+    let is_recording = |s: StepId| is_recording(graph, s);
     let is_terminal = |s: StepId| {
         let step = graph.step(s);
         step.edges.is_empty() && !matches!(step.kind, StepKind::Return | StepKind::Call(_))
     };
-
-    let predecessors = Predecessors::of(&graph);
-    // Which entry points record every call.
-    let reaches_connection = Reachability::compute(&graph, &predecessors, is_connection, |_| false);
     let unrecorded_connection =
-        Reachability::compute(&graph, &predecessors, is_connection, is_recording);
-    let unrecorded_end = Reachability::compute(&graph, &predecessors, is_terminal, is_recording);
+        Reachability::compute(graph, predecessors, is_connection, is_recording);
+    let unrecorded_end = Reachability::compute(graph, predecessors, is_terminal, is_recording);
     let reaches_consent = Reachability::compute(
-        &graph,
-        &predecessors,
+        graph,
+        predecessors,
         |s| consent_questions[s.index()],
         |_| false,
     );
-    let reaches_recording = Reachability::compute(&graph, &predecessors, is_recording, |_| false);
-    let entries: Vec<(StepId, bool)> = graph
+    let reaches_recording = Reachability::compute(graph, predecessors, is_recording, |_| false);
+    graph
         .entries
         .iter()
         .map(|entry| {
@@ -163,11 +265,13 @@ pub fn analyse(
             let blanket = reaches_recording.from(e) && !reaches_consent.from(e) && !unrecorded_path;
             (e, blanket)
         })
-        .collect();
+        .collect()
+}
 
-    let states = PathStates::compute(&graph, &facts, &entries);
-    let refusals = refusals(&graph, &states, &consent_questions);
-    let payments: Vec<bool> = graph
+/// Per step: whether it takes a payment (a payment step, or an input that
+/// reads like one).
+fn payments(graph: &FlowGraph, recognizers: &Recognizers) -> Vec<bool> {
+    graph
         .steps
         .iter()
         .map(|step| match &step.kind {
@@ -179,22 +283,41 @@ pub fn analyse(
             ),
             _ => false,
         })
-        .collect();
+        .collect()
+}
+
+/// The path-state nodes at one recording start that its findings cite.
+struct Found {
+    /// The first node reached in each consent state.
+    reached: BTreeMap<ConsentState, NodeId>,
+    /// A node reached from an entry that records every call.
+    blanket: Option<NodeId>,
+    /// A node where the recording captures before any notice.
+    before_notice: Option<NodeId>,
+    /// Some path announced recording for training.
+    training: bool,
+}
+
+/// The recording starts the path states reach, and the nodes that show it.
+fn recording_nodes(
+    graph: &FlowGraph,
+    predecessors: &Predecessors,
+    states: &PathStates,
+    reaches_connection: &Reachability,
+    notices: &[bool],
+) -> BTreeMap<StepId, Found> {
     // For bridge-only recording: can the call reach a connection without a notice?
-    let unnoticed_connection =
-        Reachability::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
+    let unnoticed_connection = Reachability::compute(
+        graph,
+        predecessors,
+        |s| is_connection(graph, s),
+        |s| notices[s.index()],
+    );
     // When neither a connection nor a notice lies ahead of a bridge-only
     // recording, the call is connected somewhere the scanned files do not
     // show, and no notice comes before that.
     let reaches_notice =
-        Reachability::compute(&graph, &predecessors, |s| notices[s.index()], |_| false);
-
-    struct Found {
-        reached: BTreeMap<ConsentState, NodeId>,
-        blanket: Option<NodeId>,
-        before_notice: Option<NodeId>,
-        training: bool,
-    }
+        Reachability::compute(graph, predecessors, |s| notices[s.index()], |_| false);
     let mut found: BTreeMap<StepId, Found> = BTreeMap::new();
     for (id, node) in states.nodes.iter().enumerate() {
         let StepKind::RecordingStart(start) = &graph.step(node.step).kind else {
@@ -220,14 +343,14 @@ pub fn analyse(
                 Capture::FromBridge => {
                     !states.can_go_on(
                         id,
-                        &graph,
+                        graph,
                         &|s| reaches_connection.from(s) || reaches_notice.from(s),
                         &|s| reaches_connection.returns(s),
                     ) || unnoticed_connection.from(node.step)
                         || (unnoticed_connection.returns(node.step)
                             && states.continues_in_caller(
                                 id,
-                                &graph,
+                                graph,
                                 &|s| unnoticed_connection.from(s),
                                 &|s| unnoticed_connection.returns(s),
                             ))
@@ -238,107 +361,87 @@ pub fn analyse(
             }
         }
     }
+    found
+}
 
-    // For labels: what comes after a recording start.
-    let next_notice =
-        NearestAhead::compute(&graph, &predecessors, |s| notices[s.index()], |_| false);
-    let next_consent = NearestAhead::compute(
-        &graph,
-        &predecessors,
-        |s| consent_questions[s.index()],
-        |_| false,
-    );
-    let next_unnoticed_connection =
-        NearestAhead::compute(&graph, &predecessors, is_connection, |s| notices[s.index()]);
+/// What lies ahead of each step, for what a recording captures after it
+/// starts and for the labels of findings.
+struct Ahead {
+    notice: NearestAhead,
+    consent: NearestAhead,
+    /// A connection not preceded by a notice.
+    unnoticed_connection: NearestAhead,
+    /// A prompt, input, payment or connection before a person answers or
+    /// the recording stops.
+    ivr: NearestAhead,
+    /// The end of a subroutine, before a person answers or the recording
+    /// stops: a recording started in a subroutine (FreePBX's
+    /// sub-record-check) also captures what its callers do after it returns.
+    returns_unanswered: Reachability,
+    payment: NearestAhead,
+    stop: NearestAhead,
+    /// A key bound to stop recording works on the channel wherever it was bound.
+    stop_key_bound: bool,
+}
 
-    // What a recording captures after it starts.
-    let is_stop = |s: StepId| matches!(graph.step(s).kind, StepKind::RecordingStop);
-    // A connection counts too: until a person answers, the caller hears
-    // ringing or early media, and a recording that captures from its start
-    // has them.
-    let is_ivr = |s: StepId| {
-        matches!(
-            &graph.step(s).kind,
-            StepKind::Prompt { .. }
-                | StepKind::Input { .. }
-                | StepKind::Payment
-                | StepKind::Connection { .. }
-        )
-    };
-    // A person answers at a connection; prompts in a subroutine on the
-    // called party's channel are heard by the agent.
-    let person_answers = |s: StepId| match &graph.step(s).kind {
-        StepKind::Connection { queue, .. } => !queue,
-        StepKind::Call(call) => call.leg == Leg::Callee,
-        _ => false,
-    };
-    let next_ivr = NearestAhead::compute(&graph, &predecessors, is_ivr, |s| {
-        person_answers(s) || is_stop(s)
-    });
-    // A recording started in a subroutine (FreePBX's sub-record-check) also
-    // captures what its callers do after it returns.
-    let returns_unanswered = Reachability::compute(
-        &graph,
-        &predecessors,
-        |_| false,
-        |s| person_answers(s) || is_stop(s),
-    );
-    let next_payment =
-        NearestAhead::compute(&graph, &predecessors, |s| payments[s.index()], is_stop);
-    let next_stop = NearestAhead::compute(&graph, &predecessors, is_stop, |_| false);
-    // A key bound to stop recording works on the channel wherever it was bound.
-    let stop_key_bound = graph
-        .steps
-        .iter()
-        .any(|s| matches!(s.kind, StepKind::StopOffered));
-
-    let runs = quiet_runs(&graph, &states);
-    let witness = |node: NodeId| to_witness(&graph, &states, &runs, node);
-    let mut recordings = Vec::new();
-    for (step, f) in found {
-        let StepKind::RecordingStart(start) = &graph.step(step).kind else {
-            continue;
+impl Ahead {
+    fn compute(
+        graph: &FlowGraph,
+        predecessors: &Predecessors,
+        notices: &[bool],
+        consent_questions: &[bool],
+        payments: &[bool],
+    ) -> Ahead {
+        let is_stop = |s: StepId| is_stop(graph, s);
+        // A connection counts too: until a person answers, the caller hears
+        // ringing or early media, and a recording that captures from its start
+        // has them.
+        let is_ivr = |s: StepId| {
+            matches!(
+                &graph.step(s).kind,
+                StepKind::Prompt { .. }
+                    | StepKind::Input { .. }
+                    | StepKind::Payment
+                    | StepKind::Connection { .. }
+            )
         };
-        let before_notice = f.before_notice.map(|node| BeforeNotice {
-            witness: witness(node),
-            connection: (start.capture == Capture::FromBridge)
-                .then(|| next_unnoticed_connection.after(&graph, step))
-                .flatten(),
-        });
-        recordings.push(RecordingFacts {
-            step,
-            start: start.as_ref().clone(),
-            reached: f.reached.iter().map(|(&s, &n)| (s, witness(n))).collect(),
-            before_notice,
-            blanket: f.blanket.map(witness),
-            purposes: purposes(&graph, step, f.training, config, directives, sources),
-            later_notice: next_notice.after(&graph, step),
-            later_consent: next_consent.after(&graph, step),
-            ivr_ahead: match start.before_answer {
-                BeforeAnswer::FromHere => next_ivr.after(&graph, step).or_else(|| {
-                    let node = *f.reached.values().next()?;
-                    returns_unanswered.returns(step).then_some(())?;
-                    states.found_in_caller(node, &graph, &|s| next_ivr.at(s), &|s| {
-                        returns_unanswered.returns(s)
-                    })
-                }),
-                BeforeAnswer::Recorded | BeforeAnswer::NotRecorded => None,
-            },
-            payment_ahead: match start.before_answer {
-                BeforeAnswer::FromHere | BeforeAnswer::Recorded => next_payment.after(&graph, step),
-                BeforeAnswer::NotRecorded => None,
-            },
-            stoppable: start.capture == Capture::OnDemand
-                || stop_key_bound
-                || next_stop.after(&graph, step).is_some(),
-        });
-    }
-    PbxAnalysis {
-        graph,
-        recordings,
-        notices,
-        consent_questions,
-        refusals,
+        // A person answers at a connection; prompts in a subroutine on the
+        // called party's channel are heard by the agent.
+        let person_answers = |s: StepId| match &graph.step(s).kind {
+            StepKind::Connection { queue, .. } => !queue,
+            StepKind::Call(call) => call.leg == Leg::Callee,
+            _ => false,
+        };
+        Ahead {
+            notice: NearestAhead::compute(graph, predecessors, |s| notices[s.index()], |_| false),
+            consent: NearestAhead::compute(
+                graph,
+                predecessors,
+                |s| consent_questions[s.index()],
+                |_| false,
+            ),
+            unnoticed_connection: NearestAhead::compute(
+                graph,
+                predecessors,
+                |s| is_connection(graph, s),
+                |s| notices[s.index()],
+            ),
+            ivr: NearestAhead::compute(graph, predecessors, is_ivr, |s| {
+                person_answers(s) || is_stop(s)
+            }),
+            returns_unanswered: Reachability::compute(
+                graph,
+                predecessors,
+                |_| false,
+                |s| person_answers(s) || is_stop(s),
+            ),
+            payment: NearestAhead::compute(graph, predecessors, |s| payments[s.index()], is_stop),
+            stop: NearestAhead::compute(graph, predecessors, is_stop, |_| false),
+            stop_key_bound: graph
+                .steps
+                .iter()
+                .any(|s| matches!(s.kind, StepKind::StopOffered)),
+        }
     }
 }
 

@@ -412,25 +412,134 @@ impl FileText {
         let plain: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
         GlobSet::new(&plain, GlobKind::Path).map_err(|e| miette::miette!("{e}"))
     }
+
+    /// Reads the file at `path` and adds it to `sources`.
+    fn read(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<FileText> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            miette::miette!(
+                code = "reclint::config",
+                "cannot read configuration file {}: {e}",
+                path.display()
+            )
+        })?;
+        let display = crate::source::display_path(path, cwd);
+        let id = sources.add(SourceFile::new(
+            path.to_path_buf(),
+            display.clone(),
+            text.clone(),
+        ));
+        Ok(FileText { id, display, text })
+    }
+
+    /// `[policy] jurisdiction`, checked.
+    fn jurisdiction(&self, raw: Option<&Spanned<String>>) -> miette::Result<Jurisdiction> {
+        Ok(match raw {
+            Some(j) => Jurisdiction::parse(j.get_ref()).ok_or_else(|| {
+                self.error(
+                    j.span(),
+                    format!("unknown jurisdiction `{}`", j.get_ref()),
+                    "not a jurisdiction reclint knows",
+                    Some("use EU, an EU/EEA country code (DK, DE, NO, ...), UK, CA, US or US-XX (e.g. US-CA)".into()),
+                )
+            })?,
+            None => Jurisdiction::default(),
+        })
+    }
+
+    /// `[policy] sector`, checked.
+    fn sector(&self, raw: Option<&Spanned<String>>) -> miette::Result<Sector> {
+        Ok(match raw {
+            Some(s) => Sector::parse(s.get_ref()).ok_or_else(|| {
+                self.error(
+                    s.span(),
+                    format!("unknown sector `{}`", s.get_ref()),
+                    "not a sector reclint knows",
+                    Some(format!("use one of: {}", Sector::NAMES.join(", "))),
+                )
+            })?,
+            None => Sector::General,
+        })
+    }
+
+    /// The `[purposes.NAME]` tables, their legal bases checked.
+    fn purposes(
+        &self,
+        raw: &BTreeMap<String, Spanned<RawPurpose>>,
+    ) -> miette::Result<BTreeMap<String, Purpose>> {
+        let mut purposes = BTreeMap::new();
+        for (name, declared) in raw {
+            let table_span = declared.span();
+            let declared = declared.get_ref();
+            let (legal_basis, basis_span) = match &declared.legal_basis {
+                Some(b) => {
+                    let basis = LegalBasis::NAMES
+                        .iter()
+                        .find(|(n, _)| *n == b.get_ref().as_str())
+                        .map(|(_, basis)| *basis)
+                        .ok_or_else(|| {
+                            self.error(
+                                b.span(),
+                                format!("unknown legal basis `{}`", b.get_ref()),
+                                "not a legal basis",
+                                Some(format!(
+                                    "use one of: {}",
+                                    LegalBasis::NAMES
+                                        .iter()
+                                        .map(|(n, _)| *n)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )),
+                            )
+                        })?;
+                    (basis, Some(self.span(b.span())))
+                }
+                None => (LegalBasis::Consent, None),
+            };
+            purposes.insert(
+                name.clone(),
+                Purpose {
+                    name: name.clone(),
+                    legal_basis,
+                    basis_declared: declared.legal_basis.is_some(),
+                    span: Some(self.span(table_span)),
+                    basis_span,
+                    retention_days: declared.retention_days.as_ref().map(|d| *d.get_ref()),
+                    retention_span: declared
+                        .retention_days
+                        .as_ref()
+                        .map(|d| self.span(d.span())),
+                    necessity: declared.necessity.clone().filter(|s| !s.trim().is_empty()),
+                    mandate: declared.mandate.clone().filter(|s| !s.trim().is_empty()),
+                },
+            );
+        }
+        Ok(purposes)
+    }
+
+    /// `rule-dirs`, relative to `base` (this file's directory); each must exist.
+    fn rule_dirs(&self, dirs: &[Spanned<String>], base: &Path) -> miette::Result<Vec<PathBuf>> {
+        let mut rule_dirs = Vec::new();
+        for dir in dirs {
+            let resolved = base.join(dir.get_ref());
+            if !resolved.is_dir() {
+                return Err(self.error(
+                    dir.span(),
+                    format!("rule directory `{}` does not exist", dir.get_ref()),
+                    "not a directory",
+                    Some("`rule-dirs` paths are relative to this file".into()),
+                ));
+            }
+            rule_dirs.push(resolved);
+        }
+        Ok(rule_dirs)
+    }
 }
 
 /// Reads and validates a configuration file. The file is added to `sources`
 /// so that findings (REC010) can point into it.
 pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        miette::miette!(
-            code = "reclint::config",
-            "cannot read configuration file {}: {e}",
-            path.display()
-        )
-    })?;
-    let display = crate::source::display_path(path, cwd);
-    let id = sources.add(SourceFile::new(
-        path.to_path_buf(),
-        display.clone(),
-        text.clone(),
-    ));
-    let file = FileText { id, display, text };
+    let file = FileText::read(path, cwd, sources)?;
+    let id = file.id;
     let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
         file.error(
@@ -445,76 +554,10 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.to_path_buf());
 
-    let jurisdiction = match &raw.policy.jurisdiction {
-        Some(j) => Jurisdiction::parse(j.get_ref()).ok_or_else(|| {
-            file.error(
-                j.span(),
-                format!("unknown jurisdiction `{}`", j.get_ref()),
-                "not a jurisdiction reclint knows",
-                Some("use EU, an EU/EEA country code (DK, DE, NO, ...), UK, CA, US or US-XX (e.g. US-CA)".into()),
-            )
-        })?,
-        None => Jurisdiction::default(),
-    };
-    let sector = match &raw.policy.sector {
-        Some(s) => Sector::parse(s.get_ref()).ok_or_else(|| {
-            file.error(
-                s.span(),
-                format!("unknown sector `{}`", s.get_ref()),
-                "not a sector reclint knows",
-                Some(format!("use one of: {}", Sector::NAMES.join(", "))),
-            )
-        })?,
-        None => Sector::General,
-    };
+    let jurisdiction = file.jurisdiction(raw.policy.jurisdiction.as_ref())?;
+    let sector = file.sector(raw.policy.sector.as_ref())?;
 
-    let mut purposes = BTreeMap::new();
-    for (name, declared) in &raw.purposes {
-        let table_span = declared.span();
-        let declared = declared.get_ref();
-        let (legal_basis, basis_span) = match &declared.legal_basis {
-            Some(b) => {
-                let basis = LegalBasis::NAMES
-                    .iter()
-                    .find(|(n, _)| *n == b.get_ref().as_str())
-                    .map(|(_, basis)| *basis)
-                    .ok_or_else(|| {
-                        file.error(
-                            b.span(),
-                            format!("unknown legal basis `{}`", b.get_ref()),
-                            "not a legal basis",
-                            Some(format!(
-                                "use one of: {}",
-                                LegalBasis::NAMES
-                                    .iter()
-                                    .map(|(n, _)| *n)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                        )
-                    })?;
-                (basis, Some(file.span(b.span())))
-            }
-            None => (LegalBasis::Consent, None),
-        };
-        purposes.insert(
-            name.clone(),
-            Purpose {
-                name: name.clone(),
-                legal_basis,
-                basis_declared: declared.legal_basis.is_some(),
-                span: Some(file.span(table_span)),
-                basis_span,
-                retention_days: declared.retention_days.as_ref().map(|d| *d.get_ref()),
-                retention_span: declared
-                    .retention_days
-                    .as_ref()
-                    .map(|d| file.span(d.span())),
-                necessity: declared.necessity.clone().filter(|s| !s.trim().is_empty()),
-                mandate: declared.mandate.clone().filter(|s| !s.trim().is_empty()),
-            },
-        );
-    }
+    let purposes = file.purposes(&raw.purposes)?;
 
     let text_globs = |patterns: &[String], key: &str| -> miette::Result<()> {
         GlobSet::new(patterns, GlobKind::Text)
@@ -533,19 +576,7 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
         });
     }
 
-    let mut rule_dirs = Vec::new();
-    for dir in &raw.rule_dirs {
-        let resolved = base.join(dir.get_ref());
-        if !resolved.is_dir() {
-            return Err(file.error(
-                dir.span(),
-                format!("rule directory `{}` does not exist", dir.get_ref()),
-                "not a directory",
-                Some("`rule-dirs` paths are relative to this file".into()),
-            ));
-        }
-        rule_dirs.push(resolved);
-    }
+    let rule_dirs = file.rule_dirs(&raw.rule_dirs, &base)?;
 
     let mut config = Config {
         file: Some(id),

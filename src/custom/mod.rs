@@ -344,6 +344,53 @@ fn load_file(
         )
     })?;
 
+    check_identity(&file, &raw, known, loaded)?;
+    let code = raw.code.get_ref();
+    let name = raw.name.get_ref();
+
+    let mut formats = Vec::new();
+    for format in &raw.formats {
+        formats.push(
+            file.one_of(format, &crate::frontend::format_names(), "format")?
+                .to_string(),
+        );
+    }
+    let patterns: Vec<String> = raw.paths.iter().map(|p| p.get_ref().clone()).collect();
+    let paths = GlobSet::new(&patterns, GlobKind::Path).map_err(|e| {
+        let span = raw.paths.first().map(|p| p.span()).unwrap_or(0..0);
+        file.error(span, format!("invalid path pattern: {e}"), "here")
+    })?;
+
+    let kind = rule_kind(&file, &raw)?;
+
+    let message = raw.message.clone().unwrap_or_else(|| raw.summary.clone());
+    let code: &'static str = Box::leak(code.clone().into_boxed_str());
+    Ok(CustomRule {
+        meta: Arc::new(RuleMeta {
+            code: code.to_string(),
+            name: name.clone(),
+            severity: raw.severity,
+            summary: raw.summary,
+            formats,
+            help: raw.help,
+            explanation: raw.explanation,
+            references: raw.references,
+        }),
+        code,
+        paths,
+        message,
+        kind,
+    })
+}
+
+/// Checks the rule's code and name: their shape, the reserved prefix, and
+/// that no built-in or earlier custom rule uses them.
+fn check_identity(
+    file: &RuleFile,
+    raw: &RawRule,
+    known: &Catalog,
+    loaded: &[Arc<CustomRule>],
+) -> miette::Result<()> {
     let code = raw.code.get_ref();
     let code_shape = code.len() >= 2
         && code.starts_with(|c: char| c.is_ascii_uppercase())
@@ -400,20 +447,12 @@ fn load_file(
             "duplicate name",
         ));
     }
+    Ok(())
+}
 
-    let mut formats = Vec::new();
-    for format in &raw.formats {
-        formats.push(
-            file.one_of(format, &crate::frontend::format_names(), "format")?
-                .to_string(),
-        );
-    }
-    let patterns: Vec<String> = raw.paths.iter().map(|p| p.get_ref().clone()).collect();
-    let paths = GlobSet::new(&patterns, GlobKind::Path).map_err(|e| {
-        let span = raw.paths.first().map(|p| p.span()).unwrap_or(0..0);
-        file.error(span, format!("invalid path pattern: {e}"), "here")
-    })?;
-
+/// The rule's kind and its table (`[pattern]`, `[when]` or `[require]`);
+/// a table of another kind is an error.
+fn rule_kind(file: &RuleFile, raw: &RawRule) -> miette::Result<Kind> {
     let kind_name = file.one_of(&raw.kind, &["pattern", "condition", "require"], "rule kind")?;
     let table_for = |present: bool, table: &str| -> miette::Result<()> {
         if present {
@@ -445,18 +484,18 @@ fn load_file(
             "unexpected table",
         ));
     }
-    let kind = match kind_name {
+    Ok(match kind_name {
         "pattern" => {
             table_for(raw.pattern.is_some(), "pattern")?;
             Kind::Pattern(Pattern::new(
-                &file,
+                file,
                 raw.pattern.as_ref().map(Spanned::get_ref),
             )?)
         }
         "condition" => {
             table_for(raw.when.is_some(), "when")?;
             Kind::Condition(Condition::new(
-                &file,
+                file,
                 raw.when.as_ref().map(Spanned::get_ref),
             )?)
         }
@@ -464,30 +503,11 @@ fn load_file(
             table_for(raw.require.is_some(), "require")?;
             let span = raw.require.as_ref().map(Spanned::span).unwrap_or(0..0);
             Kind::Require(Require::new(
-                &file,
+                file,
                 raw.require.as_ref().map(Spanned::get_ref),
                 span,
             )?)
         }
-    };
-
-    let message = raw.message.clone().unwrap_or_else(|| raw.summary.clone());
-    let code: &'static str = Box::leak(code.clone().into_boxed_str());
-    Ok(CustomRule {
-        meta: Arc::new(RuleMeta {
-            code: code.to_string(),
-            name: name.clone(),
-            severity: raw.severity,
-            summary: raw.summary,
-            formats,
-            help: raw.help,
-            explanation: raw.explanation,
-            references: raw.references,
-        }),
-        code,
-        paths,
-        message,
-        kind,
     })
 }
 

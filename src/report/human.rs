@@ -9,8 +9,8 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::excerpt::{Excerpt, Frame};
 use crate::catalog::Catalog;
-use crate::finding::{Label, Outcome, Reported, Severity};
-use crate::source::{SourceMap, display_safe};
+use crate::finding::{Label, Outcome, Reported, Severity, TraceStep};
+use crate::source::{FileId, SourceMap, display_safe};
 
 /// At most this many steps of a witness path are listed; longer paths keep
 /// their start and end.
@@ -182,50 +182,7 @@ impl FindingDiagnostic {
         }
         let mut help = finding.help.clone().unwrap_or_else(|| rule.help.clone());
         if !finding.trace.is_empty() {
-            help.push_str("\nthe call gets there by:");
-            let steps = &finding.trace;
-            let shown: Vec<(usize, &crate::finding::TraceStep)> = if steps.len() > TRACE_LIMIT {
-                let head = TRACE_LIMIT / 2;
-                steps
-                    .iter()
-                    .enumerate()
-                    .take(head)
-                    .chain(
-                        steps
-                            .iter()
-                            .enumerate()
-                            .skip(steps.len() - (TRACE_LIMIT - head)),
-                    )
-                    .collect()
-            } else {
-                steps.iter().enumerate().collect()
-            };
-            let located: Vec<(usize, String, &str)> = shown
-                .into_iter()
-                .map(|(i, step)| {
-                    let source = sources.get(step.span.file);
-                    let line = source.line_col(step.span.start).line;
-                    // Steps in the reported file show their line only.
-                    let at = if step.span.file == primary_file {
-                        format!("line {line}")
-                    } else {
-                        let name = source.display.rsplit('/').next().unwrap_or(&source.display);
-                        format!("{name}:{line}")
-                    };
-                    (i, at, step.text.as_str())
-                })
-                .collect();
-            let width = located.iter().map(|(_, at, _)| at.len()).max().unwrap_or(0);
-            let mut previous: Option<usize> = None;
-            for (i, at, text) in located {
-                if let Some(p) = previous
-                    && i > p + 1
-                {
-                    help.push_str(&format!("\n  {:width$}  ... {} more steps", "", i - p - 1));
-                }
-                help.push_str(&format!("\n  {at:width$}  {text}"));
-                previous = Some(i);
-            }
+            push_trace(&mut help, &finding.trace, sources, primary_file);
         }
         help.push_str(&format!(
             "\nrun `reclint rule {}` for why this matters",
@@ -241,6 +198,54 @@ impl FindingDiagnostic {
             help: safe(&help),
             url: rule.url().map(str::to_string),
         }
+    }
+}
+
+/// The trace of a finding, for its help: each step with its line (and file,
+/// outside the reported file); a long trace shows its ends.
+fn push_trace(help: &mut String, steps: &[TraceStep], sources: &SourceMap, primary_file: FileId) {
+    help.push_str("\nthe call gets there by:");
+    let shown: Vec<(usize, &TraceStep)> = if steps.len() > TRACE_LIMIT {
+        let head = TRACE_LIMIT / 2;
+        steps
+            .iter()
+            .enumerate()
+            .take(head)
+            .chain(
+                steps
+                    .iter()
+                    .enumerate()
+                    .skip(steps.len() - (TRACE_LIMIT - head)),
+            )
+            .collect()
+    } else {
+        steps.iter().enumerate().collect()
+    };
+    let located: Vec<(usize, String, &str)> = shown
+        .into_iter()
+        .map(|(i, step)| {
+            let source = sources.get(step.span.file);
+            let line = source.line_col(step.span.start).line;
+            // Steps in the reported file show their line only.
+            let at = if step.span.file == primary_file {
+                format!("line {line}")
+            } else {
+                let name = source.display.rsplit('/').next().unwrap_or(&source.display);
+                format!("{name}:{line}")
+            };
+            (i, at, step.text.as_str())
+        })
+        .collect();
+    let width = located.iter().map(|(_, at, _)| at.len()).max().unwrap_or(0);
+    let mut previous: Option<usize> = None;
+    for (i, at, text) in located {
+        if let Some(p) = previous
+            && i > p + 1
+        {
+            help.push_str(&format!("\n  {:width$}  ... {} more steps", "", i - p - 1));
+        }
+        help.push_str(&format!("\n  {at:width$}  {text}"));
+        previous = Some(i);
     }
 }
 

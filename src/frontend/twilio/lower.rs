@@ -152,123 +152,10 @@ impl Twiml<'_, '_> {
                 self.link(step, next);
                 step
             }
-            "Gather" => {
-                let prompts: Vec<String> = xml::elements(verb)
-                    .filter(|c| c.has_tag_name("Say") || c.has_tag_name("Play"))
-                    .map(|c| c.text().unwrap_or("").trim().to_string())
-                    .collect();
-                let variable =
-                    Variable::Named(format!("gather:{}", self.at.start_tag_span(verb).start));
-                let step = self.step(
-                    StepKind::Input {
-                        variable: variable.clone(),
-                        prompts,
-                    },
-                    verb,
-                );
-                // The answer goes to the `action` document, which reclint
-                // does not see; no input falls through to the next verb.
-                let answered = self.step(StepKind::Unknown, verb);
-                self.graph.add_edge(
-                    step,
-                    Edge {
-                        to: answered,
-                        guards: vec![Guard::Answer {
-                            variable: variable.clone(),
-                            answer: AnswerMatch::AnyValue,
-                        }],
-                    },
-                );
-                if let Some(next) = next {
-                    self.graph.add_edge(
-                        step,
-                        Edge {
-                            to: next,
-                            guards: vec![Guard::Default {
-                                variable,
-                                not: Vec::new(),
-                            }],
-                        },
-                    );
-                }
-                step
-            }
-            "Dial" => {
-                let mut chain = Vec::new();
-                let record = verb.attribute("record").unwrap_or("");
-                if let Some(capture) = dial_capture(record) {
-                    chain.push((
-                        recording(format!("<Dial record=\"{record}\">"), capture),
-                        verb,
-                    ));
-                }
-                if let Some(conference) = xml::elements(verb).find(|c| c.has_tag_name("Conference"))
-                    && conference
-                        .attribute("record")
-                        .is_some_and(|r| r.starts_with("record-from-start"))
-                {
-                    chain.push((conference_recording(), conference));
-                }
-                let target = xml::elements(verb)
-                    .map(|c| c.text().unwrap_or("").trim().to_string())
-                    .find(|t| !t.is_empty())
-                    .or_else(|| verb.text().map(|t| t.trim().to_string()))
-                    .unwrap_or_default();
-                chain.push((
-                    StepKind::Connection {
-                        target,
-                        queue: false,
-                    },
-                    verb,
-                ));
-                // With an `action`, the call continues in another document.
-                let after = if verb.attribute("action").is_some() {
-                    None
-                } else {
-                    next
-                };
-                self.chain(chain, after)
-            }
-            "Connect" => {
-                let mut chain = Vec::new();
-                for child in xml::elements(verb) {
-                    if let Some(capture) = child.attribute("record").and_then(dial_capture) {
-                        chain.push((
-                            recording(format!("<{} record>", child.tag_name().name()), capture),
-                            child,
-                        ));
-                    }
-                    if let Some(analytics) = streamed(child) {
-                        chain.push((analytics, child));
-                    }
-                }
-                chain.push((
-                    StepKind::Connection {
-                        target: "Connect".into(),
-                        queue: false,
-                    },
-                    verb,
-                ));
-                self.chain(chain, next)
-            }
-            "Start" => {
-                let mut chain = Vec::new();
-                for child in xml::elements(verb) {
-                    if child.has_tag_name("Recording") {
-                        chain.push((
-                            recording("<Start><Recording>".into(), Capture::Immediately),
-                            child,
-                        ));
-                    }
-                    if let Some(analytics) = streamed(child) {
-                        chain.push((analytics, child));
-                    }
-                }
-                if chain.is_empty() {
-                    chain.push((StepKind::Other, verb));
-                }
-                self.chain(chain, next)
-            }
+            "Gather" => self.gather(verb, next),
+            "Dial" => self.dial(verb, next),
+            "Connect" => self.connect(verb, next),
+            "Start" => self.start(verb, next),
             "Stop" => {
                 let kind = if xml::elements(verb).any(|c| c.has_tag_name("Recording")) {
                     StepKind::RecordingStop
@@ -304,6 +191,131 @@ impl Twiml<'_, '_> {
                 self.step(StepKind::Other, verb)
             }
         }
+    }
+
+    /// `<Gather>`: an input whose answer goes to the `action` document.
+    fn gather(&mut self, verb: Node, next: Option<StepId>) -> StepId {
+        let prompts: Vec<String> = xml::elements(verb)
+            .filter(|c| c.has_tag_name("Say") || c.has_tag_name("Play"))
+            .map(|c| c.text().unwrap_or("").trim().to_string())
+            .collect();
+        let variable = Variable::Named(format!("gather:{}", self.at.start_tag_span(verb).start));
+        let step = self.step(
+            StepKind::Input {
+                variable: variable.clone(),
+                prompts,
+            },
+            verb,
+        );
+        // The answer goes to the `action` document, which reclint
+        // does not see; no input falls through to the next verb.
+        let answered = self.step(StepKind::Unknown, verb);
+        self.graph.add_edge(
+            step,
+            Edge {
+                to: answered,
+                guards: vec![Guard::Answer {
+                    variable: variable.clone(),
+                    answer: AnswerMatch::AnyValue,
+                }],
+            },
+        );
+        if let Some(next) = next {
+            self.graph.add_edge(
+                step,
+                Edge {
+                    to: next,
+                    guards: vec![Guard::Default {
+                        variable,
+                        not: Vec::new(),
+                    }],
+                },
+            );
+        }
+        step
+    }
+
+    /// `<Dial>`: its recording (`record`, a conference recorded from the
+    /// start), then the connection.
+    fn dial(&mut self, verb: Node, next: Option<StepId>) -> StepId {
+        let mut chain = Vec::new();
+        let record = verb.attribute("record").unwrap_or("");
+        if let Some(capture) = dial_capture(record) {
+            chain.push((
+                recording(format!("<Dial record=\"{record}\">"), capture),
+                verb,
+            ));
+        }
+        if let Some(conference) = xml::elements(verb).find(|c| c.has_tag_name("Conference"))
+            && conference
+                .attribute("record")
+                .is_some_and(|r| r.starts_with("record-from-start"))
+        {
+            chain.push((conference_recording(), conference));
+        }
+        let target = xml::elements(verb)
+            .map(|c| c.text().unwrap_or("").trim().to_string())
+            .find(|t| !t.is_empty())
+            .or_else(|| verb.text().map(|t| t.trim().to_string()))
+            .unwrap_or_default();
+        chain.push((
+            StepKind::Connection {
+                target,
+                queue: false,
+            },
+            verb,
+        ));
+        // With an `action`, the call continues in another document.
+        let after = if verb.attribute("action").is_some() {
+            None
+        } else {
+            next
+        };
+        self.chain(chain, after)
+    }
+
+    /// `<Connect>`: recordings and media streams of its nouns, then the connection.
+    fn connect(&mut self, verb: Node, next: Option<StepId>) -> StepId {
+        let mut chain = Vec::new();
+        for child in xml::elements(verb) {
+            if let Some(capture) = child.attribute("record").and_then(dial_capture) {
+                chain.push((
+                    recording(format!("<{} record>", child.tag_name().name()), capture),
+                    child,
+                ));
+            }
+            if let Some(analytics) = streamed(child) {
+                chain.push((analytics, child));
+            }
+        }
+        chain.push((
+            StepKind::Connection {
+                target: "Connect".into(),
+                queue: false,
+            },
+            verb,
+        ));
+        self.chain(chain, next)
+    }
+
+    /// `<Start>`: a recording or media stream started in the background.
+    fn start(&mut self, verb: Node, next: Option<StepId>) -> StepId {
+        let mut chain = Vec::new();
+        for child in xml::elements(verb) {
+            if child.has_tag_name("Recording") {
+                chain.push((
+                    recording("<Start><Recording>".into(), Capture::Immediately),
+                    child,
+                ));
+            }
+            if let Some(analytics) = streamed(child) {
+                chain.push((analytics, child));
+            }
+        }
+        if chain.is_empty() {
+            chain.push((StepKind::Other, verb));
+        }
+        self.chain(chain, next)
     }
 
     /// Steps in order (each at its element), continuing at `next`; returns the first.
@@ -428,63 +440,9 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
     for state in states {
         let name = state.get("name").and_then(Json::as_str).unwrap_or("");
         let kind = state.get("type").and_then(Json::as_str).unwrap_or("");
-        let properties = state.get("properties");
-        let property = |key: &str| properties.and_then(|p| p.get(key));
-        let text = |key: &str| property(key).and_then(Json::as_text).unwrap_or_default();
         let first = ids[name];
-        let mut chain: Vec<StepKind> = Vec::new();
-        let mut tested: Option<Variable> = None;
-        let mut input: Option<Variable> = None;
-        match kind {
-            "say-play" => chain.push(StepKind::Prompt {
-                prompts: vec![format!("{}{}", text("say"), text("play"))],
-            }),
-            "gather-input-on-call" => {
-                let variable = Variable::Named(format!("widgets.{name}.Digits"));
-                input = Some(variable.clone());
-                chain.push(StepKind::Input {
-                    variable,
-                    prompts: vec![format!("{}{}", text("say"), text("play"))],
-                });
-            }
-            "split-based-on" => {
-                tested = Some(Variable::Named(template_variable(&text("input"))));
-                chain.push(StepKind::Branch);
-            }
-            "set-variables" => {
-                for variable in property("variables").map(Json::as_array).unwrap_or(&[]) {
-                    let key = variable.get("key").and_then(Json::as_str).unwrap_or("");
-                    let value = variable.get("value").and_then(Json::as_str).unwrap_or("");
-                    if value.contains("{{") {
-                        chain.push(StepKind::Assign {
-                            variable: Variable::Named(format!("flow.variables.{key}")),
-                            from: Variable::Named(template_variable(value)),
-                        });
-                    }
-                }
-            }
-            "record-call" => chain.push(
-                match property("record_call").and_then(Json::as_text).as_deref() {
-                    Some("true") => recording("Call Recording widget".into(), Capture::Immediately),
-                    _ => StepKind::RecordingStop,
-                },
-            ),
-            "capture-payments" => chain.push(StepKind::Payment),
-            "connect-call-to" | "make-outgoing-call-v2" => {
-                if property("record").and_then(Json::as_text).as_deref() == Some("true") {
-                    chain.push(recording(format!("{kind} record"), Capture::FromBridge));
-                }
-                chain.push(StepKind::Connection {
-                    target: text("to"),
-                    queue: false,
-                });
-            }
-            "enqueue-call" | "send-to-flex" => chain.push(StepKind::Connection {
-                target: kind.to_string(),
-                queue: true,
-            }),
-            _ => {}
-        }
+        let mut widget = widget(state, name, kind);
+        let mut chain = std::mem::take(&mut widget.chain);
         if chain.is_empty() {
             chain.push(StepKind::Other);
         }
@@ -499,42 +457,135 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
                 last = step;
             }
         }
-        for transition in state.get("transitions").map(Json::as_array).unwrap_or(&[]) {
-            let Some(next) = transition.get("next").and_then(Json::as_str) else {
-                continue;
-            };
-            let Some(to) = ids.get(next) else {
-                unresolved.push(Unresolved::new(
-                    transition.get("next").map(|n| n.span).unwrap_or(state.span),
-                    format!("widget `{next}` is not defined in this flow"),
-                    "the call cannot be followed past this transition",
-                ));
-                continue;
-            };
-            let event = transition.get("event").and_then(Json::as_str).unwrap_or("");
-            // A trigger only starts a voice call on `incomingCall`.
-            if kind == "trigger" && event != "incomingCall" {
-                continue;
-            }
-            let guards = match (event, &tested, &input) {
-                ("match", Some(variable), _) => transition
-                    .get("conditions")
-                    .map(Json::as_array)
-                    .unwrap_or(&[])
-                    .first()
-                    .map(|c| vec![condition_guard(variable, c)])
-                    .unwrap_or_default(),
-                ("noMatch", Some(variable), _) | ("timeout", _, Some(variable)) => {
-                    vec![Guard::Default {
-                        variable: variable.clone(),
-                        not: Vec::new(),
-                    }]
-                }
-                _ => Vec::new(),
-            };
-            graph.add_edge(last, Edge { to: *to, guards });
-        }
+        add_transitions(&mut graph, state, kind, last, &ids, &widget, unresolved);
     }
+    add_entry(&mut graph, flow, &ids, region);
+    graph
+}
+
+/// What a Studio widget does: its steps in order, and the variable its
+/// transitions test (`split-based-on`) or its input sets.
+struct Widget {
+    chain: Vec<StepKind>,
+    tested: Option<Variable>,
+    input: Option<Variable>,
+}
+
+/// Reads a widget of type `kind` named `name`.
+fn widget(state: &Json, name: &str, kind: &str) -> Widget {
+    let properties = state.get("properties");
+    let property = |key: &str| properties.and_then(|p| p.get(key));
+    let text = |key: &str| property(key).and_then(Json::as_text).unwrap_or_default();
+    let mut chain: Vec<StepKind> = Vec::new();
+    let mut tested: Option<Variable> = None;
+    let mut input: Option<Variable> = None;
+    match kind {
+        "say-play" => chain.push(StepKind::Prompt {
+            prompts: vec![format!("{}{}", text("say"), text("play"))],
+        }),
+        "gather-input-on-call" => {
+            let variable = Variable::Named(format!("widgets.{name}.Digits"));
+            input = Some(variable.clone());
+            chain.push(StepKind::Input {
+                variable,
+                prompts: vec![format!("{}{}", text("say"), text("play"))],
+            });
+        }
+        "split-based-on" => {
+            tested = Some(Variable::Named(template_variable(&text("input"))));
+            chain.push(StepKind::Branch);
+        }
+        "set-variables" => {
+            for variable in property("variables").map(Json::as_array).unwrap_or(&[]) {
+                let key = variable.get("key").and_then(Json::as_str).unwrap_or("");
+                let value = variable.get("value").and_then(Json::as_str).unwrap_or("");
+                if value.contains("{{") {
+                    chain.push(StepKind::Assign {
+                        variable: Variable::Named(format!("flow.variables.{key}")),
+                        from: Variable::Named(template_variable(value)),
+                    });
+                }
+            }
+        }
+        "record-call" => chain.push(
+            match property("record_call").and_then(Json::as_text).as_deref() {
+                Some("true") => recording("Call Recording widget".into(), Capture::Immediately),
+                _ => StepKind::RecordingStop,
+            },
+        ),
+        "capture-payments" => chain.push(StepKind::Payment),
+        "connect-call-to" | "make-outgoing-call-v2" => {
+            if property("record").and_then(Json::as_text).as_deref() == Some("true") {
+                chain.push(recording(format!("{kind} record"), Capture::FromBridge));
+            }
+            chain.push(StepKind::Connection {
+                target: text("to"),
+                queue: false,
+            });
+        }
+        "enqueue-call" | "send-to-flex" => chain.push(StepKind::Connection {
+            target: kind.to_string(),
+            queue: true,
+        }),
+        _ => {}
+    }
+    Widget {
+        chain,
+        tested,
+        input,
+    }
+}
+
+/// The edges of a widget's transitions from `last`, its last step.
+fn add_transitions(
+    graph: &mut FlowGraph,
+    state: &Json,
+    kind: &str,
+    last: StepId,
+    ids: &HashMap<String, StepId>,
+    widget: &Widget,
+    unresolved: &mut Vec<Unresolved>,
+) {
+    let (tested, input) = (&widget.tested, &widget.input);
+    for transition in state.get("transitions").map(Json::as_array).unwrap_or(&[]) {
+        let Some(next) = transition.get("next").and_then(Json::as_str) else {
+            continue;
+        };
+        let Some(to) = ids.get(next) else {
+            unresolved.push(Unresolved::new(
+                transition.get("next").map(|n| n.span).unwrap_or(state.span),
+                format!("widget `{next}` is not defined in this flow"),
+                "the call cannot be followed past this transition",
+            ));
+            continue;
+        };
+        let event = transition.get("event").and_then(Json::as_str).unwrap_or("");
+        // A trigger only starts a voice call on `incomingCall`.
+        if kind == "trigger" && event != "incomingCall" {
+            continue;
+        }
+        let guards = match (event, tested, input) {
+            ("match", Some(variable), _) => transition
+                .get("conditions")
+                .map(Json::as_array)
+                .unwrap_or(&[])
+                .first()
+                .map(|c| vec![condition_guard(variable, c)])
+                .unwrap_or_default(),
+            ("noMatch", Some(variable), _) | ("timeout", _, Some(variable)) => {
+                vec![Guard::Default {
+                    variable: variable.clone(),
+                    not: Vec::new(),
+                }]
+            }
+            _ => Vec::new(),
+        };
+        graph.add_edge(last, Edge { to: *to, guards });
+    }
+}
+
+/// The flow's entry: its `initial_state` widget.
+fn add_entry(graph: &mut FlowGraph, flow: &Json, ids: &HashMap<String, StepId>, region: RegionId) {
     if let Some(start) = flow
         .get("initial_state")
         .and_then(Json::as_str)
@@ -554,7 +605,6 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
             dialled: None,
         });
     }
-    graph
 }
 
 /// `{{widgets.consent.Digits}}` → `widgets.consent.Digits`.

@@ -218,35 +218,8 @@ impl Builder {
         };
         let last = last.clone();
         // Fields: [exten,] priority, application.
-        let (name, rest_offset) = if same {
-            let Some((name, _)) = last.clone() else {
-                self.errors.push(ParseError::new(
-                    entry.span,
-                    "`same =>` without an extension before it",
-                    "`same =>` continues the extension of the previous `exten =>` line",
-                ));
-                return;
-            };
-            (name, 0)
-        } else {
-            let Some(comma) = first_field_end(value) else {
-                self.errors.push(ParseError::new(
-                    entry.value_span,
-                    "extension without priority and application",
-                    "expected `exten => name,priority,Application(args)`",
-                ));
-                return;
-            };
-            let name = value[..comma].trim();
-            if name.is_empty() {
-                self.errors.push(ParseError::new(
-                    entry.value_span,
-                    "empty extension name",
-                    "expected `exten => name,priority,Application(args)`",
-                ));
-                return;
-            }
-            (name.to_string(), comma + 1)
+        let Some((name, rest_offset)) = self.extension_name(entry, same, &last) else {
+            return;
         };
         let rest = &value[rest_offset..];
         let Some(comma) = rest.find(',') else {
@@ -279,52 +252,11 @@ impl Builder {
         if number_text.eq_ignore_ascii_case("hint") {
             return;
         }
-        // `n` and `s` count from the previous line of the context, whatever
-        // its extension (pbx_config.c); `base+N` adds to any base.
         let previous = last.as_ref().map(|&(_, p)| p);
-        let (base_text, plus) = match number_text.split_once('+') {
-            Some((b, n)) => match n.trim().parse::<u32>() {
-                Ok(n) => (b.trim(), n),
-                Err(_) => {
-                    self.errors.push(ParseError::new(
-                        priority_span,
-                        format!("cannot read priority `{number_text}`"),
-                        "a priority is a number, `n`, `s`, `hint`, a label, or one of them `+N`",
-                    ));
-                    return;
-                }
-            },
-            None => (number_text, 0),
+        let Some(number) = self.priority_number(index, &name, number_text, previous, priority_span)
+        else {
+            return;
         };
-        let base_number = match base_text.to_ascii_lowercase().as_str() {
-            "n" | "next" | "s" | "same" => match previous {
-                Some(p) if base_text.starts_with(['n', 'N']) => p + 1,
-                Some(p) => p,
-                None => {
-                    self.errors.push(ParseError::new(
-                        priority_span,
-                        format!(
-                            "priority `{base_text}` on the first line of context `{}`",
-                            self.plan.contexts[index].name
-                        ),
-                        "the first priority of a context must be a number",
-                    ));
-                    return;
-                }
-            },
-            text => match parse_priority_number(text, &name, &self.plan.contexts[index]) {
-                Ok(n) => n,
-                Err(message) => {
-                    self.errors.push(ParseError::new(
-                        priority_span,
-                        message,
-                        "a priority is a number, `n`, `s`, `hint`, a label, or one of them `+N`",
-                    ));
-                    return;
-                }
-            },
-        };
-        let number = base_number + plus;
         let Some(call) = app::parse_app(file, &value[app_offset..], base + app_offset) else {
             self.errors.push(ParseError::new(
                 entry.value_span,
@@ -372,6 +304,103 @@ impl Builder {
                 span: entry.span,
             },
         );
+    }
+
+    /// The extension a line adds to: its own first field, or for `same =>`
+    /// the extension of the line before; and where the priority field starts.
+    fn extension_name(
+        &mut self,
+        entry: &Entry,
+        same: bool,
+        last: &Option<(String, u32)>,
+    ) -> Option<(String, usize)> {
+        let value = entry.value.as_str();
+        if same {
+            let Some((name, _)) = last.clone() else {
+                self.errors.push(ParseError::new(
+                    entry.span,
+                    "`same =>` without an extension before it",
+                    "`same =>` continues the extension of the previous `exten =>` line",
+                ));
+                return None;
+            };
+            Some((name, 0))
+        } else {
+            let Some(comma) = first_field_end(value) else {
+                self.errors.push(ParseError::new(
+                    entry.value_span,
+                    "extension without priority and application",
+                    "expected `exten => name,priority,Application(args)`",
+                ));
+                return None;
+            };
+            let name = value[..comma].trim();
+            if name.is_empty() {
+                self.errors.push(ParseError::new(
+                    entry.value_span,
+                    "empty extension name",
+                    "expected `exten => name,priority,Application(args)`",
+                ));
+                return None;
+            }
+            Some((name.to_string(), comma + 1))
+        }
+    }
+
+    /// The number of priority `number_text` (without its label). `n` and `s`
+    /// count from the previous line of the context, whatever its extension
+    /// (pbx_config.c); `base+N` adds to any base.
+    fn priority_number(
+        &mut self,
+        index: usize,
+        name: &str,
+        number_text: &str,
+        previous: Option<u32>,
+        priority_span: Span,
+    ) -> Option<u32> {
+        let (base_text, plus) = match number_text.split_once('+') {
+            Some((b, n)) => match n.trim().parse::<u32>() {
+                Ok(n) => (b.trim(), n),
+                Err(_) => {
+                    self.errors.push(ParseError::new(
+                        priority_span,
+                        format!("cannot read priority `{number_text}`"),
+                        "a priority is a number, `n`, `s`, `hint`, a label, or one of them `+N`",
+                    ));
+                    return None;
+                }
+            },
+            None => (number_text, 0),
+        };
+        let base_number = match base_text.to_ascii_lowercase().as_str() {
+            "n" | "next" | "s" | "same" => match previous {
+                Some(p) if base_text.starts_with(['n', 'N']) => p + 1,
+                Some(p) => p,
+                None => {
+                    self.errors.push(ParseError::new(
+                        priority_span,
+                        format!(
+                            "priority `{base_text}` on the first line of context `{}`",
+                            self.plan.contexts[index].name
+                        ),
+                        "the first priority of a context must be a number",
+                    ));
+                    return None;
+                }
+            },
+            text => match parse_priority_number(text, name, &self.plan.contexts[index]) {
+                Ok(n) => n,
+                Err(message) => {
+                    self.errors.push(ParseError::new(
+                        priority_span,
+                        message,
+                        "a priority is a number, `n`, `s`, `hint`, a label, or one of them `+N`",
+                    ));
+                    return None;
+                }
+            },
+        };
+        Some(base_number + plus)
     }
 }
 

@@ -100,74 +100,100 @@ pub fn load(
             queue.push(path);
         }
     }
-    // Resolve includes breadth-first, reading included files that discovery
-    // did not pick up (any name is allowed after `#include`).
-    let canonical_roots: Vec<PathBuf> = roots.iter().map(|r| canonical(r)).collect();
-    while let Some(path) = queue.pop() {
-        let directives: Vec<(usize, Directive)> = library.files[&path]
-            .conf
-            .items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| match item {
-                ConfItem::Directive(d) => Some((i, d.clone())),
-                _ => None,
-            })
-            .collect();
-        let mut resolved = HashMap::new();
-        let mut unread = false;
-        for (index, directive) in directives {
-            let (targets, missing) = resolve_include(&path, &directive, &canonical_roots, problems);
-            unread |= missing;
-            for target in &targets {
-                if library.files.contains_key(target) {
-                    continue;
-                }
-                match read_text(target) {
-                    Ok(text) => {
-                        let display = display_path(target, cwd);
-                        let id = sources.add(SourceFile::new(target.clone(), display, text));
-                        let conf = conf::lex(id, &sources.get(id).text);
-                        library.files.insert(
-                            target.clone(),
-                            LexedFile {
-                                id,
-                                conf,
-                                includes: HashMap::new(),
-                                unread: false,
-                            },
-                        );
-                        queue.push(target.clone());
-                    }
-                    Err(reason) => {
-                        unread = true;
-                        problems.parse_errors.push(ParseError::new(
-                            directive.argument_span,
-                            format!("cannot read included file `{}`", directive.argument),
-                            reason,
-                        ))
-                    }
-                }
-            }
-            let readable: Vec<PathBuf> = targets
-                .into_iter()
-                .filter(|t| library.files.contains_key(t))
-                .collect();
-            resolved.insert(index, readable);
-        }
-        if let Some(file) = library.files.get_mut(&path) {
-            file.includes = resolved;
-            file.unread = unread;
-        }
-    }
+    library.resolve_includes(queue, roots, cwd, sources, problems);
     let mut comments = HashMap::new();
     for file in library.files.values_mut() {
         problems.parse_errors.append(&mut file.conf.errors);
         comments.insert(file.id, std::mem::take(&mut file.conf.comments));
     }
 
-    // Roots: discovered files that no other file includes. Files that are only
-    // included from within a cycle still get loaded once, from the first of them.
+    let pbxs = group(&library, &kinds, problems);
+    (pbxs, comments)
+}
+
+impl Library {
+    /// Reads what the files in `queue` include, and what those include, and
+    /// records for each `#include` the files it splices. Files discovery did
+    /// not pick up are read too (any name is allowed after `#include`).
+    fn resolve_includes(
+        &mut self,
+        mut queue: Vec<PathBuf>,
+        roots: &[PathBuf],
+        cwd: &Path,
+        sources: &mut SourceMap,
+        problems: &mut Problems,
+    ) {
+        let canonical_roots: Vec<PathBuf> = roots.iter().map(|r| canonical(r)).collect();
+        while let Some(path) = queue.pop() {
+            let directives: Vec<(usize, Directive)> = self.files[&path]
+                .conf
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| match item {
+                    ConfItem::Directive(d) => Some((i, d.clone())),
+                    _ => None,
+                })
+                .collect();
+            let mut resolved = HashMap::new();
+            let mut unread = false;
+            for (index, directive) in directives {
+                let (targets, missing) =
+                    resolve_include(&path, &directive, &canonical_roots, problems);
+                unread |= missing;
+                for target in &targets {
+                    if self.files.contains_key(target) {
+                        continue;
+                    }
+                    match read_text(target) {
+                        Ok(text) => {
+                            let display = display_path(target, cwd);
+                            let id = sources.add(SourceFile::new(target.clone(), display, text));
+                            let conf = conf::lex(id, &sources.get(id).text);
+                            self.files.insert(
+                                target.clone(),
+                                LexedFile {
+                                    id,
+                                    conf,
+                                    includes: HashMap::new(),
+                                    unread: false,
+                                },
+                            );
+                            queue.push(target.clone());
+                        }
+                        Err(reason) => {
+                            unread = true;
+                            problems.parse_errors.push(ParseError::new(
+                                directive.argument_span,
+                                format!("cannot read included file `{}`", directive.argument),
+                                reason,
+                            ))
+                        }
+                    }
+                }
+                let readable: Vec<PathBuf> = targets
+                    .into_iter()
+                    .filter(|t| self.files.contains_key(t))
+                    .collect();
+                resolved.insert(index, readable);
+            }
+            if let Some(file) = self.files.get_mut(&path) {
+                file.includes = resolved;
+                file.unread = unread;
+            }
+        }
+    }
+}
+
+/// Groups the discovered files into PBXs, each file with what it includes
+/// spliced in. Roots are the discovered files that no other file includes.
+fn group(
+    library: &Library,
+    kinds: &HashMap<PathBuf, AsteriskRole>,
+    problems: &mut Problems,
+) -> Vec<Pbx> {
+    // Files that are only included from within a cycle still get loaded
+    // once, from the first of them.
     let mut included: HashSet<&PathBuf> = HashSet::new();
     for (path, file) in &library.files {
         for targets in file.includes.values() {
@@ -200,7 +226,7 @@ pub fn load(
             let mut items = Vec::new();
             let mut incomplete = false;
             splice(
-                &library,
+                library,
                 path,
                 &mut stack,
                 &mut items,
@@ -231,7 +257,7 @@ pub fn load(
             None => break,
         }
     }
-    (groups.into_values().collect(), comments)
+    groups.into_values().collect()
 }
 
 #[allow(clippy::too_many_arguments)]
