@@ -75,27 +75,7 @@ impl Lowerer<'_> {
         let parts: Vec<&str> = text.split(separator).map(str::trim).collect();
         let (context, extension, priority) = match (parts.as_slice(), site) {
             // A label or number in the current extension.
-            ([p], Some(site)) => {
-                let ext = self.extension(site);
-                return match priority_number(ext, p)
-                    .and_then(|n| self.priority_steps.get(&(site.context, site.extension, n)))
-                {
-                    Some(&step) => vec![step],
-                    None if p.contains('$') || p.is_empty() => Vec::new(),
-                    None => {
-                        let message = format!(
-                            "priority or label `{p}` is not defined in extension `{}` of context `{}`",
-                            ext.name, self.plan.contexts[site.context].name
-                        );
-                        self.report(
-                            target.span,
-                            message,
-                            "no such priority or label; the call cannot be followed here",
-                        );
-                        Vec::new()
-                    }
-                };
-            }
+            ([p], Some(site)) => return self.resolve_here(site, p, target.span),
             ([e, p], Some(site)) => (site.context, Some(e.to_string()), *p),
             ([c, e, p], _) | ([c, e, p, ..], _) => {
                 if c.contains('$') {
@@ -133,6 +113,41 @@ impl Lowerer<'_> {
             return Vec::new();
         }
         let extension = extension.unwrap_or_default();
+        self.resolve_in(context, &extension, priority, target.span)
+    }
+
+    /// `priority` (a number or label) in the current extension.
+    fn resolve_here(&mut self, site: Site, p: &str, span: Span) -> Vec<StepId> {
+        let ext = self.extension(site);
+        match priority_number(ext, p)
+            .and_then(|n| self.priority_steps.get(&(site.context, site.extension, n)))
+        {
+            Some(&step) => vec![step],
+            None if p.contains('$') || p.is_empty() => Vec::new(),
+            None => {
+                let message = format!(
+                    "priority or label `{p}` is not defined in extension `{}` of context `{}`",
+                    ext.name, self.plan.contexts[site.context].name
+                );
+                self.report(
+                    span,
+                    message,
+                    "no such priority or label; the call cannot be followed here",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// `extension,priority` in `context` (and the contexts it includes); a
+    /// computed extension may be any of the context's ways in.
+    fn resolve_in(
+        &mut self,
+        context: usize,
+        extension: &str,
+        priority: &str,
+        span: Span,
+    ) -> Vec<StepId> {
         if extension.contains('$') {
             // A computed extension: any extension of the context may run.
             if priority == "1" {
@@ -148,12 +163,12 @@ impl Lowerer<'_> {
                 })
                 .collect();
         }
-        let Some((c, e)) = self.find_extension(context, &extension) else {
+        let Some((c, e)) = self.find_extension(context, extension) else {
             if self.settings.dialplan_incomplete {
                 return Vec::new();
             }
             self.report(
-                target.span,
+                span,
                 format!(
                     "extension `{extension}` is not defined in context `{}`",
                     self.plan.contexts[context].name
@@ -167,7 +182,7 @@ impl Lowerer<'_> {
             Some(&step) => vec![step],
             None => {
                 self.report(
-                    target.span,
+                    span,
                     format!(
                         "priority or label `{priority}` is not defined in extension `{extension}` of context `{}`",
                         self.plan.contexts[c].name
