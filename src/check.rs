@@ -23,7 +23,7 @@ use crate::parse::Problems;
 use crate::report;
 use crate::rules::profiles::{self, UnderProfile};
 use crate::rules::{Registry, RuleCheck, RuleContext, RunContext, RunFacts};
-use crate::source::{FileId, SourceMap, display_path};
+use crate::source::{FileId, SourceFile, SourceMap, display_path};
 use crate::storage::Infrastructure;
 use crate::suppress::{self, baseline::Baseline};
 use crate::workspace::{Unit, Workspace};
@@ -153,45 +153,9 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         ..analyst
     };
     let done = parallel::map(units, outer, |unit| {
-        let mut sources = SourceMap::layer(Arc::clone(&base));
-        let mut problems = Problems::default();
-        let (lowered, files) = workspace.load(unit, &mut sources, &mut problems, &config, inner);
-        let analysed = analyst.analyse(&sources, lowered, &files, &problems);
-        let first = sources.first_own();
-        let mut own = sources.into_own();
-        for (offset, file) in own.iter_mut().enumerate() {
-            let id = FileId(first.0 + offset as u32);
-            if options.drop_sources || !analysed.points_into(id) {
-                file.evict();
-            }
-        }
-        (first, own, analysed)
+        analyst.run_unit(&workspace, unit, &base, options.drop_sources)
     });
-    // The units' files join the run's, in unit order; a file two units read
-    // is one file.
-    let mut sources = SourceMap::layer(base);
-    for (first, own, mut analysed) in done {
-        let mut ids = Vec::with_capacity(own.len());
-        let mut new = Vec::with_capacity(own.len());
-        for file in own {
-            let existing = sources.find(&file.path);
-            new.push(existing.is_none());
-            ids.push(existing.unwrap_or_else(|| sources.add(file)));
-        }
-        let renumber = |id: FileId| match id.0.checked_sub(first.0) {
-            Some(own) => ids[own as usize],
-            None => id,
-        };
-        // Directives of a file already read are there already.
-        analysed.written.retain(|w| {
-            w.file
-                .0
-                .checked_sub(first.0)
-                .is_none_or(|own| new[own as usize])
-        });
-        analysed.map_files(&renumber);
-        run.extend(analysed);
-    }
+    let sources = merge_units(base, done, &mut run);
 
     let context = RunContext {
         sources: &sources,
@@ -327,6 +291,81 @@ impl UnitAnalyst<'_> {
             facts,
         }
     }
+}
+
+/// A unit once analysed: its own files (numbered from `first` in its
+/// layer), their texts evicted, and what was kept of it.
+struct DoneUnit {
+    first: FileId,
+    files: Vec<SourceFile>,
+    analysed: Analysed,
+}
+
+impl UnitAnalyst<'_> {
+    /// Loads a unit in a layer over `base`, analyses it and runs the unit
+    /// rules; then evicts its texts (all of them with `drop_sources`, else
+    /// those no finding or directive points into).
+    fn run_unit(
+        &self,
+        workspace: &Workspace,
+        unit: &Unit,
+        base: &Arc<SourceMap>,
+        drop_sources: bool,
+    ) -> DoneUnit {
+        let mut sources = SourceMap::layer(Arc::clone(base));
+        let mut problems = Problems::default();
+        let (lowered, files) =
+            workspace.load(unit, &mut sources, &mut problems, self.config, self.jobs);
+        let analysed = self.analyse(&sources, lowered, &files, &problems);
+        let first = sources.first_own();
+        let mut files = sources.into_own();
+        for (offset, file) in files.iter_mut().enumerate() {
+            let id = FileId(first.0 + offset as u32);
+            if drop_sources || !analysed.points_into(id) {
+                file.evict();
+            }
+        }
+        DoneUnit {
+            first,
+            files,
+            analysed,
+        }
+    }
+}
+
+/// The units' files join the run's in a layer over `base`, in unit order,
+/// and what was kept of each unit joins `run`, renumbered; a file two units
+/// read is one file.
+fn merge_units(base: Arc<SourceMap>, done: Vec<DoneUnit>, run: &mut Analysed) -> SourceMap {
+    let mut sources = SourceMap::layer(base);
+    for DoneUnit {
+        first,
+        files,
+        mut analysed,
+    } in done
+    {
+        let mut ids = Vec::with_capacity(files.len());
+        let mut new = Vec::with_capacity(files.len());
+        for file in files {
+            let existing = sources.find(&file.path);
+            new.push(existing.is_none());
+            ids.push(existing.unwrap_or_else(|| sources.add(file)));
+        }
+        let renumber = |id: FileId| match id.0.checked_sub(first.0) {
+            Some(own) => ids[own as usize],
+            None => id,
+        };
+        // Directives of a file already read are there already.
+        analysed.written.retain(|w| {
+            w.file
+                .0
+                .checked_sub(first.0)
+                .is_none_or(|own| new[own as usize])
+        });
+        analysed.map_files(&renumber);
+        run.extend(analysed);
+    }
+    sources
 }
 
 impl Analysed {

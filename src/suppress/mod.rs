@@ -11,6 +11,8 @@ pub(crate) mod rec911_suppression_without_reason;
 pub(crate) mod rec912_unused_suppression;
 pub(crate) mod rec913_expired_suppression;
 
+use std::collections::HashMap;
+
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
@@ -80,58 +82,115 @@ pub fn apply(
     let mut facts = SuppressionFacts::default();
     let mut candidates: Vec<Candidate> = Vec::new();
     if inline {
-        for written in written {
-            let ignore = match &written.directive {
-                Ok(Directive::Ignore(ignore)) => ignore,
-                Ok(Directive::Purpose(_)) => continue,
-                Err(message) => {
-                    facts.invalid.push((written.span, message.clone()));
-                    continue;
-                }
-            };
-            let mut rules = Vec::new();
-            let mut unknown = Vec::new();
-            for name in &ignore.rules {
-                match catalog.find(name) {
-                    Some(rule) => rules.push(rule.code.clone()),
-                    None => unknown.push(format!("`{name}`")),
-                }
-            }
-            let verb = if ignore.whole_file {
-                "ignore-file"
-            } else {
-                "ignore"
-            };
-            let description = format!("`{verb}[{}]`", ignore.rules.join(","));
-            if !unknown.is_empty() {
-                facts.invalid.push((
-                    written.span,
-                    format!("{description} names unknown rule(s) {}", unknown.join(", ")),
-                ));
-                continue;
-            }
-            let Some(reason) = &ignore.reason else {
-                facts.without_reason.push((written.span, description));
-                continue;
-            };
-            candidates.push(Candidate {
-                kind: SuppressionKind::Inline,
-                scope: if ignore.whole_file {
-                    Scope::File
-                } else {
-                    Scope::Statement
-                },
-                file: Some(written.file),
-                written: Some(written),
-                rules,
-                reason: reason.clone(),
-                span: written.span,
-                description,
-                expires: ignore.until,
-                used: 0,
-            });
+        inline_candidates(written, catalog, &mut candidates, &mut facts);
+    }
+    config_candidates(config, &mut candidates, &mut facts);
+    // A finding is matched against its file's comments and every
+    // `[[ignore]]` entry, not against every comment of the run.
+    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    let mut everywhere = Vec::new();
+    for (index, candidate) in candidates.iter().enumerate() {
+        match candidate.file {
+            Some(file) => by_file.entry(file).or_default().push(index),
+            None => everywhere.push(index),
         }
     }
+    for finding in reported.iter_mut() {
+        let file = finding.finding.primary.span.file;
+        let mut matching: Vec<usize> = by_file.get(&file).into_iter().flatten().copied().collect();
+        matching.extend(&everywhere);
+        // Candidates in the order they were written, as the first that
+        // applies gives the reason.
+        matching.sort_unstable();
+        for index in matching {
+            let candidate = &mut candidates[index];
+            if !candidate.applies_to(finding, config, sources) {
+                continue;
+            }
+            candidate.used += 1;
+            if candidate.expires.is_some_and(|d| d < today) {
+                // Expired: the finding comes back.
+                continue;
+            }
+            if finding.suppression.is_none() {
+                finding.suppression = Some(Suppression {
+                    kind: candidate.kind,
+                    reason: candidate.reason.clone(),
+                    span: Some(candidate.span),
+                });
+            }
+        }
+    }
+    judge(candidates, enabled, today, &mut facts);
+    facts
+}
+
+/// The `reclint: ignore[...]` comments that suppress; the others are facts.
+fn inline_candidates<'a>(
+    written: &'a [Written],
+    catalog: &Catalog,
+    candidates: &mut Vec<Candidate<'a>>,
+    facts: &mut SuppressionFacts,
+) {
+    for written in written {
+        let ignore = match &written.directive {
+            Ok(Directive::Ignore(ignore)) => ignore,
+            Ok(Directive::Purpose(_)) => continue,
+            Err(message) => {
+                facts.invalid.push((written.span, message.clone()));
+                continue;
+            }
+        };
+        let mut rules = Vec::new();
+        let mut unknown = Vec::new();
+        for name in &ignore.rules {
+            match catalog.find(name) {
+                Some(rule) => rules.push(rule.code.clone()),
+                None => unknown.push(format!("`{name}`")),
+            }
+        }
+        let verb = if ignore.whole_file {
+            "ignore-file"
+        } else {
+            "ignore"
+        };
+        let description = format!("`{verb}[{}]`", ignore.rules.join(","));
+        if !unknown.is_empty() {
+            facts.invalid.push((
+                written.span,
+                format!("{description} names unknown rule(s) {}", unknown.join(", ")),
+            ));
+            continue;
+        }
+        let Some(reason) = &ignore.reason else {
+            facts.without_reason.push((written.span, description));
+            continue;
+        };
+        candidates.push(Candidate {
+            kind: SuppressionKind::Inline,
+            scope: if ignore.whole_file {
+                Scope::File
+            } else {
+                Scope::Statement
+            },
+            file: Some(written.file),
+            written: Some(written),
+            rules,
+            reason: reason.clone(),
+            span: written.span,
+            description,
+            expires: ignore.until,
+            used: 0,
+        });
+    }
+}
+
+/// The `[[ignore]]` entries that suppress; those without a reason are facts.
+fn config_candidates(
+    config: &Config,
+    candidates: &mut Vec<Candidate>,
+    facts: &mut SuppressionFacts,
+) {
     for (index, entry) in config.ignores.iter().enumerate() {
         let description = if entry.rules.is_empty() {
             "`[[ignore]]` entry for every rule".to_string()
@@ -155,54 +214,46 @@ pub fn apply(
             used: 0,
         });
     }
+}
 
-    for finding in reported.iter_mut() {
-        let line = finding.start.line;
+impl Candidate<'_> {
+    /// Whether the suppression covers the finding (expired or not).
+    fn applies_to(&self, finding: &Reported, config: &Config, sources: &SourceMap) -> bool {
+        if !self.rules.is_empty() && !self.rules.iter().any(|r| r == finding.finding.rule) {
+            return false;
+        }
         let file = finding.finding.primary.span.file;
-        for candidate in candidates.iter_mut() {
-            if !candidate.rules.is_empty()
-                && !candidate.rules.iter().any(|r| r == finding.finding.rule)
-            {
-                continue;
+        match self.scope {
+            Scope::Statement => {
+                self.file == Some(file)
+                    && self.written.is_some_and(|w| {
+                        w.applies_to(finding.finding.primary.span, finding.start.line)
+                    })
             }
-            let applies = match candidate.scope {
-                Scope::Statement => {
-                    candidate.file == Some(file)
-                        && candidate
-                            .written
-                            .is_some_and(|w| w.applies_to(finding.finding.primary.span, line))
-                }
-                Scope::File => candidate.file == Some(file),
-                Scope::Config(index) => {
-                    let entry = &config.ignores[index];
-                    let path = sources.get(file).path.as_path();
-                    let relative =
-                        crate::source::slash_path(path.strip_prefix(&config.base).unwrap_or(path));
-                    (entry.paths.is_empty() || entry.paths.matches(&relative))
-                        && entry
-                            .anchor
-                            .as_ref()
-                            .is_none_or(|a| finding.finding.context.as_deref() == Some(a.as_str()))
-                }
-            };
-            if !applies {
-                continue;
-            }
-            candidate.used += 1;
-            if candidate.expires.is_some_and(|d| d < today) {
-                // Expired: the finding comes back.
-                continue;
-            }
-            if finding.suppression.is_none() {
-                finding.suppression = Some(Suppression {
-                    kind: candidate.kind,
-                    reason: candidate.reason.clone(),
-                    span: Some(candidate.span),
-                });
+            Scope::File => self.file == Some(file),
+            Scope::Config(index) => {
+                let entry = &config.ignores[index];
+                let path = sources.get(file).path.as_path();
+                let relative =
+                    crate::source::slash_path(path.strip_prefix(&config.base).unwrap_or(path));
+                (entry.paths.is_empty() || entry.paths.matches(&relative))
+                    && entry
+                        .anchor
+                        .as_ref()
+                        .is_none_or(|a| finding.finding.context.as_deref() == Some(a.as_str()))
             }
         }
     }
+}
 
+/// Expired suppressions, and those that matched nothing among the rules
+/// that ran.
+fn judge(
+    candidates: Vec<Candidate>,
+    enabled: &dyn Fn(&str) -> bool,
+    today: Date,
+    facts: &mut SuppressionFacts,
+) {
     for candidate in candidates {
         match candidate.expires {
             Some(date) if date < today => facts.expired.push(Expired {
@@ -219,5 +270,4 @@ pub fn apply(
             _ => {}
         }
     }
-    facts
 }
