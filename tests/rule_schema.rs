@@ -389,3 +389,28 @@ fn rules_the_loader_rejects_for_their_structure_the_schema_rejects() {
         );
     }
 }
+
+/// The formats a rule may name are the front ends' formats, in their order.
+#[test]
+fn the_schema_names_the_formats_the_front_ends_read() {
+    let schema = schema();
+    let formats = find_key(&schema, "formats").expect("the schema has `formats`");
+    let named: Vec<&str> = formats["items"]["enum"]
+        .as_array()
+        .expect("an enum of formats")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(named, reclint::discover::format_names());
+}
+
+/// The first value under `key`, anywhere in `value`.
+fn find_key<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    match value {
+        Value::Object(map) => map
+            .get(key)
+            .or_else(|| map.values().find_map(|v| find_key(v, key))),
+        Value::Array(items) => items.iter().find_map(|v| find_key(v, key)),
+        _ => None,
+    }
+}
