@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::files::Disk;
 use crate::frontend::{self, kind_by_content};
 use crate::glob::GlobSet;
 use crate::source::{display_path, read_text, slash_path};
@@ -183,7 +184,7 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
         display: display_path(path, cwd),
         content: Content::Text {
             kind,
-            units: frontend::unit_keys(kind, path, &text),
+            units: frontend::unit_keys(kind, path, &text, &Disk),
             text: None,
         },
     })
@@ -220,7 +221,7 @@ pub fn stdin(
         Ok(text) => match by_name.or_else(|| kind_by_content(&text, file_name.as_deref())) {
             Some(kind) => Content::Text {
                 kind,
-                units: frontend::unit_keys(kind, &path, &text),
+                units: frontend::unit_keys(kind, &path, &text, &Disk),
                 text: Some(text),
             },
             None => {

@@ -17,6 +17,7 @@ pub mod date;
 pub mod directives;
 pub mod discover;
 pub mod explain;
+pub mod files;
 pub mod finding;
 pub mod flow;
 pub mod frontend;

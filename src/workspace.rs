@@ -15,17 +15,20 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::discover::{Content, Discovered, FileKind};
+use crate::files::{Disk, FileSystem};
 use crate::frontend::FRONTENDS;
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::{ParseError, Problems};
-use crate::source::{FileId, SourceFile, SourceMap, Span, read_text};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// The files of a run and their units.
 pub struct Workspace {
     files: Vec<WorkspaceFile>,
     units: Vec<Unit>,
     unreadable: Vec<(PathBuf, String, String)>,
-    /// Includes may only read below these directories.
+    /// Where files are read from.
+    fs: &'static dyn FileSystem,
+    /// Includes may only read below these directories (canonical).
     roots: Vec<PathBuf>,
     /// Paths are shown relative to this directory.
     cwd: PathBuf,
@@ -80,20 +83,23 @@ impl Workspace {
                 units.push(Unit { frontend, files });
             }
         }
+        let fs: &'static dyn FileSystem = &Disk;
         let roots = inputs
             .iter()
             .map(|p| {
-                if p.is_dir() {
-                    p.clone()
+                let dir = if p.is_dir() {
+                    p.as_path()
                 } else {
-                    p.parent().map(Path::to_path_buf).unwrap_or_default()
-                }
+                    p.parent().unwrap_or(Path::new(""))
+                };
+                fs.canonical(dir)
             })
             .collect();
         Workspace {
             files,
             units,
             unreadable,
+            fs,
             roots,
             cwd: cwd.to_path_buf(),
         }
@@ -157,6 +163,7 @@ impl Workspace {
             sources,
             problems,
             entry_points: &config.recognize.entry_points,
+            fs: self.fs,
             roots: &self.roots,
             cwd: &self.cwd,
             jobs,
@@ -171,7 +178,7 @@ impl Workspace {
             }
             let text = match &file.text {
                 Some(text) => Ok(text.clone()),
-                None => read_text(&file.path),
+                None => self.fs.read_text(&file.path),
             };
             let (text, unreadable) = match text {
                 Ok(text) => (text, None),

@@ -73,7 +73,7 @@ fn above_the_model() -> Vec<&'static str> {
 #[test]
 fn the_ground_floor_and_the_model_import_nothing_above_them() {
     let graph = imports();
-    let ground = ["source", "glob", "date", "parallel"];
+    let ground = ["source", "glob", "date", "parallel", "files"];
     let model = ["flow", "storage", "finding", "catalog"];
     let mut upward = violations(&graph, &ground, &model);
     upward.extend(violations(&graph, &ground, &above_the_model()));
@@ -200,23 +200,10 @@ fn no_front_end_imports_another() {
     assert!(platforms.len() >= 5, "{platforms:?}");
     let mut crossings = Vec::new();
     for platform in &platforms {
-        let mut stack = vec![frontends.join(platform)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir)
-                .expect("readable")
-                .filter_map(|e| e.ok())
-            {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).expect("readable");
-                let shipped = text.split("#[cfg(test)]").next().unwrap_or("");
-                for other in platforms.iter().filter(|o| *o != platform) {
-                    if shipped.contains(&format!("crate::frontend::{other}")) {
-                        crossings.push(format!("{} -> {other}", path.display()));
-                    }
+        for (path, shipped) in shipped_sources(&frontends.join(platform)) {
+            for other in platforms.iter().filter(|o| *o != platform) {
+                if shipped.contains(&format!("crate::frontend::{other}")) {
+                    crossings.push(format!("{} -> {other}", path.display()));
                 }
             }
         }
@@ -225,4 +212,55 @@ fn no_front_end_imports_another() {
         crossings.is_empty(),
         "front ends import each other: {crossings:?}"
     );
+}
+
+/// Front ends read through the virtual file layer (`crate::files`): no IO
+/// of their own.
+#[test]
+fn front_ends_do_no_io_of_their_own() {
+    let frontends = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/frontend");
+    let io = [
+        "std::fs",
+        "source::read_text",
+        "source::canonical",
+        "read_text(&",
+        ".exists()",
+        ".is_file()",
+        ".is_dir()",
+        "File::open",
+    ];
+    let mut found = Vec::new();
+    for (path, shipped) in shipped_sources(&frontends) {
+        for line in shipped.lines() {
+            let direct = io
+                .iter()
+                .any(|call| line.contains(call) && !line.contains("fs.read_text("));
+            if direct {
+                found.push(format!("{}: {}", path.display(), line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "front ends doing IO: {found:#?}");
+}
+
+/// The Rust files below `dir`, each with its text before `#[cfg(test)]`.
+fn shipped_sources(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("readable")
+            .filter_map(|e| e.ok())
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable");
+                let shipped = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                out.push((path, shipped));
+            }
+        }
+    }
+    out
 }

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::files::FileSystem;
 use crate::flow::FlowGraph;
 use crate::parse::{Comment, Problems};
 use crate::source::{FileId, SourceMap};
@@ -26,7 +27,10 @@ pub struct LoadContext<'a> {
     /// Contexts the configuration names as where calls enter
     /// (`[recognize] entry-points`), besides those each platform knows.
     pub entry_points: &'a [String],
-    /// Includes may only read below these directories.
+    /// Where files beyond the unit are read from: front ends do no IO of
+    /// their own.
+    pub fs: &'a dyn FileSystem,
+    /// Includes may only read below these directories (canonical).
     pub roots: &'a [PathBuf],
     pub cwd: &'a Path,
     /// Threads a loader may use for work that is independent per PBX.
@@ -156,7 +160,14 @@ pub(crate) trait Frontend: Sync {
     /// together, as one unit (a file and the files it includes, flows that
     /// transfer to each other, one configuration tree); a file without keys
     /// is a unit of its own. `None`: this front end does not load the file.
-    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>>;
+    /// `fs` answers what an include names.
+    fn unit_keys(
+        &self,
+        kind: FileKind,
+        path: &Path,
+        text: &str,
+        fs: &dyn FileSystem,
+    ) -> Option<Vec<String>>;
 
     /// Whether what this front end loads belongs to the whole run (storage
     /// settings that any recording may use) rather than to one unit: its
@@ -171,11 +182,16 @@ pub(crate) trait Frontend: Sync {
 
 /// The front ends that load a file of this kind (by index in [`FRONTENDS`]),
 /// each with the file's unit keys.
-pub(crate) fn unit_keys(kind: FileKind, path: &Path, text: &str) -> Vec<(usize, Vec<String>)> {
+pub(crate) fn unit_keys(
+    kind: FileKind,
+    path: &Path,
+    text: &str,
+    fs: &dyn FileSystem,
+) -> Vec<(usize, Vec<String>)> {
     FRONTENDS
         .iter()
         .enumerate()
-        .filter_map(|(index, frontend)| Some((index, frontend.unit_keys(kind, path, text)?)))
+        .filter_map(|(index, frontend)| Some((index, frontend.unit_keys(kind, path, text, fs)?)))
         .collect()
 }
 

@@ -10,8 +10,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
-use crate::source::{FileId, canonical};
+use crate::source::FileId;
 use parse::{AsteriskFile, AsteriskRole, group_key, include_targets};
 
 pub(crate) struct Asterisk;
@@ -104,16 +105,22 @@ impl Frontend for Asterisk {
 
     /// A PBX's files: the same directory and name prefix, and the files
     /// each `#include`s (resolved as the loader resolves them).
-    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
+    fn unit_keys(
+        &self,
+        kind: FileKind,
+        path: &Path,
+        text: &str,
+        fs: &dyn FileSystem,
+    ) -> Option<Vec<String>> {
         role(kind)?;
-        let path = canonical(path);
+        let path = fs.canonical(path);
         let mut keys = vec![
             format!("asterisk-pbx:{:?}", group_key(&path)),
             format!("asterisk-file:{}", path.display()),
         ];
         let dir = path.parent().unwrap_or(Path::new("."));
         for include in INCLUDE_LINE.captures_iter(text) {
-            for target in include_targets(dir, &include[1]) {
+            for target in include_targets(fs, dir, &include[1]) {
                 keys.push(format!("asterisk-file:{}", target.display()));
             }
         }

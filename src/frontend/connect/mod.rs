@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::Problems;
 use crate::source::{FileId, SourceFile};
@@ -54,7 +55,13 @@ impl Frontend for Connect {
     }
 
     /// Flows that a `TransferToFlow` ties together.
-    fn unit_keys(&self, kind: FileKind, path: &Path, text: &str) -> Option<Vec<String>> {
+    fn unit_keys(
+        &self,
+        kind: FileKind,
+        path: &Path,
+        text: &str,
+        _fs: &dyn FileSystem,
+    ) -> Option<Vec<String>> {
         (kind == CONNECT).then(|| flow_keys(path, text))
     }
 

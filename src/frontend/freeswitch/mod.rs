@@ -10,8 +10,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
-use crate::source::{FileId, canonical};
+use crate::source::FileId;
 
 pub(crate) struct FreeSwitch;
 
@@ -44,11 +45,17 @@ impl Frontend for FreeSwitch {
     }
 
     /// One configuration tree (its includes stay inside it).
-    fn unit_keys(&self, kind: FileKind, path: &Path, _text: &str) -> Option<Vec<String>> {
+    fn unit_keys(
+        &self,
+        kind: FileKind,
+        path: &Path,
+        _text: &str,
+        fs: &dyn FileSystem,
+    ) -> Option<Vec<String>> {
         (kind == FREESWITCH).then(|| {
             vec![format!(
                 "freeswitch-tree:{}",
-                lower::group_of(&canonical(path)).display()
+                lower::group_of(&fs.canonical(path)).display()
             )]
         })
     }

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff, is_template_name};
+use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 use lower::InfraSource;
@@ -76,7 +77,13 @@ impl Frontend for Infrastructure {
     /// Every template of the run together: a bucket's lifecycle may be in
     /// another file than the storage that uses it. Another platform's files
     /// (contact flows) only when they may be a template.
-    fn unit_keys(&self, kind: FileKind, _path: &Path, text: &str) -> Option<Vec<String>> {
+    fn unit_keys(
+        &self,
+        kind: FileKind,
+        _path: &Path,
+        text: &str,
+        _fs: &dyn FileSystem,
+    ) -> Option<Vec<String>> {
         let loaded = source(kind).is_some_and(|source| {
             source != InfraSource::EmbeddedTemplate || lower::holds_resources(text)
         });

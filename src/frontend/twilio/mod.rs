@@ -6,6 +6,7 @@ pub mod lower;
 use std::path::Path;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 
@@ -49,7 +50,13 @@ impl Frontend for Twilio {
     }
 
     /// Each document on its own.
-    fn unit_keys(&self, kind: FileKind, _path: &Path, _text: &str) -> Option<Vec<String>> {
+    fn unit_keys(
+        &self,
+        kind: FileKind,
+        _path: &Path,
+        _text: &str,
+        _fs: &dyn FileSystem,
+    ) -> Option<Vec<String>> {
         (kind == TWIML || kind == STUDIO).then(Vec::new)
     }
 

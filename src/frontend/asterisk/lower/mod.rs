@@ -30,7 +30,7 @@ pub const FORMAT: &str = "asterisk";
 /// into PBXs and lowers each PBX's dialplan to one graph.
 pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     let (pbxs, comments) =
-        super::parse::load(files, cx.roots, cx.cwd, cx.sources, cx.problems, cx.jobs);
+        super::parse::load(files, cx.fs, cx.roots, cx.cwd, cx.sources, cx.problems, cx.jobs);
     let entry_points = cx.entry_points;
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.

@@ -10,9 +10,9 @@ pub mod settings;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::glob::{Glob, GlobKind};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
-use crate::source::{FileId, SourceFile, SourceMap, canonical, display_path, read_text};
+use crate::files::{FileSystem, resolve_include as resolve};
+use crate::source::{FileId, SourceFile, SourceMap, display_path};
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
 
 /// The configuration of one PBX: its dialplan, queues and features, each as the
@@ -62,10 +62,13 @@ struct LexedFile {
     unread: bool,
 }
 
-/// Loads the given Asterisk files and everything they include, and groups them
-/// into PBXs. `roots` bound what `#include` may read.
+/// Loads the given Asterisk files and everything they include (read
+/// through `fs`), and groups them into PBXs. `roots` (canonical) bound what
+/// `#include` may read.
+#[allow(clippy::too_many_arguments)]
 pub fn load(
     files: &[AsteriskFile],
+    fs: &dyn FileSystem,
     roots: &[PathBuf],
     cwd: &Path,
     sources: &mut SourceMap,
@@ -81,7 +84,7 @@ pub fn load(
     // include is read below, in order.
     let shared = &*sources;
     let lexed = crate::parallel::map(files.iter().collect(), jobs, |f: &AsteriskFile| {
-        let path = canonical(&shared.get(f.file).path);
+        let path = fs.canonical(&shared.get(f.file).path);
         let conf = conf::lex(f.file, &shared.get(f.file).text);
         (f, path, conf)
     });
@@ -100,7 +103,7 @@ pub fn load(
             queue.push(path);
         }
     }
-    library.resolve_includes(queue, roots, cwd, sources, problems);
+    library.resolve_includes(queue, fs, roots, cwd, sources, problems);
     let mut comments = HashMap::new();
     for file in library.files.values_mut() {
         problems.parse_errors.append(&mut file.conf.errors);
@@ -118,12 +121,12 @@ impl Library {
     fn resolve_includes(
         &mut self,
         mut queue: Vec<PathBuf>,
+        fs: &dyn FileSystem,
         roots: &[PathBuf],
         cwd: &Path,
         sources: &mut SourceMap,
         problems: &mut Problems,
     ) {
-        let canonical_roots: Vec<PathBuf> = roots.iter().map(|r| canonical(r)).collect();
         while let Some(path) = queue.pop() {
             let directives: Vec<(usize, Directive)> = self.files[&path]
                 .conf
@@ -138,14 +141,13 @@ impl Library {
             let mut resolved = HashMap::new();
             let mut unread = false;
             for (index, directive) in directives {
-                let (targets, missing) =
-                    resolve_include(&path, &directive, &canonical_roots, problems);
+                let (targets, missing) = resolve_include(fs, &path, &directive, roots, problems);
                 unread |= missing;
                 for target in &targets {
                     if self.files.contains_key(target) {
                         continue;
                     }
-                    match read_text(target) {
+                    match fs.read_text(target) {
                         Ok(text) => {
                             let display = display_path(target, cwd);
                             let id = sources.add(SourceFile::new(target.clone(), display, text));
@@ -355,6 +357,7 @@ pub(crate) fn group_key(path: &Path) -> GroupKey {
 /// whether it adds content that is not read (a missing `#include` file, one
 /// outside the scanned roots, `#exec`); those are reported, never read.
 fn resolve_include(
+    fs: &dyn FileSystem,
     from: &Path,
     directive: &Directive,
     roots: &[PathBuf],
@@ -369,8 +372,8 @@ fn resolve_include(
         return (Vec::new(), true);
     }
     let dir = from.parent().unwrap_or(Path::new("."));
-    let (joined, candidates) = include_candidates(dir, &directive.argument);
-    if candidates.is_empty() {
+    let included = resolve(fs, roots, dir, &directive.argument);
+    if included.is_missing() {
         // `#tryinclude` of a missing file is optional: Asterisk reads nothing.
         let missing = directive.kind == DirectiveKind::Include;
         if missing {
@@ -379,58 +382,30 @@ fn resolve_include(
                 format!("included file `{}` not found", directive.argument),
                 format!(
                     "looked for {}; references to contexts it may define are not reported",
-                    joined.display()
+                    included.joined.display()
                 ),
             ));
         }
         return (Vec::new(), missing);
     }
-    let mut out = Vec::new();
-    let mut unread = false;
-    for candidate in candidates {
-        let target = canonical(&candidate);
-        if !roots.iter().any(|root| target.starts_with(root)) {
-            problems.unresolved.push(Unresolved::new(
-                directive.argument_span,
-                format!(
-                    "included file `{}` is outside the scanned paths and was not read",
-                    directive.argument
-                ),
-                "name its directory on the command line to analyse it; references to contexts it may define are not reported",
-            ));
-            unread = true;
-            continue;
-        }
-        if target.is_file() {
-            out.push(target);
-        }
+    for _ in &included.outside {
+        problems.unresolved.push(Unresolved::new(
+            directive.argument_span,
+            format!(
+                "included file `{}` is outside the scanned paths and was not read",
+                directive.argument
+            ),
+            "name its directory on the command line to analyse it; references to contexts it may define are not reported",
+        ));
     }
-    (out, unread)
-}
-
-/// The path an `#include` argument names from `dir`, and the existing files
-/// it stands for (a glob in its last component expanded).
-fn include_candidates(dir: &Path, argument: &str) -> (PathBuf, Vec<PathBuf>) {
-    let written = Path::new(argument);
-    let joined = if written.is_absolute() {
-        written.to_path_buf()
-    } else {
-        dir.join(written)
-    };
-    let candidates = if argument.contains(['*', '?', '[']) {
-        expand_glob(&joined)
-    } else if joined.exists() {
-        vec![joined.clone()]
-    } else {
-        Vec::new()
-    };
-    (joined, candidates)
+    let unread = !included.outside.is_empty();
+    (included.files, unread)
 }
 
 /// The files an `#include` line of a file in `dir` may read, canonical,
 /// from the text after the directive (quotes, `<>` and a `;` comment
 /// allowed): how units are planned before any file is parsed.
-pub(crate) fn include_targets(dir: &Path, rest: &str) -> Vec<PathBuf> {
+pub(crate) fn include_targets(fs: &dyn FileSystem, dir: &Path, rest: &str) -> Vec<PathBuf> {
     let argument = rest.split(';').next().unwrap_or("").trim();
     let argument = argument
         .strip_prefix('"')
@@ -440,30 +415,6 @@ pub(crate) fn include_targets(dir: &Path, rest: &str) -> Vec<PathBuf> {
     if argument.is_empty() {
         return Vec::new();
     }
-    include_candidates(dir, argument)
-        .1
-        .iter()
-        .map(|candidate| canonical(candidate))
-        .collect()
-}
-
-/// Expands a glob in the last component of an include path.
-fn expand_glob(path: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Vec::new();
-    };
-    let Ok(glob) = Glob::new(&name.to_string_lossy(), GlobKind::Path) else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-        .filter(|e| glob.matches(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    out
+    // Without roots every file is outside them: all are named.
+    resolve(fs, &[], dir, argument).outside
 }

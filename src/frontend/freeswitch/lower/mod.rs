@@ -28,7 +28,7 @@ use crate::flow::{Edge, EntryPoint, FlowGraph, RegionId, StepId, StepKind};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::Unresolved;
-use crate::source::{FileId, Span, canonical};
+use crate::source::{FileId, Span};
 use destinations::DestinationIndex;
 use hunting::{Destination, Hunt, WayIn};
 use plan::{Parsed, PlanBuilder, PlanContext, read_file, store};
@@ -52,9 +52,9 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
     let mut parsed: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
     // The files named are read independently, in parallel; what they
     // include is read later, one by one.
-    let sources = &*cx.sources;
+    let (sources, fs) = (&*cx.sources, cx.fs);
     let read = parallel::map(files.to_vec(), cx.jobs, |id| {
-        let path = canonical(&sources.get(id).path);
+        let path = fs.canonical(&sources.get(id).path);
         (id, path, read_file(id, sources))
     });
     for (id, path, (read, problems)) in read {

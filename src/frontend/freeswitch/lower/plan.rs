@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use crate::frontend::freeswitch::parse::{self as freeswitch, Extension, FsFile, Part};
 use crate::frontend::{LoadContext, Lowered};
-use crate::glob::{Glob, GlobKind};
+use crate::files::resolve_include;
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
-use crate::source::{FileId, SourceFile, SourceMap, Span, canonical, display_path, read_text};
+use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
 
 pub(super) struct Parsed {
     pub(super) id: FileId,
@@ -212,39 +212,26 @@ impl PlanBuilder<'_, '_> {
             return Vec::new();
         }
         let dir = from.parent().unwrap_or(Path::new("."));
-        let joined = if Path::new(pattern).is_absolute() {
-            PathBuf::from(pattern)
-        } else {
-            dir.join(pattern)
-        };
-        let candidates: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
-            glob_files(&joined)
-        } else if joined.is_file() {
-            vec![joined.clone()]
-        } else {
+        let included = resolve_include(self.cx.fs, self.cx.roots, dir, pattern);
+        // A glob that matches nothing includes nothing, as FreeSWITCH reads it.
+        if included.is_missing() && !pattern.contains(['*', '?', '[']) {
             self.cx.problems.unresolved.push(Unresolved::new(
                 span,
                 format!("included file `{pattern}` not found"),
-                format!("looked for {}", joined.display()),
+                format!("looked for {}", included.joined.display()),
             ));
-            Vec::new()
-        };
-        let roots: Vec<PathBuf> = self.cx.roots.iter().map(|r| canonical(r)).collect();
+        }
+        for _ in &included.outside {
+            self.cx.problems.unresolved.push(Unresolved::new(
+                span,
+                format!("included file `{pattern}` is outside the scanned paths and was not read"),
+                "name its directory on the command line to analyse it",
+            ));
+        }
         let mut out = Vec::new();
-        for candidate in candidates {
-            let target = canonical(&candidate);
-            if !roots.iter().any(|r| target.starts_with(r)) {
-                self.cx.problems.unresolved.push(Unresolved::new(
-                    span,
-                    format!(
-                        "included file `{pattern}` is outside the scanned paths and was not read"
-                    ),
-                    "name its directory on the command line to analyse it",
-                ));
-                continue;
-            }
+        for target in included.files {
             if !self.parsed.contains_key(&target) {
-                match read_text(&target) {
+                match self.cx.fs.read_text(&target) {
                     Ok(text) => {
                         let display = display_path(&target, self.cx.cwd);
                         let id =
@@ -267,25 +254,4 @@ impl PlanBuilder<'_, '_> {
         }
         out
     }
-}
-
-fn glob_files(path: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Vec::new();
-    };
-    let Ok(glob) = Glob::new(&name.to_string_lossy(), GlobKind::Path) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-                .filter(|e| glob.matches(&e.file_name().to_string_lossy()))
-                .map(|e| e.path())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
 }

@@ -393,6 +393,7 @@ mod tests {
             sources: &mut sources,
             problems: &mut problems,
             entry_points: &[],
+            fs: &crate::files::Disk,
             roots: &[],
             cwd: Path::new("."),
             jobs: 1,

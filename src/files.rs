@@ -1,0 +1,195 @@
+//! The virtual file layer front ends read through: the files a unit's
+//! configuration names beyond the unit itself (what an Asterisk `#include`
+//! or a FreeSWITCH `X-PRE-PROCESS include` splices in). Front ends do no IO
+//! of their own, so a run can read from the disk or, later, from an editor's
+//! unsaved buffers alike. Include resolution below the scanned roots is here
+//! too, one for every platform.
+
+use std::path::{Path, PathBuf};
+
+use crate::glob::{Glob, GlobKind};
+
+/// Where front ends read files from.
+pub trait FileSystem: Sync {
+    /// The text of a file, or why it cannot be read as configuration.
+    fn read_text(&self, path: &Path) -> Result<String, String>;
+
+    fn is_file(&self, path: &Path) -> bool;
+
+    /// The regular files directly in `dir`, sorted; none when it cannot be read.
+    fn files_in(&self, dir: &Path) -> Vec<PathBuf>;
+
+    /// The path with symbolic links and `..` resolved, or as given.
+    fn canonical(&self, path: &Path) -> PathBuf;
+}
+
+/// The files on disk.
+pub struct Disk;
+
+impl FileSystem for Disk {
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        crate::source::read_text(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        crate::source::canonical(path)
+    }
+}
+
+/// What an include names.
+#[derive(Debug, Default)]
+pub struct Included {
+    /// The path as written, joined to the including file's directory.
+    pub joined: PathBuf,
+    /// The existing files it names below the scanned roots, canonical, in
+    /// order: the ones to read.
+    pub files: Vec<PathBuf>,
+    /// The existing files it names outside the scanned roots: reported,
+    /// never read.
+    pub outside: Vec<PathBuf>,
+}
+
+impl Included {
+    /// Whether the include names no existing file at all.
+    pub fn is_missing(&self) -> bool {
+        self.files.is_empty() && self.outside.is_empty()
+    }
+}
+
+/// The files `pattern` names from a file in `dir`: a path relative to `dir`
+/// or absolute, with a glob (`*`, `?`, `[...]`) allowed in its last
+/// component. Files below one of `roots` (canonical) are to be read; others
+/// are only named.
+pub fn resolve_include(
+    fs: &dyn FileSystem,
+    roots: &[PathBuf],
+    dir: &Path,
+    pattern: &str,
+) -> Included {
+    let written = Path::new(pattern);
+    let joined = if written.is_absolute() {
+        written.to_path_buf()
+    } else {
+        dir.join(written)
+    };
+    let candidates = if pattern.contains(['*', '?', '[']) {
+        expand_glob(fs, &joined)
+    } else if fs.is_file(&joined) {
+        vec![joined.clone()]
+    } else {
+        Vec::new()
+    };
+    let mut included = Included {
+        joined,
+        ..Included::default()
+    };
+    for candidate in candidates {
+        let target = fs.canonical(&candidate);
+        if roots.iter().any(|root| target.starts_with(root)) {
+            included.files.push(target);
+        } else {
+            included.outside.push(target);
+        }
+    }
+    included
+}
+
+/// The files a glob in the last component of `path` matches.
+fn expand_glob(fs: &dyn FileSystem, path: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let Ok(glob) = Glob::new(&name.to_string_lossy(), GlobKind::Path) else {
+        return Vec::new();
+    };
+    fs.files_in(dir)
+        .into_iter()
+        .filter(|file| {
+            file.file_name()
+                .is_some_and(|n| glob.matches(&n.to_string_lossy()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Files in memory, by absolute path.
+    struct Memory(BTreeMap<PathBuf, String>);
+
+    impl FileSystem for Memory {
+        fn read_text(&self, path: &Path) -> Result<String, String> {
+            self.0
+                .get(path)
+                .cloned()
+                .ok_or_else(|| "no such file".into())
+        }
+        fn is_file(&self, path: &Path) -> bool {
+            self.0.contains_key(path)
+        }
+        fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
+            self.0
+                .keys()
+                .filter(|p| p.parent() == Some(dir))
+                .cloned()
+                .collect()
+        }
+        fn canonical(&self, path: &Path) -> PathBuf {
+            path.to_path_buf()
+        }
+    }
+
+    fn memory(paths: &[&str]) -> Memory {
+        Memory(
+            paths
+                .iter()
+                .map(|p| (PathBuf::from(p), String::new()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn includes_resolve_below_the_roots_only() {
+        let fs = memory(&[
+            "/pbx/a.conf",
+            "/pbx/custom/b.conf",
+            "/pbx/custom/c.conf",
+            "/etc/x.conf",
+        ]);
+        let roots = [PathBuf::from("/pbx")];
+        let dir = Path::new("/pbx");
+        let named = resolve_include(&fs, &roots, dir, "custom/*.conf");
+        assert_eq!(
+            named.files,
+            [
+                PathBuf::from("/pbx/custom/b.conf"),
+                PathBuf::from("/pbx/custom/c.conf")
+            ]
+        );
+        let outside = resolve_include(&fs, &roots, dir, "/etc/x.conf");
+        assert!(outside.files.is_empty() && outside.outside == [PathBuf::from("/etc/x.conf")]);
+        let missing = resolve_include(&fs, &roots, dir, "nothing.conf");
+        assert!(missing.is_missing());
+        assert_eq!(missing.joined, PathBuf::from("/pbx/nothing.conf"));
+        assert!(resolve_include(&fs, &roots, dir, "none/*.conf").is_missing());
+    }
+}
