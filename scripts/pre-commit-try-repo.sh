@@ -171,6 +171,40 @@ else
     echo "ok: the hook passed after $((SECONDS - good_started))s"
 fi
 
+# A commit that only changes the policy: reclint.toml now says the
+# organisation is a public authority relying on legitimate interests for
+# the documentation purpose (REC010). The hook's `files` must catch
+# reclint.toml, and the output must be the concise one with its hint.
+cat >"$sample/reclint.toml" <<'EOF'
+[policy]
+jurisdiction = "DK"
+sector = "public-authority"
+
+[purposes.documentation]
+legal-basis = "legitimate-interests"
+retention-days = 30
+EOF
+git_quiet -C "$sample" add -A
+
+step "pre-commit try-repo on a change to reclint.toml alone (must run and fail)"
+set +e
+(cd "$sample" && "$pre_commit" try-repo "$hook_repo" reclint --ref "$ref" --files reclint.toml --color never) >"$tmp/policy.log" 2>&1
+status=$?
+set -e
+cat "$tmp/policy.log"
+if [[ $status -eq 0 ]]; then
+    echo "UNEXPECTED: the hook passed (or did not run) on a policy change that makes REC010 fire"
+    failures=$((failures + 1))
+elif ! grep -q 'REC010' "$tmp/policy.log"; then
+    echo "UNEXPECTED: the hook failed (status $status) but not with REC010; see above"
+    failures=$((failures + 1))
+elif ! grep -q 'Run `reclint check`' "$tmp/policy.log"; then
+    echo "UNEXPECTED: the hook output has no hint to run reclint check"
+    failures=$((failures + 1))
+else
+    echo "ok: a change to reclint.toml alone ran the hook, which failed with REC010"
+fi
+
 total=$((SECONDS - started))
 printf '\n==> done in %dm%02ds (first try-repo, build included: %ds)\n' \
     $((total / 60)) $((total % 60)) "$build_seconds"

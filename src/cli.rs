@@ -121,6 +121,10 @@ struct CheckArgs {
     /// Remove entries no finding matches any more from the baseline file.
     #[arg(long)]
     prune_baseline: bool,
+    /// Exit 0 when the paths hold no file reclint reads; otherwise that is an
+    /// error (status 2), so that a CI job that lints nothing does not pass.
+    #[arg(long)]
+    allow_no_files: bool,
     /// Colour in human output (NO_COLOR is respected).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -417,6 +421,12 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
             return Ok(2);
         }
     };
+    // Standard input names its one file: excluded by `--force-exclude`, it
+    // is skipped on purpose (an editor asked for that).
+    if run.outcome.files == 0 && !args.allow_no_files && options.stdin.is_none() {
+        print_error(&no_files(&options.paths), colour_for_errors(args.color));
+        return Ok(2);
+    }
     let (outcome, sources, catalog) = (&run.outcome, &run.sources, &run.registry);
     let text = match args.format {
         OutputFormat::Human => Some(human::render(
@@ -466,6 +476,29 @@ fn colour_for_errors(choice: ColorChoice) -> bool {
 }
 
 /// Prints a tool error (usage, configuration, I/O) to standard error.
+/// The error for a run that found nothing to lint.
+fn no_files(paths: &[PathBuf]) -> miette::Report {
+    let named = if paths.is_empty() {
+        "the current directory".to_string()
+    } else {
+        paths
+            .iter()
+            .map(|p| format!("`{}`", p.display()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let kinds = crate::frontend::kind_names().join(", ");
+    miette::miette!(
+        code = "reclint::no-files",
+        help = format!(
+            "reclint reads these kinds of file: {kinds}. Check the paths and `[files]` in \
+             reclint.toml (`reclint check --show-config`), or pass --allow-no-files to \
+             accept a run with nothing to lint"
+        ),
+        "no files to lint: {named} holds no file reclint reads"
+    )
+}
+
 fn print_error(report: &miette::Report, colour: bool) {
     let theme = if colour {
         miette::GraphicalTheme::unicode()

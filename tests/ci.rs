@@ -169,7 +169,15 @@ fn init_in_an_empty_tree_says_so() {
     let output = reclint(&dir, &["init"]);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     assert!(stdout(&output).contains("no files of a format reclint reads"));
-    assert_eq!(status(&reclint(&dir, &["check"])), 0);
+    // Linting nothing is an error, unless asked for.
+    let output = reclint(&dir, &["check"]);
+    assert_eq!(status(&output), 2);
+    assert!(
+        stderr(&output).contains("no files to lint"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(status(&reclint(&dir, &["check", "--allow-no-files"])), 0);
 }
 
 // ---- reclint check --show-config -------------------------------------------
@@ -488,7 +496,10 @@ fn pre_commit_manifest_declares_both_hooks() {
                 "unknown hook key {key}"
             );
         }
-        assert_eq!(field(hook, "entry"), Some("reclint check --force-exclude"));
+        assert_eq!(
+            field(hook, "entry"),
+            Some("reclint check --force-exclude --allow-no-files --format concise")
+        );
         // Whole-tree analysis by default: a PBX is linted as one unit.
         assert_eq!(field(hook, "pass_filenames"), Some("false"));
         assert_eq!(field(hook, "require_serial"), Some("true"));
@@ -504,6 +515,9 @@ fn pre_commit_files_pattern_catches_the_supported_formats() {
     for hook in hooks() {
         let pattern = scalar(field(&hook, "files").unwrap());
         let files = regex::Regex::new(&pattern).expect("files is a valid regex");
+        let exclude = scalar(field(&hook, "exclude").unwrap());
+        let excluded = regex::Regex::new(&exclude).expect("exclude is a valid regex");
+        let runs_on = |name: &str| files.is_match(name) && !excluded.is_match(name);
         for name in [
             "extensions.conf",
             "pbx/extensions_custom.conf",
@@ -511,16 +525,25 @@ fn pre_commit_files_pattern_catches_the_supported_formats() {
             "dialplan/default.xml",
             "flow.json",
             "x.twiml",
+            // The policy: a commit that only changes it is checked too.
+            "reclint.toml",
+            ".reclint.toml",
+            "policies/ACME001.toml",
+            ".reclint-baseline.toml",
         ] {
-            assert!(files.is_match(name), "{pattern} misses {name}");
+            assert!(runs_on(name), "{pattern} (exclude {exclude}) misses {name}");
         }
         for name in [
             "README.md",
             "extensions.conf.bak",
             "Cargo.toml",
+            "tools/pyproject.toml",
             "flow.json5",
         ] {
-            assert!(!files.is_match(name), "{pattern} matches {name}");
+            assert!(
+                !runs_on(name),
+                "{pattern} (exclude {exclude}) matches {name}"
+            );
         }
     }
 }

@@ -463,6 +463,7 @@ fn walking_honours_files_settings_and_skips_backups() {
             ("node_modules/x/extensions.conf", RECORDED_WITHOUT_NOTICE),
             ("notes/dialplan.conf", RECORDED_WITHOUT_NOTICE),
             ("notes/readme.txt", RECORDED_WITHOUT_NOTICE),
+            ("docs/notes.md", "# Notes\n"),
         ],
     );
     let summary = |args: &[&str]| -> (Vec<String>, u64) {
@@ -489,10 +490,26 @@ fn walking_honours_files_settings_and_skips_backups() {
         summary(&["legacy/extensions.conf"]).0,
         ["legacy/extensions.conf"]
     );
+    // Excluded, it lints nothing: an error unless that is accepted.
     assert_eq!(
-        summary(&["--force-exclude", "legacy/extensions.conf"]),
+        summary(&[
+            "--force-exclude",
+            "--allow-no-files",
+            "legacy/extensions.conf"
+        ]),
         (vec![], 0)
     );
+    let nothing = reclint(
+        &dir,
+        &["check", "--force-exclude", "legacy/extensions.conf"],
+    );
+    assert_eq!(status(&nothing), 2);
+    assert!(stderr(&nothing).contains("no files to lint"));
+    // So are a directory without configuration and a file of no format.
+    for path in ["docs", "docs/notes.md"] {
+        let output = reclint(&dir, &["check", path]);
+        assert_eq!(status(&output), 2, "{path}: {}", stdout(&output));
+    }
 }
 
 #[test]
@@ -712,7 +729,8 @@ fn standard_input_is_linted_under_the_name_it_is_given() {
     assert_eq!(status(&binary), 1);
     assert!(stdout(&binary).contains("pbx/extensions.conf:1:1: REC900"));
 
-    // An excluded name with --force-exclude lints nothing.
+    // An excluded name with --force-exclude lints nothing: the editor asked
+    // for that, so it is not the error an empty run is.
     let excluded = reclint_stdin(
         &dir,
         &[
@@ -776,4 +794,22 @@ fn a_long_hunt_is_shortened_in_the_trace() {
         trace.last().unwrap().contains("record_session"),
         "{trace:#?}"
     );
+}
+
+/// A `[files] include` that matches nothing lints nothing: status 2, as an
+/// empty directory, so that CI does not pass on a misconfigured glob.
+#[test]
+fn an_include_glob_that_matches_nothing_is_an_error() {
+    let dir = tree(
+        "include-nothing",
+        &[
+            ("reclint.toml", "[files]\ninclude = [\"pbx/**\"]\n"),
+            ("dialplans/extensions.conf", RECORDED_WITHOUT_NOTICE),
+        ],
+    );
+    let output = reclint(&dir, &["check"]);
+    assert_eq!(status(&output), 2, "{}", stdout(&output));
+    assert!(stderr(&output).contains("no files to lint"));
+    assert!(stderr(&output).contains("--allow-no-files"));
+    assert_eq!(status(&reclint(&dir, &["check", "--allow-no-files"])), 0);
 }

@@ -896,7 +896,8 @@ fn concise_is_one_line_per_finding() {
     let output = concise::render(&run.outcome, &run.sources, &registry);
     let lines: Vec<&str> = output.lines().collect();
     let active: Vec<&Reported> = run.outcome.active().collect();
-    assert_eq!(lines.len(), active.len() + 1);
+    // The findings, the summary, and where to read more.
+    assert_eq!(lines.len(), active.len() + 2);
     for (line, r) in lines.iter().zip(&active) {
         let rule = registry.get(r.finding.rule);
         assert_eq!(
@@ -913,12 +914,13 @@ fn concise_is_one_line_per_finding() {
         );
     }
     assert_eq!(
-        *lines.last().unwrap(),
+        lines[active.len()],
         reclint::report::human::summary(&run.outcome)
     );
+    assert!(lines[active.len() + 1].contains("`reclint check`"));
     let hostile = adversarial_run();
     let output = concise::render(&hostile.outcome, &hostile.sources, &registry);
-    assert_eq!(output.lines().count(), hostile.outcome.reported.len() + 1);
+    assert_eq!(output.lines().count(), hostile.outcome.reported.len() + 2);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! `--format concise`: one line per unsuppressed finding,
-//! `path:line:column: CODE name message`, then the summary. Easy to grep and
-//! understood by editors' "jump to error" (the `file:line:col:` prefix).
+//! `path:line:column: CODE name message`, then the summary and, when there
+//! are findings, where to read more. Easy to grep and understood by editors'
+//! "jump to error" (the `file:line:col:` prefix); what the pre-commit hooks
+//! print.
 
 use super::human;
 use crate::catalog::Catalog;
@@ -23,6 +25,11 @@ pub fn render(outcome: &Outcome, _sources: &SourceMap, catalog: &Catalog) -> Str
     }
     out.push_str(&human::summary(outcome));
     out.push('\n');
+    if outcome.active().next().is_some() {
+        out.push_str(
+            "Run `reclint check` for each finding's trace and fix, `reclint rule CODE` for a rule.\n",
+        );
+    }
     out
 }
 
