@@ -121,20 +121,30 @@ echo '{"name": "sample", "private": true}' >"$sample/package.json"
 echo '# sample' >"$sample/README.md"
 git_quiet -C "$sample" add -A
 
+# try_repo ARGS... -> pre-commit try-repo of the hook on the sample
+# repository (`--all-files` or `--files NAME`).
 try_repo() {
-    (cd "$sample" && "$pre_commit" try-repo "$hook_repo" reclint --ref "$ref" --all-files --color never)
+    (cd "$sample" && "$pre_commit" try-repo "$hook_repo" reclint --ref "$ref" "$@" --color never)
+}
+
+# logged NAME CMD... -> runs CMD with its output in $tmp/NAME.log, shows the
+# log and sets $status.
+logged() {
+    local log="$tmp/$1.log"
+    shift
+    set +e
+    "$@" >"$log" 2>&1
+    status=$?
+    set -e
+    cat "$log"
 }
 
 failures=0
 
 step "pre-commit try-repo with a bad dialplan (must fail)"
 build_started=$SECONDS
-set +e
-try_repo >"$tmp/bad.log" 2>&1
-status=$?
-set -e
+logged bad try_repo --all-files
 build_seconds=$((SECONDS - build_started))
-cat "$tmp/bad.log"
 if [[ $status -eq 0 ]]; then
     echo "UNEXPECTED: the hook passed on a dialplan that records every call without consent"
     failures=$((failures + 1))
@@ -159,11 +169,7 @@ git_quiet -C "$sample" add -A
 
 step "pre-commit try-repo with a good dialplan (must pass)"
 good_started=$SECONDS
-set +e
-try_repo >"$tmp/good.log" 2>&1
-status=$?
-set -e
-cat "$tmp/good.log"
+logged good try_repo --all-files
 if [[ $status -ne 0 ]]; then
     echo "UNEXPECTED: the hook failed (status $status) on a dialplan that asks for consent first"
     failures=$((failures + 1))
@@ -187,11 +193,7 @@ EOF
 git_quiet -C "$sample" add -A
 
 step "pre-commit try-repo on a change to reclint.toml alone (must run and fail)"
-set +e
-(cd "$sample" && "$pre_commit" try-repo "$hook_repo" reclint --ref "$ref" --files reclint.toml --color never) >"$tmp/policy.log" 2>&1
-status=$?
-set -e
-cat "$tmp/policy.log"
+logged policy try_repo --files reclint.toml
 if [[ $status -eq 0 ]]; then
     echo "UNEXPECTED: the hook passed (or did not run) on a policy change that makes REC010 fire"
     failures=$((failures + 1))
