@@ -201,6 +201,12 @@ fn discover_workspace(
         base: config.base.clone(),
         include: config.include.clone(),
         exclude: config.exclude.clone(),
+        skip_dirs: config
+            .rule_dirs
+            .iter()
+            .chain(&options.rule_dirs)
+            .map(|dir| cwd.join(dir).join("tests"))
+            .collect(),
     };
     let (inputs, found) = match &options.stdin {
         Some(stdin) => {

@@ -301,11 +301,14 @@ fn run_test(
     let rule_dirs = testing::custom_rule_dirs(dir, &cwd, registry)?;
     let runner = testing::Runner::new(registry, &cwd, rule_dirs)?.exact(exact);
     let run = runner.run(dir)?;
+    // Nothing tested must not pass, as nothing linted does not.
     if run.rules.is_empty() {
-        eprintln!(
-            "no rule tests under {}: no directory named after a known rule code holds bad_*, ok_* or case_* fixtures",
+        return Err(miette::miette!(
+            code = "reclint::no-tests",
+            help = "a rule test is a directory named after a rule code (e.g. `policies/tests/ACME001/`) holding bad_*, ok_* or case_* fixtures",
+            "no rule tests under {}",
             dir.display()
-        );
+        ));
     }
     let text = match format {
         TestFormat::Text => testing::render_text(&run),

@@ -50,6 +50,10 @@ pub struct FileFilter {
     pub base: PathBuf,
     pub include: GlobSet,
     pub exclude: GlobSet,
+    /// Directories a walk does not enter from above (a walk that starts in
+    /// one reads it): the `tests/` of each custom-rule directory, whose
+    /// fixtures are bad on purpose.
+    pub skip_dirs: Vec<PathBuf>,
 }
 
 impl FileFilter {
@@ -97,6 +101,7 @@ pub fn discover(
                     entry.depth() == 0
                         || !(entry.file_type().is_dir()
                             && (PRUNED_DIRS.iter().any(|d| entry.file_name() == *d)
+                                || filter.skip_dirs.iter().any(|d| d == entry.path())
                                 || filter.excluded(entry.path())))
                 });
             for entry in walker {

@@ -48,6 +48,7 @@ pub fn survey(dir: &Path) -> miette::Result<Survey> {
         base: dir.to_path_buf(),
         include: GlobSet::default(),
         exclude: GlobSet::default(),
+        skip_dirs: Vec::new(),
     };
     let found = discover::discover(
         &[dir.to_path_buf()],

@@ -286,3 +286,31 @@ fn format_filter_covers_included_files() {
         stderr(&out)
     );
 }
+
+/// The fixtures of custom rules (`tests/` below a `rule-dirs` directory)
+/// are bad on purpose: `check` does not lint them, `reclint test` does.
+#[test]
+fn custom_rule_fixtures_are_not_linted_as_configuration() {
+    let recorded = "[from-pstn]\nexten => _X.,1,Answer()\n same => n,MixMonitor(${UNIQUEID}.wav)\n same => n,Dial(PJSIP/a)\n";
+    let dir = tree(
+        "custom-fixtures-skipped",
+        &[
+            ("reclint.toml", "rule-dirs = [\"policies\"]\n"),
+            (
+                "policies/ACME900.toml",
+                &format!("{HEADER}kind = \"condition\"\n[when]\ncontext = [\"nothing\"]\n"),
+            ),
+            ("policies/tests/ACME900/bad_recorded.conf", recorded),
+            ("pbx/extensions.conf", DIALPLAN),
+        ],
+    );
+    let out = reclint(&dir, &["check", "--format", "concise"]);
+    assert!(!stdout(&out).contains("policies/tests"), "{}", stdout(&out));
+    // Named, or walked from inside, they are linted.
+    let out = reclint(&dir, &["check", "--format", "concise", "policies/tests"]);
+    assert!(
+        stdout(&out).contains("policies/tests/ACME900/bad_recorded.conf"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -53,6 +53,7 @@ fn load_corpus(system: &str) -> Option<Loaded> {
         base: dir.clone(),
         include: GlobSet::default(),
         exclude: GlobSet::default(),
+        skip_dirs: Vec::new(),
     };
     let found = discover::discover(std::slice::from_ref(&dir), &filter, &dir, false, 1)
         .expect("discovered");

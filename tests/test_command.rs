@@ -167,6 +167,19 @@ fn a_missing_directory_is_a_usage_error() {
     assert!(stdout(&output).is_empty());
 }
 
+/// A directory without rule tests tests nothing: status 2, not a pass.
+#[test]
+fn no_rule_tests_is_an_error() {
+    let dir = tree(
+        "test-command-none",
+        &[("notes/extensions.conf", "[x]\nexten => s,1,Answer()\n")],
+    );
+    let output = reclint(&dir, &["test", "notes"]);
+    assert_eq!(status(&output), 2, "{}", stdout(&output));
+    assert!(stderr(&output).contains("no rule tests under notes"));
+    assert!(stdout(&output).is_empty());
+}
+
 /// A policy from fixtures/policies, loaded from a directory of its own.
 const SALES_NEVER_RECORDED: &str = r#"code = "ACME001"
 name = "sales-line-never-recorded"
