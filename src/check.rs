@@ -460,9 +460,10 @@ fn apply_baseline(
 }
 
 /// Finds and reads the configuration: `--config`, else `reclint.toml` or
-/// `.reclint.toml` in `cwd` or an ancestor, else the defaults (`--no-config`
-/// too); with the rules of the run: the built-in ones and the custom rules of
-/// `rule-dirs` and `options.rule_dirs`. Files read are added to `sources`.
+/// `.reclint.toml` found from the linted paths ([`config_of_paths`]), else
+/// the defaults (`--no-config` too); with the rules of the run: the
+/// built-in ones and the custom rules of `rule-dirs` and
+/// `options.rule_dirs`. Files read are added to `sources`.
 pub fn load_config(
     options: &CheckOptions,
     cwd: &Path,
@@ -482,7 +483,7 @@ pub fn load_config(
             }
             Some(path)
         }
-        None => config::discover(cwd),
+        None => config_of_paths(options, cwd)?,
     };
     let extra_rule_dirs: Vec<PathBuf> = options.rule_dirs.iter().map(|d| cwd.join(d)).collect();
     match path {
@@ -490,6 +491,52 @@ pub fn load_config(
         None => {
             let registry = with_custom_rules(builtin, &extra_rule_dirs, cwd, sources)?;
             Ok((Config::default_for(cwd), registry))
+        }
+    }
+}
+
+/// The configuration file of the linted paths, as ruff finds it: from the
+/// directory of each path (of `--stdin-filename` for standard input, the
+/// current directory when no path is named) up to the repository root.
+/// Paths that find different files cannot be linted in one run.
+pub fn config_of_paths(options: &CheckOptions, cwd: &Path) -> miette::Result<Option<PathBuf>> {
+    let named: Vec<PathBuf> = match &options.stdin {
+        Some(stdin) => stdin.filename.iter().map(|f| cwd.join(f)).collect(),
+        None => options.paths.iter().map(|p| cwd.join(p)).collect(),
+    };
+    let starts: Vec<PathBuf> = if named.is_empty() {
+        vec![cwd.to_path_buf()]
+    } else {
+        named
+            .iter()
+            .map(|path| {
+                let dir = if path.is_dir() {
+                    path.as_path()
+                } else {
+                    path.parent().unwrap_or(cwd)
+                };
+                crate::source::canonical(dir)
+            })
+            .collect()
+    };
+    let mut found: Vec<Option<PathBuf>> = starts.iter().map(|s| config::discover(s)).collect();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => {
+            let names: Vec<String> = found
+                .iter()
+                .map(|f| match f {
+                    Some(path) => display_path(path, cwd),
+                    None => "none".to_string(),
+                })
+                .collect();
+            Err(miette!(
+                code = "reclint::config",
+                help = "lint them in separate runs, or name one configuration with --config",
+                "the paths have different configurations ({})",
+                names.join(", ")
+            ))
         }
     }
 }

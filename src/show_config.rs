@@ -122,7 +122,7 @@ pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette:
             let how = if options.config.is_some() {
                 "given with --config".to_string()
             } else {
-                "found by searching from the current directory".to_string()
+                "found from the linted paths up to the repository root".to_string()
             };
             out.push_str(&format!("# configuration file: {} ({how})\n", file.display));
             let mut at = HashMap::new();
@@ -138,7 +138,7 @@ pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette:
             out.push_str(if options.no_config {
                 "# configuration file: none (--no-config)\n"
             } else {
-                "# configuration file: none (no reclint.toml or .reclint.toml here or in a parent directory up to the repository root)\n"
+                "# configuration file: none (no reclint.toml or .reclint.toml in the linted paths' directories or their parents up to the repository root)\n"
             });
             Written::none()
         }

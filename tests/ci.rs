@@ -180,6 +180,48 @@ fn init_in_an_empty_tree_says_so() {
     assert_eq!(status(&reclint(&dir, &["check", "--allow-no-files"])), 0);
 }
 
+/// `reclint check /repo` from elsewhere uses `/repo/reclint.toml`, as ruff
+/// finds its configuration from the linted path; paths with different
+/// configurations are not linted together.
+#[test]
+fn configuration_is_found_from_the_linted_path() {
+    let repo = tree(
+        "ci-config-from-path",
+        &[
+            (
+                "reclint.toml",
+                "[rules]\nignore = [\"REC001\", \"REC003\", \"REC012\"]\n",
+            ),
+            ("pbx/extensions.conf", RECORDED_WITHOUT_CONSENT),
+        ],
+    );
+    let elsewhere = tree("ci-config-elsewhere", &[("README.md", "# other\n")]);
+    let path = repo.join("pbx");
+    let path = path.to_str().unwrap();
+    let shown = stdout(&reclint(&elsewhere, &["check", "--show-config", path]));
+    assert!(
+        shown.contains("ci-config-from-path/reclint.toml (found from the linted paths"),
+        "{shown}"
+    );
+    let output = reclint(&elsewhere, &["check", "--format", "concise", path]);
+    assert!(!stdout(&output).contains("REC001"), "{}", stdout(&output));
+    // --no-config (and --config) still win.
+    let output = reclint(
+        &elsewhere,
+        &["check", "--no-config", "--format", "concise", path],
+    );
+    assert!(stdout(&output).contains("REC001"), "{}", stdout(&output));
+    // Two paths that find different configurations.
+    let other = elsewhere.join("README.md");
+    let output = reclint(&elsewhere, &["check", path, other.to_str().unwrap()]);
+    assert_eq!(status(&output), 2);
+    assert!(
+        stderr(&output).contains("different configurations"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 // ---- reclint check --show-config -------------------------------------------
 
 /// The origin printed for `key`: the text after `  # ` on its line.
@@ -259,7 +301,7 @@ fn show_config_says_where_each_value_comes_from() {
     let shown = stdout(&output);
     assert!(!shown.contains("REC001 "), "{shown}");
     assert!(
-        shown.contains("# configuration file: reclint.toml (found by searching"),
+        shown.contains("# configuration file: reclint.toml (found from the linted paths"),
         "{shown}"
     );
 
