@@ -191,7 +191,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
 
 /// The files to lint: standard input, or what discovery finds below the
 /// paths (the current directory when none is named), grouped into units.
-fn discover_workspace(
+pub fn discover_workspace(
     options: &CheckOptions,
     config: &Config,
     cwd: &Path,

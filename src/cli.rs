@@ -135,6 +135,10 @@ struct CheckArgs {
     /// Print the configuration in use and where each value comes from, then exit without linting.
     #[arg(long)]
     show_config: bool,
+    /// Print the configuration file in use and every file found, with its
+    /// platform or why it is skipped, then exit without linting.
+    #[arg(long, conflicts_with = "show_config")]
+    show_files: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -401,8 +405,13 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         // Only the human report shows source excerpts.
         drop_sources: !matches!(args.format, OutputFormat::Human),
     };
-    if args.show_config {
-        return match show_config::render(&options, &cwd, registry) {
+    if args.show_config || args.show_files {
+        let shown = if args.show_files {
+            show_config::render_files(&options, &cwd, registry)
+        } else {
+            show_config::render(&options, &cwd, registry)
+        };
+        return match shown {
             Ok(text) => check::write_output(&text, args.output.as_deref()).map(|_| 0),
             Err(report) => {
                 print_error(&report, colour_for_errors(args.color));

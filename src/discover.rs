@@ -43,6 +43,9 @@ pub enum Content {
     },
     /// Named like a configuration file but unreadable as one.
     Unreadable { reason: String },
+    /// Not linted, and why (`--show-files`): excluded, a backup, no format
+    /// reclint reads; for a directory, why it was not entered.
+    Skipped { reason: &'static str },
 }
 
 /// Which paths the `[files]` section lets through, relative to `base`.
@@ -72,9 +75,10 @@ impl FileFilter {
 }
 
 /// Walks `inputs` and returns every file of a supported format, sorted and
-/// without duplicates. Explicitly named files are read even when their name
-/// looks like a backup. Errors are for inputs that do not exist.
-/// Files are read on up to `jobs` threads; the order does not depend on it.
+/// without duplicates, and every file and directory it skipped with the
+/// reason. Explicitly named files are read even when their name looks like
+/// a backup. Errors are for inputs that do not exist. Files are read on up
+/// to `jobs` threads; the order does not depend on it.
 pub fn discover(
     inputs: &[PathBuf],
     filter: &FileFilter,
@@ -93,18 +97,11 @@ pub fn discover(
     for input in inputs {
         let meta = fs::metadata(input).map_err(|e| (input.clone(), e))?;
         if meta.is_dir() {
-            let walker = WalkDir::new(input)
+            let mut walker = WalkDir::new(input)
                 .follow_links(false)
                 .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|entry| {
-                    entry.depth() == 0
-                        || !(entry.file_type().is_dir()
-                            && (PRUNED_DIRS.iter().any(|d| entry.file_name() == *d)
-                                || filter.skip_dirs.iter().any(|d| d == entry.path())
-                                || filter.excluded(entry.path())))
-                });
-            for entry in walker {
+                .into_iter();
+            while let Some(entry) = walker.next() {
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(err) => {
@@ -116,13 +113,21 @@ pub fn discover(
                         continue;
                     }
                 };
+                let path = entry.path();
+                if entry.depth() > 0 && entry.file_type().is_dir() {
+                    if let Some(reason) = pruned(path, filter) {
+                        out.push(Pending::Known(skipped(path, cwd, reason)));
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
                 // Only regular files: symlinks are not followed and FIFOs or
                 // devices are never opened.
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let path = entry.path();
-                if filter.excluded(path) || !filter.included(path) {
+                if let Some(reason) = filtered_out(path, filter) {
+                    out.push(Pending::Known(skipped(path, cwd, reason)));
                     continue;
                 }
                 if !seen.insert(path.to_path_buf()) {
@@ -134,7 +139,8 @@ pub fn discover(
                 });
             }
         } else {
-            if force_exclude && (filter.excluded(input) || !filter.included(input)) {
+            if let Some(reason) = filtered_out(input, filter).filter(|_| force_exclude) {
+                out.push(Pending::Known(skipped(input, cwd, reason)));
                 continue;
             }
             if !seen.insert(input.clone()) {
@@ -156,9 +162,44 @@ pub fn discover(
     }
     let found = crate::parallel::map(out, jobs, |pending| match pending {
         Pending::Examine { path, explicit } => examine(&path, cwd, explicit),
-        Pending::Known(discovered) => Some(discovered),
+        Pending::Known(discovered) => discovered,
     });
-    Ok(found.into_iter().flatten().collect())
+    Ok(found)
+}
+
+/// Why a walk does not enter a directory, if it does not.
+fn pruned(dir: &Path, filter: &FileFilter) -> Option<&'static str> {
+    if dir
+        .file_name()
+        .is_some_and(|name| PRUNED_DIRS.iter().any(|d| name == *d))
+    {
+        Some("directory never linted (version control, build output, dependencies)")
+    } else if filter.skip_dirs.iter().any(|d| d == dir) {
+        Some("custom-rule fixtures (`reclint test` runs them)")
+    } else if filter.excluded(dir) {
+        Some("excluded by `[files] exclude`")
+    } else {
+        None
+    }
+}
+
+/// Why `[files]` leaves a file out, if it does.
+fn filtered_out(path: &Path, filter: &FileFilter) -> Option<&'static str> {
+    if filter.excluded(path) {
+        Some("excluded by `[files] exclude`")
+    } else if !filter.included(path) {
+        Some("not matched by `[files] include`")
+    } else {
+        None
+    }
+}
+
+fn skipped(path: &Path, cwd: &Path, reason: &'static str) -> Discovered {
+    Discovered {
+        path: path.to_path_buf(),
+        display: display_path(path, cwd),
+        content: Content::Skipped { reason },
+    }
 }
 
 fn unreadable(path: &Path, cwd: &Path, reason: String) -> Discovered {
@@ -170,21 +211,28 @@ fn unreadable(path: &Path, cwd: &Path, reason: String) -> Discovered {
 }
 
 /// Reads a file if its name or content says it is a supported format.
-fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
-    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+fn examine(path: &Path, cwd: &Path, explicit: bool) -> Discovered {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let by_name = kind_by_name(&name, explicit);
+    if by_name.is_none() && !explicit && is_backup(&name) {
+        return skipped(path, cwd, "a backup or editor copy (name it to lint it)");
+    }
     if by_name.is_none() && !explicit && !worth_sniffing(&name) {
-        return None;
+        return skipped(path, cwd, "not a format reclint reads (by its name)");
     }
     let text = match read_text(path) {
         Ok(text) => text,
-        Err(reason) => {
-            // A file we would have linted by its name must not vanish silently.
-            return by_name.map(|_| unreadable(path, cwd, reason));
-        }
+        // A file we would have linted by its name must not vanish silently.
+        Err(reason) if by_name.is_some() => return unreadable(path, cwd, reason),
+        Err(_) => return skipped(path, cwd, "not readable as configuration text"),
     };
-    let kind = by_name.or_else(|| kind_by_content(&text, Some(&name)))?;
-    Some(Discovered {
+    let Some(kind) = by_name.or_else(|| kind_by_content(&text, Some(&name))) else {
+        return skipped(path, cwd, "not a format reclint reads (by its content)");
+    };
+    Discovered {
         path: path.to_path_buf(),
         display: display_path(path, cwd),
         content: Content::Text {
@@ -192,7 +240,7 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Option<Discovered> {
             units: frontend::unit_keys(kind, path, &text, &Disk),
             text: None,
         },
-    })
+    }
 }
 
 /// Configuration text piped to `reclint check -`. `name` (from

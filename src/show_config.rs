@@ -101,6 +101,53 @@ enum Step {
     Index(usize),
 }
 
+/// `# configuration file: ...`: which file is in use and how it was found.
+fn config_file_line(options: &CheckOptions, config: &Config, sources: &SourceMap) -> String {
+    match config.file {
+        Some(id) => {
+            let how = if options.config.is_some() {
+                "given with --config"
+            } else {
+                "found from the linted paths up to the repository root"
+            };
+            format!("# configuration file: {} ({how})\n", sources.get(id).display)
+        }
+        None if options.no_config => "# configuration file: none (--no-config)\n".to_string(),
+        None => "# configuration file: none (no reclint.toml or .reclint.toml in the linted paths' directories or their parents up to the repository root)\n".to_string(),
+    }
+}
+
+/// `--show-files`: the configuration file in use, then every path
+/// discovery looked at, with the kind of file it is or why it is not
+/// linted. Lints nothing.
+pub fn render_files(
+    options: &CheckOptions,
+    cwd: &Path,
+    builtin: &Registry,
+) -> miette::Result<String> {
+    let mut sources = SourceMap::default();
+    let (config, _) = check::load_config(options, cwd, &mut sources, builtin)?;
+    let jobs = options
+        .jobs
+        .unwrap_or_else(crate::parallel::default_jobs)
+        .max(1);
+    let workspace = check::discover_workspace(options, &config, cwd, jobs)?;
+    let mut out =
+        String::from("# The files `reclint check` reads here, and why others are skipped.\n");
+    out.push_str(&config_file_line(options, &config, &sources));
+    let listing = workspace.listing();
+    let width = listing
+        .iter()
+        .map(|(path, _)| path.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (path, what) in listing {
+        let pad = width - path.chars().count();
+        out.push_str(&format!("{path}{}  {what}\n", " ".repeat(pad)));
+    }
+    Ok(out)
+}
+
 /// The resolved configuration, one `key = value  # origin` line per value.
 pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette::Result<String> {
     let mut sources = SourceMap::default();
@@ -116,15 +163,10 @@ pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette:
     let mut out = String::from(
         "# The configuration `reclint check` uses here, and where each value comes from.\n",
     );
+    out.push_str(&config_file_line(options, &config, &sources));
     let written = match config.file {
         Some(id) => {
             let file = sources.get(id);
-            let how = if options.config.is_some() {
-                "given with --config".to_string()
-            } else {
-                "found from the linted paths up to the repository root".to_string()
-            };
-            out.push_str(&format!("# configuration file: {} ({how})\n", file.display));
             let mut at = HashMap::new();
             for key in config::written_keys(&file.text) {
                 let line = file.line_col(key.span.start as u32).line;
@@ -134,14 +176,7 @@ pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette:
             let table = toml::from_str::<toml::Table>(&file.text).unwrap_or_default();
             Written { at, table }
         }
-        None => {
-            out.push_str(if options.no_config {
-                "# configuration file: none (--no-config)\n"
-            } else {
-                "# configuration file: none (no reclint.toml or .reclint.toml in the linted paths' directories or their parents up to the repository root)\n"
-            });
-            Written::none()
-        }
+        None => Written::none(),
     };
 
     let rows = rows(options, cwd, &config, &written, registry, &custom);

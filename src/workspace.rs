@@ -26,6 +26,9 @@ pub struct Workspace {
     files: Vec<WorkspaceFile>,
     units: Vec<Unit>,
     unreadable: Vec<(PathBuf, String, String)>,
+    /// Every path discovery looked at, as shown, with what it is or why it
+    /// is not linted (`--show-files`).
+    listing: Vec<(String, String)>,
     /// Where files are read from.
     fs: &'static dyn FileSystem,
     /// Includes may only read below these directories (canonical).
@@ -56,10 +59,12 @@ impl Workspace {
     pub fn new(found: Vec<Discovered>, inputs: &[PathBuf], cwd: &Path) -> Workspace {
         let mut files = Vec::new();
         let mut unreadable = Vec::new();
+        let mut listing = Vec::new();
         let mut keyed: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); FRONTENDS.len()];
         for file in found {
             match file.content {
                 Content::Text { kind, units, text } => {
+                    listing.push((file.display.clone(), kind.describe().to_string()));
                     for (frontend, keys) in units {
                         keyed[frontend].push((files.len(), keys));
                     }
@@ -71,7 +76,11 @@ impl Workspace {
                     });
                 }
                 Content::Unreadable { reason } => {
+                    listing.push((file.display.clone(), format!("not analysed: {reason}")));
                     unreadable.push((file.path, file.display, reason));
+                }
+                Content::Skipped { reason } => {
+                    listing.push((file.display, format!("skipped: {reason}")));
                 }
             }
         }
@@ -99,10 +108,17 @@ impl Workspace {
             files,
             units,
             unreadable,
+            listing,
             fs,
             roots,
             cwd: cwd.to_path_buf(),
         }
+    }
+
+    /// Every path discovery looked at, in its order, with what it is (the
+    /// kind of file) or why it is not linted.
+    pub fn listing(&self) -> &[(String, String)] {
+        &self.listing
     }
 
     /// The units, those of shared front ends first.

@@ -813,3 +813,39 @@ fn an_include_glob_that_matches_nothing_is_an_error() {
     assert!(stderr(&output).contains("--allow-no-files"));
     assert_eq!(status(&reclint(&dir, &["check", "--allow-no-files"])), 0);
 }
+
+/// `--show-files`: the configuration in use and every file, with its
+/// platform or why it is skipped; nothing is linted.
+#[test]
+fn show_files_lists_what_is_read_and_why_the_rest_is_not() {
+    let dir = tree(
+        "show-files",
+        &[
+            ("reclint.toml", "[files]\nexclude = [\"legacy/**\"]\n"),
+            ("pbx/extensions.conf", RECORDED_WITHOUT_NOTICE),
+            ("pbx/extensions.conf.bak", RECORDED_WITHOUT_NOTICE),
+            ("legacy/extensions.conf", RECORDED_WITHOUT_NOTICE),
+            ("node_modules/x/extensions.conf", RECORDED_WITHOUT_NOTICE),
+            ("notes/readme.md", "# notes\n"),
+            ("notes/data.json", "{\"name\": \"x\"}\n"),
+        ],
+    );
+    let output = reclint(&dir, &["check", "--show-files"]);
+    assert_eq!(status(&output), 0, "{}", stderr(&output));
+    let shown = stdout(&output);
+    let what = |path: &str| -> String {
+        shown
+            .lines()
+            .find(|l| l.starts_with(path))
+            .map(|l| l[path.len()..].trim().to_string())
+            .unwrap_or_else(|| panic!("{path} not listed:\n{shown}"))
+    };
+    assert!(shown.contains("# configuration file: reclint.toml (found from the linted paths"));
+    assert_eq!(what("pbx/extensions.conf "), "Asterisk dialplan");
+    assert!(what("pbx/extensions.conf.bak").contains("backup"));
+    assert!(what("legacy").contains("excluded by `[files] exclude`"));
+    assert!(what("node_modules").contains("never linted"));
+    assert!(what("notes/readme.md").contains("not a format reclint reads"));
+    assert!(what("notes/data.json").contains("by its content"));
+    assert!(!shown.contains("REC0"), "nothing is linted");
+}

@@ -59,10 +59,11 @@ fn load_corpus(system: &str) -> Option<Loaded> {
         .expect("discovered");
     let mut kinds = Vec::new();
     for file in &found {
-        let Content::Text { kind, .. } = file.content else {
-            panic!("{} is unreadable", file.display);
-        };
-        kinds.push((file.display.clone(), kind));
+        match file.content {
+            Content::Text { kind, .. } => kinds.push((file.display.clone(), kind)),
+            Content::Unreadable { .. } => panic!("{} is unreadable", file.display),
+            Content::Skipped { .. } => {}
+        }
     }
     let workspace = Workspace::new(found, std::slice::from_ref(&dir), &dir);
     let config = Config::default_for(&dir);
