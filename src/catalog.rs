@@ -128,6 +128,43 @@ impl Catalog {
     pub fn get(&self, code: &str) -> &RuleMeta {
         &self.rules[self.index(code)]
     }
+
+    /// The codes a selector names, as ruff reads `--select`: a code or a
+    /// name, a code prefix (`REC0`, `REC01`, `ACME`), or `ALL`. `Err`: it
+    /// names no rule, with the closest code or name when one is near.
+    pub fn select(&self, selector: &str) -> Result<Vec<String>, String> {
+        let key = selector.trim();
+        if key.eq_ignore_ascii_case("all") {
+            return Ok(self.rules.iter().map(|r| r.code.clone()).collect());
+        }
+        if let Some(rule) = self.find(key) {
+            return Ok(vec![rule.code.clone()]);
+        }
+        let prefix = key.to_ascii_uppercase();
+        let by_prefix: Vec<String> = self
+            .rules
+            .iter()
+            .filter(|r| !prefix.is_empty() && r.code.starts_with(&prefix))
+            .map(|r| r.code.clone())
+            .collect();
+        if !by_prefix.is_empty() {
+            return Ok(by_prefix);
+        }
+        let near = self.closest(key);
+        Err(match near {
+            Some(near) => format!("unknown rule `{key}`; did you mean `{near}`?"),
+            None => format!("unknown rule `{key}`"),
+        })
+    }
+
+    /// The code or name closest to `key`, if one is a few edits away.
+    pub fn closest(&self, key: &str) -> Option<&str> {
+        let candidates = self
+            .rules
+            .iter()
+            .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+        crate::suggest::closest(key, candidates)
+    }
 }
 
 #[cfg(test)]

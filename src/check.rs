@@ -39,6 +39,8 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     pub no_config: bool,
     pub select: Option<Vec<String>>,
+    /// Rules added to the selection (`--extend-select`).
+    pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub fail_on: Option<Severity>,
     pub jurisdiction: Option<String>,
@@ -605,27 +607,39 @@ pub fn apply_overrides(
             )
         })?;
     }
+    // Each selector is a code, a name, a code prefix or `ALL`.
     let codes = |list: &[String]| -> miette::Result<Vec<String>> {
-        list.iter()
-            .flat_map(|item| item.split(','))
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| {
-                registry
-                    .find(c)
-                    .map(|r| r.meta.code.clone())
-                    .ok_or_else(|| {
-                        miette!(
-                            code = "reclint::usage",
-                            help = "`reclint rules` lists the rules",
-                            "unknown rule `{c}`"
-                        )
-                    })
-            })
-            .collect()
+        let mut codes: Vec<String> = Vec::new();
+        for selector in list.iter().flat_map(|item| item.split(',')) {
+            if selector.trim().is_empty() {
+                continue;
+            }
+            let named = registry.select(selector).map_err(|message| {
+                miette!(
+                    code = "reclint::usage",
+                    help = "`reclint rules` lists the rules; a code prefix (`REC0`) or `ALL` selects several",
+                    "{message}"
+                )
+            })?;
+            codes.extend(
+                named
+                    .into_iter()
+                    .filter(|c| !codes.contains(c))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        Ok(codes)
     };
     if let Some(select) = &options.select {
         config.rules.select = codes(select)?;
+    }
+    // `--extend-select` adds to the selection; with none, every rule runs.
+    if !config.rules.select.is_empty() {
+        for code in codes(&options.extend_select)? {
+            if !config.rules.select.contains(&code) {
+                config.rules.select.push(code);
+            }
+        }
     }
     config.rules.ignore.extend(codes(&options.ignore)?);
     if let Some(fail_on) = options.fail_on {

@@ -88,10 +88,14 @@ struct CheckArgs {
     /// Ignore any reclint.toml.
     #[arg(long)]
     no_config: bool,
-    /// Only these rules (codes or names, comma-separated).
+    /// Only these rules: codes, names, code prefixes (`REC0`) or `ALL`,
+    /// comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Option<Vec<String>>,
-    /// Skip these rules (codes or names, comma-separated).
+    /// Add these rules to the selection of reclint.toml or `--select`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    extend_select: Vec<String>,
+    /// Skip these rules: codes, names, code prefixes or `ALL`, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
     /// Lowest severity that makes the exit status 1.
@@ -388,6 +392,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         config: args.config,
         no_config: args.no_config,
         select: args.select,
+        extend_select: args.extend_select,
         ignore: args.ignore,
         fail_on: args.fail_on.map(|f| match f {
             FailOn::Error => Severity::Error,

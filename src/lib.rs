@@ -30,6 +30,7 @@ pub mod rules;
 pub mod show_config;
 pub mod source;
 pub mod storage;
+pub mod suggest;
 pub mod suppress;
 /// Rule tests: fixtures with inline `expect:` markers, run by `reclint test`
 /// and by the project's own fixture tests.

@@ -849,3 +849,46 @@ fn show_files_lists_what_is_read_and_why_the_rest_is_not() {
     assert!(what("notes/data.json").contains("by its content"));
     assert!(!shown.contains("REC0"), "nothing is linted");
 }
+
+/// `--select` and `--ignore` take codes, names, code prefixes and `ALL`,
+/// as ruff's do; `--extend-select` adds to the selection; a misspelt code
+/// gets a suggestion.
+#[test]
+fn rule_selectors_follow_ruff() {
+    let dir = tree("selectors", &[("extensions.conf", RECORDED_WITHOUT_NOTICE)]);
+    let codes = |args: &[&str]| -> std::collections::BTreeSet<String> {
+        let args = [&["check", "--no-config", "--format", "json"][..], args].concat();
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&reclint(&dir, &args))).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = codes(&[]);
+    assert!(all.len() >= 2, "{all:?}");
+    assert_eq!(codes(&["--select", "ALL"]), all);
+    assert_eq!(codes(&["--select", "rec0"]), all, "a prefix, any case");
+    assert!(codes(&["--ignore", "ALL"]).is_empty());
+    let first: Vec<&String> = all.iter().take(1).collect();
+    let second = all.iter().nth(1).unwrap();
+    let extended = codes(&["--select", first[0], "--extend-select", second]);
+    assert_eq!(extended.len(), 2, "{extended:?}");
+    let output = reclint(&dir, &["check", "--no-config", "--select", "REC0001"]);
+    assert_eq!(status(&output), 2);
+    assert!(
+        stderr(&output).contains("did you mean `REC001`?"),
+        "{}",
+        stderr(&output)
+    );
+    let output = reclint(
+        &dir,
+        &["check", "--no-config", "--ignore", "opt-out-consnet"],
+    );
+    assert!(
+        stderr(&output).contains("did you mean `opt-out-consent`?"),
+        "{}",
+        stderr(&output)
+    );
+}

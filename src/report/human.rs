@@ -70,6 +70,17 @@ pub fn summary(outcome: &Outcome) -> String {
     if active == 0 {
         return format!("No findings in {files}.{suppressed}");
     }
+    // Files with findings apart from files scanned: "3 findings in 2 of 7 files".
+    let with_findings = outcome
+        .active()
+        .map(|r| r.path.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let files = if with_findings >= outcome.files {
+        files
+    } else {
+        format!("{with_findings} of {files}")
+    };
     format!(
         "Found {} in {files}: {}, {}, {}.{suppressed}",
         plural(active, "finding"),
