@@ -19,8 +19,39 @@ fn subdirectories(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The commit the binary is built from (`reclint --version`), or `unknown`
+/// outside a git checkout; the build reruns when HEAD moves.
+fn commit() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let git = root.join(".git");
+    if !git.is_dir() {
+        return "unknown".to_string();
+    }
+    let head = git.join("HEAD");
+    println!("cargo:rerun-if-changed={}", head.display());
+    if let Ok(text) = std::fs::read_to_string(&head)
+        && let Some(reference) = text.trim().strip_prefix("ref: ")
+    {
+        for watched in [git.join(reference), git.join("packed-refs")] {
+            if watched.exists() {
+                println!("cargo:rerun-if-changed={}", watched.display());
+            }
+        }
+    }
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short=9", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|hash| !hash.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=lints");
+    println!("cargo:rustc-env=RECLINT_COMMIT={}", commit());
     // Tests that read the real corpus next to the repository are marked
     // ignored, with the reason, when it is absent: a skip shows in the test
     // summary instead of passing silently.

@@ -16,10 +16,13 @@ use crate::show_config;
 use crate::source::read_stdin;
 use crate::testing;
 
+/// `reclint --version`: the package version and the commit it is built from.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("RECLINT_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "reclint",
-    version,
+    version = VERSION,
     about = "Finds call recording that breaks data-protection law in PBX and contact-centre configuration"
 )]
 struct Cli {
@@ -77,8 +80,19 @@ struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(
+        long = "output-format",
+        visible_alias = "format",
+        value_enum,
+        default_value_t = OutputFormat::Human
+    )]
     format: OutputFormat,
+    /// Findings only: no summary line (human and concise output).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// How many findings each rule reported, instead of the findings.
+    #[arg(long, conflicts_with_all = ["show_config", "show_files"])]
+    statistics: bool,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -446,6 +460,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     }
     let (outcome, sources, catalog) = (&run.outcome, &run.sources, &run.registry);
     let text = match args.format {
+        _ if args.statistics => Some(statistics(outcome, catalog, args.quiet)),
         OutputFormat::Human => Some(human::render(
             outcome,
             sources,
@@ -453,8 +468,10 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
             &human::HumanOptions {
                 color: colour,
                 width: 100,
+                quiet: args.quiet,
             },
         )),
+        OutputFormat::Concise if args.quiet => Some(concise::render_findings(outcome, catalog)),
         // Written as it is serialised: it can be larger than the tree.
         OutputFormat::Json => None,
         OutputFormat::Concise => Some(concise::render(outcome, sources, catalog)),
@@ -493,6 +510,32 @@ fn colour_for_errors(choice: ColorChoice) -> bool {
 }
 
 /// Prints a tool error (usage, configuration, I/O) to standard error.
+/// `--statistics`: each rule's count of unsuppressed findings, the most
+/// frequent first, then the summary.
+fn statistics(
+    outcome: &crate::finding::Outcome,
+    catalog: &crate::catalog::Catalog,
+    quiet: bool,
+) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for reported in outcome.active() {
+        *counts.entry(reported.finding.rule).or_default() += 1;
+    }
+    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let width = rows.first().map_or(1, |(_, n)| n.to_string().len());
+    let mut out = String::new();
+    for (code, count) in rows {
+        let name = catalog.find(code).map_or("", |rule| rule.name.as_str());
+        out.push_str(&format!("{count:>width$}  {code}  {name}\n"));
+    }
+    if !quiet {
+        out.push_str(&human::summary(outcome));
+        out.push('\n');
+    }
+    out
+}
+
 /// The error for a run that found nothing to lint.
 fn no_files(paths: &[PathBuf]) -> miette::Report {
     let named = if paths.is_empty() {

@@ -892,3 +892,54 @@ fn rule_selectors_follow_ruff() {
         stderr(&output)
     );
 }
+
+/// `--output-format` (and its alias `--format`), `-q` without the summary,
+/// `--statistics` with a count per rule.
+#[test]
+fn output_conventions_follow_ruff() {
+    let dir = tree(
+        "output-conventions",
+        &[("extensions.conf", RECORDED_WITHOUT_NOTICE)],
+    );
+    let concise = |args: &[&str]| -> String {
+        let args = [&["check", "--no-config"][..], args].concat();
+        stdout(&reclint(&dir, &args))
+    };
+    let full = concise(&["--output-format", "concise"]);
+    assert_eq!(full, concise(&["--format", "concise"]));
+    assert!(full.contains("Found "), "{full}");
+    let quiet = concise(&["--output-format", "concise", "-q"]);
+    assert!(
+        !quiet.contains("Found ") && !quiet.contains("Run `reclint check`"),
+        "{quiet}"
+    );
+    assert_eq!(quiet.lines().count(), full.lines().count() - 2);
+    assert!(!concise(&["-q"]).contains("Found "));
+    let statistics = concise(&["--statistics"]);
+    let findings = quiet.lines().count();
+    let counted: usize = statistics
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(counted, findings, "{statistics}");
+    assert!(
+        statistics.contains("REC001  blanket-recording-without-consent"),
+        "{statistics}"
+    );
+    assert_eq!(
+        status(&reclint(&dir, &["check", "--no-config", "--statistics"])),
+        1
+    );
+}
+
+/// `--version` names the commit, as `git describe` would, or says it is
+/// unknown outside a checkout.
+#[test]
+fn version_names_the_commit() {
+    let output = reclint(&root(), &["--version"]);
+    assert_eq!(status(&output), 0);
+    let version = stdout(&output);
+    let commit =
+        regex::Regex::new(r"^reclint \d+\.\d+\.\d+ \(([0-9a-f]{7,}|unknown)\)\n$").unwrap();
+    assert!(commit.is_match(&version), "{version}");
+}

@@ -20,6 +20,7 @@ fn render(fixture: &str) -> String {
         &HumanOptions {
             color: false,
             width: 80,
+            quiet: false,
         },
     )
 }

@@ -10,6 +10,19 @@ use crate::finding::Outcome;
 use crate::source::SourceMap;
 
 pub fn render(outcome: &Outcome, _sources: &SourceMap, catalog: &Catalog) -> String {
+    let mut out = render_findings(outcome, catalog);
+    out.push_str(&human::summary(outcome));
+    out.push('\n');
+    if outcome.active().next().is_some() {
+        out.push_str(
+            "Run `reclint check` for each finding's trace and fix, `reclint rule CODE` for a rule.\n",
+        );
+    }
+    out
+}
+
+/// The findings' lines alone (`--quiet`).
+pub fn render_findings(outcome: &Outcome, catalog: &Catalog) -> String {
     let mut out = String::new();
     for r in outcome.active() {
         let name = catalog
@@ -22,13 +35,6 @@ pub fn render(outcome: &Outcome, _sources: &SourceMap, catalog: &Catalog) -> Str
         );
         out.push_str(&one_line(&line));
         out.push('\n');
-    }
-    out.push_str(&human::summary(outcome));
-    out.push('\n');
-    if outcome.active().next().is_some() {
-        out.push_str(
-            "Run `reclint check` for each finding's trace and fix, `reclint rule CODE` for a rule.\n",
-        );
     }
     out
 }

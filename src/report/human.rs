@@ -22,6 +22,8 @@ const LONG_LINE: usize = 200;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// Findings only, without the summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 pub fn render(
@@ -55,8 +57,10 @@ pub fn render(
         }
         out.push('\n');
     }
-    out.push_str(&summary(outcome));
-    out.push('\n');
+    if !options.quiet {
+        out.push_str(&summary(outcome));
+        out.push('\n');
+    }
     out
 }
 

@@ -159,6 +159,7 @@ fn render(run: miette::Result<check::CheckRun>, registry: &Registry) -> String {
             let human = human::HumanOptions {
                 color: false,
                 width: 100,
+                quiet: false,
             };
             for text in [
                 human::render(outcome, sources, registry, &human),
