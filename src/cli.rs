@@ -4,7 +4,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use miette::IntoDiagnostic;
 
 use crate::check::{self, CheckOptions, StdinInput};
 use crate::explain;
@@ -69,6 +70,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script (e.g. `reclint completions bash >
+    /// ~/.local/share/bash-completion/completions/reclint`).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), e.g. `reclint man > reclint.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -253,6 +259,20 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Rules { format, output } => with_configured_rules(&registry)
             .and_then(|registry| run_rules(format, output, &registry)),
         Command::Test { dir, format, exact } => run_test(&dir, format, exact, &registry),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "reclint", &mut script);
+            check::write_output(&String::from_utf8_lossy(&script), None).map(|_| 0)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .into_diagnostic()
+                .and_then(|_| check::write_output(&String::from_utf8_lossy(&page), None))
+                .map(|_| 0)
+        }
         Command::Init { force } => std::env::current_dir()
             .map_err(|e| {
                 miette::miette!(

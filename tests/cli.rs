@@ -943,3 +943,24 @@ fn version_names_the_commit() {
         regex::Regex::new(r"^reclint \d+\.\d+\.\d+ \(([0-9a-f]{7,}|unknown)\)\n$").unwrap();
     assert!(commit.is_match(&version), "{version}");
 }
+
+/// Shell completions (clap_complete) and a man page (clap_mangen).
+#[test]
+fn completions_and_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = reclint(&root(), &["completions", shell]);
+        assert_eq!(status(&output), 0, "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        assert!(
+            script.contains("check") && script.contains("--select"),
+            "{shell}"
+        );
+    }
+    assert_eq!(status(&reclint(&root(), &["completions", "tcsh"])), 2);
+    let page = stdout(&reclint(&root(), &["man"]));
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH reclint 1"),
+        "{page}"
+    );
+    assert!(page.contains(".TH reclint 1") && page.contains("check"));
+}
