@@ -487,7 +487,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
             catalog,
             &human::HumanOptions {
                 color: colour,
-                width: 100,
+                width: output_width(args.output.is_none()),
                 quiet: args.quiet,
             },
         )),
@@ -516,6 +516,26 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         0
     })
 }
+
+/// The width human output wraps to: `COLUMNS`, else the terminal's when
+/// writing to one, else 80.
+fn output_width(to_stdout: bool) -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return columns.max(MIN_WIDTH);
+    }
+    let terminal = to_stdout
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(terminal_size::Width(w), _)| usize::from(w));
+    terminal.unwrap_or(80).max(MIN_WIDTH)
+}
+
+/// Narrower than this, code frames have no room for their text.
+const MIN_WIDTH: usize = 40;
 
 fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
@@ -585,7 +605,7 @@ fn print_error(report: &miette::Report, colour: bool) {
     } else {
         miette::GraphicalTheme::unicode_nocolor()
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(output_width(false));
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!("error: {report}\n");

@@ -964,3 +964,31 @@ fn completions_and_man_page_are_printed() {
     );
     assert!(page.contains(".TH reclint 1") && page.contains("check"));
 }
+
+/// Human output fits the terminal: `COLUMNS`, 80 when unknown. Only the
+/// quoted configuration in code frames may be wider.
+#[test]
+fn human_output_fits_the_width() {
+    let demo = root().join("fixtures/demo/contact-centre");
+    let frame = regex::Regex::new(r"^\s*(\d+ │|·)").unwrap();
+    for (columns, width) in [(Some("80"), 80), (None, 80), (Some("100"), 100)] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reclint"));
+        command
+            .current_dir(root())
+            .env_remove("COLUMNS")
+            .args(["check", "--color", "never"])
+            .arg(&demo);
+        if let Some(columns) = columns {
+            command.env("COLUMNS", columns);
+        }
+        let output = command.output().expect("reclint runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let wide: Vec<&str> = text
+            .lines()
+            .filter(|l| l.chars().count() > width && !frame.is_match(l))
+            .collect();
+        assert!(wide.is_empty(), "COLUMNS={columns:?}: {wide:#?}");
+        assert!(!text.contains("Advice:"), "related notes are `note:`");
+        assert!(!text.contains("(https://"), "no URL in a finding's header");
+    }
+}

@@ -3,9 +3,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use regex::Regex;
 
 use super::excerpt::{Excerpt, Frame};
 use crate::catalog::Catalog;
@@ -40,12 +41,19 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .without_syntax_highlighting()
         .with_width(options.width)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
     // Suppressed findings are not shown here; JSON and SARIF keep them for audits.
     for reported in outcome.active() {
         let diagnostic = FindingDiagnostic::new(reported, sources, catalog, options.width);
-        if handler.render_report(&mut out, &diagnostic).is_err() {
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &diagnostic).is_ok() {
+            // miette heads a related label `Advice:`; what it is, is a note.
+            out.push_str(&ADVICE.replace_all(&rendered, "${1}note: "));
+        } else {
             out.push_str(&format!(
                 "{}:{}:{}: {} {}\n",
                 reported.path,
@@ -63,6 +71,10 @@ pub fn render(
     }
     out
 }
+
+/// miette's `Advice: ` at the start of a line, after any colour codes.
+static ADVICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^((?:\x1b\[[0-9;]*m)*)Advice: ").expect("valid regex"));
 
 pub fn summary(outcome: &Outcome) -> String {
     let files = plural(outcome.files, "file");
@@ -112,7 +124,6 @@ struct FindingDiagnostic {
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedLabel>,
     help: String,
-    url: Option<String>,
 }
 
 struct RelatedLabel {
@@ -199,8 +210,11 @@ impl FindingDiagnostic {
         if !finding.trace.is_empty() {
             push_trace(&mut help, &finding.trace, sources, primary_file);
         }
+        // The references are in `reclint rule`: a URL in the header made
+        // the first line the longest of the finding, and one cannot be
+        // wrapped to the terminal.
         help.push_str(&format!(
-            "\nrun `reclint rule {}` for why this matters",
+            "\nrun `reclint rule {}`: why it matters, legal references",
             finding.rule
         ));
         FindingDiagnostic {
@@ -211,7 +225,6 @@ impl FindingDiagnostic {
             labels,
             related,
             help: safe(&help),
-            url: rule.url().map(str::to_string),
         }
     }
 }
@@ -297,12 +310,6 @@ impl Diagnostic for FindingDiagnostic {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(&self.help))
-    }
-
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.url
-            .as_ref()
-            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
