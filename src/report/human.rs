@@ -2,6 +2,7 @@
 //! labelled spans, the path the call takes, the fix and a link; then a summary.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
@@ -9,8 +10,8 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use regex::Regex;
 
 use super::excerpt::{Excerpt, Frame};
-use crate::catalog::Catalog;
-use crate::finding::{Label, Outcome, Reported, Severity, TraceStep};
+use crate::catalog::{Catalog, RuleMeta};
+use crate::finding::{Finding, Label, Outcome, Reported, Severity, TraceStep};
 use crate::source::{FileId, SourceMap, display_safe};
 
 /// At most this many steps of a witness path are listed; longer paths keep
@@ -46,35 +47,54 @@ pub fn render(
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
-    // Suppressed findings are not shown here; JSON and SARIF keep them for audits.
-    for reported in outcome.active() {
-        let diagnostic = FindingDiagnostic::new(reported, sources, catalog, options.width);
+    // Suppressed findings are not shown here; JSON and SARIF keep them for
+    // audits. Findings on one statement are one story: one header, one
+    // frame, one trace; a note about where calls enter is shown once.
+    let active: Vec<&Reported> = outcome.active().collect();
+    let mut notes_shown = HashSet::new();
+    for group in active.chunk_by(|a, b| a.path == b.path && a.start == b.start) {
+        let diagnostic =
+            FindingDiagnostic::new(group, sources, catalog, options.width, &mut notes_shown);
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &diagnostic).is_ok() {
-            // miette heads a related label `Advice:`; what it is, is a note.
-            out.push_str(&ADVICE.replace_all(&rendered, "${1}note: "));
+            // miette heads a related label `Advice:` and puts its text on the
+            // next line: it is a note, said on one line.
+            out.push_str(&ADVICE.replace_all(&rendered, "${1}note: ${2}"));
         } else {
-            out.push_str(&format!(
-                "{}:{}:{}: {} {}\n",
-                reported.path,
-                reported.start.line,
-                reported.start.column,
-                reported.finding.rule,
-                reported.finding.message
-            ));
+            for reported in group {
+                out.push_str(&format!(
+                    "{}:{}:{}: {} {}\n",
+                    reported.path,
+                    reported.start.line,
+                    reported.start.column,
+                    reported.finding.rule,
+                    reported.finding.message
+                ));
+            }
         }
         out.push('\n');
     }
     if !options.quiet {
         out.push_str(&summary(outcome));
         out.push('\n');
+        // The references are in `reclint rule`, once for all findings: a URL
+        // in a finding's header made its first line the longest, and cannot
+        // be wrapped to the terminal.
+        if !active.is_empty() {
+            out.push_str(
+                "`reclint rule CODE` explains a rule: why it matters, its legal references.\n",
+            );
+        }
     }
     out
 }
 
-/// miette's `Advice: ` at the start of a line, after any colour codes.
-static ADVICE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^((?:\x1b\[[0-9;]*m)*)Advice: ").expect("valid regex"));
+/// miette's `Advice: ` at the start of a line (after any colour codes), and
+/// the note's text on the next line after its `☞` (and colour codes).
+static ADVICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^((?:\x1b\[[0-9;]*m)*)Advice: *\n *(?:\x1b\[[0-9;]*m)*☞(?:\x1b\[[0-9;]*m)* ")
+        .expect("valid regex")
+});
 
 pub fn summary(outcome: &Outcome) -> String {
     let files = plural(outcome.files, "file");
@@ -133,15 +153,17 @@ struct RelatedLabel {
 }
 
 impl FindingDiagnostic {
+    /// The findings of one statement (at least one), as one diagnostic.
+    /// Notes in other files already shown (`notes_shown`) are left out.
     fn new(
-        reported: &Reported,
+        group: &[&Reported],
         sources: &SourceMap,
         catalog: &Catalog,
         width: usize,
+        notes_shown: &mut HashSet<(FileId, u32, u32, String)>,
     ) -> FindingDiagnostic {
-        let finding = &reported.finding;
-        let rule = catalog.get(finding.rule);
-        let primary_file = finding.primary.span.file;
+        let first = &group[0].finding;
+        let primary_file = first.primary.span.file;
         // What comes from configuration files is shown terminal-safe.
         let safe = |text: &str| display_safe(text).into_owned();
         // Configuration lines are shown whole up to LONG_LINE characters;
@@ -169,13 +191,13 @@ impl FindingDiagnostic {
                 LabeledSpan::new_with_span(message, span)
             })
         };
-        let in_primary: Vec<&Label> = std::iter::once(&finding.primary)
-            .chain(
-                finding
-                    .related
-                    .iter()
-                    .filter(|l| l.span.file == primary_file),
-            )
+        let findings: Vec<&Finding> = group.iter().map(|r| &r.finding).collect();
+        let in_primary: Vec<&Label> = findings
+            .iter()
+            .flat_map(|f| {
+                std::iter::once(&f.primary)
+                    .chain(f.related.iter().filter(|l| l.span.file == primary_file))
+            })
             .collect();
         let spans: Vec<_> = in_primary.iter().map(|l| range(l)).collect();
         let primary_frame = excerpt(primary_file, &spans);
@@ -193,34 +215,70 @@ impl FindingDiagnostic {
             }
         }
         let mut related = Vec::new();
-        for label in &finding.related {
+        for label in findings.iter().flat_map(|f| &f.related) {
             if label.span.file == primary_file {
                 continue;
             }
+            let key = (
+                label.span.file,
+                label.span.start,
+                label.span.end,
+                label.message.clone(),
+            );
+            if !notes_shown.insert(key) {
+                continue;
+            }
             let frame = excerpt(label.span.file, &[range(label)]);
-            if let Some(span) = labeled(&frame.excerpt, label, true) {
+            // The note says what the place is: its underline needs no text.
+            if let Some(span) = frame.excerpt.span(range(label)) {
                 related.push(RelatedLabel {
                     message: safe(&label.message),
                     source: frame,
-                    label: span,
+                    label: LabeledSpan::new_primary_with_span(None, span),
                 });
             }
         }
-        let mut help = finding.help.clone().unwrap_or_else(|| rule.help.clone());
-        if !finding.trace.is_empty() {
-            push_trace(&mut help, &finding.trace, sources, primary_file);
+        let rules: Vec<&RuleMeta> = findings.iter().map(|f| catalog.get(f.rule)).collect();
+        let own_help =
+            |f: &Finding, rule: &RuleMeta| f.help.clone().unwrap_or_else(|| rule.help.clone());
+        let (code, message, mut help) = match (findings.as_slice(), rules.as_slice()) {
+            ([finding], [rule]) => (
+                format!("{} {}", finding.rule, rule.name),
+                safe(&finding.message),
+                own_help(finding, rule),
+            ),
+            _ => {
+                let codes: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+                let mut message = String::new();
+                let mut help = String::new();
+                for (finding, rule) in findings.iter().zip(&rules) {
+                    if !message.is_empty() {
+                        message.push('\n');
+                        help.push('\n');
+                    }
+                    message.push_str(&format!(
+                        "{} {}: {}",
+                        finding.rule,
+                        rule.name,
+                        safe(&finding.message)
+                    ));
+                    help.push_str(&format!("{}: {}", finding.rule, own_help(finding, rule)));
+                }
+                (codes.join(", "), message, help)
+            }
+        };
+        // One trace: the findings of a statement follow the same call there.
+        if let Some(trace) = findings.iter().map(|f| &f.trace).find(|t| !t.is_empty()) {
+            push_trace(&mut help, trace, sources, primary_file, width);
         }
-        // The references are in `reclint rule`: a URL in the header made
-        // the first line the longest of the finding, and one cannot be
-        // wrapped to the terminal.
-        help.push_str(&format!(
-            "\nrun `reclint rule {}`: why it matters, legal references",
-            finding.rule
-        ));
         FindingDiagnostic {
-            code: format!("{} {}", finding.rule, rule.name),
-            message: safe(&finding.message),
-            severity: reported.severity,
+            code,
+            message,
+            severity: group
+                .iter()
+                .map(|r| r.severity)
+                .max()
+                .unwrap_or(Severity::Info),
             source: primary_frame,
             labels,
             related,
@@ -229,9 +287,38 @@ impl FindingDiagnostic {
     }
 }
 
+/// A trace step cut to `room` characters: the statement gives way first, so
+/// that the branch taken (`  → caller pressed 1`) stays whole.
+fn shorten_step(text: &str, room: usize) -> String {
+    let cut = |text: &str, room: usize| -> String {
+        text.chars()
+            .take(room.saturating_sub(1))
+            .chain(['…'])
+            .collect()
+    };
+    match text.find("  → ") {
+        Some(at) => {
+            let (statement, branch) = text.split_at(at);
+            let branch_len = branch.chars().count();
+            if branch_len + 10 > room {
+                cut(text, room)
+            } else {
+                format!("{}{branch}", cut(statement, room - branch_len))
+            }
+        }
+        None => cut(text, room),
+    }
+}
+
 /// The trace of a finding, for its help: each step with its line (and file,
 /// outside the reported file); a long trace shows its ends.
-fn push_trace(help: &mut String, steps: &[TraceStep], sources: &SourceMap, primary_file: FileId) {
+fn push_trace(
+    help: &mut String,
+    steps: &[TraceStep],
+    sources: &SourceMap,
+    primary_file: FileId,
+    columns: usize,
+) {
     help.push_str("\nthe call gets there by:");
     let shown: Vec<(usize, &TraceStep)> = if steps.len() > TRACE_LIMIT {
         let head = TRACE_LIMIT / 2;
@@ -265,8 +352,19 @@ fn push_trace(help: &mut String, steps: &[TraceStep], sources: &SourceMap, prima
         })
         .collect();
     let width = located.iter().map(|(_, at, _)| at.len()).max().unwrap_or(0);
+    // A step longer than the room beside its line is cut, so that it is not
+    // wrapped away from its line: `help: `, the indents and miette's margin
+    // take 16 columns.
+    let room = columns.saturating_sub(16 + width).max(20);
     let mut previous: Option<usize> = None;
     for (i, at, text) in located {
+        let cut: String;
+        let text = if text.chars().count() > room {
+            cut = shorten_step(text, room);
+            cut.as_str()
+        } else {
+            text
+        };
         if let Some(p) = previous
             && i > p + 1
         {
