@@ -992,3 +992,41 @@ fn human_output_fits_the_width() {
         assert!(!text.contains("(https://"), "no URL in a finding's header");
     }
 }
+
+/// A syntax error is one REC900 for the broken construct, not one for each
+/// line after it: a section header without `]` makes Asterisk reject the
+/// file (so what it would define is not reported missing), and statements
+/// before the first context are one error.
+#[test]
+fn a_syntax_error_is_one_finding() {
+    let dir = tree(
+        "syntax-cascade",
+        &[
+            (
+                "pbx/extensions.conf",
+                "[from-pstn]\nexten => s,1,Goto(sales,s,1)\n#include \"sales.conf\"\n",
+            ),
+            (
+                "pbx/sales.conf",
+                "[sales\nexten => s,1,Answer()\n same => n,MixMonitor(x.wav)\n same => n,Dial(PJSIP/a)\n",
+            ),
+            (
+                "top/extensions.conf",
+                "exten => s,1,Answer()\n same => n,Playback(x)\n same => n,Hangup()\n[ctx]\nexten => s,1,Answer()\n",
+            ),
+        ],
+    );
+    for (path, message) in [
+        ("pbx", "Asterisk does not load this file"),
+        ("top", "statements outside any context"),
+    ] {
+        let output = reclint(
+            &dir,
+            &["check", "--no-config", "--output-format", "concise", path],
+        );
+        let text = stdout(&output);
+        let errors: Vec<&str> = text.lines().filter(|l| l.contains(": REC9")).collect();
+        assert_eq!(errors.len(), 1, "{path}: {text}");
+        assert!(errors[0].contains(message), "{path}: {text}");
+    }
+}

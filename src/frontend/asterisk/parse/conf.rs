@@ -62,6 +62,9 @@ pub struct ConfFile {
     pub items: Vec<ConfItem>,
     pub comments: Vec<Comment>,
     pub errors: Vec<ParseError>,
+    /// Asterisk refuses the whole file (a section header without `]`): it
+    /// loads none of it, so `items` is empty.
+    pub rejected: bool,
 }
 
 /// Lexes one configuration file.
@@ -140,6 +143,12 @@ pub fn lex(file: FileId, text: &str) -> ConfFile {
         let code = String::from_utf8(code)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         lex_statement(file, &code, line_start, &mut out);
+        if out.rejected {
+            // Asterisk stops here and loads nothing of the file: one error,
+            // not one for every line after it.
+            out.items.clear();
+            return out;
+        }
         line_start += raw_line.len();
     }
     if let Some(&start) = open_blocks.first() {
@@ -224,11 +233,13 @@ fn lex_directive(file: FileId, rest: &str, offset: usize, span: Span, out: &mut 
 
 fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut ConfFile) {
     let Some(close) = rest.find(']') else {
+        // Asterisk: "parse error: no closing ']'", and the file is invalid.
         out.errors.push(ParseError::new(
             span,
-            "section header without `]`",
-            "a section header looks like `[name]`",
+            "section header without `]`: Asterisk does not load this file",
+            "Asterisk stops reading here and loads nothing of the file; a section header looks like `[name]`",
         ));
+        out.rejected = true;
         return;
     };
     let name = rest[..close].trim();

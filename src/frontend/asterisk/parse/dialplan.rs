@@ -89,6 +89,8 @@ struct Builder {
     templates: HashMap<String, Vec<Entry>>,
     errors: Vec<ParseError>,
     current: Option<Current>,
+    /// Statements outside any context are reported once per run of them.
+    outside_reported: bool,
 }
 
 enum Current {
@@ -107,10 +109,12 @@ pub fn build(items: &[ConfItem]) -> (Dialplan, Vec<ParseError>) {
         templates: HashMap::new(),
         errors: Vec::new(),
         current: None,
+        outside_reported: false,
     };
     for item in items {
         match item {
             ConfItem::Section(section) => {
+                b.outside_reported = false;
                 if section.template {
                     b.templates.insert(section.name.clone(), Vec::new());
                     b.current = Some(Current::Template(section.name.clone()));
@@ -160,11 +164,15 @@ pub fn build(items: &[ConfItem]) -> (Dialplan, Vec<ParseError>) {
 impl Builder {
     fn entry(&mut self, entry: &Entry) {
         match &mut self.current {
-            None => self.errors.push(ParseError::new(
-                entry.span,
-                "statement outside any context",
-                "add a `[context]` header above this line",
-            )),
+            None if self.outside_reported => {}
+            None => {
+                self.outside_reported = true;
+                self.errors.push(ParseError::new(
+                    entry.span,
+                    "statements outside any context, from here to the next `[context]`",
+                    "add a `[context]` header above this line; Asterisk has nowhere to put them",
+                ));
+            }
             Some(Current::Settings) => {}
             Some(Current::Template(name)) => {
                 let name = name.clone();

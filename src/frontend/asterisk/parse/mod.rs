@@ -181,7 +181,8 @@ impl Library {
             }
             if let Some(file) = self.files.get_mut(&path) {
                 file.includes = resolved;
-                file.unread = unread;
+                // A file Asterisk rejects may have defined what the rest refers to.
+                file.unread = unread || file.conf.rejected;
             }
         }
     }
