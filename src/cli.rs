@@ -255,7 +255,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Check(args) => run_check(*args, &registry),
         Command::Rule { rule } => with_configured_rules(&registry)
             .and_then(|registry| explain::rule(&registry, &rule))
-            .and_then(|text| check::write_output(&text, None).map(|_| 0)),
+            .and_then(|text| show_rule(&text)),
         Command::Rules { format, output } => with_configured_rules(&registry)
             .and_then(|registry| run_rules(format, output, &registry)),
         Command::Test { dir, format, exact } => run_test(&dir, format, exact, &registry),
@@ -515,6 +515,20 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     } else {
         0
     })
+}
+
+/// A rule's page: on a terminal, set out to its width and paged when longer
+/// than the screen; piped, the Markdown itself.
+fn show_rule(page: &str) -> miette::Result<u8> {
+    if !std::io::stdout().is_terminal() {
+        return check::write_output(page, None).map(|_| 0);
+    }
+    let bold = !no_color();
+    let shown = crate::terminal::markdown(page, output_width(true), bold);
+    if !crate::terminal::page(&shown) {
+        check::write_output(&shown, None)?;
+    }
+    Ok(0)
 }
 
 /// The width human output wraps to: `COLUMNS`, else the terminal's when

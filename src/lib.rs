@@ -34,5 +34,6 @@ pub mod suggest;
 pub mod suppress;
 /// Rule tests: fixtures with inline `expect:` markers, run by `reclint test`
 /// and by the project's own fixture tests.
+pub mod terminal;
 pub mod testing;
 pub mod workspace;
