@@ -29,20 +29,14 @@ pub fn markdown(text: &str, width: usize, bold: bool) -> String {
             out.push_str(&format!("    {line}\n"));
             continue;
         }
-        if let Some(heading) = line.strip_prefix("# ") {
+        // The page's title is underlined with `=`, its sections with `-`.
+        let heading = [("# ", "="), ("## ", "-")]
+            .into_iter()
+            .find_map(|(mark, rule)| Some((line.strip_prefix(mark)?, rule)));
+        if let Some((heading, rule)) = heading {
             flush(&mut paragraph, width, &mut out);
-            out.push_str(&format!(
-                "{}\n{}\n",
-                strong(heading),
-                "=".repeat(heading.chars().count().min(width))
-            ));
-        } else if let Some(heading) = line.strip_prefix("## ") {
-            flush(&mut paragraph, width, &mut out);
-            out.push_str(&format!(
-                "{}\n{}\n",
-                strong(heading),
-                "-".repeat(heading.chars().count().min(width))
-            ));
+            let underline = rule.repeat(heading.chars().count().min(width));
+            out.push_str(&format!("{}\n{underline}\n", strong(heading)));
         } else if let Some(item) = line.strip_prefix("- ") {
             flush(&mut paragraph, width, &mut out);
             let options = textwrap::Options::new(width)
