@@ -93,7 +93,7 @@ fn malformed_rules_are_located_errors() {
             format!(
                 "{HEADER}kind = \"pattern\"\ncolour = \"red\"\n[pattern]\nfield = \"application\"\nregex = 'x'\n"
             ),
-            "unknown field `colour`",
+            "unknown key `colour`",
         ),
         (
             "unknown-kind",

@@ -162,10 +162,10 @@ fn a_rule_with_every_key_of_the_schema_loads() {
     }
 }
 
-/// The keys a "unknown field, expected one of ..." error lists.
+/// The keys an "unknown key ...; the keys here are ..." error lists.
 fn expected_keys(err: &str) -> BTreeSet<String> {
     let start = err
-        .find("expected one of")
+        .find("keys here are")
         .unwrap_or_else(|| panic!("no list of keys in:\n{err}"));
     let end = err[start..].find('╭').map_or(err.len(), |i| start + i);
     // Undo miette's wrapping, which may break a word after a hyphen.
@@ -224,7 +224,7 @@ fn the_schema_knows_the_keys_the_loader_knows() {
         let out = load(&format!("keys-{name}"), &rule);
         let err = stderr(&out);
         assert_eq!(status(&out), 2, "{name}: {err}");
-        assert!(err.contains("unknown field `colour`"), "{name}: {err}");
+        assert!(err.contains("unknown key `colour`"), "{name}: {err}");
         assert_eq!(
             expected_keys(&err),
             property_names(node),
@@ -244,27 +244,27 @@ fn rules_the_loader_rejects_for_their_structure_the_schema_rejects() {
         (
             "unknown-key",
             pattern.replace("kind =", "colour = \"red\"\nkind ="),
-            "unknown field `colour`",
+            "unknown key `colour`",
         ),
         (
             "unknown-pattern-key",
             format!("{pattern}flags = \"i\"\n"),
-            "unknown field `flags`",
+            "unknown key `flags`",
         ),
         (
             "unknown-when-key",
             format!("{condition}consent = [\"none\"]\n"),
-            "unknown field `consent`",
+            "unknown key `consent`",
         ),
         (
             "unknown-require-key",
             format!("{require}prompts = 'x'\n"),
-            "unknown field `prompts`",
+            "unknown key `prompts`",
         ),
         (
             "unknown-reference-key",
             format!("{condition}[[references]]\ntitle = \"t\"\nurl = \"u\"\nlink = \"l\"\n"),
-            "unknown field `link`",
+            "unknown key `link`",
         ),
         (
             "unknown-kind",
@@ -279,7 +279,7 @@ fn rules_the_loader_rejects_for_their_structure_the_schema_rejects() {
         (
             "bad-severity",
             pattern.replace("\"error\"", "\"fatal\""),
-            "unknown variant `fatal`",
+            "unknown value `fatal`",
         ),
         (
             "bad-format",
@@ -309,12 +309,12 @@ fn rules_the_loader_rejects_for_their_structure_the_schema_rejects() {
         (
             "purpose-not-a-string",
             format!("{condition}purpose = 7\n"),
-            "did not match any variant",
+            "expected a text or a list of texts",
         ),
         (
             "notice-before-not-a-boolean",
             format!("{condition}notice-before = \"yes\"\n"),
-            "invalid type",
+            "expected true or false",
         ),
         (
             "missing-summary",

@@ -544,7 +544,10 @@ pub fn load(path: &Path, cwd: &Path, sources: &mut SourceMap) -> miette::Result<
         let range = e.span().unwrap_or(0..0);
         file.error(
             range,
-            format!("invalid configuration: {}", e.message().trim_end()),
+            format!(
+                "invalid configuration: {}",
+                crate::suggest::plain_toml_message(e.message().trim_end())
+            ),
             "here",
             Some("see the reclint.toml reference in README.md".into()),
         )

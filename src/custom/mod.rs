@@ -338,7 +338,10 @@ fn load_file(
     let raw: RawRule = toml::from_str(&text).map_err(|e| {
         file.error_with_help(
             e.span().unwrap_or(0..0),
-            format!("invalid rule file: {}", e.message().trim_end()),
+            format!(
+                "invalid rule file: {}",
+                crate::suggest::plain_toml_message(e.message().trim_end())
+            ),
             "here",
             Some("see docs/custom-rules.md for the rule file format".into()),
         )
