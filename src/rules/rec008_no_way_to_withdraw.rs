@@ -3,7 +3,7 @@
 //! giving consent).
 
 use super::RuleContext;
-use super::support::{recording_finding, recording_name, relies_on_consent};
+use super::support::{recording_finding, recording_name, relies_on_consent, stop_recording_howto};
 use crate::analysis::path_state::ConsentState;
 use crate::catalog::RuleCode;
 use crate::finding::Finding;
@@ -23,7 +23,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 "{} records on the caller's consent, and nothing after it can stop the recording if the caller withdraws it",
                 recording_name(ctx, pbx, recording)
             );
-            out.push(recording_finding(
+            let mut finding = recording_finding(
                 RuleCode::Rec008.as_str(),
                 ctx,
                 pbx,
@@ -31,7 +31,12 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 "no stop for this recording follows",
                 message,
                 Some(witness),
+            );
+            finding.help = Some(format!(
+                "Give the agent (or the caller) a way to stop the recording: {}.",
+                stop_recording_howto(pbx.graph.format)
             ));
+            out.push(finding);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! queue waiting or ringing before a person answers (data minimisation).
 
 use super::RuleContext;
-use super::support::{describe, recording_finding, recording_name};
+use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::{BeforeAnswer, StepKind};
@@ -36,6 +36,11 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 message,
                 None,
             );
+            // In the platform's own terms, not every platform's.
+            finding.help = Some(format!(
+                "Start capturing when a person answers: {}.",
+                record_from_answer_howto(pbx.graph.format)
+            ));
             if let Some(ivr) = recording.ivr_ahead {
                 finding.related.push(Label::new(
                     pbx.graph.step(ivr).span,

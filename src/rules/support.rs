@@ -122,6 +122,19 @@ pub fn record_from_answer_howto(format: &str) -> &'static str {
     }
 }
 
+/// How a recording of this format is stopped on request, in the platform's
+/// terms.
+pub fn stop_recording_howto(format: &str) -> &'static str {
+    match format {
+        "freeswitch" => "a stop_record_session action, or a bind_digit_action that runs it",
+        "amazon-connect" => "a Set recording and analytics behavior block that turns recording off",
+        "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
+        _ => {
+            "a StopMixMonitor step, or the automixmon feature code (features.conf) with Dial option X"
+        }
+    }
+}
+
 /// The extension or number dialled to come in at an entry point `step`.
 pub fn dialled_at(pbx: &PbxAnalysis, step: StepId) -> Option<&str> {
     pbx.graph
