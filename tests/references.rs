@@ -78,12 +78,12 @@ fn problems(reference: &Reference) -> Vec<String> {
             }
         }
     }
-    if let Some(note) = &reference.note {
-        if note.to_ascii_lowercase().contains("verif") {
-            found.push(format!(
-                "{url}: the note `{note}` is a research note; say `verified = false` instead"
-            ));
-        }
+    if let Some(note) = &reference.note
+        && note.to_ascii_lowercase().contains("verif")
+    {
+        found.push(format!(
+            "{url}: the note `{note}` is a research note; say `verified = false` instead"
+        ));
     }
     found
 }
