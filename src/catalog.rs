@@ -37,12 +37,21 @@ impl RuleMeta {
     }
 }
 
+/// A source behind a rule. `note` is a neutral description shown with it
+/// ("official text"); `verified = false` marks a source whose text was not
+/// checked in full, which is for the rule's maintainers and never shown.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     pub title: String,
     pub url: String,
     pub note: Option<String>,
+    #[serde(default = "checked")]
+    pub verified: bool,
+}
+
+fn checked() -> bool {
+    true
 }
 
 /// The metadata of a run's rules, in order: the built-in rules, then the
