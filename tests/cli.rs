@@ -1030,3 +1030,30 @@ fn a_syntax_error_is_one_finding() {
         assert!(errors[0].contains(message), "{path}: {text}");
     }
 }
+
+/// REC002 does not tell a user to set the legal basis the training purpose
+/// already has (the demo's is `consent`): the recording's place is what is wrong.
+#[test]
+fn rec002_help_fits_the_configured_basis() {
+    let demo = root().join("fixtures/demo/contact-centre");
+    let output = reclint(
+        &root(),
+        &["check", "--output-format", "json", demo.to_str().unwrap()],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let helps: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "REC002")
+        .map(|f| f["help"].as_str().unwrap())
+        .collect();
+    assert!(!helps.is_empty());
+    for help in helps {
+        assert!(!help.contains("legal-basis"), "{help}");
+        assert!(
+            help.contains("Read + GotoIf"),
+            "in Asterisk's terms: {help}"
+        );
+    }
+}

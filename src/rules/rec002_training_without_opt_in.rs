@@ -2,7 +2,9 @@
 //! coaching need the caller's opt-in consent, on every path.
 
 use super::RuleContext;
-use super::support::{heard_labels, recording_finding, recording_name, training_purposes};
+use super::support::{
+    consent_question_howto, heard_labels, recording_finding, recording_name, training_purposes,
+};
 use crate::analysis::path_state::ConsentState;
 use crate::catalog::RuleCode;
 use crate::config::LegalBasis;
@@ -53,6 +55,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             );
             if let Some(w) = witness {
                 finding.related.extend(heard_labels(pbx, w));
+            }
+            // The basis is consent already: only the recording's place is wrong.
+            if wrong_basis.is_none() {
+                finding.help = Some(format!(
+                    "Start the recording only on the branch where the caller explicitly said yes ({}).",
+                    consent_question_howto(pbx.graph.format)
+                ));
             }
             if let Some(p) = wrong_basis
                 && let Some(span) = p.basis_span
