@@ -128,6 +128,58 @@ fn main() {
         )
         .expect("write to string");
     }
+    out.push_str("];\n\n");
+    // One flagged and one passing fixture per rule and format, for the
+    // rule's page: the fixtures are the examples users read.
+    out.push_str(
+        "/// `(code, format, flagged, file name, contents)`: the first `bad_*` and\n\
+         /// `ok_*` fixture file of each rule and format.\n\
+         static EXAMPLES: &[(RuleCode, &str, bool, &str, &str)] = &[\n",
+    );
+    for stem in &stems {
+        for format in &formats {
+            let dir = fixtures.join(format).join(stem);
+            if !dir.is_dir() {
+                continue;
+            }
+            let listed = |dir: &Path, files_only: bool| -> Vec<String> {
+                let mut names: Vec<String> = std::fs::read_dir(dir)
+                    .expect("readable directory")
+                    .filter_map(Result::ok)
+                    .filter(|e| !files_only || e.path().is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.ends_with(".expect"))
+                    .collect();
+                names.sort();
+                names
+            };
+            let names = listed(&dir, false);
+            for (prefix, flagged) in [("bad_", true), ("ok_", false)] {
+                let Some(name) = names.iter().find(|n| n.starts_with(prefix)) else {
+                    continue;
+                };
+                // A fixture that is a directory shows each of its files.
+                let path = dir.join(name);
+                let files: Vec<(String, std::path::PathBuf)> = if path.is_dir() {
+                    listed(&path, true)
+                        .into_iter()
+                        .map(|file| (format!("{name}/{file}"), path.join(file)))
+                        .collect()
+                } else {
+                    vec![(name.clone(), path)]
+                };
+                for (shown, file) in files {
+                    writeln!(
+                        out,
+                        "    (RuleCode::{}, {format:?}, {flagged}, {shown:?}, include_str!({:?})),",
+                        variant(stem),
+                        file.display().to_string()
+                    )
+                    .expect("write to string");
+                }
+            }
+        }
+    }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("lints.rs");
     std::fs::write(dest, out).expect("write lints.rs");

@@ -4,8 +4,9 @@
 //! implementations: configuration, suppressions and reporters need only this.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::finding::Severity;
@@ -28,7 +29,27 @@ pub struct RuleMeta {
     pub help: String,
     pub explanation: String,
     pub references: Vec<Reference>,
+    /// A built-in rule's examples, one flagged and one passing per format:
+    /// its fixtures, without their test markers.
+    #[serde(skip)]
+    pub examples: Vec<Example>,
 }
+
+/// A configuration the rule flags, or one it passes, on one platform.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub format: String,
+    pub flagged: bool,
+    pub name: String,
+    pub text: String,
+}
+
+/// A fixture's `expect:` marker comment (`; expect: REC005`,
+/// `<!-- expect: REC005 -->`, `# expect: ...`), which is for the tests.
+static EXPECT_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)[ \t]*(?:;|#|//|<!--)[ \t]*expect(?:-suppressed)?:[^\n]*?(?:-->|$)")
+        .expect("valid regex")
+});
 
 impl RuleMeta {
     /// The rule's first reference, used as the diagnostic's link.
@@ -90,6 +111,16 @@ impl Catalog {
                 .iter()
                 .filter(|f| tested.contains(f))
                 .map(|f| f.to_string())
+                .collect();
+            meta.examples = EXAMPLES
+                .iter()
+                .filter(|(example_code, ..)| example_code == code)
+                .map(|&(_, format, flagged, name, text)| Example {
+                    format: format.to_string(),
+                    flagged,
+                    name: name.to_string(),
+                    text: EXPECT_MARKER.replace_all(text, "").trim_end().to_string(),
+                })
                 .collect();
             rules.push(Arc::new(meta));
         }
@@ -179,6 +210,32 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_shows_an_example_per_format_without_test_markers() {
+        let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
+        for rule in &catalog.rules {
+            for format in &rule.formats {
+                assert!(
+                    rule.examples.iter().any(|e| &e.format == format),
+                    "{} has no {format} example",
+                    rule.code
+                );
+            }
+            for example in &rule.examples {
+                assert!(
+                    !example.text.contains("expect:"),
+                    "{}: {}",
+                    rule.code,
+                    example.name
+                );
+                assert!(!example.text.is_empty(), "{}: {}", rule.code, example.name);
+            }
+        }
+        let rec005 = catalog.get("REC005");
+        assert!(rec005.examples.iter().any(|e| e.flagged));
+        assert!(rec005.examples.iter().any(|e| !e.flagged));
+    }
 
     #[test]
     fn every_lint_file_is_a_rule_code() {

@@ -6,6 +6,7 @@ use std::path::Path;
 use miette::{IntoDiagnostic, WrapErr};
 use serde::Serialize;
 
+use crate::catalog::RuleMeta;
 use crate::rules::{Registry, Rule};
 
 /// The command that regenerates `docs/rules/`; the index page and the
@@ -65,6 +66,7 @@ fn render_rule(rule: &Rule, style: Style) -> String {
         }
     }
     out.push_str(meta.explanation.trim());
+    push_examples(&mut out, meta);
     if meta.references.is_empty() {
         return out;
     }
@@ -91,6 +93,31 @@ fn render_rule(rule: &Rule, style: Style) -> String {
         }
     }
     out
+}
+
+/// The rule's fixtures, one flagged and one passing per platform, so that
+/// every platform's users see it in their own configuration language.
+fn push_examples(out: &mut String, meta: &RuleMeta) {
+    if meta.examples.is_empty() {
+        return;
+    }
+    out.push_str("\n\n## Examples by platform\n");
+    for example in &meta.examples {
+        let verdict = if example.flagged { "flagged" } else { "passes" };
+        let language = match example.name.rsplit('.').next().unwrap_or("") {
+            "conf" => example.format.as_str(),
+            "xml" | "twiml" => "xml",
+            "json" => "json",
+            "tf" => "hcl",
+            "yaml" | "yml" => "yaml",
+            "toml" => "toml",
+            _ => "text",
+        };
+        out.push_str(&format!(
+            "\n{} ({verdict}, `{}`):\n\n```{language}\n{}\n```\n",
+            example.format, example.name, example.text
+        ));
+    }
 }
 
 /// A one-line text from a rule file (summary, reference title or note) made

@@ -378,6 +378,7 @@ fn load_file(
             help: raw.help,
             explanation: raw.explanation,
             references: raw.references,
+            examples: Vec::new(),
         }),
         code,
         paths,
