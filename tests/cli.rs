@@ -1057,3 +1057,42 @@ fn rec002_help_fits_the_configured_basis() {
         );
     }
 }
+
+/// Help fits the platform: no Asterisk advice (`Read` + `GotoIf`,
+/// `MixMonitor` option b) on FreeSWITCH, Connect or Twilio findings.
+#[test]
+fn help_speaks_the_platform_of_the_finding() {
+    for format in ["freeswitch", "amazon-connect", "twilio"] {
+        let dir = root().join("fixtures").join(format);
+        let output = reclint(
+            &root(),
+            &[
+                "check",
+                "--no-config",
+                "--output-format",
+                "json",
+                dir.to_str().unwrap(),
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let findings = doc["findings"].as_array().unwrap();
+        assert!(findings.len() > 20, "{format}");
+        for finding in findings {
+            let help = finding["help"].as_str().unwrap();
+            for asterisk in [
+                "MixMonitor",
+                "GotoIf",
+                "Read +",
+                "StopMixMonitor",
+                "automixmon",
+            ] {
+                assert!(
+                    !help.contains(asterisk),
+                    "{format} {} {}: {help}",
+                    finding["rule"],
+                    finding["path"]
+                );
+            }
+        }
+    }
+}
