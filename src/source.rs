@@ -112,11 +112,6 @@ impl SourceFile {
         self.text = Arc::from("");
     }
 
-    /// Whether [`SourceFile::evict`] dropped the text.
-    pub fn is_evicted(&self) -> bool {
-        self.evicted.is_some()
-    }
-
     /// The bytes of 0-based line `line`, with its terminator.
     fn line_span_text(&self, line: usize) -> &str {
         let start = self.line_starts[line] as usize;
@@ -250,12 +245,6 @@ impl SourceMap {
                 .expect("an id below `first` exists only in a layer, which has a base")
                 .get(id),
         }
-    }
-
-    /// A file added to this map (not its base's), to evict it.
-    pub fn get_own_mut(&mut self, id: FileId) -> Option<&mut SourceFile> {
-        let own = id.0.checked_sub(self.first)?;
-        self.files.get_mut(own as usize)
     }
 
     /// The first file read from `path`.
@@ -445,7 +434,7 @@ mod tests {
             .collect();
         let before: Vec<LineCol> = offsets.iter().map(|&o| file.line_col(o)).collect();
         file.evict();
-        assert!(file.is_evicted() && file.text.is_empty());
+        assert!(file.text.is_empty());
         let after: Vec<LineCol> = offsets.iter().map(|&o| file.line_col(o)).collect();
         assert_eq!(before, after);
     }
