@@ -310,7 +310,7 @@ fn shorten_step(text: &str, room: usize) -> String {
     }
 }
 
-/// The trace of a finding, for its help: each step with its line (and file,
+/// The trace of a finding, for its help, headed `via:`: each step with its line (and file,
 /// outside the reported file); a long trace shows its ends.
 fn push_trace(
     help: &mut String,
@@ -319,7 +319,6 @@ fn push_trace(
     primary_file: FileId,
     columns: usize,
 ) {
-    help.push_str("\nthe call gets there by:");
     let shown: Vec<(usize, &TraceStep)> = if steps.len() > TRACE_LIMIT {
         let head = TRACE_LIMIT / 2;
         steps
@@ -353,9 +352,9 @@ fn push_trace(
         .collect();
     let width = located.iter().map(|(_, at, _)| at.len()).max().unwrap_or(0);
     // A step longer than the room beside its line is cut, so that it is not
-    // wrapped away from its line: `help: `, the indents and miette's margin
-    // take 16 columns.
-    let room = columns.saturating_sub(16 + width).max(20);
+    // wrapped away from its line: `help: `, `via: ` and miette's margin take
+    // 19 columns.
+    let room = columns.saturating_sub(19 + width).max(20);
     let mut previous: Option<usize> = None;
     for (i, at, text) in located {
         let cut: String;
@@ -368,9 +367,15 @@ fn push_trace(
         if let Some(p) = previous
             && i > p + 1
         {
-            help.push_str(&format!("\n  {:width$}  ... {} more steps", "", i - p - 1));
+            help.push_str(&format!(
+                "\n     {:width$}  ... {} more steps",
+                "",
+                i - p - 1
+            ));
         }
-        help.push_str(&format!("\n  {at:width$}  {text}"));
+        // The path the call takes: `via:` heads it.
+        let lead = if previous.is_none() { "via: " } else { "     " };
+        help.push_str(&format!("\n{lead}{at:width$}  {text}"));
         previous = Some(i);
     }
 }
