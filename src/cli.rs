@@ -619,7 +619,11 @@ fn print_error(report: &miette::Report, colour: bool) {
     } else {
         miette::GraphicalTheme::unicode_nocolor()
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(output_width(false));
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(output_width(false))
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!("error: {report}\n");

@@ -1103,3 +1103,42 @@ fn help_speaks_the_platform_of_the_finding() {
         }
     }
 }
+
+/// A misspelt key or table in reclint.toml says which one was meant, and no
+/// Rust type names reach the user.
+#[test]
+fn configuration_errors_suggest_the_key_meant() {
+    for (config, expected) in [
+        ("[polcy]\njurisdiction = \"DK\"\n", "did you mean `policy`?"),
+        (
+            "[policy]\njurisdicton = \"DK\"\n",
+            "did you mean `jurisdiction`?",
+        ),
+        (
+            "[purposes.training]\nretention-days = \"30\"\n",
+            "expected a whole number",
+        ),
+    ] {
+        let dir = tree(
+            "config-suggest",
+            &[
+                ("reclint.toml", config),
+                ("extensions.conf", RECORDED_WITHOUT_NOTICE),
+            ],
+        );
+        let output = reclint(&dir, &["check"]);
+        assert_eq!(status(&output), 2);
+        let err = stderr(&output);
+        // The message as one line, whatever the terminal's width.
+        let said = err
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(said.contains(expected), "{config}: {err}");
+        assert!(
+            !said.contains("u32") && !said.contains("default- purposes"),
+            "{err}"
+        );
+    }
+}
