@@ -190,17 +190,21 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lower_goto_if(
+    /// `GotoIf`, `GosubIf`, `ExecIf` and their `…Time` forms: a branch on
+    /// `condition?yes:no`, each outcome's steps made by `targets` from what
+    /// the outcome names (nothing: the next priority). A time test is
+    /// opaque and decides no consent question.
+    fn lower_conditional(
         &mut self,
-        site: Site,
         app: &AppCall,
         step: StepId,
         next: Option<StepId>,
-        name: &str,
+        timed: bool,
+        mut targets: impl FnMut(&mut Self, Text) -> Vec<StepId>,
     ) {
         let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
         let condition_text = condition.text;
-        let condition = if name == "gotoiftime" {
+        let condition = if timed {
             Condition::Opaque
         } else {
             expr::parse_condition(&condition_text)
@@ -211,13 +215,13 @@ impl Lowerer<'_> {
             None => return self.link(step, next),
         };
         let mut outcomes = Vec::new();
-        for (label, outcome) in [(Some(yes), true), (no, false)] {
+        for (named, outcome) in [(Some(yes), true), (no, false)] {
             let guards = guards_for(&condition, outcome);
-            let targets = match label.filter(|l| !l.trimmed().is_empty()) {
-                Some(label) => self.resolve(site, &label, ','),
+            let to = match named.filter(|n| !n.trimmed().is_empty()) {
+                Some(named) => targets(self, named),
                 None => next.into_iter().collect(),
             };
-            for to in targets {
+            for to in to {
                 self.graph.add_edge(
                     step,
                     Edge {
@@ -228,83 +232,38 @@ impl Lowerer<'_> {
                 outcomes.push(outcome);
             }
         }
-        if name == "gotoif" {
+        if !timed {
             self.add_test(step, &condition_text, outcomes);
         }
+    }
+
+    fn lower_goto_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>, name: &str) {
+        self.lower_conditional(app, step, next, name == "gotoiftime", |this, label| {
+            this.resolve(site, &label, ',')
+        });
     }
 
     fn lower_gosub_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
-        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
-        let condition_text = condition.text;
-        let condition = expr::parse_condition(&condition_text);
-        self.set(step, StepKind::Branch);
-        let (yes, no) = match &branches {
-            Some(b) => app::split_once_top_level(b, ':'),
-            None => return self.link(step, next),
-        };
-        let mut outcomes = Vec::new();
-        for (label, outcome) in [(Some(yes), true), (no, false)] {
-            let guards = guards_for(&condition, outcome);
-            let to = match label.filter(|l| !l.trimmed().is_empty()) {
-                Some(label) => {
-                    let callee = self.resolve_call(site, &label, ',');
-                    let arguments = call_arguments(&label.text, ',');
-                    let call_step =
-                        self.new_step(call(callee, Leg::Caller, arguments), label.span, site);
-                    self.link(call_step, next);
-                    Some(call_step)
-                }
-                None => next,
-            };
-            if let Some(to) = to {
-                self.graph.add_edge(step, Edge { to, guards });
-                outcomes.push(outcome);
-            }
-        }
-        self.add_test(step, &condition_text, outcomes);
+        self.lower_conditional(app, step, next, false, |this, label| {
+            let callee = this.resolve_call(site, &label, ',');
+            let arguments = call_arguments(&label.text, ',');
+            let call_step = this.new_step(call(callee, Leg::Caller, arguments), label.span, site);
+            this.link(call_step, next);
+            vec![call_step]
+        });
     }
 
-    fn lower_exec_if(
-        &mut self,
-        site: Site,
-        app: &AppCall,
-        step: StepId,
-        next: Option<StepId>,
-        name: &str,
-    ) {
-        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
-        let condition_text = condition.text;
-        let condition = if name == "execiftime" {
-            Condition::Opaque
-        } else {
-            expr::parse_condition(&condition_text)
-        };
-        self.set(step, StepKind::Branch);
-        let (yes, no) = match &branches {
-            Some(b) => app::split_once_top_level(b, ':'),
-            None => return self.link(step, next),
-        };
-        let mut outcomes = Vec::new();
-        for (inner, outcome) in [(Some(yes), true), (no, false)] {
-            let guards = guards_for(&condition, outcome);
-            let to = match inner
-                .and_then(|t| app::parse_app(t.span.file, &t.text, t.span.start as usize))
-            {
+    fn lower_exec_if(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>, name: &str) {
+        self.lower_conditional(app, step, next, name == "execiftime", |this, inner| {
+            match app::parse_app(inner.span.file, &inner.text, inner.span.start as usize) {
                 Some(inner_app) => {
-                    let inner_step = self.new_step(StepKind::Other, inner_app.span, site);
-                    self.lower_app(site, &inner_app, inner_step, next);
-                    Some(inner_step)
+                    let inner_step = this.new_step(StepKind::Other, inner_app.span, site);
+                    this.lower_app(site, &inner_app, inner_step, next);
+                    vec![inner_step]
                 }
-                None => next,
-            };
-            if let Some(to) = to {
-                self.graph.add_edge(step, Edge { to, guards });
-                outcomes.push(outcome);
+                None => next.into_iter().collect(),
             }
-        }
-        if name == "execif" {
-            self.add_test(step, &condition_text, outcomes);
-        }
+        });
     }
 
     fn lower_while(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
