@@ -340,6 +340,9 @@ pub struct RecordingStart {
     pub related: Vec<(Span, String)>,
     /// For on-demand recording: a start message is played to both parties.
     pub start_message: bool,
+    /// The same key also stops a recording already running on the call, so
+    /// a recording started earlier can be withdrawn from here.
+    pub stops_running: bool,
     /// Whether what the caller hears before a person answers is captured.
     pub before_answer: BeforeAnswer,
 }

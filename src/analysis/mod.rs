@@ -199,7 +199,7 @@ pub fn analyse(
             },
             stoppable: start.capture == Capture::OnDemand
                 || ahead.stop_key_bound
-                || ahead.stop.after(&graph, step).is_some(),
+                || ahead.withdrawal.after(&graph, step).is_some(),
         });
     }
     PbxAnalysis {
@@ -223,6 +223,10 @@ fn is_recording(graph: &FlowGraph, s: StepId) -> bool {
 
 fn is_stop(graph: &FlowGraph, s: StepId) -> bool {
     matches!(graph.step(s).kind, StepKind::RecordingStop)
+}
+
+fn stops_running(graph: &FlowGraph, s: StepId) -> bool {
+    matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.stops_running)
 }
 
 /// The entry points, each with whether it records every call: it reaches a
@@ -379,7 +383,8 @@ struct Ahead {
     /// sub-record-check) also captures what its callers do after it returns.
     returns_unanswered: Reachability,
     payment: NearestAhead,
-    stop: NearestAhead,
+    /// A stop, or a key that stops a running recording (Asterisk automixmon).
+    withdrawal: NearestAhead,
     /// A key bound to stop recording works on the channel wherever it was bound.
     stop_key_bound: bool,
 }
@@ -436,7 +441,12 @@ impl Ahead {
                 |s| person_answers(s) || is_stop(s),
             ),
             payment: NearestAhead::compute(graph, predecessors, |s| payments[s.index()], is_stop),
-            stop: NearestAhead::compute(graph, predecessors, is_stop, |_| false),
+            withdrawal: NearestAhead::compute(
+                graph,
+                predecessors,
+                |s| is_stop(s) || stops_running(graph, s),
+                |_| false,
+            ),
             stop_key_bound: graph
                 .steps
                 .iter()

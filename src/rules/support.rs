@@ -130,7 +130,7 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "amazon-connect" => "a Set recording and analytics behavior block that turns recording off",
         "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
         _ => {
-            "a StopMixMonitor step, or the automixmon feature code (features.conf) with Dial option X"
+            "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"
         }
     }
 }

@@ -358,6 +358,7 @@ fn conference_recording() -> StepKind {
         target: None,
         related: Vec::new(),
         start_message: false,
+        stops_running: false,
         before_answer: BeforeAnswer::NotRecorded,
     })
 }
@@ -374,6 +375,7 @@ fn dial_capture(record: &str) -> Option<Capture> {
 fn recording(recorder: String, capture: Capture) -> StepKind {
     StepKind::recording(RecordingStart {
         // `record-from-ringing` says in its name that ringing is recorded.
+        stops_running: false,
         before_answer: if recorder.contains("record-from-ringing") {
             BeforeAnswer::Recorded
         } else {

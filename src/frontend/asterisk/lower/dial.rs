@@ -109,6 +109,7 @@ impl Lowerer<'_> {
                                     ),
                                 )],
                                 start_message: false,
+                                stops_running: false,
                                 before_answer: BeforeAnswer::NotRecorded,
                             }),
                             app.span,

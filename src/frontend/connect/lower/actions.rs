@@ -212,6 +212,7 @@ pub(super) fn recording_block(action: &FlowAction) -> Option<Block> {
 /// with the IVR.
 pub(super) fn recording_step(action: &FlowAction, ivr: bool) -> StepKind {
     StepKind::recording(RecordingStart {
+        stops_running: false,
         before_answer: if ivr {
             BeforeAnswer::Recorded
         } else {

@@ -167,6 +167,7 @@ impl Lowerer<'_> {
                     format!("`record-template` records every call of queue `{data}`"),
                 )],
                 start_message: false,
+                stops_running: false,
                 before_answer: BeforeAnswer::NotRecorded,
             }));
         }
@@ -211,6 +212,7 @@ impl Lowerer<'_> {
             target: None,
             related: Vec::new(),
             start_message: false,
+            stops_running: false,
             before_answer: BeforeAnswer::of(capture),
         }))
     }
@@ -332,6 +334,7 @@ fn recording(recorder: &str, capture: Capture, target: Option<String>) -> StepKi
         target,
         related: Vec::new(),
         start_message: false,
+        stops_running: false,
         before_answer: BeforeAnswer::of(capture),
     })
 }
