@@ -22,6 +22,7 @@ const ALLOWED: &[(&str, &str)] = &[
     // National legislation and supervisory authorities.
     ("www.datatilsynet.dk", "/"),
     ("www.datatilsynet.no", "/"),
+    ("tietosuoja.fi", "/"),
     ("www.imy.se", "/"),
     ("www.datainspektionen.se", "/"),
     ("www.legislation.gov.uk", "/"),
