@@ -24,13 +24,14 @@ for src in "$root/fixtures" "$shared"; do
     [ -d "$src" ] || continue
     seed asterisk "$src" -name '*.conf'
     seed freeswitch "$src" -name '*.xml'
-    seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml'
+    seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml' ! -name '*.yaml'
     seed connect "$src" -path '*connect*' -name '*.json'
     seed twiml "$src" -name '*.twiml'
     seed studio "$src" -path '*twilio*' -name '*.json'
     seed config_toml "$src" -name '*.toml'
     seed terraform "$src" -name '*.tf'
     seed cloudformation "$src/cloudformation" -name '*.yaml'
+    seed cloudformation "$src/amazon-connect" -name '*.yaml'
     seed cloudformation "$src" -name '*.yaml' -path '*CloudFormation*'
 done
 for target in asterisk freeswitch connect twiml studio config_toml terraform cloudformation; do

@@ -1,8 +1,8 @@
 //! What infrastructure-as-code (Terraform, CloudFormation) says about where
 //! recordings are stored, how they are protected, where they are processed
 //! and when they are deleted. The storage and retention rules (REC015,
-//! REC017, REC018) read this model; the parsers in `parse::terraform` and
-//! `parse::cloudformation` fill it through `lower::infra`.
+//! REC017, REC018) read this model; the infrastructure front end fills it
+//! from Terraform and from CloudFormation (`parse::cloudformation`).
 //!
 //! A value the files do not fix (a variable, a module output, a template
 //! parameter) is `Setting::Unknown`: reclint never guesses it.

@@ -142,13 +142,20 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
     let keep: &dyn Fn(&Path) -> bool = match format {
         Format::Asterisk => &|p| has_extension(p, "conf"),
         Format::FreeSwitch => &|p| has_extension(p, "xml"),
-        Format::Connect => &|p| !has_extension(p, "expect") && !has_extension(p, "toml"),
+        Format::Connect => &|p| {
+            !has_extension(p, "expect") && !has_extension(p, "toml") && !has_extension(p, "yaml")
+        },
         Format::Twiml => &|p| has_extension(p, "twiml"),
         Format::Studio => &|p| has_extension(p, "json"),
         Format::Terraform => &|p| has_extension(p, "tf"),
         Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
-    seeds(format.fixtures(), keep)
+    let mut found = seeds(format.fixtures(), keep);
+    // Templates that deploy contact flows are CloudFormation too.
+    if format == Format::CloudFormation {
+        found.extend(seeds("amazon-connect", &|p| has_extension(p, "yaml")));
+    }
+    found
 }
 
 /// Runs `MUTATIONS` mutants of `seeds` through `check`, with a seed per run.

@@ -119,11 +119,12 @@ fn amazon_connect_storage() {
         loaded.kind_of("instance_storage_configs.tf"),
         Some(infra::TERRAFORM)
     );
+    // A template that deploys flows is read for its flows, and for its
+    // storage as a template; flows in JSON stay flows.
     assert_eq!(
         loaded.kind_of("vmx3-contactflows.yaml"),
-        Some(infra::CLOUDFORMATION)
+        Some(connect::CONNECT)
     );
-    // The flows stay flows.
     assert_eq!(
         loaded.kind_of("awsscv_ddr_flow_cf.json"),
         Some(connect::CONNECT)

@@ -1,6 +1,8 @@
-//! Parsers, one module per platform. Each keeps byte spans for every node it
+//! Parsers of the syntaxes more than one front end reads (JSON, XML,
+//! CloudFormation templates). Each keeps byte spans for every node it
 //! produces and reports what it cannot read as values, never by failing the run.
 
+pub mod cloudformation;
 pub mod json;
 pub mod xml;
 
@@ -96,6 +98,30 @@ pub enum CommentSyntax {
     Yaml,
 }
 
+/// Where each byte of `decoded` was written in `raw` (which starts at byte
+/// `raw_start` of its file), plus where it ends: `decoded` is `raw` less
+/// what its syntax drops (a YAML block scalar's indentation, quotes, escape
+/// characters), so each character is matched to the next equal one. A
+/// character that is not found keeps the position reached, so a span never
+/// leaves the text it was read from.
+pub fn offsets_by_alignment(decoded: &str, raw: &str, raw_start: usize) -> Vec<u32> {
+    let mut offsets = Vec::with_capacity(decoded.len() + 1);
+    let mut at = 0;
+    for c in decoded.chars() {
+        if let Some(found) = raw[at..].find(c) {
+            at += found;
+        }
+        for _ in 0..c.len_utf8() {
+            offsets.push((raw_start + at) as u32);
+        }
+        if raw[at..].starts_with(c) {
+            at += c.len_utf8();
+        }
+    }
+    offsets.push((raw_start + at) as u32);
+    offsets
+}
+
 /// The comments of `text`, found outside `literals`: the byte ranges of the
 /// strings and other values the parser read, which may hold comment markers
 /// as text. Linear in the length of the text.
@@ -166,5 +192,26 @@ fn line_end(text: &str, pos: usize) -> usize {
         end - 1
     } else {
         end
+    }
+}
+
+#[cfg(test)]
+mod alignment_tests {
+    use super::offsets_by_alignment;
+
+    #[test]
+    fn a_block_scalar_maps_each_character_to_where_it_is_written() {
+        let raw = "{\n    \"A\": 1\n  }";
+        let decoded = "{\n  \"A\": 1\n}";
+        let offsets = offsets_by_alignment(decoded, raw, 100);
+        let a = decoded.find('A').unwrap();
+        assert_eq!(offsets[a] as usize - 100, raw.find('A').unwrap());
+        assert_eq!(*offsets.last().unwrap() as usize - 100, raw.len());
+    }
+
+    #[test]
+    fn a_character_not_written_keeps_the_position() {
+        let offsets = offsets_by_alignment("a\nb", "a b", 0);
+        assert_eq!(offsets, [0, 1, 2, 3]);
     }
 }

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff, is_template_name};
 use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::Problems;
@@ -34,6 +34,11 @@ static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static CLOUDFORMATION_YAML_FLOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*Type:\s*['\x22]?AWS::Connect::ContactFlow(Module)?['\x22]?\s*$")
+        .expect("valid regex")
+});
+
 impl Frontend for Connect {
     fn kinds(&self) -> &'static [FileKind] {
         &[CONNECT]
@@ -41,7 +46,7 @@ impl Frontend for Connect {
 
     fn may_be(&self, name: &str) -> bool {
         // Legacy exports have no extension.
-        name.ends_with(".json") || !name.contains('.')
+        name.ends_with(".json") || !name.contains('.') || is_template_name(name)
     }
 
     /// Asked after Studio flows and before CloudFormation: a template that
@@ -76,10 +81,14 @@ impl Frontend for Connect {
 }
 
 fn by_keys(sniff: &Sniff) -> Option<FileKind> {
+    let text = sniff.text;
+    // A CloudFormation template in YAML that deploys flows.
+    if sniff.shape == Shape::Template {
+        return CLOUDFORMATION_YAML_FLOW.is_match(text).then_some(CONNECT);
+    }
     if sniff.shape != Shape::Json {
         return None;
     }
-    let text = sniff.text;
     let flow = CONNECT_CONTENT.is_match(text) && text.contains("Actions");
     let legacy = text.contains("\"modules\"")
         && (text.contains("\"start\"") || text.contains("contactFlow"));

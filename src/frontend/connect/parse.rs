@@ -2,12 +2,13 @@
 //! `Actions`), the legacy console export (`modules`), and flows wrapped as a
 //! JSON string (`ContactFlow.Content`, a `Content` next to `Name`, and
 //! CloudFormation `AWS::Connect::ContactFlow` `Properties.Content`, also in
-//! `Fn::Sub`). A wrapped flow is parsed again from the decoded string with
+//! `Fn::Sub`, in JSON or YAML templates). A wrapped flow is parsed again from the decoded string with
 //! its offsets, so its spans point into the wrapper, and as Connect reads a
 //! flow: `\'` is `'` there.
 
+use crate::parse::cloudformation;
 use crate::parse::json::{self, Json, Syntax, Value};
-use crate::parse::{ParseError, Problems};
+use crate::parse::{ParseError, Problems, offsets_by_alignment};
 use crate::source::{FileId, SourceFile, Span};
 
 #[derive(Debug, Clone)]
@@ -133,8 +134,18 @@ pub fn flow_reference(from: &Flow, action: &FlowAction) -> FlowReference {
     }
 }
 
-/// Reads every contact flow in a JSON file.
+/// Reads every contact flow in a JSON file, or in a CloudFormation template
+/// in YAML.
 pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<Flow> {
+    if !source.text.trim_start().starts_with('{') {
+        return match cloudformation::parse(file, source) {
+            Ok(template) => flows_in(file, source, problems, &template.root),
+            Err(error) => {
+                problems.parse_errors.push(error);
+                Vec::new()
+            }
+        };
+    }
     let document = match json::parse(file, &source.text, None) {
         Ok(document) => document,
         // A file that is itself a flow is sent verbatim as a flow's `Content`
@@ -148,6 +159,16 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
             }
         },
     };
+    flows_in(file, source, problems, &document)
+}
+
+/// The flows in a document and in the strings it embeds them in.
+fn flows_in(
+    file: FileId,
+    source: &SourceFile,
+    problems: &mut Problems,
+    document: &Json,
+) -> Vec<Flow> {
     let stem = source
         .path
         .file_stem()
@@ -163,7 +184,7 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
         name: stem,
         ..Around::default()
     };
-    reader.find_flows(&document, "", &around, 0);
+    reader.find_flows(document, "", &around, 0);
     reader.out
 }
 
@@ -297,10 +318,15 @@ impl Reader<'_> {
             return;
         }
         let raw = self.source.slice(content.span);
-        let Some((decoded, offsets)) = json::decode_with_offsets(raw, content.span.start as usize)
-        else {
-            return;
-        };
+        let start = content.span.start as usize;
+        // A JSON string, or a YAML scalar (a block, quoted or plain) whose
+        // text is what it holds less indentation, quotes and escapes.
+        let (decoded, offsets) = json::decode_with_offsets(raw, start).unwrap_or_else(|| {
+            (
+                text.to_string(),
+                offsets_by_alignment(text, raw, start),
+            )
+        });
         // Connect itself reads the embedded flow.
         match json::parse_with(self.file, &decoded, Some(&offsets), Syntax::ConnectFlow) {
             Ok(inner) => self.find_flows(&inner, "", &around, depth + 1),

@@ -68,7 +68,7 @@ pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
                 }
             }
             InfraSource::CloudFormation => {
-                match crate::frontend::infra::parse::cloudformation::parse(file, source) {
+                match crate::parse::cloudformation::parse(file, source) {
                     Ok(parsed) => {
                         reader.cloudformation(&parsed.root, &template);
                         comments.insert(file, parsed.comments);

@@ -1,5 +1,5 @@
-//! Infrastructure-as-code syntax: Terraform HCL and CloudFormation YAML or
-//! JSON templates, with spans.
+//! Infrastructure-as-code syntax: Terraform HCL, with spans. CloudFormation
+//! templates are read by `crate::parse::cloudformation`, which the Connect
+//! front end shares for the flows they embed.
 
-pub mod cloudformation;
 pub mod terraform;
