@@ -286,8 +286,7 @@ pub enum StepKind {
     /// The caller is connected to another party, or waits in a queue for one.
     Connection {
         target: String,
-        /// The caller waits in a queue (hearing hold music or prompts) first.
-        queue: bool,
+        waits: Wait,
     },
     /// Transcription, speech analytics, sentiment or media streaming to
     /// another service is switched on (Connect analytics, Twilio
@@ -306,6 +305,18 @@ pub enum StepKind {
     Unknown,
     /// Any other statement.
     Other,
+}
+
+/// What the caller hears at a connection before the other party speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Ringing or early media until the called party answers.
+    Ringing,
+    /// A queue's hold music and prompts until an agent takes the call.
+    Queue,
+    /// Nothing: the other party is already on the line (a conference, the
+    /// end of a Connect outbound whisper, a media connection).
+    Nothing,
 }
 
 #[derive(Debug, Clone)]
@@ -340,6 +351,10 @@ pub struct RecordingStart {
     pub related: Vec<(Span, String)>,
     /// For on-demand recording: a start message is played to both parties.
     pub start_message: bool,
+    /// The audio goes live to a consumer (a media stream, an audio fork, a
+    /// transcriber) instead of into a recording file; the consumer may keep
+    /// it, so it is captured all the same.
+    pub stream: bool,
     /// The same key also stops a recording already running on the call, so
     /// a recording started earlier can be withdrawn from here.
     pub stops_running: bool,

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::directives::DirectiveIndex;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Capture, FlowGraph, Guard, Leg, RecordingStart, StepId, StepKind,
-    Variable,
+    Variable, Wait,
 };
 use crate::source::{SourceMap, Span};
 use path_state::{
@@ -400,20 +400,18 @@ impl Ahead {
         let is_stop = |s: StepId| is_stop(graph, s);
         // A connection counts too: until a person answers, the caller hears
         // ringing or early media, and a recording that captures from its start
-        // has them.
-        let is_ivr = |s: StepId| {
-            matches!(
-                &graph.step(s).kind,
-                StepKind::Prompt { .. }
-                    | StepKind::Input { .. }
-                    | StepKind::Payment
-                    | StepKind::Connection { .. }
-            )
+        // has them. A notice announced by itself does not: having it on the
+        // recording shows the caller was told.
+        let is_ivr = |s: StepId| match &graph.step(s).kind {
+            StepKind::Prompt { .. } => !notices[s.index()],
+            StepKind::Connection { waits, .. } => *waits != Wait::Nothing,
+            StepKind::Input { .. } | StepKind::Payment => true,
+            _ => false,
         };
         // A person answers at a connection; prompts in a subroutine on the
         // called party's channel are heard by the agent.
         let person_answers = |s: StepId| match &graph.step(s).kind {
-            StepKind::Connection { queue, .. } => !queue,
+            StepKind::Connection { waits, .. } => *waits != Wait::Queue,
             StepKind::Call(call) => call.leg == Leg::Callee,
             _ => false,
         };

@@ -203,7 +203,7 @@ impl NearestAhead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{Call, Edge, Leg, RegionId};
+    use crate::flow::{Call, Edge, Leg, RegionId, Wait};
     use crate::source::{FileId, Span};
 
     fn graph(kinds: Vec<StepKind>, edges: &[(u32, u32)]) -> FlowGraph {
@@ -235,7 +235,7 @@ mod tests {
                 call(4),
                 StepKind::Connection {
                     target: "x".into(),
-                    queue: false,
+                    waits: Wait::Ringing,
                 },
                 call(4),
                 StepKind::Hangup,

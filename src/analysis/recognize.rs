@@ -134,9 +134,8 @@ const TRAINING_WORDS: &[&str] = &[
     "qualitat",
 ];
 
-/// Word beginnings that make an input step, or the context or flow it is
-/// in, a payment step (card data is asked for).
-const PAYMENT_STEMS: &[&str] = &[
+/// Word beginnings that make a prompt ask for card data.
+const CARD_DATA_STEMS: &[&str] = &[
     "card",
     "cvv",
     "cvc",
@@ -144,14 +143,14 @@ const PAYMENT_STEMS: &[&str] = &[
     "security code",
     "expiry",
     "expiration",
-    "payment",
-    "pay",
-    "billing",
     "kort",
-    "betal",
-    "zahlung",
     "kreditkart",
 ];
+
+/// Word beginnings that, besides `CARD_DATA_STEMS`, make an input step's
+/// variable, or the context or flow it is in, a payment step: a name says
+/// what the step is for, where a prompt "for billing press 1" only offers it.
+const PAYMENT_NAME_STEMS: &[&str] = &["payment", "pay", "billing", "betal", "zahlung"];
 
 pub struct Recognizers {
     notice: Regex,
@@ -159,6 +158,8 @@ pub struct Recognizers {
     recorded_form: Regex,
     message_word: Regex,
     payment: Regex,
+    card_data: Regex,
+    menu_offer: Regex,
     consent: Regex,
     training: Regex,
     extra_notice: GlobSet,
@@ -205,8 +206,16 @@ impl Recognizers {
             recorded_form: whole_words(RECORDED_FORMS)?,
             message_word: whole_words(MESSAGE_WORDS)?,
             // At a word start: `card_number` and `CARDNUM`, not `discard`.
-            payment: Regex::new(&format!(r"(?i)\b({})", alternation(PAYMENT_STEMS)))
+            payment: Regex::new(&format!(
+                r"(?i)\b({})",
+                alternation(&[CARD_DATA_STEMS, PAYMENT_NAME_STEMS].concat())
+            ))
+            .map_err(|e| e.to_string())?,
+            card_data: Regex::new(&format!(r"(?i)\b({})", alternation(CARD_DATA_STEMS)))
                 .map_err(|e| e.to_string())?,
+            // "For billing press 1", "to pay by card, press 2": a menu
+            // choice, not the card data itself.
+            menu_offer: Regex::new(r"(?i)\bpress\s*\d\b").map_err(|e| e.to_string())?,
             consent: built(CONSENT_STEMS)?,
             training: built(TRAINING_WORDS)?,
             extra_notice: GlobSet::new(extra_notice, GlobKind::Text)?,
@@ -256,13 +265,18 @@ impl Recognizers {
         self.prompts(prompts).consent || self.is_consent_variable(variable)
     }
 
-    /// Whether an input asks for card data: its prompts, its variable or the
-    /// context or flow it is in talk about cards or payment.
+    /// Whether an input asks for card data: a prompt asks for it (not a
+    /// menu that offers a payment choice), or its variable or the context
+    /// or flow it is in is about cards or payment.
     pub fn is_payment_input(&self, variable: &str, prompts: &[String], region: &str) -> bool {
-        prompts
-            .iter()
-            .chain([&variable.to_string(), &region.to_string()])
-            .any(|text| self.payment.is_match(&normalise(text)))
+        let asks_card_data = prompts.iter().any(|prompt| {
+            let text = normalise(prompt);
+            self.card_data.is_match(&text) && !self.menu_offer.is_match(&text)
+        });
+        asks_card_data
+            || [variable, region]
+                .iter()
+                .any(|name| self.payment.is_match(&normalise(name)))
     }
 
     pub fn is_consent_variable(&self, variable: &str) -> bool {
@@ -407,6 +421,13 @@ mod tests {
         assert!(r.is_payment_input("X", &["Please enter your CVV".into()], "main"));
         assert!(!r.is_payment_input("X", &["press 1 to discard".into()], "main"));
         assert!(!r.is_payment_input("CHOICE", &["custom/main-menu".into()], "from-pstn"));
+        assert!(!r.is_payment_input("X", &["For billing press 1.".into()], "main"));
+        assert!(!r.is_payment_input("X", &["To pay by card, press 2.".into()], "main"));
+        assert!(r.is_payment_input(
+            "X",
+            &["Enter your card number, then press hash.".into()],
+            "main"
+        ));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::RuleContext;
 use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::flow::{BeforeAnswer, StepKind};
+use crate::flow::{BeforeAnswer, StepKind, Wait};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
@@ -16,7 +16,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     "{name} also records what the caller hears before a person answers (prompts, menus or ringing)"
                 ),
                 (BeforeAnswer::FromHere, Some(ivr)) => match &pbx.graph.step(ivr).kind {
-                    StepKind::Connection { queue: false, .. } => format!(
+                    StepKind::Connection {
+                        waits: Wait::Ringing,
+                        ..
+                    } => format!(
                         "{name} records from here on, so the ringing and early media of {} are recorded before a person answers",
                         describe(ctx.sources, pbx, ivr)
                     ),
@@ -39,7 +42,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             // In the platform's own terms, not every platform's.
             finding.help = Some(format!(
                 "Start capturing when a person answers: {}.",
-                record_from_answer_howto(pbx.graph.format)
+                record_from_answer_howto(pbx.graph.format, &recording.start)
             ));
             if let Some(ivr) = recording.ivr_ahead {
                 finding.related.push(Label::new(

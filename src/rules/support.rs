@@ -6,7 +6,7 @@ use crate::analysis::{PbxAnalysis, RecordingFacts, Witness, is_training_class};
 use crate::catalog::RuleCode;
 use crate::config::{Config, LegalBasis, Purpose};
 use crate::finding::{Finding, Label, TraceStep};
-use crate::flow::{StepId, StepKind};
+use crate::flow::{RecordingStart, StepId, StepKind};
 use crate::rules::RuleContext;
 use crate::rules::profiles::{UnderProfile, under_profile};
 use crate::source::{SourceMap, Span};
@@ -111,7 +111,17 @@ pub fn consent_question_howto(format: &str) -> &'static str {
 
 /// How a recording of this format starts only once a person answers, in the
 /// platform's terms.
-pub fn record_from_answer_howto(format: &str) -> &'static str {
+pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'static str {
+    if start.stream {
+        return match format {
+            "amazon-connect" => {
+                "start media streaming after the IVR part, or stop it (Stop media streaming, `MediaStreamingState: Disabled`) before the prompts it should not hear"
+            }
+            _ => {
+                "start the stream after the IVR part, or stop it before the prompts it should not hear"
+            }
+        };
+    }
     match format {
         "freeswitch" => "set RECORD_BRIDGE_REQ=true before record_session",
         "amazon-connect" => {

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use crate::flow::{
+    Wait,
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
     RegionId, StepId, StepKind, Variable,
 };
@@ -168,7 +169,7 @@ impl Twiml<'_, '_> {
                 vec![(
                     StepKind::Connection {
                         target: format!("queue {}", verb.text().unwrap_or("").trim()),
-                        queue: true,
+                        waits: Wait::Queue,
                     },
                     verb,
                 )],
@@ -261,7 +262,7 @@ impl Twiml<'_, '_> {
         chain.push((
             StepKind::Connection {
                 target,
-                queue: false,
+                waits: Wait::Ringing,
             },
             verb,
         ));
@@ -291,7 +292,7 @@ impl Twiml<'_, '_> {
         chain.push((
             StepKind::Connection {
                 target: "Connect".into(),
-                queue: false,
+                waits: Wait::Nothing,
             },
             verb,
         ));
@@ -358,6 +359,7 @@ fn conference_recording() -> StepKind {
         target: None,
         related: Vec::new(),
         start_message: false,
+        stream: false,
         stops_running: false,
         before_answer: BeforeAnswer::NotRecorded,
     })
@@ -375,6 +377,7 @@ fn dial_capture(record: &str) -> Option<Capture> {
 fn recording(recorder: String, capture: Capture) -> StepKind {
     StepKind::recording(RecordingStart {
         // `record-from-ringing` says in its name that ringing is recorded.
+        stream: false,
         stops_running: false,
         before_answer: if recorder.contains("record-from-ringing") {
             BeforeAnswer::Recorded
@@ -522,12 +525,12 @@ fn widget(state: &Json, name: &str, kind: &str) -> Widget {
             }
             chain.push(StepKind::Connection {
                 target: text("to"),
-                queue: false,
+                waits: Wait::Ringing,
             });
         }
         "enqueue-call" | "send-to-flex" => chain.push(StepKind::Connection {
             target: kind.to_string(),
-            queue: true,
+            waits: Wait::Queue,
         }),
         _ => {}
     }

@@ -3,7 +3,7 @@
 
 use super::apps::{call, call_arguments};
 use super::{Lowerer, Site};
-use crate::flow::{BeforeAnswer, Capture, Leg, RecordingStart, StepId, StepKind};
+use crate::flow::{BeforeAnswer, Capture, Leg, RecordingStart, StepId, StepKind, Wait};
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::expr;
 use crate::source::Span;
@@ -66,7 +66,7 @@ impl Lowerer<'_> {
         chain.push((
             StepKind::Connection {
                 target: app.arg(0).to_string(),
-                queue: false,
+                waits: Wait::Ringing,
             },
             app.span,
         ));
@@ -109,6 +109,7 @@ impl Lowerer<'_> {
                                     ),
                                 )],
                                 start_message: false,
+                                stream: false,
                                 stops_running: false,
                                 before_answer: BeforeAnswer::NotRecorded,
                             }),
@@ -137,7 +138,7 @@ impl Lowerer<'_> {
         chain.push((
             StepKind::Connection {
                 target: format!("queue {queue}"),
-                queue: true,
+                waits: Wait::Queue,
             },
             app.span,
         ));

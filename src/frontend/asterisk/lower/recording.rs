@@ -68,6 +68,7 @@ impl Lowerer<'_> {
                 target: (!target.is_empty()).then(|| target.to_string()),
                 related: Vec::new(),
                 start_message: false,
+                stream: false,
                 stops_running: false,
                 before_answer: if from_bridge {
                     BeforeAnswer::NotRecorded
@@ -142,6 +143,7 @@ impl Lowerer<'_> {
                 // The key toggles: pressed while a MixMonitor runs on the
                 // peer's channel, it stops that one, whoever started it
                 // (bridge_builtin_features.c, `feature_automixmonitor`).
+                stream: false,
                 stops_running: true,
                 before_answer: BeforeAnswer::NotRecorded,
             }),

@@ -5,12 +5,21 @@
 use super::steps::successors;
 use super::{Role, role};
 use crate::flow::{
+    Wait,
     BeforeAnswer, Capture, Edge, FlowGraph, RecordingStart, RegionId, StepId, StepKind, Variable,
 };
 use crate::frontend::connect::parse::{Flow, FlowAction};
 use crate::parse::json::Json;
 
-/// Fills the action's step (and adds steps after it); returns the step its
+/// The steps an action's transitions leave from.
+pub(super) struct Exits {
+    /// Where the action succeeded: after every step it adds.
+    pub(super) success: StepId,
+    /// Where its `Errors` leave: before what the action failed to do.
+    pub(super) error: StepId,
+}
+
+/// Fills the action's step (and adds steps after it); returns the steps its
 /// transitions leave from.
 pub(super) fn lower_action(
     graph: &mut FlowGraph,
@@ -19,7 +28,7 @@ pub(super) fn lower_action(
     action: &FlowAction,
     label: &str,
     first: StepId,
-) -> StepId {
+) -> Exits {
     let region = RegionId(flow_index as u32);
     let kind = match action.kind.as_str() {
         "MessageParticipant" | "MessageParticipantIteratively" | "PlayPrompt" => StepKind::Prompt {
@@ -45,27 +54,19 @@ pub(super) fn lower_action(
         "TransferContactToQueue" | "TransferParticipantToThirdParty" | "TransferToQueue" => {
             StepKind::Connection {
                 target: action.kind.clone(),
-                queue: action.kind != "TransferParticipantToThirdParty",
+                waits: if action.kind == "TransferParticipantToThirdParty" {
+                    Wait::Ringing
+                } else {
+                    Wait::Queue
+                },
             }
         }
         "Transfer" if action.parameter("ContactFlowId").is_none() => StepKind::Connection {
             target: "queue".into(),
-            queue: true,
+            waits: Wait::Queue,
         },
         "TransferToFlow" | "Transfer" => StepKind::Jump,
-        "StartMediaStreaming" => StepKind::Analytics {
-            feature: "live media streaming (StartMediaStreaming)".into(),
-        },
-        "UpdateContactMediaStreamingBehavior"
-            if action
-                .parameter("MediaStreamingState")
-                .and_then(Json::as_str)
-                == Some("Enabled") =>
-        {
-            StepKind::Analytics {
-                feature: "live media streaming (UpdateContactMediaStreamingBehavior)".into(),
-            }
-        }
+        _ if media_streaming(action) == Some(false) => StepKind::RecordingStop,
         "DisconnectParticipant" | "EndFlowExecution" | "Disconnect" => StepKind::Hangup,
         _ => StepKind::Other,
     };
@@ -73,8 +74,21 @@ pub(super) fn lower_action(
     graph.steps[first.index()].label = Some(label.into());
     graph.set_statement(first, &action.kind, action.parameters.to_compact());
     let mut last = first;
-    // Contact Lens analytics switched on by the same block as recording.
-    if let Some(feature) = analytics_of(action).filter(|_| role(flow) != Role::NoRecording) {
+    // A stream that failed to start captures nothing: its `Errors` leave
+    // from the block, before the capture.
+    if media_streaming(action) == Some(true) {
+        let step = graph.add_step(streaming_step(action), action.span, region);
+        graph.steps[step.index()].label = Some(label.into());
+        graph.add_edge(last, Edge::plain(step));
+        last = step;
+    }
+    // Contact Lens analytics switched on by the same block as recording, and
+    // the consumer of a media stream.
+    let analytics = match media_streaming(action) {
+        Some(true) => Some(format!("live media streaming ({})", action.kind)),
+        _ => analytics_of(action).filter(|_| role(flow) != Role::NoRecording),
+    };
+    if let Some(feature) = analytics {
         let step = graph.add_step(StepKind::Analytics { feature }, action.span, region);
         graph.steps[step.index()].label = Some(label.into());
         graph.add_edge(last, Edge::plain(step));
@@ -105,7 +119,50 @@ pub(super) fn lower_action(
             }
         }
     }
-    last
+    Exits {
+        success: last,
+        error: if media_streaming(action) == Some(true) {
+            first
+        } else {
+            last
+        },
+    }
+}
+
+/// Whether the action starts (`true`) or stops (`false`) streaming the
+/// customer's audio to Kinesis Video Streams: `StartMediaStreaming` and
+/// `StopMediaStreaming` in older exports, `UpdateContactMediaStreamingBehavior`
+/// with `MediaStreamingState` in the flow language.
+fn media_streaming(action: &FlowAction) -> Option<bool> {
+    match action.kind.as_str() {
+        "StartMediaStreaming" => Some(true),
+        "StopMediaStreaming" => Some(false),
+        "UpdateContactMediaStreamingBehavior" => {
+            match action.parameter("MediaStreamingState").and_then(Json::as_str) {
+                Some("Enabled") => Some(true),
+                Some("Disabled") => Some(false),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A media stream captures the caller's audio from this block on, whatever
+/// the caller hears next (prompts, menus, the queue): a consumer of the
+/// stream can keep it, so it is a recording start for the consent, notice
+/// and IVR rules.
+fn streaming_step(action: &FlowAction) -> StepKind {
+    StepKind::recording(RecordingStart {
+        recorder: format!("media streaming to Kinesis Video ({})", action.kind),
+        capture: Capture::Immediately,
+        target: None,
+        related: Vec::new(),
+        start_message: false,
+        stream: true,
+        stops_running: false,
+        before_answer: BeforeAnswer::FromHere,
+    })
 }
 
 /// Contact Lens analytics enabled by a recording block: `AnalyticsBehavior`
@@ -212,6 +269,7 @@ pub(super) fn recording_block(action: &FlowAction) -> Option<Block> {
 /// with the IVR.
 pub(super) fn recording_step(action: &FlowAction, ivr: bool) -> StepKind {
     StepKind::recording(RecordingStart {
+        stream: false,
         stops_running: false,
         before_answer: if ivr {
             BeforeAnswer::Recorded

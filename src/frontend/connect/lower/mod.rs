@@ -19,7 +19,9 @@ use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::{Problems, Unresolved};
 use crate::source::FileId;
-use actions::{answer_variable, ends_call, ends_whisper, is_recording_lambda, lower_action};
+use actions::{
+    Exits, answer_variable, ends_call, ends_whisper, is_recording_lambda, lower_action,
+};
 use steps::FlowSteps;
 use transfers::{FlowTarget, resolve_flow};
 
@@ -98,7 +100,7 @@ fn lower_flow(
                 continue;
             };
             let label = &steps.labels[&action.id];
-            let last = lower_action(graph, f, flow, action, label, first);
+            let exits = lower_action(graph, f, flow, action, label, first);
             // One step per statement: a copy carries none, nor does a
             // whisper's recording block, whose recording start does.
             if !original || steps.armed_by.contains_key(&action.id) {
@@ -118,7 +120,7 @@ fn lower_flow(
             if whisper && ends_whisper(action) {
                 graph.steps[first.index()].kind = StepKind::Jump;
                 if let Some(end) = steps.ends[c] {
-                    graph.add_edge(last, Edge::plain(end));
+                    graph.add_edge(exits.success, Edge::plain(end));
                 }
                 continue;
             }
@@ -134,7 +136,7 @@ fn lower_flow(
                             .as_ref()
                             .and_then(|s| flow_steps[t].copies[0].get(s))
                         {
-                            graph.add_edge(last, Edge::plain(*start));
+                            graph.add_edge(exits.success, Edge::plain(*start));
                         }
                     }
                     FlowTarget::Unknown(name) if original => unresolved.push(Unresolved::new(
@@ -156,18 +158,18 @@ fn lower_flow(
                     "recording through the API is not analysed",
                 ));
             }
-            add_transitions(graph, flow, action, last, target);
+            add_transitions(graph, flow, action, &exits, target);
         }
     }
 }
 
-/// The edges of an action's transitions from `last`, its step they leave
-/// from; `target` finds the step of an action id.
+/// The edges of an action's transitions from its exits; `target` finds the
+/// step of an action id.
 fn add_transitions(
     graph: &mut FlowGraph,
     flow: &Flow,
     action: &FlowAction,
-    last: StepId,
+    exits: &Exits,
     target: impl Fn(&str) -> Option<StepId>,
 ) {
     let answers = answer_variable(flow, action);
@@ -186,7 +188,7 @@ fn add_transitions(
                     }]
                 })
                 .unwrap_or_default();
-            graph.add_edge(last, Edge { to, guards });
+            graph.add_edge(exits.success, Edge { to, guards });
         }
     }
     // Errors are the default outcome of a tested answer; so is the
@@ -205,7 +207,7 @@ fn add_transitions(
     for (_, next) in &t.errors {
         if let Some(to) = target(next) {
             graph.add_edge(
-                last,
+                exits.error,
                 Edge {
                     to,
                     guards: default_guard(),
@@ -219,7 +221,7 @@ fn add_transitions(
         } else {
             default_guard()
         };
-        graph.add_edge(last, Edge { to, guards });
+        graph.add_edge(exits.success, Edge { to, guards });
     }
 }
 

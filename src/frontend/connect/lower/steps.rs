@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::actions::{Block, recording_block, recording_step};
 use super::labels::labels;
 use super::{Role, role};
-use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind};
+use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind, Wait};
 use crate::frontend::connect::parse::{Flow, FlowAction};
 
 /// The steps of one flow. Copy 0 holds every action, as the flow is
@@ -56,7 +56,7 @@ impl FlowSteps {
         let connected = graph.add_step(
             StepKind::Connection {
                 target: "agent".into(),
-                queue: false,
+                waits: Wait::Nothing,
             },
             flow.span,
             region,

@@ -6,6 +6,7 @@ use super::Lowerer;
 use super::hunting::Hunt;
 use super::seen::key;
 use crate::flow::{
+    Wait,
     BeforeAnswer, Call, Capture, Edge, Leg, RecordingStart, StepId, StepKind, Variable,
 };
 use crate::frontend::freeswitch::parse::{Action, Item};
@@ -103,17 +104,17 @@ impl Lowerer<'_> {
                 }
                 steps.push(StepKind::Connection {
                     target: data.to_string(),
-                    queue: false,
+                    waits: Wait::Ringing,
                 });
             }
             "callcenter" => steps.extend(self.callcenter_steps(data)),
             "fifo" | "valet_park" => steps.push(StepKind::Connection {
                 target: data.to_string(),
-                queue: true,
+                waits: Wait::Queue,
             }),
             "conference" => steps.push(StepKind::Connection {
                 target: data.to_string(),
-                queue: false,
+                waits: Wait::Nothing,
             }),
             "transfer" => steps.push(StepKind::Jump),
             "execute_extension" => {
@@ -167,13 +168,14 @@ impl Lowerer<'_> {
                     format!("`record-template` records every call of queue `{data}`"),
                 )],
                 start_message: false,
+                stream: false,
                 stops_running: false,
                 before_answer: BeforeAnswer::NotRecorded,
             }));
         }
         steps.push(StepKind::Connection {
             target: format!("queue {data}"),
-            queue: true,
+            waits: Wait::Queue,
         });
         steps
     }
@@ -212,6 +214,7 @@ impl Lowerer<'_> {
             target: None,
             related: Vec::new(),
             start_message: false,
+            stream: false,
             stops_running: false,
             before_answer: BeforeAnswer::of(capture),
         }))
@@ -334,6 +337,7 @@ fn recording(recorder: &str, capture: Capture, target: Option<String>) -> StepKi
         target,
         related: Vec::new(),
         start_message: false,
+        stream: false,
         stops_running: false,
         before_answer: BeforeAnswer::of(capture),
     })
