@@ -41,7 +41,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 .extend(heard_labels(pbx, witness).into_iter().map(|mut l| {
                     if l.message.contains("notice") {
                         l.message =
-                            "an announcement informs the caller, but it is not consent".into();
+                            "a notice informs; it is not consent".into();
                     }
                     l
                 }));

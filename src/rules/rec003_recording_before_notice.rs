@@ -52,7 +52,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             if let Some(late) = recording.later_notice {
                 finding.related.push(Label::new(
                     pbx.graph.step(late).span,
-                    "the notice only comes here, after recording started",
+                    "the notice comes only here, too late",
                 ));
             }
             finding.help = match recording.start.capture {

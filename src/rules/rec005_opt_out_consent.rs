@@ -30,7 +30,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 ctx,
                 pbx,
                 recording,
-                "recording starts without a yes",
+                "starts without a yes",
                 format!(
                     "{name} records when the answer to the consent question is not an explicit yes ({taken}): silence is not consent"
                 ),

@@ -28,7 +28,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 ctx,
                 pbx,
                 recording,
-                "no stop for this recording follows",
+                "nothing stops it",
                 message,
                 Some(witness),
             );

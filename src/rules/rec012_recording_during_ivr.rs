@@ -47,7 +47,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             if let Some(ivr) = recording.ivr_ahead {
                 finding.related.push(Label::new(
                     pbx.graph.step(ivr).span,
-                    "recorded although no person is on the line yet",
+                    "recorded before a person answers",
                 ));
             }
             out.push(finding);

@@ -40,7 +40,8 @@ fn undeclared_purposes(ctx: &RunContext, out: &mut Vec<Finding>) {
     for (name, uses) in &ctx.facts.purpose_uses {
         let mut recordings: Vec<Label> = uses
             .iter()
-            .map(|u| Label::new(u.span, format!("{} records for `{name}`", u.name)))
+            // The label sits on the recording: its name would repeat it.
+            .map(|u| Label::new(u.span, format!("records for `{name}`")))
             .collect();
         let purpose = ctx.config.purpose(name);
         if purpose.retention_days.is_some() {

@@ -177,7 +177,7 @@ pub fn heard_labels(pbx: &PbxAnalysis, witness: &Witness) -> Vec<Label> {
             } else if pbx.consent_questions[i] {
                 Some(Label::new(span, "consent is asked here"))
             } else if pbx.notices[i] {
-                Some(Label::new(span, "the caller hears a recording notice here"))
+                Some(Label::new(span, "the caller is told here"))
             } else {
                 None
             }
