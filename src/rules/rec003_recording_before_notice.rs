@@ -2,7 +2,9 @@
 //! is told.
 
 use super::RuleContext;
-use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
+use super::support::{
+    describe, on_demand_notice_howto, record_from_answer_howto, recording_finding, recording_name,
+};
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::Capture;
@@ -68,9 +70,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 Capture::OnDemand => None,
             };
             if recording.start.capture == Capture::OnDemand {
-                finding.help = Some(
-                    "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)".into(),
-                );
+                finding.help = Some(on_demand_notice_howto(pbx.graph.format).into());
             }
             out.push(finding);
         }

@@ -132,6 +132,21 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
     }
 }
 
+/// How callers of this format hear that an on-demand recording starts, in
+/// the platform's terms.
+pub fn on_demand_notice_howto(format: &str) -> &'static str {
+    match format {
+        "freeswitch" => {
+            "play a recording notice (playback) before the bridge, or refuse on-demand recording on calls that must not be recorded (set sip_disable_recording=true for a sofia record-template; no record_session binding)"
+        }
+        "amazon-connect" => "play a recording notice before the call reaches the agent",
+        "twilio" => "play a recording notice (<Say> or <Play>) before the call is connected",
+        _ => {
+            "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)"
+        }
+    }
+}
+
 /// How a recording of this format is stopped on request, in the platform's
 /// terms.
 pub fn stop_recording_howto(format: &str) -> &'static str {

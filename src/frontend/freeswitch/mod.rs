@@ -16,7 +16,7 @@ use crate::source::FileId;
 
 pub(crate) struct FreeSwitch;
 
-/// FreeSWITCH XML: dialplans, `callcenter.conf.xml`.
+/// FreeSWITCH XML: dialplans, `callcenter.conf.xml`, sofia SIP profiles.
 pub const FREESWITCH: FileKind = FileKind::new(&KindInfo {
     name: "FreeSWITCH XML",
     format: lower::FORMAT,
@@ -26,6 +26,10 @@ pub const FREESWITCH: FileKind = FileKind::new(&KindInfo {
 static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s"#)
         .expect("valid regex")
+});
+
+static SOFIA_PROFILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)<settings>.*<param\s+name="[a-z-]+"\s+value="#).expect("valid regex")
 });
 
 impl Frontend for FreeSwitch {
@@ -75,6 +79,10 @@ fn by_root(sniff: &Sniff) -> Option<FileKind> {
         Shape::Xml {
             root: "include" | "context" | "extension" | "configuration" | "document",
         } if FREESWITCH_CONTENT.is_match(sniff.text) => Some(FREESWITCH),
+        // `sip_profiles/internal.xml`: sofia's `<settings>` of `<param>`s.
+        Shape::Xml {
+            root: "profile" | "include",
+        } if SOFIA_PROFILE.is_match(sniff.text) => Some(FREESWITCH),
         _ => None,
     }
 }

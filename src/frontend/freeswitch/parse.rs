@@ -1,6 +1,6 @@
 //! FreeSWITCH XML: dialplan contexts, extensions, conditions (nested, with
 //! `break` and `regex="all|any|xor"`), actions and anti-actions; mod_callcenter
-//! queues with `record-template`. `X-PRE-PROCESS include` is resolved by the
+//! queues and sofia SIP profiles with `record-template`. `X-PRE-PROCESS include` is resolved by the
 //! loader (lower::freeswitch), which splices the included extensions.
 //!
 //! Elements marked `enabled="false"` (FusionPBX templates) are left out as
@@ -20,6 +20,8 @@ pub struct FsFile {
     pub loose: Vec<Part>,
     /// mod_callcenter queues.
     pub queues: Vec<CallcenterQueue>,
+    /// sofia SIP profiles (`sip_profiles/*.xml`).
+    pub profiles: Vec<SofiaProfile>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +102,18 @@ pub struct CallcenterQueue {
     pub record_template: Option<Span>,
 }
 
+/// A sofia SIP profile. Its `record-template` lets a phone on the profile
+/// start and stop recording its call with a SIP INFO carrying `Record: on`
+/// / `Record: off` (mod_sofia `sofia.c`, the INFO handler: the file is
+/// `record-path` + `record-template`, and the channel variable
+/// `sip_disable_recording` refuses it).
+#[derive(Debug, Clone)]
+pub struct SofiaProfile {
+    pub name: String,
+    /// The `record-template` parameter, when set.
+    pub record_template: Option<Span>,
+}
+
 /// Reads a parsed FreeSWITCH document.
 pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile {
     let mut out = FsFile::default();
@@ -112,6 +126,9 @@ pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile
             out.queues = callcenter_queues(at, root);
         }
         return out;
+    }
+    if root.has_tag_name("profile") || root.has_tag_name("include") {
+        out.profiles = sofia_profiles(at, root);
     }
     // Contexts anywhere (a bare file, `<include>`, or freeswitch.xml's
     // `<section name="dialplan">`); extensions outside them are loose.
@@ -297,16 +314,36 @@ fn callcenter_queues(at: Located, root: Node) -> Vec<CallcenterQueue> {
         .map(|queue| CallcenterQueue {
             name: queue.attribute("name").unwrap_or("").to_string(),
             span: at.span(queue),
-            record_template: xml::elements(queue)
-                .find(|p| {
-                    p.has_tag_name("param")
-                        && p.attribute("name")
-                            .is_some_and(|n| n.eq_ignore_ascii_case("record-template"))
-                        && p.attribute("value").is_some_and(|v| !v.trim().is_empty())
-                })
-                .map(|p| at.span(p)),
+            record_template: record_template(at, queue),
         })
         .collect()
+}
+
+/// `<profile name="internal"><settings><param name="record-template" .../>`,
+/// as a file of its own or inside an `<include>`.
+fn sofia_profiles(at: Located, root: Node) -> Vec<SofiaProfile> {
+    root.descendants()
+        .filter(|n| n.has_tag_name("profile"))
+        .filter_map(|profile| {
+            let settings = xml::elements(profile).find(|n| n.has_tag_name("settings"))?;
+            Some(SofiaProfile {
+                name: profile.attribute("name").unwrap_or("").to_string(),
+                record_template: record_template(at, settings),
+            })
+        })
+        .collect()
+}
+
+/// A `<param name="record-template" value="..."/>` child with a value.
+fn record_template(at: Located, parent: Node) -> Option<Span> {
+    xml::elements(parent)
+        .find(|p| {
+            p.has_tag_name("param")
+                && p.attribute("name")
+                    .is_some_and(|n| n.eq_ignore_ascii_case("record-template"))
+                && p.attribute("value").is_some_and(|v| !v.trim().is_empty())
+        })
+        .map(|p| at.span(p))
 }
 
 #[cfg(test)]
@@ -397,6 +434,20 @@ mod tests {
         assert!(!last.tests, "`enabled` is not a test");
         assert_eq!(last.then.len(), 1);
         assert!(last.otherwise.is_empty());
+    }
+
+    #[test]
+    fn sofia_profiles_with_and_without_record_template() {
+        let fs = read_str(
+            r#"<include><profile name="internal"><settings>
+                 <param name="record-template" value="${uuid}.wav"/></settings></profile>
+               <profile name="external"><settings>
+                 <param name="record-template" value=""/></settings></profile></include>"#,
+        );
+        assert_eq!(fs.profiles.len(), 2);
+        assert_eq!(fs.profiles[0].name, "internal");
+        assert!(fs.profiles[0].record_template.is_some());
+        assert!(fs.profiles[1].record_template.is_none(), "an empty template records nothing");
     }
 
     #[test]

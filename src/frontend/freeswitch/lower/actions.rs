@@ -2,7 +2,7 @@
 //! variables and key bindings that record, queue templates), connections,
 //! and transfers and calls into another context's hunt.
 
-use super::Lowerer;
+use super::{Lowerer, add_sofia_recording};
 use super::hunting::Hunt;
 use super::seen::key;
 use crate::flow::{
@@ -17,42 +17,58 @@ impl Lowerer<'_> {
     /// Lowers one action; returns its first step.
     pub(super) fn action(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> StepId {
         let chain = self.action_steps(hunt, action);
+        // The action's first step, and the first step of the chain (a sofia
+        // profile's recording can come before a connection).
+        let mut own = None;
         let mut first = None;
         let mut previous: Option<StepId> = None;
         let ends_flow = chain
             .iter()
             .any(|k| matches!(k, StepKind::Hangup | StepKind::Jump));
+        let mut chained = |l: &mut Self, step: StepId| {
+            if let Some(p) = previous {
+                l.link(p, Some(step));
+            }
+            first.get_or_insert(step);
+            previous = Some(step);
+        };
         for kind in chain {
+            // A sofia profile's `record-template` can be started on any
+            // call that is put through.
+            if matches!(kind, StepKind::Connection { .. }) {
+                for (i, (profile, template)) in self.settings.sofia.iter().enumerate() {
+                    let region = self.sofia_regions[i];
+                    let step = add_sofia_recording(&mut self.graph, profile, *template, region);
+                    chained(self, step);
+                }
+            }
             let jump_target = match &kind {
                 StepKind::Jump => self.target_hunt(hunt.context, action),
                 _ => None,
             };
             let step = self.step(kind, action.span, hunt.context);
-            if let Some(p) = previous {
-                self.link(p, Some(step));
-            }
+            chained(self, step);
+            own.get_or_insert(step);
             if let Some(target) = jump_target {
                 self.graph.add_edge(step, Edge::plain(target));
             }
-            first.get_or_insert(step);
-            previous = Some(step);
         }
         if !ends_flow && let Some(last) = previous {
             self.link(last, next);
         }
-        let first = first.unwrap_or_else(|| {
+        let own = own.unwrap_or_else(|| {
             let step = self.step(StepKind::Other, action.span, hunt.context);
             self.link(step, next);
             step
         });
         self.graph
-            .set_statement(first, &action.application, action.data.clone());
+            .set_statement(own, &action.application, action.data.clone());
         // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
-        let step = &mut self.graph.steps[first.index()];
+        let step = &mut self.graph.steps[own.index()];
         if step.label.is_none() {
             step.label = Some(format!("{}({})", action.application, action.data.trim()).into());
         }
-        first
+        first.unwrap_or(own)
     }
 
     /// The steps an action makes, in order.
@@ -249,9 +265,10 @@ impl Lowerer<'_> {
 
     fn queue_template(&self, data: &str) -> Option<Span> {
         let queue = data.split_whitespace().next().unwrap_or("");
-        self.queues.get(queue).copied().or_else(|| {
+        let queues = &self.settings.queues;
+        queues.get(queue).copied().or_else(|| {
             let short = queue.split('@').next().unwrap_or(queue);
-            self.queues
+            queues
                 .iter()
                 .find(|(name, _)| name.split('@').next() == Some(short))
                 .map(|(_, span)| *span)

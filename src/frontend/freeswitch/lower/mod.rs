@@ -24,7 +24,10 @@ mod seen;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::flow::{Edge, EntryPoint, FlowGraph, RegionId, StepId, StepKind};
+use crate::flow::{
+    BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, RecordingStart, RegionId, StepId, StepKind,
+    Wait,
+};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::Unresolved;
@@ -77,25 +80,99 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         };
         let alone = builder.build(members);
         let PlanBuilder { contexts, .. } = builder;
-        let queues: HashMap<String, Span> = members
-            .iter()
-            .flat_map(|m| parsed[m].fs.queues.iter())
-            .filter_map(|q| q.record_template.map(|t| (q.name.clone(), t)))
-            .collect();
-        if !contexts.is_empty() {
-            plans.push((contexts, queues.clone()));
+        let settings = TreeSettings {
+            queues: members
+                .iter()
+                .flat_map(|m| parsed[m].fs.queues.iter())
+                .filter_map(|q| q.record_template.map(|t| (q.name.clone(), t)))
+                .collect(),
+            sofia: members
+                .iter()
+                .flat_map(|m| parsed[m].fs.profiles.iter())
+                .filter_map(|p| p.record_template.map(|t| (p.name.clone(), t)))
+                .collect(),
+        };
+        if contexts.is_empty() && alone.is_empty() && !settings.sofia.is_empty() {
+            lowered.graphs.push(sofia_only(&settings.sofia));
+            continue;
         }
-        plans.extend(alone.into_iter().map(|unit| (vec![unit], queues.clone())));
+        if !contexts.is_empty() {
+            plans.push((contexts, settings.clone()));
+        }
+        plans.extend(alone.into_iter().map(|unit| (vec![unit], settings.clone())));
     }
     let entry_points = cx.entry_points;
-    let graphs = parallel::map(plans, cx.jobs, |(contexts, queues)| {
-        Lowerer::lower(contexts, &queues, entry_points)
+    let graphs = parallel::map(plans, cx.jobs, |(contexts, settings)| {
+        Lowerer::lower(contexts, &settings, entry_points)
     });
     for (graph, unresolved) in graphs {
         cx.problems.unresolved.extend(unresolved);
         lowered.graphs.push(graph);
     }
     lowered
+}
+
+/// What a configuration tree sets outside its dialplan that records calls.
+#[derive(Clone)]
+struct TreeSettings {
+    /// mod_callcenter queue name → its `record-template`.
+    queues: HashMap<String, Span>,
+    /// sofia profile name → its `record-template`.
+    sofia: Vec<(String, Span)>,
+}
+
+/// Adds the recording a sofia profile's `record-template` offers on every
+/// call through it: a phone starts it with SIP INFO `Record: on`, at any
+/// time of the call, and stops it with `Record: off`.
+fn add_sofia_recording(
+    graph: &mut FlowGraph,
+    profile: &str,
+    template: Span,
+    region: RegionId,
+) -> StepId {
+    let recording = StepKind::recording(RecordingStart {
+        recorder: format!("sofia profile `{profile}` record-template"),
+        capture: Capture::OnDemand,
+        target: None,
+        related: vec![(
+            template,
+            format!(
+                "phones on sofia profile `{profile}` can record any call with SIP INFO `Record: on`"
+            ),
+        )],
+        start_message: false,
+        stream: false,
+        stops_running: false,
+        before_answer: BeforeAnswer::NotRecorded,
+    });
+    let step = graph.add_step(recording, template, region);
+    graph.steps[step.index()].label = Some("record-template (SIP INFO `Record: on`)".into());
+    step
+}
+
+/// A tree with sofia profiles that record and no dialplan to say how calls
+/// reach them: one call through each profile, straight to the other party.
+fn sofia_only(profiles: &[(String, Span)]) -> FlowGraph {
+    let mut graph = FlowGraph::of_format(FORMAT);
+    for (profile, template) in profiles {
+        let region = graph.add_region(format!("sofia profile {profile}"), *template);
+        let start = add_sofia_recording(&mut graph, profile, *template, region);
+        let connected = graph.add_step(
+            StepKind::Connection {
+                target: "the other party".into(),
+                waits: Wait::Nothing,
+            },
+            *template,
+            region,
+        );
+        graph.add_edge(start, Edge::plain(connected));
+        graph.entries.push(EntryPoint {
+            step: start,
+            region,
+            dialled: None,
+        });
+    }
+    graph
 }
 
 /// Files of one configuration tree: the directory above `dialplan/`,
@@ -117,7 +194,9 @@ struct Lowerer<'a> {
     graph: FlowGraph,
     contexts: Vec<PlanContext>,
     index: HashMap<String, usize>,
-    queues: &'a HashMap<String, Span>,
+    settings: &'a TreeSettings,
+    /// Per sofia profile that records (as in `settings.sofia`): its region.
+    sofia_regions: Vec<RegionId>,
     /// The first step of each hunt made so far, and the hunts still to lower.
     hunts: HashMap<Hunt, StepId>,
     pending_hunts: Vec<Hunt>,
@@ -140,7 +219,7 @@ struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     fn lower(
         contexts: Vec<PlanContext>,
-        queues: &'a HashMap<String, Span>,
+        settings: &'a TreeSettings,
         entry_points: &[String],
     ) -> (FlowGraph, Vec<Unresolved>) {
         let mut l = Lowerer {
@@ -151,7 +230,8 @@ impl<'a> Lowerer<'a> {
                 .map(|(i, c)| (c.name.clone(), i))
                 .collect(),
             contexts,
-            queues,
+            settings,
+            sofia_regions: Vec::new(),
             hunts: HashMap::new(),
             pending_hunts: Vec::new(),
             destinations: Vec::new(),
@@ -166,6 +246,12 @@ impl<'a> Lowerer<'a> {
         for (i, context) in l.contexts.iter().enumerate() {
             let region = l.graph.add_region(context.name.clone(), context.span);
             debug_assert_eq!(region, RegionId(i as u32));
+        }
+        for (profile, template) in &settings.sofia {
+            let region = l
+                .graph
+                .add_region(format!("sofia profile {profile}"), *template);
+            l.sofia_regions.push(region);
         }
         for i in 0..l.contexts.len() {
             // The end of the collected actions: the call ends, or an
