@@ -24,7 +24,7 @@ pub const FREESWITCH: FileKind = FileKind::new(&KindInfo {
 });
 
 static FREESWITCH_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s"#)
+    Regex::new(r#"<(?:extension|context)[\s>]|<action\s+application=|<configuration\s+name=|<X-PRE-PROCESS\s|<menu\s+name="#)
         .expect("valid regex")
 });
 

@@ -1,6 +1,7 @@
 //! FreeSWITCH XML: dialplan contexts, extensions, conditions (nested, with
 //! `break` and `regex="all|any|xor"`), actions and anti-actions; mod_callcenter
-//! queues and sofia SIP profiles with `record-template`. `X-PRE-PROCESS include` is resolved by the
+//! queues and sofia SIP profiles with `record-template`; IVR menus
+//! (`ivr_menus/*.xml`, `ivr.conf.xml`) that the dialplan's `ivr` runs. `X-PRE-PROCESS include` is resolved by the
 //! loader (lower::freeswitch), which splices the included extensions.
 //!
 //! Elements marked `enabled="false"` (FusionPBX templates) are left out as
@@ -22,6 +23,33 @@ pub struct FsFile {
     pub queues: Vec<CallcenterQueue>,
     /// sofia SIP profiles (`sip_profiles/*.xml`).
     pub profiles: Vec<SofiaProfile>,
+    /// IVR menus.
+    pub menus: Vec<IvrMenu>,
+}
+
+/// An IVR menu (mod_dptools `ivr`): it plays its greeting, reads digits and
+/// runs the entry they match; after `max-failures` invalid entries or
+/// `max-timeouts` timeouts it plays `exit-sound` and the dialplan goes on.
+#[derive(Debug, Clone)]
+pub struct IvrMenu {
+    pub name: String,
+    pub span: Span,
+    /// `greet-long` and `greet-short`: sound files, `phrase:`, `say:` text.
+    pub prompts: Vec<String>,
+    pub entries: Vec<MenuEntry>,
+}
+
+/// `<entry action="menu-exec-app" digits="1" param="transfer 9196 XML default"/>`.
+#[derive(Debug, Clone)]
+pub struct MenuEntry {
+    /// `menu-exec-app`, `menu-sub`, `menu-top`, `menu-back`, `menu-exit`,
+    /// `menu-play-sound`, lower-cased.
+    pub action: String,
+    /// The digits, or `/regex/`.
+    pub digits: String,
+    pub param: String,
+    pub span: Span,
+    pub param_span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -125,8 +153,10 @@ pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile
         {
             out.queues = callcenter_queues(at, root);
         }
+        out.menus = ivr_menus(at, root);
         return out;
     }
+    out.menus = ivr_menus(at, root);
     if root.has_tag_name("profile") || root.has_tag_name("include") {
         out.profiles = sofia_profiles(at, root);
     }
@@ -334,6 +364,34 @@ fn sofia_profiles(at: Located, root: Node) -> Vec<SofiaProfile> {
         .collect()
 }
 
+/// `<menu>` elements anywhere: in `<include>` files under `ivr_menus/`, or
+/// in `ivr.conf.xml`'s `<menus>`.
+fn ivr_menus(at: Located, root: Node) -> Vec<IvrMenu> {
+    root.descendants()
+        .filter(|n| n.has_tag_name("menu") && n.attribute("name").is_some())
+        .map(|menu| IvrMenu {
+            name: menu.attribute("name").unwrap_or("").to_string(),
+            span: at.attribute_span(menu, "name"),
+            prompts: ["greet-long", "greet-short"]
+                .iter()
+                .filter_map(|a| menu.attribute(*a))
+                .filter(|p| !p.trim().is_empty())
+                .map(str::to_string)
+                .collect(),
+            entries: xml::elements(menu)
+                .filter(|e| e.has_tag_name("entry"))
+                .map(|entry| MenuEntry {
+                    action: entry.attribute("action").unwrap_or("").to_ascii_lowercase(),
+                    digits: entry.attribute("digits").unwrap_or("").to_string(),
+                    param: entry.attribute("param").unwrap_or("").to_string(),
+                    span: at.span(entry),
+                    param_span: at.attribute_span(entry, "param"),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// A `<param name="record-template" value="..."/>` child with a value.
 fn record_template(at: Located, parent: Node) -> Option<Span> {
     xml::elements(parent)
@@ -434,6 +492,22 @@ mod tests {
         assert!(!last.tests, "`enabled` is not a test");
         assert_eq!(last.then.len(), 1);
         assert!(last.otherwise.is_empty());
+    }
+
+    #[test]
+    fn ivr_menus_with_entries() {
+        let fs = read_str(
+            r#"<include><menu name="demo_ivr" greet-long="phrase:long" greet-short="">
+                 <entry action="menu-exec-app" digits="1" param="transfer 9196 XML default"/>
+                 <entry action="Menu-Sub" digits="/^(10[01][0-9])$/" param="sub"/>
+               </menu></include>"#,
+        );
+        let menu = &fs.menus[0];
+        assert_eq!(menu.name, "demo_ivr");
+        assert_eq!(menu.prompts, ["phrase:long"], "an empty greeting is no prompt");
+        assert_eq!(menu.entries[0].param, "transfer 9196 XML default");
+        assert_eq!(menu.entries[1].action, "menu-sub");
+        assert_eq!(menu.entries[1].digits, "/^(10[01][0-9])$/");
     }
 
     #[test]

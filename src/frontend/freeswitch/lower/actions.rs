@@ -1,13 +1,16 @@
-//! What each action does: prompts, input, recording (`record_session`,
-//! variables and key bindings that record, queue templates), connections,
-//! and transfers and calls into another context's hunt.
+//! What each action does: prompts, input, IVR menus, recording
+//! (`record_session`, variables and key bindings that record, queue and
+//! sofia profile templates), connections, and transfers and calls into
+//! another context's hunt.
+
+use std::collections::HashMap;
 
 use super::{Lowerer, add_sofia_recording};
 use super::hunting::Hunt;
 use super::seen::key;
 use crate::flow::{
-    Wait,
-    BeforeAnswer, Call, Capture, Edge, Leg, RecordingStart, StepId, StepKind, Variable,
+    AnswerMatch, BeforeAnswer, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind,
+    Variable, Wait,
 };
 use crate::frontend::freeswitch::parse::{Action, Item};
 use crate::parse::Unresolved;
@@ -16,6 +19,11 @@ use crate::source::Span;
 impl Lowerer<'_> {
     /// Lowers one action; returns its first step.
     pub(super) fn action(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> StepId {
+        if action.application == "ivr"
+            && let Some(menu) = self.ivr(hunt, action, next)
+        {
+            return menu;
+        }
         let chain = self.action_steps(hunt, action);
         // The action's first step, and the first step of the chain (a sofia
         // profile's recording can come before a connection).
@@ -69,6 +77,131 @@ impl Lowerer<'_> {
             step.label = Some(format!("{}({})", action.application, action.data.trim()).into());
         }
         first.unwrap_or(own)
+    }
+
+    /// `ivr <menu>`: the menu's input, its entries as the branches of the
+    /// digits pressed, and the dialplan going on when the menu gives up.
+    /// `None` when the menu is not among the scanned files (said so).
+    fn ivr(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> Option<StepId> {
+        let name = action.data.split_whitespace().next().unwrap_or("");
+        if !self.settings.menus.contains_key(name) {
+            if !name.is_empty() && !name.contains('$') {
+                self.unresolved.push(Unresolved::new(
+                    action.data_span,
+                    format!("IVR menu `{name}` is not among the scanned files"),
+                    "the call cannot be followed into this menu",
+                ));
+            }
+            return None;
+        }
+        // Menus are made once per outermost `ivr`: an entry that runs `ivr`
+        // again (the same menu, or one that leads back) reuses them.
+        let outermost = self.menus_made.is_none();
+        if outermost {
+            self.menus_made = Some(HashMap::new());
+        }
+        let first = self.menu(hunt, name, next);
+        if outermost {
+            self.menus_made = None;
+        }
+        let first = first?;
+        let own = self.step(StepKind::Other, action.span, hunt.context);
+        self.link(own, Some(first));
+        self.graph
+            .set_statement(own, &action.application, action.data.clone());
+        self.graph.steps[own.index()].label = Some(format!("ivr({})", action.data.trim()).into());
+        Some(own)
+    }
+
+    /// The steps of menu `name`, made once per outermost `ivr` action: a
+    /// submenu's `menu-back` and give-up return to the menu that opened it.
+    fn menu(&mut self, hunt: Hunt, name: &str, back: Option<StepId>) -> Option<StepId> {
+        if let Some(&input) = self.menus_made.as_ref()?.get(name) {
+            return Some(input);
+        }
+        let settings = self.settings;
+        let menu = settings.menus.get(name)?;
+        let variable = Variable::Menu {
+            region: menu.name.clone(),
+            action: None,
+        };
+        let input = self.step(
+            StepKind::Input {
+                variable: variable.clone(),
+                prompts: menu.prompts.clone(),
+            },
+            menu.span,
+            hunt.context,
+        );
+        self.graph.steps[input.index()].label = Some(format!("IVR menu {name}").into());
+        self.menus_made
+            .as_mut()?
+            .insert(name.to_string(), input);
+        let mut listed = Vec::new();
+        for entry in &menu.entries {
+            let to = match entry.action.as_str() {
+                // The application runs, then the menu plays again (unless
+                // it transferred or hung up the call).
+                "menu-exec-app" => {
+                    let param = entry.param.trim();
+                    let (application, data) = param.split_once(' ').unwrap_or((param, ""));
+                    let action = Action {
+                        application: application.to_ascii_lowercase(),
+                        data: data.trim().to_string(),
+                        span: entry.span,
+                        data_span: entry.param_span,
+                        inline: false,
+                    };
+                    Some(self.action(hunt, &action, Some(input)))
+                }
+                "menu-sub" => self.menu(hunt, entry.param.trim(), Some(input)),
+                "menu-top" => Some(input),
+                "menu-back" | "menu-exit" => back,
+                "menu-play-sound" => {
+                    let prompt = StepKind::Prompt {
+                        prompts: vec![entry.param.clone()],
+                    };
+                    let step = self.step(prompt, entry.span, hunt.context);
+                    self.link(step, Some(input));
+                    Some(step)
+                }
+                _ => None,
+            };
+            let Some(to) = to else { continue };
+            let digits = entry.digits.trim();
+            let answer = match digits.strip_prefix('/').and_then(|d| d.strip_suffix('/')) {
+                Some(regex) => AnswerMatch::Regex(regex.to_string()),
+                None => {
+                    listed.push(digits.to_string());
+                    AnswerMatch::Values(vec![digits.to_string()])
+                }
+            };
+            self.graph.add_edge(
+                input,
+                Edge {
+                    to,
+                    guards: vec![Guard::Answer {
+                        variable: variable.clone(),
+                        answer,
+                    }],
+                },
+            );
+        }
+        // Timeouts and invalid entries, past `max-failures`: `exit-sound`,
+        // then back to where the menu was opened.
+        if let Some(back) = back {
+            self.graph.add_edge(
+                input,
+                Edge {
+                    to: back,
+                    guards: vec![Guard::Default {
+                        variable,
+                        not: listed,
+                    }],
+                },
+            );
+        }
+        Some(input)
     }
 
     /// The steps an action makes, in order.

@@ -28,6 +28,7 @@ use crate::flow::{
     BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, RecordingStart, RegionId, StepId, StepKind,
     Wait,
 };
+use crate::frontend::freeswitch::parse::IvrMenu;
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::Unresolved;
@@ -91,6 +92,11 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                 .flat_map(|m| parsed[m].fs.profiles.iter())
                 .filter_map(|p| p.record_template.map(|t| (p.name.clone(), t)))
                 .collect(),
+            menus: members
+                .iter()
+                .flat_map(|m| parsed[m].fs.menus.iter())
+                .map(|menu| (menu.name.clone(), menu.clone()))
+                .collect(),
         };
         if contexts.is_empty() && alone.is_empty() && !settings.sofia.is_empty() {
             lowered.graphs.push(sofia_only(&settings.sofia));
@@ -119,6 +125,8 @@ struct TreeSettings {
     queues: HashMap<String, Span>,
     /// sofia profile name → its `record-template`.
     sofia: Vec<(String, Span)>,
+    /// IVR menus by name.
+    menus: HashMap<String, IvrMenu>,
 }
 
 /// Adds the recording a sofia profile's `record-template` offers on every
@@ -195,6 +203,8 @@ struct Lowerer<'a> {
     contexts: Vec<PlanContext>,
     index: HashMap<String, usize>,
     settings: &'a TreeSettings,
+    /// The IVR menus made for the `ivr` action being lowered, by name.
+    menus_made: Option<HashMap<String, StepId>>,
     /// Per sofia profile that records (as in `settings.sofia`): its region.
     sofia_regions: Vec<RegionId>,
     /// The first step of each hunt made so far, and the hunts still to lower.
@@ -232,6 +242,7 @@ impl<'a> Lowerer<'a> {
             contexts,
             settings,
             sofia_regions: Vec::new(),
+            menus_made: None,
             hunts: HashMap::new(),
             pending_hunts: Vec::new(),
             destinations: Vec::new(),
