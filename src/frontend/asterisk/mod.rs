@@ -1,4 +1,5 @@
-//! Asterisk: `extensions.conf`, `queues.conf` and `features.conf`, known by
+//! Asterisk: `extensions.conf`, `queues.conf`, `features.conf` and
+//! `confbridge.conf`, known by
 //! name or by their statements, lowered per PBX tree by [`crate::frontend::asterisk::lower`].
 
 pub mod lower;
@@ -36,12 +37,20 @@ pub const FEATURES: FileKind = FileKind::new(&KindInfo {
     may_be_template: false,
 });
 
+/// `confbridge.conf`.
+pub const CONFBRIDGE: FileKind = FileKind::new(&KindInfo {
+    name: "Asterisk ConfBridge",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
+
 /// What an Asterisk file of this kind configures.
 fn role(kind: FileKind) -> Option<AsteriskRole> {
     [
         (DIALPLAN, AsteriskRole::Dialplan),
         (QUEUES, AsteriskRole::Queues),
         (FEATURES, AsteriskRole::Features),
+        (CONFBRIDGE, AsteriskRole::Confbridge),
     ]
     .into_iter()
     .find_map(|(k, role)| (k == kind).then_some(role))
@@ -51,6 +60,11 @@ static DIALPLAN_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?mi)^[ \t]*(exten|same)[ \t]*=>?").expect("valid regex"));
 static QUEUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?mi)^[ \t]*(member[ \t]*=>?|monitor-format[ \t]*=|strategy[ \t]*=)")
+        .expect("valid regex")
+});
+/// ConfBridge profiles: `type=bridge`, `type=user`, `type=menu`.
+static CONFBRIDGE_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^[ \t]*type[ \t]*=[ \t]*(bridge|user|menu)[ \t]*(;.*)?$")
         .expect("valid regex")
 });
 static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -65,7 +79,7 @@ static INCLUDE_LINE: LazyLock<Regex> =
 
 impl Frontend for Asterisk {
     fn kinds(&self) -> &'static [FileKind] {
-        &[DIALPLAN, QUEUES, FEATURES]
+        &[DIALPLAN, QUEUES, FEATURES, CONFBRIDGE]
     }
 
     /// Files such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
@@ -85,6 +99,8 @@ impl Frontend for Asterisk {
             Some(QUEUES)
         } else if keyword("features") {
             Some(FEATURES)
+        } else if keyword("confbridge") {
+            Some(CONFBRIDGE)
         } else {
             None
         }
@@ -147,6 +163,8 @@ fn by_statements(sniff: &Sniff) -> Option<FileKind> {
         Some(FEATURES)
     } else if QUEUE_LINE.is_match(text) {
         Some(QUEUES)
+    } else if CONFBRIDGE_TYPE.is_match(text) {
+        Some(CONFBRIDGE)
     } else {
         None
     }

@@ -2,12 +2,14 @@
 //! input, jumps and subroutine calls, the conditional applications
 //! (`GotoIf`, `GosubIf`, `ExecIf`, `While`) and `Set`.
 
+use super::dial::conference_recording;
 use super::guards::guards_for;
 use super::targets::first_priority;
 use super::{Lowerer, Site};
 use crate::flow::{AnswerMatch, Call, Edge, Guard, Leg, StepId, StepKind, Variable};
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::expr::{self, Condition};
+use crate::frontend::asterisk::parse::settings;
 use crate::source::Span;
 
 impl Lowerer<'_> {
@@ -77,6 +79,7 @@ impl Lowerer<'_> {
             }
             "dial" => self.lower_dial(site, app, step, next),
             "queue" => self.lower_queue(site, app, step, next),
+            "confbridge" => self.lower_confbridge(site, app, step, next),
             "set" | "mset" => self.lower_set(site, app, step, next),
             "hangup" => self.set(step, StepKind::Hangup),
             _ => {
@@ -299,6 +302,13 @@ impl Lowerer<'_> {
         let name = name.trim();
         if name.eq_ignore_ascii_case("TOUCH_MIXMONITOR_MESSAGE_START") && !value.trim().is_empty() {
             self.set(step, StepKind::RecordingStartMessage);
+        } else if name
+            .replace(' ', "")
+            .eq_ignore_ascii_case("CONFBRIDGE(bridge,record_conference)")
+            && settings::is_true(value)
+        {
+            // The next ConfBridge() uses a profile that records.
+            self.set(step, conference_recording("ConfBridge recording", Vec::new()));
         } else {
             self.set(step, StepKind::Other);
             if name.eq_ignore_ascii_case("CHANNEL(hangup_handler_push)") {

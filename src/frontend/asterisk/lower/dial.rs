@@ -1,5 +1,6 @@
-//! `Dial` and `Queue`: the subroutines and recordings their options and
-//! queues.conf add around the connection, emitted as one chain of steps.
+//! `Dial`, `Queue` and `ConfBridge`: the subroutines and recordings their
+//! options, queues.conf and confbridge.conf add around the connection,
+//! emitted as one chain of steps.
 
 use super::apps::{call, call_arguments};
 use super::{Lowerer, Site};
@@ -145,6 +146,41 @@ impl Lowerer<'_> {
         self.emit_chain(site, step, chain, next);
     }
 
+    /// `ConfBridge(conference,bridge_profile,user_profile,menu)`: a bridge
+    /// profile with `record_conference=yes` records the conference (with
+    /// MixMonitor) from when the first participant joins, so every caller
+    /// is recorded from the moment they are in it. No profile, or one not
+    /// defined, is `default_bridge`.
+    pub(super) fn lower_confbridge(
+        &mut self,
+        site: Site,
+        app: &AppCall,
+        step: StepId,
+        next: Option<StepId>,
+    ) {
+        let conference = app.arg(0);
+        let profile = match app.arg(1) {
+            "" => "default_bridge",
+            named => named,
+        };
+        let mut chain = Vec::new();
+        if let Some(&setting) = self.settings.recording_bridges.get(profile) {
+            let related = vec![(
+                setting,
+                format!("`record_conference=yes` in bridge profile `{profile}` records the conference"),
+            )];
+            chain.push((conference_recording("ConfBridge recording", related), app.span));
+        }
+        chain.push((
+            StepKind::Connection {
+                target: format!("conference {conference}"),
+                waits: Wait::Nothing,
+            },
+            app.span,
+        ));
+        self.emit_chain(site, step, chain, next);
+    }
+
     /// Fills `step` with the first kind of `chain` and appends the rest.
     fn emit_chain(
         &mut self,
@@ -165,4 +201,19 @@ impl Lowerer<'_> {
         }
         self.link(current, next);
     }
+}
+
+/// A ConfBridge conference recording: it captures each participant from
+/// when they join (the connection that follows).
+pub(super) fn conference_recording(recorder: &str, related: Vec<(Span, String)>) -> StepKind {
+    StepKind::recording(RecordingStart {
+        recorder: recorder.into(),
+        capture: Capture::FromBridge,
+        target: None,
+        related,
+        start_message: false,
+        stream: false,
+        stops_running: false,
+        before_answer: BeforeAnswer::NotRecorded,
+    })
 }

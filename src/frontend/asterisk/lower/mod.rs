@@ -38,12 +38,14 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
         let (plan, errors) = dialplan::build(&pbx.dialplan);
         let queues = settings::queues(&settings::Sections::build(&pbx.queues));
         let features = settings::features(&settings::Sections::build(&pbx.features));
+        let bridges = settings::recording_bridges(&settings::Sections::build(&pbx.confbridge));
         let (graph, unresolved) = lower(
             &plan,
             &Settings {
                 queues: &queues,
                 has_queue_config: !pbx.queues.is_empty(),
                 features: &features,
+                recording_bridges: &bridges,
                 entry_points,
                 dialplan_incomplete: pbx.dialplan_incomplete,
                 queues_incomplete: pbx.queues_incomplete,
@@ -70,6 +72,8 @@ pub struct Settings<'a> {
     /// Whether any queues.conf was found (only then is an unknown queue reported).
     pub has_queue_config: bool,
     pub features: &'a Features,
+    /// ConfBridge bridge profiles with `record_conference=yes`, by name.
+    pub recording_bridges: &'a HashMap<String, Span>,
     /// Contexts configured as entry points in `[recognize] entry-points`.
     pub entry_points: &'a [String],
     /// An `#include` of the dialplan could not be read: a context or
@@ -350,11 +354,13 @@ mod tests {
     pub(super) fn lowered(text: &str) -> FlowGraph {
         let (plan, errors) = dialplan::build(&conf::lex(FileId(0), text).items);
         assert!(errors.is_empty());
-        let (queues, features) = (HashMap::new(), Features::default());
+        let (queues, features, bridges) =
+            (HashMap::new(), Features::default(), HashMap::new());
         let settings = Settings {
             queues: &queues,
             has_queue_config: false,
             features: &features,
+            recording_bridges: &bridges,
             entry_points: &[],
             dialplan_incomplete: false,
             queues_incomplete: false,

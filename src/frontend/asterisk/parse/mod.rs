@@ -24,6 +24,7 @@ pub struct Pbx {
     pub dialplan: Vec<ConfItem>,
     pub queues: Vec<ConfItem>,
     pub features: Vec<ConfItem>,
+    pub confbridge: Vec<ConfItem>,
     /// Whether the dialplan has an `#include` (or `#exec`) whose content
     /// could not be read: it may define contexts the rest references.
     pub dialplan_incomplete: bool,
@@ -40,6 +41,8 @@ pub enum AsteriskRole {
     Queues,
     /// `features.conf`.
     Features,
+    /// `confbridge.conf`.
+    Confbridge,
 }
 
 /// A discovered Asterisk file, already added to the source map.
@@ -249,6 +252,7 @@ fn group(
                     pbx.queues_incomplete |= incomplete;
                 }
                 AsteriskRole::Features => pbx.features.extend(items),
+                AsteriskRole::Confbridge => pbx.confbridge.extend(items),
             }
         }
         // Files reached only through include cycles.
@@ -327,7 +331,7 @@ fn splice(
 }
 
 /// Files of one PBX share a directory and the part of the file name before
-/// `extensions`/`queues`/`features` (`acme_extensions.conf` with
+/// `extensions`/`queues`/`features`/`confbridge` (`acme_extensions.conf` with
 /// `acme_queues.conf`); samples group apart from live files.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct GroupKey {
@@ -341,7 +345,7 @@ pub(crate) fn group_key(path: &Path) -> GroupKey {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let prefix = ["extensions", "queues", "features"]
+    let prefix = ["extensions", "queues", "features", "confbridge"]
         .iter()
         .filter_map(|k| name.find(k))
         .min()

@@ -1,5 +1,6 @@
-//! Settings files: `queues.conf` (queue recording) and `features.conf`
-//! (one-touch recording and its start tone).
+//! Settings files: `queues.conf` (queue recording), `features.conf`
+//! (one-touch recording and its start tone) and `confbridge.conf`
+//! (conference recording).
 
 use std::collections::HashMap;
 
@@ -180,6 +181,29 @@ pub fn features(sections: &Sections) -> Features {
     }
 }
 
+/// The ConfBridge bridge profiles that record the conference
+/// (`record_conference=yes`), by name, with where that is set. A profile
+/// named by `ConfBridge()` that is not defined is the built-in
+/// `default_bridge`, which does not record.
+pub fn recording_bridges(sections: &Sections) -> HashMap<String, Span> {
+    sections
+        .sections
+        .iter()
+        .filter(|s| s.get("type").is_some_and(|t| t.value.eq_ignore_ascii_case("bridge")))
+        .filter_map(|s| {
+            let record = s.get("record_conference")?;
+            is_true(&record.value).then(|| (s.name.clone(), record.span))
+        })
+        .collect()
+}
+
+/// Asterisk's `ast_true`: yes, true, y, t, 1, on.
+pub fn is_true(value: &str) -> bool {
+    ["yes", "true", "y", "t", "1", "on"]
+        .iter()
+        .any(|t| value.trim().eq_ignore_ascii_case(t))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +223,16 @@ mod tests {
             queues["sales"].monitor_type.as_ref().unwrap().0,
             "MixMonitor"
         );
+    }
+
+    #[test]
+    fn bridge_profiles_that_record() {
+        let lexed = conf::lex(
+            FileId(0),
+            "[default_bridge]\ntype=bridge\n;record_conference=yes\n[board]\ntype=bridge\nrecord_conference=yes\n[caller]\ntype=user\nrecord_conference=yes\n[off]\ntype=bridge\nrecord_conference=no\n",
+        );
+        let bridges = recording_bridges(&Sections::build(&lexed.items));
+        assert_eq!(bridges.keys().collect::<Vec<_>>(), ["board"]);
     }
 
     #[test]
