@@ -180,8 +180,10 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     let meta = registry.run_on_suppressions(&facts, &enabled);
     reported.extend(report::finish(meta, &sources, registry, severity));
     report::sort(&mut reported);
-    let notes = apply_baseline(options, &config, cwd, &mut reported)?;
-    let files = sources.len() - config_files;
+    let mut notes = workspace.not_analysed_notes();
+    notes.extend(apply_baseline(options, &config, cwd, &mut reported)?);
+    // Files recognised as holding no call flow were read and count as linted.
+    let files = sources.len() - config_files + workspace.not_flows();
     Ok(CheckRun {
         outcome: Outcome { reported, files },
         fail_on: settings.fail_on,

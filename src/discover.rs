@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::files::Disk;
-use crate::frontend::{self, kind_by_content};
+use crate::frontend::{self, OtherFile, kind_by_content};
 use crate::glob::GlobSet;
 use crate::source::{display_path, read_text, slash_path};
 
@@ -46,6 +46,9 @@ pub enum Content {
     /// Not linted, and why (`--show-files`): excluded, a backup, no format
     /// reclint reads; for a directory, why it was not entered.
     Skipped { reason: &'static str },
+    /// Recognised, but nothing in it is analysed: settings without a call
+    /// flow, or a flow reclint cannot read yet.
+    Other(OtherFile),
 }
 
 /// Which paths the `[files]` section lets through, relative to `base`.
@@ -230,6 +233,13 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Discovered {
         Err(_) => return skipped(path, cwd, "not readable as configuration text"),
     };
     let Some(kind) = by_name.or_else(|| kind_by_content(&text, Some(&name))) else {
+        if let Some(other) = frontend::other_file(&text, Some(&name)) {
+            return Discovered {
+                path: path.to_path_buf(),
+                display: display_path(path, cwd),
+                content: Content::Other(other),
+            };
+        }
         return skipped(path, cwd, "not a format reclint reads (by its content)");
     };
     Discovered {

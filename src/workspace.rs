@@ -10,13 +10,13 @@
 //! thread, not the tree. Units of shared front ends (storage settings that
 //! every recording may use) come first.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::discover::{Content, Discovered, FileKind};
 use crate::files::{Disk, FileSystem};
-use crate::frontend::FRONTENDS;
+use crate::frontend::{FRONTENDS, OtherFile};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::{ParseError, Problems};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -29,6 +29,11 @@ pub struct Workspace {
     /// Every path discovery looked at, as shown, with what it is or why it
     /// is not linted (`--show-files`).
     listing: Vec<(String, String)>,
+    /// Recognised files without a call flow (`pjsip.conf`).
+    not_flows: usize,
+    /// Recognised files reclint cannot analyse yet, by what it lacks
+    /// ("Genesys Cloud").
+    not_analysed: BTreeMap<&'static str, usize>,
     /// Where files are read from.
     fs: &'static dyn FileSystem,
     /// Includes may only read below these directories (canonical).
@@ -60,6 +65,8 @@ impl Workspace {
         let mut files = Vec::new();
         let mut unreadable = Vec::new();
         let mut listing = Vec::new();
+        let mut not_flows = 0;
+        let mut not_analysed = BTreeMap::new();
         let mut keyed: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); FRONTENDS.len()];
         for file in found {
             match file.content {
@@ -81,6 +88,17 @@ impl Workspace {
                 }
                 Content::Skipped { reason } => {
                     listing.push((file.display, format!("skipped: {reason}")));
+                }
+                Content::Other(OtherFile::NotAFlow { what }) => {
+                    listing.push((file.display, format!("not a call-flow file: {what}")));
+                    not_flows += 1;
+                }
+                Content::Other(OtherFile::NotAnalysed { what, platform }) => {
+                    listing.push((
+                        file.display,
+                        format!("not analysed: {what} (reclint does not read {platform} yet)"),
+                    ));
+                    *not_analysed.entry(platform).or_insert(0) += 1;
                 }
             }
         }
@@ -109,6 +127,8 @@ impl Workspace {
             units,
             unreadable,
             listing,
+            not_flows,
+            not_analysed,
             fs,
             roots,
             cwd: cwd.to_path_buf(),
@@ -119,6 +139,25 @@ impl Workspace {
     /// kind of file) or why it is not linted.
     pub fn listing(&self) -> &[(String, String)] {
         &self.listing
+    }
+
+    /// Recognised files that hold no call flow: read, and counted as such.
+    pub fn not_flows(&self) -> usize {
+        self.not_flows
+    }
+
+    /// One note per platform whose files were recognised but not analysed,
+    /// so that silence is not taken for a pass.
+    pub fn not_analysed_notes(&self) -> Vec<String> {
+        self.not_analysed
+            .iter()
+            .map(|(platform, count)| {
+                let files = if *count == 1 { "file was" } else { "files were" };
+                format!(
+                    "note: {count} {platform} {files} not analysed: reclint does not read {platform} yet (`reclint check --show-files` lists them)"
+                )
+            })
+            .collect()
     }
 
     /// The units, those of shared front ends first.

@@ -814,6 +814,15 @@ fn an_include_glob_that_matches_nothing_is_an_error() {
     assert_eq!(status(&reclint(&dir, &["check", "--allow-no-files"])), 0);
 }
 
+/// What `--show-files` output says of the file whose path starts `path`.
+fn listed(shown: &str, path: &str) -> String {
+    shown
+        .lines()
+        .find(|l| l.starts_with(path))
+        .map(|l| l[path.len()..].trim().to_string())
+        .unwrap_or_else(|| panic!("{path} not listed:\n{shown}"))
+}
+
 /// `--show-files`: the configuration in use and every file, with its
 /// platform or why it is skipped; nothing is linted.
 #[test]
@@ -833,13 +842,7 @@ fn show_files_lists_what_is_read_and_why_the_rest_is_not() {
     let output = reclint(&dir, &["check", "--show-files"]);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     let shown = stdout(&output);
-    let what = |path: &str| -> String {
-        shown
-            .lines()
-            .find(|l| l.starts_with(path))
-            .map(|l| l[path.len()..].trim().to_string())
-            .unwrap_or_else(|| panic!("{path} not listed:\n{shown}"))
-    };
+    let what = |path: &str| listed(&shown, path);
     assert!(shown.contains("# configuration file: reclint.toml (found from the linted paths"));
     assert_eq!(what("pbx/extensions.conf "), "Asterisk dialplan");
     assert!(what("pbx/extensions.conf.bak").contains("backup"));
@@ -848,6 +851,67 @@ fn show_files_lists_what_is_read_and_why_the_rest_is_not() {
     assert!(what("notes/readme.md").contains("not a format reclint reads"));
     assert!(what("notes/data.json").contains("by its content"));
     assert!(!shown.contains("REC0"), "nothing is linted");
+}
+
+/// No silent skips (issue 14 item 7): a platform's file without a call flow
+/// is listed as such and counted; a flow of a platform reclint does not read
+/// yet, or a Flex configuration that switches recording on, is listed as not
+/// analysed and reported once per platform on stderr.
+#[test]
+fn recognised_files_are_never_skipped_in_silence() {
+    let flex_off =
+        r#"{"custom_data": {"features": {"dual_channel_recording": {"enabled": false}}}}"#;
+    let flex_on = r#"{"custom_data": {"features": {"dual_channel_recording": {"enabled": true, "channel": "worker"}}}}"#;
+    let archy =
+        "inboundCall:\n  name: Main IVR\n  startUpRef: \"/inboundCall/menus/menu[Main Menu_10]\"\n";
+    let dir = tree(
+        "other-files",
+        &[
+            ("pbx/extensions.conf", RECORDED_WITHOUT_NOTICE),
+            (
+                "pbx/pjsip.conf",
+                "[6001]\ntype=endpoint\none_touch_recording=yes\n",
+            ),
+            ("pbx/asterisk.conf", "[options]\nverbose = 3\n"),
+            ("flex/ui_attributes.common.json", flex_off),
+            ("flex/ui_attributes.prod.json", flex_on),
+            ("genesys/main.yaml", archy),
+            ("genesys/queue.yaml", archy),
+            (
+                "vonage/answer.json",
+                r#"[{"action": "talk", "text": "Hello"}]"#,
+            ),
+        ],
+    );
+    let shown = stdout(&reclint(&dir, &["check", "--no-config", "--show-files"]));
+    let what = |path: &str| listed(&shown, path);
+    assert!(what("pbx/pjsip.conf").starts_with("not a call-flow file"));
+    assert!(what("pbx/asterisk.conf").starts_with("not a call-flow file"));
+    assert!(what("flex/ui_attributes.common.json").starts_with("not a call-flow file"));
+    assert!(what("flex/ui_attributes.prod.json").starts_with("not analysed"));
+    assert!(what("genesys/main.yaml").contains("Genesys Cloud"));
+    assert!(what("vonage/answer.json").contains("Vonage"));
+
+    let output = reclint(&dir, &["check", "--no-config"]);
+    let notes = stderr(&output);
+    assert!(
+        notes.contains("note: 2 Genesys Cloud files were not analysed"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("note: 1 Vonage file was not analysed"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("note: 1 Flex plugin recording file was not analysed"),
+        "{notes}"
+    );
+    // The three files without a call flow are counted with the dialplan.
+    assert!(
+        stdout(&output).contains("of 4 files"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 /// `--select` and `--ignore` take codes, names, code prefixes and `ALL`,

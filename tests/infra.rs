@@ -62,7 +62,7 @@ fn load_corpus(system: &str) -> Option<Loaded> {
         match file.content {
             Content::Text { kind, .. } => kinds.push((file.display.clone(), kind)),
             Content::Unreadable { .. } => panic!("{} is unreadable", file.display),
-            Content::Skipped { .. } => {}
+            Content::Skipped { .. } | Content::Other(_) => {}
         }
     }
     let workspace = Workspace::new(found, std::slice::from_ref(&dir), &dir);

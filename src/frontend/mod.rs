@@ -178,6 +178,30 @@ pub(crate) trait Frontend: Sync {
 
     /// Loads the files of this platform's kinds out of every recognised file.
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered;
+
+    /// A file of this platform that no kind loads, and what it is: settings
+    /// without a call flow (`pjsip.conf`), or a file that configures
+    /// recording in a way reclint does not read yet. Asked only of files no
+    /// kind recognised, so that none is skipped in silence.
+    fn other_file(&self, _sniff: &Sniff) -> Option<OtherFile> {
+        None
+    }
+}
+
+/// A recognised file that reclint does not analyse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherFile {
+    /// A platform's file that holds no call flow and nothing about recording
+    /// that reclint would read; `what` names it ("Asterisk PJSIP
+    /// configuration").
+    NotAFlow { what: &'static str },
+    /// A flow or recording setting reclint cannot analyse yet: a platform it
+    /// does not support, or a form of a supported one it does not read.
+    /// `what` names the file, `platform` what is missing ("Genesys Cloud").
+    NotAnalysed {
+        what: &'static str,
+        platform: &'static str,
+    },
 }
 
 /// The front ends that load a file of this kind (by index in [`FRONTENDS`]),
@@ -213,6 +237,10 @@ macro_rules! frontends {
         pub(crate) const FRONTENDS: &[&dyn Frontend] = &[$(&$module::$frontend,)*];
     };
 }
+
+/// Flows of platforms reclint does not read yet, recognised so that they
+/// are reported as not analysed.
+pub mod unsupported;
 
 // Every platform: its folder and the type that implements `Frontend` there.
 // Adding a platform is its folder and one line here.
@@ -292,6 +320,16 @@ static CONTENT_TESTS: LazyLock<Vec<&'static ContentTest>> = LazyLock::new(|| {
     tests.sort_by_key(|t| t.rank);
     tests
 });
+
+/// What a file no kind recognised is, if a front end or the list of
+/// unsupported platforms knows it.
+pub(crate) fn other_file(text: &str, name: Option<&str>) -> Option<OtherFile> {
+    let sniff = Sniff::new(text, name);
+    FRONTENDS
+        .iter()
+        .find_map(|f| f.other_file(&sniff))
+        .or_else(|| unsupported::recognise(&sniff))
+}
 
 /// The kind of a file known by its content, `name` (lowercase) narrowing it.
 pub(crate) fn kind_by_content(text: &str, name: Option<&str>) -> Option<FileKind> {

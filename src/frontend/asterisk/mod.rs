@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use super::{ContentTest, FileKind, Frontend, KindInfo, OtherFile, Shape, Sniff};
 use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
@@ -70,6 +70,16 @@ static CONFBRIDGE_TYPE: LazyLock<Regex> = LazyLock::new(|| {
 static FEATURES_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?mi)^[ \t]*\[(featuremap|applicationmap)\]").expect("valid regex")
 });
+
+/// Asterisk configuration files that configure no call flow and no
+/// recording, by their name without `.conf`.
+const OTHER_CONFIGS: &[&str] = &[
+    "asterisk", "modules", "logger", "manager", "http", "ari", "rtp", "udptl", "iax",
+    "musiconhold", "voicemail", "indications", "cdr", "cel", "acl", "ccss", "stasis",
+    "sorcery", "extconfig", "res_odbc", "cdr_custom", "cel_custom", "followme", "phoneprov",
+    "dnsmgr", "statsd", "smdi", "say", "dundi", "agents", "chan_dahdi", "unistim", "skinny",
+    "prometheus", "hep", "geolocation", "stir_shaken", "codecs", "ooh323", "motif", "xmpp",
+];
 
 /// `#include` and `#tryinclude` lines, with what they name (quotes and
 /// comment still on; a line in a block comment counts too, which can only
@@ -141,6 +151,28 @@ impl Frontend for Asterisk {
             }
         }
         Some(keys)
+    }
+
+    /// Asterisk's other configuration files, by name: settings without a
+    /// call flow.
+    fn other_file(&self, sniff: &Sniff) -> Option<OtherFile> {
+        let name = sniff.name?;
+        let stem = name
+            .strip_suffix(".conf")
+            .or_else(|| name.strip_suffix(".conf.sample"))?;
+        // `configs__samples__pjsip` as a copied tree names it: the last word.
+        let stem = stem.rsplit(['_', '-', '.']).next().unwrap_or(stem);
+        if stem == "pjsip" || stem == "sip" {
+            // res_pjsip_one_touch_record_info: a SIP INFO `Record: on` only
+            // queues the features.conf automixmon code as DTMF, which works
+            // where Dial or Queue allowed it (options x/X): read there.
+            return Some(OtherFile::NotAFlow {
+                what: "Asterisk SIP configuration (one-touch recording by SIP INFO is read where Dial or Queue allows it)",
+            });
+        }
+        OTHER_CONFIGS.contains(&stem).then_some(OtherFile::NotAFlow {
+            what: "Asterisk settings without a call flow",
+        })
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

@@ -5,7 +5,11 @@ pub mod lower;
 
 use std::path::Path;
 
-use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{ContentTest, FileKind, Frontend, KindInfo, OtherFile, Shape, Sniff};
 use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
@@ -23,6 +27,17 @@ pub const STUDIO: FileKind = FileKind::new(&KindInfo {
     name: "Twilio Studio flow",
     format: lower::FORMAT,
     may_be_template: false,
+});
+
+/// Flex UI attributes (`ui_attributes*.json`): the Flex UI's settings and
+/// its plugins' features.
+static FLEX_UI_ATTRIBUTES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\A\s*\{\s*"custom_data"\s*:"#).expect("valid regex"));
+/// A Flex feature that records calls, switched on (the Flex project
+/// template's `dual_channel_recording` and `conditional_recording`).
+static FLEX_RECORDING_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""(dual_channel_recording|conditional_recording)"\s*:\s*\{\s*"enabled"\s*:\s*true"#)
+        .expect("valid regex")
 });
 
 impl Frontend for Twilio {
@@ -71,6 +86,25 @@ impl Frontend for Twilio {
         let mut lowered = lower::load_twiml(&of(TWIML), cx);
         lowered.extend(lower::load_studio(&of(STUDIO), cx));
         lowered
+    }
+
+    /// Flex UI attributes: no call flow; a recording feature switched on
+    /// there records calls in a way reclint does not read yet.
+    fn other_file(&self, sniff: &Sniff) -> Option<OtherFile> {
+        let named = sniff.name.is_some_and(|n| n.contains("ui_attributes"));
+        if sniff.shape != Shape::Json || !(named || FLEX_UI_ATTRIBUTES.is_match(sniff.text)) {
+            return None;
+        }
+        Some(if FLEX_RECORDING_ON.is_match(sniff.text) {
+            OtherFile::NotAnalysed {
+                what: "Twilio Flex UI attributes that switch on call recording",
+                platform: "Flex plugin recording",
+            }
+        } else {
+            OtherFile::NotAFlow {
+                what: "Twilio Flex UI attributes (its recording features are off)",
+            }
+        })
     }
 }
 
