@@ -362,6 +362,24 @@ pub struct RecordingStart {
     pub before_answer: BeforeAnswer,
 }
 
+impl RecordingStart {
+    /// A recorder that captures from `capture` on, with no target, related
+    /// settings, start message or stream, and what it captures before the
+    /// answer as its capture implies.
+    pub fn new(recorder: impl Into<String>, capture: Capture) -> RecordingStart {
+        RecordingStart {
+            recorder: recorder.into(),
+            capture,
+            target: None,
+            related: Vec::new(),
+            start_message: false,
+            stream: false,
+            stops_running: false,
+            before_answer: BeforeAnswer::of(capture),
+        }
+    }
+}
+
 /// Whether a recording captures prompts, menus, queue waiting or ringing
 /// (rule REC012).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -354,14 +354,8 @@ fn streamed(noun: Node) -> Option<StepKind> {
 /// conference, where the caller is already connected.
 fn conference_recording() -> StepKind {
     StepKind::recording(RecordingStart {
-        recorder: "<Conference record=\"record-from-start\">".into(),
-        capture: Capture::Immediately,
-        target: None,
-        related: Vec::new(),
-        start_message: false,
-        stream: false,
-        stops_running: false,
         before_answer: BeforeAnswer::NotRecorded,
+        ..RecordingStart::new("<Conference record=\"record-from-start\">", Capture::Immediately)
     })
 }
 

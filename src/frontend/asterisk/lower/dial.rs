@@ -207,13 +207,7 @@ impl Lowerer<'_> {
 /// when they join (the connection that follows).
 pub(super) fn conference_recording(recorder: &str, related: Vec<(Span, String)>) -> StepKind {
     StepKind::recording(RecordingStart {
-        recorder: recorder.into(),
-        capture: Capture::FromBridge,
-        target: None,
         related,
-        start_message: false,
-        stream: false,
-        stops_running: false,
-        before_answer: BeforeAnswer::NotRecorded,
+        ..RecordingStart::new(recorder, Capture::FromBridge)
     })
 }

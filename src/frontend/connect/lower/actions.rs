@@ -67,6 +67,11 @@ pub(super) fn lower_action(
         },
         "TransferToFlow" | "Transfer" => StepKind::Jump,
         _ if media_streaming(action) == Some(false) => StepKind::RecordingStop,
+        "InvokeLambdaFunction" | "InvokeExternalResource"
+            if matches!(lambda_recording(action), Some((_, LambdaRecording::Stop, _))) =>
+        {
+            StepKind::RecordingStop
+        }
         "DisconnectParticipant" | "EndFlowExecution" | "Disconnect" => StepKind::Hangup,
         _ => StepKind::Other,
     };
@@ -74,11 +79,21 @@ pub(super) fn lower_action(
     graph.steps[first.index()].label = Some(label.into());
     graph.set_statement(first, &action.kind, action.parameters.to_compact());
     let mut last = first;
-    // A stream that failed to start captures nothing: its `Errors` leave
-    // from the block, before the capture.
-    if media_streaming(action) == Some(true) {
-        let step = graph.add_step(streaming_step(action), action.span, region);
-        graph.steps[step.index()].label = Some(label.into());
+    // A capture the block starts (a media stream, a Lambda that calls
+    // StartContactRecording) follows the block: when the block fails it
+    // captures nothing, and its `Errors` leave from before the capture.
+    let started = match lambda_recording(action) {
+        Some((function, LambdaRecording::Start, operation)) => Some((
+            lambda_recording_step(&function, operation.as_deref()),
+            lambda_recording_label(&function, operation.as_deref()),
+        )),
+        _ => (media_streaming(action) == Some(true))
+            .then(|| (streaming_step(action), label.to_string())),
+    };
+    let fails_before = started.is_some();
+    if let Some((capture, name)) = started {
+        let step = graph.add_step(capture, action.span, region);
+        graph.steps[step.index()].label = Some(name.into());
         graph.add_edge(last, Edge::plain(step));
         last = step;
     }
@@ -121,7 +136,7 @@ pub(super) fn lower_action(
     }
     Exits {
         success: last,
-        error: if media_streaming(action) == Some(true) {
+        error: if fails_before {
             first
         } else {
             last
@@ -212,13 +227,95 @@ pub(super) fn ends_call(action: &FlowAction) -> bool {
 
 /// `InvokeLambdaFunction` whose parameters talk about recording
 /// (StartContactRecording and friends called from code).
-pub(super) fn is_recording_lambda(action: &FlowAction) -> bool {
+fn is_recording_lambda(action: &FlowAction) -> bool {
     matches!(
         action.kind.as_str(),
         "InvokeLambdaFunction" | "InvokeExternalResource"
     ) && format!("{:?}", action.parameters.value)
         .to_ascii_lowercase()
         .contains("record")
+}
+
+/// What a Lambda function the flow invokes does to the contact's recording,
+/// as its parameters or name say: the contact recording API
+/// (`StartContactRecording`, `SuspendContactRecording`,
+/// `ResumeContactRecording`, `StopContactRecording`) called from a Lambda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum LambdaRecording {
+    Start,
+    /// Stopped or suspended (paused): nothing is captured after it.
+    Stop,
+    /// Resumes a recording a start made: no new recording.
+    Resume,
+    /// It mentions recording, but not what it does with it.
+    Unknown,
+}
+
+/// The Lambda's function name (the last part of its ARN), what it does to
+/// recording, and the operation as the flow passes it (`START`).
+pub(super) fn lambda_recording(
+    action: &FlowAction,
+) -> Option<(String, LambdaRecording, Option<String>)> {
+    if !is_recording_lambda(action) {
+        return None;
+    }
+    let arn = ["LambdaFunctionARN", "FunctionArn"]
+        .iter()
+        .find_map(|k| action.parameter(k).and_then(Json::as_str))
+        .unwrap_or("");
+    let function = arn.rsplit([':', '/']).next().unwrap_or(arn).to_string();
+    // `LambdaInvocationAttributes: {"operation": "START"}`; a legacy module
+    // passes each as a `Parameter`.
+    let attributes = action
+        .parameter("LambdaInvocationAttributes")
+        .map(Json::members)
+        .unwrap_or(&[]);
+    let operation = attributes
+        .iter()
+        .filter(|m| {
+            let key = m.key.to_ascii_lowercase();
+            ["operation", "action", "command", "record"]
+                .iter()
+                .any(|k| key.contains(k))
+        })
+        .chain(action.parameters.members().iter().filter(|m| m.key == "Parameter"))
+        .filter_map(|m| m.value.as_str())
+        .map(str::to_ascii_uppercase)
+        .find(|v| ["START", "STOP", "PAUSE", "SUSPEND", "RESUME"].contains(&v.as_str()));
+    let named = function.to_ascii_lowercase();
+    let what = match operation.as_deref() {
+        Some("START") => LambdaRecording::Start,
+        Some("STOP" | "PAUSE" | "SUSPEND") => LambdaRecording::Stop,
+        Some(_) => LambdaRecording::Resume,
+        None if named.contains("startcontactrecording") || named.contains("startrecording") => {
+            LambdaRecording::Start
+        }
+        None if ["stop", "suspend", "pause"].iter().any(|w| named.contains(w)) => {
+            LambdaRecording::Stop
+        }
+        None if named.contains("resume") => LambdaRecording::Resume,
+        None => LambdaRecording::Unknown,
+    };
+    Some((function, what, operation))
+}
+
+/// How messages name a Lambda that starts recording: the function, and why
+/// reclint takes it for a recording start.
+fn lambda_recording_label(function: &str, operation: Option<&str>) -> String {
+    let called = match operation {
+        Some(op) => format!("operation {op}"),
+        None => "by its name".to_string(),
+    };
+    format!("Lambda `{function}` ({called}: StartContactRecording)")
+}
+
+/// A recording a Lambda starts through `StartContactRecording`: the API
+/// records from when the agent joins the contact (at once if they have).
+fn lambda_recording_step(function: &str, operation: Option<&str>) -> StepKind {
+    StepKind::recording(RecordingStart::new(
+        lambda_recording_label(function, operation),
+        Capture::FromBridge,
+    ))
 }
 
 /// What a recording block does.

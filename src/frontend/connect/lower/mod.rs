@@ -20,7 +20,8 @@ use crate::parallel;
 use crate::parse::{Problems, Unresolved};
 use crate::source::FileId;
 use actions::{
-    Exits, answer_variable, ends_call, ends_whisper, is_recording_lambda, lower_action,
+    Exits, LambdaRecording, answer_variable, ends_call, ends_whisper, lambda_recording,
+    lower_action,
 };
 use steps::FlowSteps;
 use transfers::{FlowTarget, resolve_flow};
@@ -151,11 +152,15 @@ fn lower_flow(
             if ends_call(action) {
                 continue;
             }
-            if original && is_recording_lambda(action) {
+            if original
+                && let Some((function, LambdaRecording::Unknown, _)) = lambda_recording(action)
+            {
                 unresolved.push(Unresolved::new(
                     action.span,
-                    "this Lambda function may start, pause or stop recording; reclint cannot see inside it",
-                    "recording through the API is not analysed",
+                    format!(
+                        "Lambda `{function}` may start, pause or stop recording; reclint cannot see inside it"
+                    ),
+                    "pass the operation (`operation: START`, `STOP`, `PAUSE`, `RESUME`) as a function input, or name the function for it, to have it analysed",
                 ));
             }
             add_transitions(graph, flow, action, &exits, target);

@@ -357,16 +357,7 @@ impl Lowerer<'_> {
         } else {
             return None;
         };
-        Some(StepKind::recording(RecordingStart {
-            recorder: format!("{name} record_session"),
-            capture,
-            target: None,
-            related: Vec::new(),
-            start_message: false,
-            stream: false,
-            stops_running: false,
-            before_answer: BeforeAnswer::of(capture),
-        }))
+        Some(recording(&format!("{name} record_session"), capture, None))
     }
 
     /// `bind_meta_app 2 b s record_session::...`, `bind_digit_action
@@ -482,14 +473,8 @@ fn records_in(items: &[Item]) -> bool {
 /// A recording started by an action, captured as `capture` says.
 fn recording(recorder: &str, capture: Capture, target: Option<String>) -> StepKind {
     StepKind::recording(RecordingStart {
-        recorder: recorder.to_string(),
-        capture,
         target,
-        related: Vec::new(),
-        start_message: false,
-        stream: false,
-        stops_running: false,
-        before_answer: BeforeAnswer::of(capture),
+        ..RecordingStart::new(recorder, capture)
     })
 }
 

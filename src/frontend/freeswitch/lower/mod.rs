@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::flow::{
-    BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, RecordingStart, RegionId, StepId, StepKind,
+    Capture, Edge, EntryPoint, FlowGraph, RecordingStart, RegionId, StepId, StepKind,
     Wait,
 };
 use crate::frontend::freeswitch::parse::IvrMenu;
@@ -139,19 +139,16 @@ fn add_sofia_recording(
     region: RegionId,
 ) -> StepId {
     let recording = StepKind::recording(RecordingStart {
-        recorder: format!("sofia profile `{profile}` record-template"),
-        capture: Capture::OnDemand,
-        target: None,
         related: vec![(
             template,
             format!(
                 "phones on sofia profile `{profile}` can record any call with SIP INFO `Record: on`"
             ),
         )],
-        start_message: false,
-        stream: false,
-        stops_running: false,
-        before_answer: BeforeAnswer::NotRecorded,
+        ..RecordingStart::new(
+            format!("sofia profile `{profile}` record-template"),
+            Capture::OnDemand,
+        )
     });
     let step = graph.add_step(recording, template, region);
     graph.steps[step.index()].label = Some("record-template (SIP INFO `Record: on`)".into());
