@@ -24,7 +24,7 @@ for src in "$root/fixtures" "$shared"; do
     [ -d "$src" ] || continue
     seed asterisk "$src" -name '*.conf'
     seed freeswitch "$src" -name '*.xml'
-    seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml' ! -name '*.yaml'
+    seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml' ! -name '*.yaml' ! -name '*.tf'
     seed connect "$src" -path '*connect*' -name '*.json'
     seed twiml "$src" -name '*.twiml'
     seed studio "$src" -path '*twilio*' -name '*.json'

@@ -402,8 +402,24 @@ mod tests {
 
     #[test]
     fn infrastructure_as_code() {
-        assert_eq!(kind_by_name("main.tf", false), Some(infra::TERRAFORM));
-        assert_eq!(kind_by_name("main.tf.bak", false), None);
+        // `.tf` is known by content: a Connect flow written inline is a flow.
+        let storage = "resource \"aws_s3_bucket\" \"rec\" {}\n";
+        assert_eq!(
+            kind_by_content(storage, Some("main.tf")),
+            Some(infra::TERRAFORM)
+        );
+        let flow = "resource \"aws_connect_contact_flow\" \"in\" {\n  content = jsonencode({ StartAction = \"a\", Actions = [] })\n}\n";
+        assert_eq!(
+            kind_by_content(flow, Some("main.tf")),
+            Some(connect::CONNECT)
+        );
+        let from_file =
+            "resource \"aws_connect_contact_flow\" \"in\" {\n  content = file(\"in.json\")\n}\n";
+        assert_eq!(
+            kind_by_content(from_file, Some("main.tf")),
+            Some(infra::TERRAFORM)
+        );
+        assert!(is_backup("main.tf.bak"));
         let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n";
         assert_eq!(
             kind_by_content(template, Some("stack.yaml")),

@@ -143,7 +143,9 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         Format::Asterisk => &|p| has_extension(p, "conf"),
         Format::FreeSwitch => &|p| has_extension(p, "xml"),
         Format::Connect => &|p| {
-            !has_extension(p, "expect") && !has_extension(p, "toml") && !has_extension(p, "yaml")
+            !["expect", "toml", "yaml", "tf"]
+                .iter()
+                .any(|ext| has_extension(p, ext))
         },
         Format::Twiml => &|p| has_extension(p, "twiml"),
         Format::Studio => &|p| has_extension(p, "json"),
@@ -151,9 +153,12 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
     let mut found = seeds(format.fixtures(), keep);
-    // Templates that deploy contact flows are CloudFormation too.
+    // Templates that deploy contact flows are CloudFormation or Terraform too.
     if format == Format::CloudFormation {
         found.extend(seeds("amazon-connect", &|p| has_extension(p, "yaml")));
+    }
+    if format == Format::Terraform {
+        found.extend(seeds("amazon-connect", &|p| has_extension(p, "tf")));
     }
     found
 }

@@ -365,7 +365,12 @@ mod tests {
     fn a_kind_known_by_name_is_one_of_its_front_ends_kinds() {
         let mut known = 0;
         for frontend in FRONTENDS {
-            for name in ["extensions.conf", "queues.conf", "features.conf", "main.tf"] {
+            for name in [
+                "extensions.conf",
+                "queues.conf",
+                "features.conf",
+                "confbridge.conf",
+            ] {
                 if let Some(kind) = frontend.by_name(name) {
                     assert!(frontend.kinds().contains(&kind), "{name}: {kind:?}");
                     known += 1;

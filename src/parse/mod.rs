@@ -1,9 +1,10 @@
 //! Parsers of the syntaxes more than one front end reads (JSON, XML,
-//! CloudFormation templates). Each keeps byte spans for every node it
+//! CloudFormation templates, Terraform HCL). Each keeps byte spans for every node it
 //! produces and reports what it cannot read as values, never by failing the run.
 
 pub mod cloudformation;
 pub mod json;
+pub mod terraform;
 pub mod xml;
 
 use std::ops::Range;

@@ -34,6 +34,14 @@ static CONNECT_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A Terraform `aws_connect_contact_flow` (or `_module`) resource whose
+/// content is written inline (`jsonencode({ Actions = ...})`, a heredoc),
+/// not read from another file with `file()`.
+static TERRAFORM_INLINE_FLOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)resource\s+"aws_connect_contact_flow(_module)?".*["\s{,]Actions"?\s*[=:]"#)
+        .expect("valid regex")
+});
+
 static CLOUDFORMATION_YAML_FLOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*Type:\s*['\x22]?AWS::Connect::ContactFlow(Module)?['\x22]?\s*$")
         .expect("valid regex")
@@ -46,7 +54,7 @@ impl Frontend for Connect {
 
     fn may_be(&self, name: &str) -> bool {
         // Legacy exports have no extension.
-        name.ends_with(".json") || !name.contains('.') || is_template_name(name)
+        name.ends_with(".json") || name.ends_with(".tf") || !name.contains('.') || is_template_name(name)
     }
 
     /// Asked after Studio flows and before CloudFormation: a template that
@@ -85,6 +93,9 @@ fn by_keys(sniff: &Sniff) -> Option<FileKind> {
     // A CloudFormation template in YAML that deploys flows.
     if sniff.shape == Shape::Template {
         return CLOUDFORMATION_YAML_FLOW.is_match(text).then_some(CONNECT);
+    }
+    if sniff.name.is_some_and(|n| n.ends_with(".tf")) {
+        return TERRAFORM_INLINE_FLOW.is_match(text).then_some(CONNECT);
     }
     if sniff.shape != Shape::Json {
         return None;

@@ -137,6 +137,17 @@ pub fn flow_reference(from: &Flow, action: &FlowAction) -> FlowReference {
 /// Reads every contact flow in a JSON file, or in a CloudFormation template
 /// in YAML.
 pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<Flow> {
+    // Terraform HCL: `resource "aws_connect_contact_flow"` with `content` as
+    // `jsonencode({...})` or a heredoc.
+    if source.path.extension().is_some_and(|e| e == "tf") {
+        return match crate::parse::terraform::parse(file, &source.text) {
+            Ok(document) => flows_in(file, source, problems, &document.root),
+            Err(error) => {
+                problems.parse_errors.push(error);
+                Vec::new()
+            }
+        };
+    }
     if !source.text.trim_start().starts_with('{') {
         return match cloudformation::parse(file, source) {
             Ok(template) => flows_in(file, source, problems, &template.root),

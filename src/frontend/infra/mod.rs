@@ -4,7 +4,6 @@
 //! Terraform JSON template that also configures where they are recorded.
 
 pub mod lower;
-pub mod parse;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -50,12 +49,8 @@ impl Frontend for Infrastructure {
         &[TERRAFORM, CLOUDFORMATION]
     }
 
-    fn by_name(&self, name: &str) -> Option<FileKind> {
-        name.ends_with(".tf").then_some(TERRAFORM)
-    }
-
     fn may_be(&self, name: &str) -> bool {
-        name.ends_with(".json") || is_template_name(name)
+        name.ends_with(".json") || name.ends_with(".tf") || is_template_name(name)
     }
 
     /// CloudFormation after flows among JSON, and before every XML or text
@@ -69,7 +64,7 @@ impl Frontend for Infrastructure {
             },
             ContentTest {
                 rank: 40,
-                test: terraform_json,
+                test: terraform,
             },
         ]
     }
@@ -80,12 +75,14 @@ impl Frontend for Infrastructure {
     fn unit_keys(
         &self,
         kind: FileKind,
-        _path: &Path,
+        path: &Path,
         text: &str,
         _fs: &dyn FileSystem,
     ) -> Option<Vec<String>> {
         let loaded = source(kind).is_some_and(|source| {
-            source != InfraSource::EmbeddedTemplate || lower::holds_resources(text)
+            source != InfraSource::EmbeddedTemplate
+                || is_hcl(path)
+                || lower::holds_resources(text)
         });
         loaded.then(|| vec!["infrastructure".to_string()])
     }
@@ -96,12 +93,28 @@ impl Frontend for Infrastructure {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
+        let sources = &*cx.sources;
         let files: Vec<(FileId, InfraSource)> = files
             .iter()
-            .filter_map(|&(file, kind)| Some((file, source(kind)?)))
+            .filter_map(|&(file, kind)| {
+                let source = match source(kind)? {
+                    // A Connect flow written inline in a `.tf` file: the rest
+                    // of the file is Terraform like any other.
+                    InfraSource::EmbeddedTemplate if is_hcl(&sources.get(file).path) => {
+                        InfraSource::Terraform
+                    }
+                    source => source,
+                };
+                Some((file, source))
+            })
             .collect();
         lower::load(&files, cx)
     }
+}
+
+/// A Terraform HCL file.
+fn is_hcl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tf")
 }
 
 /// How a file of this kind is read for storage, if at all.
@@ -135,7 +148,10 @@ fn is_cloudformation_yaml(text: &str) -> bool {
             && CLOUDFORMATION_YAML_RESOURCE.is_match(text))
 }
 
-fn terraform_json(sniff: &Sniff) -> Option<FileKind> {
-    (sniff.shape == Shape::Json && sniff.name.is_some_and(|name| name.ends_with(".tf.json")))
-        .then_some(TERRAFORM)
+/// Any `.tf` file (after the Connect flows written inline in one), and
+/// `.tf.json` files.
+fn terraform(sniff: &Sniff) -> Option<FileKind> {
+    let name = sniff.name?;
+    let json = sniff.shape == Shape::Json && name.ends_with(".tf.json");
+    (json || name.ends_with(".tf")).then_some(TERRAFORM)
 }

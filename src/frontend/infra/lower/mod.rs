@@ -59,7 +59,7 @@ pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
                 }
             }
             InfraSource::Terraform => {
-                match crate::frontend::infra::parse::terraform::parse(file, text) {
+                match crate::parse::terraform::parse(file, text) {
                     Ok(document) => {
                         reader.terraform(&document.root, &module);
                         comments.insert(file, document.comments);

@@ -177,6 +177,12 @@ impl Reader<'_> {
                                 .collect(),
                         )
                     }
+                    // A heredoc with interpolations is its text, as a quoted
+                    // template is: a flow in `content = <<EOF` names its
+                    // queues with `${aws_connect_queue.x.arn}`.
+                    Expression::HeredocTemplate(_) => {
+                        Value::String(heredoc_body(&self.text[range.clone()]).to_string())
+                    }
                     _ => self.opaque(range.clone()),
                 }
             }
@@ -191,6 +197,18 @@ impl Reader<'_> {
     fn opaque(&self, range: Range<usize>) -> Value {
         Value::String(format!("${{{}}}", &self.text[range]))
     }
+}
+
+/// The lines of a heredoc between its `<<EOF` line and its closing marker
+/// line, as written (indentation kept).
+fn heredoc_body(raw: &str) -> &str {
+    let start = raw.find('\n').map_or(raw.len(), |i| i + 1);
+    let end = raw
+        .trim_end()
+        .rfind('\n')
+        .map_or(start, |i| i + 1)
+        .max(start);
+    &raw[start..end]
 }
 
 /// The expression a parenthesis or `jsonencode(...)` holds: what it means
