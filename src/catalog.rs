@@ -253,7 +253,10 @@ mod tests {
     #[test]
     fn built_in_formats_are_the_fixture_directories_in_format_order() {
         let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
-        assert_eq!(catalog.get("REC013").formats, ["amazon-connect", "twilio"]);
+        assert_eq!(
+            catalog.get("REC013").formats,
+            ["asterisk", "freeswitch", "amazon-connect", "twilio"]
+        );
         assert_eq!(
             catalog.get("REC910").formats,
             ["asterisk", "freeswitch", "twilio"]

@@ -6,7 +6,9 @@ use super::dial::conference_recording;
 use super::guards::guards_for;
 use super::targets::first_priority;
 use super::{Lowerer, Site};
-use crate::flow::{AnswerMatch, Call, Edge, Guard, Leg, StepId, StepKind, Variable};
+use crate::flow::{
+    AnswerMatch, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind, Variable,
+};
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::expr::{self, Condition};
 use crate::frontend::asterisk::parse::settings;
@@ -72,6 +74,27 @@ impl Lowerer<'_> {
             "endwhile" | "continuewhile" => self.lower_loop_again(site, step, next),
             "exitwhile" => self.lower_exit_while(site, step, next),
             "mixmonitor" | "monitor" => self.lower_mix_monitor(app, &name, step, next),
+            // `AudioSocket(uuid,host:port)`: the caller's audio goes live to
+            // a service (a transcriber, a voice bot) from here on.
+            "audiosocket" => {
+                let service = app.arg(1);
+                let chain = vec![
+                    (
+                        StepKind::recording(RecordingStart {
+                            stream: true,
+                            ..RecordingStart::new("AudioSocket", Capture::Immediately)
+                        }),
+                        app.span,
+                    ),
+                    (
+                        StepKind::Analytics {
+                            feature: format!("live audio streaming to {service} (AudioSocket)"),
+                        },
+                        app.span,
+                    ),
+                ];
+                self.emit_chain(site, step, chain, next);
+            }
             // A paused Monitor captures nothing until it is unpaused.
             "stopmixmonitor" | "stopmonitor" | "pausemonitor" => {
                 self.set(step, StepKind::RecordingStop);

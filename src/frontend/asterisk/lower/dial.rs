@@ -182,7 +182,7 @@ impl Lowerer<'_> {
     }
 
     /// Fills `step` with the first kind of `chain` and appends the rest.
-    fn emit_chain(
+    pub(super) fn emit_chain(
         &mut self,
         site: Site,
         step: StepId,

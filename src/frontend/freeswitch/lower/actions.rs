@@ -28,6 +28,7 @@ impl Lowerer<'_> {
         // The action's first step, and the first step of the chain (a sofia
         // profile's recording can come before a connection).
         let mut own = None;
+        let mut made = Vec::new();
         let mut first = None;
         let mut previous: Option<StepId> = None;
         let ends_flow = chain
@@ -57,6 +58,7 @@ impl Lowerer<'_> {
             let step = self.step(kind, action.span, hunt.context);
             chained(self, step);
             own.get_or_insert(step);
+            made.push(step);
             if let Some(target) = jump_target {
                 self.graph.add_edge(step, Edge::plain(target));
             }
@@ -72,9 +74,12 @@ impl Lowerer<'_> {
         self.graph
             .set_statement(own, &action.application, action.data.clone());
         // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
-        let step = &mut self.graph.steps[own.index()];
-        if step.label.is_none() {
-            step.label = Some(format!("{}({})", action.application, action.data.trim()).into());
+        let label: Box<str> = format!("{}({})", action.application, action.data.trim()).into();
+        for step in made.into_iter().chain([own]) {
+            let step = &mut self.graph.steps[step.index()];
+            if step.label.is_none() {
+                step.label = Some(label.clone());
+            }
         }
         first.unwrap_or(own)
     }
@@ -217,6 +222,15 @@ impl Lowerer<'_> {
             Some("stop" | "mask") => steps.push(StepKind::RecordingStop),
             _ => {}
         }
+        // `uuid_audio_fork <uuid> start <url>` and cloud transcribers, run
+        // by `api`, `set api_on_answer=...` or an expansion: the caller's
+        // audio leaves the call live. A variable that runs it later is read
+        // below with the other variables that record.
+        if !matches!(action.application.as_str(), "set" | "export")
+            && let Some(command) = audio_fork_command(data)
+        {
+            steps.extend(audio_fork(command, capture_now));
+        }
         match action.application.as_str() {
             "answer" => steps.push(StepKind::Answer),
             "playback" | "phrase" | "say" | "play_fsv" => steps.push(StepKind::Prompt {
@@ -331,8 +345,10 @@ impl Lowerer<'_> {
 
     /// `set`/`export` of `execute_on_*`/`api_on_*`/`bridge_pre_execute_*` with
     /// a recording command.
-    fn variable_recording(&self, action: &Action) -> Option<StepKind> {
-        let (name, value) = action.data.split_once('=')?;
+    fn variable_recording(&self, action: &Action) -> Vec<StepKind> {
+        let Some((name, value)) = action.data.split_once('=') else {
+            return Vec::new();
+        };
         let name = name
             .trim()
             .trim_start_matches("nolocal:")
@@ -340,8 +356,9 @@ impl Lowerer<'_> {
         let value = value.trim();
         let records = value.contains("record_session")
             || (value.contains("uuid_record") && value.split_whitespace().any(|w| w == "start"));
-        if !records {
-            return None;
+        let fork = audio_fork_command(value);
+        if !records && fork.is_none() {
+            return Vec::new();
         }
         let capture = if name.starts_with("bridge_pre_execute_")
             || name.contains("bridge")
@@ -355,9 +372,12 @@ impl Lowerer<'_> {
         } else if name.starts_with("execute_on_") || name.starts_with("api_on_") {
             Capture::Immediately
         } else {
-            return None;
+            return Vec::new();
         };
-        Some(recording(&format!("{name} record_session"), capture, None))
+        match fork {
+            Some(command) => audio_fork(&format!("{name} {command}"), capture).into(),
+            None => vec![recording(&format!("{name} record_session"), capture, None)],
+        }
     }
 
     /// `bind_meta_app 2 b s record_session::...`, `bind_digit_action
@@ -459,6 +479,36 @@ fn uuid_record_command(data: &str) -> Option<&str> {
     call.split_whitespace()
         .map(|w| w.trim_end_matches('}'))
         .find(|w| matches!(*w, "start" | "stop" | "mask" | "unmask"))
+}
+
+/// The command of a module that streams the call's audio out (an audio
+/// fork to a WebSocket, a cloud transcriber) when `data` starts one:
+/// mod_audio_fork `uuid_audio_fork`, mod_audio_stream `uuid_audio_stream`,
+/// and the transcription modules' `uuid_<vendor>_transcribe`.
+fn audio_fork_command(data: &str) -> Option<&str> {
+    let mut words = data.split_whitespace().map(|w| w.trim_start_matches("${"));
+    while let Some(word) = words.next() {
+        let forks = matches!(word, "uuid_audio_fork" | "uuid_audio_stream")
+            || (word.starts_with("uuid_") && word.ends_with("_transcribe"));
+        if forks && words.nth(1).is_some_and(|w| w.trim_end_matches('}') == "start") {
+            return Some(word);
+        }
+    }
+    None
+}
+
+/// The steps of an audio fork or transcriber: a capture of the caller's
+/// voice (its consumer can keep it) and the analytics it feeds.
+fn audio_fork(command: &str, capture: Capture) -> [StepKind; 2] {
+    [
+        StepKind::recording(RecordingStart {
+            stream: true,
+            ..RecordingStart::new(command, capture)
+        }),
+        StepKind::Analytics {
+            feature: format!("live audio streaming or transcription ({command})"),
+        },
+    ]
 }
 
 fn records_in(items: &[Item]) -> bool {
