@@ -121,14 +121,16 @@ impl Lowerer<'_> {
         let variable = Variable::Named(variable);
         let exact: Vec<String> = choices
             .iter()
-            .filter(|(_, _, pattern)| !pattern)
+            .filter(|(_, value, pattern)| !pattern && !value.is_empty())
             .map(|(_, value, _)| value.to_string())
             .collect();
         let edges = choices
             .into_iter()
             .map(|(to, value, pattern)| {
+                // An empty value is no answer: the default outcome, as a
+                // catch-all pattern is.
                 let guard = match (pattern, value) {
-                    (true, "." | "!") => Guard::Default {
+                    (true, "." | "!") | (false, "") => Guard::Default {
                         variable: variable.clone(),
                         not: exact.clone(),
                     },
