@@ -1854,6 +1854,47 @@ pub(crate) mod tests {
         assert!(!read(&text).errors.is_empty());
     }
 
+    /// Files by name, each its own id (from 1).
+    struct Files(Vec<(&'static str, &'static str)>);
+
+    impl Includer for Files {
+        fn include(&mut self, _: FileId, name: &str, _: Span) -> Vec<(FileId, Arc<str>)> {
+            self.0
+                .iter()
+                .position(|(n, _)| *n == name)
+                .map(|i| (FileId(i as u32 + 1), Arc::from(self.0[i].1)))
+                .into_iter()
+                .collect()
+        }
+    }
+
+    #[test]
+    fn includes_are_spliced_where_they_stand() {
+        let mut files = Files(vec![
+            ("exts.inc", "100 => Dial(PJSIP/100);\n#include \"loop.ael\"\n"),
+            ("loop.ael", "#include \"exts.inc\"\n"),
+            ("macros.ael", "macro m() { return; }"),
+        ]);
+        let file = parse(
+            FileId(0),
+            Arc::from("context a {\n s => Answer();\n #include \"exts.inc\"\n t => Hangup();\n};\n#include \"macros.ael\"\n"),
+            &mut files,
+        );
+        let names: Vec<&str> = context(&file, 0)
+            .extensions
+            .iter()
+            .map(|e| e.name.text.as_str())
+            .collect();
+        assert_eq!(names, ["s", "100", "t"]);
+        assert_eq!(context(&file, 0).extensions[1].name.span.file, FileId(1));
+        assert!(matches!(&file.items[1], Item::Macro(m) if m.name.text == "m"));
+        // exts.inc → loop.ael → exts.inc again: refused, once.
+        let cycles: Vec<&ParseError> = file.errors.iter().filter(|e| e.message == "include cycle").collect();
+        assert_eq!(cycles.len(), 1, "{:?}", file.errors);
+        assert_eq!(cycles[0].span.file, FileId(2));
+        assert_eq!(file.included, [FileId(1), FileId(2), FileId(3)]);
+    }
+
     #[test]
     fn comments_are_kept_and_words_are_not_comments() {
         let file = read(

@@ -563,14 +563,17 @@ impl ael::Includer for AelIncluder<'_> {
 
 /// The files an `#include` line of a file in `dir` may read, canonical,
 /// from the text after the directive (quotes, `<>` and a `;` comment
-/// allowed): how units are planned before any file is parsed.
+/// allowed; after a quoted name, anything, as AEL's `// comment`): how
+/// units are planned before any file is parsed.
 pub(crate) fn include_targets(fs: &dyn FileSystem, dir: &Path, rest: &str) -> Vec<PathBuf> {
     let argument = rest.split(';').next().unwrap_or("").trim();
-    let argument = argument
-        .strip_prefix('"')
-        .and_then(|a| a.strip_suffix('"'))
-        .or_else(|| argument.strip_prefix('<').and_then(|a| a.strip_suffix('>')))
-        .unwrap_or(argument);
+    let argument = match argument.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap_or(quoted),
+        None => argument
+            .strip_prefix('<')
+            .and_then(|a| a.strip_suffix('>'))
+            .unwrap_or(argument),
+    };
     if argument.is_empty() {
         return Vec::new();
     }
