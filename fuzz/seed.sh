@@ -23,6 +23,8 @@ seed() {
 for src in "$root/fixtures" "$shared"; do
     [ -d "$src" ] || continue
     seed asterisk "$src" -name '*.conf'
+    seed ael "$src" -name '*.ael'
+    seed ael "$src" -name '*.ael.sample'
     seed freeswitch "$src" -name '*.xml'
     seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml' ! -name '*.yaml' ! -name '*.tf'
     seed connect "$src" -path '*connect*' -name '*.json'
@@ -34,7 +36,7 @@ for src in "$root/fixtures" "$shared"; do
     seed cloudformation "$src/amazon-connect" -name '*.yaml'
     seed cloudformation "$src" -name '*.yaml' -path '*CloudFormation*'
 done
-for target in asterisk freeswitch connect twiml studio config_toml terraform cloudformation; do
+for target in asterisk ael freeswitch connect twiml studio config_toml terraform cloudformation; do
     mkdir -p "$corpus/$target"
     printf '%s: %s seeds\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
 done

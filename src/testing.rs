@@ -11,7 +11,8 @@
 //! are reported ([`Runner::exact`]: every finding must be marked):
 //!
 //! - inline, on the line of the finding: `; expect: REC001, REC004`,
-//!   `# expect: …`, `<!-- expect: … -->`, and `expect-suppressed: …` for a
+//!   `# expect: …`, `// expect: …` (AEL), `<!-- expect: … -->`, and
+//!   `expect-suppressed: …` for a
 //!   finding that is reported as suppressed;
 //! - for files that cannot hold comments (JSON), in a sidecar `<file>.expect`
 //!   with lines `LINE expect: RULES` (or `LINE expect-suppressed: RULES`).
@@ -246,7 +247,7 @@ const CODE: &str = r"[A-Z](?:[A-Z0-9]|[-_]+[A-Z0-9])*";
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:[;#]|<!--)\s*expect(-suppressed)?:\s*({CODE}(?:\s*,\s*{CODE})*)"
+        r"(?:[;#]|//|<!--)\s*expect(-suppressed)?:\s*({CODE}(?:\s*,\s*{CODE})*)"
     ))
     .expect("marker pattern")
 });
@@ -710,6 +711,10 @@ mod tests {
         assert_eq!(
             found("# expect: ACME001 (the sales line)"),
             [(false, "ACME001".into())]
+        );
+        assert_eq!(
+            found("    MixMonitor(x.wav); // reclint: purpose=x // expect: REC015"),
+            [(false, "REC015".into())]
         );
         assert!(found("; expected: nothing").is_empty());
         let sidecar = SIDECAR_LINE

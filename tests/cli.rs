@@ -451,6 +451,34 @@ fn includes_are_spliced_and_bounded() {
 }
 
 #[test]
+fn ael_includes_are_spliced_and_bounded() {
+    // AEL splices an `#include` wherever it stands, even inside an extension.
+    let dir = tree(
+        "ael-includes",
+        &[
+            (
+                "pbx/extensions.ael",
+                "context from-pstn {\n\t_X. => {\n\t\tAnswer();\n#include \"dialplan/*.inc\" // the body\n\t};\n};\n#include \"/etc/passwd\"\n#include \"extensions.ael\"\n",
+            ),
+            (
+                "pbx/dialplan/record.inc",
+                "\t\tMixMonitor(x.wav,b);\n\t\tDial(PJSIP/a,30);\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        rules_reported(&dir, &[]),
+        [
+            "REC001 pbx/dialplan/record.inc:1",
+            "REC003 pbx/dialplan/record.inc:1",
+            "REC009 pbx/dialplan/record.inc:1",
+            "REC901 pbx/extensions.ael:7",
+            "REC900 pbx/extensions.ael:8",
+        ]
+    );
+}
+
+#[test]
 fn walking_honours_files_settings_and_skips_backups() {
     let dir = tree(
         "walking",

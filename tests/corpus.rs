@@ -113,6 +113,16 @@ fn asterisk_corpus_parses_without_errors() {
             .iter()
             .any(|r| r.finding.rule == "REC003")
     );
+    // Asterisk's AEL sample is read, merged with the extensions.conf sample
+    // it ships with, and records nothing.
+    let ael = "asterisk__asterisk__configs__samples__extensions.ael.sample";
+    assert!((0..run.sources.len()).any(|i| {
+        run.sources
+            .get(reclint::source::FileId(i as u32))
+            .path
+            .ends_with(ael)
+    }));
+    assert!(!run.outcome.reported.iter().any(|r| r.path.ends_with(ael)));
 }
 
 /// The corpus files of each source repository named in `PROVENANCE.md`, as

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use fuzz_common::Format;
 
-/// Mutated inputs per target (210 in all, each 1 to 4 stacked mutations):
+/// Mutated inputs per target (315 in all, each 1 to 4 stacked mutations):
 /// about what a debug build runs in 3 seconds on 2 cores.
 const MUTATIONS: usize = 35;
 
@@ -40,6 +40,12 @@ const TOKENS: &[&[u8]] = &[
     b"\n[ctx]\n",
     b"exten => _X.,1,Goto(${EXTEN},1)\n",
     b"same => n,GotoIf($[${X}]?a:b)\n",
+    b"context c {",
+    b"switch (${X}) { case 1: ",
+    b"/*",
+    b"//",
+    b"&m(",
+    b"#include \"extensions.ael\"\n",
     b"(",
     b")",
     b"{\"",
@@ -141,6 +147,7 @@ fn has_extension(path: &Path, ext: &str) -> bool {
 fn format_seeds(format: Format) -> Vec<Vec<u8>> {
     let keep: &dyn Fn(&Path) -> bool = match format {
         Format::Asterisk => &|p| has_extension(p, "conf"),
+        Format::Ael => &|p| has_extension(p, "ael"),
         Format::FreeSwitch => &|p| has_extension(p, "xml"),
         Format::Connect => &|p| {
             !["expect", "toml", "yaml", "tf"]
@@ -198,6 +205,7 @@ macro_rules! format_tests {
 
 format_tests! {
     asterisk_survives_mutated_fixtures: Asterisk, 1;
+    ael_survives_mutated_fixtures: Ael, 6;
     freeswitch_survives_mutated_fixtures: FreeSwitch, 2;
     connect_survives_mutated_fixtures: Connect, 3;
     twiml_survives_mutated_fixtures: Twiml, 4;

@@ -20,6 +20,7 @@ use reclint::rules::Registry;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Asterisk,
+    Ael,
     FreeSwitch,
     Connect,
     Twiml,
@@ -44,6 +45,7 @@ impl Format {
                     "extensions.conf"
                 }
             }
+            Format::Ael => "extensions.ael",
             Format::FreeSwitch => "dialplan/default.xml",
             Format::Connect => "flow.json",
             Format::Twiml => "voice.twiml",
@@ -56,7 +58,7 @@ impl Format {
     /// The folder of `fixtures/` whose files seed this format.
     pub fn fixtures(self) -> &'static str {
         match self {
-            Format::Asterisk => "asterisk",
+            Format::Asterisk | Format::Ael => "asterisk",
             Format::FreeSwitch => "freeswitch",
             Format::Connect => "amazon-connect",
             Format::Twiml | Format::Studio => "twilio",

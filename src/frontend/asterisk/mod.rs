@@ -1,6 +1,7 @@
 //! Asterisk: `extensions.conf`, `queues.conf`, `features.conf` and
-//! `confbridge.conf`, known by
-//! name or by their statements, lowered per PBX tree by [`crate::frontend::asterisk::lower`].
+//! `confbridge.conf`, known by name or by their statements, and
+//! `extensions.ael`, known by name; lowered per PBX tree by
+//! [`crate::frontend::asterisk::lower`].
 
 pub mod lower;
 pub mod parse;
@@ -36,6 +37,12 @@ pub const FEATURES: FileKind = FileKind::new(&KindInfo {
     format: lower::FORMAT,
     may_be_template: false,
 });
+/// `extensions.ael`: the dialplan in AEL, merged with extensions.conf's.
+pub const AEL: FileKind = FileKind::new(&KindInfo {
+    name: "Asterisk AEL dialplan",
+    format: lower::FORMAT,
+    may_be_template: false,
+});
 
 /// `confbridge.conf`.
 pub const CONFBRIDGE: FileKind = FileKind::new(&KindInfo {
@@ -51,6 +58,7 @@ fn role(kind: FileKind) -> Option<AsteriskRole> {
         (QUEUES, AsteriskRole::Queues),
         (FEATURES, AsteriskRole::Features),
         (CONFBRIDGE, AsteriskRole::Confbridge),
+        (AEL, AsteriskRole::Ael),
     ]
     .into_iter()
     .find_map(|(k, role)| (k == kind).then_some(role))
@@ -89,11 +97,16 @@ static INCLUDE_LINE: LazyLock<Regex> =
 
 impl Frontend for Asterisk {
     fn kinds(&self) -> &'static [FileKind] {
-        &[DIALPLAN, QUEUES, FEATURES, CONFBRIDGE]
+        &[DIALPLAN, QUEUES, FEATURES, CONFBRIDGE, AEL]
     }
 
-    /// Files such as `extensions_custom.conf`, `queues.conf`, `features.conf.sample`.
+    /// Files such as `extensions_custom.conf`, `queues.conf`,
+    /// `features.conf.sample`; any `*.ael` (`extensions.ael`, what it
+    /// includes) is AEL.
     fn by_name(&self, name: &str) -> Option<FileKind> {
+        if is_ael_name(name) {
+            return Some(AEL);
+        }
         let stem = name
             .strip_suffix(".conf")
             .or_else(|| name.strip_suffix(".conf.sample"))?;
@@ -117,7 +130,7 @@ impl Frontend for Asterisk {
     }
 
     fn may_be(&self, name: &str) -> bool {
-        name.ends_with(".conf") || name.ends_with(".conf.sample")
+        name.ends_with(".conf") || name.ends_with(".conf.sample") || is_ael_name(name)
     }
 
     /// Files a dialplan `#include`s and renamed copies, by their statements;
@@ -182,6 +195,10 @@ impl Frontend for Asterisk {
             .collect();
         lower::load(&files, cx)
     }
+}
+
+fn is_ael_name(name: &str) -> bool {
+    name.ends_with(".ael") || name.ends_with(".ael.sample")
 }
 
 fn by_statements(sniff: &Sniff) -> Option<FileKind> {

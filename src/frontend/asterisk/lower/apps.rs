@@ -51,9 +51,11 @@ impl Lowerer<'_> {
             }
             "waitexten" => self.lower_menu(site, step),
             "goto" => {
-                self.set(step, StepKind::Jump);
-                for target in self.resolve(site, &app.raw_args, ',') {
-                    self.graph.add_edge(step, Edge::plain(target));
+                let edges = self.jump_edges(site, &app.raw_args);
+                let guarded = edges.iter().any(|e| !e.guards.is_empty());
+                self.set(step, if guarded { StepKind::Branch } else { StepKind::Jump });
+                for edge in edges {
+                    self.graph.add_edge(step, edge);
                 }
             }
             "gotoif" | "gotoiftime" => self.lower_goto_if(site, app, step, next, &name),

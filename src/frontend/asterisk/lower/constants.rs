@@ -299,6 +299,11 @@ impl Constants {
         let name = name.trim_start_matches('_');
         // Whether names differ in case to Asterisk is not relied on.
         self.0.retain(|k, _| !k.eq_ignore_ascii_case(name));
+        // `$[1]` evaluates to 1: AEL's `X=1;` is `MSet(X=$[1])`.
+        let value = value
+            .strip_prefix("$[")
+            .and_then(|v| v.strip_suffix(']'))
+            .map_or(value, str::trim);
         // Substituted into an expression, only a plain word or number reads
         // as itself.
         let plain = !value.is_empty()
@@ -351,6 +356,15 @@ mod tests {
     fn a_literal_set_just_before_decides_the_test() {
         let graph = lowered(
             "[in]\nexten => s,1,Set(__MODE=NEVER)\n same => n,GotoIf($[\"${MODE}\" = \"NEVER\"]?skip)\n same => n,MixMonitor(x.wav)\n same => n(skip),Dial(PJSIP/1)\n",
+        );
+        assert_eq!(branch_edges(&graph), [1]);
+    }
+
+    #[test]
+    fn an_expression_of_a_literal_is_the_literal() {
+        // AEL's `MODE=NEVER;`.
+        let graph = lowered(
+            "[in]\nexten => s,1,MSet(MODE=$[ NEVER])\n same => n,GotoIf($[\"${MODE}\" = \"NEVER\"]?skip)\n same => n,MixMonitor(x.wav)\n same => n(skip),Dial(PJSIP/1)\n",
         );
         assert_eq!(branch_edges(&graph), [1]);
     }

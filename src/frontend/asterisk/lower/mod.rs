@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind};
 use crate::frontend::asterisk::parse::dialplan::{self, Dialplan, Extension};
-use crate::frontend::asterisk::parse::{AsteriskFile, settings};
+use crate::frontend::asterisk::parse::{AsteriskFile, ael, settings};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::Unresolved;
@@ -35,7 +35,8 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.
     let lowered = parallel::map(pbxs.iter().collect(), cx.jobs, |pbx| {
-        let (plan, errors) = dialplan::build(&pbx.dialplan);
+        let (mut plan, mut errors) = dialplan::build(&pbx.dialplan);
+        errors.extend(ael::compile::compile(&pbx.ael, &mut plan));
         let queues = settings::queues(&settings::Sections::build(&pbx.queues));
         let features = settings::features(&settings::Sections::build(&pbx.features));
         let bridges = settings::recording_bridges(&settings::Sections::build(&pbx.confbridge));
@@ -354,6 +355,17 @@ mod tests {
     pub(super) fn lowered(text: &str) -> FlowGraph {
         let (plan, errors) = dialplan::build(&conf::lex(FileId(0), text).items);
         assert!(errors.is_empty());
+        lowered_plan(&plan)
+    }
+
+    fn lowered_ael(text: &str) -> FlowGraph {
+        let mut plan = Dialplan::default();
+        let errors = ael::compile::compile(&[ael::tests::read(text)], &mut plan);
+        assert!(errors.is_empty());
+        lowered_plan(&plan)
+    }
+
+    fn lowered_plan(plan: &Dialplan) -> FlowGraph {
         let (queues, features, bridges) =
             (HashMap::new(), Features::default(), HashMap::new());
         let settings = Settings {
@@ -365,7 +377,33 @@ mod tests {
             dialplan_incomplete: false,
             queues_incomplete: false,
         };
-        lower(&plan, &settings).0
+        lower(plan, &settings).0
+    }
+
+    #[test]
+    fn an_ael_switch_chooses_its_case_by_the_value() {
+        let graph = lowered_ael(
+            "context in { s => { Read(OK,agree,1); switch (${OK}) { case 1: MixMonitor(x.wav); break; case 2: NoOp(no); }; Dial(PJSIP/1); }; };",
+        );
+        // The cases and the macro-free switch are no ways in: one entry, `s`.
+        assert_eq!(graph.entries.len(), 1);
+        let choice = graph
+            .steps
+            .iter()
+            .find(|s| s.statement.as_ref().is_some_and(|st| st.arguments == "sw_1_${OK},10"))
+            .expect("the switch's Goto");
+        assert!(matches!(choice.kind, StepKind::Branch));
+        let guards: Vec<String> = choice
+            .edges
+            .iter()
+            .map(|e| format!("{:?}", e.guards))
+            .collect();
+        assert_eq!(guards.len(), 4, "{guards:?}");
+        assert!(guards[0].contains("Values([\"1\"])"), "{guards:?}");
+        // The empty value and the catch-all are the default outcome.
+        for default in &guards[2..] {
+            assert!(default.contains("Default") && default.contains("not: [\"1\", \"2\"]"), "{guards:?}");
+        }
     }
 
     #[test]

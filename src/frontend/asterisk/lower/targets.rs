@@ -5,9 +5,12 @@
 use std::collections::HashSet;
 
 use super::{Lowerer, Site};
-use crate::flow::{Edge, EntryPoint, RegionId, StepId, StepKind, pattern_matches};
+use crate::flow::{
+    AnswerMatch, Edge, EntryPoint, Guard, RegionId, StepId, StepKind, Variable, pattern_matches,
+};
 use crate::frontend::asterisk::parse::app::Text;
 use crate::frontend::asterisk::parse::dialplan::Extension;
+use crate::frontend::asterisk::parse::expr;
 use crate::source::Span;
 
 /// Special extensions that are not dialled by a caller entering a context.
@@ -56,6 +59,97 @@ impl Lowerer<'_> {
 
     pub(super) fn resolve(&mut self, site: Site, target: &Text, separator: char) -> Vec<StepId> {
         self.resolve_target(Some(site), target, separator, false)
+    }
+
+    /// Where `Goto(target)` goes. A computed extension after a literal
+    /// prefix, `Goto(prefix${VAR},p)`, is a choice among the extensions
+    /// named `prefix…`: each edge carries the value of `VAR` its extension
+    /// stands for (a pattern, or for a catch-all pattern none of the exact
+    /// ones). AEL compiles `switch` so: `Goto(sw_N_${VAR},10)` and an
+    /// extension `sw_N_VALUE` per case.
+    pub(super) fn jump_edges(&mut self, site: Site, target: &Text) -> Vec<Edge> {
+        if let Some(edges) = self.computed_choice(site, target) {
+            return edges;
+        }
+        self.resolve(site, target, ',')
+            .into_iter()
+            .map(Edge::plain)
+            .collect()
+    }
+
+    fn computed_choice(&mut self, site: Site, target: &Text) -> Option<Vec<Edge>> {
+        let parts: Vec<&str> = target.text.split(',').map(str::trim).collect();
+        let (context, extension, priority) = match parts.as_slice() {
+            [e, p] => (site.context, *e, *p),
+            [c, e, p] => (self.plan.context_index(c)?, *e, *p),
+            _ => return None,
+        };
+        let (prefix, computed) = extension.split_at(extension.find('$')?);
+        if prefix.is_empty() || priority.contains('$') {
+            return None;
+        }
+        // (the extension's first step, its value, whether a pattern)
+        let mut choices: Vec<(StepId, &str, bool)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for c in self.include_order(context) {
+            for (e, ext) in self.plan.contexts[c].extensions.iter().enumerate() {
+                let name = ext.number();
+                let (value, pattern) = match name.strip_prefix('_') {
+                    Some(pattern) => (pattern.strip_prefix(prefix), true),
+                    None => (name.strip_prefix(prefix), false),
+                };
+                let Some(value) = value else { continue };
+                let Some(&to) = priority_number(ext, priority)
+                    .and_then(|n| self.priority_steps.get(&(c, e, n)))
+                else {
+                    continue;
+                };
+                if seen.insert(name) {
+                    choices.push((to, value, pattern));
+                }
+            }
+        }
+        if choices.is_empty() {
+            return None;
+        }
+        if context != site.context {
+            self.referenced.insert(context);
+        }
+        let Some(variable) = expr::variable_reference(computed) else {
+            return Some(choices.into_iter().map(|(to, ..)| Edge::plain(to)).collect());
+        };
+        let variable = Variable::Named(variable);
+        let exact: Vec<String> = choices
+            .iter()
+            .filter(|(_, value, pattern)| !pattern && !value.is_empty())
+            .map(|(_, value, _)| value.to_string())
+            .collect();
+        let edges = choices
+            .into_iter()
+            .map(|(to, value, pattern)| {
+                // An empty value is no answer: the default outcome, as a
+                // catch-all pattern is.
+                let guard = match (pattern, value) {
+                    (true, "." | "!") | (false, "") => Guard::Default {
+                        variable: variable.clone(),
+                        not: exact.clone(),
+                    },
+                    (true, _) => Guard::Answer {
+                        variable: variable.clone(),
+                        answer: AnswerMatch::Pattern(format!("_{value}")),
+                    },
+                    (false, _) => Guard::Answer {
+                        variable: variable.clone(),
+                        answer: AnswerMatch::Values(vec![value.to_string()]),
+                    },
+                };
+                Edge {
+                    to,
+                    guards: vec![guard],
+                }
+            })
+            .collect();
+        Some(edges)
     }
 
     /// Resolves `[[context,]extension,]priority` (`^`-separated in Dial
@@ -239,9 +333,10 @@ impl Lowerer<'_> {
     }
 
     /// Extensions a call entering `context` may run (own first, then included),
-    /// each name once. For a menu (`menu`), the key choices and `t`, `i`; for a
-    /// call arriving, every extension except the special ones and, in a
-    /// context that holds a `WaitExten` menu, its one-key choices.
+    /// each name once, never an internal one. For a menu (`menu`), the key
+    /// choices and `t`, `i`; for a call arriving, every extension except the
+    /// special ones and, in a context that holds a `WaitExten` menu, its
+    /// one-key choices.
     pub(super) fn ways_in(&self, context: usize, menu: bool) -> Vec<(usize, usize)> {
         let has_menu = self.plan.contexts[context]
             .extensions
@@ -252,11 +347,12 @@ impl Lowerer<'_> {
         for c in self.include_order(context) {
             for (e, extension) in self.plan.contexts[c].extensions.iter().enumerate() {
                 let name = extension.name.as_str();
-                let skip = if menu {
-                    NOT_A_WAY_IN.contains(&name) && name != "t"
-                } else {
-                    NOT_A_WAY_IN.contains(&name) || (has_menu && is_one_key(extension))
-                };
+                let skip = extension.internal
+                    || if menu {
+                        NOT_A_WAY_IN.contains(&name) && name != "t"
+                    } else {
+                        NOT_A_WAY_IN.contains(&name) || (has_menu && is_one_key(extension))
+                    };
                 if skip || !seen.insert(name) {
                     continue;
                 }

@@ -41,6 +41,26 @@ impl AppCall {
     pub fn arg(&self, i: usize) -> &str {
         self.args.get(i).map(Text::trimmed).unwrap_or("")
     }
+
+    /// A call no file spells out: one a compiler writes for the text at
+    /// `span` (AEL's `if (...)` becomes `GotoIf($[...]?3:5)`). Its name and
+    /// arguments all point at `span`, the source that makes it.
+    pub fn synthetic(name: &str, raw_args: &str, span: Span) -> AppCall {
+        let args = split_top_level(span.file, raw_args, 0, ',')
+            .into_iter()
+            .map(|arg| Text { span, ..arg })
+            .collect();
+        AppCall {
+            name: name.to_string(),
+            name_span: span,
+            raw_args: Text {
+                text: raw_args.to_string(),
+                span,
+            },
+            args,
+            span,
+        }
+    }
 }
 
 /// Parses the application part of a priority, e.g. `MixMonitor(${UNIQUEID}.wav,b)`.

@@ -39,6 +39,10 @@ pub struct Extension {
     pub span: Span,
     pub priorities: BTreeMap<u32, Priority>,
     pub labels: HashMap<String, u32>,
+    /// Reached only by the dialplan's own jumps, never dialled: the
+    /// extensions AEL compiles a switch's cases, a macro's body and its
+    /// catches into.
+    pub internal: bool,
 }
 
 #[derive(Debug)]
@@ -57,6 +61,62 @@ impl Dialplan {
 
     pub fn context_index(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// The index of context `name`, added (defined at `header`) when new:
+    /// a context written twice, or in extensions.conf and extensions.ael,
+    /// is one context.
+    pub(crate) fn context_entry(&mut self, name: &str, header: Span) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.contexts.push(Context {
+            name: name.to_string(),
+            header,
+            extensions: Vec::new(),
+            includes: Vec::new(),
+        });
+        let i = self.contexts.len() - 1;
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    /// Adds `priority` to extension `name` of context `context` (the
+    /// extension written at `span` when new). The first definition of a
+    /// priority wins, as in Asterisk: this is how FreePBX's override files
+    /// take precedence over generated ones, and how extensions.conf keeps
+    /// its priorities when extensions.ael defines the same (pbx.c
+    /// `context_merge` adds nothing over a priority already there).
+    pub(crate) fn add_priority(
+        &mut self,
+        context: usize,
+        name: &str,
+        span: Span,
+        internal: bool,
+        priority: Priority,
+    ) {
+        let context = &mut self.contexts[context];
+        let position = match context.extensions.iter().position(|e| e.name == name) {
+            Some(p) => p,
+            None => {
+                context.extensions.push(Extension {
+                    name: name.to_string(),
+                    span,
+                    priorities: BTreeMap::new(),
+                    labels: HashMap::new(),
+                    internal,
+                });
+                context.extensions.len() - 1
+            }
+        };
+        let extension = &mut context.extensions[position];
+        if extension.priorities.contains_key(&priority.number) {
+            return;
+        }
+        if let Some(label) = &priority.label {
+            extension.labels.entry(label.clone()).or_insert(priority.number);
+        }
+        extension.priorities.insert(priority.number, priority);
     }
 }
 
@@ -124,20 +184,7 @@ pub fn build(items: &[ConfItem]) -> (Dialplan, Vec<ParseError>) {
                     b.current = Some(Current::Settings);
                     continue;
                 }
-                let index = match b.plan.index.get(&section.name) {
-                    Some(&i) => i,
-                    None => {
-                        b.plan.contexts.push(Context {
-                            name: section.name.clone(),
-                            header: section.name_span,
-                            extensions: Vec::new(),
-                            includes: Vec::new(),
-                        });
-                        let i = b.plan.contexts.len() - 1;
-                        b.plan.index.insert(section.name.clone(), i);
-                        i
-                    }
-                };
+                let index = b.plan.context_entry(&section.name, section.name_span);
                 b.current = Some(Current::Context { index, last: None });
                 for template in &section.inherits {
                     match b.templates.get(template).cloned() {
@@ -276,42 +323,18 @@ impl Builder {
         if let Some(Current::Context { last, .. }) = &mut self.current {
             *last = Some((name.clone(), number));
         }
-        let context = &mut self.plan.contexts[index];
-        let ext_pos = match context.extensions.iter().position(|e| e.name == name) {
-            Some(p) => p,
-            None => {
-                let span = if same {
-                    entry.key_span
-                } else {
-                    Span::new(file, base, base + name.len())
-                };
-                context.extensions.push(Extension {
-                    name: name.clone(),
-                    span,
-                    priorities: BTreeMap::new(),
-                    labels: HashMap::new(),
-                });
-                context.extensions.len() - 1
-            }
+        let span = if same {
+            entry.key_span
+        } else {
+            Span::new(file, base, base + name.len())
         };
-        let extension = &mut context.extensions[ext_pos];
-        // The first definition wins, as in Asterisk: this is how FreePBX's
-        // override files take precedence over generated ones.
-        if extension.priorities.contains_key(&number) {
-            return;
-        }
-        if let Some(label) = &label {
-            extension.labels.entry(label.clone()).or_insert(number);
-        }
-        extension.priorities.insert(
+        let priority = Priority {
             number,
-            Priority {
-                number,
-                label,
-                app: call,
-                span: entry.span,
-            },
-        );
+            label,
+            app: call,
+            span: entry.span,
+        };
+        self.plan.add_priority(index, &name, span, false, priority);
     }
 
     /// The extension a line adds to: its own first field, or for `same =>`

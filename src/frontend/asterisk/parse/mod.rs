@@ -1,6 +1,7 @@
 //! Asterisk: configuration files, `#include` splicing, and grouping the files
 //! of one PBX so that analysis sees its whole dialplan.
 
+pub mod ael;
 pub mod app;
 pub mod conf;
 pub mod dialplan;
@@ -9,10 +10,12 @@ pub mod settings;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::parse::{Comment, ParseError, Problems, Unresolved};
 use crate::files::{FileSystem, resolve_include as resolve};
-use crate::source::{FileId, SourceFile, SourceMap, display_path};
+use crate::parse::{Comment, ParseError, Problems, Unresolved};
+use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
+use ael::AelFile;
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
 
 /// The configuration of one PBX: its dialplan, queues and features, each as the
@@ -25,6 +28,9 @@ pub struct Pbx {
     pub queues: Vec<ConfItem>,
     pub features: Vec<ConfItem>,
     pub confbridge: Vec<ConfItem>,
+    /// The AEL files Asterisk loads beside extensions.conf, `#include`s
+    /// spliced in: their contexts merge with its contexts.
+    pub ael: Vec<AelFile>,
     /// Whether the dialplan has an `#include` (or `#exec`) whose content
     /// could not be read: it may define contexts the rest references.
     pub dialplan_incomplete: bool,
@@ -43,6 +49,8 @@ pub enum AsteriskRole {
     Features,
     /// `confbridge.conf`.
     Confbridge,
+    /// `extensions.ael`.
+    Ael,
 }
 
 /// A discovered Asterisk file, already added to the source map.
@@ -78,6 +86,8 @@ pub fn load(
     problems: &mut Problems,
     jobs: usize,
 ) -> (Vec<Pbx>, HashMap<FileId, Vec<Comment>>) {
+    let (ael_files, files): (Vec<&AsteriskFile>, Vec<&AsteriskFile>) =
+        files.iter().partition(|f| f.role == AsteriskRole::Ael);
     let mut library = Library {
         files: BTreeMap::new(),
     };
@@ -86,7 +96,7 @@ pub fn load(
     // The files named are lexed independently, in parallel; what they
     // include is read below, in order.
     let shared = &*sources;
-    let lexed = crate::parallel::map(files.iter().collect(), jobs, |f: &AsteriskFile| {
+    let lexed = crate::parallel::map(files, jobs, |f: &AsteriskFile| {
         let path = fs.canonical(&shared.get(f.file).path);
         let conf = conf::lex(f.file, &shared.get(f.file).text);
         (f, path, conf)
@@ -113,8 +123,23 @@ pub fn load(
         comments.insert(file.id, std::mem::take(&mut file.conf.comments));
     }
 
-    let pbxs = group(&library, &kinds, problems);
-    (pbxs, comments)
+    let mut groups = group(&library, &kinds, problems);
+    let ael_files: Vec<(FileId, PathBuf)> = ael_files
+        .iter()
+        .map(|f| (f.file, fs.canonical(&sources.get(f.file).path)))
+        .collect();
+    let includer = AelIncluder {
+        fs,
+        roots,
+        cwd,
+        sources,
+        problems,
+        read: ael_files.iter().map(|(id, path)| (path.clone(), *id)).collect(),
+        spliced: Vec::new(),
+        unread: false,
+    };
+    load_ael(&ael_files, includer, &mut groups, &mut comments);
+    (groups.into_values().collect(), comments)
 }
 
 impl Library {
@@ -150,10 +175,8 @@ impl Library {
                     if self.files.contains_key(target) {
                         continue;
                     }
-                    match fs.read_text(target) {
-                        Ok(text) => {
-                            let display = display_path(target, cwd);
-                            let id = sources.add(SourceFile::new(target.clone(), display, text));
+                    match read_included(fs, target, cwd, sources) {
+                        Ok(id) => {
                             let conf = conf::lex(id, &sources.get(id).text);
                             self.files.insert(
                                 target.clone(),
@@ -168,9 +191,9 @@ impl Library {
                         }
                         Err(reason) => {
                             unread = true;
-                            problems.parse_errors.push(ParseError::new(
+                            problems.parse_errors.push(unreadable(
                                 directive.argument_span,
-                                format!("cannot read included file `{}`", directive.argument),
+                                &directive.argument,
                                 reason,
                             ))
                         }
@@ -197,7 +220,7 @@ fn group(
     library: &Library,
     kinds: &HashMap<PathBuf, AsteriskRole>,
     problems: &mut Problems,
-) -> Vec<Pbx> {
+) -> BTreeMap<GroupKey, Pbx> {
     // Files that are only included from within a cycle still get loaded
     // once, from the first of them.
     let mut included: HashSet<&PathBuf> = HashSet::new();
@@ -253,6 +276,8 @@ fn group(
                 }
                 AsteriskRole::Features => pbx.features.extend(items),
                 AsteriskRole::Confbridge => pbx.confbridge.extend(items),
+                // Read apart, by `load_ael`.
+                AsteriskRole::Ael => {}
             }
         }
         // Files reached only through include cycles.
@@ -264,7 +289,7 @@ fn group(
             None => break,
         }
     }
-    groups.into_values().collect()
+    groups
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -376,30 +401,49 @@ fn resolve_include(
         ));
         return (Vec::new(), true);
     }
+    resolve_named(
+        fs,
+        from,
+        &directive.argument,
+        directive.argument_span,
+        directive.kind == DirectiveKind::Include,
+        roots,
+        problems,
+    )
+}
+
+/// The files `argument` (written at `span` in file `from`) names, and
+/// whether it adds content that is not read (a file outside the scanned
+/// roots; with `required`, a missing file); those are reported.
+fn resolve_named(
+    fs: &dyn FileSystem,
+    from: &Path,
+    argument: &str,
+    span: Span,
+    required: bool,
+    roots: &[PathBuf],
+    problems: &mut Problems,
+) -> (Vec<PathBuf>, bool) {
     let dir = from.parent().unwrap_or(Path::new("."));
-    let included = resolve(fs, roots, dir, &directive.argument);
+    let included = resolve(fs, roots, dir, argument);
     if included.is_missing() {
         // `#tryinclude` of a missing file is optional: Asterisk reads nothing.
-        let missing = directive.kind == DirectiveKind::Include;
-        if missing {
+        if required {
             problems.unresolved.push(Unresolved::new(
-                directive.argument_span,
-                format!("included file `{}` not found", directive.argument),
+                span,
+                format!("included file `{argument}` not found"),
                 format!(
                     "looked for {}; references to contexts it may define are not reported",
                     included.joined.display()
                 ),
             ));
         }
-        return (Vec::new(), missing);
+        return (Vec::new(), required);
     }
     for _ in &included.outside {
         problems.unresolved.push(Unresolved::new(
-            directive.argument_span,
-            format!(
-                "included file `{}` is outside the scanned paths and was not read",
-                directive.argument
-            ),
+            span,
+            format!("included file `{argument}` is outside the scanned paths and was not read"),
             "name its directory on the command line to analyse it; references to contexts it may define are not reported",
         ));
     }
@@ -407,16 +451,133 @@ fn resolve_include(
     (included.files, unread)
 }
 
+/// Reads an included file into `sources`.
+fn read_included(
+    fs: &dyn FileSystem,
+    path: &Path,
+    cwd: &Path,
+    sources: &mut SourceMap,
+) -> Result<FileId, String> {
+    let text = fs.read_text(path)?;
+    let display = display_path(path, cwd);
+    Ok(sources.add(SourceFile::new(path.to_path_buf(), display, text)))
+}
+
+fn unreadable(span: Span, argument: &str, reason: String) -> ParseError {
+    ParseError::new(span, format!("cannot read included file `{argument}`"), reason)
+}
+
+/// Reads the AEL files of the run with what their `#include`s splice in,
+/// and adds each to its PBX. A file another one includes is read only
+/// there; of files that include each other, the first.
+fn load_ael(
+    files: &[(FileId, PathBuf)],
+    mut includer: AelIncluder,
+    groups: &mut BTreeMap<GroupKey, Pbx>,
+    comments: &mut HashMap<FileId, Vec<Comment>>,
+) {
+    let mut parsed = Vec::new();
+    for (id, path) in files {
+        includer.unread = false;
+        let text = Arc::clone(&includer.sources.get(*id).text);
+        let file = ael::parse(*id, text, &mut includer);
+        let spliced = std::mem::take(&mut includer.spliced);
+        parsed.push((path, file, spliced, includer.unread));
+    }
+    let included: HashSet<PathBuf> = parsed
+        .iter()
+        .flat_map(|(path, _, spliced, _)| spliced.iter().filter(move |s| s != path))
+        .cloned()
+        .collect();
+    let (mut order, rest): (Vec<_>, Vec<_>) = parsed
+        .into_iter()
+        .partition(|(path, ..)| !included.contains(*path));
+    order.extend(rest);
+    let mut read: HashSet<PathBuf> = HashSet::new();
+    for (path, mut file, spliced, unread) in order {
+        if read.contains(path) {
+            continue;
+        }
+        read.insert(path.clone());
+        read.extend(spliced);
+        includer.problems.parse_errors.append(&mut file.errors);
+        let pbx = groups.entry(group_key(path)).or_default();
+        let id = includer.read[path];
+        for id in std::iter::once(id).chain(file.included.iter().copied()) {
+            if !pbx.files.contains(&id) {
+                pbx.files.push(id);
+            }
+        }
+        for comment in std::mem::take(&mut file.comments) {
+            let kept = comments.entry(comment.span.file).or_default();
+            if !kept.iter().any(|c| c.span == comment.span) {
+                kept.push(comment);
+            }
+        }
+        pbx.dialplan_incomplete |= unread;
+        pbx.ael.push(file);
+    }
+}
+
+/// Resolves and reads what an AEL `#include` names, for the reader:
+/// relative to the including file, below the scanned roots, each file read
+/// once.
+struct AelIncluder<'a> {
+    fs: &'a dyn FileSystem,
+    roots: &'a [PathBuf],
+    cwd: &'a Path,
+    sources: &'a mut SourceMap,
+    problems: &'a mut Problems,
+    /// Files read, by canonical path.
+    read: HashMap<PathBuf, FileId>,
+    /// The files spliced into the reading in progress.
+    spliced: Vec<PathBuf>,
+    /// Something the reading in progress includes was not read.
+    unread: bool,
+}
+
+impl ael::Includer for AelIncluder<'_> {
+    fn include(&mut self, from: FileId, name: &str, span: Span) -> Vec<(FileId, Arc<str>)> {
+        let from = self.fs.canonical(&self.sources.get(from).path);
+        let (targets, unread) =
+            resolve_named(self.fs, &from, name, span, true, self.roots, self.problems);
+        self.unread |= unread;
+        let mut out = Vec::new();
+        for target in targets {
+            let id = match self.read.get(&target) {
+                Some(&id) => id,
+                None => match read_included(self.fs, &target, self.cwd, self.sources) {
+                    Ok(id) => {
+                        self.read.insert(target.clone(), id);
+                        id
+                    }
+                    Err(reason) => {
+                        self.unread = true;
+                        self.problems.parse_errors.push(unreadable(span, name, reason));
+                        continue;
+                    }
+                },
+            };
+            self.spliced.push(target);
+            out.push((id, Arc::clone(&self.sources.get(id).text)));
+        }
+        out
+    }
+}
+
 /// The files an `#include` line of a file in `dir` may read, canonical,
 /// from the text after the directive (quotes, `<>` and a `;` comment
-/// allowed): how units are planned before any file is parsed.
+/// allowed; after a quoted name, anything, as AEL's `// comment`): how
+/// units are planned before any file is parsed.
 pub(crate) fn include_targets(fs: &dyn FileSystem, dir: &Path, rest: &str) -> Vec<PathBuf> {
     let argument = rest.split(';').next().unwrap_or("").trim();
-    let argument = argument
-        .strip_prefix('"')
-        .and_then(|a| a.strip_suffix('"'))
-        .or_else(|| argument.strip_prefix('<').and_then(|a| a.strip_suffix('>')))
-        .unwrap_or(argument);
+    let argument = match argument.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap_or(quoted),
+        None => argument
+            .strip_prefix('<')
+            .and_then(|a| a.strip_suffix('>'))
+            .unwrap_or(argument),
+    };
     if argument.is_empty() {
         return Vec::new();
     }
