@@ -360,6 +360,40 @@ pub struct RecordingStart {
     pub stops_running: bool,
     /// Whether what the caller hears before a person answers is captured.
     pub before_answer: BeforeAnswer,
+    /// Whose voice the recording holds: the direction options decide it.
+    pub voices: Voices,
+}
+
+/// The directions of the call a recording holds, seen from the caller's
+/// channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voices {
+    /// Both: what the caller says and what the caller hears.
+    Both,
+    /// Only what the caller says (MixMonitor `r()` alone, `RECORD_READ_ONLY`,
+    /// Connect `RecordedParticipants: ["Customer"]`, TwiML `track="inbound"`).
+    Caller,
+    /// Only what the caller hears: the agent and the prompts (MixMonitor
+    /// `t()` alone, `RECORD_WRITE_ONLY`, Connect `["Agent"]`, TwiML
+    /// `track="outbound"`).
+    Heard,
+}
+
+impl From<RecordingStart> for StepKind {
+    fn from(start: RecordingStart) -> StepKind {
+        StepKind::recording(start)
+    }
+}
+
+impl Voices {
+    /// How messages say whose voice is held, when it is not both sides.
+    pub fn describe(self) -> Option<&'static str> {
+        match self {
+            Voices::Both => None,
+            Voices::Caller => Some("only the caller's side"),
+            Voices::Heard => Some("only what the caller hears (the agent and the prompts)"),
+        }
+    }
 }
 
 impl RecordingStart {
@@ -376,6 +410,7 @@ impl RecordingStart {
             stream: false,
             stops_running: false,
             before_answer: BeforeAnswer::of(capture),
+            voices: Voices::Both,
         }
     }
 }

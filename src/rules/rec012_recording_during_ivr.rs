@@ -5,12 +5,20 @@ use super::RuleContext;
 use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::flow::{BeforeAnswer, StepKind, Wait};
+use crate::flow::{BeforeAnswer, StepKind, Voices, Wait};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
         for recording in &pbx.recordings {
-            let name = recording_name(ctx, pbx, recording);
+            // Only what the caller hears (the agent's side, the prompts):
+            // the caller's own voice in the IVR is not captured.
+            if recording.start.voices == Voices::Heard {
+                continue;
+            }
+            let mut name = recording_name(ctx, pbx, recording);
+            if let Some(voices) = recording.start.voices.describe() {
+                name = format!("{name}, which holds {voices},");
+            }
             let message = match (recording.start.before_answer, recording.ivr_ahead) {
                 (BeforeAnswer::Recorded, _) => format!(
                     "{name} also records what the caller hears before a person answers (prompts, menus or ringing)"

@@ -17,9 +17,8 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use crate::flow::{
-    Wait,
     AnswerMatch, BeforeAnswer, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
-    RegionId, StepId, StepKind, Variable,
+    RegionId, StepId, StepKind, Variable, Voices, Wait,
 };
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::json::{self, Json};
@@ -243,7 +242,11 @@ impl Twiml<'_, '_> {
         let record = verb.attribute("record").unwrap_or("");
         if let Some(capture) = dial_capture(record) {
             chain.push((
-                recording(format!("<Dial record=\"{record}\">"), capture),
+                RecordingStart {
+                    voices: track_voices(verb.attribute("recordingTrack")),
+                    ..twilio_recording(format!("<Dial record=\"{record}\">"), capture)
+                }
+                .into(),
                 verb,
             ));
         }
@@ -305,7 +308,11 @@ impl Twiml<'_, '_> {
         for child in xml::elements(verb) {
             if child.has_tag_name("Recording") {
                 chain.push((
-                    recording("<Start><Recording>".into(), Capture::Immediately),
+                    RecordingStart {
+                        voices: track_voices(child.attribute("track")),
+                        ..twilio_recording("<Start><Recording>".into(), Capture::Immediately)
+                    }
+                    .into(),
                     child,
                 ));
             }
@@ -369,21 +376,29 @@ fn dial_capture(record: &str) -> Option<Capture> {
 }
 
 fn recording(recorder: String, capture: Capture) -> StepKind {
-    StepKind::recording(RecordingStart {
+    twilio_recording(recorder, capture).into()
+}
+
+fn twilio_recording(recorder: String, capture: Capture) -> RecordingStart {
+    RecordingStart {
         // `record-from-ringing` says in its name that ringing is recorded.
-        stream: false,
-        stops_running: false,
         before_answer: if recorder.contains("record-from-ringing") {
             BeforeAnswer::Recorded
         } else {
             BeforeAnswer::of(capture)
         },
-        recorder,
-        capture,
-        target: None,
-        related: Vec::new(),
-        start_message: false,
-    })
+        ..RecordingStart::new(recorder, capture)
+    }
+}
+
+/// `track`/`recordingTrack`: `inbound` is the audio Twilio receives from
+/// the caller, `outbound` what it sends to the caller.
+fn track_voices(track: Option<&str>) -> Voices {
+    match track {
+        Some("inbound") | Some("inbound_track") => Voices::Caller,
+        Some("outbound") | Some("outbound_track") => Voices::Heard,
+        _ => Voices::Both,
+    }
 }
 
 /// Loads Twilio Studio flows, one region and entry each.

@@ -4,7 +4,7 @@
 
 use super::apps::{call, call_arguments};
 use super::{Lowerer, Site};
-use crate::flow::{BeforeAnswer, Capture, Leg, RecordingStart, StepId, StepKind, Wait};
+use crate::flow::{Capture, Leg, RecordingStart, StepId, StepKind, Wait};
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::expr;
 use crate::source::Span;
@@ -100,19 +100,13 @@ impl Lowerer<'_> {
                     if let Some(format) = settings.monitor_format {
                         chain.push((
                             StepKind::recording(RecordingStart {
-                                recorder: "queue recording".into(),
-                                capture: Capture::FromBridge,
-                                target: None,
                                 related: vec![(
                                     format,
                                     format!(
                                         "`monitor-format` turns on recording for queue `{queue}`"
                                     ),
                                 )],
-                                start_message: false,
-                                stream: false,
-                                stops_running: false,
-                                before_answer: BeforeAnswer::NotRecorded,
+                                ..RecordingStart::new("queue recording", Capture::FromBridge)
                             }),
                             app.span,
                         ));

@@ -3,7 +3,7 @@
 //! `automixmon`), and the removed app_monitor and its settings.
 
 use super::Lowerer;
-use crate::flow::{BeforeAnswer, Capture, RecordingStart, RemovedFeature, StepId, StepKind};
+use crate::flow::{Capture, RecordingStart, RemovedFeature, StepId, StepKind, Voices};
 use crate::frontend::asterisk::parse::app::{self, AppCall};
 use crate::source::Span;
 
@@ -54,27 +54,20 @@ impl Lowerer<'_> {
         self.set(
             step,
             StepKind::recording(RecordingStart {
-                recorder: if name == "monitor" {
-                    "Monitor"
-                } else {
-                    "MixMonitor"
-                }
-                .into(),
-                capture: if from_bridge {
-                    Capture::FromBridge
-                } else {
-                    Capture::Immediately
-                },
                 target: (!target.is_empty()).then(|| target.to_string()),
-                related: Vec::new(),
-                start_message: false,
-                stream: false,
-                stops_running: false,
-                before_answer: if from_bridge {
-                    BeforeAnswer::NotRecorded
-                } else {
-                    BeforeAnswer::FromHere
-                },
+                voices: recorded_voices(name, target, &options),
+                ..RecordingStart::new(
+                    if name == "monitor" {
+                        "Monitor"
+                    } else {
+                        "MixMonitor"
+                    },
+                    if from_bridge {
+                        Capture::FromBridge
+                    } else {
+                        Capture::Immediately
+                    },
+                )
             }),
         );
         self.link(step, next);
@@ -135,19 +128,36 @@ impl Lowerer<'_> {
         }
         Some((
             StepKind::recording(RecordingStart {
-                recorder: "one-touch MixMonitor (automixmon)".into(),
-                capture: Capture::OnDemand,
-                target: None,
                 related,
                 start_message: features.courtesytone.is_some(),
                 // The key toggles: pressed while a MixMonitor runs on the
                 // peer's channel, it stops that one, whoever started it
                 // (bridge_builtin_features.c, `feature_automixmonitor`).
-                stream: false,
                 stops_running: true,
-                before_answer: BeforeAnswer::NotRecorded,
+                ..RecordingStart::new("one-touch MixMonitor (automixmon)", Capture::OnDemand)
             }),
             app.span,
         ))
+    }
+}
+
+/// Whose voice a `MixMonitor` or `Monitor` holds. MixMonitor writes the mix
+/// to its file; with no file it writes only what `r()` (heard from the
+/// caller's channel: the caller) and `t()` (sent to it: what the caller
+/// hears) name. Monitor's `i` skips the caller's side, `o` the other.
+fn recorded_voices(name: &str, target: &str, options: &[app::AppOption]) -> Voices {
+    let has = |letter: char| options.iter().any(|o| o.letter == letter);
+    match name {
+        "mixmonitor" if target.is_empty() => match (has('r'), has('t')) {
+            (true, false) => Voices::Caller,
+            (false, true) => Voices::Heard,
+            _ => Voices::Both,
+        },
+        "monitor" => match (has('i'), has('o')) {
+            (true, false) => Voices::Heard,
+            (false, true) => Voices::Caller,
+            _ => Voices::Both,
+        },
+        _ => Voices::Both,
     }
 }

@@ -5,8 +5,8 @@
 use super::steps::successors;
 use super::{Role, role};
 use crate::flow::{
-    Wait,
     BeforeAnswer, Capture, Edge, FlowGraph, RecordingStart, RegionId, StepId, StepKind, Variable,
+    Voices, Wait,
 };
 use crate::frontend::connect::parse::{Flow, FlowAction};
 use crate::parse::json::Json;
@@ -168,15 +168,38 @@ fn media_streaming(action: &FlowAction) -> Option<bool> {
 /// stream can keep it, so it is a recording start for the consent, notice
 /// and IVR rules.
 fn streaming_step(action: &FlowAction) -> StepKind {
+    // `Participants: [{"ParticipantType": "Customer", "MediaDirections":
+    // ["From"]}]` (or legacy `Track: FromCustomer`): what the customer says.
+    let directions: Vec<&str> = action
+        .parameter("Participants")
+        .map(Json::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|p| p.get("ParticipantType").and_then(Json::as_str) == Some("Customer"))
+        .filter_map(|p| p.get("MediaDirections"))
+        .flat_map(|d| d.as_array().iter().filter_map(Json::as_str))
+        .chain(
+            action
+                .parameters
+                .members()
+                .iter()
+                .filter(|m| m.key == "Track")
+                .filter_map(|m| m.value.as_str()),
+        )
+        .collect();
+    let from = directions.iter().any(|d| matches!(*d, "From" | "FromCustomer"));
+    let to = directions.iter().any(|d| matches!(*d, "To" | "ToCustomer"));
     StepKind::recording(RecordingStart {
-        recorder: format!("media streaming to Kinesis Video ({})", action.kind),
-        capture: Capture::Immediately,
-        target: None,
-        related: Vec::new(),
-        start_message: false,
         stream: true,
-        stops_running: false,
-        before_answer: BeforeAnswer::FromHere,
+        voices: match (from, to) {
+            (true, false) => Voices::Caller,
+            (false, true) => Voices::Heard,
+            _ => Voices::Both,
+        },
+        ..RecordingStart::new(
+            format!("media streaming to Kinesis Video ({})", action.kind),
+            Capture::Immediately,
+        )
     })
 }
 
@@ -336,12 +359,7 @@ pub(super) fn recording_block(action: &FlowAction) -> Option<Block> {
     ) {
         return None;
     }
-    let behavior = action.parameter("RecordingBehavior").or_else(|| {
-        action
-            .parameter("VoiceBehavior")
-            .and_then(|v| v.get("VoiceRecordingBehavior"))
-    });
-    let (participants, ivr) = match behavior {
+    let (participants, ivr) = match recording_behavior(action) {
         Some(b) => (
             b.get("RecordedParticipants")
                 .map(|p| !p.as_array().is_empty()),
@@ -362,26 +380,50 @@ pub(super) fn recording_block(action: &FlowAction) -> Option<Block> {
     }
 }
 
+/// A recording block's `RecordingBehavior` (or the `VoiceRecordingBehavior`
+/// of its `VoiceBehavior`).
+fn recording_behavior(action: &FlowAction) -> Option<&Json> {
+    action.parameter("RecordingBehavior").or_else(|| {
+        action
+            .parameter("VoiceBehavior")
+            .and_then(|v| v.get("VoiceRecordingBehavior"))
+    })
+}
+
+/// The `RecordedParticipants` of a recording block (`Agent`, `Customer`).
+pub(super) fn recorded_participants(action: &FlowAction) -> Option<Vec<&str>> {
+    recording_behavior(action)?
+        .get("RecordedParticipants")
+        .map(|p| p.as_array().iter().filter_map(Json::as_str).collect())
+}
+
 /// The recording a start block makes: from agent connect, or from here on
 /// with the IVR.
 pub(super) fn recording_step(action: &FlowAction, ivr: bool) -> StepKind {
+    let participants = recorded_participants(action).unwrap_or_default();
+    let (agent, customer) = (
+        participants.contains(&"Agent"),
+        participants.contains(&"Customer"),
+    );
     StepKind::recording(RecordingStart {
-        stream: false,
-        stops_running: false,
         before_answer: if ivr {
             BeforeAnswer::Recorded
         } else {
             BeforeAnswer::NotRecorded
         },
-        recorder: action.kind.clone(),
-        capture: if ivr {
-            Capture::Immediately
-        } else {
-            Capture::FromBridge
+        voices: match (agent, customer) {
+            (true, false) => Voices::Heard,
+            (false, true) => Voices::Caller,
+            _ => Voices::Both,
         },
-        target: None,
-        related: Vec::new(),
-        start_message: false,
+        ..RecordingStart::new(
+            action.kind.clone(),
+            if ivr {
+                Capture::Immediately
+            } else {
+                Capture::FromBridge
+            },
+        )
     })
 }
 

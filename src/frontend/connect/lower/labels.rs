@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::actions::{Block, prompt_of, recording_block, strip_tags};
+use super::actions::{Block, prompt_of, recorded_participants, recording_block, strip_tags};
 use crate::frontend::connect::parse::{Flow, FlowAction};
 use crate::parse::json::Json;
 
@@ -169,21 +169,8 @@ fn recording_label(action: &FlowAction) -> String {
     } else {
         "Set recording and analytics behavior"
     };
-    let participants = action
-        .parameter("RecordingBehavior")
-        .or_else(|| {
-            action
-                .parameter("VoiceBehavior")
-                .and_then(|v| v.get("VoiceRecordingBehavior"))
-        })
-        .and_then(|b| b.get("RecordedParticipants"))
-        .map(|p| {
-            p.as_array()
-                .iter()
-                .filter_map(Json::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+    let participants = recorded_participants(action)
+        .map(|p| p.join(", "))
         .or_else(|| text("RecordingParticipantOption"));
     let detail = match (recording_block(action), participants) {
         (Some(Block::Stop), _) => Some("(off)".to_string()),

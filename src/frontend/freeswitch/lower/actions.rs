@@ -9,8 +9,8 @@ use super::{Lowerer, add_sofia_recording};
 use super::hunting::Hunt;
 use super::seen::key;
 use crate::flow::{
-    AnswerMatch, BeforeAnswer, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind,
-    Variable, Wait,
+    AnswerMatch, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind,
+    Variable, Voices, Wait,
 };
 use crate::frontend::freeswitch::parse::{Action, Item};
 use crate::parse::Unresolved;
@@ -241,11 +241,14 @@ impl Lowerer<'_> {
             }),
             "play_and_get_digits" => steps.push(input(data, 5, 7)),
             "read" => steps.push(input(data, 2, 3)),
-            "record_session" => steps.push(recording(
-                "record_session",
-                capture_now,
-                Some(data.to_string()).filter(|d| !d.is_empty()),
-            )),
+            "record_session" => steps.push(
+                RecordingStart {
+                    target: Some(data.to_string()).filter(|d| !d.is_empty()),
+                    voices: self.voices_now(action),
+                    ..RecordingStart::new("record_session", capture_now)
+                }
+                .into(),
+            ),
             // A mask writes silence: nothing is captured until it is lifted.
             "stop_record_session" | "record_session_mask" | "record_session_pause" => {
                 steps.push(StepKind::RecordingStop)
@@ -297,6 +300,14 @@ impl Lowerer<'_> {
         steps
     }
 
+    /// Whose voice a recording started by this action holds, as
+    /// `RECORD_READ_ONLY`/`RECORD_WRITE_ONLY` set before it say.
+    fn voices_now(&self, action: &Action) -> Voices {
+        self.seen
+            .get(&key(action.span))
+            .map_or(Voices::Both, |seen| seen.voices)
+    }
+
     /// When a recording started by this action captures: at once, or from
     /// the bridge when the hunt has asked for that (`RECORD_BRIDGE_REQ`,
     /// `RECORD_ANSWER_REQ` on a channel not yet answered), here or before.
@@ -323,17 +334,11 @@ impl Lowerer<'_> {
         let mut steps = Vec::new();
         if let Some(template) = self.queue_template(data) {
             steps.push(StepKind::recording(RecordingStart {
-                recorder: "mod_callcenter record-template".into(),
-                capture: Capture::FromBridge,
-                target: None,
                 related: vec![(
                     template,
                     format!("`record-template` records every call of queue `{data}`"),
                 )],
-                start_message: false,
-                stream: false,
-                stops_running: false,
-                before_answer: BeforeAnswer::NotRecorded,
+                ..RecordingStart::new("mod_callcenter record-template", Capture::FromBridge)
             }));
         }
         steps.push(StepKind::Connection {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::Lowerer;
 use super::hunting::Hunt;
+use crate::flow::Voices;
 use crate::frontend::freeswitch::parse::{Action, Condition, Extension, Item};
 use crate::source::{FileId, Span};
 
@@ -15,7 +16,7 @@ const CAPTURE_FROM_ANSWER: &[&str] = &["record_answer_req", "media_bug_answer_re
 
 /// What precedes a condition or action in the hunt, for the hunt-time rule
 /// and for `record_session`'s capture mode.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub(super) struct Seen {
     /// Variables set by actions that run only after the hunt (lower-case).
     pending: HashSet<String>,
@@ -25,6 +26,21 @@ pub(super) struct Seen {
     waits_for_answer: bool,
     /// An `answer` ran before.
     pub(super) answered: bool,
+    /// `RECORD_READ_ONLY` (the caller's side) or `RECORD_WRITE_ONLY` (what
+    /// the caller hears) set so far.
+    pub(super) voices: Voices,
+}
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen {
+            pending: HashSet::new(),
+            waits_for_bridge: false,
+            waits_for_answer: false,
+            answered: false,
+            voices: Voices::Both,
+        }
+    }
 }
 
 impl Seen {
@@ -139,6 +155,12 @@ fn note_action(action: &Action, seen: &mut Seen) {
         }
         if CAPTURE_FROM_ANSWER.contains(&name.as_str()) && on {
             seen.waits_for_answer = true;
+        }
+        match name.as_str() {
+            "record_read_only" if on => seen.voices = Voices::Caller,
+            "record_write_only" if on => seen.voices = Voices::Heard,
+            "record_read_only" | "record_write_only" => seen.voices = Voices::Both,
+            _ => {}
         }
         if !action.inline {
             seen.pending.insert(name);
