@@ -5,7 +5,8 @@
 pub mod lower;
 pub mod parse;
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -68,23 +69,44 @@ impl Frontend for Connect {
     }
 
     /// Flows that a `TransferToFlow` ties together.
+    /// A flow file's keys, and the file itself: a Terraform file that
+    /// deploys it with `file()` loads with it (and gives it the resource's
+    /// key, which transfers name).
     fn unit_keys(
         &self,
         kind: FileKind,
         path: &Path,
         text: &str,
-        _fs: &dyn FileSystem,
+        fs: &dyn FileSystem,
     ) -> Option<Vec<String>> {
-        (kind == CONNECT).then(|| flow_keys(path, text))
+        let deployed = deployed_flow_files(path, text, fs)
+            .into_iter()
+            .flat_map(|(key, target)| [format!("connect-flow:{key}"), file_key(&target)]);
+        if kind == CONNECT {
+            let mut keys = flow_keys(path, text);
+            keys.push(file_key(&fs.canonical(path)));
+            keys.extend(deployed);
+            return Some(keys);
+        }
+        let keys: Vec<String> = deployed.collect();
+        (!keys.is_empty()).then_some(keys)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let files: Vec<FileId> = files
+        let flows: Vec<FileId> = files
             .iter()
             .filter(|(_, kind)| *kind == CONNECT)
             .map(|&(file, _)| file)
             .collect();
-        lower::load(&files, cx)
+        // The flow files each Terraform file deploys, by their canonical path.
+        let mut deployed: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for &(file, _) in files {
+            let source = cx.sources.get(file);
+            for (key, target) in deployed_flow_files(&source.path, &source.text, cx.fs) {
+                deployed.entry(target).or_default().push(key);
+            }
+        }
+        lower::load(&flows, &deployed, cx)
     }
 }
 
@@ -109,6 +131,23 @@ fn by_keys(sniff: &Sniff) -> Option<FileKind> {
 /// The flows of a file, by every key and name a transfer may use, and the
 /// flows its transfers name: read with the parser the lowering uses, so a
 /// transfer and its target always share a key.
+fn file_key(canonical: &Path) -> String {
+    format!("connect-file:{}", canonical.display())
+}
+
+/// The flow files a Terraform file deploys with `file()`, each with the
+/// resource key that names it, by canonical path.
+fn deployed_flow_files(path: &Path, text: &str, fs: &dyn FileSystem) -> Vec<(String, PathBuf)> {
+    if path.extension().is_none_or(|e| e != "tf") || !text.contains("aws_connect_contact_flow") {
+        return Vec::new();
+    }
+    let dir = path.parent().unwrap_or(Path::new(""));
+    connect::terraform_flow_files(FileId(0), text)
+        .into_iter()
+        .map(|(key, target)| (key, fs.canonical(&dir.join(target))))
+        .collect()
+}
+
 fn flow_keys(path: &Path, text: &str) -> Vec<String> {
     let source = SourceFile::new(path.to_path_buf(), String::new(), text.to_string());
     let flows = connect::read(FileId(0), &source, &mut Problems::default());

@@ -173,6 +173,51 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
     flows_in(file, source, problems, &document)
 }
 
+/// The flows a Terraform HCL file deploys from other files: per
+/// `aws_connect_contact_flow` resource whose `content` is `file("...")` or
+/// `templatefile("...", ...)`, its key (`tf:aws_connect_contact_flow.NAME`)
+/// and the path it names, `${path.module}` and the like removed (relative
+/// to the `.tf` file's directory).
+pub fn terraform_flow_files(file: FileId, text: &str) -> Vec<(String, String)> {
+    let Ok(document) = crate::parse::terraform::parse(file, text) else {
+        return Vec::new();
+    };
+    named(&document.root, "resource")
+        .into_iter()
+        .flat_map(|r| named(r, "aws_connect_contact_flow"))
+        .flat_map(Json::members)
+        .filter_map(|resource| {
+            let content = resource.value.get("content")?.as_str()?;
+            let call = content.strip_prefix("${")?.strip_suffix('}')?.trim();
+            let args = call
+                .strip_prefix("file(")
+                .or_else(|| call.strip_prefix("templatefile("))?;
+            let quoted = args.trim_start().strip_prefix('"')?;
+            let path = &quoted[..quoted.find('"')?];
+            let path = ["${path.module}/", "${path.root}/", "${path.cwd}/", "./"]
+                .iter()
+                .fold(path, |p, prefix| p.strip_prefix(prefix).unwrap_or(p));
+            (!path.contains("${")).then(|| {
+                (
+                    format!("tf:aws_connect_contact_flow.{}", resource.key),
+                    path.to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The values of `node`'s members named `key`: in Terraform's JSON form of
+/// HCL each block is a member of its own, so `resource` and its types
+/// repeat.
+fn named<'a>(node: &'a Json, key: &str) -> Vec<&'a Json> {
+    node.members()
+        .iter()
+        .filter(|m| m.key == key)
+        .map(|m| &m.value)
+        .collect()
+}
+
 /// The flows in a document and in the strings it embeds them in.
 fn flows_in(
     file: FileId,
@@ -596,6 +641,24 @@ mod tests {
         let (f, _) = flows(terraform);
         assert_eq!(f[0].keys, ["tf:aws_connect_contact_flow.main"]);
         assert_eq!(f[0].name, "M");
+    }
+
+    #[test]
+    fn terraform_flows_deployed_from_files() {
+        let text = "resource \"aws_connect_contact_flow\" \"recorded\" {\n  name = \"R\"\n  content = file(\"${path.module}/flows/recorded.json\")\n}\nresource \"aws_connect_contact_flow\" \"t\" {\n  content = templatefile(\"t.json.tpl\", { queue = var.q })\n}\nresource \"aws_connect_contact_flow\" \"v\" {\n  content = file(var.path)\n}\n";
+        assert_eq!(
+            terraform_flow_files(FileId(0), text),
+            [
+                (
+                    "tf:aws_connect_contact_flow.recorded".to_string(),
+                    "flows/recorded.json".to_string()
+                ),
+                (
+                    "tf:aws_connect_contact_flow.t".to_string(),
+                    "t.json.tpl".to_string()
+                )
+            ]
+        );
     }
 
     #[test]

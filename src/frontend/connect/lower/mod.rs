@@ -13,6 +13,9 @@ mod labels;
 mod steps;
 mod transfers;
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use crate::flow::{AnswerMatch, Edge, EntryPoint, FlowGraph, Guard, RegionId, StepId, StepKind};
 use crate::frontend::connect::parse::{self as connect, Flow, FlowAction};
 use crate::frontend::{LoadContext, Lowered};
@@ -31,8 +34,12 @@ pub const FORMAT: &str = "amazon-connect";
 
 /// Loads every flow of the given files into one graph, so that transfers
 /// between flows can be followed.
-pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
-    let flows = read_flows(files, cx);
+pub fn load(
+    files: &[FileId],
+    deployed: &HashMap<PathBuf, Vec<String>>,
+    cx: &mut LoadContext,
+) -> Lowered {
+    let flows = read_flows(files, deployed, cx);
     let mut lowered = Lowered::default();
     if flows.is_empty() {
         return lowered;
@@ -63,12 +70,23 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
 
 /// Reads the flows of the files; files are parsed independently, in
 /// parallel. The flows then make one graph, since a flow may transfer to
-/// any other.
-fn read_flows(files: &[FileId], cx: &mut LoadContext) -> Vec<Flow> {
-    let sources = &*cx.sources;
+/// any other. A flow file a Terraform resource deploys with `file()` is
+/// also named by that resource's key (`deployed`, by canonical path).
+fn read_flows(
+    files: &[FileId],
+    deployed: &HashMap<PathBuf, Vec<String>>,
+    cx: &mut LoadContext,
+) -> Vec<Flow> {
+    let (sources, fs) = (&*cx.sources, cx.fs);
     let read = parallel::map(files.to_vec(), cx.jobs, |file| {
         let mut problems = Problems::default();
-        let flows = connect::read(file, sources.get(file), &mut problems);
+        let source = sources.get(file);
+        let mut flows = connect::read(file, source, &mut problems);
+        if let Some(keys) = deployed.get(&fs.canonical(&source.path)) {
+            for flow in &mut flows {
+                flow.keys.extend(keys.iter().cloned());
+            }
+        }
         (flows, problems)
     });
     let mut flows: Vec<Flow> = Vec::new();
