@@ -43,8 +43,12 @@ impl Lowerer<'_> {
         };
         for kind in chain {
             // A sofia profile's `record-template` can be started on any
-            // call that is put through.
-            if matches!(kind, StepKind::Connection { .. }) {
+            // call that is put through, unless the call refuses it.
+            let refused = self
+                .seen
+                .get(&key(action.span))
+                .is_some_and(|seen| seen.sofia_refused);
+            if matches!(kind, StepKind::Connection { .. }) && !refused {
                 for (i, (profile, template)) in self.settings.sofia.iter().enumerate() {
                     let region = self.sofia_regions[i];
                     let step = add_sofia_recording(&mut self.graph, profile, *template, region);

@@ -29,6 +29,8 @@ pub(super) struct Seen {
     /// `RECORD_READ_ONLY` (the caller's side) or `RECORD_WRITE_ONLY` (what
     /// the caller hears) set so far.
     pub(super) voices: Voices,
+    /// `sip_disable_recording=true`: sofia refuses SIP INFO `Record: on`.
+    pub(super) sofia_refused: bool,
 }
 
 impl Default for Seen {
@@ -39,6 +41,7 @@ impl Default for Seen {
             waits_for_answer: false,
             answered: false,
             voices: Voices::Both,
+            sofia_refused: false,
         }
     }
 }
@@ -160,6 +163,7 @@ fn note_action(action: &Action, seen: &mut Seen) {
             "record_read_only" if on => seen.voices = Voices::Caller,
             "record_write_only" if on => seen.voices = Voices::Heard,
             "record_read_only" | "record_write_only" => seen.voices = Voices::Both,
+            "sip_disable_recording" => seen.sofia_refused = on,
             _ => {}
         }
         if !action.inline {
