@@ -366,9 +366,10 @@ pub struct RecordingStart {
 
 /// The directions of the call a recording holds, seen from the caller's
 /// channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Voices {
     /// Both: what the caller says and what the caller hears.
+    #[default]
     Both,
     /// Only what the caller says (MixMonitor `r()` alone, `RECORD_READ_ONLY`,
     /// Connect `RecordedParticipants: ["Customer"]`, TwiML `track="inbound"`).

@@ -16,7 +16,7 @@ const CAPTURE_FROM_ANSWER: &[&str] = &["record_answer_req", "media_bug_answer_re
 
 /// What precedes a condition or action in the hunt, for the hunt-time rule
 /// and for `record_session`'s capture mode.
-#[derive(Clone)]
+#[derive(Default, Clone)]
 pub(super) struct Seen {
     /// Variables set by actions that run only after the hunt (lower-case).
     pending: HashSet<String>,
@@ -31,19 +31,6 @@ pub(super) struct Seen {
     pub(super) voices: Voices,
     /// `sip_disable_recording=true`: sofia refuses SIP INFO `Record: on`.
     pub(super) sofia_refused: bool,
-}
-
-impl Default for Seen {
-    fn default() -> Seen {
-        Seen {
-            pending: HashSet::new(),
-            waits_for_bridge: false,
-            waits_for_answer: false,
-            answered: false,
-            voices: Voices::Both,
-            sofia_refused: false,
-        }
-    }
 }
 
 impl Seen {
