@@ -362,6 +362,27 @@ pub struct RecordingStart {
     pub before_answer: BeforeAnswer,
     /// Whose voice the recording holds: the direction options decide it.
     pub voices: Voices,
+    /// Whether the recorder itself lets the parties hear that it started.
+    pub beep: Beep,
+    /// A stream that leaves unencrypted (Telnyx `<Siprec>` without
+    /// `secure="true"`): whoever is on its path can listen.
+    pub unencrypted: bool,
+}
+
+/// Whether a recorder plays a tone when it starts, as configured: a recorder
+/// that is silent and follows no notice records in secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Beep {
+    /// The configuration does not say, or the platform has no tone.
+    #[default]
+    Unstated,
+    /// A tone is played (TwiML `<Record playBeep>`, Genesys
+    /// `trunk_recording_beep_enabled`).
+    Plays,
+    /// Set, or defaulted by the platform, to start without one (Plivo
+    /// `recordSession`, SWML `record_call` whose `beep` defaults to false,
+    /// Vonage `beepStart: false`).
+    Silent,
 }
 
 /// The directions of the call a recording holds, seen from the caller's
@@ -412,6 +433,8 @@ impl RecordingStart {
             stops_running: false,
             before_answer: BeforeAnswer::of(capture),
             voices: Voices::Both,
+            beep: Beep::Unstated,
+            unencrypted: false,
         }
     }
 }
