@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::source::Span;
+use crate::storage::Platform;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StepId(pub u32);
@@ -367,6 +368,13 @@ pub struct RecordingStart {
     /// A stream that leaves unencrypted (Telnyx `<Siprec>` without
     /// `secure="true"`): whoever is on its path can listen.
     pub unencrypted: bool,
+    /// Purposes the platform's own settings put the recording to, each with
+    /// the setting (a Genesys policy that assigns quality evaluations).
+    pub purposes: Vec<(String, Span)>,
+    /// The platform that keeps the recording, when its own retention
+    /// settings delete it (Genesys Cloud's media retention policies);
+    /// `None`: a file or bucket the configuration names.
+    pub kept_by: Option<Platform>,
 }
 
 /// Whether a recorder plays a tone when it starts, as configured: a recorder
@@ -435,6 +443,8 @@ impl RecordingStart {
             voices: Voices::Both,
             beep: Beep::Unstated,
             unencrypted: false,
+            purposes: Vec::new(),
+            kept_by: None,
         }
     }
 }

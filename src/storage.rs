@@ -1,8 +1,11 @@
 //! What infrastructure-as-code (Terraform, CloudFormation) says about where
 //! recordings are stored, how they are protected, where they are processed
-//! and when they are deleted. The storage and retention rules (REC015,
-//! REC017, REC018) read this model; the infrastructure front end fills it
-//! from Terraform and from CloudFormation (`parse::cloudformation`).
+//! and when they are deleted, and what a platform's settings record and do
+//! with recordings outside any flow (Genesys Cloud trunks, queues, policies).
+//! The storage and retention rules (REC015, REC017, REC018) read this model;
+//! the infrastructure front end fills it from Terraform and from
+//! CloudFormation (`parse::cloudformation`), and turns the platform
+//! recorders into a call-flow graph for the flow rules.
 //!
 //! A value the files do not fix (a variable, a module output, a template
 //! parameter) is `Setting::Unknown`: reclint never guesses it.
@@ -22,6 +25,14 @@ pub struct Infrastructure {
     pub regions: Vec<RegionSetting>,
     /// Recording switched on outside any flow (Genesys trunk recording).
     pub recorders: Vec<InfraRecorder>,
+    /// Queues and whether callers waiting in them are recorded.
+    pub queues: Vec<QueueRecording>,
+    /// Transcription and speech analytics switched on by a setting.
+    pub analytics: Vec<AnalyticsSetting>,
+    /// Uses a platform puts recordings to (Genesys quality evaluations).
+    pub uses: Vec<RecordingUse>,
+    /// Recordings copied to storage a third party runs.
+    pub exports: Vec<RecordingExport>,
 }
 
 impl Infrastructure {
@@ -32,6 +43,10 @@ impl Infrastructure {
         self.deletions.extend(other.deletions);
         self.regions.extend(other.regions);
         self.recorders.extend(other.recorders);
+        self.queues.extend(other.queues);
+        self.analytics.extend(other.analytics);
+        self.uses.extend(other.uses);
+        self.exports.extend(other.exports);
     }
 }
 
@@ -148,4 +163,65 @@ pub struct InfraRecorder {
     pub name: String,
     pub span: Span,
     pub enabled: Setting<bool>,
+    pub side: RecorderSide,
+    /// Whether the recording waits until a flow enables participant
+    /// recording (Genesys `trunk_recording_consent_required`), and where
+    /// that is set; `None`: not set, so it does not wait.
+    pub consent_required: Option<(Span, Setting<bool>)>,
+    /// Whether a beep tone is played (Genesys `trunk_recording_beep_enabled`).
+    pub beep: Option<(Span, Setting<bool>)>,
+}
+
+/// Where a platform recording is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecorderSide {
+    /// On the trunk calls come in and go out by: every external call, from
+    /// when it connects (Genesys trunk-side recording).
+    Trunk,
+    /// On the agents' phones, from when an agent joins (Genesys
+    /// station-side recording, set on a phone trunk).
+    Station,
+}
+
+/// A queue whose callers may be recorded while they wait.
+#[derive(Debug)]
+pub struct QueueRecording {
+    /// `queue `Support``.
+    pub name: String,
+    /// The setting, or the queue's header when the default applies.
+    pub span: Span,
+    /// Whether waiting callers are recorded (Genesys
+    /// `suppress_in_queue_call_recording = false`; the default suppresses).
+    pub waiting_recorded: Setting<bool>,
+}
+
+/// Transcription or speech analytics switched on by a setting.
+#[derive(Debug)]
+pub struct AnalyticsSetting {
+    /// What is switched on, for messages: `transcription`, `speech and text
+    /// analytics`.
+    pub feature: String,
+    /// Where it is switched on: `media retention policy `QA``.
+    pub name: String,
+    pub span: Span,
+}
+
+/// A use a platform puts recordings to, by a setting.
+#[derive(Debug)]
+pub struct RecordingUse {
+    /// The purpose it is, as reclint.toml names purposes (`quality`).
+    pub purpose: &'static str,
+    /// What sets it: `assign_evaluations of media retention policy `QA``.
+    pub name: String,
+    pub span: Span,
+}
+
+/// Recordings exported to storage a third party runs (Genesys
+/// `integration_export`).
+#[derive(Debug)]
+pub struct RecordingExport {
+    pub name: String,
+    pub span: Span,
+    /// The integration they go through, as written.
+    pub integration: String,
 }

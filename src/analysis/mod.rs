@@ -104,6 +104,8 @@ pub enum PurposeSource {
     Prompt,
     /// `policy.default-purposes`.
     Default,
+    /// A platform setting that puts the recording to this use.
+    Setting(Span),
 }
 
 #[derive(Debug, Clone)]
@@ -757,6 +759,11 @@ fn purposes(
             for name in &scope.purposes {
                 add(&mut out, name, PurposeSource::Scope);
             }
+        }
+    }
+    if let StepKind::RecordingStart(start) = &graph.step(step).kind {
+        for (name, at) in &start.purposes {
+            add(&mut out, name, PurposeSource::Setting(*at));
         }
     }
     if training_announced {

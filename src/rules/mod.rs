@@ -15,7 +15,7 @@ use crate::discover::FileKind;
 use crate::finding::{Finding, Label};
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap, Span};
-use crate::storage::Infrastructure;
+use crate::storage::{Infrastructure, Platform};
 use crate::suppress::{self, SuppressionFacts};
 use profiles::{UnderProfile, under_profile};
 
@@ -56,6 +56,9 @@ pub struct RunFacts {
 pub struct RecordingUse {
     pub span: Span,
     pub name: String,
+    /// The platform that keeps the recording under its own retention
+    /// settings, if one does.
+    pub kept_by: Option<Platform>,
 }
 
 impl RunFacts {
@@ -73,6 +76,7 @@ impl RunFacts {
                         .push(RecordingUse {
                             span,
                             name: support::recording_name(ctx, pbx, recording),
+                            kept_by: recording.start.kept_by,
                         });
                 }
             }

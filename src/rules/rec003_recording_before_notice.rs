@@ -7,7 +7,7 @@ use super::support::{
 };
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::flow::Capture;
+use crate::flow::{Beep, Capture};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
@@ -35,6 +35,11 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     "{name} can be started during the call without a recording notice or start message"
                 ),
                 _ => format!("recording starts at {name} before any recording notice"),
+            };
+            // A recorder set to start without a tone records in secret.
+            let message = match recording.start.beep {
+                Beep::Silent => format!("{message}, and it starts without a beep"),
+                Beep::Plays | Beep::Unstated => message,
             };
             let mut finding = recording_finding(
                 RuleCode::Rec003.as_str(),

@@ -9,40 +9,66 @@
 use super::RunContext;
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
-use crate::storage::{DeletionKind, Infrastructure, Setting};
+use super::RecordingUse;
+use crate::storage::{DeletionKind, Infrastructure, Platform, Setting};
 
 pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
     let infra = ctx.infrastructure;
-    // A Genesys Cloud retention policy deletes only the recordings Genesys
-    // Cloud holds (its trunk recordings, below), never those of the call
-    // flows reclint reads; an S3 lifecycle may expire any of them, as
-    // recordings are often archived to S3.
-    let flow_recordings_deleted = infra
+    // An S3 lifecycle may expire any recording, as recordings are often
+    // archived to S3; a Genesys Cloud retention policy deletes only the
+    // recordings Genesys Cloud keeps (its trunk and station recordings),
+    // never those of the other platforms' flows.
+    let s3_expires = infra
         .deletions
         .iter()
         .any(|d| matches!(d.kind, DeletionKind::S3Lifecycle { .. }));
-    if !flow_recordings_deleted {
-        undeclared_purposes(ctx, out);
-    }
+    let genesys_deletes = genesys_policy(infra);
     let declared_somewhere = ctx
         .config
         .purposes
         .values()
         .any(|p| p.retention_days.is_some());
+    // What Genesys keeps is deleted by its policy, or reported once below as
+    // the recorder that keeps it.
+    let accounted = |recording: &RecordingUse| {
+        s3_expires
+            || (recording.kept_by == Some(Platform::Genesys)
+                && (genesys_deletes || !declared_somewhere))
+    };
+    undeclared_purposes(ctx, &accounted, out);
     if !declared_somewhere {
         unexpiring_storage(infra, out);
     }
 }
 
-/// Purposes used by recordings without `retention-days`: one finding per
+/// Whether an enabled Genesys Cloud media retention policy deletes recordings.
+fn genesys_policy(infra: &Infrastructure) -> bool {
+    infra.deletions.iter().any(|d| {
+        matches!(
+            d.kind,
+            DeletionKind::GenesysRetentionPolicy { enabled: true, .. }
+        )
+    })
+}
+
+/// Purposes used by recordings without `retention-days` that nothing
+/// scanned deletes (and no other finding accounts for): one finding per
 /// purpose, at its declaration (or its first recording).
-fn undeclared_purposes(ctx: &RunContext, out: &mut Vec<Finding>) {
+fn undeclared_purposes(
+    ctx: &RunContext,
+    accounted: &dyn Fn(&RecordingUse) -> bool,
+    out: &mut Vec<Finding>,
+) {
     for (name, uses) in &ctx.facts.purpose_uses {
         let mut recordings: Vec<Label> = uses
             .iter()
+            .filter(|u| !accounted(u))
             // The label sits on the recording: its name would repeat it.
             .map(|u| Label::new(u.span, format!("records for `{name}`")))
             .collect();
+        if recordings.is_empty() {
+            continue;
+        }
         let purpose = ctx.config.purpose(name);
         if purpose.retention_days.is_some() {
             continue;
@@ -96,13 +122,7 @@ fn unexpiring_storage(infra: &Infrastructure, out: &mut Vec<Finding>) {
         finding.fingerprint_anchor = storage.name.clone();
         out.push(finding);
     }
-    let genesys_policy = infra.deletions.iter().any(|d| {
-        matches!(
-            d.kind,
-            DeletionKind::GenesysRetentionPolicy { enabled: true, .. }
-        )
-    });
-    if genesys_policy {
+    if genesys_policy(infra) {
         return;
     }
     for recorder in infra

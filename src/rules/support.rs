@@ -105,6 +105,9 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "freeswitch" => "play_and_get_digits, then a condition on the answer",
         "amazon-connect" => "a Get customer input block and a branch on the key pressed",
         "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
+        "terraform" => {
+            "set trunk_recording_consent_required on the trunk, and run Enable Participant Recording in the Architect flow only after the caller says yes"
+        }
         _ => "Read + GotoIf on the answer",
     }
 }
@@ -128,6 +131,9 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
             "leave IVR recording off, so the recording block records from when the agent connects"
         }
         "twilio" => "record-from-answer on <Dial>",
+        "terraform" => {
+            "trunk_recording_consent_required on the trunk, so recording waits for the flow's Enable Participant Recording, and suppress_in_queue_call_recording = true on its queues"
+        }
         _ => "MixMonitor option b",
     }
 }

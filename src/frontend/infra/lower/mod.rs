@@ -18,6 +18,7 @@
 //! `aws_s3_bucket.rec (modules/a)`.
 
 mod cloudformation;
+mod genesys;
 mod terraform;
 
 use std::collections::HashMap;
@@ -87,9 +88,10 @@ pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
             InfraSource::EmbeddedTemplate => {}
         }
     }
+    let infrastructure = reader.finish();
     Lowered {
-        graphs: Vec::new(),
-        infrastructure: reader.finish(),
+        graphs: genesys::graph(&infrastructure).into_iter().collect(),
+        infrastructure,
         comments,
     }
 }

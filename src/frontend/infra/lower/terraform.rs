@@ -4,18 +4,15 @@
 //! a module's arguments; `aws_s3_bucket` with its server-side encryption
 //! (inline, or a separate `aws_s3_bucket_server_side_encryption_configuration`)
 //! and its lifecycle expiration (legacy inline `lifecycle_rule`, or a
-//! separate `aws_s3_bucket_lifecycle_configuration`);
-//! `genesyscloud_recording_media_retention_policy`; `trunk_recording_enabled`
-//! of `genesyscloud_telephony_providers_edges_trunkbasesettings`; the regions
-//! of the `aws`, `genesyscloud` and `twilio` providers. HCL and `*.tf.json`
-//! are both read in Terraform's JSON form.
+//! separate `aws_s3_bucket_lifecycle_configuration`); the Genesys Cloud
+//! resources `genesys` reads; the regions of the `aws`, `genesyscloud` and
+//! `twilio` providers. HCL and `*.tf.json` are both read in Terraform's JSON
+//! form.
 
 use super::{Reader, Reference, Scope, Target, member};
 use crate::parse::json::{Json, Member, Value};
 use crate::source::Span;
-use crate::storage::{
-    Bucket, Deletion, DeletionKind, Encryption, InfraRecorder, Platform, RegionSetting, Setting,
-};
+use crate::storage::{Bucket, Encryption, Platform, RegionSetting, Setting};
 
 /// A nested Terraform block as written.
 enum Block<'j> {
@@ -103,9 +100,7 @@ impl Reader<'_> {
                 };
                 self.encryptions.push((reference, span));
             }
-            "genesyscloud_recording_media_retention_policy" => self.retention_policy(name, body),
-            "genesyscloud_telephony_providers_edges_trunkbasesettings" => self.trunk(name, body),
-            _ => {}
+            _ => self.genesys_resource(kind, name, body),
         }
     }
 
@@ -181,79 +176,6 @@ impl Reader<'_> {
         }
     }
 
-    fn retention_policy(&mut self, name: &Member, body: &Json) {
-        const CALL_POLICY: &[&str] = &[
-            "media_policies",
-            "call_policy",
-            "actions",
-            "retention_duration",
-            "delete_retention",
-        ];
-        const POLICY: &[&str] = &["actions", "retention_duration", "delete_retention"];
-        // Without `delete_retention` a policy keeps recordings indefinitely.
-        let Some(delete) = path(body, CALL_POLICY).or_else(|| path(body, POLICY)) else {
-            return;
-        };
-        let policy = body
-            .get("name")
-            .and_then(tf_str)
-            .unwrap_or(&name.key)
-            .to_string();
-        // Terraform sends `false` when `enabled` is not set; an expression may
-        // enable it.
-        let enabled = body
-            .get("enabled")
-            .is_some_and(|enabled| tf_bool(enabled) != Some(false));
-        let days = delete
-            .get("days")
-            .map(|days| self.days(days, tf_number(days)));
-        self.infrastructure.deletions.push(Deletion {
-            kind: DeletionKind::GenesysRetentionPolicy {
-                name: policy,
-                enabled,
-            },
-            span: name.key_span,
-            days,
-        });
-    }
-
-    /// `trunk_recording_enabled` in a trunk's `properties`, usually
-    /// `jsonencode({"trunk_recording_enabled": {"value": {"instance": true}}, ...})`.
-    fn trunk(&mut self, name: &Member, body: &Json) {
-        let Some(properties) = body.get("properties") else {
-            return;
-        };
-        let trunk = body.get("name").and_then(tf_str).unwrap_or(&name.key);
-        let recorder = format!("trunk_recording_enabled of trunk `{trunk}`");
-        let (span, enabled) = match member(properties, "trunk_recording_enabled") {
-            Some(setting) => {
-                let instance = setting
-                    .value
-                    .get("value")
-                    .and_then(|value| value.get("instance"));
-                let enabled = match instance.and_then(tf_bool) {
-                    Some(enabled) => Setting::Known(enabled),
-                    None => Setting::Unknown(self.text(instance.unwrap_or(&setting.value))),
-                };
-                (setting.key_span, enabled)
-            }
-            // Properties as an expression or a JSON string: what they
-            // mention is not read.
-            None if !matches!(properties.value, Value::Object(_))
-                && self.text(properties).contains("trunk_recording_enabled") =>
-            {
-                (properties.span, Setting::Unknown(self.text(properties)))
-            }
-            None => return,
-        };
-        self.infrastructure.recorders.push(InfraRecorder {
-            platform: Platform::Genesys,
-            name: recorder,
-            span,
-            enabled,
-        });
-    }
-
     /// The region settings of a `provider "aws"`, `"genesyscloud"` or
     /// `"twilio"` block.
     fn provider(&mut self, provider: &Member, body: &Json) {
@@ -306,7 +228,7 @@ fn encryption(block: Block) -> Encryption {
 
 /// A value, or the items of an array: Terraform JSON writes a repeated
 /// block as an array.
-fn each(value: &Json) -> &[Json] {
+pub(super) fn each(value: &Json) -> &[Json] {
     match &value.value {
         Value::Array(items) => items,
         _ => std::slice::from_ref(value),
@@ -314,7 +236,7 @@ fn each(value: &Json) -> &[Json] {
 }
 
 /// The blocks (or object attributes) `key` of a body, with their members.
-fn all<'j>(node: &'j Json, key: &'j str) -> impl Iterator<Item = (&'j Member, &'j Json)> {
+pub(super) fn all<'j>(node: &'j Json, key: &'j str) -> impl Iterator<Item = (&'j Member, &'j Json)> {
     node.members()
         .iter()
         .filter(move |member| member.key == key)
@@ -335,7 +257,7 @@ fn blocks<'j>(node: &'j Json, key: &'j str) -> impl Iterator<Item = (&'j Member,
 }
 
 /// The first block along `keys`.
-fn path<'j>(node: &'j Json, keys: &[&'j str]) -> Option<&'j Json> {
+pub(super) fn path<'j>(node: &'j Json, keys: &[&'j str]) -> Option<&'j Json> {
     keys.iter().try_fold(node, |node, key| {
         all(node, key).next().map(|(_, value)| value)
     })
@@ -343,14 +265,14 @@ fn path<'j>(node: &'j Json, keys: &[&'j str]) -> Option<&'j Json> {
 
 /// A Terraform string written out: without `${` or `%{`, which make it an
 /// expression in Terraform's JSON form.
-fn tf_str(value: &Json) -> Option<&str> {
+pub(super) fn tf_str(value: &Json) -> Option<&str> {
     value
         .as_str()
         .filter(|text| !text.contains("${") && !text.contains("%{"))
 }
 
 /// A Terraform number written out, as text.
-fn tf_number(value: &Json) -> Option<&str> {
+pub(super) fn tf_number(value: &Json) -> Option<&str> {
     match &value.value {
         Value::Number(number) => Some(number),
         _ => tf_str(value),
@@ -358,7 +280,7 @@ fn tf_number(value: &Json) -> Option<&str> {
 }
 
 /// A Terraform boolean written out (`true`, or the string `"true"`).
-fn tf_bool(value: &Json) -> Option<bool> {
+pub(super) fn tf_bool(value: &Json) -> Option<bool> {
     match &value.value {
         Value::Bool(b) => Some(*b),
         _ => tf_str(value).and_then(|text| text.parse().ok()),
@@ -761,147 +683,6 @@ provider "google" {
                     "provider \"twilio\" edge",
                     "edge   = \"dublin\"",
                     known("dublin")
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn genesys_retention_policies_and_trunk_recording() {
-        let loaded = terraform(
-            r#"
-resource "genesyscloud_recording_media_retention_policy" "eu" {
-  name    = "eu-inbound"
-  enabled = true
-  media_policies {
-    call_policy {
-      actions {
-        retention_duration {
-          delete_retention {
-            days = 90
-          }
-        }
-      }
-    }
-  }
-}
-
-resource "genesyscloud_recording_media_retention_policy" "off" {
-  name    = "off"
-  enabled = false
-  media_policies {
-    call_policy {
-      actions {
-        retention_duration {
-          delete_retention {
-            days = var.days
-          }
-        }
-      }
-    }
-  }
-}
-
-resource "genesyscloud_recording_media_retention_policy" "keep" {
-  name    = "keep-forever"
-  enabled = true
-  media_policies {
-    call_policy {
-      actions {
-        retain_recording = true
-      }
-    }
-  }
-}
-
-resource "genesyscloud_telephony_providers_edges_trunkbasesettings" "external" {
-  name = "Main trunk"
-  properties = jsonencode({
-    "trunk_recording_enabled" : {
-      "value" : {
-        "instance" : true
-      }
-    },
-    "trunk_recording_consent_required" : {
-      "value" : {
-        "instance" : false
-      }
-    }
-  })
-}
-
-resource "genesyscloud_telephony_providers_edges_trunkbasesettings" "computed" {
-  name = "Computed"
-  properties = jsonencode({
-    "trunk_recording_enabled" = { "value" = { "instance" = var.record } }
-  })
-}
-
-resource "genesyscloud_telephony_providers_edges_trunkbasesettings" "edge" {
-  name = "Edge"
-  properties = jsonencode({
-    "trunk_label" = { "value" = { "instance" = "Edge" } }
-  })
-}
-
-resource "genesyscloud_telephony_providers_edges_trunkbasesettings" "templated" {
-  name       = "Templated"
-  properties = templatefile("trunk.json", { trunk_recording_enabled = true })
-}
-"#,
-        );
-        let policies: Vec<(DeletionKind, &str, Option<Setting<u32>>)> = loaded
-            .infrastructure
-            .deletions
-            .iter()
-            .map(|d| (d.kind.clone(), loaded.text(d.span), d.days.clone()))
-            .collect();
-        assert_eq!(
-            policies,
-            [
-                (
-                    DeletionKind::GenesysRetentionPolicy {
-                        name: "eu-inbound".into(),
-                        enabled: true
-                    },
-                    "resource \"genesyscloud_recording_media_retention_policy\" \"eu\"",
-                    Some(Setting::Known(90))
-                ),
-                (
-                    DeletionKind::GenesysRetentionPolicy {
-                        name: "off".into(),
-                        enabled: false
-                    },
-                    "resource \"genesyscloud_recording_media_retention_policy\" \"off\"",
-                    Some(Setting::Unknown("var.days".into()))
-                ),
-            ]
-        );
-        let recorders: Vec<(&str, &str, Setting<bool>)> = loaded
-            .infrastructure
-            .recorders
-            .iter()
-            .map(|r| (r.name.as_str(), loaded.text(r.span), r.enabled.clone()))
-            .collect();
-        assert_eq!(
-            recorders,
-            [
-                (
-                    "trunk_recording_enabled of trunk `Main trunk`",
-                    "\"trunk_recording_enabled\"",
-                    Setting::Known(true)
-                ),
-                (
-                    "trunk_recording_enabled of trunk `Computed`",
-                    "\"trunk_recording_enabled\"",
-                    Setting::Unknown("var.record".into())
-                ),
-                (
-                    "trunk_recording_enabled of trunk `Templated`",
-                    "templatefile(\"trunk.json\", { trunk_recording_enabled = true })",
-                    Setting::Unknown(
-                        "templatefile(\"trunk.json\", { trunk_recording_enabled = true })".into()
-                    )
                 ),
             ]
         );
