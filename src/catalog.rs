@@ -26,6 +26,10 @@ pub struct RuleMeta {
     /// (`fixtures/<format>/<RULE>/`), never written in its file.
     #[serde(default)]
     pub formats: Vec<String>,
+    /// The legal frameworks and provisions the rule enforces, as
+    /// `framework:provision` (`gdpr:art6-1-a`, `pci-dss:3.3.1`).
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub help: String,
     pub explanation: String,
     pub references: Vec<Reference>,
@@ -51,11 +55,38 @@ static EXPECT_MARKER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A compliance tag: a framework and a provision in it, lowercase
+/// (`gdpr:art6-1-a`, `pci-dss:3.3.1`, `cipa:632`).
+static COMPLIANCE_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\A[a-z0-9-]+:[a-z0-9.-]+\z").expect("valid regex"));
+
 impl RuleMeta {
     /// The rule's first reference, used as the diagnostic's link.
     pub fn url(&self) -> Option<&str> {
         self.references.first().map(|r| r.url.as_str())
     }
+
+    /// The frameworks the rule enforces: its tags' prefixes, once each.
+    pub fn frameworks(&self) -> Vec<&str> {
+        let mut frameworks: Vec<&str> = Vec::new();
+        for tag in &self.tags {
+            let framework = framework_of(tag);
+            if !frameworks.contains(&framework) {
+                frameworks.push(framework);
+            }
+        }
+        frameworks
+    }
+}
+
+/// The framework of a compliance tag: what comes before its `:`.
+pub fn framework_of(tag: &str) -> &str {
+    tag.split_once(':').map_or(tag, |(framework, _)| framework)
+}
+
+/// Whether `tag` is a compliance tag, `framework:provision`.
+pub fn is_compliance_tag(tag: &str) -> bool {
+    COMPLIANCE_TAG.is_match(tag)
 }
 
 /// A source behind a rule. `note` is a neutral description shown with it
@@ -102,6 +133,11 @@ impl Catalog {
             if !meta.formats.is_empty() {
                 return Err(format!(
                     "lints/{stem}.toml lists formats: they are the formats of fixtures/<format>/{stem}/"
+                ));
+            }
+            if let Some(tag) = meta.tags.iter().find(|t| !is_compliance_tag(t)) {
+                return Err(format!(
+                    "lints/{stem}.toml: tag `{tag}` is not `framework:provision` in lowercase"
                 ));
             }
             if let Some(other) = tested.iter().find(|f| !formats.contains(f)) {
@@ -248,6 +284,25 @@ mod tests {
             catalog.get("REC001").name,
             "blanket-recording-without-consent"
         );
+    }
+
+    /// Every rule that judges recordings says which provisions it enforces;
+    /// the rules about reclint's own analysis and suppressions enforce none.
+    #[test]
+    fn legal_rules_carry_compliance_tags() {
+        let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
+        for rule in &catalog.rules {
+            let legal = !rule.code.starts_with("REC9") && rule.code != "REC019";
+            assert_eq!(
+                !rule.tags.is_empty(),
+                legal,
+                "{}: {:?}",
+                rule.code,
+                rule.tags
+            );
+        }
+        assert_eq!(catalog.get("REC014").frameworks(), ["pci-dss"]);
+        assert!(!is_compliance_tag("GDPR:Art6") && !is_compliance_tag("gdpr"));
     }
 
     #[test]

@@ -48,6 +48,10 @@ enum Command {
         /// index (README.md) into this directory instead of printing the index.
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Only the rules that enforce this legal framework (`gdpr`,
+        /// `pci-dss`, `mifid2`, ...): the part of a rule's tags before `:`.
+        #[arg(long, value_name = "NAME")]
+        framework: Option<String>,
     },
     /// Run the rule tests under DIR (default: the current directory): every
     /// `bad_*`, `ok_*` and `case_*` fixture in a directory named after a rule
@@ -256,8 +260,17 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Rule { rule } => with_configured_rules(&registry)
             .and_then(|registry| explain::rule(&registry, &rule))
             .and_then(|text| show_rule(&text)),
-        Command::Rules { format, output } => with_configured_rules(&registry)
-            .and_then(|registry| run_rules(format, output, &registry)),
+        Command::Rules {
+            format,
+            output,
+            framework,
+        } => with_configured_rules(&registry).and_then(|registry| {
+            let registry = match framework {
+                Some(framework) => of_framework(&registry, &framework, output.is_some())?,
+                None => registry,
+            };
+            run_rules(format, output, &registry)
+        }),
         Command::Test { dir, format, exact } => run_test(&dir, format, exact, &registry),
         Command::Completions { shell } => {
             let mut command = Cli::command();
@@ -315,6 +328,37 @@ fn run_rules(
         (RulesFormat::Json, None) => explain::rules_json(registry),
     };
     check::write_output(&text, None).map(|_| 0)
+}
+
+/// The rules that enforce `framework`; an unknown framework is a usage
+/// error naming the known ones.
+fn of_framework(registry: &Registry, framework: &str, pages: bool) -> miette::Result<Registry> {
+    if pages {
+        return Err(miette::miette!(
+            code = "reclint::usage",
+            "`--framework` lists rules; the Markdown pages (`--output DIR`) are always written for every rule"
+        ));
+    }
+    let mut known: Vec<&str> = Vec::new();
+    for rule in &registry.rules {
+        for name in rule.meta.frameworks() {
+            if !known.contains(&name) {
+                known.push(name);
+            }
+        }
+    }
+    if !known.contains(&framework) {
+        known.sort_unstable();
+        let suggestion = crate::suggest::closest(framework, known.iter().copied())
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        return Err(miette::miette!(
+            code = "reclint::usage",
+            help = format!("{suggestion}frameworks: {}", known.join(", ")),
+            "no rule enforces framework `{framework}`"
+        ));
+    }
+    Ok(registry.filtered(|meta| meta.frameworks().contains(&framework)))
 }
 
 /// `reclint test [DIR]`: status 0 when every rule test passes, 1 when one

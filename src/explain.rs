@@ -49,20 +49,31 @@ fn render_rule(rule: &Rule, style: Style) -> String {
         &meta.formats[..]
     };
     match style {
-        Style::Text => out.push_str(&format!(
-            "Default severity: {}\nFormats: {}\n\n{}\n\n",
-            meta.severity,
-            format_names.join(", "),
-            meta.summary
-        )),
-        Style::Markdown => {
-            let formats: Vec<String> = format_names.iter().map(|f| format!("`{f}`")).collect();
+        Style::Text => {
             out.push_str(&format!(
-                "- Default severity: **{}**\n- Formats: {}\n\n{}\n\n",
+                "Default severity: {}\nFormats: {}\n",
                 meta.severity,
-                formats.join(", "),
-                markdown_inline(&meta.summary)
+                format_names.join(", "),
             ));
+            if !meta.tags.is_empty() {
+                out.push_str(&format!("Enforces: {}\n", meta.tags.join(", ")));
+            }
+            out.push_str(&format!("\n{}\n\n", meta.summary));
+        }
+        Style::Markdown => {
+            let code = |names: &[String]| -> String {
+                let quoted: Vec<String> = names.iter().map(|f| format!("`{f}`")).collect();
+                quoted.join(", ")
+            };
+            out.push_str(&format!(
+                "- Default severity: **{}**\n- Formats: {}\n",
+                meta.severity,
+                code(format_names),
+            ));
+            if !meta.tags.is_empty() {
+                out.push_str(&format!("- Enforces: {}\n", code(&meta.tags)));
+            }
+            out.push_str(&format!("\n{}\n\n", markdown_inline(&meta.summary)));
         }
     }
     out.push_str(meta.explanation.trim());
@@ -254,6 +265,7 @@ struct JsonRule<'a> {
     severity: &'a str,
     summary: &'a str,
     formats: &'a [String],
+    tags: &'a [String],
     references: Vec<&'a str>,
 }
 
@@ -267,6 +279,7 @@ pub fn rules_json(registry: &Registry) -> String {
             severity: r.meta.severity.as_str(),
             summary: &r.meta.summary,
             formats: &r.meta.formats,
+            tags: &r.meta.tags,
             references: r.meta.references.iter().map(|x| x.url.as_str()).collect(),
         })
         .collect();

@@ -354,6 +354,57 @@ fn rules_are_explained_offline() {
 }
 
 #[test]
+fn rules_of_one_framework() {
+    let dir = root();
+    let codes = |args: &[&str]| -> Vec<String> {
+        let output = reclint(&dir, args);
+        assert_eq!(status(&output), 0, "{}", stderr(&output));
+        stdout(&output)
+            .lines()
+            .map(|line| line.split_whitespace().next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(codes(&["rules", "--framework", "pci-dss"]), ["REC014"]);
+    assert_eq!(codes(&["rules", "--framework", "mifid2"]), ["REC011"]);
+    let gdpr = codes(&["rules", "--framework", "gdpr"]);
+    assert!(gdpr.contains(&"REC001".to_string()) && gdpr.contains(&"REC018".to_string()));
+    assert!(!gdpr.contains(&"REC014".to_string()) && !gdpr.contains(&"REC900".to_string()));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&reclint(
+        &dir,
+        &["rules", "--framework", "cipa", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(json[0]["code"], "REC003");
+    assert!(
+        json[0]["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&"cipa:632".into())
+    );
+
+    let unknown = reclint(&dir, &["rules", "--framework", "gdp"]);
+    assert_eq!(status(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("did you mean `gdpr`?"),
+        "{}",
+        stderr(&unknown)
+    );
+    let pages = reclint(
+        &dir,
+        &[
+            "rules",
+            "--framework",
+            "gdpr",
+            "--format",
+            "markdown",
+            "--output",
+            "x",
+        ],
+    );
+    assert_eq!(status(&pages), 2);
+}
+
+#[test]
 fn unreadable_and_binary_files_are_findings_not_crashes() {
     let dir = tree("bad-input", &[("good/extensions.conf", CLEAN)]);
     std::fs::write(

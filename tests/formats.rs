@@ -393,10 +393,20 @@ fn check_github_requirements(document: &Value, registry: &Registry) {
         );
         let tags = descriptor["properties"]["tags"].as_array().unwrap();
         assert!(!tags.is_empty() && tags.len() <= 10, "{id}: {tags:?}");
-        assert!(
-            descriptor["properties"].get("security-severity").is_none(),
-            "{id}: privacy rules are not security rules"
-        );
+        // The frameworks and provisions the rule enforces are its tags, and
+        // give it a security severity GitHub ranks it by.
+        for tag in &rule.meta.tags {
+            assert!(tags.contains(&Value::from(tag.as_str())), "{id}: {tag}");
+        }
+        let security = descriptor["properties"].get("security-severity");
+        match security.and_then(Value::as_str) {
+            Some(score) => {
+                assert!(!rule.meta.tags.is_empty(), "{id}");
+                let score: f64 = score.parse().expect("a number");
+                assert!((0.0..=10.0).contains(&score), "{id}: {score}");
+            }
+            None => assert!(rule.meta.tags.is_empty(), "{id}: no security-severity"),
+        }
     }
     for result in run["results"].as_array().unwrap() {
         let rule_id = result["ruleId"].as_str().unwrap();

@@ -82,8 +82,9 @@ fn the_example_policies_validate() {
     );
 }
 
-/// A value of every property `node` describes: the first of an enum, "x"
-/// (a valid regex and glob) for strings, one item for arrays.
+/// A value of every property `node` describes: the first of an enum or of
+/// its `examples`, "x" (a valid regex and glob) for other strings, one item
+/// for arrays.
 fn sample(root: &Value, node: &Value) -> Value {
     if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
         let target = root
@@ -93,6 +94,9 @@ fn sample(root: &Value, node: &Value) -> Value {
     }
     if let Some(options) = node.get("enum").and_then(Value::as_array) {
         return options[0].clone();
+    }
+    if let Some(examples) = node.get("examples").and_then(Value::as_array) {
+        return examples[0].clone();
     }
     if node.get("type").is_none()
         && let Some(options) = node.get("anyOf").and_then(Value::as_array)

@@ -168,6 +168,8 @@ struct RawRule {
     #[serde(default)]
     formats: Vec<Spanned<String>>,
     #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    #[serde(default)]
     paths: Vec<Spanned<String>>,
     kind: Spanned<String>,
     message: Option<String>,
@@ -358,6 +360,17 @@ fn load_file(
                 .to_string(),
         );
     }
+    let mut tags = Vec::new();
+    for tag in &raw.tags {
+        if !crate::catalog::is_compliance_tag(tag.get_ref()) {
+            return Err(file.error(
+                tag.span(),
+                "a tag is `framework:provision` in lowercase, e.g. `gdpr:art6-1-a`".into(),
+                "here",
+            ));
+        }
+        tags.push(tag.get_ref().clone());
+    }
     let patterns: Vec<String> = raw.paths.iter().map(|p| p.get_ref().clone()).collect();
     let paths = GlobSet::new(&patterns, GlobKind::Path).map_err(|e| {
         let span = raw.paths.first().map(|p| p.span()).unwrap_or(0..0);
@@ -375,6 +388,7 @@ fn load_file(
             severity: raw.severity,
             summary: raw.summary,
             formats,
+            tags,
             help: raw.help,
             explanation: raw.explanation,
             references: raw.references,

@@ -116,10 +116,15 @@ struct Configuration {
 #[derive(Serialize)]
 struct RuleProperties {
     tags: Vec<String>,
-    /// How GitHub ranks a non-security alert. Deliberately not
-    /// `security-severity`, which would turn every rule into a security rule.
+    /// How GitHub ranks an alert that is not a security one.
     #[serde(rename = "problem.severity")]
     problem_severity: &'static str,
+    /// How GitHub ranks a security alert, 0.0 to 10.0: set for the rules
+    /// that enforce a legal framework (their breaches are data-protection
+    /// incidents), by severity: error high (7.5), warning medium (5.0),
+    /// info low (2.0).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -340,11 +345,17 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor<'_> {
                 Severity::Warning => "warning",
                 Severity::Info => "recommendation",
             },
+            security_severity: (!meta.tags.is_empty()).then_some(match meta.severity {
+                Severity::Error => "7.5",
+                Severity::Warning => "5.0",
+                Severity::Info => "2.0",
+            }),
         },
     }
 }
 
-/// Tags to filter alerts by: the rule family, then the formats it reads.
+/// Tags to filter alerts by: the rule family, the frameworks and provisions
+/// it enforces, then the formats it reads.
 fn tags(rule: &RuleMeta) -> Vec<String> {
     let code = rule.code.as_str();
     let family: &[&str] = if code.starts_with("REC90") {
@@ -359,6 +370,7 @@ fn tags(rule: &RuleMeta) -> Vec<String> {
     for tag in family
         .iter()
         .map(|t| t.to_string())
+        .chain(rule.tags.iter().cloned())
         .chain(rule.formats.iter().cloned())
     {
         if !tag.is_empty() && !tags.contains(&tag) && tags.len() < MAX_TAGS {

@@ -266,6 +266,18 @@ impl Registry {
         Registry { rules, catalog }
     }
 
+    /// Only the rules whose metadata `keep` accepts.
+    pub fn filtered(&self, keep: impl Fn(&RuleMeta) -> bool) -> Registry {
+        let rules: Vec<Rule> = self
+            .rules
+            .iter()
+            .filter(|r| keep(&r.meta))
+            .cloned()
+            .collect();
+        let catalog = Catalog::of(rules.iter().map(|r| Arc::clone(&r.meta)).collect());
+        Registry { rules, catalog }
+    }
+
     /// The rules' metadata.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
