@@ -41,6 +41,7 @@ const ALLOWED: &[(&str, &str)] = &[
     ("github.com", "/awsdocs/"),
     ("docs.aws.amazon.com", "/"),
     ("www.twilio.com", "/docs/"),
+    ("help.mypurecloud.com", "/articles/"),
 ];
 
 /// Query parameters that track the reader or the feed a link came from.

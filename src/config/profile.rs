@@ -136,6 +136,18 @@ impl Profile {
         self.opt_in() && !self.emergency()
     }
 
+    /// Where telling the caller is what makes recording lawful: the notice
+    /// jurisdictions (UK, Canada) and the US states that need every
+    /// party's consent, which a caller gives by staying on a call they were
+    /// told is recorded.
+    pub fn notice_is_the_basis(&self) -> bool {
+        match &self.jurisdiction {
+            Jurisdiction::Notice(_) => true,
+            Jurisdiction::Us(Some(state)) => ALL_PARTY_STATES.contains(&state.as_str()),
+            Jurisdiction::Us(None) | Jurisdiction::OptIn(_) => false,
+        }
+    }
+
     /// A US jurisdiction where one party's consent is enough.
     pub fn one_party_us(&self) -> bool {
         match &self.jurisdiction {

@@ -35,6 +35,10 @@ pub fn under_profile(code: &str, profile: &Profile) -> UnderProfile {
         "REC003" if profile.emergency() => UnderProfile::Severity(Severity::Info),
         "REC003" if profile.one_party_us() => UnderProfile::Severity(Severity::Warning),
         "REC010" => on_if(profile.sector == Sector::PublicAuthority),
+        // Where the caller's knowledge is what makes recording lawful (a
+        // notice jurisdiction, a US all-party-consent state), recording in
+        // secret is an error.
+        "REC022" if profile.notice_is_the_basis() => UnderProfile::Severity(Severity::Error),
         // Transfers outside the EEA are a GDPR Chapter V matter.
         "REC018" => on_if(profile.opt_in()),
         _ => UnderProfile::Default,
@@ -139,6 +143,14 @@ mod tests {
         assert_eq!(under_profile("REC018", &uk), UnderProfile::Off);
         assert_eq!(under_profile("REC018", &dk), UnderProfile::Default);
         assert_eq!(under_profile("REC010", &dk), UnderProfile::Off);
+        assert_eq!(under_profile("REC022", &dk), UnderProfile::Default);
+        assert_eq!(under_profile("REC022", &us), UnderProfile::Default);
+        for told in [&uk, &us_ca] {
+            assert_eq!(
+                under_profile("REC022", told),
+                UnderProfile::Severity(Severity::Error)
+            );
+        }
         assert_eq!(
             under_profile("REC010", &profile("DK", Sector::PublicAuthority)),
             UnderProfile::Default

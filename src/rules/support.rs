@@ -153,6 +153,15 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
     }
 }
 
+/// How a recorder of this format is set to beep when it starts, in the
+/// platform's terms.
+pub fn beep_howto(format: &str) -> &'static str {
+    match format {
+        "terraform" => "trunk_recording_beep_enabled on the Genesys Cloud trunk",
+        _ => "the recorder's beep or start-tone setting",
+    }
+}
+
 /// How a recording of this format is stopped on request, in the platform's
 /// terms.
 pub fn stop_recording_howto(format: &str) -> &'static str {

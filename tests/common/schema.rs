@@ -8,7 +8,15 @@
 
 use serde_json::{Map, Value};
 
-const ANNOTATIONS: &[&str] = &["$schema", "id", "$id", "title", "description", "default", "examples"];
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "id",
+    "$id",
+    "title",
+    "description",
+    "default",
+    "examples",
+];
 
 pub struct Validator<'a> {
     root: &'a Value,
