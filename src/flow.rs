@@ -291,10 +291,8 @@ pub enum StepKind {
     },
     /// Transcription, speech analytics, sentiment or media streaming to
     /// another service is switched on (Connect analytics, Twilio
-    /// `<Transcription>`, `<Stream>`).
-    Analytics {
-        feature: String,
-    },
+    /// `<Transcription>`, `<Stream>`). Boxed as recordings are.
+    Analytics(Box<Analysis>),
     /// The caller pays by keypad (Twilio `<Pay>`, Studio Capture Payments).
     Payment,
     /// A subroutine call: the callee runs, then the call continues along
@@ -489,6 +487,40 @@ impl StepKind {
     pub fn recording(start: RecordingStart) -> StepKind {
         StepKind::RecordingStart(Box::new(start))
     }
+
+    /// Analysis of the call's audio that infers nothing about the agent.
+    pub fn analytics(feature: impl Into<String>) -> StepKind {
+        StepKind::Analytics(Box::new(Analysis::new(feature)))
+    }
+}
+
+/// What an analytics step does with the call's audio.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// What is switched on, as messages name it: `Contact Lens analytics`.
+    pub feature: String,
+    /// The analysis infers the agent's emotions, sentiment or empathy, and
+    /// from what.
+    pub agent_emotion: Option<EmotionSource>,
+}
+
+impl Analysis {
+    pub fn new(feature: impl Into<String>) -> Analysis {
+        Analysis {
+            feature: feature.into(),
+            agent_emotion: None,
+        }
+    }
+}
+
+/// What an emotion or sentiment inference reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmotionSource {
+    /// The words of a transcript (Contact Lens sentiment, Genesys agent
+    /// empathy): not biometric in itself.
+    Transcript,
+    /// The sound of the voice (pitch, tone): biometric data.
+    Voice,
 }
 
 impl FlowGraph {

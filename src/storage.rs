@@ -204,6 +204,9 @@ pub struct AnalyticsSetting {
     /// Where it is switched on: `media retention policy `QA``.
     pub name: String,
     pub span: Span,
+    /// It scores the agent's emotions or empathy from transcripts (Genesys
+    /// agent empathy).
+    pub scores_agent: bool,
 }
 
 /// A use a platform puts recordings to, by a setting.

@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &str)] = &[
     ("curia.europa.eu", "/"),
     ("www.edpb.europa.eu", "/"),
     ("www.esma.europa.eu", "/"),
+    ("digital-strategy.ec.europa.eu", "/en/library/"),
     // National legislation and supervisory authorities.
     ("www.datatilsynet.dk", "/"),
     ("www.datatilsynet.no", "/"),

@@ -87,6 +87,7 @@ struct RawPurpose {
     retention_days: Option<Spanned<u32>>,
     necessity: Option<String>,
     mandate: Option<String>,
+    agent_emotion: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -180,6 +181,10 @@ pub struct Purpose {
     pub retention_span: Option<Span>,
     pub necessity: Option<String>,
     pub mandate: Option<String>,
+    /// For analytics that score the agent: why that is not emotion
+    /// recognition (only transcripts are read) or the medical or safety
+    /// reason for it (rule REC020).
+    pub agent_emotion: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -284,6 +289,7 @@ impl Config {
             retention_span: None,
             necessity: None,
             mandate: None,
+            agent_emotion: None,
         })
     }
 }
@@ -510,6 +516,10 @@ impl FileText {
                         .map(|d| self.span(d.span())),
                     necessity: declared.necessity.clone().filter(|s| !s.trim().is_empty()),
                     mandate: declared.mandate.clone().filter(|s| !s.trim().is_empty()),
+                    agent_emotion: declared
+                        .agent_emotion
+                        .clone()
+                        .filter(|s| !s.trim().is_empty()),
                 },
             );
         }

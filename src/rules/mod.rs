@@ -198,6 +198,7 @@ declare_rules! {
         Rec013 => rec013_undeclared_analytics,
         Rec014 => rec014_payment_capture_recorded,
         Rec019 => rec019_removed_recorder,
+        Rec020 => rec020_agent_emotion_inference,
         Rec022 => rec022_silent_recording,
         Rec900 => rec900_parse_error,
         Rec901 => rec901_unresolved_reference,

@@ -39,6 +39,8 @@ pub fn under_profile(code: &str, profile: &Profile) -> UnderProfile {
         // notice jurisdiction, a US all-party-consent state), recording in
         // secret is an error.
         "REC022" if profile.notice_is_the_basis() => UnderProfile::Severity(Severity::Error),
+        // The AI Act's prohibition of emotion recognition at work.
+        "REC020" => on_if(profile.opt_in()),
         // Transfers outside the EEA are a GDPR Chapter V matter.
         "REC018" => on_if(profile.opt_in()),
         _ => UnderProfile::Default,

@@ -16,9 +16,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     }
     for pbx in ctx.analyses {
         for (index, step) in pbx.graph.steps.iter().enumerate() {
-            let StepKind::Analytics { feature } = &step.kind else {
+            let StepKind::Analytics(analysis) = &step.kind else {
                 continue;
             };
+            let feature = &analysis.feature;
             let id = crate::flow::StepId(index as u32);
             let mut finding = Finding::new(
                 RuleCode::Rec013.as_str(),

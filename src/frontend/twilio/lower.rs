@@ -349,11 +349,11 @@ impl Twiml<'_, '_> {
 /// call's audio goes to another service while the call runs.
 fn streamed(noun: Node) -> Option<StepKind> {
     let name = noun.tag_name().name();
-    matches!(name, "Stream" | "Transcription" | "VirtualAgent").then(|| StepKind::Analytics {
-        feature: match noun.attribute("url") {
+    matches!(name, "Stream" | "Transcription" | "VirtualAgent").then(|| {
+        StepKind::analytics(match noun.attribute("url") {
             Some(url) => format!("<{name}> to {url}"),
             None => format!("<{name}>"),
-        },
+        })
     })
 }
 

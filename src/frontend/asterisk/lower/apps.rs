@@ -89,9 +89,9 @@ impl Lowerer<'_> {
                         app.span,
                     ),
                     (
-                        StepKind::Analytics {
-                            feature: format!("live audio streaming to {service} (AudioSocket)"),
-                        },
+                        StepKind::analytics(format!(
+                            "live audio streaming to {service} (AudioSocket)"
+                        )),
                         app.span,
                     ),
                 ];

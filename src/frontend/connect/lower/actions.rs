@@ -5,6 +5,7 @@
 use super::steps::successors;
 use super::{Role, role};
 use crate::flow::{
+    Analysis, EmotionSource,
     BeforeAnswer, Capture, Edge, FlowGraph, RecordingStart, RegionId, StepId, StepKind, Variable,
     Voices, Wait,
 };
@@ -100,11 +101,14 @@ pub(super) fn lower_action(
     // Contact Lens analytics switched on by the same block as recording, and
     // the consumer of a media stream.
     let analytics = match media_streaming(action) {
-        Some(true) => Some(format!("live media streaming ({})", action.kind)),
+        Some(true) => Some(StepKind::analytics(format!(
+            "live media streaming ({})",
+            action.kind
+        ))),
         _ => analytics_of(action).filter(|_| role(flow) != Role::NoRecording),
     };
-    if let Some(feature) = analytics {
-        let step = graph.add_step(StepKind::Analytics { feature }, action.span, region);
+    if let Some(analysis) = analytics {
+        let step = graph.add_step(analysis, action.span, region);
         graph.steps[step.index()].label = Some(label.into());
         graph.add_edge(last, Edge::plain(step));
         last = step;
@@ -206,7 +210,9 @@ fn streaming_step(action: &FlowAction) -> StepKind {
 /// Contact Lens analytics enabled by a recording block: `AnalyticsBehavior`
 /// (`UpdateContactRecordingBehavior`) or `VoiceAnalyticsBehavior`
 /// (`UpdateContactRecordingAndAnalyticsBehavior`) with `Enabled: "True"`.
-fn analytics_of(action: &FlowAction) -> Option<String> {
+/// Contact Lens scores the sentiment of both the customer and the agent
+/// from the transcript (natural language processing), whatever the mode.
+fn analytics_of(action: &FlowAction) -> Option<StepKind> {
     let behavior = action.parameter("AnalyticsBehavior").or_else(|| {
         action
             .parameter("VoiceBehavior")
@@ -227,10 +233,14 @@ fn analytics_of(action: &FlowAction) -> Option<String> {
                     .join(", ")
             })
             .filter(|m| !m.is_empty());
-        match modes {
+        let feature = match modes {
             Some(modes) => format!("Contact Lens analytics ({modes})"),
             None => "Contact Lens analytics".to_string(),
-        }
+        };
+        StepKind::Analytics(Box::new(Analysis {
+            feature,
+            agent_emotion: Some(EmotionSource::Transcript),
+        }))
     })
 }
 

@@ -514,9 +514,9 @@ fn audio_fork(command: &str, capture: Capture) -> [StepKind; 2] {
             stream: true,
             ..RecordingStart::new(command, capture)
         }),
-        StepKind::Analytics {
-            feature: format!("live audio streaming or transcription ({command})"),
-        },
+        StepKind::analytics(format!(
+            "live audio streaming or transcription ({command})"
+        )),
     ]
 }
 

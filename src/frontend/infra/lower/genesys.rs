@@ -37,7 +37,9 @@
 use super::Reader;
 use super::member;
 use super::terraform::{all, path, tf_bool, tf_str};
-use crate::flow::{Beep, Capture, Edge, FlowGraph, RecordingStart, StepKind, Wait};
+use crate::flow::{
+    Analysis, Beep, Capture, EmotionSource, Edge, FlowGraph, RecordingStart, StepKind, Wait,
+};
 use crate::parse::json::{Json, Member, Value};
 use crate::source::Span;
 use crate::storage::{
@@ -122,6 +124,7 @@ impl Reader<'_> {
                 feature: "transcription of the recordings (media_transcriptions)".to_string(),
                 name: policy.to_string(),
                 span: member.key_span,
+                scores_agent: false,
             });
         }
         if let Some((member, export)) = all(actions, "integration_export").next() {
@@ -207,6 +210,7 @@ impl Reader<'_> {
                 feature: "voice transcription (enable_transcription)".to_string(),
                 name: queue.clone(),
                 span: transcription.key_span,
+                scores_agent: false,
             });
         }
         self.infrastructure.queues.push(QueueRecording {
@@ -218,9 +222,18 @@ impl Reader<'_> {
 
     fn speech_analytics(&mut self, name: &Member, body: &Json) {
         let settings = format!("speech and text analytics settings `{}`", name.key);
-        for (key, feature) in [
-            ("text_analytics_enabled", "text analytics of the interactions"),
-            ("agent_empathy_enabled", "empathy analysis of the agents' speech"),
+        // Agent empathy and cordiality detection reads the transcripts.
+        for (key, feature, scores_agent) in [
+            (
+                "text_analytics_enabled",
+                "text analytics of the interactions",
+                false,
+            ),
+            (
+                "agent_empathy_enabled",
+                "empathy analysis of the agents' speech",
+                true,
+            ),
         ] {
             if let Some(setting) = member(body, key)
                 && tf_bool(&setting.value) != Some(false)
@@ -229,6 +242,7 @@ impl Reader<'_> {
                     feature: format!("{feature} ({key})"),
                     name: settings.clone(),
                     span: setting.key_span,
+                    scores_agent,
                 });
             }
         }
@@ -264,9 +278,12 @@ pub(super) fn graph(infra: &Infrastructure) -> Option<FlowGraph> {
     for setting in &infra.analytics {
         let region = graph.add_region(setting.name.clone(), setting.span);
         let step = graph.add_step(
-            StepKind::Analytics {
+            StepKind::Analytics(Box::new(Analysis {
                 feature: setting.feature.clone(),
-            },
+                agent_emotion: setting
+                    .scores_agent
+                    .then_some(EmotionSource::Transcript),
+            })),
             setting.span,
             region,
         );
