@@ -105,6 +105,9 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "freeswitch" => "play_and_get_digits, then a condition on the answer",
         "amazon-connect" => "a Get customer input block and a branch on the key pressed",
         "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
+        "vonage" => {
+            "a talk that asks, then an input whose eventUrl webhook returns the NCCO with the record action only for a yes"
+        }
         _ => "Read + GotoIf on the answer",
     }
 }
@@ -128,6 +131,9 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
             "leave IVR recording off, so the recording block records from when the agent connects"
         }
         "twilio" => "record-from-answer on <Dial>",
+        "vonage" => {
+            "put the record action after the prompts and the input, or record a conversation (`record: true`) that the agent joins"
+        }
         _ => "MixMonitor option b",
     }
 }
@@ -141,6 +147,9 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
         }
         "amazon-connect" => "play a recording notice before the call reaches the agent",
         "twilio" => "play a recording notice (<Say> or <Play>) before the call is connected",
+        "vonage" => {
+            "play a recording notice (a talk or stream action) before the call is connected"
+        }
         _ => {
             "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)"
         }
@@ -154,6 +163,9 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "freeswitch" => "a stop_record_session action, or a bind_digit_action that runs it",
         "amazon-connect" => "a Set recording and analytics behavior block that turns recording off",
         "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
+        "vonage" => {
+            "no NCCO action stops a running record: bound it with timeOut, or record a conversation (`record: true`) the caller can leave"
+        }
         _ => {
             "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"
         }

@@ -1,0 +1,456 @@
+//! Lowering Vonage NCCOs to the call-flow graph.
+//!
+//! Vonage runs an NCCO's actions in order
+//! (<https://developer.vonage.com/en/voice/voice-api/ncco-reference>): a
+//! synchronous action finishes before the next starts, an asynchronous one
+//! goes on while the following actions run. What each action is:
+//!
+//! - `talk` (its `text`, SSML tags left out) and `stream` (its audio file's
+//!   URL) are prompts. One that loops forever (`loop: 0`) without `bargeIn`
+//!   keeps the call there.
+//! - `input` asks a question: the answer (also a timeout without one) is
+//!   posted to its `eventUrl`, and an NCCO the webhook returns replaces this
+//!   one, "ignoring any actions defined after the input" (the DTMF guide).
+//!   The actions after it run only when the webhook, having seen the
+//!   answer, returns none: that is an answer the webhook accepted, read as
+//!   a yes (`AnswerMatch::AnyValue`). The talks and streams right before it
+//!   are its prompts.
+//! - `record` without `endOnSilence` or `endOnKey` is asynchronous: it
+//!   records from here to the end of the call (or its `timeOut`), with both
+//!   sides (`split: conversation` only puts them in separate channels). It
+//!   plays a beep only with `beepStart: true`. With `endOnSilence` or
+//!   `endOnKey` it waits for the caller to finish a message, as voicemail
+//!   does: a message the caller leaves, not call recording (the Recording
+//!   guide, "Synchronous recording"). `transcription` sends the recording to
+//!   Vonage's transcription: analytics.
+//! - `connect` puts the call through to its endpoint (`phone`, `sip`, `app`,
+//!   `vbc`: ringing first); a `websocket` endpoint streams the call's audio
+//!   live to a server, which may keep it: a streamed capture and analytics.
+//!   With `eventType: synchronous` its `eventUrl` may return an NCCO that
+//!   replaces this one.
+//! - `conversation` joins a conference; `record: true` records it from when
+//!   this caller joins, or, for an attendee who waits for the moderator
+//!   (`startOnEnter: false`, hearing `musicOnHoldUrl`), from when the
+//!   moderator joins. A `mute` participant is not recorded.
+//! - `notify` posts to its `eventUrl`, whose NCCO, if it returns one,
+//!   replaces this one; otherwise the NCCO goes on.
+//! - `transfer` moves the call into another conversation; `pay` takes a card
+//!   payment (Payments over the Phone); `wait` pauses.
+//!
+//! Each NCCO is one region, named by its file, with one entry point: which
+//! NCCO the answer webhook returns first is decided by code reclint does not
+//! see.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::flow::{
+    AnswerMatch, BeforeAnswer, Beep, Capture, Edge, EntryPoint, FlowGraph, Guard, RecordingStart,
+    RegionId, StepId, StepKind, Variable, Voices, Wait,
+};
+use crate::frontend::{LoadContext, Lowered};
+use crate::parse::json::{self, Json, Value};
+use crate::parse::{ParseError, Problems};
+use crate::source::{FileId, Span};
+
+/// The format name of the graphs made here.
+pub const FORMAT: &str = "vonage";
+
+/// The actions of the NCCO reference, and `pay` (Payments over the Phone).
+pub const ACTIONS: &[&str] = &[
+    "record",
+    "conversation",
+    "connect",
+    "talk",
+    "stream",
+    "input",
+    "notify",
+    "wait",
+    "transfer",
+    "pay",
+];
+
+/// SSML markup in a `talk` text: not what the caller hears.
+static SSML_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("valid regex"));
+
+/// Loads NCCO documents, one region and entry each.
+pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
+    let mut lowered = Lowered::default();
+    for &file in files {
+        let source = cx.sources.get(file);
+        let ncco = match json::parse(file, &source.text, None) {
+            Ok(ncco) => ncco,
+            Err(error) => {
+                cx.problems.parse_errors.push(error.into_parse_error());
+                continue;
+            }
+        };
+        let Value::Array(actions) = &ncco.value else {
+            cx.problems.parse_errors.push(ParseError::new(
+                ncco.span,
+                "an NCCO is a JSON array of actions",
+                "not an array",
+            ));
+            continue;
+        };
+        let name = source
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let opening = Span {
+            file,
+            start: ncco.span.start,
+            end: ncco.span.start + 1,
+        };
+        let mut graph = FlowGraph::of_format(FORMAT);
+        let region = graph.add_region(name, opening);
+        Ncco {
+            graph: &mut graph,
+            region,
+            problems: cx.problems,
+        }
+        .document(actions, opening);
+        graph.shrink_to_fit();
+        lowered.graphs.push(graph);
+    }
+    lowered
+}
+
+struct Ncco<'g, 'p> {
+    graph: &'g mut FlowGraph,
+    region: RegionId,
+    problems: &'p mut Problems,
+}
+
+/// One action of the document: its object and 1-based place, which names it.
+#[derive(Clone, Copy)]
+struct Action<'j> {
+    json: &'j Json,
+    number: usize,
+}
+
+impl Ncco<'_, '_> {
+    /// The entry, then the actions in order.
+    fn document(&mut self, actions: &[Json], opening: Span) {
+        let entry = self.graph.add_step(StepKind::Dispatch, opening, self.region);
+        self.graph.entries.push(EntryPoint {
+            step: entry,
+            region: self.region,
+            dialled: None,
+        });
+        let mut next = None;
+        for (index, json) in actions.iter().enumerate().rev() {
+            let action = Action {
+                json,
+                number: index + 1,
+            };
+            next = Some(self.action(action, &actions[..index], next));
+        }
+        if let Some(first) = next {
+            self.graph.add_edge(entry, Edge::plain(first));
+        }
+    }
+
+    /// Lowers one action, continuing at `next`; returns its first step.
+    /// `before` are the actions that run before it.
+    fn action(&mut self, action: Action, before: &[Json], next: Option<StepId>) -> StepId {
+        let Some(name) = action.json.get("action").and_then(Json::as_str) else {
+            self.problems.parse_errors.push(ParseError::new(
+                action.json.span,
+                "an NCCO action is an object with an `action` name",
+                "Vonage cannot run this; the call is not followed past it",
+            ));
+            return self.chain(action, "action", vec![StepKind::Unknown], None).0;
+        };
+        match name {
+            "talk" | "stream" => {
+                let prompt = prompt_text(action.json).unwrap_or_default();
+                // `loop: 0` repeats forever; only a key ends a `bargeIn` one.
+                let forever = text(action.json, "loop").as_deref() == Some("0")
+                    && !flag(action.json, "bargeIn");
+                let after = if forever { None } else { next };
+                let kind = StepKind::Prompt {
+                    prompts: vec![prompt],
+                };
+                self.chain(action, name, vec![kind], after).0
+            }
+            "input" => self.input(action, before, next),
+            "record" => self.record(action, next),
+            "connect" => self.connect(action, next),
+            "conversation" => self.conversation(action, next),
+            "transfer" => {
+                let conversation = text(action.json, "conversation_id").unwrap_or_default();
+                let kind = StepKind::Connection {
+                    target: format!("conversation {conversation}"),
+                    waits: Wait::Nothing,
+                };
+                self.chain(action, name, vec![kind], next).0
+            }
+            "notify" => {
+                let (step, _) = self.chain(action, name, vec![StepKind::Other], next);
+                self.replaced_by_webhook(step, action);
+                step
+            }
+            "pay" => self.chain(action, name, vec![StepKind::Payment], next).0,
+            "wait" => self.chain(action, name, vec![StepKind::Other], next).0,
+            other => {
+                self.problems.parse_errors.push(ParseError::new(
+                    action.json.get("action").map_or(action.json.span, |a| a.span),
+                    format!("`{other}` is not an NCCO action"),
+                    "Vonage cannot run this; the call is not followed past it",
+                ));
+                self.chain(action, other, vec![StepKind::Unknown], None).0
+            }
+        }
+    }
+
+    /// `input`: the answer goes to the webhook, whose NCCO replaces this
+    /// one; the rest of this NCCO runs when it returns none.
+    fn input(&mut self, action: Action, before: &[Json], next: Option<StepId>) -> StepId {
+        let mut prompts: Vec<String> = before.iter().rev().map_while(prompt_text).collect();
+        prompts.reverse();
+        let variable = Variable::Named(format!("answer to action {}", action.number));
+        let kind = StepKind::Input {
+            variable: variable.clone(),
+            prompts,
+        };
+        let (step, _) = self.chain(action, "input", vec![kind], None);
+        let answered = Guard::Answer {
+            variable,
+            answer: AnswerMatch::AnyValue,
+        };
+        let webhook = self.webhook_step(action);
+        self.graph.add_edge(
+            step,
+            Edge {
+                to: webhook,
+                guards: vec![answered.clone()],
+            },
+        );
+        if let Some(next) = next {
+            self.graph.add_edge(
+                step,
+                Edge {
+                    to: next,
+                    guards: vec![answered],
+                },
+            );
+        }
+        step
+    }
+
+    /// `record`: a recording of the call from here on, or a message the
+    /// caller leaves; then its transcription.
+    fn record(&mut self, action: Action, next: Option<StepId>) -> StepId {
+        let json = action.json;
+        let message = json.get("endOnSilence").is_some() || json.get("endOnKey").is_some();
+        let mut chain = vec![if message {
+            StepKind::Other
+        } else {
+            RecordingStart {
+                beep: if flag(json, "beepStart") {
+                    Beep::Plays
+                } else {
+                    Beep::Silent
+                },
+                target: json
+                    .get("eventUrl")
+                    .and_then(|urls| urls.as_array().first())
+                    .and_then(Json::as_str)
+                    .map(str::to_string),
+                ..RecordingStart::new("record", Capture::Immediately)
+            }
+            .into()
+        }];
+        if json.get("transcription").is_some() {
+            chain.push(StepKind::Analytics {
+                feature: "Vonage transcription of the recording".into(),
+            });
+        }
+        self.chain(action, "record", chain, next).0
+    }
+
+    /// `connect`: ringing the endpoint, or streaming to a WebSocket.
+    fn connect(&mut self, action: Action, next: Option<StepId>) -> StepId {
+        let endpoint = action
+            .json
+            .get("endpoint")
+            .and_then(|e| e.as_array().first());
+        let field = |key: &str| endpoint.and_then(|e| text(e, key));
+        let kind = field("type").unwrap_or_else(|| "phone".into());
+        let address = match kind.as_str() {
+            "sip" | "websocket" => field("uri"),
+            "app" => field("user"),
+            "vbc" => field("extension"),
+            _ => field("number"),
+        }
+        .unwrap_or_default();
+        let mut chain = Vec::new();
+        let waits = if kind == "websocket" {
+            chain.push(
+                RecordingStart {
+                    stream: true,
+                    before_answer: BeforeAnswer::NotRecorded,
+                    target: Some(address.clone()),
+                    ..RecordingStart::new("connect to a websocket", Capture::Immediately)
+                }
+                .into(),
+            );
+            chain.push(StepKind::Analytics {
+                feature: format!("call audio streamed to {address}"),
+            });
+            Wait::Nothing
+        } else {
+            Wait::Ringing
+        };
+        chain.push(StepKind::Connection {
+            target: format!("{kind} {address}"),
+            waits,
+        });
+        let (first, last) = self.chain(action, "connect", chain, next);
+        if text(action.json, "eventType").as_deref() == Some("synchronous") {
+            self.replaced_by_webhook(last, action);
+        }
+        first
+    }
+
+    /// `conversation`: a conference, recorded with `record: true`.
+    fn conversation(&mut self, action: Action, next: Option<StepId>) -> StepId {
+        let json = action.json;
+        let waits_for_moderator = text(json, "startOnEnter").as_deref() == Some("false");
+        let mut chain = Vec::new();
+        if flag(json, "record") {
+            let capture = if waits_for_moderator {
+                Capture::FromBridge
+            } else {
+                Capture::Immediately
+            };
+            chain.push(
+                RecordingStart {
+                    before_answer: BeforeAnswer::NotRecorded,
+                    voices: if flag(json, "mute") {
+                        Voices::Heard
+                    } else {
+                        Voices::Both
+                    },
+                    ..RecordingStart::new("conversation record", capture)
+                }
+                .into(),
+            );
+        }
+        chain.push(StepKind::Connection {
+            target: format!("conversation {}", text(json, "name").unwrap_or_default()),
+            waits: if waits_for_moderator {
+                Wait::Queue
+            } else {
+                Wait::Nothing
+            },
+        });
+        self.chain(action, "conversation", chain, next).0
+    }
+
+    /// The NCCO a webhook returns, which replaces this one: it is not
+    /// scanned, so the call goes on somewhere unknown.
+    fn webhook_step(&mut self, action: Action) -> StepId {
+        let step = self
+            .graph
+            .add_step(StepKind::Unknown, action.json.span, self.region);
+        self.graph.steps[step.index()].label = Some(
+            format!(
+                "the NCCO that action {}'s eventUrl returns",
+                action.number
+            )
+            .into(),
+        );
+        step
+    }
+
+    /// `from` may also hand the call to the NCCO its webhook returns.
+    fn replaced_by_webhook(&mut self, from: StepId, action: Action) {
+        let webhook = self.webhook_step(action);
+        self.graph.add_edge(from, Edge::plain(webhook));
+    }
+
+    /// Steps in order at the action, named after it (the first also holds
+    /// its statement), continuing at `next`; returns the first and the last.
+    fn chain(
+        &mut self,
+        action: Action,
+        name: &str,
+        steps: Vec<StepKind>,
+        next: Option<StepId>,
+    ) -> (StepId, StepId) {
+        let mut ids: Vec<StepId> = Vec::new();
+        for kind in steps {
+            let step = self.graph.add_step(kind, action.json.span, self.region);
+            if let Some(&previous) = ids.last() {
+                self.graph.add_edge(previous, Edge::plain(step));
+            }
+            ids.push(step);
+        }
+        let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+            unreachable!("every NCCO action lowers to at least one step");
+        };
+        if let Some(next) = next {
+            self.graph.add_edge(last, Edge::plain(next));
+        }
+        let label: Box<str> = label(action, name).into();
+        for &step in &ids {
+            self.graph.steps[step.index()].label = Some(label.clone());
+        }
+        self.graph
+            .set_statement(first, name, action.json.to_compact());
+        (first, last)
+    }
+}
+
+/// How messages name an action: its place in the NCCO and what it says,
+/// as the JSON object itself does not read well in one line.
+fn label(action: Action, name: &str) -> String {
+    let json = action.json;
+    let what = match name {
+        "talk" | "stream" => format!("{name} \"{}\"", prompt_text(json).unwrap_or_default()),
+        "conversation" => format!(
+            "conversation \"{}\"",
+            text(json, "name").unwrap_or_default()
+        ),
+        "connect" => {
+            let endpoint = json.get("endpoint").and_then(|e| e.as_array().first());
+            match endpoint.and_then(|e| text(e, "type")) {
+                Some(kind) => format!("connect to {kind}"),
+                None => "connect".into(),
+            }
+        }
+        _ => name.to_string(),
+    };
+    format!("action {}: {what}", action.number)
+}
+
+/// What a `talk` says (without SSML tags) or the file a `stream` plays.
+fn prompt_text(action: &Json) -> Option<String> {
+    match action.get("action").and_then(Json::as_str)? {
+        "talk" => {
+            let spoken = text(action, "text")?;
+            let plain = SSML_TAG.replace_all(&spoken, " ");
+            Some(plain.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        "stream" => action
+            .get("streamUrl")
+            .and_then(|urls| urls.as_array().first())
+            .and_then(Json::as_str)
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// A member as text: a string, number or boolean.
+fn text(object: &Json, key: &str) -> Option<String> {
+    object.get(key).and_then(Json::as_text)
+}
+
+/// A boolean option that is on (`true`, or `"true"` as some SDKs write it).
+fn flag(object: &Json, key: &str) -> bool {
+    text(object, key).is_some_and(|value| value.eq_ignore_ascii_case("true"))
+}
