@@ -37,10 +37,16 @@
 //! - `transfer` moves the call into another conversation; `pay` takes a card
 //!   payment (Payments over the Phone); `wait` pauses.
 //!
-//! Each NCCO is one region, named by its file, with one entry point: which
-//! NCCO the answer webhook returns first is decided by code reclint does not
+//! Each NCCO is a region, named by its file. An `eventUrl` (of an `input`
+//! or a `notify`) that names a `.json` file in the NCCO's own folder serves
+//! that file as a static NCCO: it is returned whatever the caller answered,
+//! so the call goes on there, and that file is not an entry point. Every
+//! other NCCO is an entry point: which one the answer webhook returns, and
+//! what a dynamic `eventUrl` returns, is decided by code reclint does not
 //! see.
 
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -74,9 +80,30 @@ pub const ACTIONS: &[&str] = &[
 /// SSML markup in a `talk` text: not what the caller hears.
 static SSML_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("valid regex"));
 
-/// Loads NCCO documents, one region and entry each.
+/// The file an `eventUrl` names when it ends in `.json`: a static NCCO
+/// served from a folder, returned whatever the request holds.
+pub fn served_file(url: &str) -> Option<&str> {
+    let path = url.split(['?', '#']).next()?;
+    let name = path.rsplit('/').next()?;
+    (name.len() > ".json".len() && name.ends_with(".json")).then_some(name)
+}
+
+/// One parsed NCCO of a unit.
+struct Document {
+    path: PathBuf,
+    ncco: Json,
+    region: RegionId,
+    /// Where the call comes in: from the answer webhook, or from an
+    /// `eventUrl` that serves this file.
+    landing: StepId,
+}
+
+/// Loads the NCCOs of one unit (files whose `eventUrl`s serve each other
+/// from one folder) as one graph with a region each. An NCCO that another
+/// one's `eventUrl` serves is not an entry point.
 pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
-    let mut lowered = Lowered::default();
+    let mut graph = FlowGraph::of_format(FORMAT);
+    let mut documents = Vec::new();
     for &file in files {
         let source = cx.sources.get(file);
         let ncco = match json::parse(file, &source.text, None) {
@@ -86,14 +113,14 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
                 continue;
             }
         };
-        let Value::Array(actions) = &ncco.value else {
+        if !matches!(ncco.value, Value::Array(_)) {
             cx.problems.parse_errors.push(ParseError::new(
                 ncco.span,
                 "an NCCO is a JSON array of actions",
                 "not an array",
             ));
             continue;
-        };
+        }
         let name = source
             .path
             .file_stem()
@@ -104,24 +131,70 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             start: ncco.span.start,
             end: ncco.span.start + 1,
         };
-        let mut graph = FlowGraph::of_format(FORMAT);
         let region = graph.add_region(name, opening);
-        Ncco {
-            graph: &mut graph,
+        let landing = graph.add_step(StepKind::Dispatch, opening, region);
+        documents.push(Document {
+            path: source.path.clone(),
+            ncco,
             region,
+            landing,
+        });
+    }
+    let landings: HashMap<&Path, StepId> = documents
+        .iter()
+        .map(|d| (d.path.as_path(), d.landing))
+        .collect();
+    let mut served = HashSet::new();
+    for document in &documents {
+        let resolve = |url: &str| {
+            let name = served_file(url)?;
+            landings
+                .get(document.path.with_file_name(name).as_path())
+                .copied()
+        };
+        let mut lowering = Ncco {
+            graph: &mut graph,
+            region: document.region,
             problems: cx.problems,
+            resolve: &resolve,
+            served: Vec::new(),
+        };
+        lowering.document(document.ncco.as_array(), document.landing);
+        served.extend(
+            lowering
+                .served
+                .into_iter()
+                .filter(|&landing| landing != document.landing),
+        );
+    }
+    // NCCOs that only serve each other: which one the answer webhook
+    // returns is not known, so each is a way in.
+    let everyone_served = documents.iter().all(|d| served.contains(&d.landing));
+    for document in &documents {
+        if everyone_served || !served.contains(&document.landing) {
+            graph.entries.push(EntryPoint {
+                step: document.landing,
+                region: document.region,
+                dialled: None,
+            });
         }
-        .document(actions, opening);
+    }
+    let mut lowered = Lowered::default();
+    if !documents.is_empty() {
         graph.shrink_to_fit();
         lowered.graphs.push(graph);
     }
     lowered
 }
 
-struct Ncco<'g, 'p> {
+struct Ncco<'g, 'p, 'r> {
     graph: &'g mut FlowGraph,
     region: RegionId,
     problems: &'p mut Problems,
+    /// The landing of the scanned NCCO an `eventUrl` serves.
+    resolve: &'r dyn Fn(&str) -> Option<StepId>,
+    /// The landings this document's `eventUrl`s serve.
+    served: Vec<StepId>,
 }
 
 /// One action of the document: its object and 1-based place, which names it.
@@ -131,15 +204,9 @@ struct Action<'j> {
     number: usize,
 }
 
-impl Ncco<'_, '_> {
-    /// The entry, then the actions in order.
-    fn document(&mut self, actions: &[Json], opening: Span) {
-        let entry = self.graph.add_step(StepKind::Dispatch, opening, self.region);
-        self.graph.entries.push(EntryPoint {
-            step: entry,
-            region: self.region,
-            dialled: None,
-        });
+impl Ncco<'_, '_, '_> {
+    /// The actions in order, from the document's landing.
+    fn document(&mut self, actions: &[Json], landing: StepId) {
         let mut next = None;
         for (index, json) in actions.iter().enumerate().rev() {
             let action = Action {
@@ -149,8 +216,20 @@ impl Ncco<'_, '_> {
             next = Some(self.action(action, &actions[..index], next));
         }
         if let Some(first) = next {
-            self.graph.add_edge(entry, Edge::plain(first));
+            self.graph.add_edge(landing, Edge::plain(first));
         }
+    }
+
+    /// The scanned NCCO that the action's `eventUrl` serves.
+    fn served_by(&mut self, action: Action) -> Option<StepId> {
+        let url = action
+            .json
+            .get("eventUrl")
+            .and_then(|urls| urls.as_array().first())
+            .and_then(Json::as_str)?;
+        let landing = (self.resolve)(url)?;
+        self.served.push(landing);
+        Some(landing)
     }
 
     /// Lowers one action, continuing at `next`; returns its first step.
@@ -188,11 +267,14 @@ impl Ncco<'_, '_> {
                 };
                 self.chain(action, name, vec![kind], next).0
             }
-            "notify" => {
-                let (step, _) = self.chain(action, name, vec![StepKind::Other], next);
-                self.replaced_by_webhook(step, action);
-                step
-            }
+            "notify" => match self.served_by(action) {
+                Some(served) => self.chain(action, name, vec![StepKind::Other], Some(served)).0,
+                None => {
+                    let (step, _) = self.chain(action, name, vec![StepKind::Other], next);
+                    self.replaced_by_webhook(step, action);
+                    step
+                }
+            },
             "pay" => self.chain(action, name, vec![StepKind::Payment], next).0,
             "wait" => self.chain(action, name, vec![StepKind::Other], next).0,
             other => {
@@ -217,6 +299,11 @@ impl Ncco<'_, '_> {
             prompts,
         };
         let (step, _) = self.chain(action, "input", vec![kind], None);
+        // A static NCCO is served whatever the answer, and replaces this one.
+        if let Some(served) = self.served_by(action) {
+            self.graph.add_edge(step, Edge::plain(served));
+            return step;
+        }
         let answered = Guard::Answer {
             variable,
             answer: AnswerMatch::AnyValue,

@@ -42,6 +42,17 @@ static NCCO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The first URL of an action's `eventUrl` (the reference: an array, even
+/// for one URL).
+static EVENT_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""eventUrl"\s*:\s*\[\s*"([^"]+)""#).expect("valid regex")
+});
+
+/// The unit key of the NCCO at `path`.
+fn served_key(path: &Path) -> String {
+    format!("vonage-ncco:{}", path.display())
+}
+
 impl Frontend for Vonage {
     fn kinds(&self) -> &'static [FileKind] {
         &[NCCO]
@@ -60,16 +71,27 @@ impl Frontend for Vonage {
         }]
     }
 
-    /// Each document on its own: what an `eventUrl` returns is decided by a
-    /// webhook that is not scanned.
+    /// The file itself, and the files of its folder that its `eventUrl`s
+    /// serve as static NCCOs (`https://example.com/ncco/record.json`):
+    /// what any other `eventUrl` returns is decided by a webhook that is not
+    /// scanned.
     fn unit_keys(
         &self,
         kind: FileKind,
-        _path: &Path,
-        _text: &str,
+        path: &Path,
+        text: &str,
         _fs: &dyn FileSystem,
     ) -> Option<Vec<String>> {
-        (kind == NCCO).then(Vec::new)
+        if kind != NCCO {
+            return None;
+        }
+        let mut keys = vec![served_key(path)];
+        for url in EVENT_URL.captures_iter(text) {
+            if let Some(name) = lower::served_file(&url[1]) {
+                keys.push(served_key(&path.with_file_name(name)));
+            }
+        }
+        Some(keys)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
