@@ -541,3 +541,171 @@ fn text(object: &Json, key: &str) -> Option<String> {
 fn flag(object: &Json, key: &str) -> bool {
     text(object, key).is_some_and(|value| value.eq_ignore_ascii_case("true"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, SourceMap};
+
+    /// The graph and problems of NCCO files loaded as one unit.
+    fn lower(files: &[(&str, &str)]) -> (FlowGraph, Problems) {
+        let mut sources = SourceMap::default();
+        let ids: Vec<FileId> = files
+            .iter()
+            .map(|&(path, text)| sources.add(SourceFile::new(path.into(), path.into(), text.into())))
+            .collect();
+        let mut problems = Problems::default();
+        let mut cx = LoadContext {
+            sources: &mut sources,
+            problems: &mut problems,
+            entry_points: &[],
+            fs: &crate::files::Disk,
+            roots: &[],
+            cwd: Path::new("."),
+            jobs: 1,
+        };
+        let mut lowered = load(&ids, &mut cx);
+        let graph = lowered.graphs.pop().unwrap_or_default();
+        (graph, problems)
+    }
+
+    fn recordings(graph: &FlowGraph) -> Vec<&RecordingStart> {
+        graph.recording_starts().map(|(_, start)| start).collect()
+    }
+
+    #[test]
+    fn a_record_beeps_only_when_asked_to() {
+        let (graph, _) = lower(&[(
+            "a.json",
+            r#"[{"action": "record"}, {"action": "record", "beepStart": true},
+                {"action": "record", "beepStart": false}]"#,
+        )]);
+        let beeps: Vec<Beep> = recordings(&graph).iter().map(|r| r.beep).collect();
+        assert_eq!(beeps, [Beep::Silent, Beep::Plays, Beep::Silent]);
+        assert!(
+            recordings(&graph)
+                .iter()
+                .all(|r| r.before_answer == BeforeAnswer::FromHere)
+        );
+    }
+
+    #[test]
+    fn a_record_that_waits_for_silence_or_a_key_is_a_message() {
+        let (graph, _) = lower(&[(
+            "voicemail.json",
+            r##"[{"action": "talk", "text": "Leave a message after the tone."},
+                {"action": "record", "endOnSilence": 3, "endOnKey": "#", "beepStart": true},
+                {"action": "record", "timeOut": 600}]"##,
+        )]);
+        // Only the one bounded by `timeOut` alone records the call.
+        assert_eq!(recordings(&graph).len(), 1);
+    }
+
+    #[test]
+    fn conversations_and_websockets() {
+        let (graph, _) = lower(&[(
+            "a.json",
+            r#"[{"action": "conversation", "name": "room", "record": true, "startOnEnter": false, "mute": true},
+                {"action": "connect", "endpoint": [{"type": "websocket", "uri": "wss://bot.example.com"}]}]"#,
+        )]);
+        let start = |recorder: &str| {
+            *recordings(&graph)
+                .iter()
+                .find(|r| r.recorder == recorder)
+                .expect("a recording start")
+        };
+        let conference = start("conversation record");
+        assert_eq!(conference.capture, Capture::FromBridge);
+        assert_eq!(conference.voices, Voices::Heard);
+        let websocket = start("connect to a websocket");
+        assert!(websocket.stream);
+        assert_eq!(websocket.before_answer, BeforeAnswer::NotRecorded);
+        assert!(
+            graph
+                .steps
+                .iter()
+                .any(|s| matches!(s.kind, StepKind::Analytics { .. }))
+        );
+    }
+
+    #[test]
+    fn what_follows_an_input_runs_on_an_answer_the_webhook_accepted() {
+        let (graph, _) = lower(&[(
+            "ask.json",
+            r#"[{"action": "input", "type": ["dtmf"], "eventUrl": ["https://example.com/consent"]},
+                {"action": "record"}]"#,
+        )]);
+        let input = graph
+            .steps
+            .iter()
+            .find(|s| matches!(s.kind, StepKind::Input { .. }))
+            .expect("an input");
+        assert_eq!(input.edges.len(), 2);
+        assert!(input.edges.iter().all(|e| matches!(
+            &e.guards[..],
+            [Guard::Answer {
+                answer: AnswerMatch::AnyValue,
+                ..
+            }]
+        )));
+    }
+
+    #[test]
+    fn a_served_ncco_is_reached_on_every_answer_and_is_not_an_entry() {
+        let (graph, _) = lower(&[
+            (
+                "ncco/ask.json",
+                r#"[{"action": "input", "eventUrl": ["https://example.com/ncco/next.json?x=1"]},
+                    {"action": "record"}]"#,
+            ),
+            ("ncco/next.json", r#"[{"action": "record"}]"#),
+        ]);
+        let regions: Vec<&str> = graph
+            .entries
+            .iter()
+            .map(|e| graph.region(e.region).name.as_str())
+            .collect();
+        assert_eq!(regions, ["ask"]);
+        let input = graph
+            .steps
+            .iter()
+            .find(|s| matches!(s.kind, StepKind::Input { .. }))
+            .expect("an input");
+        // The served NCCO replaces this one: the record after the input never runs.
+        assert_eq!(input.edges.len(), 1);
+        assert!(input.edges[0].guards.is_empty());
+        assert_eq!(graph.region(graph.step(input.edges[0].to).region).name, "next");
+    }
+
+    #[test]
+    fn served_files_are_json_files_named_by_the_url() {
+        assert_eq!(
+            served_file("https://acme.github.io/voice/next.json"),
+            Some("next.json")
+        );
+        assert_eq!(served_file("https://a.example/next.json?step=2#x"), Some("next.json"));
+        assert_eq!(served_file("https://example.com/webhooks/consent"), None);
+        assert_eq!(served_file("https://example.com/.json"), None);
+    }
+
+    #[test]
+    fn malformed_nccos_are_reported() {
+        let (_, problems) = lower(&[
+            ("a.json", r#"{"action": "talk"}"#),
+            ("b.json", r#"[{"action": "hangup"}, {"text": "hi"}]"#),
+        ]);
+        let messages: Vec<&str> = problems
+            .parse_errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "an NCCO is a JSON array of actions",
+                "an NCCO action is an object with an `action` name",
+                "`hangup` is not an NCCO action",
+            ]
+        );
+    }
+}
