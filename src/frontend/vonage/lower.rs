@@ -293,7 +293,12 @@ impl Ncco<'_, '_, '_> {
     fn input(&mut self, action: Action, before: &[Json], next: Option<StepId>) -> StepId {
         let mut prompts: Vec<String> = before.iter().rev().map_while(prompt_text).collect();
         prompts.reverse();
-        let variable = Variable::Named(format!("answer to action {}", action.number));
+        // Named by its NCCO too: the NCCOs of a unit share one graph.
+        let variable = Variable::Named(format!(
+            "answer to [{}] action {}",
+            self.graph.region(self.region).name,
+            action.number
+        ));
         let kind = StepKind::Input {
             variable: variable.clone(),
             prompts,
@@ -446,7 +451,7 @@ impl Ncco<'_, '_, '_> {
             .add_step(StepKind::Unknown, action.json.span, self.region);
         self.graph.steps[step.index()].label = Some(
             format!(
-                "the NCCO that action {}'s eventUrl returns",
+                "the NCCO that the event webhook of action {} returns",
                 action.number
             )
             .into(),
