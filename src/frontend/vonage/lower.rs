@@ -295,7 +295,7 @@ impl Ncco<'_, '_, '_> {
         prompts.reverse();
         // Named by its NCCO too: the NCCOs of a unit share one graph.
         let variable = Variable::Named(format!(
-            "answer to [{}] action {}",
+            "input:{}:{}",
             self.graph.region(self.region).name,
             action.number
         ));
