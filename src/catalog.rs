@@ -315,6 +315,7 @@ mod tests {
                 "freeswitch",
                 "amazon-connect",
                 "twilio",
+                "vonage",
                 "terraform"
             ]
         );

@@ -156,6 +156,7 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         },
         Format::Twiml => &|p| has_extension(p, "twiml"),
         Format::Studio => &|p| has_extension(p, "json"),
+        Format::Vonage => &|p| has_extension(p, "json"),
         Format::Terraform => &|p| has_extension(p, "tf"),
         Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
@@ -210,6 +211,7 @@ format_tests! {
     connect_survives_mutated_fixtures: Connect, 3;
     twiml_survives_mutated_fixtures: Twiml, 4;
     studio_survives_mutated_fixtures: Studio, 5;
+    vonage_survives_mutated_fixtures: Vonage, 9;
     terraform_survives_mutated_fixtures: Terraform, 7;
     cloudformation_survives_mutated_fixtures: CloudFormation, 8;
 }

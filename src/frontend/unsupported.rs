@@ -18,26 +18,12 @@ static ARCHY_FLOW: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Vonage Voice API call control objects: a JSON array of actions.
-static VONAGE_NCCO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"\A\s*\[\s*\{\s*"action"\s*:\s*"(talk|stream|input|connect|record|conversation|notify|wait|transfer)""#,
-    )
-    .expect("valid regex")
-});
-
 pub(crate) fn recognise(sniff: &Sniff) -> Option<OtherFile> {
     let yaml = sniff.shape == Shape::Template;
     if yaml && ARCHY_FLOW.is_match(sniff.text) {
         return Some(OtherFile::NotAnalysed {
             what: "a Genesys Cloud Architect (Archy) flow",
             platform: "Genesys Cloud",
-        });
-    }
-    if VONAGE_NCCO.is_match(sniff.text) {
-        return Some(OtherFile::NotAnalysed {
-            what: "a Vonage NCCO",
-            platform: "Vonage",
         });
     }
     None
@@ -52,11 +38,9 @@ mod tests {
     }
 
     #[test]
-    fn archy_flows_and_nccos() {
+    fn archy_flows() {
         assert!(recognised("inboundCall:\n  name: Main\n", "main.yaml").is_some());
         assert!(recognised("inboundCall:\n  name: Main\n", "main.txt").is_none());
         assert!(recognised("resources:\n  inboundCall: x\n", "a.yaml").is_none());
-        assert!(recognised(r#"[{"action": "talk", "text": "Hello"}]"#, "ncco.json").is_some());
-        assert!(recognised(r#"[{"name": "talk"}]"#, "x.json").is_none());
     }
 }

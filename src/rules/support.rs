@@ -108,6 +108,9 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "terraform" => {
             "set trunk_recording_consent_required on the trunk, and run Enable Participant Recording in the Architect flow only after the caller says yes"
         }
+        "vonage" => {
+            "a talk that asks, then an input whose eventUrl webhook returns the NCCO with the record action only for a yes"
+        }
         _ => "Read + GotoIf on the answer",
     }
 }
@@ -134,6 +137,9 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
         "terraform" => {
             "trunk_recording_consent_required on the trunk, so recording waits for the flow's Enable Participant Recording, and suppress_in_queue_call_recording = true on its queues"
         }
+        "vonage" => {
+            "put the record action after the prompts and the input, or record a conversation (`record: true`) that the agent joins"
+        }
         _ => "MixMonitor option b",
     }
 }
@@ -147,6 +153,9 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
         }
         "amazon-connect" => "play a recording notice before the call reaches the agent",
         "twilio" => "play a recording notice (<Say> or <Play>) before the call is connected",
+        "vonage" => {
+            "play a recording notice (a talk or stream action) before the call is connected"
+        }
         _ => {
             "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)"
         }
@@ -158,6 +167,7 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
 pub fn beep_howto(format: &str) -> &'static str {
     match format {
         "terraform" => "trunk_recording_beep_enabled on the Genesys Cloud trunk",
+        "vonage" => "`beepStart: true` on the record action",
         _ => "the recorder's beep or start-tone setting",
     }
 }
@@ -169,6 +179,9 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "freeswitch" => "a stop_record_session action, or a bind_digit_action that runs it",
         "amazon-connect" => "a Set recording and analytics behavior block that turns recording off",
         "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
+        "vonage" => {
+            "no NCCO action stops a running record: bound it with timeOut, or record a conversation (`record: true`) the caller can leave"
+        }
         _ => {
             "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"
         }
