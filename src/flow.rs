@@ -502,6 +502,10 @@ pub struct Analysis {
     /// The analysis infers the agent's emotions, sentiment or empathy, and
     /// from what.
     pub agent_emotion: Option<EmotionSource>,
+    /// Switched on for the whole organisation by a setting rather than along
+    /// a call flow (Genesys Cloud speech analytics): what callers hear is in
+    /// the flows, not on the way to this step.
+    pub org_setting: bool,
 }
 
 impl Analysis {
@@ -509,6 +513,7 @@ impl Analysis {
         Analysis {
             feature: feature.into(),
             agent_emotion: None,
+            org_setting: false,
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct PbxAnalysis {
     /// Consent questions whose "no" loses the caller a connection a "yes"
     /// gets (rule REC007).
     pub refusals: Vec<Refusal>,
+    /// Analytics a caller reaches without having been told that the call is
+    /// analysed (rule REC021), each with a shortest such path.
+    pub untold_analytics: Vec<(StepId, Witness)>,
 }
 
 /// A consent question where declining costs the caller something.
@@ -204,13 +207,33 @@ pub fn analyse(
                 || ahead.withdrawal.after(&graph, step).is_some(),
         });
     }
+    let untold_analytics = untold_analytics(&graph, &states)
+        .into_iter()
+        .map(|(step, node)| (step, witness(node)))
+        .collect();
     PbxAnalysis {
         graph,
         recordings,
         notices,
         consent_questions,
         refusals,
+        untold_analytics,
     }
+}
+
+/// The analytics steps along call flows that a caller reaches without a
+/// prompt that said the call is analysed, each with the first such node.
+fn untold_analytics(graph: &FlowGraph, states: &PathStates) -> BTreeMap<StepId, NodeId> {
+    let mut untold = BTreeMap::new();
+    for (id, node) in states.nodes.iter().enumerate() {
+        let StepKind::Analytics(analysis) = &graph.step(node.step).kind else {
+            continue;
+        };
+        if !analysis.org_setting && !node.state.analysis_told {
+            untold.entry(node.step).or_insert(id as NodeId);
+        }
+    }
+    untold
 }
 
 /// A connection: the call is put through to a person or a queue.
@@ -471,6 +494,7 @@ pub fn reached_unmarked(
         .map(|(i, step)| StepFacts {
             notice: marks(StepId(i as u32)),
             training: false,
+            analysis: false,
             consent_question: None,
             edge_effects: vec![Vec::new(); step.edges.len()],
             copy: None,
@@ -614,6 +638,7 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
         steps.push(StepFacts {
             notice: meaning.notice || consent_question.is_some(),
             training: meaning.training,
+            analysis: meaning.analysis,
             consent_question,
             edge_effects,
             copy,

@@ -66,6 +66,8 @@ pub struct PathState {
     pub blanket_entry: bool,
     /// A prompt on the path announced a training-class purpose.
     pub training_announced: bool,
+    /// A prompt on the path told the caller the call is analysed.
+    pub analysis_told: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,6 +87,8 @@ pub enum AnswerEffect {
 pub struct StepFacts {
     pub notice: bool,
     pub training: bool,
+    /// The step tells the caller the call is analysed.
+    pub analysis: bool,
     /// For an input step that asks for consent: the variable it writes.
     pub consent_question: Option<VariableId>,
     /// Per edge, what it establishes about tested variables.
@@ -255,6 +259,7 @@ impl PathStates {
                 callee_leg: false,
                 blanket_entry,
                 training_announced: false,
+                analysis_told: false,
             };
             run.add(step, TOP, state, Pred::Entry);
         }
@@ -547,6 +552,7 @@ impl Run<'_> {
             StepKind::Prompt { .. } | StepKind::Input { .. } if !state.callee_leg => {
                 state.noticed |= facts.notice;
                 state.training_announced |= facts.training;
+                state.analysis_told |= facts.analysis;
                 if let Some(variable) = facts.consent_question {
                     state.consent = ConsentState::Asked;
                     state.consent_variable = Some(variable);
@@ -607,6 +613,7 @@ mod tests {
         StepFacts {
             notice: false,
             training: false,
+            analysis: false,
             consent_question: question.map(VariableId),
             edge_effects: vec![
                 tests

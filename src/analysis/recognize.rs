@@ -134,6 +134,26 @@ const TRAINING_WORDS: &[&str] = &[
     "qualitat",
 ];
 
+/// Word beginnings that tell the caller the call is analysed, transcribed or
+/// processed by AI, beyond being recorded.
+const ANALYSIS_STEMS: &[&str] = &[
+    "analys",
+    "analyz",
+    "transcri",
+    "artificial intelligence",
+    "voice assistant",
+    "virtual assistant",
+    "assistant listen",
+    "speech analytics",
+    "sentiment",
+    "transskri",
+    "kunstig intelligens",
+    "künstliche intelligenz",
+    "kunstliche intelligenz",
+    "inteligencia artificial",
+    "intelligence artificielle",
+];
+
 /// Word beginnings that make a prompt ask for card data.
 const CARD_DATA_STEMS: &[&str] = &[
     "card",
@@ -162,6 +182,7 @@ pub struct Recognizers {
     menu_offer: Regex,
     consent: Regex,
     training: Regex,
+    analysis: Regex,
     extra_notice: GlobSet,
     extra_consent: GlobSet,
     consent_variables: Vec<String>,
@@ -174,6 +195,8 @@ pub struct PromptMeaning {
     pub notice: bool,
     pub consent: bool,
     pub training: bool,
+    /// The prompt says the call is analysed, transcribed or processed by AI.
+    pub analysis: bool,
 }
 
 impl Recognizers {
@@ -218,6 +241,8 @@ impl Recognizers {
             menu_offer: Regex::new(r"(?i)\bpress\s*\d\b").map_err(|e| e.to_string())?,
             consent: built(CONSENT_STEMS)?,
             training: built(TRAINING_WORDS)?,
+            analysis: Regex::new(&format!(r"(?i)\b({})", alternation(ANALYSIS_STEMS)))
+                .map_err(|e| e.to_string())?,
             extra_notice: GlobSet::new(extra_notice, GlobKind::Text)?,
             extra_consent: GlobSet::new(extra_consent, GlobKind::Text)?,
             consent_variables: consent_variables
@@ -240,6 +265,7 @@ impl Recognizers {
             meaning.consent |=
                 notice || self.consent.is_match(&words) || self.extra_consent.matches(prompt);
             meaning.training |= self.training.is_match(&words);
+            meaning.analysis |= self.analysis.is_match(&words);
         }
         meaning
     }

@@ -141,11 +141,12 @@ impl Profile {
     /// party's consent, which a caller gives by staying on a call they were
     /// told is recorded.
     pub fn notice_is_the_basis(&self) -> bool {
-        match &self.jurisdiction {
-            Jurisdiction::Notice(_) => true,
-            Jurisdiction::Us(Some(state)) => ALL_PARTY_STATES.contains(&state.as_str()),
-            Jurisdiction::Us(None) | Jurisdiction::OptIn(_) => false,
-        }
+        matches!(self.jurisdiction, Jurisdiction::Notice(_)) || self.all_party_us()
+    }
+
+    /// A US state where every party must consent to a recording.
+    pub fn all_party_us(&self) -> bool {
+        matches!(&self.jurisdiction, Jurisdiction::Us(Some(state)) if ALL_PARTY_STATES.contains(&state.as_str()))
     }
 
     /// A US jurisdiction where one party's consent is enough.

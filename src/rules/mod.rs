@@ -199,6 +199,7 @@ declare_rules! {
         Rec014 => rec014_payment_capture_recorded,
         Rec019 => rec019_removed_recorder,
         Rec020 => rec020_agent_emotion_inference,
+        Rec021 => rec021_third_party_ai_listening,
         Rec022 => rec022_silent_recording,
         Rec900 => rec900_parse_error,
         Rec901 => rec901_unresolved_reference,

@@ -35,6 +35,9 @@ pub fn under_profile(code: &str, profile: &Profile) -> UnderProfile {
         "REC003" if profile.emergency() => UnderProfile::Severity(Severity::Info),
         "REC003" if profile.one_party_us() => UnderProfile::Severity(Severity::Warning),
         "REC010" => on_if(profile.sector == Sector::PublicAuthority),
+        // California's wiretap statute and its all-party peers: a vendor
+        // that can use what it hears is a third party to the call.
+        "REC021" if profile.all_party_us() => UnderProfile::Severity(Severity::Error),
         // Where the caller's knowledge is what makes recording lawful (a
         // notice jurisdiction, a US all-party-consent state), recording in
         // secret is an error.

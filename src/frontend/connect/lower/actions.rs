@@ -240,6 +240,7 @@ fn analytics_of(action: &FlowAction) -> Option<StepKind> {
         StepKind::Analytics(Box::new(Analysis {
             feature,
             agent_emotion: Some(EmotionSource::Transcript),
+            org_setting: false,
         }))
     })
 }

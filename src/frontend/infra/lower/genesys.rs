@@ -283,6 +283,7 @@ pub(super) fn graph(infra: &Infrastructure) -> Option<FlowGraph> {
                 agent_emotion: setting
                     .scores_agent
                     .then_some(EmotionSource::Transcript),
+                org_setting: true,
             })),
             setting.span,
             region,
