@@ -355,6 +355,9 @@ mod tests {
                 "freeswitch",
                 "amazon-connect",
                 "twilio",
+                "telnyx",
+                "signalwire",
+                "plivo",
                 "terraform",
                 "cloudformation"
             ]
