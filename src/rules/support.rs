@@ -105,6 +105,10 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "freeswitch" => "play_and_get_digits, then a condition on the answer",
         "amazon-connect" => "a Get customer input block and a branch on the key pressed",
         "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
+        "telnyx" | "signalwire" => {
+            "<Gather action=...>, whose action document records only after a yes"
+        }
+        "plivo" => "<GetInput> or <GetDigits>, whose action URL records only after a yes",
         _ => "Read + GotoIf on the answer",
     }
 }
@@ -127,7 +131,8 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
         "amazon-connect" => {
             "leave IVR recording off, so the recording block records from when the agent connects"
         }
-        "twilio" => "record-from-answer on <Dial>",
+        "twilio" | "telnyx" | "signalwire" => "record-from-answer on <Dial>",
+        "plivo" => "<Record startOnDialAnswer=\"true\"> before the <Dial> instead of recordSession",
         _ => "MixMonitor option b",
     }
 }
@@ -140,7 +145,10 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
             "play a recording notice (playback) before the bridge, or refuse on-demand recording on calls that must not be recorded (set sip_disable_recording=true for a sofia record-template; no record_session binding)"
         }
         "amazon-connect" => "play a recording notice before the call reaches the agent",
-        "twilio" => "play a recording notice (<Say> or <Play>) before the call is connected",
+        "twilio" | "telnyx" | "signalwire" => {
+            "play a recording notice (<Say> or <Play>) before the call is connected"
+        }
+        "plivo" => "play a recording notice (<Speak> or <Play>) before the call is connected",
         _ => {
             "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)"
         }
@@ -154,6 +162,13 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "freeswitch" => "a stop_record_session action, or a bind_digit_action that runs it",
         "amazon-connect" => "a Set recording and analytics behavior block that turns recording off",
         "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
+        "telnyx" => {
+            "<Stop><Siprec name=...></Stop> for a SIPREC session, the Stop Recording command of the TeXML API for a recording"
+        }
+        "signalwire" => "a recording status update through the Compatibility API",
+        "plivo" => {
+            "a Stop Recording request to the Call API (Plivo XML has no element that stops one)"
+        }
         _ => {
             "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"
         }

@@ -127,7 +127,7 @@ impl Frontend for Twilio {
         if sniff.shape == (Shape::Xml { root: "Response" }) {
             return Some(OtherFile::NotAnalysed {
                 what: "an XML <Response> document none of whose verbs is TwiML, TeXML, cXML or Plivo XML",
-                platform: "this <Response> dialect",
+                platform: "unknown <Response> dialect",
             });
         }
         let named = sniff.name.is_some_and(|n| n.contains("ui_attributes"));
