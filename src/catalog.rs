@@ -267,7 +267,14 @@ mod tests {
         );
         assert_eq!(
             catalog.get("REC910").formats,
-            ["asterisk", "freeswitch", "twilio"]
+            [
+                "asterisk",
+                "freeswitch",
+                "twilio",
+                "telnyx",
+                "signalwire",
+                "plivo"
+            ]
         );
         assert_eq!(
             catalog.get("REC017").formats,
