@@ -261,8 +261,6 @@ impl Walker<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
     use crate::flow::{Beep, Capture, RecordingStart};
     use crate::source::SourceMap;
@@ -277,15 +275,7 @@ mod tests {
             text.into(),
         ));
         let mut problems = Problems::default();
-        let mut cx = LoadContext {
-            sources: &mut sources,
-            problems: &mut problems,
-            entry_points: &[],
-            fs: &crate::files::Disk,
-            roots: &[],
-            cwd: Path::new("."),
-            jobs: 1,
-        };
+        let mut cx = LoadContext::for_test(&mut sources, &mut problems);
         let mut lowered = load_documents(&[file], dialect, &mut cx);
         let errors = problems.parse_errors.iter().map(|e| e.message.clone()).collect();
         (lowered.graphs.remove(0), errors)
