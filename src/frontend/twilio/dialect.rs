@@ -8,7 +8,9 @@
 //!   <https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs/recording>,
 //!   <https://main--telnyxdotcom-docs.netlify.app/docs/voice/programmable-voice/texml-verbs/siprec>
 //! - SignalWire cXML (formerly LaML), TwiML-compatible with the `<Verto>`
-//!   noun: <https://developer.signalwire.com/compatibility-api/xml/>
+//!   noun and the `<Connect><AI>` agent:
+//!   <https://developer.signalwire.com/compatibility-api/xml/>,
+//!   <https://github.com/signalwire/signalwire-perl/blob/d2b5b7704d9babd205093dcce454352bcf8bce2e/SignalWire-CompatXML/examples/laml.cgi>
 //! - Plivo XML, with verbs of its own (`<Speak>`, `<GetDigits>`,
 //!   `<GetInput>`, `<PreAnswer>`, `<Wait>`, `<DTMF>`):
 //!   <https://www.plivo.com/docs/voice/xml/>
@@ -59,7 +61,11 @@ const TWIML_NOUNS: &[&str] = &[
     "Prompt",
     "Language",
     "Verto",
+    "AI",
 ];
+
+/// Nouns only SignalWire cXML has.
+const SIGNALWIRE_ONLY: &[&str] = &["Verto", "AI"];
 
 /// Plivo XML's elements that are verbs.
 pub const PLIVO_VERBS: &[&str] = &[
@@ -161,7 +167,7 @@ impl Dialect {
             Some(Dialect::Plivo)
         } else if named(&["texml", "telnyx"]) || TELNYX_ATTRIBUTES.is_match(&text) {
             Some(Dialect::Telnyx)
-        } else if named(&["cxml", "laml", "signalwire"]) || elements.contains("Verto") {
+        } else if named(&["cxml", "laml", "signalwire"]) || has(SIGNALWIRE_ONLY) {
             Some(Dialect::SignalWire)
         } else if elements.is_empty() || has(TWIML_VERBS) || has(TWIML_NOUNS) {
             Some(Dialect::Twilio)
@@ -192,6 +198,7 @@ mod tests {
             ("<Response><Say>Hi</Say></Response>", Some("texml/inbound.xml"), Some(Telnyx)),
             // SignalWire: `<Verto>`, or a LaML/cXML file name.
             ("<Response><Dial record=\"record-from-answer\"><Verto>a@b.verto.signalwire.com</Verto></Dial></Response>", None, Some(SignalWire)),
+            ("<Response><Connect><AI postPromptURL=\"/p\"><Prompt>Be brief</Prompt></AI></Connect></Response>", None, Some(SignalWire)),
             ("<Response><Say>Hi</Say></Response>", Some("laml_bin.xml"), Some(SignalWire)),
             ("<Response><Say>Hi</Say></Response>", Some("cxml/voice.xml"), Some(SignalWire)),
             // Plivo: its own verbs, `<Record>` modes, or the file name.

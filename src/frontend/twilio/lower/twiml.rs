@@ -183,11 +183,13 @@ impl Walker<'_, '_> {
     }
 }
 
-/// `<Stream>` and `<Transcription>` under `<Start>` or `<Connect>`: the
-/// call's audio goes to another service while the call runs.
+/// `<Stream>` and `<Transcription>` under `<Start>` or `<Connect>`, and the
+/// agents `<Connect>` hands the caller to (`<VirtualAgent>`, cXML `<AI>`):
+/// the call's audio goes to another service while the call runs.
 fn streamed(noun: Node) -> Option<StepKind> {
     let name = noun.tag_name().name();
-    matches!(name, "Stream" | "Transcription" | "VirtualAgent").then(|| StepKind::Analytics {
+    let analysed = matches!(name, "Stream" | "Transcription" | "VirtualAgent" | "AI");
+    analysed.then(|| StepKind::Analytics {
         feature: match noun.attribute("url") {
             Some(url) => format!("<{name}> to {url}"),
             None => format!("<{name}>"),
