@@ -881,6 +881,41 @@ fn show_files_lists_what_is_read_and_why_the_rest_is_not() {
     assert!(!shown.contains("REC0"), "nothing is linted");
 }
 
+/// `--show-files` names the dialect of each `<Response>` document, told by
+/// its verbs, attributes or file name (issue 15).
+#[test]
+fn show_files_names_each_xml_dialect() {
+    let dir = tree(
+        "xml-dialects",
+        &[
+            ("twilio/voice.xml", "<Response><Say>Hi</Say></Response>"),
+            (
+                "telnyx/texml_voice.xml",
+                "<Response><Say>Hi</Say></Response>",
+            ),
+            (
+                "telnyx/siprec.xml",
+                "<Response><Start><Siprec connectorName=\"srs\" secure=\"true\"/></Start></Response>",
+            ),
+            (
+                "signalwire/bin.xml",
+                "<Response><Dial><Verto>a@b.verto.signalwire.com</Verto></Dial></Response>",
+            ),
+            (
+                "plivo/answer.xml",
+                "<Response><GetInput action=\"/c\"><Speak>Press 1</Speak></GetInput></Response>",
+            ),
+        ],
+    );
+    let shown = stdout(&reclint(&dir, &["check", "--no-config", "--show-files"]));
+    let what = |path: &str| listed(&shown, path);
+    assert_eq!(what("twilio/voice.xml"), "Twilio TwiML");
+    assert_eq!(what("telnyx/texml_voice.xml"), "Telnyx TeXML");
+    assert_eq!(what("telnyx/siprec.xml"), "Telnyx TeXML");
+    assert_eq!(what("signalwire/bin.xml"), "SignalWire cXML");
+    assert_eq!(what("plivo/answer.xml"), "Plivo XML");
+}
+
 /// No silent skips (issue 14 item 7): a platform's file without a call flow
 /// is listed as such and counted; a flow of a platform reclint does not read
 /// yet, or a Flex configuration that switches recording on, is listed as not
