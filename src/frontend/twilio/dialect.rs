@@ -152,7 +152,8 @@ impl Dialect {
     /// The dialect of a `<Response>` document (`name`: its lowercase file
     /// name), or `None` when none of its elements belongs to any dialect.
     /// Each dialect's own elements, attributes or file name decide first,
-    /// Plivo's before Telnyx's before SignalWire's.
+    /// Plivo's before Telnyx's before SignalWire's; a file name counts only
+    /// where the verbs allow it.
     pub fn of_document(text: &str, name: Option<&str>) -> Option<Dialect> {
         let text = COMMENT.replace_all(text, "");
         let elements: BTreeSet<&str> = ELEMENT
@@ -163,7 +164,12 @@ impl Dialect {
             .collect();
         let has = |names: &[&str]| elements.iter().any(|e| names.contains(e));
         let named = |hints: &[&str]| name.is_some_and(|n| hints.iter().any(|h| n.contains(h)));
-        if named(&["plivo"]) || has(PLIVO_ONLY) || PLIVO_ATTRIBUTES.is_match(&text) {
+        // A Plivo file name does not outweigh verbs Plivo lacks.
+        let twiml_only = elements
+            .iter()
+            .any(|e| TWIML_VERBS.contains(e) && !PLIVO_VERBS.contains(e));
+        let plivo_named = named(&["plivo"]) && !twiml_only;
+        if plivo_named || has(PLIVO_ONLY) || PLIVO_ATTRIBUTES.is_match(&text) {
             Some(Dialect::Plivo)
         } else if named(&["texml", "telnyx"]) || TELNYX_ATTRIBUTES.is_match(&text) {
             Some(Dialect::Telnyx)
@@ -208,7 +214,9 @@ mod tests {
             ("<Response><Record recordSession=\"true\"/><Dial><Number>1</Number></Dial></Response>", None, Some(Plivo)),
             ("<Response><Record startOnDialAnswer=\"true\"/></Response>", None, Some(Plivo)),
             ("<Response><Dial><User>sip:a@phone.plivo.com</User></Dial></Response>", None, Some(Plivo)),
-            ("<Response><Play>https://x/a.mp3</Play></Response>", Some("plivo/answer.xml"), Some(Plivo)),
+            ("<Response><Play>https://x/a.mp3</Play></Response>", Some("plivo_answer.xml"), Some(Plivo)),
+            // TwiML verbs in a file named for Plivo: TwiML.
+            ("<Response><Gather action=\"/m\"><Say>Hi</Say></Gather></Response>", Some("plivo_migration.xml"), Some(Twilio)),
             // A Plivo verb wins over a TeXML name: the verbs are what runs.
             ("<Response><Speak>Hi</Speak></Response>", Some("texml.xml"), Some(Plivo)),
             // Comments do not count, nor SSML inside a prompt.
