@@ -29,6 +29,9 @@ for src in "$root/fixtures" "$shared"; do
     seed connect "$src/amazon-connect" ! -name '*.expect' ! -name '*.toml' ! -name '*.yaml' ! -name '*.tf'
     seed connect "$src" -path '*connect*' -name '*.json'
     seed twiml "$src" -name '*.twiml'
+    seed texml "$src/telnyx" -name '*.xml'
+    seed cxml "$src/signalwire" -name '*.xml'
+    seed plivo_xml "$src/plivo" -name '*.xml'
     seed studio "$src" -path '*twilio*' -name '*.json'
     seed vonage "$src" -path '*vonage*' -name '*.json'
     seed config_toml "$src" -name '*.toml'
@@ -37,7 +40,7 @@ for src in "$root/fixtures" "$shared"; do
     seed cloudformation "$src/amazon-connect" -name '*.yaml'
     seed cloudformation "$src" -name '*.yaml' -path '*CloudFormation*'
 done
-for target in asterisk ael freeswitch connect twiml studio vonage config_toml terraform cloudformation; do
+for target in asterisk ael freeswitch connect twiml texml cxml plivo_xml studio vonage config_toml terraform cloudformation; do
     mkdir -p "$corpus/$target"
     printf '%s: %s seeds\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
 done

@@ -315,13 +315,23 @@ mod tests {
                 "freeswitch",
                 "amazon-connect",
                 "twilio",
+                "telnyx",
+                "signalwire",
+                "plivo",
                 "vonage",
                 "terraform"
             ]
         );
         assert_eq!(
             catalog.get("REC910").formats,
-            ["asterisk", "freeswitch", "twilio"]
+            [
+                "asterisk",
+                "freeswitch",
+                "twilio",
+                "telnyx",
+                "signalwire",
+                "plivo"
+            ]
         );
         assert_eq!(
             catalog.get("REC017").formats,

@@ -37,6 +37,23 @@ pub struct LoadContext<'a> {
     pub jobs: usize,
 }
 
+impl<'a> LoadContext<'a> {
+    /// A context for a loader's unit tests: files on disk, no entry-point
+    /// contexts or roots, one thread.
+    #[cfg(test)]
+    pub(crate) fn for_test(sources: &'a mut SourceMap, problems: &'a mut Problems) -> Self {
+        LoadContext {
+            sources,
+            problems,
+            entry_points: &[],
+            fs: &crate::files::Disk,
+            roots: &[],
+            cwd: Path::new("."),
+            jobs: 1,
+        }
+    }
+}
+
 /// The graphs made from one format's files, what infrastructure files say
 /// about storage, and the files' comments.
 #[derive(Default)]
@@ -356,6 +373,9 @@ mod tests {
                 "freeswitch",
                 "amazon-connect",
                 "twilio",
+                "telnyx",
+                "signalwire",
+                "plivo",
                 "vonage",
                 "terraform",
                 "cloudformation"

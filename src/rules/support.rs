@@ -105,6 +105,10 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "freeswitch" => "play_and_get_digits, then a condition on the answer",
         "amazon-connect" => "a Get customer input block and a branch on the key pressed",
         "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
+        "telnyx" | "signalwire" => {
+            "<Gather action=...>, whose action document records only after a yes"
+        }
+        "plivo" => "<GetInput> or <GetDigits>, whose action URL records only after a yes",
         "terraform" => {
             "set trunk_recording_consent_required on the trunk, and run Enable Participant Recording in the Architect flow only after the caller says yes"
         }
@@ -133,7 +137,8 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
         "amazon-connect" => {
             "leave IVR recording off, so the recording block records from when the agent connects"
         }
-        "twilio" => "record-from-answer on <Dial>",
+        "twilio" | "telnyx" | "signalwire" => "record-from-answer on <Dial>",
+        "plivo" => "<Record startOnDialAnswer=\"true\"> before the <Dial> instead of recordSession",
         "terraform" => {
             "trunk_recording_consent_required on the trunk, so recording waits for the flow's Enable Participant Recording, and suppress_in_queue_call_recording = true on its queues"
         }
@@ -152,7 +157,10 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
             "play a recording notice (playback) before the bridge, or refuse on-demand recording on calls that must not be recorded (set sip_disable_recording=true for a sofia record-template; no record_session binding)"
         }
         "amazon-connect" => "play a recording notice before the call reaches the agent",
-        "twilio" => "play a recording notice (<Say> or <Play>) before the call is connected",
+        "twilio" | "telnyx" | "signalwire" => {
+            "play a recording notice (<Say> or <Play>) before the call is connected"
+        }
+        "plivo" => "play a recording notice (<Speak> or <Play>) before the call is connected",
         "vonage" => {
             "play a recording notice (a talk or stream action) before the call is connected"
         }
@@ -181,6 +189,13 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
         "vonage" => {
             "no NCCO action stops a running record: bound it with timeOut, or record a conversation (`record: true`) the caller can leave"
+        }
+        "telnyx" => {
+            "<Stop><Siprec name=...></Stop> for a SIPREC session, the Stop Recording command of the TeXML API for a recording"
+        }
+        "signalwire" => "a recording status update through the Compatibility API",
+        "plivo" => {
+            "a Stop Recording request to the Call API (Plivo XML has no element that stops one)"
         }
         _ => {
             "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"

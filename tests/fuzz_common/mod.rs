@@ -24,6 +24,9 @@ pub enum Format {
     FreeSwitch,
     Connect,
     Twiml,
+    Texml,
+    Cxml,
+    PlivoXml,
     Studio,
     Vonage,
     Terraform,
@@ -33,7 +36,8 @@ pub enum Format {
 impl Format {
     /// The `--stdin-filename` that stands for the input. Asterisk files are
     /// recognised by name; the other formats by content (the name only has
-    /// to be worth sniffing).
+    /// to be worth sniffing; the XML dialects' names say which dialect a
+    /// document with only shared verbs is).
     pub fn filename(self, text: &str) -> &'static str {
         match self {
             Format::Asterisk => {
@@ -50,6 +54,9 @@ impl Format {
             Format::FreeSwitch => "dialplan/default.xml",
             Format::Connect => "flow.json",
             Format::Twiml => "voice.twiml",
+            Format::Texml => "texml_voice.xml",
+            Format::Cxml => "cxml_voice.xml",
+            Format::PlivoXml => "plivo_voice.xml",
             Format::Studio => "studio.json",
             Format::Vonage => "ncco.json",
             Format::Terraform => "main.tf",
@@ -64,6 +71,9 @@ impl Format {
             Format::FreeSwitch => "freeswitch",
             Format::Connect => "amazon-connect",
             Format::Twiml | Format::Studio => "twilio",
+            Format::Texml => "telnyx",
+            Format::Cxml => "signalwire",
+            Format::PlivoXml => "plivo",
             Format::Vonage => "vonage",
             Format::Terraform => "terraform",
             Format::CloudFormation => "cloudformation",

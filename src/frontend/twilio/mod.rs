@@ -1,6 +1,9 @@
-//! Twilio: TwiML documents (`<Response>`) and Studio flow definitions,
-//! lowered by [`crate::frontend::twilio::lower`].
+//! Twilio and the dialects that copy TwiML: `<Response>` documents in
+//! Twilio TwiML, Telnyx TeXML, SignalWire cXML and Plivo XML (each its own
+//! kind and format, told apart in [`dialect`]), and Twilio Studio flow
+//! definitions, lowered by [`crate::frontend::twilio::lower`].
 
+pub mod dialect;
 pub mod lower;
 
 use std::path::Path;
@@ -9,6 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use self::dialect::Dialect;
 use super::{ContentTest, FileKind, Frontend, KindInfo, OtherFile, Shape, Sniff};
 use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
@@ -22,6 +26,31 @@ pub const TWIML: FileKind = FileKind::new(&KindInfo {
     format: lower::FORMAT,
     may_be_template: false,
 });
+/// Telnyx TeXML documents.
+pub const TEXML: FileKind = FileKind::new(&KindInfo {
+    name: "Telnyx TeXML",
+    format: "telnyx",
+    may_be_template: false,
+});
+/// SignalWire cXML (LaML) documents.
+pub const CXML: FileKind = FileKind::new(&KindInfo {
+    name: "SignalWire cXML",
+    format: "signalwire",
+    may_be_template: false,
+});
+/// Plivo XML documents.
+pub const PLIVO_XML: FileKind = FileKind::new(&KindInfo {
+    name: "Plivo XML",
+    format: "plivo",
+    may_be_template: false,
+});
+/// The `<Response>` kinds, each with its dialect.
+const DOCUMENTS: [(FileKind, Dialect); 4] = [
+    (TWIML, Dialect::Twilio),
+    (TEXML, Dialect::Telnyx),
+    (CXML, Dialect::SignalWire),
+    (PLIVO_XML, Dialect::Plivo),
+];
 /// Studio flow definitions.
 pub const STUDIO: FileKind = FileKind::new(&KindInfo {
     name: "Twilio Studio flow",
@@ -42,15 +71,15 @@ static FLEX_RECORDING_ON: LazyLock<Regex> = LazyLock::new(|| {
 
 impl Frontend for Twilio {
     fn kinds(&self) -> &'static [FileKind] {
-        &[TWIML, STUDIO]
+        &[TWIML, STUDIO, TEXML, CXML, PLIVO_XML]
     }
 
     fn may_be(&self, name: &str) -> bool {
         name.ends_with(".xml") || name.ends_with(".twiml") || name.ends_with(".json")
     }
 
-    /// Studio flows are asked first of all JSON; TwiML after CloudFormation
-    /// YAML, with the other XML.
+    /// Studio flows are asked first of all JSON; `<Response>` documents after
+    /// CloudFormation YAML, with the other XML.
     fn by_content(&self) -> &'static [ContentTest] {
         &[
             ContentTest {
@@ -59,7 +88,7 @@ impl Frontend for Twilio {
             },
             ContentTest {
                 rank: 50,
-                test: twiml,
+                test: response_document,
             },
         ]
     }
@@ -72,7 +101,7 @@ impl Frontend for Twilio {
         _text: &str,
         _fs: &dyn FileSystem,
     ) -> Option<Vec<String>> {
-        (kind == TWIML || kind == STUDIO).then(Vec::new)
+        (kind == STUDIO || DOCUMENTS.iter().any(|(k, _)| *k == kind)).then(Vec::new)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
@@ -83,14 +112,24 @@ impl Frontend for Twilio {
                 .map(|&(file, _)| file)
                 .collect()
         };
-        let mut lowered = lower::load_twiml(&of(TWIML), cx);
+        let mut lowered = Lowered::default();
+        for (kind, dialect) in DOCUMENTS {
+            lowered.extend(lower::load_documents(&of(kind), dialect, cx));
+        }
         lowered.extend(lower::load_studio(&of(STUDIO), cx));
         lowered
     }
 
-    /// Flex UI attributes: no call flow; a recording feature switched on
-    /// there records calls in a way reclint does not read yet.
+    /// A `<Response>` document in no dialect reclint knows: reported, not
+    /// guessed. Flex UI attributes: no call flow; a recording feature
+    /// switched on there records calls in a way reclint does not read yet.
     fn other_file(&self, sniff: &Sniff) -> Option<OtherFile> {
+        if sniff.shape == (Shape::Xml { root: "Response" }) {
+            return Some(OtherFile::NotAnalysed {
+                what: "an XML <Response> document none of whose verbs is TwiML, TeXML, cXML or Plivo XML",
+                platform: "unknown <Response> dialect",
+            });
+        }
         let named = sniff.name.is_some_and(|n| n.contains("ui_attributes"));
         if sniff.shape != Shape::Json || !(named || FLEX_UI_ATTRIBUTES.is_match(sniff.text)) {
             return None;
@@ -115,6 +154,38 @@ fn studio(sniff: &Sniff) -> Option<FileKind> {
     .then_some(STUDIO)
 }
 
-fn twiml(sniff: &Sniff) -> Option<FileKind> {
-    (sniff.shape == Shape::Xml { root: "Response" }).then_some(TWIML)
+/// A `<Response>` document, as the kind of its dialect.
+fn response_document(sniff: &Sniff) -> Option<FileKind> {
+    if sniff.shape != (Shape::Xml { root: "Response" }) {
+        return None;
+    }
+    let dialect = Dialect::of_document(sniff.text, sniff.name)?;
+    DOCUMENTS
+        .iter()
+        .find(|(_, d)| *d == dialect)
+        .map(|(kind, _)| *kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::frontend::{OtherFile, kind_by_content, other_file};
+
+    #[test]
+    fn each_dialect_is_its_own_kind_and_an_unknown_one_is_reported() {
+        let kind = |text: &str, name: &str| kind_by_content(text, Some(name)).map(|k| k.describe());
+        let say = "<Response><Say>Hi</Say></Response>";
+        assert_eq!(kind(say, "voice.xml"), Some("Twilio TwiML"));
+        assert_eq!(kind(say, "texml_voice.xml"), Some("Telnyx TeXML"));
+        assert_eq!(kind(say, "laml_voice.xml"), Some("SignalWire cXML"));
+        assert_eq!(
+            kind("<Response><Speak>Hi</Speak></Response>", "voice.xml"),
+            Some("Plivo XML")
+        );
+        let unknown = "<Response><Ask>Hi</Ask></Response>";
+        assert_eq!(kind(unknown, "voice.xml"), None);
+        assert!(matches!(
+            other_file(unknown, Some("voice.xml")),
+            Some(OtherFile::NotAnalysed { .. })
+        ));
+    }
 }

@@ -341,8 +341,6 @@ fn member<'j>(node: &'j Json, key: &str) -> Option<&'j Member> {
 /// reader, and the tests of what the tools share.
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
     use crate::parse::{Comment, Problems};
     use crate::source::SourceFile;
@@ -391,15 +389,7 @@ mod tests {
             })
             .collect();
         let mut problems = Problems::default();
-        let mut cx = LoadContext {
-            sources: &mut sources,
-            problems: &mut problems,
-            entry_points: &[],
-            fs: &crate::files::Disk,
-            roots: &[],
-            cwd: Path::new("."),
-            jobs: 1,
-        };
+        let mut cx = LoadContext::for_test(&mut sources, &mut problems);
         let lowered = load(&ids, &mut cx);
         Loaded {
             infrastructure: lowered.infrastructure,

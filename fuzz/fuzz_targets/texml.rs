@@ -1,0 +1,11 @@
+//! `cargo +nightly fuzz run texml`: the whole pipeline on one Telnyx TeXML file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/fuzz_common/mod.rs"]
+mod driver;
+
+fuzz_target!(|data: &[u8]| {
+    driver::check_format(driver::Format::Texml, data);
+});
