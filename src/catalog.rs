@@ -255,11 +255,17 @@ mod tests {
         let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
         assert_eq!(
             catalog.get("REC013").formats,
-            ["asterisk", "freeswitch", "amazon-connect", "twilio"]
+            [
+                "asterisk",
+                "freeswitch",
+                "amazon-connect",
+                "twilio",
+                "signalwire"
+            ]
         );
         assert_eq!(
             catalog.get("REC910").formats,
-            ["asterisk", "freeswitch", "twilio"]
+            ["asterisk", "freeswitch", "twilio", "signalwire"]
         );
         assert_eq!(
             catalog.get("REC017").formats,

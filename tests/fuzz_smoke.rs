@@ -156,6 +156,7 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         },
         Format::Twiml => &|p| has_extension(p, "twiml"),
         Format::Studio => &|p| has_extension(p, "json"),
+        Format::Swml => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
         Format::Terraform => &|p| has_extension(p, "tf"),
         Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
@@ -212,6 +213,7 @@ format_tests! {
     studio_survives_mutated_fixtures: Studio, 5;
     terraform_survives_mutated_fixtures: Terraform, 7;
     cloudformation_survives_mutated_fixtures: CloudFormation, 8;
+    swml_survives_mutated_fixtures: Swml, 9;
 }
 
 #[test]

@@ -249,6 +249,7 @@ frontends! {
     freeswitch => FreeSwitch,
     connect => Connect,
     twilio => Twilio,
+    signalwire => SignalWire,
     infra => Infrastructure,
 }
 
@@ -355,6 +356,7 @@ mod tests {
                 "freeswitch",
                 "amazon-connect",
                 "twilio",
+                "signalwire",
                 "terraform",
                 "cloudformation"
             ]

@@ -1,0 +1,736 @@
+//! Lowering SWML documents to the call-flow graph.
+//!
+//! A document is read with the span-keeping YAML/JSON reader
+//! ([`crate::parse::cloudformation`]); it becomes one graph and one region
+//! (named after the file, as scopes name it), entered at `sections.main`.
+//! Each method is one list item with one key
+//! (<https://developer.signalwire.com/swml/methods/>). Methods run in order;
+//! the lists under `switch`, `cond`, `execute.on_return` and `connect.result`
+//! run and then continue after their method.
+//!
+//! - `play` is a prompt (its `say:` text is what the recogniser reads),
+//!   `prompt` a question whose answer is `prompt_value`; `switch` (its
+//!   `case` keys, and `default`) and `cond` (a `when` of the form
+//!   `variable == 'value'`, and `else`) are branches on it.
+//! - `record_call` records in the background from where it stands until
+//!   `stop_record_call` or the end of the call: `beep` defaults to false, so
+//!   unless `beep: true` it starts silently; `direction` `speak`/`listen`/
+//!   `both` is whose voice it holds; `terminators` are keys that stop it
+//!   (<https://developer.signalwire.com/swml/methods/record_call>).
+//!   A `record_call` in `connect.confirm` runs on the called party's leg once
+//!   it answers: a recording from the answer.
+//! - `record` is the foreground recording of a message the caller leaves
+//!   (voicemail), not a recording of the call
+//!   (<https://developer.signalwire.com/swml/methods/record/>).
+//! - `tap` streams the call's audio to another endpoint: captured all the
+//!   same. `ai`, `amazon_bedrock`, `live_transcribe`, `live_translate` and
+//!   `transcribe` let a service listen to or transcribe the call: analytics.
+//! - `connect`, `sip_refer`, `enter_queue`, `join_room` and
+//!   `join_conference` connect the caller to another party; `pay` collects
+//!   card details.
+//! - `transfer` continues in another section (a jump), `execute` calls one
+//!   and returns (a subroutine); both may name a URL instead, another
+//!   document reclint does not see. `goto` jumps to a `label` of its section,
+//!   on a `when` condition or always.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::flow::{
+    AnswerMatch, Beep, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
+    RecordingStart, RegionId, StepId, StepKind, Variable, Voices, Wait,
+};
+use crate::frontend::{LoadContext, Lowered};
+use crate::parse::cloudformation;
+use crate::parse::json::{Json, Value};
+use crate::parse::{ParseError, Problems, Unresolved};
+use crate::source::{FileId, SourceFile, Span};
+
+/// The format name of the graphs made here (see [`crate::flow::FlowGraph::format`]).
+pub const FORMAT: &str = "signalwire";
+
+/// Method lists nested deeper than this (a `switch` in a `cond` in ...) are
+/// reported instead of read.
+const MAX_NESTING: usize = 64;
+
+/// Where `prompt` puts the caller's answer.
+const PROMPT_VALUE: &str = "prompt_value";
+
+/// Loads SWML documents, one graph each.
+pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
+    let mut lowered = Lowered::default();
+    for &file in files {
+        let source = cx.sources.get(file);
+        match cloudformation::parse(file, source) {
+            Ok(template) => {
+                lowered.comments.insert(file, template.comments);
+                if let Some(mut graph) = document(&template.root, source, cx.problems) {
+                    graph.shrink_to_fit();
+                    lowered.graphs.push(graph);
+                }
+            }
+            Err(error) => cx.problems.parse_errors.push(error),
+        }
+    }
+    lowered
+}
+
+/// One document's graph; `None` (and a parse error) when it has no `main`
+/// section to start from.
+fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option<FlowGraph> {
+    let sections = root.get("sections").map(Json::members).unwrap_or(&[]);
+    let Some(main) = sections.iter().find(|s| s.key == "main") else {
+        problems.parse_errors.push(ParseError::new(
+            root.get("sections").map_or(root.span, |s| s.span),
+            "SWML document without a `main` section",
+            "the call starts in `sections.main`, which is missing",
+        ));
+        return None;
+    };
+    let mut graph = FlowGraph::of_format(FORMAT);
+    let stem = source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let region = graph.add_region(stem, main.key_span);
+    // One step per section first, so that jumps and calls can name
+    // sections defined further down.
+    let mut heads = HashMap::new();
+    for section in sections {
+        let kind = if section.key == "main" {
+            StepKind::Dispatch
+        } else {
+            StepKind::Jump
+        };
+        let head = graph.add_step(kind, section.key_span, region);
+        graph.steps[head.index()].label = Some(format!("section {}", section.key).into());
+        heads.entry(section.key.as_str()).or_insert(head);
+    }
+    let mut executed = HashSet::new();
+    executed_sections(root, &mut executed);
+    let mut lowering = Swml {
+        graph: &mut graph,
+        region,
+        heads: &heads,
+        problems,
+        section: "",
+        returns: false,
+        labels: HashMap::new(),
+        gotos: Vec::new(),
+    };
+    for section in sections {
+        let head = heads[section.key.as_str()];
+        if lowering.graph.steps[head.index()].edges.is_empty() {
+            lowering.section(section.key.as_str(), &section.value, head, &executed);
+        }
+    }
+    graph.entries.push(EntryPoint {
+        step: heads["main"],
+        region,
+        dialled: None,
+    });
+    Some(graph)
+}
+
+/// The sections some `execute` calls by name: they return at their end.
+fn executed_sections(value: &Json, into: &mut HashSet<String>) {
+    for member in value.members() {
+        if member.key == "execute"
+            && let Some(dest) = member.value.get("dest").and_then(Json::as_str)
+        {
+            into.insert(dest.to_string());
+        }
+        executed_sections(&member.value, into);
+    }
+    for item in value.as_array() {
+        executed_sections(item, into);
+    }
+}
+
+struct Swml<'g, 'h, 'p> {
+    graph: &'g mut FlowGraph,
+    region: RegionId,
+    /// Each section's first step.
+    heads: &'h HashMap<&'h str, StepId>,
+    problems: &'p mut Problems,
+    /// The section being lowered, and whether it is executed (returns).
+    section: &'h str,
+    returns: bool,
+    /// The `label`s of the section being lowered.
+    labels: HashMap<String, StepId>,
+    /// `goto`s of the section being lowered, linked once its labels are known.
+    gotos: Vec<(StepId, String, Span)>,
+}
+
+impl<'h> Swml<'_, 'h, '_> {
+    fn section(&mut self, name: &'h str, methods: &Json, head: StepId, executed: &HashSet<String>) {
+        self.section = name;
+        self.returns = executed.contains(name);
+        self.labels.clear();
+        // An executed section returns to its caller at its end; `main` and
+        // sections reached by `transfer` end the call there.
+        let end = self
+            .returns
+            .then(|| self.graph.add_step(StepKind::Return, methods.span, self.region));
+        let first = self.methods(methods.as_array(), end, 0);
+        if let Some(first) = first {
+            self.graph.add_edge(head, Edge::plain(first));
+        }
+        for (step, label, span) in std::mem::take(&mut self.gotos) {
+            match self.labels.get(&label) {
+                Some(&target) => self.graph.add_edge(step, Edge::plain(target)),
+                None => self.problems.unresolved.push(Unresolved::new(
+                    span,
+                    format!("label `{label}` is not defined in section `{name}`"),
+                    "the call cannot be followed past this goto",
+                )),
+            }
+        }
+    }
+
+    /// Lowers methods in order, continuing at `next`; returns the first step.
+    fn methods(&mut self, items: &[Json], next: Option<StepId>, depth: usize) -> Option<StepId> {
+        let mut next = next;
+        for item in items.iter().rev() {
+            next = Some(self.method(item, next, depth));
+        }
+        next
+    }
+
+    /// A nested list of methods (a `case`, a `then`), continuing at `next`.
+    fn block(&mut self, list: Option<&Json>, next: Option<StepId>, depth: usize) -> Option<StepId> {
+        let items = list.map(Json::as_array).unwrap_or(&[]);
+        if depth >= MAX_NESTING && !items.is_empty() {
+            self.problems.parse_errors.push(ParseError::new(
+                items[0].span,
+                format!("SWML methods nested deeper than {MAX_NESTING} levels"),
+                "not read below this method",
+            ));
+            return next;
+        }
+        self.methods(items, next, depth + 1)
+    }
+
+    /// A step made by method `name` at `item`, named and recorded as its
+    /// statement.
+    fn step(&mut self, kind: StepKind, name: &str, item: &Json, params: &Json) -> StepId {
+        let step = self.graph.add_step(kind, item.span, self.region);
+        let mut label = match detail(name, params) {
+            Some(detail) if !detail.is_empty() => format!("{name} {detail}"),
+            _ => name.to_string(),
+        };
+        if self.section != "main" {
+            label = format!("{label} in section {}", self.section);
+        }
+        self.graph.steps[step.index()].label = Some(label.into());
+        self.graph.set_statement(step, name, params.to_compact());
+        step
+    }
+
+    /// Steps in order at `item`, continuing at `next`; returns the first.
+    fn chain(
+        &mut self,
+        kinds: Vec<StepKind>,
+        name: &str,
+        item: &Json,
+        params: &Json,
+        next: Option<StepId>,
+    ) -> StepId {
+        let mut steps: Vec<StepId> = kinds
+            .into_iter()
+            .map(|kind| self.step(kind, name, item, params))
+            .collect();
+        if steps.is_empty() {
+            steps.push(self.step(StepKind::Other, name, item, params));
+        }
+        for pair in steps.windows(2) {
+            self.graph.add_edge(pair[0], Edge::plain(pair[1]));
+        }
+        if let (Some(&last), Some(next)) = (steps.last(), next) {
+            self.graph.add_edge(last, Edge::plain(next));
+        }
+        steps[0]
+    }
+
+    fn method(&mut self, item: &Json, next: Option<StepId>, depth: usize) -> StepId {
+        // `- hangup` written without parameters.
+        let no_params = Json {
+            value: Value::Null,
+            span: item.span,
+        };
+        let (name, params) = match (item.as_str(), item.members()) {
+            (Some(name), _) => (name, &no_params),
+            (None, [member]) => (member.key.as_str(), &member.value),
+            _ => {
+                self.problems.parse_errors.push(ParseError::new(
+                    item.span,
+                    "a SWML method is an object with one key, the method's name",
+                    "not read as a method",
+                ));
+                return self.chain(Vec::new(), "?", item, item, next);
+            }
+        };
+        let text = |key: &str| params.get(key).and_then(Json::as_text);
+        let kinds = match name {
+            "answer" => vec![StepKind::Answer],
+            "play" => vec![StepKind::Prompt {
+                prompts: sounds(params.get("urls").or(params.get("url")).unwrap_or(params)),
+            }],
+            "prompt" => vec![StepKind::Input {
+                variable: Variable::Named(PROMPT_VALUE.into()),
+                prompts: params.get("play").map(sounds).unwrap_or_default(),
+            }],
+            "switch" | "cond" => return self.branch(name, item, params, next, depth),
+            "record_call" => record_call(params, false),
+            "stop_record_call" => vec![StepKind::RecordingStop],
+            "tap" => vec![StepKind::recording(RecordingStart {
+                stream: true,
+                voices: direction_voices(text("direction").as_deref(), false),
+                ..RecordingStart::new(
+                    format!("tap to {}", tap_target(params)),
+                    Capture::Immediately,
+                )
+            })],
+            "ai" | "amazon_bedrock" | "transcribe" => vec![analytics(name)],
+            "live_transcribe" | "live_translate" if !stops(params) => vec![analytics(name)],
+            "pay" => vec![StepKind::Payment],
+            "connect" => return self.connect(item, params, next, depth),
+            "sip_refer" => vec![connection(text("to").unwrap_or_default(), Wait::Ringing)],
+            "enter_queue" => vec![connection(
+                format!("queue {}", text("queue_name").unwrap_or_default()),
+                Wait::Queue,
+            )],
+            "join_room" | "join_conference" => vec![connection(
+                format!("{name} {}", text("name").unwrap_or_default()),
+                Wait::Nothing,
+            )],
+            "transfer" => return self.transfer(item, params),
+            "execute" => return self.execute(item, params, next, depth),
+            "goto" => return self.goto(item, params, next),
+            "label" => {
+                let step = self.chain(Vec::new(), name, item, params, next);
+                if let Some(label) = params.as_text() {
+                    self.labels.entry(label).or_insert(step);
+                }
+                return step;
+            }
+            "hangup" => return self.step(StepKind::Hangup, name, item, params),
+            // Returns to the caller of an executed section; elsewhere it
+            // ends the script, and with it the call.
+            "return" => {
+                let kind = if self.returns {
+                    StepKind::Return
+                } else {
+                    StepKind::Other
+                };
+                return self.step(kind, name, item, params);
+            }
+            "set" => assignments(params),
+            _ => Vec::new(),
+        };
+        self.chain(kinds, name, item, params, next)
+    }
+
+    /// `switch` (and `connect.result` as an object): a branch on a variable's
+    /// value, `case` by value and `default`. `cond` (and `connect.result` as
+    /// a list): `when` conditions in order, then `else`. Without a default
+    /// or `else`, the call goes on after the method.
+    fn branch(
+        &mut self,
+        name: &str,
+        item: &Json,
+        params: &Json,
+        next: Option<StepId>,
+        depth: usize,
+    ) -> StepId {
+        let step = self.step(StepKind::Branch, name, item, params);
+        let (arms, otherwise) = if params.get("variable").is_some() {
+            self.switch_arms(params, next, depth)
+        } else {
+            self.cond_arms(params, next, depth)
+        };
+        for (to, guards) in arms {
+            self.graph.add_edge(step, Edge { to, guards });
+        }
+        if let Some(to) = otherwise.0 {
+            self.graph.add_edge(
+                step,
+                Edge {
+                    to,
+                    guards: otherwise.1,
+                },
+            );
+        }
+        step
+    }
+
+    fn switch_arms(&mut self, params: &Json, next: Option<StepId>, depth: usize) -> Arms {
+        let variable = variable(&params.get("variable").and_then(Json::as_text).unwrap_or_default());
+        let mut arms = Vec::new();
+        let mut values = Vec::new();
+        for case in params.get("case").map(Json::members).unwrap_or(&[]) {
+            values.push(case.key.clone());
+            if let Some(to) = self.block(Some(&case.value), next, depth) {
+                let answer = AnswerMatch::Values(vec![case.key.clone()]);
+                arms.push((to, vec![answer_guard(&variable, answer)]));
+            }
+        }
+        let otherwise = self.block(params.get("default"), next, depth);
+        let default = Guard::Default {
+            variable,
+            not: values,
+        };
+        (arms, (otherwise, vec![default]))
+    }
+
+    fn cond_arms(&mut self, params: &Json, next: Option<StepId>, depth: usize) -> Arms {
+        let mut arms = Vec::new();
+        // The variable every `when` compares and the values they name, while
+        // all of them compare the same one.
+        let mut tested: Option<(Variable, Vec<String>)> = None;
+        let mut one_variable = true;
+        let mut otherwise = None;
+        for condition in params.as_array() {
+            if let Some(list) = condition.get("else") {
+                otherwise = Some(list);
+                continue;
+            }
+            let when = condition.get("when").and_then(Json::as_text).unwrap_or_default();
+            let test = comparison(&when);
+            match (&mut tested, &test) {
+                (None, Some((variable, value))) => {
+                    tested = Some((variable.clone(), vec![value.clone()]));
+                }
+                (Some((seen, values)), Some((variable, value))) if seen == variable => {
+                    values.push(value.clone());
+                }
+                _ => one_variable = false,
+            }
+            if let Some(to) = self.block(condition.get("then"), next, depth) {
+                let guards = test
+                    .map(|(variable, value)| {
+                        vec![answer_guard(&variable, AnswerMatch::Values(vec![value]))]
+                    })
+                    .unwrap_or_default();
+                arms.push((to, guards));
+            }
+        }
+        let to = match otherwise {
+            Some(list) => self.block(Some(list), next, depth),
+            None => next,
+        };
+        let guards = match tested {
+            Some((variable, not)) if one_variable => vec![Guard::Default { variable, not }],
+            _ => Vec::new(),
+        };
+        (arms, (to, guards))
+    }
+
+    /// `connect`: a recording its `confirm` starts on the answering leg, the
+    /// connection, then what its `result` runs once the other party hangs up.
+    fn connect(&mut self, item: &Json, params: &Json, next: Option<StepId>, depth: usize) -> StepId {
+        let after = match params.get("result") {
+            Some(result) => Some(self.branch("connect result", item, result, next, depth)),
+            None => next,
+        };
+        let target = connect_target(params).unwrap_or_default();
+        let mut first = self.chain(
+            vec![connection(target, Wait::Ringing)],
+            "connect",
+            item,
+            params,
+            after,
+        );
+        // Each at its own method: the recording starts as the call connects.
+        for confirm in params.get("confirm").map(Json::as_array).unwrap_or(&[]).iter().rev() {
+            if let [member] = confirm.members()
+                && member.key == "record_call"
+            {
+                for kind in record_call(&member.value, true).into_iter().rev() {
+                    let step = self.step(kind, "record_call", confirm, &member.value);
+                    self.graph.add_edge(step, Edge::plain(first));
+                    first = step;
+                }
+            }
+        }
+        first
+    }
+
+    /// `transfer`: on in another section, or in another document.
+    fn transfer(&mut self, item: &Json, params: &Json) -> StepId {
+        let dest = destination_of(params);
+        match self.section_head(&dest, params) {
+            Some(head) => {
+                let step = self.step(StepKind::Jump, "transfer", item, params);
+                self.graph.add_edge(step, Edge::plain(head));
+                step
+            }
+            None => self.step(StepKind::Unknown, "transfer", item, params),
+        }
+    }
+
+    /// `execute`: a section (or another document) run as a subroutine, then
+    /// `on_return`, then the next method.
+    fn execute(&mut self, item: &Json, params: &Json, next: Option<StepId>, depth: usize) -> StepId {
+        let dest = destination_of(params);
+        let callee = self.section_head(&dest, params);
+        let after = match params.get("on_return") {
+            Some(list) => self.block(Some(list), next, depth),
+            None => next,
+        };
+        let call = StepKind::Call(Call {
+            callee,
+            leg: Leg::Caller,
+            arguments: Vec::new(),
+        });
+        self.chain(vec![call], "execute", item, params, after)
+    }
+
+    /// The first step of section `dest`; `None` for a URL or inline document,
+    /// and for an undefined section (reported).
+    fn section_head(&mut self, dest: &str, params: &Json) -> Option<StepId> {
+        if let Some(&head) = self.heads.get(dest) {
+            return Some(head);
+        }
+        let elsewhere = dest.contains("://")
+            || dest.starts_with('{')
+            || dest.starts_with("relay:")
+            || dest.contains("%{");
+        if !elsewhere {
+            self.problems.unresolved.push(Unresolved::new(
+                params.get("dest").map_or(params.span, |d| d.span),
+                format!("section `{dest}` is not defined in this document"),
+                "the call cannot be followed past this method",
+            ));
+        }
+        None
+    }
+
+    /// `goto`: to its label, always, or when its condition holds.
+    fn goto(&mut self, item: &Json, params: &Json, next: Option<StepId>) -> StepId {
+        let conditional = params.get("when").is_some();
+        let kind = if conditional {
+            StepKind::Branch
+        } else {
+            StepKind::Jump
+        };
+        let step = self.step(kind, "goto", item, params);
+        let label = params.get("label").and_then(Json::as_text).unwrap_or_default();
+        let span = params.get("label").map_or(item.span, |l| l.span);
+        self.gotos.push((step, label, span));
+        if let (true, Some(next)) = (conditional, next) {
+            self.graph.add_edge(step, Edge::plain(next));
+        }
+        step
+    }
+}
+
+/// A branch's guarded arms, and where it goes when none matches.
+type Arms = (Vec<(StepId, Vec<Guard>)>, (Option<StepId>, Vec<Guard>));
+
+fn answer_guard(variable: &Variable, answer: AnswerMatch) -> Guard {
+    Guard::Answer {
+        variable: variable.clone(),
+        answer,
+    }
+}
+
+/// What messages say about a method besides its name: what it plays, whom
+/// it connects, where it goes.
+fn detail(name: &str, params: &Json) -> Option<String> {
+    match name {
+        "play" => sounds(params.get("urls").or(params.get("url")).unwrap_or(params))
+            .first()
+            .map(|s| format!("\"{s}\"")),
+        "prompt" => params
+            .get("play")
+            .map(sounds)
+            .and_then(|s| s.first().map(|s| format!("\"{s}\""))),
+        "connect" => connect_target(params).map(|to| format!("to {to}")),
+        "sip_refer" => params.get("to").and_then(Json::as_text).map(|to| format!("to {to}")),
+        "transfer" | "execute" => Some(format!("to {}", destination_of(params))),
+        "goto" => params.get("label").and_then(Json::as_text),
+        _ => None,
+    }
+}
+
+/// `record_call`'s recording. On the caller's leg it records from here on;
+/// in `connect.confirm` (`answering_leg`) it runs on the called party's leg
+/// once that party answers, where `speak` is what the caller hears.
+fn record_call(params: &Json, answering_leg: bool) -> Vec<StepKind> {
+    let text = |key: &str| params.get(key).and_then(Json::as_text);
+    let beep = if text("beep").as_deref() == Some("true") {
+        Beep::Plays
+    } else {
+        Beep::Silent
+    };
+    let (recorder, capture) = if answering_leg {
+        ("record_call in connect.confirm", Capture::FromBridge)
+    } else {
+        ("record_call", Capture::Immediately)
+    };
+    let start = RecordingStart {
+        beep,
+        voices: direction_voices(text("direction").as_deref(), answering_leg),
+        before_answer: BeforeAnswer::of(capture),
+        ..RecordingStart::new(recorder, capture)
+    };
+    let mut kinds = vec![StepKind::recording(start)];
+    // Keys that end the recording: the caller can withdraw with them.
+    if text("terminators").is_some_and(|t| !t.trim().is_empty()) {
+        kinds.push(StepKind::StopOffered);
+    }
+    kinds
+}
+
+/// `direction`: `speak` is what the leg's party says, `listen` what it hears.
+fn direction_voices(direction: Option<&str>, answering_leg: bool) -> Voices {
+    match (direction, answering_leg) {
+        (Some("speak"), false) | (Some("listen"), true) => Voices::Caller,
+        (Some("listen"), false) | (Some("speak"), true) => Voices::Heard,
+        _ => Voices::Both,
+    }
+}
+
+/// `live_transcribe: {action: stop}` (or `action: {stop: ...}`) stops it.
+fn stops(params: &Json) -> bool {
+    let action = params.get("action");
+    action.and_then(Json::as_str) == Some("stop") || action.and_then(|a| a.get("stop")).is_some()
+}
+
+fn analytics(name: &str) -> StepKind {
+    StepKind::Analytics {
+        feature: format!("SWML {name}"),
+    }
+}
+
+fn connection(target: String, waits: Wait) -> StepKind {
+    StepKind::Connection { target, waits }
+}
+
+/// Where `tap` streams to: its `uri`.
+fn tap_target(params: &Json) -> String {
+    params
+        .get("uri")
+        .and_then(Json::as_text)
+        .unwrap_or_else(|| "an endpoint".into())
+}
+
+/// Whom `connect` dials: `to`, or the first of its `serial`/`parallel` lists.
+fn connect_target(params: &Json) -> Option<String> {
+    ["to", "serial", "parallel", "serial_parallel"]
+        .iter()
+        .find_map(|key| params.get(key).map(destination))
+}
+
+/// The first number or address of a `connect` destination: `to`, or the
+/// `to` of the first entry of `serial`/`parallel` lists.
+fn destination(value: &Json) -> String {
+    if let Some(text) = value.as_text() {
+        return text;
+    }
+    value
+        .get("to")
+        .and_then(Json::as_text)
+        .or_else(|| value.as_array().first().map(destination))
+        .unwrap_or_default()
+}
+
+/// `transfer`/`execute` `dest`, or the method's value when it is just a
+/// string (`transfer: sales`).
+fn destination_of(params: &Json) -> String {
+    params
+        .get("dest")
+        .and_then(Json::as_text)
+        .or_else(|| params.as_text())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// Playable sounds: a string or a list of them; `say:` text is read as
+/// spoken text, anything else (a URL, `silence:`, `ring:`) as a file name.
+fn sounds(value: &Json) -> Vec<String> {
+    let one = |sound: &Json| {
+        sound.as_text().map(|s| {
+            let s = s.trim();
+            s.strip_prefix("say:").map_or(s, str::trim).to_string()
+        })
+    };
+    match value.as_array() {
+        [] => one(value).into_iter().collect(),
+        list => list.iter().filter_map(one).collect(),
+    }
+}
+
+/// `set`: a variable set to another's value (`consent: '%{prompt_value}'`)
+/// is a copy of it.
+fn assignments(params: &Json) -> Vec<StepKind> {
+    params
+        .members()
+        .iter()
+        .filter_map(|member| {
+            let value = member.value.as_text()?;
+            let inner = value.trim().strip_prefix("%{")?.strip_suffix('}')?;
+            (!inner.contains(['{', '}'])).then(|| StepKind::Assign {
+                variable: variable(&member.key),
+                from: variable(inner),
+            })
+        })
+        .collect()
+}
+
+/// A variable as SWML names it in a `switch`, `set` or condition, without
+/// `%{...}` and the `vars.` scope: `vars.prompt_value` is `prompt_value`.
+fn variable(name: &str) -> Variable {
+    let name = name.trim();
+    let name = name
+        .strip_prefix("%{")
+        .and_then(|n| n.strip_suffix('}'))
+        .unwrap_or(name)
+        .trim();
+    Variable::Named(name.strip_prefix("vars.").unwrap_or(name).to_string())
+}
+
+/// A `cond` condition SWML evaluates as JavaScript, when it is one
+/// comparison of a variable with a value: `prompt_value == '1'`,
+/// `vars.consent === "yes"`, `prompt_value == 1`.
+fn comparison(when: &str) -> Option<(Variable, String)> {
+    static COMPARISON: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"^\s*([A-Za-z_][\w.]*)\s*===?\s*(?:'([^']*)'|"([^"]*)"|([\w.+-]+))\s*$"#,
+        )
+        .expect("valid regex")
+    });
+    let captures = COMPARISON.captures(when)?;
+    let value = (2..=4).find_map(|i| captures.get(i))?.as_str().to_string();
+    Some((variable(&captures[1]), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_of_one_variable_are_read() {
+        let read = |when: &str| comparison(when).map(|(v, value)| (v.to_string(), value));
+        assert_eq!(read("prompt_value == '1'"), Some(("prompt_value".into(), "1".into())));
+        assert_eq!(read("vars.consent === \"yes\""), Some(("consent".into(), "yes".into())));
+        assert_eq!(read("prompt_value == 1"), Some(("prompt_value".into(), "1".into())));
+        assert_eq!(read("prompt_value == 1 || prompt_value == 2"), None);
+        assert_eq!(read("call.type.toLowerCase() == 'sip'"), None);
+    }
+
+    #[test]
+    fn sounds_read_say_text_and_urls() {
+        let json = |text: &str| crate::parse::json::parse(FileId(0), text, None).expect("valid JSON");
+        assert_eq!(sounds(&json(r#""say: This call is recorded.""#)), ["This call is recorded."]);
+        assert_eq!(
+            sounds(&json(r#"["https://example.com/a.wav", "say:Hi"]"#)),
+            ["https://example.com/a.wav", "Hi"]
+        );
+    }
+}
