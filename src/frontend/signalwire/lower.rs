@@ -714,6 +714,112 @@ fn comparison(when: &str) -> Option<(Variable, String)> {
 mod tests {
     use super::*;
 
+    /// The graph of a SWML text, and what could not be read.
+    fn lowered(text: &str) -> (Option<FlowGraph>, Problems) {
+        let source = SourceFile::new("ivr.yaml".into(), "ivr.yaml".into(), text.into());
+        let template = cloudformation::parse(FileId(0), &source).expect("valid YAML");
+        let mut problems = Problems::default();
+        (document(&template.root, &source, &mut problems), problems)
+    }
+
+    /// The recording starts, last method first (methods are lowered from
+    /// the end).
+    fn recordings(graph: &FlowGraph) -> Vec<(String, Capture, Beep, Voices)> {
+        graph
+            .recording_starts()
+            .map(|(_, r)| (r.recorder.clone(), r.capture, r.beep, r.voices))
+            .collect()
+    }
+
+    #[test]
+    fn record_call_is_silent_unless_it_beeps_and_records_from_the_answer_in_confirm() {
+        let (graph, problems) = lowered(concat!(
+            "version: 1.0.0\n",
+            "sections:\n",
+            "  main:\n",
+            "    - record_call: {direction: speak}\n",
+            "    - record_call: {beep: true}\n",
+            "    - connect:\n",
+            "        to: '+1555'\n",
+            "        confirm:\n",
+            "          - record_call: {direction: speak}\n",
+        ));
+        let graph = graph.expect("a graph");
+        assert!(problems.parse_errors.is_empty() && problems.unresolved.is_empty());
+        assert_eq!(
+            recordings(&graph),
+            [
+                ("record_call in connect.confirm".to_string(), Capture::FromBridge, Beep::Silent, Voices::Heard),
+                ("record_call".to_string(), Capture::Immediately, Beep::Plays, Voices::Both),
+                ("record_call".to_string(), Capture::Immediately, Beep::Silent, Voices::Caller),
+            ]
+        );
+    }
+
+    #[test]
+    fn switch_cases_are_answers_and_default_the_rest() {
+        let (graph, _) = lowered(concat!(
+            "version: 1.0.0\n",
+            "sections:\n",
+            "  main:\n",
+            "    - prompt: {play: 'say:Press 1'}\n",
+            "    - switch:\n",
+            "        variable: vars.prompt_value\n",
+            "        case:\n",
+            "          '1': [{hangup: {}}]\n",
+            "        default: [{hangup: {}}]\n",
+        ));
+        let graph = graph.expect("a graph");
+        let branch = graph
+            .steps
+            .iter()
+            .find(|s| matches!(s.kind, StepKind::Branch))
+            .expect("a branch");
+        let variable = Variable::Named(PROMPT_VALUE.into());
+        assert_eq!(
+            branch.edges.iter().map(|e| e.guards.clone()).collect::<Vec<_>>(),
+            [
+                vec![answer_guard(&variable, AnswerMatch::Values(vec!["1".into()]))],
+                vec![Guard::Default {
+                    variable,
+                    not: vec!["1".into()]
+                }],
+            ]
+        );
+    }
+
+    #[test]
+    fn undefined_sections_and_labels_are_unresolved_and_urls_are_elsewhere() {
+        let (_, problems) = lowered(concat!(
+            "version: 1.0.0\n",
+            "sections:\n",
+            "  main:\n",
+            "    - execute: {dest: 'https://example.com/a.swml'}\n",
+            "    - goto: {label: nowhere}\n",
+            "    - transfer: {dest: billing}\n",
+        ));
+        let messages: Vec<&str> = problems.unresolved.iter().map(|u| u.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "section `billing` is not defined in this document",
+                "label `nowhere` is not defined in section `main`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_document_without_main_is_a_parse_error() {
+        let (graph, problems) = lowered(concat!(
+            "version: 1.0.0\n",
+            "sections:\n",
+            "  other:\n",
+            "    - hangup: {}\n",
+        ));
+        assert!(graph.is_none());
+        assert_eq!(problems.parse_errors.len(), 1);
+    }
+
     #[test]
     fn comparisons_of_one_variable_are_read() {
         let read = |when: &str| comparison(when).map(|(v, value)| (v.to_string(), value));
