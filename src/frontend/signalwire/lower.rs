@@ -31,7 +31,8 @@
 //! - `transfer` continues in another section (a jump), `execute` calls one
 //!   and returns (a subroutine); both may name a URL instead, another
 //!   document reclint does not see. `goto` jumps to a `label` of its section,
-//!   on a `when` condition or always.
+//!   when its `when` condition holds (always without one), at most `max`
+//!   times, and then goes on.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -50,10 +51,6 @@ use crate::source::{FileId, SourceFile, Span};
 
 /// The format name of the graphs made here (see [`crate::flow::FlowGraph::format`]).
 pub const FORMAT: &str = "signalwire";
-
-/// Method lists nested deeper than this (a `switch` in a `cond` in ...) are
-/// reported instead of read.
-const MAX_NESTING: usize = 64;
 
 /// Where `prompt` puts the caller's answer.
 const PROMPT_VALUE: &str = "prompt_value";
@@ -175,7 +172,7 @@ impl<'h> Swml<'_, 'h, '_> {
         let end = self
             .returns
             .then(|| self.graph.add_step(StepKind::Return, methods.span, self.region));
-        let first = self.methods(methods.as_array(), end, 0);
+        let first = self.methods(methods.as_array(), end);
         if let Some(first) = first {
             self.graph.add_edge(head, Edge::plain(first));
         }
@@ -192,26 +189,19 @@ impl<'h> Swml<'_, 'h, '_> {
     }
 
     /// Lowers methods in order, continuing at `next`; returns the first step.
-    fn methods(&mut self, items: &[Json], next: Option<StepId>, depth: usize) -> Option<StepId> {
+    fn methods(&mut self, items: &[Json], next: Option<StepId>) -> Option<StepId> {
         let mut next = next;
         for item in items.iter().rev() {
-            next = Some(self.method(item, next, depth));
+            next = Some(self.method(item, next));
         }
         next
     }
 
     /// A nested list of methods (a `case`, a `then`), continuing at `next`.
-    fn block(&mut self, list: Option<&Json>, next: Option<StepId>, depth: usize) -> Option<StepId> {
-        let items = list.map(Json::as_array).unwrap_or(&[]);
-        if depth >= MAX_NESTING && !items.is_empty() {
-            self.problems.parse_errors.push(ParseError::new(
-                items[0].span,
-                format!("SWML methods nested deeper than {MAX_NESTING} levels"),
-                "not read below this method",
-            ));
-            return next;
-        }
-        self.methods(items, next, depth + 1)
+    /// Nesting is bounded by the reader's depth limit
+    /// ([`crate::parse::json::MAX_DEPTH`]), so the recursion is too.
+    fn block(&mut self, list: Option<&Json>, next: Option<StepId>) -> Option<StepId> {
+        self.methods(list.map(Json::as_array).unwrap_or(&[]), next)
     }
 
     /// A step made by method `name` at `item`, named and recorded as its
@@ -255,7 +245,7 @@ impl<'h> Swml<'_, 'h, '_> {
         steps[0]
     }
 
-    fn method(&mut self, item: &Json, next: Option<StepId>, depth: usize) -> StepId {
+    fn method(&mut self, item: &Json, next: Option<StepId>) -> StepId {
         // `- hangup` written without parameters.
         let no_params = Json {
             value: Value::Null,
@@ -283,7 +273,7 @@ impl<'h> Swml<'_, 'h, '_> {
                 variable: Variable::Named(PROMPT_VALUE.into()),
                 prompts: params.get("play").map(sounds).unwrap_or_default(),
             }],
-            "switch" | "cond" => return self.branch(name, item, params, next, depth),
+            "switch" | "cond" => return self.branch(name, item, params, next),
             "record_call" => record_call(params, false),
             "stop_record_call" => vec![StepKind::RecordingStop],
             "tap" => vec![StepKind::recording(RecordingStart {
@@ -297,7 +287,7 @@ impl<'h> Swml<'_, 'h, '_> {
             "ai" | "amazon_bedrock" | "transcribe" => vec![analytics(name)],
             "live_transcribe" | "live_translate" if !stops(params) => vec![analytics(name)],
             "pay" => vec![StepKind::Payment],
-            "connect" => return self.connect(item, params, next, depth),
+            "connect" => return self.connect(item, params, next),
             "sip_refer" => vec![connection(text("to").unwrap_or_default(), Wait::Ringing)],
             "enter_queue" => vec![connection(
                 format!("queue {}", text("queue_name").unwrap_or_default()),
@@ -308,7 +298,7 @@ impl<'h> Swml<'_, 'h, '_> {
                 Wait::Nothing,
             )],
             "transfer" => return self.transfer(item, params),
-            "execute" => return self.execute(item, params, next, depth),
+            "execute" => return self.execute(item, params, next),
             "goto" => return self.goto(item, params, next),
             "label" => {
                 let step = self.chain(Vec::new(), name, item, params, next);
@@ -344,13 +334,12 @@ impl<'h> Swml<'_, 'h, '_> {
         item: &Json,
         params: &Json,
         next: Option<StepId>,
-        depth: usize,
     ) -> StepId {
         let step = self.step(StepKind::Branch, name, item, params);
         let (arms, otherwise) = if params.get("variable").is_some() {
-            self.switch_arms(params, next, depth)
+            self.switch_arms(params, next)
         } else {
-            self.cond_arms(params, next, depth)
+            self.cond_arms(params, next)
         };
         for (to, guards) in arms {
             self.graph.add_edge(step, Edge { to, guards });
@@ -367,18 +356,18 @@ impl<'h> Swml<'_, 'h, '_> {
         step
     }
 
-    fn switch_arms(&mut self, params: &Json, next: Option<StepId>, depth: usize) -> Arms {
+    fn switch_arms(&mut self, params: &Json, next: Option<StepId>) -> Arms {
         let variable = variable(&params.get("variable").and_then(Json::as_text).unwrap_or_default());
         let mut arms = Vec::new();
         let mut values = Vec::new();
         for case in params.get("case").map(Json::members).unwrap_or(&[]) {
             values.push(case.key.clone());
-            if let Some(to) = self.block(Some(&case.value), next, depth) {
+            if let Some(to) = self.block(Some(&case.value), next) {
                 let answer = AnswerMatch::Values(vec![case.key.clone()]);
                 arms.push((to, vec![answer_guard(&variable, answer)]));
             }
         }
-        let otherwise = self.block(params.get("default"), next, depth);
+        let otherwise = self.block(params.get("default"), next);
         let default = Guard::Default {
             variable,
             not: values,
@@ -386,7 +375,7 @@ impl<'h> Swml<'_, 'h, '_> {
         (arms, (otherwise, vec![default]))
     }
 
-    fn cond_arms(&mut self, params: &Json, next: Option<StepId>, depth: usize) -> Arms {
+    fn cond_arms(&mut self, params: &Json, next: Option<StepId>) -> Arms {
         let mut arms = Vec::new();
         // The variable every `when` compares and the values they name, while
         // all of them compare the same one.
@@ -409,7 +398,7 @@ impl<'h> Swml<'_, 'h, '_> {
                 }
                 _ => one_variable = false,
             }
-            if let Some(to) = self.block(condition.get("then"), next, depth) {
+            if let Some(to) = self.block(condition.get("then"), next) {
                 let guards = test
                     .map(|(variable, value)| {
                         vec![answer_guard(&variable, AnswerMatch::Values(vec![value]))]
@@ -419,7 +408,7 @@ impl<'h> Swml<'_, 'h, '_> {
             }
         }
         let to = match otherwise {
-            Some(list) => self.block(Some(list), next, depth),
+            Some(list) => self.block(Some(list), next),
             None => next,
         };
         let guards = match tested {
@@ -431,9 +420,9 @@ impl<'h> Swml<'_, 'h, '_> {
 
     /// `connect`: a recording its `confirm` starts on the answering leg, the
     /// connection, then what its `result` runs once the other party hangs up.
-    fn connect(&mut self, item: &Json, params: &Json, next: Option<StepId>, depth: usize) -> StepId {
+    fn connect(&mut self, item: &Json, params: &Json, next: Option<StepId>) -> StepId {
         let after = match params.get("result") {
-            Some(result) => Some(self.branch("connect result", item, result, next, depth)),
+            Some(result) => Some(self.branch("connect result", item, result, next)),
             None => next,
         };
         let target = connect_target(params).unwrap_or_default();
@@ -474,11 +463,11 @@ impl<'h> Swml<'_, 'h, '_> {
 
     /// `execute`: a section (or another document) run as a subroutine, then
     /// `on_return`, then the next method.
-    fn execute(&mut self, item: &Json, params: &Json, next: Option<StepId>, depth: usize) -> StepId {
+    fn execute(&mut self, item: &Json, params: &Json, next: Option<StepId>) -> StepId {
         let dest = destination_of(params);
         let callee = self.section_head(&dest, params);
         let after = match params.get("on_return") {
-            Some(list) => self.block(Some(list), next, depth),
+            Some(list) => self.block(Some(list), next),
             None => next,
         };
         let call = StepKind::Call(Call {
@@ -509,19 +498,15 @@ impl<'h> Swml<'_, 'h, '_> {
         None
     }
 
-    /// `goto`: to its label, always, or when its condition holds.
+    /// `goto`: to its label when its `when` condition holds (always
+    /// without one), at most `max` times (100 by default); then on to the
+    /// next method.
     fn goto(&mut self, item: &Json, params: &Json, next: Option<StepId>) -> StepId {
-        let conditional = params.get("when").is_some();
-        let kind = if conditional {
-            StepKind::Branch
-        } else {
-            StepKind::Jump
-        };
-        let step = self.step(kind, "goto", item, params);
+        let step = self.step(StepKind::Branch, "goto", item, params);
         let label = params.get("label").and_then(Json::as_text).unwrap_or_default();
         let span = params.get("label").map_or(item.span, |l| l.span);
         self.gotos.push((step, label, span));
-        if let (true, Some(next)) = (conditional, next) {
+        if let Some(next) = next {
             self.graph.add_edge(step, Edge::plain(next));
         }
         step
