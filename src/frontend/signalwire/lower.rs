@@ -276,14 +276,7 @@ impl<'h> Swml<'_, 'h, '_> {
             "switch" | "cond" => return self.branch(name, item, params, next),
             "record_call" => record_call(params, false),
             "stop_record_call" => vec![StepKind::RecordingStop],
-            "tap" => vec![StepKind::recording(RecordingStart {
-                stream: true,
-                voices: direction_voices(text("direction").as_deref(), false),
-                ..RecordingStart::new(
-                    format!("tap to {}", tap_target(params)),
-                    Capture::Immediately,
-                )
-            })],
+            "tap" => vec![tap(params)],
             "ai" | "amazon_bedrock" | "transcribe" => vec![analytics(name)],
             "live_transcribe" | "live_translate" if !stops(params) => vec![analytics(name)],
             "pay" => vec![StepKind::Payment],
@@ -596,12 +589,19 @@ fn connection(target: String, waits: Wait) -> StepKind {
     StepKind::Connection { target, waits }
 }
 
-/// Where `tap` streams to: its `uri`.
-fn tap_target(params: &Json) -> String {
-    params
-        .get("uri")
-        .and_then(Json::as_text)
-        .unwrap_or_else(|| "an endpoint".into())
+/// `tap`: the call's audio streamed live to `uri`, by default only what the
+/// caller says (`direction` defaults to `speak`); over `rtp://` or `ws://`
+/// the stream leaves unencrypted
+/// (<https://developer.signalwire.com/swml/methods/tap>).
+fn tap(params: &Json) -> StepKind {
+    let uri = params.get("uri").and_then(Json::as_text).unwrap_or_default();
+    let direction = params.get("direction").and_then(Json::as_text);
+    StepKind::recording(RecordingStart {
+        stream: true,
+        voices: direction_voices(Some(direction.as_deref().unwrap_or("speak")), false),
+        unencrypted: uri.starts_with("rtp://") || uri.starts_with("ws://"),
+        ..RecordingStart::new(format!("tap to {uri}"), Capture::Immediately)
+    })
 }
 
 /// Whom `connect` dials: `to`, or the first of its `serial`/`parallel` lists.
@@ -739,6 +739,23 @@ mod tests {
                 ("record_call".to_string(), Capture::Immediately, Beep::Silent, Voices::Caller),
             ]
         );
+    }
+
+    #[test]
+    fn tap_streams_the_callers_voice_unencrypted_over_rtp() {
+        let (graph, _) = lowered(concat!(
+            "version: 1.0.0\n",
+            "sections:\n",
+            "  main:\n",
+            "    - tap: {uri: 'rtp://192.0.2.10:4000'}\n",
+            "    - tap: {uri: 'wss://example.com/tap', direction: both}\n",
+        ));
+        let graph = graph.expect("a graph");
+        let taps: Vec<(bool, Voices, bool)> = graph
+            .recording_starts()
+            .map(|(_, r)| (r.stream, r.voices, r.unencrypted))
+            .collect();
+        assert_eq!(taps, [(true, Voices::Both, false), (true, Voices::Caller, true)]);
     }
 
     #[test]
