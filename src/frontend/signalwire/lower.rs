@@ -278,14 +278,16 @@ impl<'h> Swml<'_, 'h, '_> {
             "stop_record_call" => vec![StepKind::RecordingStop],
             "tap" => vec![tap(params)],
             "ai" | "amazon_bedrock" | "transcribe" => vec![analytics(name)],
-            "live_transcribe" | "live_translate" if !stops(params) => vec![analytics(name)],
+            "live_transcribe" | "live_translate" if starts(params) => vec![analytics(name)],
             "pay" => vec![StepKind::Payment],
             "connect" => return self.connect(item, params, next),
             "sip_refer" => vec![connection(text("to").unwrap_or_default(), Wait::Ringing)],
-            "enter_queue" => vec![connection(
-                format!("queue {}", text("queue_name").unwrap_or_default()),
-                Wait::Queue,
-            )],
+            // After the bridge the call goes on in `transfer_after_bridge`,
+            // another document (https://developer.signalwire.com/swml/methods/enter_queue).
+            "enter_queue" => {
+                let queue = format!("queue {}", text("queue_name").unwrap_or_default());
+                return self.chain(vec![connection(queue, Wait::Queue)], name, item, params, None);
+            }
             "join_room" | "join_conference" => vec![connection(
                 format!("{name} {}", text("name").unwrap_or_default()),
                 Wait::Nothing,
@@ -530,6 +532,7 @@ fn detail(name: &str, params: &Json) -> Option<String> {
         "connect" => connect_target(params).map(|to| format!("to {to}")),
         "sip_refer" => params.get("to").and_then(Json::as_text).map(|to| format!("to {to}")),
         "transfer" | "execute" => Some(format!("to {}", destination_of(params))),
+        "enter_queue" => params.get("queue_name").and_then(Json::as_text),
         "goto" => params.get("label").and_then(Json::as_text),
         _ => None,
     }
@@ -573,10 +576,14 @@ fn direction_voices(direction: Option<&str>, answering_leg: bool) -> Voices {
     }
 }
 
-/// `live_transcribe: {action: stop}` (or `action: {stop: ...}`) stops it.
-fn stops(params: &Json) -> bool {
-    let action = params.get("action");
-    action.and_then(Json::as_str) == Some("stop") || action.and_then(|a| a.get("stop")).is_some()
+/// `live_transcribe`/`live_translate` start a session with `action: {start:
+/// ...}`; `stop`, `summarize` and `inject` act on one already running
+/// (<https://developer.signalwire.com/swml/methods/live_transcribe/action>).
+fn starts(params: &Json) -> bool {
+    params
+        .get("action")
+        .and_then(|action| action.get("start"))
+        .is_some()
 }
 
 fn analytics(name: &str) -> StepKind {
