@@ -5,7 +5,7 @@
 //! (named after the file, as scopes name it), entered at `sections.main`.
 //! Each method is one list item with one key
 //! (<https://developer.signalwire.com/swml/methods/>). Methods run in order;
-//! the lists under `switch`, `cond`, `execute.on_return` and `connect.result`
+//! the lists under `switch`, `cond`, `execute.on_return` and a `result`
 //! run and then continue after their method.
 //!
 //! - `play` is a prompt (its `say:` text is what the recogniser reads),
@@ -26,7 +26,8 @@
 //!   same. `ai`, `amazon_bedrock`, `live_transcribe`, `live_translate` and
 //!   `transcribe` let a service listen to or transcribe the call: analytics.
 //! - `connect`, `sip_refer`, `enter_queue`, `join_room` and
-//!   `join_conference` connect the caller to another party; `pay` collects
+//!   `join_conference` connect the caller to another party (a conference
+//!   with `record: record-from-start` records from the join); `pay` collects
 //!   card details.
 //! - `transfer` continues in another section (a jump), `execute` calls one
 //!   and returns (a subroutine); both may name a URL instead, another
@@ -288,10 +289,7 @@ impl<'h> Swml<'_, 'h, '_> {
                 let queue = format!("queue {}", text("queue_name").unwrap_or_default());
                 return self.chain(vec![connection(queue, Wait::Queue)], name, item, params, None);
             }
-            "join_room" | "join_conference" => vec![connection(
-                format!("{name} {}", text("name").unwrap_or_default()),
-                Wait::Nothing,
-            )],
+            "join_room" | "join_conference" => return self.join(name, item, params, next),
             "transfer" => return self.transfer(item, params),
             "execute" => return self.execute(item, params, next),
             "goto" => return self.goto(item, params, next),
@@ -319,8 +317,8 @@ impl<'h> Swml<'_, 'h, '_> {
         self.chain(kinds, name, item, params, next)
     }
 
-    /// `switch` (and `connect.result` as an object): a branch on a variable's
-    /// value, `case` by value and `default`. `cond` (and `connect.result` as
+    /// `switch` (and a `result` as an object): a branch on a variable's
+    /// value, `case` by value and `default`. `cond` (and a `result` as
     /// a list): `when` conditions in order, then `else`. Without a default
     /// or `else`, the call goes on after the method.
     fn branch(
@@ -416,10 +414,7 @@ impl<'h> Swml<'_, 'h, '_> {
     /// `connect`: a recording its `confirm` starts on the answering leg, the
     /// connection, then what its `result` runs once the other party hangs up.
     fn connect(&mut self, item: &Json, params: &Json, next: Option<StepId>) -> StepId {
-        let after = match params.get("result") {
-            Some(result) => Some(self.branch("connect result", item, result, next)),
-            None => next,
-        };
+        let after = self.result(item, params, next);
         let target = connect_target(params).unwrap_or_default();
         let mut first = self.chain(
             vec![connection(target, Wait::Ringing)],
@@ -441,6 +436,33 @@ impl<'h> Swml<'_, 'h, '_> {
             }
         }
         first
+    }
+
+    /// `join_room` and `join_conference`: the other parties are already
+    /// there. A conference with `record: record-from-start` is recorded from
+    /// when the caller joins
+    /// (<https://developer.signalwire.com/swml/methods/join_conference>).
+    fn join(&mut self, name: &str, item: &Json, params: &Json, next: Option<StepId>) -> StepId {
+        let after = self.result(item, params, next);
+        let mut kinds = Vec::new();
+        if params.get("record").and_then(Json::as_text).as_deref() == Some("record-from-start") {
+            kinds.push(StepKind::recording(RecordingStart {
+                before_answer: BeforeAnswer::NotRecorded,
+                ..RecordingStart::new("join_conference record-from-start", Capture::Immediately)
+            }));
+        }
+        let room = params.get("name").and_then(Json::as_text).unwrap_or_default();
+        kinds.push(connection(format!("{name} {room}"), Wait::Nothing));
+        self.chain(kinds, name, item, params, after)
+    }
+
+    /// What `result` (a `switch` or a `cond`) runs once the other party or
+    /// the conference has ended, then `next`.
+    fn result(&mut self, item: &Json, params: &Json, next: Option<StepId>) -> Option<StepId> {
+        match params.get("result") {
+            Some(result) => Some(self.branch("result", item, result, next)),
+            None => next,
+        }
     }
 
     /// `transfer`: on in another section, or in another document.
