@@ -98,6 +98,9 @@ fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option
     // sections defined further down.
     let mut heads = HashMap::new();
     for section in sections {
+        if heads.contains_key(section.key.as_str()) {
+            continue;
+        }
         let kind = if section.key == "main" {
             StepKind::Dispatch
         } else {
@@ -105,7 +108,7 @@ fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option
         };
         let head = graph.add_step(kind, section.key_span, region);
         graph.steps[head.index()].label = Some(format!("section {}", section.key).into());
-        heads.entry(section.key.as_str()).or_insert(head);
+        heads.insert(section.key.as_str(), head);
     }
     let mut executed = HashSet::new();
     executed_sections(root, &mut executed);
@@ -119,9 +122,11 @@ fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option
         labels: HashMap::new(),
         gotos: Vec::new(),
     };
+    // A name given twice is the first section of that name, as jumps see it.
+    let mut lowered = HashSet::new();
     for section in sections {
-        let head = heads[section.key.as_str()];
-        if lowering.graph.steps[head.index()].edges.is_empty() {
+        if lowered.insert(section.key.as_str()) {
+            let head = heads[section.key.as_str()];
             lowering.section(section.key.as_str(), &section.value, head, &executed);
         }
     }
@@ -261,7 +266,7 @@ impl<'h> Swml<'_, 'h, '_> {
                     "a SWML method is an object with one key, the method's name",
                     "not read as a method",
                 ));
-                return self.chain(Vec::new(), "?", item, item, next);
+                return self.chain(Vec::new(), "unreadable method", item, item, next);
             }
         };
         let text = |key: &str| params.get(key).and_then(Json::as_text);
