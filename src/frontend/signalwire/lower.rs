@@ -287,7 +287,7 @@ impl<'h> Swml<'_, 'h, '_> {
             "live_transcribe" | "live_translate" if starts(params) => vec![analytics(name)],
             "pay" => vec![StepKind::Payment],
             "connect" => return self.connect(item, params, next),
-            "sip_refer" => vec![connection(text("to").unwrap_or_default(), Wait::Ringing)],
+            "sip_refer" => vec![connection(text("to_uri").unwrap_or_default(), Wait::Ringing)],
             // After the bridge the call goes on in `transfer_after_bridge`,
             // another document (https://developer.signalwire.com/swml/methods/enter_queue).
             "enter_queue" => {
@@ -557,7 +557,10 @@ fn detail(name: &str, params: &Json) -> Option<String> {
             .map(sounds)
             .and_then(|s| s.first().map(|s| format!("\"{s}\""))),
         "connect" => connect_target(params).map(|to| format!("to {to}")),
-        "sip_refer" => params.get("to").and_then(Json::as_text).map(|to| format!("to {to}")),
+        "sip_refer" => params
+            .get("to_uri")
+            .and_then(Json::as_text)
+            .map(|to| format!("to {to}")),
         "transfer" | "execute" => Some(format!("to {}", destination_of(params))),
         "enter_queue" => params.get("queue_name").and_then(Json::as_text),
         "goto" => params.get("label").and_then(Json::as_text),
@@ -819,6 +822,41 @@ mod tests {
                 vec![Guard::Default {
                     variable,
                     not: vec!["1".into()]
+                }],
+            ]
+        );
+    }
+
+    #[test]
+    fn cond_comparisons_are_answers_and_else_is_the_default() {
+        let (graph, _) = lowered(concat!(
+            "version: 1.0.0\n",
+            "sections:\n",
+            "  main:\n",
+            "    - prompt: {play: 'say:Press 1'}\n",
+            "    - cond:\n",
+            "        - when: prompt_value == '1'\n",
+            "          then: [{hangup: {}}]\n",
+            "        - when: prompt_value === \"2\"\n",
+            "          then: [{hangup: {}}]\n",
+            "        - else: [{hangup: {}}]\n",
+        ));
+        let graph = graph.expect("a graph");
+        let branch = graph
+            .steps
+            .iter()
+            .find(|s| matches!(s.kind, StepKind::Branch))
+            .expect("a branch");
+        let variable = Variable::Named(PROMPT_VALUE.into());
+        let value = |v: &str| answer_guard(&variable, AnswerMatch::Values(vec![v.into()]));
+        assert_eq!(
+            branch.edges.iter().map(|e| e.guards.clone()).collect::<Vec<_>>(),
+            [
+                vec![value("1")],
+                vec![value("2")],
+                vec![Guard::Default {
+                    variable: variable.clone(),
+                    not: vec!["1".into(), "2".into()]
                 }],
             ]
         );
