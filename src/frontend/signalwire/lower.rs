@@ -795,6 +795,16 @@ mod tests {
         assert_eq!(taps, [(true, Voices::Both, false), (true, Voices::Caller, true)]);
     }
 
+    /// The guards on the edges of the document's one branch.
+    fn branch_guards(graph: &FlowGraph) -> Vec<Vec<Guard>> {
+        let branch = graph
+            .steps
+            .iter()
+            .find(|s| matches!(s.kind, StepKind::Branch))
+            .expect("a branch");
+        branch.edges.iter().map(|e| e.guards.clone()).collect()
+    }
+
     #[test]
     fn switch_cases_are_answers_and_default_the_rest() {
         let (graph, _) = lowered(concat!(
@@ -808,15 +818,9 @@ mod tests {
             "          '1': [{hangup: {}}]\n",
             "        default: [{hangup: {}}]\n",
         ));
-        let graph = graph.expect("a graph");
-        let branch = graph
-            .steps
-            .iter()
-            .find(|s| matches!(s.kind, StepKind::Branch))
-            .expect("a branch");
         let variable = Variable::Named(PROMPT_VALUE.into());
         assert_eq!(
-            branch.edges.iter().map(|e| e.guards.clone()).collect::<Vec<_>>(),
+            branch_guards(&graph.expect("a graph")),
             [
                 vec![answer_guard(&variable, AnswerMatch::Values(vec!["1".into()]))],
                 vec![Guard::Default {
@@ -841,16 +845,10 @@ mod tests {
             "          then: [{hangup: {}}]\n",
             "        - else: [{hangup: {}}]\n",
         ));
-        let graph = graph.expect("a graph");
-        let branch = graph
-            .steps
-            .iter()
-            .find(|s| matches!(s.kind, StepKind::Branch))
-            .expect("a branch");
         let variable = Variable::Named(PROMPT_VALUE.into());
         let value = |v: &str| answer_guard(&variable, AnswerMatch::Values(vec![v.into()]));
         assert_eq!(
-            branch.edges.iter().map(|e| e.guards.clone()).collect::<Vec<_>>(),
+            branch_guards(&graph.expect("a graph")),
             [
                 vec![value("1")],
                 vec![value("2")],
