@@ -573,7 +573,7 @@ fn detail(name: &str, params: &Json) -> Option<String> {
 /// once that party answers, where `speak` is what the caller hears.
 fn record_call(params: &Json, answering_leg: bool) -> Vec<StepKind> {
     let text = |key: &str| params.get(key).and_then(Json::as_text);
-    let beep = if text("beep").as_deref() == Some("true") {
+    let beep = if text("beep").is_some_and(|b| b.eq_ignore_ascii_case("true")) {
         Beep::Plays
     } else {
         Beep::Silent
