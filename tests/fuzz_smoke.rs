@@ -158,6 +158,7 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         Format::Texml | Format::Cxml | Format::PlivoXml => &|p| has_extension(p, "xml"),
         Format::Studio => &|p| has_extension(p, "json"),
         Format::Vonage => &|p| has_extension(p, "json"),
+        Format::Swml => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
         Format::Terraform => &|p| has_extension(p, "tf"),
         Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
@@ -218,6 +219,7 @@ format_tests! {
     vonage_survives_mutated_fixtures: Vonage, 9;
     terraform_survives_mutated_fixtures: Terraform, 7;
     cloudformation_survives_mutated_fixtures: CloudFormation, 8;
+    swml_survives_mutated_fixtures: Swml, 9;
 }
 
 #[test]

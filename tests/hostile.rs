@@ -154,6 +154,18 @@ fn deep_nesting_and_entity_expansion() {
         &["stack.yaml:2 REC900"],
     );
     check(
+        "deep-swml",
+        |d| {
+            let text = format!(
+                "{{\"version\":\"1.0.0\",\"sections\":{{\"main\":[{}{}]}}}}",
+                "{\"cond\":[{\"when\":\"x == 1\",\"then\":[".repeat(10_000),
+                "]}]}".repeat(10_000)
+            );
+            std::fs::write(d.join("ivr.json"), text).unwrap();
+        },
+        &["ivr.json:1 REC900"],
+    );
+    check(
         "billion-laughs",
         |d| {
             let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;\">]>\n<include><context name=\"&lol2;\"/></include>\n";

@@ -266,6 +266,7 @@ frontends! {
     freeswitch => FreeSwitch,
     connect => Connect,
     twilio => Twilio,
+    signalwire => SignalWire,
     vonage => Vonage,
     infra => Infrastructure,
 }

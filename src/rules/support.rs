@@ -105,8 +105,9 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "freeswitch" => "play_and_get_digits, then a condition on the answer",
         "amazon-connect" => "a Get customer input block and a branch on the key pressed",
         "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
-        "telnyx" | "signalwire" => {
-            "<Gather action=...>, whose action document records only after a yes"
+        "telnyx" => "<Gather action=...>, whose action document records only after a yes",
+        "signalwire" => {
+            "<Gather action=...> in cXML, whose action document records only after a yes, or a SWML prompt, then a switch on prompt_value"
         }
         "plivo" => "<GetInput> or <GetDigits>, whose action URL records only after a yes",
         "terraform" => {
@@ -137,7 +138,10 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
         "amazon-connect" => {
             "leave IVR recording off, so the recording block records from when the agent connects"
         }
-        "twilio" | "telnyx" | "signalwire" => "record-from-answer on <Dial>",
+        "twilio" | "telnyx" => "record-from-answer on <Dial>",
+        "signalwire" => {
+            "record-from-answer on <Dial> in cXML; in SWML, start record_call in the confirm methods of connect (they run once the called party answers) instead of before connect"
+        }
         "plivo" => "<Record startOnDialAnswer=\"true\"> before the <Dial> instead of recordSession",
         "terraform" => {
             "trunk_recording_consent_required on the trunk, so recording waits for the flow's Enable Participant Recording, and suppress_in_queue_call_recording = true on its queues"
@@ -157,8 +161,11 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
             "play a recording notice (playback) before the bridge, or refuse on-demand recording on calls that must not be recorded (set sip_disable_recording=true for a sofia record-template; no record_session binding)"
         }
         "amazon-connect" => "play a recording notice before the call reaches the agent",
-        "twilio" | "telnyx" | "signalwire" => {
+        "twilio" | "telnyx" => {
             "play a recording notice (<Say> or <Play>) before the call is connected"
+        }
+        "signalwire" => {
+            "play a recording notice (<Say> or <Play> in cXML, a SWML play with say: text) before the call is connected"
         }
         "plivo" => "play a recording notice (<Speak> or <Play>) before the call is connected",
         "vonage" => {
@@ -193,7 +200,9 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "telnyx" => {
             "<Stop><Siprec name=...></Stop> for a SIPREC session, the Stop Recording command of the TeXML API for a recording"
         }
-        "signalwire" => "a recording status update through the Compatibility API",
+        "signalwire" => {
+            "a SWML stop_record_call (after a prompt that offers it) or terminators on record_call; for cXML, a recording status update through the Compatibility API"
+        }
         "plivo" => {
             "a Stop Recording request to the Call API (Plivo XML has no element that stops one)"
         }

@@ -28,6 +28,7 @@ pub enum Format {
     Cxml,
     PlivoXml,
     Studio,
+    Swml,
     Vonage,
     Terraform,
     CloudFormation,
@@ -59,6 +60,7 @@ impl Format {
             Format::PlivoXml => "plivo_voice.xml",
             Format::Studio => "studio.json",
             Format::Vonage => "ncco.json",
+            Format::Swml => "ivr.yaml",
             Format::Terraform => "main.tf",
             Format::CloudFormation => "stack.yaml",
         }
@@ -75,6 +77,7 @@ impl Format {
             Format::Cxml => "signalwire",
             Format::PlivoXml => "plivo",
             Format::Vonage => "vonage",
+            Format::Swml => "signalwire",
             Format::Terraform => "terraform",
             Format::CloudFormation => "cloudformation",
         }
