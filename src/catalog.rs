@@ -255,7 +255,13 @@ mod tests {
         let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
         assert_eq!(
             catalog.get("REC013").formats,
-            ["asterisk", "freeswitch", "amazon-connect", "twilio"]
+            [
+                "asterisk",
+                "freeswitch",
+                "amazon-connect",
+                "twilio",
+                "genesys"
+            ]
         );
         assert_eq!(
             catalog.get("REC910").formats,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use fuzz_common::Format;
 
-/// Mutated inputs per target (315 in all, each 1 to 4 stacked mutations):
+/// Mutated inputs per target (350 in all, each 1 to 4 stacked mutations):
 /// about what a debug build runs in 3 seconds on 2 cores.
 const MUTATIONS: usize = 35;
 
@@ -61,6 +61,9 @@ const TOKENS: &[&[u8]] = &[
     b"=",
     b"\\",
     b"\\\\",
+    b"{{",
+    b"}}",
+    b"- jumpToTask:\n    targetTaskRef: ./tasks/task[x]\n",
 ];
 
 fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
@@ -156,6 +159,7 @@ fn format_seeds(format: Format) -> Vec<Vec<u8>> {
         },
         Format::Twiml => &|p| has_extension(p, "twiml"),
         Format::Studio => &|p| has_extension(p, "json"),
+        Format::Genesys => &|p| has_extension(p, "yaml"),
         Format::Terraform => &|p| has_extension(p, "tf"),
         Format::CloudFormation => &|p| has_extension(p, "yaml") || has_extension(p, "json"),
     };
@@ -210,6 +214,7 @@ format_tests! {
     connect_survives_mutated_fixtures: Connect, 3;
     twiml_survives_mutated_fixtures: Twiml, 4;
     studio_survives_mutated_fixtures: Studio, 5;
+    genesys_survives_mutated_fixtures: Genesys, 9;
     terraform_survives_mutated_fixtures: Terraform, 7;
     cloudformation_survives_mutated_fixtures: CloudFormation, 8;
 }

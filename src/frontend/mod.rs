@@ -249,6 +249,7 @@ frontends! {
     freeswitch => FreeSwitch,
     connect => Connect,
     twilio => Twilio,
+    genesys => Genesys,
     infra => Infrastructure,
 }
 
@@ -355,6 +356,7 @@ mod tests {
                 "freeswitch",
                 "amazon-connect",
                 "twilio",
+                "genesys",
                 "terraform",
                 "cloudformation"
             ]

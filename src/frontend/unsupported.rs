@@ -7,16 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{OtherFile, Shape, Sniff};
-
-/// Genesys Cloud Architect flows exported by Archy: YAML whose top-level
-/// key is the flow type (`inboundCall:`, `inQueueCall:`, ...).
-static ARCHY_FLOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?m)^(inboundCall|inQueueCall|outboundCall|inboundEmail|inboundShortMessage|inboundChat|commonModule|workflow|bot|voiceSurvey|secureCall|voicemail):[ \t]*$",
-    )
-    .expect("valid regex")
-});
+use super::{OtherFile, Sniff};
 
 /// Vonage Voice API call control objects: a JSON array of actions.
 static VONAGE_NCCO: LazyLock<Regex> = LazyLock::new(|| {
@@ -27,13 +18,6 @@ static VONAGE_NCCO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn recognise(sniff: &Sniff) -> Option<OtherFile> {
-    let yaml = sniff.shape == Shape::Template;
-    if yaml && ARCHY_FLOW.is_match(sniff.text) {
-        return Some(OtherFile::NotAnalysed {
-            what: "a Genesys Cloud Architect (Archy) flow",
-            platform: "Genesys Cloud",
-        });
-    }
     if VONAGE_NCCO.is_match(sniff.text) {
         return Some(OtherFile::NotAnalysed {
             what: "a Vonage NCCO",
@@ -52,10 +36,7 @@ mod tests {
     }
 
     #[test]
-    fn archy_flows_and_nccos() {
-        assert!(recognised("inboundCall:\n  name: Main\n", "main.yaml").is_some());
-        assert!(recognised("inboundCall:\n  name: Main\n", "main.txt").is_none());
-        assert!(recognised("resources:\n  inboundCall: x\n", "a.yaml").is_none());
+    fn nccos() {
         assert!(recognised(r#"[{"action": "talk", "text": "Hello"}]"#, "ncco.json").is_some());
         assert!(recognised(r#"[{"name": "talk"}]"#, "x.json").is_none());
     }

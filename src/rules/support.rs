@@ -105,6 +105,7 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "freeswitch" => "play_and_get_digits, then a condition on the answer",
         "amazon-connect" => "a Get customer input block and a branch on the key pressed",
         "twilio" => "<Gather> or a Studio Gather Input widget, and a branch on the answer",
+        "genesys" => "a Collect Input action or a menu, and a Decision on the answer",
         _ => "Read + GotoIf on the answer",
     }
 }
@@ -128,6 +129,9 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
             "leave IVR recording off, so the recording block records from when the agent connects"
         }
         "twilio" => "record-from-answer on <Dial>",
+        "genesys" => {
+            "run Enable Participant Recording right before Transfer to ACD, after the prompts and menus"
+        }
         _ => "MixMonitor option b",
     }
 }
@@ -141,6 +145,7 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
         }
         "amazon-connect" => "play a recording notice before the call reaches the agent",
         "twilio" => "play a recording notice (<Say> or <Play>) before the call is connected",
+        "genesys" => "play a recording notice (Play Audio) before the transfer",
         _ => {
             "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)"
         }
@@ -154,6 +159,9 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         "freeswitch" => "a stop_record_session action, or a bind_digit_action that runs it",
         "amazon-connect" => "a Set recording and analytics behavior block that turns recording off",
         "twilio" => "<Stop><Recording/></Stop>, or a recording status update through the API",
+        "genesys" => {
+            "Architect has no action that turns participant recording off, so let agents pause or stop the recording from the agent interface when the caller asks"
+        }
         _ => {
             "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"
         }

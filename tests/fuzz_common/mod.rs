@@ -25,6 +25,7 @@ pub enum Format {
     Connect,
     Twiml,
     Studio,
+    Genesys,
     Terraform,
     CloudFormation,
 }
@@ -50,6 +51,7 @@ impl Format {
             Format::Connect => "flow.json",
             Format::Twiml => "voice.twiml",
             Format::Studio => "studio.json",
+            Format::Genesys => "flow.yaml",
             Format::Terraform => "main.tf",
             Format::CloudFormation => "stack.yaml",
         }
@@ -62,6 +64,7 @@ impl Format {
             Format::FreeSwitch => "freeswitch",
             Format::Connect => "amazon-connect",
             Format::Twiml | Format::Studio => "twilio",
+            Format::Genesys => "genesys",
             Format::Terraform => "terraform",
             Format::CloudFormation => "cloudformation",
         }
