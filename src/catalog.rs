@@ -265,7 +265,7 @@ mod tests {
         );
         assert_eq!(
             catalog.get("REC910").formats,
-            ["asterisk", "freeswitch", "twilio"]
+            ["asterisk", "freeswitch", "twilio", "genesys"]
         );
         assert_eq!(
             catalog.get("REC017").formats,
