@@ -26,7 +26,9 @@
 //!   `transferToUser`, `transferToGroup` to a party, `transferToVoicemail`
 //!   to a mailbox; `transferToFlow` leaves for another published flow,
 //!   which this unit does not hold; `transferToFlowSecure` runs a secure
-//!   flow and comes back; `callTask`, `jumpToTask` and `jumpToMenu` move
+//!   flow, whose input recordings do not capture
+//!   (<https://help.mypurecloud.com/articles/secure-flow-scenarios/>), and
+//!   comes back; `callTask`, `jumpToTask` and `jumpToMenu` move
 //!   within the flow; `disconnect` hangs up;
 //! - "Enable Participant Recording" (Archy `enableParticipantRecording`)
 //!   starts recording the call from that action on: Genesys does not record
@@ -372,7 +374,8 @@ impl Lowering<'_> {
         }
     }
 
-    /// Any other action: on to each of its outputs, and to what follows.
+    /// Any other action: on to each of its outputs, and to what follows (an
+    /// output written without actions, or not written, goes on there).
     fn other(&mut self, action: &Member, next: Option<StepId>) -> StepId {
         let step = self.action_step(StepKind::Other, action);
         let outputs: Vec<&str> = action
@@ -380,12 +383,12 @@ impl Lowering<'_> {
             .get("outputs")
             .map(|o| o.members().iter().map(|m| m.key.as_str()).collect())
             .unwrap_or_default();
-        if outputs.is_empty() {
-            self.link(step, next);
-        }
+        self.link(step, next);
         for name in outputs {
             let first = self.output(&action.value, name, next);
-            self.link(step, first);
+            if first != next {
+                self.link(step, first);
+            }
         }
         step
     }
