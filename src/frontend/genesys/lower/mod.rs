@@ -47,13 +47,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod values;
+
+use self::values::{
+    audio_texts, lower_first, menu_answer, switch_parts, switched_off, test_of, text, Test,
+};
 use super::parse;
 use crate::flow::{
     AnswerMatch, BeforeAnswer, Call, Capture, Edge, EntryPoint, FlowGraph, Guard, Leg,
     RecordingStart, RegionId, StepId, StepKind, Variable, Wait,
 };
 use crate::frontend::{LoadContext, Lowered};
-use crate::parse::json::{Json, Member, Value};
+use crate::parse::json::{Json, Member};
 use crate::parse::{Problems, Unresolved};
 use crate::source::{FileId, SourceFile, Span};
 
@@ -82,20 +87,6 @@ const CONTAINERS: &[(&str, &str, Target)] = &[
 /// `/inboundCall/menus/menu[Main Menu_10]`, `./tasks/task[consent]`.
 static REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(menu|task)\[([^\]]*)\]").expect("valid regex"));
-
-/// A test of one variable against a literal: `Flow.Consent == "1"`,
-/// `Task.answer != 2`.
-static COMPARISON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*([A-Za-z_][\w.]*)\s*(==|!=)\s*"?([^"]*?)"?\s*$"#).expect("valid regex")
-});
-
-/// A bare variable tested for truth: `Flow.ConsentGiven`.
-static BARE_VARIABLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([A-Za-z_]\w*\.[\w.]+)\s*$").expect("valid regex"));
-
-/// The string literals of an audio expression: `ToAudioTTS("Hello")`.
-static STRING_LITERAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#""((?:[^"\\]|\\.)*)""#).expect("valid regex"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
@@ -689,149 +680,137 @@ fn transfer(key: &str, settings: &Json) -> Option<Transfer> {
     })
 }
 
-/// A test of one variable, as a decision or switch case writes it.
-#[derive(Debug, Clone, PartialEq)]
-struct Test {
-    variable: Variable,
-    answer: AnswerMatch,
-    /// `!=`: the test holds when the variable is anything else.
-    negated: bool,
-}
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
 
-impl Test {
-    /// What is known where the test holds.
-    fn holds(&self) -> Vec<Guard> {
-        vec![self.guard(self.negated)]
+    use super::*;
+
+    fn lowered(text: &str) -> (FlowGraph, Problems) {
+        let source = SourceFile::new(PathBuf::from("f.yaml"), "f.yaml".into(), text.into());
+        let root = parse::parse(FileId(0), &source).expect("parses").root;
+        let mut problems = Problems::default();
+        let graph = flow_graph(&root, &source, &mut problems).expect("a call flow");
+        (graph, problems)
     }
 
-    /// What is known where it does not.
-    fn fails(&self) -> Vec<Guard> {
-        vec![self.guard(!self.negated)]
+    fn steps_of<'g>(graph: &'g FlowGraph, label: &str) -> Vec<&'g crate::flow::Step> {
+        graph
+            .steps
+            .iter()
+            .filter(|s| s.label.as_deref() == Some(label))
+            .collect()
     }
 
-    fn guard(&self, default: bool) -> Guard {
-        if default {
-            Guard::Default {
-                variable: self.variable.clone(),
-                not: match &self.answer {
-                    AnswerMatch::Values(values) => values.clone(),
-                    _ => Vec::new(),
+    #[test]
+    fn a_switch_guards_each_case_and_its_default() {
+        let (graph, problems) = lowered(
+            r#"inboundCall:
+  name: Main
+  startUpRef: ./tasks/task[t]
+  tasks:
+    - task:
+        name: T
+        refId: t
+        actions:
+          - switch:
+              name: Route
+              evaluate:
+                firstTrue:
+                  cases:
+                    - case:
+                        value:
+                          exp: Flow.Choice == "1"
+                        actions:
+                          - disconnect:
+                              name: One
+                    - case:
+                        value:
+                          exp: Flow.Choice == "2"
+                        actions:
+                          - disconnect:
+                              name: Two
+                  default:
+                    actions:
+                      - disconnect:
+                          name: Other
+"#,
+        );
+        assert!(problems.unresolved.is_empty());
+        let switch = steps_of(&graph, "switch \"Route\"")[0];
+        let guards: Vec<&Guard> = switch.edges.iter().flat_map(|e| &e.guards).collect();
+        let choice = Variable::Named("Flow.Choice".into());
+        assert_eq!(
+            guards,
+            [
+                &Guard::Answer {
+                    variable: choice.clone(),
+                    answer: AnswerMatch::Values(vec!["1".into()]),
                 },
-            }
-        } else {
-            Guard::Answer {
-                variable: self.variable.clone(),
-                answer: self.answer.clone(),
-            }
-        }
+                &Guard::Answer {
+                    variable: choice.clone(),
+                    answer: AnswerMatch::Values(vec!["2".into()]),
+                },
+                &Guard::Default {
+                    variable: choice,
+                    not: vec!["1".into(), "2".into()],
+                },
+            ]
+        );
     }
-}
 
-/// The variable and answer an expression tests, when it tests one.
-fn test_of(expression: &str) -> Option<Test> {
-    if let Some(c) = COMPARISON.captures(expression) {
-        return Some(Test {
-            variable: Variable::Named(c[1].to_string()),
-            answer: AnswerMatch::Values(vec![c[3].to_string()]),
-            negated: &c[2] == "!=",
-        });
+    #[test]
+    fn a_menu_answers_by_key_and_ends_in_error_handling() {
+        let (graph, _) = lowered(
+            r#"inboundCall:
+  name: Main
+  startUpRef: "/inboundCall/menus/menu[m]"
+  menus:
+    - menu:
+        name: Main Menu
+        refId: m
+        audio:
+          tts: Press 1 for sales.
+        choices:
+          - menuDisconnect:
+              name: Bye
+              dtmf: digit_1
+"#,
+        );
+        let menu = steps_of(&graph, "menu \"Main Menu\"")
+            .into_iter()
+            .find(|s| matches!(s.kind, StepKind::Input { .. }))
+            .expect("the menu's input");
+        assert_eq!(menu.edges.len(), 2);
+        let default = graph.step(menu.edges[1].to);
+        assert!(matches!(default.kind, StepKind::Hangup));
+        assert!(matches!(
+            &menu.edges[0].guards[0],
+            Guard::Answer { answer: AnswerMatch::Values(v), .. } if v == &["1"]
+        ));
     }
-    let c = BARE_VARIABLE.captures(expression)?;
-    Some(Test {
-        variable: Variable::Named(c[1].to_string()),
-        answer: AnswerMatch::AnyValue,
-        negated: false,
-    })
-}
 
-/// The cases of a `switch` and its default: under `evaluate` (e.g.
-/// `evaluate.firstTrue.cases`) or directly.
-fn switch_parts(settings: &Json) -> (&[Json], Option<&Json>) {
-    let mut holder = settings;
-    for _ in 0..3 {
-        if let Some(cases) = holder.get("cases") {
-            return (cases.as_array(), holder.get("default"));
-        }
-        match holder
-            .members()
+    #[test]
+    fn an_in_queue_flow_starts_with_its_startup_actions() {
+        let (graph, _) = lowered(
+            "inqueueCall:\n  name: Hold\n  startUpTaskActions:\n    - holdMusic:\n        name: Hold Music\n        prompt:\n          exp: Flow.HoldPrompt\n",
+        );
+        let entry = graph.step(graph.entries[0].step);
+        let first = graph.step(entry.edges[0].to);
+        assert!(matches!(&first.kind, StepKind::Prompt { prompts } if prompts == &["Flow.HoldPrompt"]));
+    }
+
+    #[test]
+    fn references_filled_in_at_publish_time_are_unresolved() {
+        let (_, problems) = lowered("inboundCall:\n  name: {{name}}\n  startUpRef: {{start}}\n");
+        let messages: Vec<&str> = problems
+            .unresolved
             .iter()
-            .find(|m| matches!(m.value.value, Value::Object(_)) && m.key != "outputs")
-        {
-            Some(inner) => holder = &inner.value,
-            None => break,
-        }
-    }
-    (&[], None)
-}
-
-/// The key a menu choice answers to: `digit_1` is `1`; a choice heard
-/// only by speech answers to its name.
-fn menu_answer(choice: &Json) -> String {
-    match text(choice.get("dtmf")) {
-        Some(dtmf) => {
-            let key = dtmf.strip_prefix("digit_").unwrap_or(&dtmf);
-            match key {
-                "star" => "*".into(),
-                "pound" | "hash" => "#".into(),
-                key => key.into(),
-            }
-        }
-        None => text(choice.get("name")).unwrap_or_default(),
-    }
-}
-
-/// Whether an action's settings switch its feature off (`enable: false`).
-fn switched_off(settings: &Json) -> bool {
-    settings.members().iter().any(|m| {
-        m.key.to_ascii_lowercase().contains("enable")
-            && text(Some(&m.value)).is_some_and(|t| t == "false")
-    })
-}
-
-/// A value as text: a scalar, or what `lit:`, `exp:`, `tts:` or `name:`
-/// holds (`targetQueue: { lit: { name: Support } }` is `Support`).
-fn text(value: Option<&Json>) -> Option<String> {
-    let mut value = value?;
-    for _ in 0..4 {
-        if let Some(text) = value.as_text() {
-            return Some(text);
-        }
-        value = ["lit", "exp", "tts", "var", "name"]
-            .iter()
-            .find_map(|k| value.get(k))?;
-    }
-    None
-}
-
-/// What an audio setting says: `tts:` text, the string literals of an
-/// `exp:` expression, or the prompt named by `lit:`/`name:`.
-fn audio_texts(audio: &Json) -> Vec<String> {
-    if let Some(expression) = audio.get("exp").and_then(Json::as_text) {
-        let literals: Vec<String> = STRING_LITERAL
-            .captures_iter(&expression)
-            .map(|c| c[1].replace("\\\"", "\""))
+            .map(|u| u.message.as_str())
             .collect();
-        return if literals.is_empty() {
-            vec![expression]
-        } else {
-            literals
-        };
-    }
-    match &audio.value {
-        // Per language: `tts: { en-us: ... }`.
-        Value::Object(_) if audio.get("tts").is_some_and(|t| t.as_text().is_none()) => audio
-            .get("tts")
-            .map(|t| t.members().iter().filter_map(|m| m.value.as_text()).collect())
-            .unwrap_or_default(),
-        _ => text(Some(audio)).into_iter().collect(),
-    }
-}
-
-/// `TransferToAcd` → `transferToAcd`.
-fn lower_first(key: &str) -> String {
-    let mut chars = key.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => String::new(),
+        assert_eq!(
+            messages,
+            ["`{{start}}` is filled in when the flow is published"]
+        );
     }
 }
