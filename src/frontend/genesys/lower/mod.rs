@@ -165,9 +165,16 @@ impl Lowering<'_> {
                 let Some(member) = item.members().iter().find(|m| m.key == *item_key) else {
                     continue;
                 };
-                let step = self.add(StepKind::Jump, member.key_span);
                 let name = text(member.value.get("name")).unwrap_or_default();
-                self.label(step, &format!("{item_key} \"{name}\""));
+                // A menu is its question; a task, the step that enters it.
+                let step = match target {
+                    Target::Menu => self.menu_question(member),
+                    Target::Task => {
+                        let step = self.add(StepKind::Jump, member.key_span);
+                        self.label(step, &format!("task \"{name}\""));
+                        step
+                    }
+                };
                 for id in [text(member.value.get("refId")), Some(name)]
                     .into_iter()
                     .flatten()
@@ -178,15 +185,15 @@ impl Lowering<'_> {
             }
         }
         for (step, target, member) in bodies {
-            let first = match target {
-                Target::Menu => Some(self.menu(member)),
+            match target {
+                Target::Menu => self.menu_choices(member, step),
                 Target::Task => {
                     // A task that runs to its end returns to its `callTask`.
                     let end = self.add(StepKind::Return, member.key_span);
-                    self.actions(member.value.get("actions"), Some(end))
+                    let first = self.actions(member.value.get("actions"), Some(end));
+                    self.link(step, first);
                 }
-            };
-            self.link(step, first);
+            }
         }
 
         let entry = self.add(StepKind::Dispatch, flow_type.key_span);
@@ -448,18 +455,35 @@ impl Lowering<'_> {
     /// A `menu` (or a menu choice's sub-menu): the caller's choice guards
     /// an edge per choice.
     fn menu(&mut self, menu: &Member) -> StepId {
+        let step = self.menu_question(menu);
+        self.menu_choices(menu, step);
+        step
+    }
+
+    /// What a menu asks: its `audio`, answered into the menu's variable.
+    fn menu_question(&mut self, menu: &Member) -> StepId {
         let settings = &menu.value;
-        let name = text(settings.get("name")).unwrap_or_else(|| menu.key.clone());
-        let variable = Variable::Menu {
-            region: self.flow_name.clone(),
-            action: Some(name),
-        };
         let prompts = settings.get("audio").map(audio_texts).unwrap_or_default();
         let kind = StepKind::Input {
-            variable: variable.clone(),
+            variable: self.menu_variable(menu),
             prompts,
         };
-        let step = self.action_step(kind, menu);
+        self.action_step(kind, menu)
+    }
+
+    fn menu_variable(&self, menu: &Member) -> Variable {
+        let name = text(menu.value.get("name")).unwrap_or_else(|| menu.key.clone());
+        Variable::Menu {
+            region: self.flow_name.clone(),
+            action: Some(name),
+        }
+    }
+
+    /// The edges of menu `step` to its choices, and to the error handling
+    /// when no choice is made.
+    fn menu_choices(&mut self, menu: &Member, step: StepId) {
+        let settings = &menu.value;
+        let variable = self.menu_variable(menu);
         let mut offered = Vec::new();
         for choice in settings.get("choices").map(Json::as_array).unwrap_or(&[]) {
             let Some(choice) = choice.members().first() else {
@@ -488,7 +512,6 @@ impl Lowering<'_> {
                 not: offered,
             }],
         );
-        step
     }
 
     /// Where a menu choice leads; `menu` is the menu's own step.
