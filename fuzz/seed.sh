@@ -36,13 +36,14 @@ for src in "$root/fixtures" "$shared"; do
     seed vonage "$src" -path '*vonage*' -name '*.json'
     seed swml "$src/signalwire" -name '*.yaml'
     seed swml "$src/signalwire" -name '*.json'
+    seed genesys "$src" -path '*genesys*' -name '*.yaml'
     seed config_toml "$src" -name '*.toml'
     seed terraform "$src" -name '*.tf'
     seed cloudformation "$src/cloudformation" -name '*.yaml'
     seed cloudformation "$src/amazon-connect" -name '*.yaml'
     seed cloudformation "$src" -name '*.yaml' -path '*CloudFormation*'
 done
-for target in asterisk ael freeswitch connect twiml texml cxml plivo_xml studio swml vonage config_toml terraform cloudformation; do
+for target in asterisk ael freeswitch connect twiml texml cxml plivo_xml studio swml vonage genesys config_toml terraform cloudformation; do
     mkdir -p "$corpus/$target"
     printf '%s: %s seeds\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
 done

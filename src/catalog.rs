@@ -319,6 +319,7 @@ mod tests {
                 "signalwire",
                 "plivo",
                 "vonage",
+                "genesys",
                 "terraform"
             ]
         );
@@ -330,7 +331,8 @@ mod tests {
                 "twilio",
                 "telnyx",
                 "signalwire",
-                "plivo"
+                "plivo",
+                "genesys"
             ]
         );
         assert_eq!(

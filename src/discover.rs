@@ -337,7 +337,7 @@ fn worth_sniffing(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontend::{asterisk, connect, freeswitch, infra};
+    use crate::frontend::{asterisk, connect, freeswitch, genesys, infra};
 
     #[test]
     fn names() {
@@ -437,7 +437,10 @@ mod tests {
         // Genesys Archy flows are YAML but not templates; a YAML file quoting
         // a dialplan is not a dialplan.
         let archy = "inboundCall:\n  name: Main\n  startUpRef: \"/inboundCall/menus/menu[Main]\"\n";
-        assert_eq!(kind_by_content(archy, Some("flow.yaml")), None);
+        assert_eq!(
+            kind_by_content(archy, Some("flow.yaml")),
+            Some(genesys::ARCHY_FLOW)
+        );
         let ansible = "- copy:\n    content: |\n      [from-pstn]\n      exten => s,1,Answer()\n";
         assert_eq!(kind_by_content(ansible, Some("site.yml")), None);
         let json = r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}"#;

@@ -3,9 +3,9 @@
 //!
 //! The tree is walked as `reclint check` walks it (same discovery, no
 //! configuration), the files are counted per format, and the contexts
-//! (Asterisk, FreeSWITCH) and flows (Amazon Connect, Twilio) where calls enter
-//! or recording starts are offered as candidate `entry-points` and `[[scope]]`
-//! entries. Every section of the
+//! (Asterisk, FreeSWITCH) and flows (Amazon Connect, Twilio, Genesys Cloud)
+//! where calls enter or recording starts are offered as candidate
+//! `entry-points` and `[[scope]]` entries. Every section of the
 //! configuration is present and explained; almost everything is commented
 //! out, so the file changes nothing but the jurisdiction (EU) until edited.
 
@@ -179,7 +179,8 @@ const FILES: &str = "\n[files]\n\
          # Globs relative to this file. Default: every file whose name or content is a\n\
          # format reclint reads (Asterisk .conf, FreeSWITCH and TwiML .xml, Amazon\n\
          # Connect and Twilio Studio .json, legacy Connect exports without extension,\n\
-         # Terraform .tf, CloudFormation .yaml, .json and .template).\n\
+         # Genesys Archy .yaml, Terraform .tf, CloudFormation .yaml, .json and\n\
+         # .template).\n\
          # include = [\"**/*.conf\", \"**/*.xml\", \"**/*.json\", \"**/*.tf\"]\n\
          # Pruned from walks; also from files named on the command line with\n\
          # --force-exclude (the pre-commit hook passes it).\n\

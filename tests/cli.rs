@@ -969,15 +969,15 @@ fn show_files_names_each_xml_dialect() {
 
 /// No silent skips (issue 14 item 7): a platform's file without a call flow
 /// is listed as such and counted; a flow of a platform reclint does not read
-/// yet, or a Flex configuration that switches recording on, is listed as not
-/// analysed and reported once per platform on stderr.
+/// yet (a Genesys voicemail flow), or a Flex configuration that switches
+/// recording on, is listed as not analysed and reported once per platform on
+/// stderr; a Genesys message flow holds no call.
 #[test]
 fn recognised_files_are_never_skipped_in_silence() {
     let flex_off =
         r#"{"custom_data": {"features": {"dual_channel_recording": {"enabled": false}}}}"#;
     let flex_on = r#"{"custom_data": {"features": {"dual_channel_recording": {"enabled": true, "channel": "worker"}}}}"#;
-    let archy =
-        "inboundCall:\n  name: Main IVR\n  startUpRef: \"/inboundCall/menus/menu[Main Menu_10]\"\n";
+    let voicemail = "voicemail:\n  name: Mailbox\n";
     let dir = tree(
         "other-files",
         &[
@@ -989,8 +989,9 @@ fn recognised_files_are_never_skipped_in_silence() {
             ("pbx/asterisk.conf", "[options]\nverbose = 3\n"),
             ("flex/ui_attributes.common.json", flex_off),
             ("flex/ui_attributes.prod.json", flex_on),
-            ("genesys/main.yaml", archy),
-            ("genesys/queue.yaml", archy),
+            ("genesys/mailbox.yaml", voicemail),
+            ("genesys/after-hours.yaml", voicemail),
+            ("genesys/sms.yaml", "inboundShortMessage:\n  name: SMS\n"),
             (
                 "vonage/answer.json",
                 r#"[{"action": "talk", "text": "Hello"}]"#,
@@ -1007,10 +1008,11 @@ fn recognised_files_are_never_skipped_in_silence() {
     assert!(what("pbx/asterisk.conf").starts_with("not a call-flow file"));
     assert!(what("flex/ui_attributes.common.json").starts_with("not a call-flow file"));
     assert!(what("flex/ui_attributes.prod.json").starts_with("not analysed"));
-    assert!(what("genesys/main.yaml").contains("Genesys Cloud"));
     // NCCOs are read (issue 15), recognised by their shape.
     assert_eq!(what("vonage/answer.json"), "Vonage NCCO");
     assert!(what("webhooks/answer.xml").contains("none of whose verbs is TwiML"));
+    assert!(what("genesys/mailbox.yaml").contains("Genesys Cloud"));
+    assert!(what("genesys/sms.yaml").starts_with("not a call-flow file"));
 
     let output = reclint(&dir, &["check", "--no-config"]);
     let notes = stderr(&output);
@@ -1027,10 +1029,10 @@ fn recognised_files_are_never_skipped_in_silence() {
         notes.contains("note: 1 unknown <Response> dialect file was not analysed"),
         "{notes}"
     );
-    // The three files without a call flow are counted with the dialplan
+    // The four files without a call flow are counted with the dialplan
     // and the NCCO.
     assert!(
-        stdout(&output).contains("of 5 files"),
+        stdout(&output).contains("of 6 files"),
         "{}",
         stdout(&output)
     );

@@ -125,6 +125,34 @@ fn asterisk_corpus_parses_without_errors() {
     assert!(!run.outcome.reported.iter().any(|r| r.path.ends_with(ael)));
 }
 
+/// The blueprints' Archy flows are read as Genesys flows: none enables
+/// participant recording (those organisations record by trunk and policy,
+/// read from Terraform), and every menu and task they name resolves, also
+/// where Archy substitutes `{{values}}` at publish time.
+#[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the repository"
+)]
+fn genesys_corpus() {
+    let Some(run) = check_corpus("genesys") else {
+        return;
+    };
+    assert!(
+        run.outcome.files >= 8,
+        "corpus files were skipped: {}",
+        run.outcome.files
+    );
+    let on_flows: Vec<String> = run
+        .outcome
+        .reported
+        .iter()
+        .filter(|r| r.path.ends_with(".yaml"))
+        .map(|r| format!("{}:{}: {}", r.path, r.start.line, r.finding.message))
+        .collect();
+    assert_eq!(on_flows, Vec::<String>::new());
+}
+
 /// The corpus files of each source repository named in `PROVENANCE.md`, as
 /// paths under the corpus.
 fn files_by_repository(corpus: &std::path::Path) -> Vec<(String, Vec<PathBuf>)> {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use reclint::config::Config;
 use reclint::discover::{self, Content, FileFilter, FileKind};
-use reclint::frontend::{Lowered, connect, infra};
+use reclint::frontend::{Lowered, connect, genesys, infra};
 use reclint::glob::GlobSet;
 use reclint::parse::Problems;
 use reclint::source::SourceMap;
@@ -206,9 +206,15 @@ fn genesys_retention_and_trunk_recording() {
         return;
     };
     assert_eq!(unexpected_parse_errors(&loaded), Vec::<String>::new());
-    // Archy flows are YAML but not CloudFormation: not read.
-    assert_eq!(loaded.kind_of("DR-Emergency-IVR.yaml"), None);
-    assert_eq!(loaded.kind_of("SimpleFinancialIvr_v2-0.yaml"), None);
+    // Archy flows are YAML but not CloudFormation: Genesys flows.
+    assert_eq!(
+        loaded.kind_of("DR-Emergency-IVR.yaml"),
+        Some(genesys::ARCHY_FLOW)
+    );
+    assert_eq!(
+        loaded.kind_of("SimpleFinancialIvr_v2-0.yaml"),
+        Some(genesys::ARCHY_FLOW)
+    );
     assert_eq!(loaded.kind_of("main.tf"), Some(infra::TERRAFORM));
 
     let mut policies: Vec<(String, bool, Option<Setting<u32>>)> = loaded

@@ -113,3 +113,12 @@ fn connect_export_on_one_line() {
         "fixtures/amazon-connect/REC003/bad_describe_contact_flow_export.json"
     ));
 }
+
+/// A Genesys Architect flow: traces name the actions by their type and
+/// name, and follow the caller's answer through the menu.
+#[test]
+fn genesys_declined_still_recorded() {
+    insta::assert_snapshot!(render(
+        "fixtures/genesys/REC006/bad_declined_still_recorded.yaml"
+    ));
+}

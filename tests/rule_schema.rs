@@ -287,8 +287,8 @@ fn rules_the_loader_rejects_for_their_structure_the_schema_rejects() {
         ),
         (
             "bad-format",
-            pattern.replace("kind =", "formats = [\"genesys\"]\nkind ="),
-            "unknown format `genesys`",
+            pattern.replace("kind =", "formats = [\"nice-cxone\"]\nkind ="),
+            "unknown format `nice-cxone`",
         ),
         (
             "bad-consent-state",

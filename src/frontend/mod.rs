@@ -255,10 +255,6 @@ macro_rules! frontends {
     };
 }
 
-/// Flows of platforms reclint does not read yet, recognised so that they
-/// are reported as not analysed.
-pub mod unsupported;
-
 // Every platform: its folder and the type that implements `Frontend` there.
 // Adding a platform is its folder and one line here.
 frontends! {
@@ -268,6 +264,7 @@ frontends! {
     twilio => Twilio,
     signalwire => SignalWire,
     vonage => Vonage,
+    genesys => Genesys,
     infra => Infrastructure,
 }
 
@@ -340,14 +337,10 @@ static CONTENT_TESTS: LazyLock<Vec<&'static ContentTest>> = LazyLock::new(|| {
     tests
 });
 
-/// What a file no kind recognised is, if a front end or the list of
-/// unsupported platforms knows it.
+/// What a file no kind recognised is, if a front end knows it.
 pub(crate) fn other_file(text: &str, name: Option<&str>) -> Option<OtherFile> {
     let sniff = Sniff::new(text, name);
-    FRONTENDS
-        .iter()
-        .find_map(|f| f.other_file(&sniff))
-        .or_else(|| unsupported::recognise(&sniff))
+    FRONTENDS.iter().find_map(|f| f.other_file(&sniff))
 }
 
 /// The kind of a file known by its content, `name` (lowercase) narrowing it.
@@ -378,6 +371,7 @@ mod tests {
                 "signalwire",
                 "plivo",
                 "vonage",
+                "genesys",
                 "terraform",
                 "cloudformation"
             ]

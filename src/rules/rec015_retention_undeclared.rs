@@ -28,12 +28,17 @@ pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
         .purposes
         .values()
         .any(|p| p.retention_days.is_some());
-    // What Genesys keeps is deleted by its policy, or reported once below as
-    // the recorder that keeps it.
+    // What Genesys keeps is deleted by its policy, or reported once below at
+    // the trunk setting that records it, when the files have one.
+    let genesys_recorder_reported = !declared_somewhere
+        && infra
+            .recorders
+            .iter()
+            .any(|r| r.platform == Platform::Genesys && r.enabled == Setting::Known(true));
     let accounted = |recording: &RecordingUse| {
         s3_expires
             || (recording.kept_by == Some(Platform::Genesys)
-                && (genesys_deletes || !declared_somewhere))
+                && (genesys_deletes || genesys_recorder_reported))
     };
     undeclared_purposes(ctx, &accounted, out);
     if !declared_somewhere {

@@ -116,6 +116,7 @@ pub fn consent_question_howto(format: &str) -> &'static str {
         "vonage" => {
             "a talk that asks, then an input whose eventUrl webhook returns the NCCO with the record action only for a yes"
         }
+        "genesys" => "a Collect Input action or a menu, and a Decision on the answer",
         _ => "Read + GotoIf on the answer",
     }
 }
@@ -149,6 +150,9 @@ pub fn record_from_answer_howto(format: &str, start: &RecordingStart) -> &'stati
         "vonage" => {
             "put the record action after the prompts and the input, or record a conversation (`record: true`) that the agent joins"
         }
+        "genesys" => {
+            "run Enable Participant Recording right before Transfer to ACD, after the prompts and menus"
+        }
         _ => "MixMonitor option b",
     }
 }
@@ -171,6 +175,7 @@ pub fn on_demand_notice_howto(format: &str) -> &'static str {
         "vonage" => {
             "play a recording notice (a talk or stream action) before the call is connected"
         }
+        "genesys" => "play a recording notice (Play Audio) before the transfer",
         _ => {
             "play a recording notice before connecting the call, or set a start message (features.conf `courtesytone` or `TOUCH_MIXMONITOR_MESSAGE_START`)"
         }
@@ -205,6 +210,9 @@ pub fn stop_recording_howto(format: &str) -> &'static str {
         }
         "plivo" => {
             "a Stop Recording request to the Call API (Plivo XML has no element that stops one)"
+        }
+        "genesys" => {
+            "Architect has no action that turns participant recording off, so let agents pause or stop the recording from the agent interface when the caller asks"
         }
         _ => {
             "a StopMixMonitor step, or the automixmon key (features.conf) with Dial/Queue option x (the agent) or X (the caller)"

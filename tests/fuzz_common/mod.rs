@@ -30,6 +30,7 @@ pub enum Format {
     Studio,
     Swml,
     Vonage,
+    Genesys,
     Terraform,
     CloudFormation,
 }
@@ -61,6 +62,7 @@ impl Format {
             Format::Studio => "studio.json",
             Format::Vonage => "ncco.json",
             Format::Swml => "ivr.yaml",
+            Format::Genesys => "flow.yaml",
             Format::Terraform => "main.tf",
             Format::CloudFormation => "stack.yaml",
         }
@@ -78,6 +80,7 @@ impl Format {
             Format::PlivoXml => "plivo",
             Format::Vonage => "vonage",
             Format::Swml => "signalwire",
+            Format::Genesys => "genesys",
             Format::Terraform => "terraform",
             Format::CloudFormation => "cloudformation",
         }
