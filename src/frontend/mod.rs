@@ -133,6 +133,15 @@ impl std::fmt::Debug for FileKind {
     }
 }
 
+/// The files of a unit that are of `kind`, in the unit's order.
+pub(crate) fn files_of(files: &[(FileId, FileKind)], kind: FileKind) -> Vec<FileId> {
+    files
+        .iter()
+        .filter(|(_, k)| *k == kind)
+        .map(|&(file, _)| file)
+        .collect()
+}
+
 /// What each kind of file reclint reads is, for people, in the order of
 /// [`FRONTENDS`].
 pub fn kind_names() -> Vec<&'static str> {

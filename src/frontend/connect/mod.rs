@@ -93,11 +93,7 @@ impl Frontend for Connect {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let flows: Vec<FileId> = files
-            .iter()
-            .filter(|(_, kind)| *kind == CONNECT)
-            .map(|&(file, _)| file)
-            .collect();
+        let flows = super::files_of(files, CONNECT);
         // The flow files each Terraform file deploys, by their canonical path.
         let mut deployed: HashMap<PathBuf, Vec<String>> = HashMap::new();
         for &(file, _) in files {

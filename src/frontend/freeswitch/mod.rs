@@ -65,11 +65,7 @@ impl Frontend for FreeSwitch {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let files: Vec<FileId> = files
-            .iter()
-            .filter(|(_, kind)| *kind == FREESWITCH)
-            .map(|&(file, _)| file)
-            .collect();
+        let files = super::files_of(files, FREESWITCH);
         lower::load(&files, cx)
     }
 }

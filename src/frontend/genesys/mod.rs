@@ -83,11 +83,7 @@ impl Frontend for Genesys {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let files: Vec<FileId> = files
-            .iter()
-            .filter(|(_, kind)| *kind == ARCHY_FLOW)
-            .map(|&(file, _)| file)
-            .collect();
+        let files = super::files_of(files, ARCHY_FLOW);
         lower::load(&files, cx)
     }
 

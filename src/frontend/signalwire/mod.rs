@@ -78,11 +78,7 @@ impl Frontend for SignalWire {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let files: Vec<FileId> = files
-            .iter()
-            .filter(|(_, kind)| *kind == SWML)
-            .map(|&(file, _)| file)
-            .collect();
+        let files = super::files_of(files, SWML);
         lower::load(&files, cx)
     }
 }

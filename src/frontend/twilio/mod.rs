@@ -105,13 +105,7 @@ impl Frontend for Twilio {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let of = |wanted: FileKind| -> Vec<FileId> {
-            files
-                .iter()
-                .filter(|(_, kind)| *kind == wanted)
-                .map(|&(file, _)| file)
-                .collect()
-        };
+        let of = |wanted: FileKind| super::files_of(files, wanted);
         let mut lowered = Lowered::default();
         for (kind, dialect) in DOCUMENTS {
             lowered.extend(lower::load_documents(&of(kind), dialect, cx));

@@ -95,11 +95,7 @@ impl Frontend for Vonage {
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
-        let files: Vec<FileId> = files
-            .iter()
-            .filter(|(_, kind)| *kind == NCCO)
-            .map(|&(file, _)| file)
-            .collect();
+        let files = super::files_of(files, NCCO);
         lower::load(&files, cx)
     }
 }
