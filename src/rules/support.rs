@@ -188,6 +188,8 @@ pub fn beep_howto(format: &str) -> &'static str {
     match format {
         "terraform" => "trunk_recording_beep_enabled on the Genesys Cloud trunk",
         "vonage" => "`beepStart: true` on the record action",
+        "signalwire" => "`beep: true` on SWML record_call",
+        "plivo" => "Plivo's background recording has no beep: play a <Speak> notice instead",
         _ => "the recorder's beep or start-tone setting",
     }
 }
