@@ -161,6 +161,8 @@ pub struct InfraRecorder {
     pub platform: Platform,
     /// How messages name it, e.g. `trunk_recording_enabled` of trunk `Main`.
     pub name: String,
+    /// What the setting belongs to: trunk `Main`.
+    pub owner: String,
     pub span: Span,
     pub enabled: Setting<bool>,
     pub side: RecorderSide,

@@ -164,6 +164,7 @@ impl Reader<'_> {
         self.infrastructure.recorders.push(InfraRecorder {
             platform: Platform::Genesys,
             name: format!("trunk_recording_enabled of trunk `{trunk}`"),
+            owner: format!("trunk `{trunk}`"),
             span,
             enabled,
             side,
@@ -309,8 +310,7 @@ fn records_without_consent(recorder: &InfraRecorder) -> bool {
 /// One recorder: every call it records starts recording here, then reaches
 /// the queues whose waiting is recorded, or an agent.
 fn add_recorder(graph: &mut FlowGraph, recorder: &InfraRecorder, infra: &Infrastructure) {
-    let trunk = recorder.name.trim_start_matches("trunk_recording_enabled of ");
-    let region = graph.add_region(trunk.to_string(), recorder.span);
+    let region = graph.add_region(recorder.owner.clone(), recorder.span);
     let mut start = match recorder.side {
         RecorderSide::Trunk => RecordingStart::new("trunk-side recording", Capture::Immediately),
         RecorderSide::Station => {
