@@ -128,10 +128,10 @@ struct CheckArgs {
     /// Exit 0 even when findings are reported (errors of reclint still exit 2).
     #[arg(long)]
     exit_zero: bool,
-    /// Jurisdiction: EU, an EU/EEA country code, UK, CA, US or US-XX.
+    /// Jurisdiction: EU, an EU/EEA country code, UK, CA, BR, IN, US or US-XX.
     #[arg(long)]
     jurisdiction: Option<String>,
-    /// Sector: general, public-authority, emergency-services, financial-services, health.
+    /// Sector: general, public-authority, emergency-services, financial-services, health, consumer-service.
     #[arg(long)]
     sector: Option<String>,
     /// Apply `[files] exclude` to paths named on the command line too.

@@ -506,6 +506,10 @@ pub struct Analysis {
     /// a call flow (Genesys Cloud speech analytics): what callers hear is in
     /// the flows, not on the way to this step.
     pub org_setting: bool,
+    /// The analysis enrols or matches the caller's voiceprint to identify
+    /// them (speaker authentication, fraudster watchlists): biometric data
+    /// for unique identification.
+    pub voiceprint: bool,
 }
 
 impl Analysis {
@@ -514,6 +518,7 @@ impl Analysis {
             feature: feature.into(),
             agent_emotion: None,
             org_setting: false,
+            voiceprint: false,
         }
     }
 }

@@ -127,11 +127,13 @@ const BASELINE: &str = "\n# Path of a baseline (`reclint check --write-baseline 
 /// `[policy]`.
 const POLICY: &str = "\n[policy]\n\
          # Whose law applies. EU (default) or an EU/EEA country code (DK, DE, NO, ...):\n\
-         # recording needs an opt-in. UK, CA, US or US-XX (e.g. US-CA): a notice plus\n\
+         # recording needs an opt-in (FR adds the CNIL's limits). IN: opt-in too, and\n\
+         # no legitimate interests. UK, CA, BR, US or US-XX (e.g. US-CA): a notice plus\n\
          # continuing the call is accepted, so the consent rules are not raised.\n\
          jurisdiction = \"EU\"\n\
          # general (default), public-authority, emergency-services (consent rules not\n\
-         # raised), financial-services or health.\n\
+         # raised), financial-services, health or consumer-service (BR: a regulated\n\
+         # service's SAC line, where recording is mandated).\n\
          # sector = \"general\"\n\
          # Purposes of recordings that declare none (see [[scope]] and\n\
          # `; reclint: purpose=...` comments).\n\

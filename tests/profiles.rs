@@ -19,6 +19,10 @@ const PROFILES: &[(&str, &str)] = &[
     ("UK", "general"),
     ("US", "general"),
     ("US-CA", "general"),
+    ("FR", "general"),
+    ("BR", "general"),
+    ("BR", "consumer-service"),
+    ("IN", "general"),
 ];
 
 fn findings(jurisdiction: &str, sector: &str, registry: &Registry) -> Vec<String> {
@@ -101,4 +105,43 @@ fn the_differences_are_the_documented_ones() {
         assert!(!notice_model.iter().any(|f| f.starts_with("REC018")));
     }
     assert!(!dk.iter().any(|f| f.starts_with("REC010")));
+}
+
+/// France, Brazil and India: what each adds to its model, on the same PBX.
+#[test]
+fn france_brazil_and_india_apply_their_own_law() {
+    let registry = Registry::builtin().expect("rules");
+    let all = |j: &str, s: &str| findings(j, s, &registry);
+    let dk = all("DK", "general");
+    let fr = all("FR", "general");
+    let br = all("BR", "general");
+    let br_sac = all("BR", "consumer-service");
+    let india = all("IN", "general");
+    // The CNIL: recording every sales call for quality is systematic
+    // recording, whatever the necessity; DK accepts the necessity.
+    let sales_blanket = "extensions.conf:34 REC001 error".to_string();
+    assert!(fr.contains(&sales_blanket), "{fr:?}");
+    assert!(!dk.contains(&sales_blanket), "{dk:?}");
+    // Four months of quality recordings: over reclint's 90 days, within the
+    // CNIL's six months.
+    let quality_retention = "reclint.toml:24 REC016 warning".to_string();
+    assert!(dk.contains(&quality_retention));
+    assert!(!fr.contains(&quality_retention));
+    // The LGPD has bases besides consent: no consent rules, no GDPR
+    // transfer rule, the notice rule stays.
+    for rule in ["REC001", "REC002", "REC004", "REC005", "REC018"] {
+        assert!(!br.iter().any(|f| f.contains(rule)), "{rule}: {br:?}");
+    }
+    assert!(br.contains(&"extensions.conf:7 REC003 error".to_string()));
+    // A regulated SAC line must record every call: the opt-out training
+    // line lets a caller decline a mandated recording.
+    let declinable = "extensions.conf:16 REC011 error".to_string();
+    assert!(br_sac.contains(&declinable), "{br_sac:?}");
+    assert!(!br.contains(&declinable));
+    // India: consent rules as in the EU, and legitimate interests justify
+    // nothing, so the staff line's necessity does not save it.
+    let staff_blanket = "extensions.conf:24 REC001 error".to_string();
+    assert!(india.contains(&staff_blanket), "{india:?}");
+    assert!(!dk.contains(&staff_blanket));
+    assert!(!india.iter().any(|f| f.contains("REC018")));
 }

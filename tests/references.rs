@@ -30,6 +30,11 @@ const ALLOWED: &[(&str, &str)] = &[
     ("www.handbook.fca.org.uk", "/"),
     ("www.priv.gc.ca", "/"),
     ("leginfo.legislature.ca.gov", "/"),
+    ("www.ilga.gov", "/legislation/"),
+    ("www.cnil.fr", "/"),
+    ("www.legifrance.gouv.fr", "/"),
+    ("www.planalto.gov.br", "/ccivil_03/"),
+    ("egazette.gov.in", "/"),
     ("www.law.cornell.edu", "/uscode/"),
     // Standards bodies.
     ("www.pcisecuritystandards.org", "/"),

@@ -11,12 +11,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::config::Config;
 use crate::directives::DirectiveIndex;
 use crate::flow::{
-    AnswerMatch, BeforeAnswer, Capture, FlowGraph, Guard, Leg, RecordingStart, StepId, StepKind,
-    Variable, Wait,
+    Analysis, AnswerMatch, BeforeAnswer, Capture, FlowGraph, Guard, Leg, RecordingStart, StepId,
+    StepKind, Variable, Wait,
 };
 use crate::source::{SourceMap, Span};
 use path_state::{
-    AnswerEffect, ConsentState, Facts, NodeId, PathStates, QuietRuns, StepFacts, VariableId,
+    AnswerEffect, ConsentState, Facts, NodeId, PathState, PathStates, QuietRuns, StepFacts,
+    VariableId,
 };
 use reach::{NearestAhead, Predecessors, Reachability};
 use recognize::Recognizers;
@@ -35,6 +36,10 @@ pub struct PbxAnalysis {
     /// Analytics a caller reaches without having been told that the call is
     /// analysed (rule REC021), each with a shortest such path.
     pub untold_analytics: Vec<(StepId, Witness)>,
+    /// Voiceprint matching a caller reaches without having answered yes to
+    /// a question about their voiceprint (rule REC023), each with a
+    /// shortest such path.
+    pub unconsented_voiceprints: Vec<(StepId, Witness)>,
 }
 
 /// A consent question where declining costs the caller something.
@@ -207,10 +212,20 @@ pub fn analyse(
                 || ahead.withdrawal.after(&graph, step).is_some(),
         });
     }
-    let untold_analytics = untold_analytics(&graph, &states)
-        .into_iter()
-        .map(|(step, node)| (step, witness(node)))
-        .collect();
+    // Analytics an organisation setting switches on are not along a call
+    // flow; voiceprint matching is REC023's, which asks more than being told.
+    let untold_analytics = first_nodes(&graph, &states, |analysis, state| {
+        !analysis.voiceprint && !analysis.org_setting && !state.analysis_told
+    })
+    .into_iter()
+    .map(|(step, node)| (step, witness(node)))
+    .collect();
+    let unconsented_voiceprints = first_nodes(&graph, &states, |analysis, state| {
+        analysis.voiceprint && !state.voiceprint_consent
+    })
+    .into_iter()
+    .map(|(step, node)| (step, witness(node)))
+    .collect();
     PbxAnalysis {
         graph,
         recordings,
@@ -218,22 +233,27 @@ pub fn analyse(
         consent_questions,
         refusals,
         untold_analytics,
+        unconsented_voiceprints,
     }
 }
 
-/// The analytics steps along call flows that a caller reaches without a
-/// prompt that said the call is analysed, each with the first such node.
-fn untold_analytics(graph: &FlowGraph, states: &PathStates) -> BTreeMap<StepId, NodeId> {
-    let mut untold = BTreeMap::new();
+/// The analytics steps reached in a path state that `matches`, each with
+/// the first (so shortest-witness) such node.
+fn first_nodes(
+    graph: &FlowGraph,
+    states: &PathStates,
+    matches: impl Fn(&Analysis, &PathState) -> bool,
+) -> BTreeMap<StepId, NodeId> {
+    let mut first = BTreeMap::new();
     for (id, node) in states.nodes.iter().enumerate() {
         let StepKind::Analytics(analysis) = &graph.step(node.step).kind else {
             continue;
         };
-        if !analysis.org_setting && !node.state.analysis_told {
-            untold.entry(node.step).or_insert(id as NodeId);
+        if matches(analysis, &node.state) {
+            first.entry(node.step).or_insert(id as NodeId);
         }
     }
-    untold
+    first
 }
 
 /// A connection: the call is put through to a person or a queue.
@@ -496,6 +516,7 @@ pub fn reached_unmarked(
             training: false,
             analysis: false,
             consent_question: None,
+            voiceprint_question: None,
             edge_effects: vec![Vec::new(); step.edges.len()],
             copy: None,
         })
@@ -600,16 +621,17 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
                 call_arguments.insert(StepId(index as u32), passed);
             }
         }
-        let (meaning, consent_question) = match &step.kind {
-            StepKind::Prompt { prompts } => (recognizers.prompts(prompts), None),
+        let (meaning, consent_question, voiceprint_question) = match &step.kind {
+            StepKind::Prompt { prompts } => (recognizers.prompts(prompts), None, None),
             StepKind::Input { variable, prompts } => {
                 let meaning = recognizers.prompts(prompts);
                 let consent = recognizers
                     .is_consent_question(&variable.to_string(), prompts)
                     .then(|| intern(variable));
-                (meaning, consent)
+                let voiceprint = meaning.voiceprint.then(|| intern(variable));
+                (meaning, consent, voiceprint)
             }
-            _ => (Default::default(), None),
+            _ => (Default::default(), None, None),
         };
         let edge_effects = step
             .edges
@@ -640,6 +662,7 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
             training: meaning.training,
             analysis: meaning.analysis,
             consent_question,
+            voiceprint_question,
             edge_effects,
             copy,
         });

@@ -68,6 +68,11 @@ pub struct PathState {
     pub training_announced: bool,
     /// A prompt on the path told the caller the call is analysed.
     pub analysis_told: bool,
+    /// The variable of the most recent question about the caller's
+    /// voiceprint.
+    pub voiceprint_question: Option<VariableId>,
+    /// The caller answered yes to a question about their voiceprint.
+    pub voiceprint_consent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -91,6 +96,9 @@ pub struct StepFacts {
     pub analysis: bool,
     /// For an input step that asks for consent: the variable it writes.
     pub consent_question: Option<VariableId>,
+    /// For an input step that asks about the caller's voiceprint: the
+    /// variable it writes.
+    pub voiceprint_question: Option<VariableId>,
     /// Per edge, what it establishes about tested variables.
     pub edge_effects: Vec<Vec<(VariableId, AnswerEffect)>>,
     /// For a step that copies a variable: from which, into which.
@@ -260,6 +268,8 @@ impl PathStates {
                 blanket_entry,
                 training_announced: false,
                 analysis_told: false,
+                voiceprint_question: None,
+                voiceprint_consent: false,
             };
             run.add(step, TOP, state, Pred::Entry);
         }
@@ -553,6 +563,9 @@ impl Run<'_> {
                 state.noticed |= facts.notice;
                 state.training_announced |= facts.training;
                 state.analysis_told |= facts.analysis;
+                if facts.voiceprint_question.is_some() {
+                    state.voiceprint_question = facts.voiceprint_question;
+                }
                 if let Some(variable) = facts.consent_question {
                     state.consent = ConsentState::Asked;
                     state.consent_variable = Some(variable);
@@ -576,9 +589,17 @@ impl Run<'_> {
     /// moves the consent state.
     fn apply_edge(
         &self,
-        state: PathState,
+        mut state: PathState,
         effects: &[(VariableId, AnswerEffect)],
     ) -> Vec<PathState> {
+        // Only a plain yes is consent to voice biometrics; the question is
+        // answered once its answer has been tested.
+        if let Some(question) = state.voiceprint_question
+            && let Some(&(_, effect)) = effects.iter().find(|(v, _)| *v == question)
+        {
+            state.voiceprint_consent |= effect == AnswerEffect::Yes;
+            state.voiceprint_question = None;
+        }
         for &(variable, effect) in effects {
             let tracked = state.consent_variable == Some(variable)
                 || state.consent_copy == Some(variable)
@@ -615,6 +636,7 @@ mod tests {
             training: false,
             analysis: false,
             consent_question: question.map(VariableId),
+            voiceprint_question: None,
             edge_effects: vec![
                 tests
                     .iter()

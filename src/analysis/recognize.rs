@@ -154,6 +154,25 @@ const ANALYSIS_STEMS: &[&str] = &[
     "intelligence artificielle",
 ];
 
+/// Word beginnings that speak of the caller's voiceprint: a question with
+/// one asks about voice biometrics, separately from recording.
+const VOICEPRINT_STEMS: &[&str] = &[
+    "voiceprint",
+    "voice print",
+    "voice id",
+    "voice authentica",
+    "voice verifica",
+    "voice biometric",
+    "biometri",
+    "biométri",
+    "stemmeaftryk",
+    "stemmegenkend",
+    "stimmabdruck",
+    "stimmerkennung",
+    "empreinte vocale",
+    "biometria",
+];
+
 /// Word beginnings that make a prompt ask for card data.
 const CARD_DATA_STEMS: &[&str] = &[
     "card",
@@ -183,6 +202,7 @@ pub struct Recognizers {
     consent: Regex,
     training: Regex,
     analysis: Regex,
+    voiceprint: Regex,
     extra_notice: GlobSet,
     extra_consent: GlobSet,
     consent_variables: Vec<String>,
@@ -197,6 +217,8 @@ pub struct PromptMeaning {
     pub training: bool,
     /// The prompt says the call is analysed, transcribed or processed by AI.
     pub analysis: bool,
+    /// The prompt speaks of the caller's voiceprint (voice biometrics).
+    pub voiceprint: bool,
 }
 
 impl Recognizers {
@@ -243,6 +265,8 @@ impl Recognizers {
             training: built(TRAINING_WORDS)?,
             analysis: Regex::new(&format!(r"(?i)\b({})", alternation(ANALYSIS_STEMS)))
                 .map_err(|e| e.to_string())?,
+            voiceprint: Regex::new(&format!(r"(?i)\b({})", alternation(VOICEPRINT_STEMS)))
+                .map_err(|e| e.to_string())?,
             extra_notice: GlobSet::new(extra_notice, GlobKind::Text)?,
             extra_consent: GlobSet::new(extra_consent, GlobKind::Text)?,
             consent_variables: consent_variables
@@ -259,13 +283,18 @@ impl Recognizers {
         for prompt in prompts {
             let words = normalise(prompt);
             let notice = self.is_notice(prompt);
+            let voiceprint = self.voiceprint.is_match(&words);
             meaning.notice |= notice || self.extra_notice.matches(prompt);
             // A question about the recording of the call, or about consent;
-            // "to record your message, press 1" is neither.
-            meaning.consent |=
-                notice || self.consent.is_match(&words) || self.extra_consent.matches(prompt);
+            // "to record your message, press 1" is neither, and consent to a
+            // voiceprint is not consent to the recording.
+            meaning.consent |= notice
+                || ((self.consent.is_match(&words) || self.extra_consent.matches(prompt))
+                    && !voiceprint);
             meaning.training |= self.training.is_match(&words);
-            meaning.analysis |= self.analysis.is_match(&words);
+            meaning.voiceprint |= voiceprint;
+            // Matching the caller's voice is their voice being analysed.
+            meaning.analysis |= voiceprint || self.analysis.is_match(&words);
         }
         meaning
     }

@@ -445,7 +445,7 @@ impl FileText {
                     j.span(),
                     format!("unknown jurisdiction `{}`", j.get_ref()),
                     "not a jurisdiction reclint knows",
-                    Some("use EU, an EU/EEA country code (DK, DE, NO, ...), UK, CA, US or US-XX (e.g. US-CA)".into()),
+                    Some("use EU, an EU/EEA country code (DK, DE, FR, NO, ...), UK, CA, BR, IN, US or US-XX (e.g. US-CA)".into()),
                 )
             })?,
             None => Jurisdiction::default(),

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::LegalBasis;
+
 /// EU and EEA member states: the opt-in model.
 const EEA: &[&str] = &[
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU", "IE", "IT",
@@ -23,12 +25,22 @@ const US_STATES: &[&str] = &[
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Jurisdiction {
-    /// `EU` or an EU/EEA country code.
+    /// `EU` or an EU/EEA country code: the GDPR, where recording for most
+    /// purposes needs the caller's prior consent.
     OptIn(String),
     /// `UK` or `CA` (Canada).
     Notice(String),
     /// `US` (state `None`) or `US-XX`.
     Us(Option<String>),
+    /// `BR`: the LGPD, whose legal bases include legitimate interests and
+    /// legal obligations, so a transparent notice can be enough; biometric
+    /// data is sensitive (Art. 11); the consumer-service decree mandates
+    /// recording on regulated services' lines.
+    Brazil,
+    /// `IN`: the Digital Personal Data Protection Act 2023, which knows
+    /// consent and a closed list of legitimate uses, and no legitimate
+    /// interests.
+    India,
 }
 
 impl Default for Jurisdiction {
@@ -47,6 +59,8 @@ impl Jurisdiction {
             "UK" | "GB" => return Some(Jurisdiction::Notice("UK".into())),
             "CA" => return Some(Jurisdiction::Notice(code)),
             "US" => return Some(Jurisdiction::Us(None)),
+            "BR" => return Some(Jurisdiction::Brazil),
+            "IN" => return Some(Jurisdiction::India),
             _ => {}
         }
         let state = code.strip_prefix("US-")?;
@@ -62,6 +76,8 @@ impl fmt::Display for Jurisdiction {
             Jurisdiction::OptIn(c) | Jurisdiction::Notice(c) => f.write_str(c),
             Jurisdiction::Us(None) => f.write_str("US"),
             Jurisdiction::Us(Some(s)) => write!(f, "US-{s}"),
+            Jurisdiction::Brazil => f.write_str("BR"),
+            Jurisdiction::India => f.write_str("IN"),
         }
     }
 }
@@ -73,6 +89,10 @@ pub enum Sector {
     EmergencyServices,
     FinancialServices,
     Health,
+    /// A consumer-service line (SAC) of a service the Brazilian federal
+    /// executive regulates (banks, telecoms, airlines, energy, health
+    /// plans); outside Brazil, the same as general.
+    ConsumerService,
 }
 
 impl Sector {
@@ -82,6 +102,7 @@ impl Sector {
         "emergency-services",
         "financial-services",
         "health",
+        "consumer-service",
     ];
 
     pub fn parse(text: &str) -> Option<Sector> {
@@ -91,6 +112,7 @@ impl Sector {
             "emergency-services" => Sector::EmergencyServices,
             "financial-services" => Sector::FinancialServices,
             "health" => Sector::Health,
+            "consumer-service" => Sector::ConsumerService,
             _ => return None,
         })
     }
@@ -102,6 +124,7 @@ impl Sector {
             Sector::EmergencyServices => "emergency-services",
             Sector::FinancialServices => "financial-services",
             Sector::Health => "health",
+            Sector::ConsumerService => "consumer-service",
         }
     }
 }
@@ -122,26 +145,66 @@ impl Default for Profile {
 }
 
 impl Profile {
-    /// The opt-in model: consent means an affirmative act before recording.
+    /// The EU and EEA: the GDPR and the AI Act apply, and consent means an
+    /// affirmative act before recording.
     pub fn opt_in(&self) -> bool {
         matches!(self.jurisdiction, Jurisdiction::OptIn(_))
+    }
+
+    /// France, where the CNIL's limits on recording at work apply on top of
+    /// the GDPR.
+    pub fn france(&self) -> bool {
+        self.jurisdiction == Jurisdiction::OptIn("FR".into())
     }
 
     pub fn emergency(&self) -> bool {
         self.sector == Sector::EmergencyServices
     }
 
-    /// Whether the consent rules REC001, REC002, REC004 and REC005 apply.
+    /// Whether the consent rules REC001, REC002, REC004 and REC005 apply:
+    /// where consent is the basis for recording (the GDPR's opt-in model,
+    /// and India, which has no legitimate-interests basis), except on
+    /// emergency lines, where recording is a legal obligation.
     pub fn consent_rules_apply(&self) -> bool {
-        self.opt_in() && !self.emergency()
+        (self.opt_in() || self.jurisdiction == Jurisdiction::India) && !self.emergency()
+    }
+
+    /// Whether the jurisdiction knows a legal basis: India's DPDP Act has
+    /// consent and a closed list of legitimate uses, and no legitimate
+    /// interests.
+    pub fn has_basis(&self, basis: LegalBasis) -> bool {
+        !(self.jurisdiction == Jurisdiction::India && basis == LegalBasis::LegitimateInterests)
+    }
+
+    /// Where identifying a person by their voiceprint is special-category
+    /// (sensitive) data that needs explicit consent: the GDPR (and the UK
+    /// GDPR), Brazil's LGPD, and Illinois' Biometric Information Privacy
+    /// Act.
+    pub fn biometrics_need_explicit_consent(&self) -> bool {
+        matches!(
+            &self.jurisdiction,
+            Jurisdiction::OptIn(_) | Jurisdiction::Brazil
+        ) || self.jurisdiction == Jurisdiction::Notice("UK".into())
+            || self.jurisdiction == Jurisdiction::Us(Some("IL".into()))
+    }
+
+    /// The law requires this line's calls to be recorded: Brazil's
+    /// consumer-service decree on a regulated service's SAC line.
+    pub fn recording_mandate(&self) -> Option<&'static str> {
+        (self.jurisdiction == Jurisdiction::Brazil && self.sector == Sector::ConsumerService)
+            .then_some("Decreto nº 11.034/2022 (SAC)")
     }
 
     /// Where telling the caller is what makes recording lawful: the notice
-    /// jurisdictions (UK, Canada) and the US states that need every
+    /// jurisdictions (UK, Canada), Brazil (legitimate interests need
+    /// transparency, LGPD Art. 10 § 2) and the US states that need every
     /// party's consent, which a caller gives by staying on a call they were
     /// told is recorded.
     pub fn notice_is_the_basis(&self) -> bool {
-        matches!(self.jurisdiction, Jurisdiction::Notice(_)) || self.all_party_us()
+        matches!(
+            self.jurisdiction,
+            Jurisdiction::Notice(_) | Jurisdiction::Brazil
+        ) || self.all_party_us()
     }
 
     /// A US state where every party must consent to a recording.
@@ -176,6 +239,12 @@ mod tests {
         assert_eq!(
             Jurisdiction::parse("US-CA"),
             Some(Jurisdiction::Us(Some("CA".into())))
+        );
+        assert_eq!(Jurisdiction::parse("br"), Some(Jurisdiction::Brazil));
+        assert_eq!(Jurisdiction::parse("IN"), Some(Jurisdiction::India));
+        assert_eq!(
+            Jurisdiction::parse("US-IN"),
+            Some(Jurisdiction::Us(Some("IN".into())))
         );
         assert_eq!(Jurisdiction::parse("US-XX"), None);
         assert_eq!(Jurisdiction::parse("Mars"), None);

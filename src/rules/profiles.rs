@@ -42,6 +42,11 @@ pub fn under_profile(code: &str, profile: &Profile) -> UnderProfile {
         // notice jurisdiction, a US all-party-consent state), recording in
         // secret is an error.
         "REC022" if profile.notice_is_the_basis() => UnderProfile::Severity(Severity::Error),
+        // Voiceprints are special-category data under the GDPR and the LGPD,
+        // and biometric identifiers under Illinois' BIPA.
+        "REC023" if profile.biometrics_need_explicit_consent() => {
+            UnderProfile::Severity(Severity::Error)
+        }
         // The AI Act's prohibition of emotion recognition at work.
         "REC020" => on_if(profile.opt_in()),
         // Transfers outside the EEA are a GDPR Chapter V matter.
@@ -66,6 +71,9 @@ pub fn table_profiles() -> Vec<(String, Profile)> {
         ("CA", Sector::General),
         ("US", Sector::General),
         ("US-CA", Sector::General),
+        ("US-IL", Sector::General),
+        ("BR", Sector::General),
+        ("IN", Sector::General),
     ]
     .into_iter()
     .map(|(jurisdiction, sector)| {
@@ -159,6 +167,44 @@ mod tests {
         assert_eq!(
             under_profile("REC010", &profile("DK", Sector::PublicAuthority)),
             UnderProfile::Default
+        );
+    }
+
+    /// Voiceprints need explicit consent under the GDPR, the UK GDPR, the
+    /// LGPD and Illinois' BIPA; elsewhere REC023 stays a warning.
+    #[test]
+    fn voice_biometrics_by_jurisdiction() {
+        for strict in ["DK", "FR", "EU", "UK", "BR", "US-IL"] {
+            assert_eq!(
+                under_profile("REC023", &profile(strict, Sector::General)),
+                UnderProfile::Severity(Severity::Error),
+                "{strict}"
+            );
+        }
+        for other in ["US", "US-CA", "CA", "IN"] {
+            assert_eq!(
+                under_profile("REC023", &profile(other, Sector::General)),
+                UnderProfile::Default,
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn brazil_and_india() {
+        let br = profile("BR", Sector::General);
+        let india = profile("IN", Sector::General);
+        for consent_rule in ["REC001", "REC002", "REC004", "REC005"] {
+            assert_eq!(under_profile(consent_rule, &br), UnderProfile::Off);
+            assert_eq!(under_profile(consent_rule, &india), UnderProfile::Default);
+        }
+        for gdpr_only in ["REC018", "REC020"] {
+            assert_eq!(under_profile(gdpr_only, &br), UnderProfile::Off);
+            assert_eq!(under_profile(gdpr_only, &india), UnderProfile::Off);
+        }
+        assert_eq!(
+            under_profile("REC022", &br),
+            UnderProfile::Severity(Severity::Error)
         );
     }
 

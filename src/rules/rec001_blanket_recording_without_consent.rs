@@ -6,6 +6,7 @@ use super::support::{
     consent_question_howto, describe_purposes, dialled_at, heard_labels, purposes,
     recording_finding, region_of, unjustified_blanket,
 };
+use crate::analysis::is_training_class;
 use crate::catalog::RuleCode;
 use crate::finding::Finding;
 
@@ -46,7 +47,16 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     l
                 }));
             let declared = purposes(ctx.config, recording);
-            finding.help = Some(if declared.is_empty() {
+            let cnil_training = ctx.config.profile.france()
+                && declared
+                    .iter()
+                    .any(|p| p.mandate.is_none() && is_training_class(&p.name));
+            finding.help = Some(if cnil_training {
+                format!(
+                    "purposes {}: the CNIL does not accept training, evaluation or sales as a reason to record every call; record a random sample of calls (a recording that only some calls reach), or ask for consent",
+                    describe_purposes(&declared)
+                )
+            } else if declared.is_empty() {
                 format!(
                     "ask for consent before recording ({}), or declare the purpose and a non-consent legal basis with its `necessity` or `mandate` in reclint.toml",
                     consent_question_howto(pbx.graph.format)

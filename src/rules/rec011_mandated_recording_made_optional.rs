@@ -1,5 +1,6 @@
 //! REC011 mandated-recording-made-optional: a recording the law requires
-//! (a purpose with `mandate`) only happens when the caller agrees.
+//! (a purpose with `mandate`, or every call under a profile that mandates
+//! recording) only happens when the caller agrees.
 
 use super::RuleContext;
 use super::support::{heard_labels, purposes, recording_finding, recording_name};
@@ -23,6 +24,12 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             let mandated: Vec<_> = purposes(ctx.config, recording)
                 .into_iter()
                 .filter_map(|p| p.mandate.map(|m| format!("`{}` ({m})", p.name)))
+                .chain(
+                    ctx.config
+                        .profile
+                        .recording_mandate()
+                        .map(|m| format!("every call on this line ({m})")),
+                )
                 .collect();
             if mandated.is_empty() {
                 continue;

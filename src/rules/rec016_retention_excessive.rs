@@ -8,6 +8,9 @@ use crate::finding::{Finding, Label};
 
 /// Training-class purposes: a few weeks of calls are enough to coach with.
 const TRAINING_CEILING_DAYS: u32 = 90;
+/// The CNIL's limit for recordings made to train and evaluate staff: six
+/// months.
+const CNIL_TRAINING_LIMIT_DAYS: u32 = 183;
 /// Any other purpose without a legal mandate: five years.
 const OTHER_CEILING_DAYS: u32 = 1826;
 
@@ -16,7 +19,12 @@ pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
         let (Some(days), Some(span)) = (purpose.retention_days, purpose.retention_span) else {
             continue;
         };
-        let (ceiling, why) = if is_training_class(&purpose.name) {
+        let (ceiling, why) = if is_training_class(&purpose.name) && ctx.config.profile.france() {
+            (
+                CNIL_TRAINING_LIMIT_DAYS,
+                "in France the CNIL allows recordings made to train and evaluate staff to be kept six months at most; a training-class purpose",
+            )
+        } else if is_training_class(&purpose.name) {
             (TRAINING_CEILING_DAYS, "a training-class purpose")
         } else if purpose.mandate.is_some() {
             continue;

@@ -4,7 +4,7 @@
 //! recorded" does not tell the caller that a vendor's system listens.
 
 use super::RuleContext;
-use super::support::{describe, region_of, trace};
+use super::support::{analytics_finding, describe, region_of};
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label};
 use crate::flow::StepKind;
@@ -12,24 +12,29 @@ use crate::flow::StepKind;
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
         for (step, witness) in &pbx.untold_analytics {
-            let StepKind::Analytics(analysis) = &pbx.graph.step(*step).kind else {
+            let at = pbx.graph.step(*step);
+            let StepKind::Analytics(analysis) = &at.kind else {
                 continue;
             };
-            let at = pbx.graph.step(*step);
-            let mut finding = Finding::new(
-                RuleCode::Rec021.as_str(),
-                Label::new(at.span, "a service provider's system analyses the call from here"),
-                format!(
-                    "{} in {} switches on {}, and the caller can get here without being told that the call is analysed: a recording notice does not cover a service provider's AI listening",
-                    describe(ctx.sources, pbx, *step),
-                    region_of(pbx, *step),
-                    analysis.feature
-                ),
+            let message = format!(
+                "{} in {} switches on {}, and the caller can get here without being told that the call is analysed: a recording notice does not cover a service provider's AI listening",
+                describe(ctx.sources, pbx, *step),
+                region_of(pbx, *step),
+                analysis.feature
             );
-            finding.context = Some(pbx.graph.region(at.region).name.clone());
-            finding.fingerprint_anchor = format!("{}|{}", region_of(pbx, *step), analysis.feature);
-            finding.trace = trace(ctx.sources, pbx, witness);
-            out.push(finding);
+            let primary = Label::new(
+                at.span,
+                "a service provider's system analyses the call from here",
+            );
+            out.extend(analytics_finding(
+                ctx,
+                pbx,
+                *step,
+                witness,
+                primary,
+                message,
+                RuleCode::Rec021.as_str(),
+            ));
         }
     }
 }

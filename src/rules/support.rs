@@ -4,7 +4,7 @@
 
 use crate::analysis::{PbxAnalysis, RecordingFacts, Witness, is_training_class};
 use crate::catalog::RuleCode;
-use crate::config::{Config, LegalBasis, Purpose};
+use crate::config::{Config, LegalBasis, Profile, Purpose};
 use crate::finding::{Finding, Label, TraceStep};
 use crate::flow::{RecordingStart, StepId, StepKind};
 use crate::rules::RuleContext;
@@ -312,10 +312,13 @@ pub fn purposes(config: &Config, recording: &RecordingFacts) -> Vec<Purpose> {
 /// consent (declared or by default), or it has no purpose at all.
 pub fn relies_on_consent(config: &Config, recording: &RecordingFacts) -> bool {
     let purposes = purposes(config, recording);
-    purposes.is_empty()
-        || purposes
-            .iter()
-            .any(|p| p.legal_basis == LegalBasis::Consent)
+    purposes.is_empty() || purposes.iter().any(|p| needs_consent(&config.profile, p))
+}
+
+/// Whether a purpose stands on consent: it says so, or its declared basis
+/// does not exist in the jurisdiction (legitimate interests in India).
+fn needs_consent(profile: &Profile, purpose: &Purpose) -> bool {
+    purpose.legal_basis == LegalBasis::Consent || !profile.has_basis(purpose.legal_basis)
 }
 
 /// REC001's condition, shared with REC004 (which yields to it): the recording
@@ -326,10 +329,15 @@ pub fn unjustified_blanket(ctx: &RuleContext, recording: &RecordingFacts) -> boo
     if recording.blanket.is_none() || !rec001_runs {
         return false;
     }
+    let profile = &ctx.config.profile;
     let purposes = purposes(ctx.config, recording);
     purposes.is_empty()
         || purposes.iter().any(|p| {
-            p.legal_basis == LegalBasis::Consent || (p.necessity.is_none() && p.mandate.is_none())
+            needs_consent(profile, p)
+                || (p.necessity.is_none() && p.mandate.is_none())
+                // The CNIL: training and sales never justify recording every
+                // call; recording now and then, at random, can.
+                || (profile.france() && p.mandate.is_none() && is_training_class(&p.name))
         })
 }
 
@@ -355,4 +363,27 @@ pub fn describe_purposes(purposes: &[Purpose]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A finding at an analytics step that a call reaches along `witness`:
+/// anchored at the flow it is in and the feature it switches on, with the
+/// path as its trace.
+pub fn analytics_finding(
+    ctx: &RuleContext,
+    pbx: &PbxAnalysis,
+    step: StepId,
+    witness: &Witness,
+    primary: Label,
+    message: String,
+    rule: &'static str,
+) -> Option<Finding> {
+    let at = pbx.graph.step(step);
+    let StepKind::Analytics(analysis) = &at.kind else {
+        return None;
+    };
+    let mut finding = Finding::new(rule, primary, message);
+    finding.context = Some(pbx.graph.region(at.region).name.clone());
+    finding.fingerprint_anchor = format!("{}|{}", region_of(pbx, step), analysis.feature);
+    finding.trace = trace(ctx.sources, pbx, witness);
+    Some(finding)
 }

@@ -67,6 +67,13 @@ pub(super) fn lower_action(
             waits: Wait::Queue,
         },
         "TransferToFlow" | "Transfer" => StepKind::Jump,
+        // Set Voice ID: the caller's audio goes to Voice ID, which matches
+        // it against the caller's enrolled voiceprint and a watchlist of
+        // fraudsters' voiceprints.
+        "StartVoiceIdStream" => StepKind::Analytics(Box::new(Analysis {
+            voiceprint: true,
+            ..Analysis::new("Amazon Connect Voice ID (voiceprint authentication and fraudster watchlist matching)")
+        })),
         _ if media_streaming(action) == Some(false) => StepKind::RecordingStop,
         "InvokeLambdaFunction" | "InvokeExternalResource"
             if matches!(lambda_recording(action), Some((_, LambdaRecording::Stop, _))) =>
@@ -238,9 +245,8 @@ fn analytics_of(action: &FlowAction) -> Option<StepKind> {
             None => "Contact Lens analytics".to_string(),
         };
         StepKind::Analytics(Box::new(Analysis {
-            feature,
             agent_emotion: Some(EmotionSource::Transcript),
-            org_setting: false,
+            ..Analysis::new(feature)
         }))
     })
 }

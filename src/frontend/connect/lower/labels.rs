@@ -151,6 +151,8 @@ fn label_of(action: &FlowAction) -> String {
                 "Stop media streaming".into()
             }
         }
+        "StartVoiceIdStream" => "Set Voice ID".into(),
+        "CheckVoiceId" => "Check Voice ID".into(),
         "Loop" => "Loop".into(),
         "Wait" => "Wait".into(),
         "DistributeByPercentage" => "Distribute by percentage".into(),

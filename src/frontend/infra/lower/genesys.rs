@@ -280,11 +280,11 @@ pub(super) fn graph(infra: &Infrastructure) -> Option<FlowGraph> {
         let region = graph.add_region(setting.name.clone(), setting.span);
         let step = graph.add_step(
             StepKind::Analytics(Box::new(Analysis {
-                feature: setting.feature.clone(),
                 agent_emotion: setting
                     .scores_agent
                     .then_some(EmotionSource::Transcript),
                 org_setting: true,
+                ..Analysis::new(setting.feature.clone())
             })),
             setting.span,
             region,
