@@ -364,8 +364,19 @@ fn rules_of_one_framework() {
             .map(|line| line.split_whitespace().next().unwrap_or("").to_string())
             .collect()
     };
-    assert_eq!(codes(&["rules", "--framework", "pci-dss"]), ["REC014"]);
-    assert_eq!(codes(&["rules", "--framework", "mifid2"]), ["REC011"]);
+    assert_eq!(
+        codes(&["rules", "--framework", "pci-dss"]),
+        ["REC014", "REC024"]
+    );
+    assert_eq!(
+        codes(&["rules", "--framework", "mifid2"]),
+        ["REC011", "REC024"]
+    );
+    assert_eq!(codes(&["rules", "--framework", "bipa"]), ["REC023"]);
+    assert_eq!(
+        codes(&["rules", "--framework", "br-sac"]),
+        ["REC011", "REC024"]
+    );
     let gdpr = codes(&["rules", "--framework", "gdpr"]);
     assert!(gdpr.contains(&"REC001".to_string()) && gdpr.contains(&"REC018".to_string()));
     assert!(!gdpr.contains(&"REC014".to_string()) && !gdpr.contains(&"REC900".to_string()));

@@ -92,6 +92,10 @@ pub struct RecordingFacts {
     pub ivr_ahead: Option<StepId>,
     /// A payment step the recording captures (rule REC014).
     pub payment_ahead: Option<StepId>,
+    /// When no payment is captured: a stop (or pause) of the recording and
+    /// a payment step after it, the recording kept off the card data by
+    /// pausing (rule REC024).
+    pub paused_for_payment: Option<(StepId, StepId)>,
     /// Whether something ahead of the recording can stop it (rule REC008).
     pub stoppable: bool,
 }
@@ -182,6 +186,10 @@ pub fn analyse(
                 .then(|| ahead.unnoticed_connection.after(&graph, step))
                 .flatten(),
         });
+        let payment_ahead = match start.before_answer {
+            BeforeAnswer::FromHere | BeforeAnswer::Recorded => ahead.payment.after(&graph, step),
+            BeforeAnswer::NotRecorded => None,
+        };
         recordings.push(RecordingFacts {
             step,
             start: start.as_ref().clone(),
@@ -201,11 +209,14 @@ pub fn analyse(
                 }),
                 BeforeAnswer::Recorded | BeforeAnswer::NotRecorded => None,
             },
-            payment_ahead: match start.before_answer {
-                BeforeAnswer::FromHere | BeforeAnswer::Recorded => {
-                    ahead.payment.after(&graph, step)
-                }
-                BeforeAnswer::NotRecorded => None,
+            payment_ahead,
+            paused_for_payment: match (start.before_answer, payment_ahead) {
+                (BeforeAnswer::FromHere | BeforeAnswer::Recorded, None) => ahead
+                    .withdrawal
+                    .after(&graph, step)
+                    .filter(|&stop| is_stop(&graph, stop))
+                    .and_then(|stop| Some((stop, ahead.payment.after(&graph, stop)?))),
+                _ => None,
             },
             stoppable: start.capture == Capture::OnDemand
                 || ahead.stop_key_bound

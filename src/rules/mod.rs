@@ -202,6 +202,7 @@ declare_rules! {
         Rec021 => rec021_third_party_ai_listening,
         Rec022 => rec022_silent_recording,
         Rec023 => rec023_voice_biometrics_without_explicit_consent,
+        Rec024 => rec024_card_entry_paused_not_masked,
         Rec900 => rec900_parse_error,
         Rec901 => rec901_unresolved_reference,
     }

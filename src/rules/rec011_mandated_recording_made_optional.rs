@@ -3,7 +3,7 @@
 //! recording) only happens when the caller agrees.
 
 use super::RuleContext;
-use super::support::{heard_labels, purposes, recording_finding, recording_name};
+use super::support::{heard_labels, mandates, recording_finding, recording_name};
 use crate::analysis::path_state::ConsentState;
 use crate::catalog::RuleCode;
 use crate::finding::Finding;
@@ -21,16 +21,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             if !gated {
                 continue;
             }
-            let mandated: Vec<_> = purposes(ctx.config, recording)
-                .into_iter()
-                .filter_map(|p| p.mandate.map(|m| format!("`{}` ({m})", p.name)))
-                .chain(
-                    ctx.config
-                        .profile
-                        .recording_mandate()
-                        .map(|m| format!("every call on this line ({m})")),
-                )
-                .collect();
+            let mandated = mandates(ctx, recording);
             if mandated.is_empty() {
                 continue;
             }

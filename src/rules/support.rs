@@ -341,6 +341,21 @@ pub fn unjustified_blanket(ctx: &RuleContext, recording: &RecordingFacts) -> boo
         })
 }
 
+/// The laws that require a recording, as messages name them: its purposes'
+/// `mandate`s, and the profile's mandate for every call on the line.
+pub fn mandates(ctx: &RuleContext, recording: &RecordingFacts) -> Vec<String> {
+    purposes(ctx.config, recording)
+        .into_iter()
+        .filter_map(|p| p.mandate.map(|m| format!("`{}` ({m})", p.name)))
+        .chain(
+            ctx.config
+                .profile
+                .recording_mandate()
+                .map(|m| format!("every call on this line ({m})")),
+        )
+        .collect()
+}
+
 /// Training-class purposes of a recording.
 pub fn training_purposes(config: &Config, recording: &RecordingFacts) -> Vec<Purpose> {
     purposes(config, recording)
