@@ -375,7 +375,7 @@ fn rules_of_one_framework() {
     assert_eq!(codes(&["rules", "--framework", "bipa"]), ["REC023"]);
     assert_eq!(
         codes(&["rules", "--framework", "br-sac"]),
-        ["REC011", "REC024"]
+        ["REC011", "REC024", "REC025"]
     );
     let gdpr = codes(&["rules", "--framework", "gdpr"]);
     assert!(gdpr.contains(&"REC001".to_string()) && gdpr.contains(&"REC018".to_string()));

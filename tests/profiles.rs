@@ -138,6 +138,10 @@ fn france_brazil_and_india_apply_their_own_law() {
     let declinable = "extensions.conf:16 REC011 error".to_string();
     assert!(br_sac.contains(&declinable), "{br_sac:?}");
     assert!(!br.contains(&declinable));
+    // ... and keep it 90 days: the training line's recordings live 30.
+    let kept_too_short = "reclint.toml:8 REC025 error".to_string();
+    assert!(br_sac.contains(&kept_too_short), "{br_sac:?}");
+    assert!(!br.iter().any(|f| f.contains("REC025")));
     // India: consent rules as in the EU, and legitimate interests justify
     // nothing, so the staff line's necessity does not save it.
     let staff_blanket = "extensions.conf:24 REC001 error".to_string();

@@ -129,6 +129,14 @@ impl Sector {
     }
 }
 
+/// A law that requires every call on a line to be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordingMandate {
+    pub law: &'static str,
+    /// How long the law requires recordings to be kept, at least.
+    pub min_retention_days: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub jurisdiction: Jurisdiction,
@@ -189,10 +197,14 @@ impl Profile {
     }
 
     /// The law requires this line's calls to be recorded: Brazil's
-    /// consumer-service decree on a regulated service's SAC line.
-    pub fn recording_mandate(&self) -> Option<&'static str> {
+    /// consumer-service decree on a regulated service's SAC line (Art. 12
+    /// § 3: kept at least 90 days from the call).
+    pub fn recording_mandate(&self) -> Option<RecordingMandate> {
         (self.jurisdiction == Jurisdiction::Brazil && self.sector == Sector::ConsumerService)
-            .then_some("Decreto nº 11.034/2022 (SAC)")
+            .then_some(RecordingMandate {
+                law: "Decreto nº 11.034/2022 (SAC)",
+                min_retention_days: 90,
+            })
     }
 
     /// Where telling the caller is what makes recording lawful: the notice

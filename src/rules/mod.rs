@@ -213,6 +213,7 @@ declare_rules! {
         Rec016 => rec016_retention_excessive,
         Rec017 => rec017_storage_unencrypted,
         Rec018 => rec018_storage_outside_eea,
+        Rec025 => rec025_mandated_retention_too_short,
     }
     // Meta-rules that judge what the suppression stage found, in `src/suppress/`.
     suppressions {

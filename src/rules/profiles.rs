@@ -47,6 +47,8 @@ pub fn under_profile(code: &str, profile: &Profile) -> UnderProfile {
         "REC023" if profile.biometrics_need_explicit_consent() => {
             UnderProfile::Severity(Severity::Error)
         }
+        // A minimum retention exists only where the law mandates recording.
+        "REC025" => on_if(profile.recording_mandate().is_some()),
         // The AI Act's prohibition of emotion recognition at work.
         "REC020" => on_if(profile.opt_in()),
         // Transfers outside the EEA are a GDPR Chapter V matter.
@@ -73,6 +75,7 @@ pub fn table_profiles() -> Vec<(String, Profile)> {
         ("US-CA", Sector::General),
         ("US-IL", Sector::General),
         ("BR", Sector::General),
+        ("BR", Sector::ConsumerService),
         ("IN", Sector::General),
     ]
     .into_iter()
@@ -205,6 +208,11 @@ mod tests {
         assert_eq!(
             under_profile("REC022", &br),
             UnderProfile::Severity(Severity::Error)
+        );
+        assert_eq!(under_profile("REC025", &br), UnderProfile::Off);
+        assert_eq!(
+            under_profile("REC025", &profile("BR", Sector::ConsumerService)),
+            UnderProfile::Default
         );
     }
 

@@ -351,7 +351,7 @@ pub fn mandates(ctx: &RuleContext, recording: &RecordingFacts) -> Vec<String> {
             ctx.config
                 .profile
                 .recording_mandate()
-                .map(|m| format!("every call on this line ({m})")),
+                .map(|m| format!("every call on this line ({})", m.law)),
         )
         .collect()
 }
