@@ -1349,3 +1349,34 @@ fn configuration_errors_suggest_the_key_meant() {
         );
     }
 }
+
+/// `reclint rules --framework NAME` lists, for every framework a built-in
+/// rule is tagged with, exactly the rules carrying it.
+#[test]
+fn every_framework_used_lists_its_rules() {
+    let dir = root();
+    let registry = reclint::rules::Registry::builtin().expect("rules");
+    let mut frameworks: Vec<String> = registry
+        .rules
+        .iter()
+        .flat_map(|r| r.meta.frameworks().into_iter().map(str::to_string))
+        .collect();
+    frameworks.sort();
+    frameworks.dedup();
+    assert!(frameworks.len() > 10, "{frameworks:?}");
+    for framework in frameworks {
+        let output = reclint(&dir, &["rules", "--framework", &framework]);
+        assert_eq!(status(&output), 0, "{framework}: {}", stderr(&output));
+        let listed: Vec<String> = stdout(&output)
+            .lines()
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect();
+        let tagged: Vec<String> = registry
+            .rules
+            .iter()
+            .filter(|r| r.meta.frameworks().contains(&framework.as_str()))
+            .map(|r| r.meta.code.clone())
+            .collect();
+        assert_eq!(listed, tagged, "{framework}");
+    }
+}
