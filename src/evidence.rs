@@ -78,7 +78,13 @@ pub fn picture(pbx: &PbxAnalysis, sources: &SourceMap, recognizers: &Recognizers
             };
             PictureStep {
                 style: style(&step.kind, pbx.notices[i], pbx.consent_questions[i]),
-                label: support::describe(sources, pbx, id),
+                label: match step.kind {
+                    // Its source is the context header or the whole flow.
+                    StepKind::Dispatch => {
+                        format!("call enters [{}]", graph.region(step.region).name)
+                    }
+                    _ => support::describe(sources, pbx, id),
+                },
                 region: step.region.0,
                 place: Place {
                     path,

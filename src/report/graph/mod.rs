@@ -169,8 +169,18 @@ pub struct Witness {
 }
 
 impl FlowPicture {
-    fn has(&self, step: u32) -> bool {
-        (step as usize) < self.steps.len()
+    /// The steps a step leads to, and how: its edges, and with `expand`
+    /// its subroutine's first step.
+    fn next(&self, step: u32, expand: bool) -> impl Iterator<Item = (u32, Via<'_>)> {
+        let s = &self.steps[step as usize];
+        let edges = s.edges.iter().map(|edge| (edge.to, Via::Edge(edge)));
+        let call = s
+            .callee
+            .filter(|_| expand)
+            .map(|callee| (callee, Via::Call));
+        edges
+            .chain(call)
+            .filter(|(to, _)| (*to as usize) < self.steps.len())
     }
 }
 
@@ -243,7 +253,11 @@ impl DrawnNode {
     /// line, without control or bidi characters, shortened.
     /// On the witness path, the step's number on it comes first.
     pub fn text(&self) -> String {
-        let label = shorten(&display_safe(&self.label), LABEL_LIMIT);
+        let limit = match self.style {
+            StepStyle::Cut => usize::MAX,
+            _ => LABEL_LIMIT,
+        };
+        let label = shorten(&display_safe(&self.label), limit);
         let text = match self.style.word() {
             Some(word) => format!("{word}: {label}"),
             None => label,
@@ -324,7 +338,7 @@ impl Drawing {
                 witness,
                 drawn: HashMap::new(),
             };
-            let mut queue: VecDeque<(usize, u32, Via)> = VecDeque::new();
+            let mut queue: VecDeque<(Option<usize>, u32, Via)> = VecDeque::new();
             for (e, entry) in picture.entries.iter().enumerate() {
                 let Some(first) = picture.steps.get(entry.step as usize) else {
                     continue;
@@ -342,33 +356,38 @@ impl Drawing {
                     witness: None,
                     purposes: Vec::new(),
                 });
-                queue.push_back((drawing.nodes.len() - 1, entry.step, Via::Entry));
+                queue.push_back((Some(drawing.nodes.len() - 1), entry.step, Via::Entry));
             }
             // Breadth first: each step is drawn once, the first time it is
             // reached; later edges point at its node.
+            // Past the limit the walk goes on without drawing, to count
+            // what is left out; `from` is `None` for edges out of those.
+            let mut left_out = HashSet::new();
             while let Some((from, step, via)) = queue.pop_front() {
                 let to = match walk.drawn.get(&step) {
-                    Some(&node) => node,
+                    Some(&node) => Some(node),
                     None if steps_drawn >= options.max_steps => {
-                        drawing.left_out += 1;
-                        *cut_node.get_or_insert_with(|| drawing.push_cut())
+                        if left_out.insert(step) {
+                            for (to, via) in picture.next(step, options.expand) {
+                                queue.push_back((None, to, via));
+                            }
+                        }
+                        from.map(|_| *cut_node.get_or_insert_with(|| drawing.push_cut()))
                     }
                     None => {
                         steps_drawn += 1;
                         let node = drawing.draw_step(&mut walk, &mut groups, step);
-                        let s = &picture.steps[step as usize];
-                        for edge in s.edges.iter().filter(|e| picture.has(e.to)) {
-                            queue.push_back((node, edge.to, Via::Edge(edge)));
+                        for (to, via) in picture.next(step, options.expand) {
+                            queue.push_back((Some(node), to, via));
                         }
-                        if let Some(callee) = s.callee.filter(|&c| options.expand && picture.has(c))
-                        {
-                            queue.push_back((node, callee, Via::Call));
-                        }
-                        node
+                        Some(node)
                     }
                 };
-                drawing.add_edge(&mut seen, from, to, via);
+                if let (Some(from), Some(to)) = (from, to) {
+                    drawing.add_edge(&mut seen, from, to, via);
+                }
             }
+            drawing.left_out += left_out.len();
         }
         if let Some(cut) = cut_node {
             drawing.nodes[cut].label = format!(
