@@ -10,7 +10,7 @@
 /// Horizontal room between nodes of a layer.
 const GAP_X: f64 = 24.0;
 /// Vertical room between layers (edge labels sit there).
-const GAP_Y: f64 = 44.0;
+const GAP_Y: f64 = 56.0;
 const MARGIN: f64 = 16.0;
 /// Width of a bend point, so that edges passing a layer keep apart.
 const BEND_WIDTH: f64 = 12.0;

@@ -50,6 +50,7 @@ pub fn render(drawing: &Drawing, id: &str, title: &str) -> String {
         h = laid.height,
     );
     out.push('\n');
+    let mut out_of = vec![0usize; drawing.nodes.len()];
     for (edge, points) in drawing.edges.iter().zip(&laid.edges) {
         let dash = match edge.answer {
             Some(Answer::No) => " stroke-dasharray=\"7 4\"",
@@ -71,15 +72,17 @@ pub fn render(drawing: &Drawing, id: &str, title: &str) -> String {
             "<polyline points=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"{width}\"{dash} marker-end=\"url(#{id}-{arrow})\"/>",
             list.join(" ")
         );
-        // Halfway along the first leg, where edges out of one step have
-        // already fanned apart.
-        if let (Some(text), Some(&(x, y))) = (edge.text(), points.first()) {
-            let (x2, y2) = points.get(1).copied().unwrap_or((x, y));
+        // Along the last leg, where edges out of one step have fanned
+        // apart; the labels of a step's edges at staggered heights.
+        let sibling = out_of[edge.from];
+        out_of[edge.from] += 1;
+        if let (Some(text), [.., (x1, y1), (x2, y2)]) = (edge.text(), points.as_slice()) {
+            let along = 0.3 + 0.25 * (sibling % 3) as f64;
             let _ = writeln!(
                 out,
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
-                (x + x2) / 2.0,
-                (y + y2) / 2.0 + 3.0,
+                x1 + (x2 - x1) * along,
+                y1 + (y2 - y1) * along,
                 escape(&text)
             );
         }
