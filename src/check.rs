@@ -86,8 +86,9 @@ pub struct CheckRun {
     /// The rules of the run: the built-in ones and the configuration's
     /// custom rules, for the reports.
     pub registry: Registry,
-    /// With `CheckOptions::evidence`: the pictures and the policy.
-    pub evidence: Option<Evidence>,
+    /// The configuration in force, and with `CheckOptions::evidence` the
+    /// pictures of the graphs.
+    pub evidence: Evidence,
 }
 
 pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<CheckRun> {
@@ -193,10 +194,10 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     notes.extend(apply_baseline(options, &config, cwd, &mut reported)?);
     // Files recognised as holding no call flow were read and count as linted.
     let files = sources.len() - config_files + workspace.not_flows();
-    let evidence = options.evidence.then(|| Evidence {
+    let evidence = Evidence {
         pictures: run.pictures,
         policy: evidence::policy(&config, &sources),
-    });
+    };
     Ok(CheckRun {
         outcome: Outcome { reported, files },
         fail_on: settings.fail_on,

@@ -591,10 +591,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         OutputFormat::Gitlab => Some(gitlab::render(outcome, sources, catalog)),
         OutputFormat::Checkstyle => Some(checkstyle::render(outcome, sources, catalog)),
         OutputFormat::Junit => Some(junit::render(outcome, sources, catalog)),
-        OutputFormat::Html => run
-            .evidence
-            .as_ref()
-            .map(|evidence| html::render(outcome, sources, catalog, evidence)),
+        OutputFormat::Html => Some(html::render(outcome, sources, catalog, &run.evidence)),
     };
     for note in &run.notes {
         eprintln!("{note}");

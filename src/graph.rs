@@ -35,7 +35,7 @@ pub fn run(options: &GraphOptions, cwd: &Path, registry: &Registry) -> miette::R
         ..options.check.clone()
     };
     let run = check::run(&check_options, cwd, registry)?;
-    let pictures = run.evidence.map(|e| e.pictures).unwrap_or_default();
+    let pictures = run.evidence.pictures;
     let mut draw = options.draw.clone();
     let witness = match &options.finding {
         None => Witness::default(),

@@ -116,8 +116,29 @@ pub fn render(drawing: &Drawing, id: &str, title: &str) -> String {
             escape(text)
         );
     }
+    group_names(&mut out, drawing, &laid.nodes);
     out.push_str("</svg>\n");
     out
+}
+
+/// Each context or flow named above the first of its steps drawn (the
+/// entry points name theirs).
+fn group_names(out: &mut String, drawing: &Drawing, rects: &[Rect]) {
+    let mut named = vec![false; drawing.groups.len()];
+    for (node, rect) in drawing.nodes.iter().zip(rects) {
+        let Some(group) = node.group.filter(|_| node.style != StepStyle::Entry) else {
+            continue;
+        };
+        if !std::mem::replace(&mut named[group], true) {
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-style=\"italic\">[{}]</text>",
+                rect.x,
+                rect.y - 5.0,
+                escape(&drawing.groups[group])
+            );
+        }
+    }
 }
 
 fn marker(id: &str, colour: &str) -> String {

@@ -427,7 +427,7 @@ fn picture(
         format!("Call flow from {name}; the path of this finding is numbered and drawn thick");
     let _ = writeln!(
         out,
-        "<figure>{}<figcaption>{}</figcaption></figure>",
+        "<figure tabindex=\"0\">{}<figcaption>{}</figcaption></figure>",
         svg::render(&drawing, &format!("f{index}"), &title),
         escape(&title)
     );
