@@ -160,6 +160,10 @@ impl Default for DrawOptions {
 /// longer read but searched.
 pub const DEFAULT_MAX_STEPS: usize = 150;
 
+/// Steps left out are counted up to this many: a picture of a large tree
+/// costs no more than this beyond what it draws.
+const COUNT_LIMIT: usize = 10_000;
+
 /// The witness path to mark: the places of a finding's trace, in order.
 #[derive(Debug, Default, Clone)]
 pub struct Witness {
@@ -367,7 +371,8 @@ impl Drawing {
                 let to = match walk.drawn.get(&step) {
                     Some(&node) => Some(node),
                     None if steps_drawn >= options.max_steps => {
-                        if left_out.insert(step) {
+                        let counting = left_out.len() < COUNT_LIMIT;
+                        if counting && left_out.insert(step) {
                             for (to, via) in picture.next(step, options.expand) {
                                 queue.push_back((None, to, via));
                             }
@@ -390,8 +395,13 @@ impl Drawing {
             drawing.left_out += left_out.len();
         }
         if let Some(cut) = cut_node {
+            let more = if drawing.left_out >= COUNT_LIMIT {
+                "or more "
+            } else {
+                ""
+            };
             drawing.nodes[cut].label = format!(
-                "{} more step(s) not drawn: the picture stops at {} steps",
+                "{} {more}more step(s) not drawn: the picture stops at {} steps",
                 drawing.left_out, options.max_steps
             );
         }
@@ -525,4 +535,91 @@ fn entry_wanted(picture: &FlowPicture, entry: &PictureEntry, wanted: Option<&str
         .get(entry.step as usize)
         .and_then(|s| picture.regions.get(s.region as usize));
     entry.name == wanted || region.is_some_and(|r| r == wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(style: StepStyle, label: &str, start: u32, edges: &[u32]) -> PictureStep {
+        PictureStep {
+            style,
+            label: label.to_string(),
+            region: 0,
+            place: Place {
+                path: "x.conf".to_string(),
+                line: start as usize,
+                start,
+            },
+            edges: edges
+                .iter()
+                .map(|&to| PictureEdge {
+                    to,
+                    label: None,
+                    answer: None,
+                })
+                .collect(),
+            callee: None,
+            purposes: Vec::new(),
+        }
+    }
+
+    /// entry → 0 → 1 (a call of 3) → 2 ⟲ 0; 3 → 4 is the subroutine.
+    fn picture() -> FlowPicture {
+        let mut call = step(StepStyle::Call, "Gosub(sub)", 1, &[2]);
+        call.callee = Some(3);
+        FlowPicture {
+            format: "asterisk",
+            regions: vec!["from-pstn".to_string()],
+            steps: vec![
+                step(StepStyle::Other, "Answer()", 0, &[1]),
+                call,
+                step(StepStyle::RecordingStart, "MixMonitor(a.wav)", 2, &[0, 0]),
+                step(StepStyle::Other, "NoOp()", 3, &[4]),
+                step(StepStyle::Other, "Return()", 4, &[]),
+            ],
+            entries: vec![PictureEntry {
+                step: 0,
+                name: "from-pstn".to_string(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_loop_is_drawn_once_and_a_subroutine_collapses() {
+        let drawing = Drawing::new(&[picture()], &DrawOptions::default(), &Witness::default());
+        let labels: Vec<String> = drawing.nodes.iter().map(DrawnNode::text).collect();
+        assert_eq!(
+            labels,
+            [
+                "ENTRY: from-pstn",
+                "Answer()",
+                "SUBROUTINE: Gosub(sub) (body collapsed)",
+                "REC START: MixMonitor(a.wav)"
+            ]
+        );
+        // The two edges back to Answer() are one.
+        assert_eq!(drawing.edges.len(), 4);
+        let expanded = DrawOptions {
+            expand: true,
+            ..DrawOptions::default()
+        };
+        let drawing = Drawing::new(&[picture()], &expanded, &Witness::default());
+        assert_eq!(drawing.nodes.len(), 6);
+        assert!(drawing.edges.iter().any(|e| e.call));
+    }
+
+    #[test]
+    fn the_cut_counts_what_it_leaves_out() {
+        let options = DrawOptions {
+            max_steps: 1,
+            expand: true,
+            ..DrawOptions::default()
+        };
+        let drawing = Drawing::new(&[picture()], &options, &Witness::default());
+        let cut = drawing.nodes.last().expect("a cut node");
+        assert_eq!(cut.style, StepStyle::Cut);
+        assert_eq!(drawing.left_out, 4);
+        assert!(cut.text().starts_with("CUT: 4 more step(s) not drawn"));
+    }
 }
