@@ -7,9 +7,10 @@ use std::path::Path;
 use miette::miette;
 
 use crate::check::{self, CheckOptions};
-use crate::report::graph::{DrawOptions, Drawing, FlowPicture, Witness, dot, mermaid, svg};
+use crate::report::graph::{
+    DrawOptions, Drawing, FlowPicture, Witness, dot, mermaid, place_of, svg,
+};
 use crate::rules::Registry;
-use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GraphFormat {
@@ -52,15 +53,14 @@ pub fn run(options: &GraphOptions, cwd: &Path, registry: &Registry) -> miette::R
                         "no finding has fingerprint `{fingerprint}`"
                     )
                 })?;
-            let place_of = |span: Span| (run.sources.get(span.file).display.clone(), span.start);
-            let witness = Witness::of(reported, place_of);
+            let witness = Witness::of(reported, &run.sources);
             // Without --entry, the entry the witness path starts at.
             if draw.entry.is_none() {
                 draw.entry = reported
                     .finding
                     .trace
                     .first()
-                    .and_then(|step| entry_at(&pictures, &place_of(step.span)));
+                    .and_then(|step| entry_at(&pictures, &place_of(&run.sources, step.span)));
             }
             witness
         }

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde::Serialize;
 
 use crate::finding::Reported;
-use crate::source::display_safe;
+use crate::source::{SourceMap, Span, display_safe};
 
 /// One lowered call-flow graph, as pictures show it.
 #[derive(Debug, Clone, Serialize)]
@@ -188,18 +188,24 @@ impl FlowPicture {
     }
 }
 
+/// Where a span is written, as pictures' places name it: its file as
+/// shown, and its offset.
+pub fn place_of(sources: &SourceMap, span: Span) -> (String, u32) {
+    (sources.get(span.file).display.clone(), span.start)
+}
+
 impl Witness {
-    pub fn of(
-        reported: &Reported,
-        place_of: impl Fn(crate::source::Span) -> (String, u32),
-    ) -> Witness {
+    /// The trace of a finding reported in a run whose files are `sources`.
+    pub fn of(reported: &Reported, sources: &SourceMap) -> Witness {
         let mut places = HashMap::new();
         for (order, step) in reported.finding.trace.iter().enumerate() {
-            places.entry(place_of(step.span)).or_insert(order + 1);
+            places
+                .entry(place_of(sources, step.span))
+                .or_insert(order + 1);
         }
         Witness {
             places,
-            primary: Some(place_of(reported.finding.primary.span)),
+            primary: Some(place_of(sources, reported.finding.primary.span)),
         }
     }
 

@@ -409,9 +409,7 @@ fn picture(
     at: EntryRef,
     index: usize,
 ) {
-    let witness = Witness::of(r, |span| {
-        (sources.get(span.file).display.clone(), span.start)
-    });
+    let witness = Witness::of(r, sources);
     let name = pictures[at.picture].entries[at.entry].name.clone();
     let options = DrawOptions {
         entry: Some(name.clone()),
