@@ -178,6 +178,7 @@ fn chromium_renders_every_finding_and_entry_point() {
     }
     // The hostile value is a text node: serialised escaped, never an element.
     assert!(!dom.contains("<script"), "a script element in the DOM");
+    assert!(!dom.contains('\u{202E}'), "a bidi control in the DOM");
     assert!(dom.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
 
     let screenshot = page.with_file_name("report.png");
