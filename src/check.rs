@@ -16,11 +16,14 @@ use crate::custom;
 use crate::date::Date;
 use crate::directives::{DirectiveIndex, Written};
 use crate::discover::{self, FileFilter, FileKind};
+use crate::evidence;
 use crate::finding::{Finding, Outcome, Reported, Severity};
 use crate::frontend::Lowered;
 use crate::parallel;
 use crate::parse::Problems;
 use crate::report;
+use crate::report::graph::FlowPicture;
+use crate::report::html::Evidence;
 use crate::rules::profiles::{self, UnderProfile};
 use crate::rules::{Registry, RuleCheck, RuleContext, RunContext, RunFacts};
 use crate::source::{FileId, SourceFile, SourceMap, display_path};
@@ -59,6 +62,9 @@ pub struct CheckOptions {
     /// Keep no source text once a unit is analysed: the report shows no
     /// excerpts. Otherwise the files findings point into are kept.
     pub drop_sources: bool,
+    /// Keep each analysed graph as a picture, and the configuration in
+    /// force, for `reclint graph` and the HTML report.
+    pub evidence: bool,
 }
 
 /// Configuration text read from standard input (`reclint check -`).
@@ -80,6 +86,9 @@ pub struct CheckRun {
     /// The rules of the run: the built-in ones and the configuration's
     /// custom rules, for the reports.
     pub registry: Registry,
+    /// The configuration in force, and with `CheckOptions::evidence` the
+    /// pictures of the graphs.
+    pub evidence: Evidence,
 }
 
 pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::Result<CheckRun> {
@@ -134,6 +143,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         enabled: &enabled,
         infrastructure: &infrastructure,
         jobs,
+        evidence: options.evidence,
     };
     let mut run = analyst.analyse(&base, shared, &shared_files, &problems);
 
@@ -184,12 +194,17 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     notes.extend(apply_baseline(options, &config, cwd, &mut reported)?);
     // Files recognised as holding no call flow were read and count as linted.
     let files = sources.len() - config_files + workspace.not_flows();
+    let evidence = Evidence {
+        pictures: run.pictures,
+        policy: evidence::policy(&config, &sources),
+    };
     Ok(CheckRun {
         outcome: Outcome { reported, files },
         fail_on: settings.fail_on,
         sources,
         notes,
         registry: registry.clone(),
+        evidence,
     })
 }
 
@@ -262,6 +277,8 @@ struct UnitAnalyst<'a> {
     infrastructure: &'a Infrastructure,
     /// Threads for the unit's graphs.
     jobs: usize,
+    /// Keep the graphs as pictures.
+    evidence: bool,
 }
 
 /// What is kept of a unit once it is analysed.
@@ -271,6 +288,7 @@ struct Analysed {
     /// Its `reclint:` directives, for the suppressions.
     written: Vec<Written>,
     facts: RunFacts,
+    pictures: Vec<FlowPicture>,
 }
 
 impl UnitAnalyst<'_> {
@@ -295,10 +313,18 @@ impl UnitAnalyst<'_> {
         };
         let mut facts = RunFacts::default();
         facts.gather(&context);
+        let pictures = match self.evidence {
+            true => analyses
+                .iter()
+                .map(|pbx| evidence::picture(pbx, sources, self.recognizers))
+                .collect(),
+            false => Vec::new(),
+        };
         Analysed {
             findings: self.registry.run(&context, self.enabled),
             written: directives.written,
             facts,
+            pictures,
         }
     }
 }
@@ -401,6 +427,7 @@ impl Analysed {
         self.findings.extend(other.findings);
         self.written.extend(other.written);
         self.facts.extend(other.facts);
+        self.pictures.extend(other.pictures);
     }
 }
 

@@ -10,8 +10,9 @@ use miette::IntoDiagnostic;
 use crate::check::{self, CheckOptions, StdinInput};
 use crate::explain;
 use crate::finding::Severity;
+use crate::graph::{self, GraphFormat, GraphOptions};
 use crate::init;
-use crate::report::{checkstyle, concise, github, gitlab, human, json, junit, sarif};
+use crate::report::{checkstyle, concise, github, gitlab, html, human, json, junit, sarif};
 use crate::rules::Registry;
 use crate::show_config;
 use crate::source::read_stdin;
@@ -68,6 +69,8 @@ enum Command {
         #[arg(long)]
         exact: bool,
     },
+    /// Draw the call-flow graph of each entry point (DOT, Mermaid, SVG or JSON).
+    Graph(Box<GraphArgs>),
     /// Write a commented starter reclint.toml for the tree in the current directory.
     Init {
         /// Overwrite an existing reclint.toml or .reclint.toml.
@@ -106,12 +109,8 @@ struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Use this configuration file instead of searching for reclint.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Ignore any reclint.toml.
-    #[arg(long)]
-    no_config: bool,
+    #[command(flatten)]
+    configuration: ConfigurationArgs,
     /// Only these rules: codes, names, code prefixes (`REC0`) or `ALL`,
     /// comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
@@ -169,6 +168,53 @@ struct CheckArgs {
     show_files: bool,
 }
 
+#[derive(Debug, clap::Args)]
+struct GraphArgs {
+    /// Files and directories to draw (default: the current directory).
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Dot)]
+    format: GraphFormatArg,
+    /// Only this entry point: its name (`200 in from-pstn`) or its context or flow.
+    #[arg(long, value_name = "NAME")]
+    entry: Option<String>,
+    /// Mark the witness path of the finding with this fingerprint (from
+    /// `reclint check --format json`); without --entry, draws its entry point.
+    #[arg(long, value_name = "FINGERPRINT")]
+    finding: Option<String>,
+    /// Draw subroutine bodies instead of one node per call.
+    #[arg(long)]
+    expand: bool,
+    /// Draw at most N steps; one node says how many more there are.
+    #[arg(long, value_name = "N", default_value_t = crate::report::graph::DEFAULT_MAX_STEPS)]
+    max_steps: usize,
+    /// Write the graph to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    configuration: ConfigurationArgs,
+}
+
+/// Which reclint.toml a command reads.
+#[derive(Debug, clap::Args)]
+struct ConfigurationArgs {
+    /// Use this configuration file instead of searching for reclint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any reclint.toml.
+    #[arg(long)]
+    no_config: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GraphFormatArg {
+    /// Graphviz.
+    Dot,
+    Mermaid,
+    /// Laid out by reclint, no external program needed.
+    Svg,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum OutputFormat {
     Human,
@@ -183,6 +229,8 @@ enum OutputFormat {
     Gitlab,
     Checkstyle,
     Junit,
+    /// A self-contained HTML evidence report (use with --output).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -272,6 +320,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
             run_rules(format, output, &registry)
         }),
         Command::Test { dir, format, exact } => run_test(&dir, format, exact, &registry),
+        Command::Graph(args) => run_graph(*args, &registry),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut script = Vec::new();
@@ -467,8 +516,8 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         jobs: args.jobs.map(usize::from),
         stdin,
         paths: args.paths,
-        config: args.config,
-        no_config: args.no_config,
+        config: args.configuration.config,
+        no_config: args.configuration.no_config,
         select: args.select,
         extend_select: args.extend_select,
         ignore: args.ignore,
@@ -487,6 +536,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         rule_dirs: Vec::new(),
         // Only the human report shows source excerpts.
         drop_sources: !matches!(args.format, OutputFormat::Human),
+        evidence: matches!(args.format, OutputFormat::Html) && !args.statistics,
     };
     if args.show_config || args.show_files {
         let shown = if args.show_files {
@@ -544,6 +594,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         OutputFormat::Gitlab => Some(gitlab::render(outcome, sources, catalog)),
         OutputFormat::Checkstyle => Some(checkstyle::render(outcome, sources, catalog)),
         OutputFormat::Junit => Some(junit::render(outcome, sources, catalog)),
+        OutputFormat::Html => Some(html::render(outcome, sources, catalog, &run.evidence)),
     };
     for note in &run.notes {
         eprintln!("{note}");
@@ -559,6 +610,38 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     } else {
         0
     })
+}
+
+/// `reclint graph`: status 0 when drawn, 2 on errors.
+fn run_graph(args: GraphArgs, registry: &Registry) -> miette::Result<u8> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        miette::miette!(
+            code = "reclint::io",
+            "cannot read the current directory: {e}"
+        )
+    })?;
+    let options = GraphOptions {
+        check: CheckOptions {
+            paths: args.paths,
+            config: args.configuration.config,
+            no_config: args.configuration.no_config,
+            ..CheckOptions::default()
+        },
+        draw: crate::report::graph::DrawOptions {
+            entry: args.entry,
+            expand: args.expand,
+            max_steps: args.max_steps.max(1),
+        },
+        format: match args.format {
+            GraphFormatArg::Dot => GraphFormat::Dot,
+            GraphFormatArg::Mermaid => GraphFormat::Mermaid,
+            GraphFormatArg::Svg => GraphFormat::Svg,
+            GraphFormatArg::Json => GraphFormat::Json,
+        },
+        finding: args.finding,
+    };
+    let text = graph::run(&options, &cwd, registry)?;
+    check::write_output(&text, args.output.as_deref()).map(|_| 0)
 }
 
 /// A rule's page: on a terminal, set out to its width and paged when longer

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::date::Date;
 use crate::source::{FileId, LineCol, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -144,6 +145,8 @@ pub struct Suppression {
     pub reason: String,
     /// Where the suppression is written (comment, `[[ignore]]` entry), if in a file.
     pub span: Option<Span>,
+    /// The date it stops applying (`until=`, `expires`), if it has one.
+    pub expires: Option<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -90,6 +90,8 @@ const ABOVE_THE_FRONT_ENDS: &[&str] = &[
     "suppress",
     "report",
     "check",
+    "evidence",
+    "graph",
     "init",
     "testing",
     "explain",

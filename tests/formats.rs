@@ -95,6 +95,7 @@ fn with_suppressions(run: &mut Linted) {
             kind,
             reason: format!("accepted in DPIA-7 ({})", kind.as_str()),
             span: (kind == SuppressionKind::Inline).then_some(r.finding.primary.span),
+            expires: None,
         });
     }
 }
@@ -902,6 +903,7 @@ fn concise_is_one_line_per_finding() {
         kind: SuppressionKind::Config,
         reason: "accepted".into(),
         span: None,
+        expires: None,
     });
     let output = concise::render(&run.outcome, &run.sources, &registry);
     let lines: Vec<&str> = output.lines().collect();
@@ -963,6 +965,7 @@ fn gitlab_fingerprints_are_unique_and_stable() {
         kind: SuppressionKind::Baseline,
         reason: "known".into(),
         span: None,
+        expires: None,
     });
     findings.push(suppressed);
     let outcome = Outcome {
@@ -1190,6 +1193,7 @@ fn checkstyle_escapes_markup_and_drops_control_characters() {
         kind: SuppressionKind::Inline,
         reason: "ok".into(),
         span: None,
+        expires: None,
     });
     let outcome = Outcome {
         reported: vec![
@@ -1262,6 +1266,7 @@ fn junit_is_well_formed_with_a_test_case_per_file() {
         kind: SuppressionKind::Baseline,
         reason: "known".into(),
         span: None,
+        expires: None,
     });
     let xml = junit::render(&run.outcome, &run.sources, &registry);
     let elements = parse_xml(&xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));

@@ -691,6 +691,14 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
     }
 }
 
+/// Whether a test's answer lets a yes answer to a consent question through.
+pub fn answer_says_yes(recognizers: &Recognizers, answer: &AnswerMatch) -> bool {
+    matches!(
+        answer_effect(recognizers, answer),
+        AnswerEffect::Yes | AnswerEffect::YesOrDeclined
+    )
+}
+
 fn answer_effect(recognizers: &Recognizers, answer: &AnswerMatch) -> AnswerEffect {
     let (yes, other) = match answer {
         AnswerMatch::Values(values) => (
@@ -752,7 +760,8 @@ fn to_witness(graph: &FlowGraph, states: &PathStates, runs: &QuietRuns, node: No
     Witness { steps }
 }
 
-fn describe_guards(guards: &[Guard]) -> String {
+/// What a branch edge's guards say, as traces show it (`caller pressed 1`).
+pub fn describe_guards(guards: &[Guard]) -> String {
     guards
         .iter()
         .map(|guard| match guard {

@@ -6,6 +6,8 @@ pub mod concise;
 mod excerpt;
 pub mod github;
 pub mod gitlab;
+pub mod graph;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

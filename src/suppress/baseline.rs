@@ -123,6 +123,7 @@ impl Baseline {
                     kind: SuppressionKind::Baseline,
                     reason: format!("accepted in baseline {file_name}"),
                     span: None,
+                    expires: None,
                 });
             }
             if accepted < entry.count {

@@ -117,6 +117,7 @@ pub fn apply(
                     kind: candidate.kind,
                     reason: candidate.reason.clone(),
                     span: Some(candidate.span),
+                    expires: candidate.expires,
                 });
             }
         }
