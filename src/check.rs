@@ -16,6 +16,7 @@ use crate::custom;
 use crate::date::Date;
 use crate::directives::{DirectiveIndex, Written};
 use crate::discover::{self, FileFilter, FileKind};
+use crate::files::Overlay;
 use crate::finding::{Finding, Outcome, Reported, Severity};
 use crate::frontend::Lowered;
 use crate::parallel;
@@ -59,6 +60,9 @@ pub struct CheckOptions {
     /// Keep no source text once a unit is analysed: the report shows no
     /// excerpts. Otherwise the files findings point into are kept.
     pub drop_sources: bool,
+    /// Texts that stand for files on disk (an editor's unsaved buffers,
+    /// fixed texts being checked before they are written).
+    pub overlay: Overlay,
 }
 
 /// Configuration text read from standard input (`reclint check -`).
@@ -237,19 +241,26 @@ pub fn discover_workspace(
             } else {
                 options.paths.iter().map(|p| cwd.join(p)).collect()
             };
-            let found = discover::discover(&inputs, &filter, cwd, options.force_exclude, jobs)
-                .map_err(|(path, error)| {
-                    miette!(
-                        code = "reclint::io",
-                        help = "check the path; reclint lints files and directories",
-                        "cannot read {}: {error}",
-                        display_path(&path, cwd)
-                    )
-                })?;
+            let found = discover::discover(
+                &inputs,
+                &filter,
+                cwd,
+                options.force_exclude,
+                jobs,
+                &options.overlay,
+            )
+            .map_err(|(path, error)| {
+                miette!(
+                    code = "reclint::io",
+                    help = "check the path; reclint lints files and directories",
+                    "cannot read {}: {error}",
+                    display_path(&path, cwd)
+                )
+            })?;
             (inputs, found)
         }
     };
-    Ok(Workspace::new(found, &inputs, cwd))
+    Ok(Workspace::new(found, &inputs, cwd).reading(options.overlay.clone()))
 }
 
 /// What analyses a unit's graphs and runs the unit rules on them.

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::finding::Edit;
 use crate::source::Span;
 use crate::storage::Platform;
 
@@ -45,6 +46,8 @@ pub struct RemovedFeature {
     pub what: String,
     /// What to use instead.
     pub replacement: &'static str,
+    /// The edit that puts the replacement in, when it is mechanical.
+    pub fix: Option<Edit>,
 }
 
 #[derive(Debug)]
@@ -373,6 +376,10 @@ pub struct RecordingStart {
     /// settings delete it (Genesys Cloud's media retention policies);
     /// `None`: a file or bucket the configuration names.
     pub kept_by: Option<Platform>,
+    /// The edit of the platform's own setting that makes this recorder start
+    /// when a person answers (MixMonitor's `b`, TwiML `record-from-answer`),
+    /// when the front end can write it.
+    pub from_answer: Option<Edit>,
 }
 
 /// Whether a recorder plays a tone when it starts, as configured: a recorder
@@ -443,6 +450,7 @@ impl RecordingStart {
             unencrypted: false,
             purposes: Vec::new(),
             kept_by: None,
+            from_answer: None,
         }
     }
 }

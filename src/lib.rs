@@ -19,6 +19,7 @@ pub mod discover;
 pub mod explain;
 pub mod files;
 pub mod finding;
+pub mod fix;
 pub mod flow;
 pub mod frontend;
 pub mod glob;

@@ -90,6 +90,7 @@ const ABOVE_THE_FRONT_ENDS: &[&str] = &[
     "suppress",
     "report",
     "check",
+    "fix",
     "init",
     "testing",
     "explain",
