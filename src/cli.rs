@@ -80,6 +80,10 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff), e.g. `reclint man > reclint.1`.
     Man,
+    /// Run the language server on standard input and output (for editors:
+    /// diagnostics as you type, rule pages on hover, fixes and suppressions
+    /// as code actions).
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -298,6 +302,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
                 .and_then(|_| check::write_output(&String::from_utf8_lossy(&page), None))
                 .map(|_| 0)
         }
+        Command::Server => crate::server::run(&registry).map(|_| 0),
         Command::Init { force } => std::env::current_dir()
             .map_err(|e| {
                 miette::miette!(

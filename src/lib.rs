@@ -28,6 +28,7 @@ pub mod parallel;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod show_config;
 pub mod source;
 pub mod storage;

@@ -91,6 +91,7 @@ const ABOVE_THE_FRONT_ENDS: &[&str] = &[
     "report",
     "check",
     "fix",
+    "server",
     "init",
     "testing",
     "explain",

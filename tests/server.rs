@@ -1,0 +1,225 @@
+//! `reclint server` through a real LSP exchange on standard input and
+//! output: initialize, diagnostics on open and after a change, hover, code
+//! actions, shutdown; and the same server under Neovim as the client.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use common::tree;
+
+const BAD: &str = "[from-pstn]\nexten => s,1,Answer()\n same => n,MixMonitor(${UNIQUEID}.wav)\n same => n,Dial(PJSIP/support,30)\n";
+const GOOD: &str = "[from-pstn]\nexten => s,1,Answer()\n same => n,Dial(PJSIP/support,30)\n";
+
+/// A running `reclint server` and the messages it sends.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: u64,
+}
+
+impl Client {
+    fn start(dir: &std::path::Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_reclint"))
+            .arg("server")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("reclint server starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (send, messages) = channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut length = 0;
+                loop {
+                    let mut header = String::new();
+                    if stdout.read_line(&mut header).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let header = header.trim_end();
+                    if header.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = header.strip_prefix("Content-Length: ") {
+                        length = n.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                stdout.read_exact(&mut body).unwrap();
+                if send.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its response's result.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let response = self.wait(|m| m["id"] == id);
+        assert!(response.get("error").is_none(), "{response}");
+        response["result"].clone()
+    }
+
+    /// The next message that satisfies `wanted` (others are skipped).
+    fn wait(&self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the server answers");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn diagnostics(&self, uri: &str) -> Vec<Value> {
+        let published = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        published["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+#[test]
+fn diagnostics_hover_and_code_actions_over_stdio() {
+    let dir = tree("server-stdio", &[("extensions.conf", BAD)]);
+    let root = lsp_types::Url::from_directory_path(reclint::source::canonical(&dir)).unwrap();
+    let uri = root.join("extensions.conf").unwrap().to_string();
+    let mut client = Client::start(&dir);
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root.to_string(), "capabilities": {}}),
+    );
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "asterisk", "version": 1, "text": BAD}}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    let rec001 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "REC001")
+        .unwrap_or_else(|| panic!("no REC001 in {diagnostics:?}"));
+    // `MixMonitor(${UNIQUEID}.wav)` on the third line, after ` same => n,`.
+    assert_eq!(
+        rec001["range"],
+        json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 38}})
+    );
+    assert_eq!(rec001["source"], "reclint");
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 15}}),
+    );
+    let page = hover["contents"]["value"].as_str().unwrap();
+    assert!(page.contains("REC001"), "{page}");
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": rec001["range"],
+            "context": {"diagnostics": []}
+        }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Suppress REC001 on this line (with a reason)"),
+        "{titles:?}"
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Fix REC012"))
+        .unwrap_or_else(|| panic!("no REC012 fix in {titles:?}"));
+    assert_eq!(
+        fix["edit"]["changes"][&uri],
+        json!([{"range": {"start": {"line": 2, "character": 37}, "end": {"line": 2, "character": 37}}, "newText": ",b"}])
+    );
+
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": GOOD}]}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    // A half-typed file is a parse error at worst, never a crash.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "[from-pstn\nexten => s,1,MixMon("}]}),
+    );
+    client.diagnostics(&uri);
+
+    assert_eq!(client.request("shutdown", json!(null)), Value::Null);
+    client.notify("exit", json!(null));
+    let status = client.child.wait().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn neovim_as_the_client() {
+    let available = Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("SKIPPED: nvim is not installed (apt-get install neovim)");
+        return;
+    }
+    let dir = tree("server-neovim", &[("extensions.conf", BAD)]);
+    let script = common::root().join("tests/server/neovim.lua");
+    let output = Command::new("nvim")
+        .args(["--headless", "--clean", "-n", "-u", "NONE"])
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .arg("extensions.conf")
+        .current_dir(&dir)
+        .env("RECLINT", env!("CARGO_BIN_EXE_reclint"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("nvim runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("diagnostic REC001 line 3"), "{text}");
+}
