@@ -12,10 +12,10 @@ use lsp_types::{
 
 use crate::check::CheckRun;
 use crate::finding::{Applicability, Fix, Reported, Severity};
-use crate::source::{SourceFile, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// More related locations than this are left out (a long witness path).
-const MAX_RELATED: usize = 64;
+const MAX_RELATED: usize = 16;
 
 /// A diagnostic as published, with what its code actions need.
 #[derive(Debug, Clone)]
@@ -34,10 +34,14 @@ pub struct FoundFix {
 
 /// The run's unsuppressed findings, by the URI of their file.
 pub fn found(run: &CheckRun, uri_of: &dyn Fn(&Path) -> Option<Url>) -> HashMap<Url, Vec<Found>> {
+    // Once per file: finding a file's URI resolves its path on disk.
+    let uris: Vec<Option<Url>> = (0..run.sources.len())
+        .map(|id| uri_of(&run.sources.get(FileId(id as u32)).path))
+        .collect();
+    let uri_of: &dyn Fn(FileId) -> Option<Url> = &|id| uris.get(id.0 as usize).cloned().flatten();
     let mut out: HashMap<Url, Vec<Found>> = HashMap::new();
     for reported in run.outcome.active() {
-        let file = run.sources.get(reported.finding.primary.span.file);
-        let Some(uri) = uri_of(&file.path) else {
+        let Some(uri) = uri_of(reported.finding.primary.span.file) else {
             continue;
         };
         let found = Found {
@@ -57,12 +61,11 @@ pub fn found(run: &CheckRun, uri_of: &dyn Fn(&Path) -> Option<Url>) -> HashMap<U
 fn diagnostic(
     reported: &Reported,
     sources: &SourceMap,
-    uri_of: &dyn Fn(&Path) -> Option<Url>,
+    uri_of: &dyn Fn(FileId) -> Option<Url>,
 ) -> Diagnostic {
     let finding = &reported.finding;
     let location = |span: Span| {
-        let file = sources.get(span.file);
-        uri_of(&file.path).map(|uri| Location::new(uri, range(file, span)))
+        uri_of(span.file).map(|uri| Location::new(uri, range(sources.get(span.file), span)))
     };
     let related = finding
         .related
@@ -104,13 +107,13 @@ fn diagnostic(
 fn found_fix(
     fix: &Fix,
     sources: &SourceMap,
-    uri_of: &dyn Fn(&Path) -> Option<Url>,
+    uri_of: &dyn Fn(FileId) -> Option<Url>,
 ) -> Option<FoundFix> {
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
     for edit in &fix.edits {
         let file = sources.get(edit.span.file);
         changes
-            .entry(uri_of(&file.path)?)
+            .entry(uri_of(edit.span.file)?)
             .or_default()
             .push(TextEdit::new(
                 range(file, edit.span),

@@ -6,7 +6,8 @@
 //! it, the flows that transfer to it) exactly as the command line judges
 //! it, and `reclint.toml` and custom rules are read again each time, so a
 //! change to them takes effect at the next analysis. Open, save and close
-//! analyse at once; changes wait until typing pauses ([`DEBOUNCE`]).
+//! analyse at once, and so does the first change after a pause; further
+//! changes wait until typing pauses for [`DEBOUNCE`].
 
 mod convert;
 mod suppression;
@@ -57,6 +58,7 @@ pub fn run(builtin: &Registry) -> miette::Result<()> {
         open: HashMap::new(),
         found: HashMap::new(),
         pending: None,
+        analysed: None,
     };
     server.serve(&connection)?;
     drop(connection);
@@ -103,6 +105,8 @@ struct Server<'a> {
     found: HashMap<Url, Vec<convert::Found>>,
     /// When the changes waiting are to be analysed.
     pending: Option<Instant>,
+    /// When the last analysis ended.
+    analysed: Option<Instant>,
 }
 
 impl Server<'_> {
@@ -188,7 +192,12 @@ impl Server<'_> {
                     && let Some(change) = p.content_changes.into_iter().last()
                 {
                     self.set_text(&p.text_document.uri, change.text);
-                    self.pending = Some(now + DEBOUNCE);
+                    self.pending = Some(match self.pending {
+                        // Typing goes on: wait for it to pause.
+                        Some(_) => now + DEBOUNCE,
+                        // The first change after a pause is analysed at once.
+                        None => self.analysed.map_or(now, |done| (done + DEBOUNCE).max(now)),
+                    });
                 }
             }
             DidCloseTextDocument::METHOD => {
@@ -262,6 +271,7 @@ impl Server<'_> {
         found.retain(|_, items| !items.is_empty());
         self.found = found;
         self.registry = run.registry;
+        self.analysed = Some(Instant::now());
     }
 
     /// The URI the client knows a file by.
