@@ -138,6 +138,14 @@ fn diagnostics_hover_and_code_actions_over_stdio() {
         json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 38}})
     );
     assert_eq!(rec001["source"], "reclint");
+    // The witness path: where calls enter, then the recording.
+    let related = rec001["relatedInformation"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["message"].as_str().unwrap().starts_with("path, step 1")),
+        "{related:?}"
+    );
 
     let hover = client.request(
         "textDocument/hover",
@@ -191,6 +199,66 @@ fn diagnostics_hover_and_code_actions_over_stdio() {
     client.notify("exit", json!(null));
     let status = client.child.wait().unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn configuration_reloads_and_json_suppressions_go_to_reclint_toml() {
+    let flow = std::fs::read_to_string(
+        common::root().join("fixtures/amazon-connect/REC012/bad_ivr_recording_enabled.json"),
+    )
+    .unwrap();
+    let dir = tree("server-config", &[("flow.json", &flow)]);
+    let root = lsp_types::Url::from_directory_path(reclint::source::canonical(&dir)).unwrap();
+    let uri = root.join("flow.json").unwrap().to_string();
+    let mut client = Client::start(&dir);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root.to_string(), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": flow}}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    let rec012 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "REC012")
+        .unwrap_or_else(|| panic!("no REC012 in {diagnostics:?}"))
+        .clone();
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": rec012["range"], "context": {"diagnostics": []}}),
+    );
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"] == "Suppress REC012 in this file with an [[ignore]] entry (with a reason)"
+        })
+        .unwrap_or_else(|| panic!("no [[ignore]] action in {actions}"));
+    let changes = ignore["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes[0]["kind"], "create");
+    assert_eq!(
+        changes[1]["edits"][0]["newText"],
+        "\n[[ignore]]\npaths = [\"flow.json\"]\nrules = [\"REC012\"]\nreason = \"REASON: why this is accepted\"\n"
+    );
+
+    // reclint.toml is read again: a rule it turns off is gone.
+    std::fs::write(dir.join("reclint.toml"), "[rules]\nignore = [\"REC012\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": root.join("reclint.toml").unwrap().to_string(), "type": 1}]}),
+    );
+    let after = client.diagnostics(&uri);
+    assert!(!after.is_empty());
+    assert!(after.iter().all(|d| d["code"] != "REC012"), "{after:?}");
+
+    client.request("shutdown", json!(null));
+    client.notify("exit", json!(null));
+    assert!(client.child.wait().unwrap().success());
 }
 
 #[test]

@@ -149,3 +149,42 @@ fn config_entry(path: &Path, rule: &str, root: &Path) -> Option<(String, Workspa
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text the action inserts into `name` (holding `text`) for line 1.
+    fn inserted(name: &str, text: &str) -> (Position, String) {
+        let path = Path::new("/pbx").join(name);
+        let uri = Url::from_file_path(&path).unwrap();
+        let (_, edit) = edit(&uri, &path, text, 1, "REC001", Path::new("/pbx")).unwrap();
+        let edits = &edit.changes.unwrap()[&uri];
+        (edits[0].range.start, edits[0].new_text.clone())
+    }
+
+    #[test]
+    fn each_format_gets_its_comment_syntax() {
+        let dialplan = "[in]\nexten => s,1,MixMonitor(x.wav)\n";
+        assert_eq!(
+            inserted("extensions.conf", dialplan),
+            (
+                Position::new(1, 30),
+                " ; reclint: ignore[REC001] -- REASON: why this is accepted".into()
+            )
+        );
+        let twiml = "<Response>\r\n  <Dial record=\"true\"/>\r\n</Response>\r\n";
+        assert_eq!(
+            inserted("answer.twiml", twiml),
+            (
+                Position::new(1, 0),
+                "  <!-- reclint: ignore[REC001] -- REASON: why this is accepted -->\r\n".into()
+            )
+        );
+        let swml = "sections:\n  main:\n";
+        assert_eq!(
+            inserted("flow.yaml", swml).1,
+            "  # reclint: ignore[REC001] -- REASON: why this is accepted\n"
+        );
+    }
+}
