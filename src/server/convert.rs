@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
-    Position, Range, TextEdit, Url, WorkspaceEdit,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentChanges, Location,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position, Range,
+    TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
 };
 
 use crate::check::CheckRun;
@@ -32,13 +33,22 @@ pub struct FoundFix {
     pub edit: WorkspaceEdit,
 }
 
+/// A file as the client knows it: its URI, and the version of its buffer
+/// when it is open.
+pub type Document = (Url, Option<i32>);
+
 /// The run's unsuppressed findings, by the URI of their file.
-pub fn found(run: &CheckRun, uri_of: &dyn Fn(&Path) -> Option<Url>) -> HashMap<Url, Vec<Found>> {
+pub fn found(
+    run: &CheckRun,
+    document_of: &dyn Fn(&Path) -> Option<Document>,
+) -> HashMap<Url, Vec<Found>> {
     // Once per file: finding a file's URI resolves its path on disk.
-    let uris: Vec<Option<Url>> = (0..run.sources.len())
-        .map(|id| uri_of(&run.sources.get(FileId(id as u32)).path))
+    let documents: Vec<Option<Document>> = (0..run.sources.len())
+        .map(|id| document_of(&run.sources.get(FileId(id as u32)).path))
         .collect();
-    let uri_of: &dyn Fn(FileId) -> Option<Url> = &|id| uris.get(id.0 as usize).cloned().flatten();
+    let document_of: &dyn Fn(FileId) -> Option<Document> =
+        &|id| documents.get(id.0 as usize).cloned().flatten();
+    let uri_of: &dyn Fn(FileId) -> Option<Url> = &|id| document_of(id).map(|(uri, _)| uri);
     let mut out: HashMap<Url, Vec<Found>> = HashMap::new();
     for reported in run.outcome.active() {
         let Some(uri) = uri_of(reported.finding.primary.span.file) else {
@@ -51,7 +61,7 @@ pub fn found(run: &CheckRun, uri_of: &dyn Fn(&Path) -> Option<Url>) -> HashMap<U
                 .finding
                 .fix
                 .as_ref()
-                .and_then(|fix| found_fix(fix, &run.sources, uri_of)),
+                .and_then(|fix| found_fix(fix, &run.sources, document_of)),
         };
         out.entry(uri).or_default().push(found);
     }
@@ -104,26 +114,35 @@ fn diagnostic(
     }
 }
 
+/// A fix as edits of the documents at the versions the analysis read: a
+/// client refuses it once the buffer has changed since.
 fn found_fix(
     fix: &Fix,
     sources: &SourceMap,
-    uri_of: &dyn Fn(FileId) -> Option<Url>,
+    document_of: &dyn Fn(FileId) -> Option<Document>,
 ) -> Option<FoundFix> {
-    let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
+    let mut documents: Vec<TextDocumentEdit> = Vec::new();
     for edit in &fix.edits {
-        let file = sources.get(edit.span.file);
-        changes
-            .entry(uri_of(edit.span.file)?)
-            .or_default()
-            .push(TextEdit::new(
-                range(file, edit.span),
-                edit.replacement.clone(),
-            ));
+        let (uri, version) = document_of(edit.span.file)?;
+        let text_edit = OneOf::Left(TextEdit::new(
+            range(sources.get(edit.span.file), edit.span),
+            edit.replacement.clone(),
+        ));
+        match documents.iter_mut().find(|d| d.text_document.uri == uri) {
+            Some(document) => document.edits.push(text_edit),
+            None => documents.push(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: vec![text_edit],
+            }),
+        }
     }
     Some(FoundFix {
         title: fix.message.clone(),
         applicability: fix.applicability,
-        edit: WorkspaceEdit::new(changes),
+        edit: WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(documents)),
+            ..WorkspaceEdit::default()
+        },
     })
 }
 

@@ -99,8 +99,9 @@ struct Server<'a> {
     registry: Registry,
     /// The unsaved buffers.
     overlay: Overlay,
-    /// The URI the client opened each file by, by canonical path.
-    open: HashMap<PathBuf, Url>,
+    /// The URI the client opened each file by and the version of its
+    /// buffer, by canonical path.
+    open: HashMap<PathBuf, (Url, i32)>,
     /// What the last analysis found, by file.
     found: HashMap<Url, Vec<convert::Found>>,
     /// When the changes waiting are to be analysed.
@@ -181,7 +182,8 @@ impl Server<'_> {
                 if let Ok(p) =
                     serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params)
                 {
-                    self.set_text(&p.text_document.uri, p.text_document.text);
+                    let document = p.text_document;
+                    self.set_text(&document.uri, document.version, document.text);
                     self.pending = Some(now);
                 }
             }
@@ -191,7 +193,7 @@ impl Server<'_> {
                     // Full synchronisation: the last change is the whole text.
                     && let Some(change) = p.content_changes.into_iter().last()
                 {
-                    self.set_text(&p.text_document.uri, change.text);
+                    self.set_text(&p.text_document.uri, p.text_document.version, change.text);
                     self.pending = Some(match self.pending {
                         // Typing goes on: wait for it to pause.
                         Some(_) => now + DEBOUNCE,
@@ -219,10 +221,10 @@ impl Server<'_> {
         }
     }
 
-    fn set_text(&mut self, uri: &Url, text: String) {
+    fn set_text(&mut self, uri: &Url, version: i32, text: String) {
         if let Ok(path) = uri.to_file_path() {
             self.overlay.set(&path, text);
-            self.open.insert(canonical(&path), uri.clone());
+            self.open.insert(canonical(&path), (uri.clone(), version));
         }
     }
 
@@ -252,8 +254,8 @@ impl Server<'_> {
                 );
             }
         };
-        let uri_of = |path: &Path| self.uri_of(path);
-        let mut found = convert::found(&run, &uri_of);
+        let document_of = |path: &Path| self.document_of(path);
+        let mut found = convert::found(&run, &document_of);
         for uri in self.found.keys() {
             found.entry(uri.clone()).or_default();
         }
@@ -274,12 +276,13 @@ impl Server<'_> {
         self.analysed = Some(Instant::now());
     }
 
-    /// The URI the client knows a file by.
-    fn uri_of(&self, path: &Path) -> Option<Url> {
+    /// The URI the client knows a file by, and its buffer's version when
+    /// it is open.
+    fn document_of(&self, path: &Path) -> Option<convert::Document> {
         let path = canonical(path);
         match self.open.get(&path) {
-            Some(uri) => Some(uri.clone()),
-            None => Url::from_file_path(&path).ok(),
+            Some((uri, version)) => Some((uri.clone(), Some(*version))),
+            None => Url::from_file_path(&path).ok().map(|uri| (uri, None)),
         }
     }
 
