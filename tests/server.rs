@@ -215,11 +215,17 @@ fn configuration_reloads_and_json_suppressions_go_to_reclint_toml() {
     let root = lsp_types::Url::from_directory_path(reclint::source::canonical(&dir)).unwrap();
     let uri = root.join("flow.json").unwrap().to_string();
     let mut client = Client::start(&dir);
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     client.request(
         "initialize",
-        json!({"processId": null, "rootUri": root.to_string(), "capabilities": {}}),
+        json!({"processId": null, "rootUri": root.to_string(), "capabilities": watching}),
     );
     client.notify("initialized", json!({}));
+    // The server asks to hear of changes to reclint.toml and rule files.
+    let register = client.wait(|m| m["method"] == "client/registerCapability");
+    let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers, &json!([{"globPattern": "**/*.toml"}]));
+    client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": flow}}),

@@ -23,13 +23,14 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, HoverRequest, RegisterCapability, Request as _};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, Diagnostic, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeParams, MarkupContent, MarkupKind, MessageType, Position,
-    PublishDiagnosticsParams, ServerCapabilities, ShowMessageParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Url, WorkspaceEdit,
+    CodeActionProviderCapability, Diagnostic, DidChangeWatchedFilesRegistrationOptions,
+    FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    InitializeParams, MarkupContent, MarkupKind, MessageType, Position, PublishDiagnosticsParams,
+    Registration, RegistrationParams, ServerCapabilities, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Url, WorkspaceEdit,
 };
 
 use crate::check::{self, CheckOptions};
@@ -47,6 +48,9 @@ pub fn run(builtin: &Registry) -> miette::Result<()> {
     let capabilities = serde_json::to_value(capabilities()).map_err(internal)?;
     let params = connection.initialize(capabilities).map_err(internal)?;
     let params: InitializeParams = serde_json::from_value(params).map_err(internal)?;
+    if watches_files(&params) {
+        watch_configuration(&connection);
+    }
     let root = workspace_root(&params)
         .or_else(|| std::env::current_dir().ok())
         .ok_or_else(|| miette::miette!(code = "reclint::io", "no workspace folder"))?;
@@ -76,6 +80,44 @@ fn capabilities() -> ServerCapabilities {
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
+}
+
+/// Whether the client lets the server ask for file change notifications.
+fn watches_files(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false)
+}
+
+/// Asks the client to report changes to `reclint.toml` and custom rule
+/// files (every `*.toml`), which no open document reports: the next
+/// analysis reads them again.
+fn watch_configuration(connection: &Connection) {
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![FileSystemWatcher {
+            glob_pattern: GlobPattern::String("**/*.toml".into()),
+            kind: None,
+        }],
+    };
+    let params = RegistrationParams {
+        registrations: vec![Registration {
+            id: "reclint-configuration".into(),
+            method: DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(options).ok(),
+        }],
+    };
+    send(
+        connection,
+        Message::Request(Request::new(
+            "reclint-watch".to_string().into(),
+            RegisterCapability::METHOD.into(),
+            params,
+        )),
+    );
 }
 
 /// The first workspace folder, else the root the client names.
