@@ -35,6 +35,20 @@ pub struct FlowGraph {
     pub format: &'static str,
     /// Settings and applications the platform no longer has (rule REC019).
     pub removed_features: Vec<RemovedFeature>,
+    /// Questions' default outcomes the configuration could send to one of
+    /// their explicit answers instead (rule REC005's fix).
+    pub default_routes: Vec<DefaultRoute>,
+}
+
+/// Where a question's default outcome (no answer, an invalid one) goes, and
+/// the explicit answers it could go to instead.
+#[derive(Debug, Clone)]
+pub struct DefaultRoute {
+    /// The first step of the default outcome.
+    pub default: StepId,
+    /// Each explicit answer, where it leads, and the edit that sends the
+    /// default outcome there.
+    pub answers: Vec<(String, StepId, Edit)>,
 }
 
 /// A recorder the platform removed: configured, but it records nothing (or

@@ -1,6 +1,6 @@
-//! `reclint check --fix` and `--diff`: each safe fix before and after (the
-//! diff, snapshotted), applied twice without a second change, and the fixed
-//! files passing the rule the fix belongs to.
+//! `reclint check --fix` and `--diff`: each fix before and after (the diff,
+//! snapshotted), applied twice without a second change, and the fixed files
+//! passing the rule the fix belongs to; unsafe fixes only when asked for.
 
 mod common;
 
@@ -10,13 +10,28 @@ use common::{reclint, root, status, stderr, stdout, tree};
 /// after checking that `--fix` writes it, that a second `--fix` changes
 /// nothing, and that `rule` no longer reports anything.
 fn fixed(name: &str, files: &[(&str, &str)], rule: &str) -> (std::path::PathBuf, String) {
+    fixed_with(name, files, rule, &[])
+}
+
+/// [`fixed`], with `flags` added to every run (`--unsafe-fixes`).
+fn fixed_with(
+    name: &str,
+    files: &[(&str, &str)],
+    rule: &str,
+    flags: &[&str],
+) -> (std::path::PathBuf, String) {
     let dir = tree(name, files);
-    let diff = reclint(&dir, &["check", "--diff", "--no-config", "."]);
+    let run = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(flags);
+        reclint(&dir, &args)
+    };
+    let diff = run(&["check", "--diff", "--no-config", "."]);
     assert_eq!(status(&diff), 1, "{}", stderr(&diff));
-    let fix = reclint(&dir, &["check", "--fix", "--no-config", "--exit-zero", "."]);
+    let fix = run(&["check", "--fix", "--no-config", "--exit-zero", "."]);
     assert_eq!(status(&fix), 0, "{}", stderr(&fix));
     assert!(stderr(&fix).contains("fixed "), "{}", stderr(&fix));
-    let again = reclint(&dir, &["check", "--diff", "--no-config", "."]);
+    let again = run(&["check", "--diff", "--no-config", "."]);
     assert_eq!(
         status(&again),
         0,
@@ -80,6 +95,21 @@ fn twiml_records_from_the_answer() {
 fn connect_stops_recording_the_ivr() {
     let text = fixture("amazon-connect/REC012/bad_ivr_recording_enabled.json");
     insta::assert_snapshot!(fixed("fix-connect", &[("flow.json", &text)], "REC012").1);
+}
+
+#[test]
+fn an_opt_out_menu_sends_silence_to_the_unrecorded_answer_when_asked() {
+    let text = fixture("asterisk/REC005/bad_menu_timeout_records.conf");
+    let dir = tree("fix-opt-out-safe", &[("extensions.conf", &text)]);
+    let safe = reclint(&dir, &["check", "--diff", "--no-config", "."]);
+    assert_eq!((status(&safe), stdout(&safe)), (0, String::new()));
+    let (_, diff) = fixed_with(
+        "fix-opt-out",
+        &[("extensions.conf", &text)],
+        "REC005",
+        &["--unsafe-fixes"],
+    );
+    insta::assert_snapshot!(diff);
 }
 
 #[test]
