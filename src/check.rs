@@ -17,6 +17,7 @@ use crate::date::Date;
 use crate::directives::{DirectiveIndex, Written};
 use crate::discover::{self, FileFilter, FileKind};
 use crate::evidence;
+use crate::files::Overlay;
 use crate::finding::{Finding, Outcome, Reported, Severity};
 use crate::frontend::Lowered;
 use crate::parallel;
@@ -65,6 +66,9 @@ pub struct CheckOptions {
     /// Keep each analysed graph as a picture, and the configuration in
     /// force, for `reclint graph` and the HTML report.
     pub evidence: bool,
+    /// Texts that stand for files on disk (an editor's unsaved buffers,
+    /// fixed texts being checked before they are written).
+    pub overlay: Overlay,
 }
 
 /// Configuration text read from standard input (`reclint check -`).
@@ -252,19 +256,26 @@ pub fn discover_workspace(
             } else {
                 options.paths.iter().map(|p| cwd.join(p)).collect()
             };
-            let found = discover::discover(&inputs, &filter, cwd, options.force_exclude, jobs)
-                .map_err(|(path, error)| {
-                    miette!(
-                        code = "reclint::io",
-                        help = "check the path; reclint lints files and directories",
-                        "cannot read {}: {error}",
-                        display_path(&path, cwd)
-                    )
-                })?;
+            let found = discover::discover(
+                &inputs,
+                &filter,
+                cwd,
+                options.force_exclude,
+                jobs,
+                &options.overlay,
+            )
+            .map_err(|(path, error)| {
+                miette!(
+                    code = "reclint::io",
+                    help = "check the path; reclint lints files and directories",
+                    "cannot read {}: {error}",
+                    display_path(&path, cwd)
+                )
+            })?;
             (inputs, found)
         }
     };
-    Ok(Workspace::new(found, &inputs, cwd))
+    Ok(Workspace::new(found, &inputs, cwd).reading(options.overlay.clone()))
 }
 
 /// What analyses a unit's graphs and runs the unit rules on them.

@@ -10,6 +10,7 @@ use miette::IntoDiagnostic;
 use crate::check::{self, CheckOptions, StdinInput};
 use crate::explain;
 use crate::finding::Severity;
+use crate::fix;
 use crate::graph::{self, GraphFormat, GraphOptions};
 use crate::init;
 use crate::report::{checkstyle, concise, github, gitlab, html, human, json, junit, sarif};
@@ -82,6 +83,10 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff), e.g. `reclint man > reclint.1`.
     Man,
+    /// Run the language server on standard input and output (for editors:
+    /// diagnostics as you type, rule pages on hover, fixes and suppressions
+    /// as code actions).
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,6 +171,17 @@ struct CheckArgs {
     /// platform or why it is skipped, then exit without linting.
     #[arg(long, conflicts_with = "show_config")]
     show_files: bool,
+    /// Apply the safe fixes to the files, then report what is left.
+    #[arg(long, conflicts_with_all = ["show_config", "show_files", "write_baseline"])]
+    fix: bool,
+    /// With `--fix` or `--diff`: also the unsafe fixes, which change what a
+    /// call does (review them).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1
+    /// when there is one.
+    #[arg(long, conflicts_with_all = ["fix", "show_config", "show_files", "write_baseline"])]
+    diff: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -335,6 +351,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
                 .and_then(|_| check::write_output(&String::from_utf8_lossy(&page), None))
                 .map(|_| 0)
         }
+        Command::Server => crate::server::run(&registry).map(|_| 0),
         Command::Init { force } => std::env::current_dir()
             .map_err(|e| {
                 miette::miette!(
@@ -537,7 +554,35 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
         // Only the human report shows source excerpts.
         drop_sources: !matches!(args.format, OutputFormat::Human),
         evidence: matches!(args.format, OutputFormat::Html) && !args.statistics,
+        overlay: Default::default(),
     };
+    if args.fix || args.diff {
+        if options.stdin.is_some() {
+            return Err(miette::miette!(
+                code = "reclint::usage",
+                help = "name the files to fix; `--diff` shows the fixes without writing them",
+                "`--fix` and `--diff` do not read standard input"
+            ));
+        }
+        let fixed = match fix::fix(&options, &cwd, registry, args.unsafe_fixes) {
+            Ok(fixed) => fixed,
+            Err(report) => {
+                print_error(&report, colour_for_errors(args.color));
+                return Ok(2);
+            }
+        };
+        if args.diff {
+            check::write_output(&fixed.diff(), args.output.as_deref())?;
+            for note in fixed.notes(false) {
+                eprintln!("{note}");
+            }
+            return Ok(u8::from(!fixed.files.is_empty()));
+        }
+        fixed.write()?;
+        for note in fixed.notes(true) {
+            eprintln!("{note}");
+        }
+    }
     if args.show_config || args.show_files {
         let shown = if args.show_files {
             show_config::render_files(&options, &cwd, registry)

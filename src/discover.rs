@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::files::Disk;
+use crate::files::{Disk, FileSystem};
 use crate::frontend::{self, OtherFile, kind_by_content};
 use crate::glob::GlobSet;
-use crate::source::{display_path, read_text, slash_path};
+use crate::source::{display_path, slash_path};
 
 /// Directories never descended into (`.terraform` holds downloaded copies
 /// of modules and providers).
@@ -88,6 +88,7 @@ pub fn discover(
     cwd: &Path,
     force_exclude: bool,
     jobs: usize,
+    files: &dyn FileSystem,
 ) -> Result<Vec<Discovered>, (PathBuf, std::io::Error)> {
     // The walk decides what to look at; reading and sniffing, the slow part,
     // runs in parallel afterwards.
@@ -164,7 +165,7 @@ pub fn discover(
         }
     }
     let found = crate::parallel::map(out, jobs, |pending| match pending {
-        Pending::Examine { path, explicit } => examine(&path, cwd, explicit),
+        Pending::Examine { path, explicit } => examine(&path, cwd, explicit, files),
         Pending::Known(discovered) => discovered,
     });
     Ok(found)
@@ -214,7 +215,7 @@ fn unreadable(path: &Path, cwd: &Path, reason: String) -> Discovered {
 }
 
 /// Reads a file if its name or content says it is a supported format.
-fn examine(path: &Path, cwd: &Path, explicit: bool) -> Discovered {
+fn examine(path: &Path, cwd: &Path, explicit: bool, files: &dyn FileSystem) -> Discovered {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -226,7 +227,7 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Discovered {
     if by_name.is_none() && !explicit && !worth_sniffing(&name) {
         return skipped(path, cwd, "not a format reclint reads (by its name)");
     }
-    let text = match read_text(path) {
+    let text = match files.read_text(path) {
         Ok(text) => text,
         // A file we would have linted by its name must not vanish silently.
         Err(reason) if by_name.is_some() => return unreadable(path, cwd, reason),
@@ -247,7 +248,7 @@ fn examine(path: &Path, cwd: &Path, explicit: bool) -> Discovered {
         display: display_path(path, cwd),
         content: Content::Text {
             kind,
-            units: frontend::unit_keys(kind, path, &text, &Disk),
+            units: frontend::unit_keys(kind, path, &text, files),
             text: None,
         },
     }

@@ -1,11 +1,14 @@
 //! The virtual file layer front ends read through: the files a unit's
 //! configuration names beyond the unit itself (what an Asterisk `#include`
 //! or a FreeSWITCH `X-PRE-PROCESS include` splices in). Front ends do no IO
-//! of their own, so a run can read from the disk or, later, from an editor's
-//! unsaved buffers alike. Include resolution below the scanned roots is here
-//! too, one for every platform.
+//! of their own, so a run can read from the disk or from texts held in
+//! memory (an editor's unsaved buffers, fixed texts not yet written) alike.
+//! Include resolution below the scanned roots is here too, one for every
+//! platform.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::glob::{Glob, GlobKind};
 
@@ -50,6 +53,64 @@ impl FileSystem for Disk {
 
     fn canonical(&self, path: &Path) -> PathBuf {
         crate::source::canonical(path)
+    }
+}
+
+/// The files on disk, some of them replaced by texts held in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// By canonical path.
+    texts: BTreeMap<PathBuf, Arc<str>>,
+}
+
+impl Overlay {
+    /// From now on `path` reads as `text`.
+    pub fn set(&mut self, path: &Path, text: impl Into<Arc<str>>) {
+        self.texts.insert(Disk.canonical(path), text.into());
+    }
+
+    /// `path` reads from the disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(&Disk.canonical(path));
+    }
+
+    /// The text held for `path`, if any.
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.texts.get(&Disk.canonical(path))
+    }
+}
+
+impl FileSystem for Overlay {
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        match self.get(path) {
+            Some(text) => Ok(text.to_string()),
+            None => Disk.read_text(path),
+        }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.get(path).is_some() || Disk.is_file(path)
+    }
+
+    fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut files = Disk.files_in(dir);
+        let canonical_dir = Disk.canonical(dir);
+        for held in self.texts.keys() {
+            if held.parent() == Some(canonical_dir.as_path())
+                && let Some(name) = held.file_name()
+            {
+                let file = dir.join(name);
+                if !files.contains(&file) {
+                    files.push(file);
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        Disk.canonical(path)
     }
 }
 

@@ -88,6 +88,69 @@ pub struct Finding {
     /// configured severity (an advisory of a rule that is otherwise a
     /// warning).
     pub at_most: Option<Severity>,
+    /// A mechanical change to the files that removes the finding.
+    pub fix: Option<Fix>,
+}
+
+/// A replacement of the text at `span` (an insertion when the span is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn new(span: Span, replacement: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn insert(span_at: Span, text: impl Into<String>) -> Edit {
+        Edit::new(
+            Span::new(span_at.file, span_at.end as usize, span_at.end as usize),
+            text,
+        )
+    }
+}
+
+/// Whether a fix keeps what the configuration does for the call (ruff's
+/// distinction): safe fixes are applied by `--fix`, unsafe ones change
+/// behaviour the user must confirm (`--unsafe-fixes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    Unsafe,
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Edits that together remove a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, e.g. `Replace Monitor() with MixMonitor()`.
+    pub message: String,
+    pub applicability: Applicability,
+    /// Non-overlapping edits, in one or several files.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            message: message.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
 }
 
 impl Finding {
@@ -102,6 +165,7 @@ impl Finding {
             fingerprint_anchor: String::new(),
             context: None,
             at_most: None,
+            fix: None,
         }
     }
 
@@ -110,7 +174,13 @@ impl Finding {
     pub fn map_files(&mut self, f: &impl Fn(FileId) -> FileId) {
         let spans = std::iter::once(&mut self.primary.span)
             .chain(self.related.iter_mut().map(|label| &mut label.span))
-            .chain(self.trace.iter_mut().map(|step| &mut step.span));
+            .chain(self.trace.iter_mut().map(|step| &mut step.span))
+            .chain(
+                self.fix
+                    .iter_mut()
+                    .flat_map(|fix| &mut fix.edits)
+                    .map(|edit| &mut edit.span),
+            );
         for span in spans {
             *span = span.with_file(f(span.file));
         }

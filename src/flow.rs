@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::finding::Edit;
 use crate::source::Span;
 use crate::storage::Platform;
 
@@ -34,6 +35,20 @@ pub struct FlowGraph {
     pub format: &'static str,
     /// Settings and applications the platform no longer has (rule REC019).
     pub removed_features: Vec<RemovedFeature>,
+    /// Questions' default outcomes the configuration could send to one of
+    /// their explicit answers instead (rule REC005's fix).
+    pub default_routes: Vec<DefaultRoute>,
+}
+
+/// Where a question's default outcome (no answer, an invalid one) goes, and
+/// the explicit answers it could go to instead.
+#[derive(Debug, Clone)]
+pub struct DefaultRoute {
+    /// The first step of the default outcome.
+    pub default: StepId,
+    /// Each explicit answer, where it leads, and the edit that sends the
+    /// default outcome there.
+    pub answers: Vec<(String, StepId, Edit)>,
 }
 
 /// A recorder the platform removed: configured, but it records nothing (or
@@ -45,6 +60,8 @@ pub struct RemovedFeature {
     pub what: String,
     /// What to use instead.
     pub replacement: &'static str,
+    /// The edit that puts the replacement in, when it is mechanical.
+    pub fix: Option<Edit>,
 }
 
 #[derive(Debug)]
@@ -373,6 +390,10 @@ pub struct RecordingStart {
     /// settings delete it (Genesys Cloud's media retention policies);
     /// `None`: a file or bucket the configuration names.
     pub kept_by: Option<Platform>,
+    /// The edit of the platform's own setting that makes this recorder start
+    /// when a person answers (MixMonitor's `b`, TwiML `record-from-answer`),
+    /// when the front end can write it.
+    pub from_answer: Option<Edit>,
 }
 
 /// Whether a recorder plays a tone when it starts, as configured: a recorder
@@ -443,6 +464,7 @@ impl RecordingStart {
             unencrypted: false,
             purposes: Vec::new(),
             kept_by: None,
+            from_answer: None,
         }
     }
 }

@@ -56,6 +56,7 @@ pub fn survey(dir: &Path) -> miette::Result<Survey> {
         dir,
         false,
         crate::parallel::default_jobs(),
+        &crate::files::Disk,
     )
     .map_err(|(path, error)| {
         miette!(

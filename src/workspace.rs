@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::discover::{Content, Discovered, FileKind};
-use crate::files::{Disk, FileSystem};
+use crate::files::{FileSystem, Overlay};
 use crate::frontend::{FRONTENDS, OtherFile};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::{ParseError, Problems};
@@ -35,7 +35,7 @@ pub struct Workspace {
     /// ("Genesys Cloud").
     not_analysed: BTreeMap<&'static str, usize>,
     /// Where files are read from.
-    fs: &'static dyn FileSystem,
+    fs: Overlay,
     /// Includes may only read below these directories (canonical).
     roots: Vec<PathBuf>,
     /// Paths are shown relative to this directory.
@@ -110,7 +110,7 @@ impl Workspace {
                 units.push(Unit { frontend, files });
             }
         }
-        let fs: &'static dyn FileSystem = &Disk;
+        let fs = Overlay::default();
         let roots = inputs
             .iter()
             .map(|p| {
@@ -132,6 +132,15 @@ impl Workspace {
             fs,
             roots,
             cwd: cwd.to_path_buf(),
+        }
+    }
+
+    /// The same workspace reading its files through `overlay`: texts held in
+    /// memory stand for the files on disk.
+    pub fn reading(self, overlay: Overlay) -> Workspace {
+        Workspace {
+            fs: overlay,
+            ..self
         }
     }
 
@@ -218,7 +227,7 @@ impl Workspace {
             sources,
             problems,
             entry_points: &config.recognize.entry_points,
-            fs: self.fs,
+            fs: &self.fs,
             roots: &self.roots,
             cwd: &self.cwd,
             jobs,

@@ -92,6 +92,8 @@ const ABOVE_THE_FRONT_ENDS: &[&str] = &[
     "check",
     "evidence",
     "graph",
+    "fix",
+    "server",
     "init",
     "testing",
     "explain",

@@ -55,8 +55,15 @@ fn load_corpus(system: &str) -> Option<Loaded> {
         exclude: GlobSet::default(),
         skip_dirs: Vec::new(),
     };
-    let found = discover::discover(std::slice::from_ref(&dir), &filter, &dir, false, 1)
-        .expect("discovered");
+    let found = discover::discover(
+        std::slice::from_ref(&dir),
+        &filter,
+        &dir,
+        false,
+        1,
+        &reclint::files::Disk,
+    )
+    .expect("discovered");
     let mut kinds = Vec::new();
     for file in &found {
         match file.content {

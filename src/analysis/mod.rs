@@ -273,7 +273,8 @@ fn is_connection(graph: &FlowGraph, s: StepId) -> bool {
 }
 
 /// A recording start that captures without a key being pressed.
-fn is_recording(graph: &FlowGraph, s: StepId) -> bool {
+/// Whether a step starts a recording that runs without a party's request.
+pub fn is_recording(graph: &FlowGraph, s: StepId) -> bool {
     matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.capture != Capture::OnDemand)
 }
 

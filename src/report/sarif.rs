@@ -25,8 +25,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::catalog::{Catalog, RuleMeta};
-use crate::finding::{Outcome, Reported, Severity, SuppressionKind};
-use crate::source::{SourceMap, Span};
+use crate::finding::{Applicability, Fix, Outcome, Reported, Severity, SuppressionKind};
+use crate::source::{FileId, SourceMap, Span};
 
 /// GitHub rejects runs with more results than this.
 pub const MAX_RESULTS: usize = 25_000;
@@ -165,6 +165,30 @@ struct SarifResult<'a> {
     code_flows: Vec<CodeFlow>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// A finding's fix (SARIF §3.55): its edits, grouped by file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -558,6 +582,43 @@ fn result<'a>(
         related_locations,
         code_flows,
         suppressions,
+        fixes: finding
+            .fix
+            .iter()
+            .map(|fix| sarif_fix(fix, sources))
+            .collect(),
+    }
+}
+
+/// A fix's edits as artifact changes, one per file in the order the edits
+/// name them; an unsafe fix says so in its description.
+fn sarif_fix(fix: &Fix, sources: &SourceMap) -> SarifFix {
+    let mut changes: Vec<(FileId, ArtifactChange)> = Vec::new();
+    for edit in &fix.edits {
+        let file = sources.get(edit.span.file);
+        let (start, end) = (file.line_col(edit.span.start), file.line_col(edit.span.end));
+        let replacement = Replacement {
+            deleted_region: region(start.line, start.column, end.line, end.column),
+            inserted_content: Text::new(edit.replacement.clone()),
+        };
+        match changes.iter_mut().find(|(id, _)| *id == edit.span.file) {
+            Some((_, change)) => change.replacements.push(replacement),
+            None => changes.push((
+                edit.span.file,
+                ArtifactChange {
+                    artifact_location: artifact_location(&file.display),
+                    replacements: vec![replacement],
+                },
+            )),
+        }
+    }
+    let description = match fix.applicability {
+        Applicability::Safe => fix.message.clone(),
+        Applicability::Unsafe => format!("{} (unsafe: review the change)", fix.message),
+    };
+    SarifFix {
+        description: Text::new(description),
+        artifact_changes: changes.into_iter().map(|(_, change)| change).collect(),
     }
 }
 

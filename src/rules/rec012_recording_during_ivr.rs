@@ -4,7 +4,7 @@
 use super::RuleContext;
 use super::support::{describe, record_from_answer_howto, recording_finding, recording_name};
 use crate::catalog::RuleCode;
-use crate::finding::{Finding, Label};
+use crate::finding::{Finding, Fix, Label};
 use crate::flow::{BeforeAnswer, StepKind, Voices, Wait};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -52,6 +52,11 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 "Start capturing when a person answers: {}.",
                 record_from_answer_howto(pbx.graph.format, &recording.start)
             ));
+            finding.fix = recording
+                .start
+                .from_answer
+                .clone()
+                .map(|edit| Fix::safe("Record from when a person answers", vec![edit]));
             if let Some(ivr) = recording.ivr_ahead {
                 finding.related.push(Label::new(
                     pbx.graph.step(ivr).span,

@@ -3,7 +3,7 @@
 
 use super::RuleContext;
 use crate::catalog::RuleCode;
-use crate::finding::{Finding, Label};
+use crate::finding::{Finding, Fix, Label};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
@@ -17,6 +17,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 ),
             );
             finding.help = Some(format!("use {} instead", removed.replacement));
+            finding.fix = removed.fix.clone().map(|edit| {
+                let message = format!("Replace with `{}`", edit.replacement);
+                Fix::safe(message, vec![edit])
+            });
             finding.fingerprint_anchor = super::support::quote(ctx.sources, removed.span);
             out.push(finding);
         }

@@ -7,8 +7,9 @@ use super::guards::guards_for;
 use super::targets::first_priority;
 use super::{Lowerer, Site};
 use crate::flow::{
-    AnswerMatch, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind, Variable,
+    AnswerMatch, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind, Variable, DefaultRoute
 };
+use crate::finding::Edit;
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::expr::{self, Condition};
 use crate::frontend::asterisk::parse::settings;
@@ -180,6 +181,8 @@ impl Lowerer<'_> {
                 prompts,
             },
         );
+        let mut defaults = Vec::new();
+        let mut answers = Vec::new();
         for (c, e) in self.ways_in(site.context, true) {
             let extension = &self.plan.contexts[c].extensions[e];
             let Some(&first) =
@@ -188,6 +191,15 @@ impl Lowerer<'_> {
                 continue;
             };
             let name = extension.number();
+            if c == site.context {
+                match name {
+                    "t" | "i" => defaults.push((c, e, first)),
+                    _ if name.chars().all(|c| c.is_ascii_digit()) => {
+                        answers.push((name.to_string(), first));
+                    }
+                    _ => {}
+                }
+            }
             let guard = match name {
                 "t" | "i" => Guard::Default {
                     variable: variable.clone(),
@@ -215,6 +227,32 @@ impl Lowerer<'_> {
                     guards: vec![guard],
                 },
             );
+        }
+        self.default_routes(&defaults, &answers);
+    }
+
+    /// A menu's `t` and `i` extensions that start with `Goto(...)` can be
+    /// sent to one of its digit extensions instead: `Goto(2,1)`.
+    fn default_routes(&mut self, defaults: &[(usize, usize, StepId)], answers: &[(String, StepId)]) {
+        for &(c, e, default) in defaults {
+            let extension = &self.plan.contexts[c].extensions[e];
+            let Some(app) = first_priority(extension)
+                .and_then(|n| extension.priorities.get(&n))
+                .map(|p| &p.app)
+                .filter(|app| app.is("Goto") && app.is_spelled_out())
+            else {
+                continue;
+            };
+            let answers = answers
+                .iter()
+                .map(|(name, to)| {
+                    let edit = Edit::new(app.raw_args.span, format!("{name},1"));
+                    (name.clone(), *to, edit)
+                })
+                .collect();
+            self.graph
+                .default_routes
+                .push(DefaultRoute { default, answers });
         }
     }
 

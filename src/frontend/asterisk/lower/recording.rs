@@ -3,6 +3,7 @@
 //! `automixmon`), and the removed app_monitor and its settings.
 
 use super::Lowerer;
+use crate::finding::Edit;
 use crate::flow::{Capture, RecordingStart, RemovedFeature, StepId, StepKind, Voices};
 use crate::frontend::asterisk::parse::app::{self, AppCall};
 use crate::source::Span;
@@ -24,6 +25,7 @@ impl Lowerer<'_> {
                 span: app.span,
                 what: format!("{}()", app.name),
                 replacement: "MixMonitor (StopMixMonitor to stop; PauseMonitor's mute: MixMonitorMute)",
+                fix: monitor_replaced(app, name),
             });
         }
     }
@@ -43,6 +45,9 @@ impl Lowerer<'_> {
             .map(app::parse_options)
             .unwrap_or_default();
         let from_bridge = options.iter().any(|o| o.letter == 'b');
+        let from_answer = (name == "mixmonitor" && !from_bridge)
+            .then(|| bridge_option_added(app))
+            .flatten();
         let target = app.arg(if name == "monitor" { 1 } else { 0 });
         if name == "mixmonitor" && !target.is_empty() {
             if options.iter().any(|o| o.letter == 'a') {
@@ -56,6 +61,7 @@ impl Lowerer<'_> {
             StepKind::recording(RecordingStart {
                 target: (!target.is_empty()).then(|| target.to_string()),
                 voices: recorded_voices(name, target, &options),
+                from_answer,
                 ..RecordingStart::new(
                     if name == "monitor" {
                         "Monitor"
@@ -103,6 +109,8 @@ impl Lowerer<'_> {
                 span,
                 what: "queues.conf `monitor-type = Monitor`".into(),
                 replacement: "`monitor-type = MixMonitor` (the only recorder since Asterisk 21)",
+                // The value is written as read: `Monitor` in any case.
+                fix: (span.len() == "Monitor".len()).then(|| Edit::new(span, "MixMonitor")),
             });
         }
         if let Some(span) = self.settings.features.automon {
@@ -110,6 +118,7 @@ impl Lowerer<'_> {
                 span,
                 what: "features.conf `automon`".into(),
                 replacement: "`automixmon` (one-touch MixMonitor)",
+                fix: None,
             });
         }
     }
@@ -159,5 +168,54 @@ fn recorded_voices(name: &str, target: &str, options: &[app::AppOption]) -> Voic
             _ => Voices::Both,
         },
         _ => Voices::Both,
+    }
+}
+
+/// `Monitor(format,base,options)` rewritten as `MixMonitor(base.format,b)`
+/// and `StopMonitor()` as `StopMixMonitor()`: the same recording, mixed
+/// into one file (Monitor's `m`) and from the bridge when it said `b`.
+/// Other options (`i`, separate legs without `m`) and a file name left to
+/// Monitor have no mechanical equivalent, and no fix.
+fn monitor_replaced(app: &AppCall, name: &str) -> Option<Edit> {
+    if !app.is_spelled_out() {
+        return None;
+    }
+    match name {
+        "stopmonitor" => Some(Edit::new(app.name_span, "StopMixMonitor")),
+        "monitor" => {
+            let options = app.args.get(2).map(app::parse_options).unwrap_or_default();
+            let letters: Vec<char> = options.iter().map(|o| o.letter).collect();
+            let base = app.arg(1);
+            if app.args.len() > 3
+                || base.is_empty()
+                || !letters.contains(&'m')
+                || letters.iter().any(|l| !matches!(l, 'm' | 'b'))
+            {
+                return None;
+            }
+            let format = match app.arg(0) {
+                "" => "wav",
+                format => format,
+            };
+            let bridge = if letters.contains(&'b') { ",b" } else { "" };
+            Some(Edit::new(
+                app.span,
+                format!("MixMonitor({base}.{format}{bridge})"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `MixMonitor(file)` → `MixMonitor(file,b)`, `MixMonitor(file,r(x))` →
+/// `MixMonitor(file,r(x)b)`: the options gain `b`, recording from the bridge.
+fn bridge_option_added(app: &AppCall) -> Option<Edit> {
+    if !app.is_spelled_out() || app.arg(0).is_empty() {
+        return None;
+    }
+    match app.args.as_slice() {
+        [file] => Some(Edit::insert(file.span, ",b")),
+        [_, options, ..] => Some(Edit::insert(options.span, "b")),
+        [] => None,
     }
 }

@@ -42,6 +42,15 @@ impl AppCall {
         self.args.get(i).map(Text::trimmed).unwrap_or("")
     }
 
+    /// Whether the name and arguments are the file's own text at their
+    /// spans (not a call a compiler wrote, not unescaped), so an edit of a
+    /// span changes exactly that part.
+    pub fn is_spelled_out(&self) -> bool {
+        self.name_span.len() == self.name.len()
+            && self.raw_args.span.len() == self.raw_args.text.len()
+            && self.args.iter().all(|arg| arg.span.len() == arg.text.len())
+    }
+
     /// A call no file spells out: one a compiler writes for the text at
     /// `span` (AEL's `if (...)` becomes `GotoIf($[...]?3:5)`). Its name and
     /// arguments all point at `span`, the source that makes it.

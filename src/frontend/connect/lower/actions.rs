@@ -4,6 +4,7 @@
 
 use super::steps::successors;
 use super::{Role, role};
+use crate::finding::Edit;
 use crate::flow::{
     Analysis, EmotionSource,
     BeforeAnswer, Capture, Edge, FlowGraph, RecordingStart, RegionId, StepId, StepKind, Variable,
@@ -11,6 +12,7 @@ use crate::flow::{
 };
 use crate::frontend::connect::parse::{Flow, FlowAction};
 use crate::parse::json::Json;
+use crate::source::Span;
 
 /// The steps an action's transitions leave from.
 pub(super) struct Exits {
@@ -433,6 +435,7 @@ pub(super) fn recording_step(action: &FlowAction, ivr: bool) -> StepKind {
             (false, true) => Voices::Caller,
             _ => Voices::Both,
         },
+        from_answer: ivr.then(|| ivr_recording_disabled(action)).flatten(),
         ..RecordingStart::new(
             action.kind.clone(),
             if ivr {
@@ -442,6 +445,22 @@ pub(super) fn recording_step(action: &FlowAction, ivr: bool) -> StepKind {
             },
         )
     })
+}
+
+/// `IVRRecordingBehavior: Enabled` → `Disabled`: the block then records
+/// from when an agent is connected. Only a value written as read (a quoted
+/// or bare `Enabled`, not inside an escaped embedded flow) is edited.
+fn ivr_recording_disabled(action: &FlowAction) -> Option<Edit> {
+    let value = recording_behavior(action)?.get("IVRRecordingBehavior")?;
+    let span = value.span;
+    match span.len() {
+        7 => Some(Edit::new(span, "Disabled")),
+        9 => Some(Edit::new(
+            Span::new(span.file, span.start as usize + 1, span.end as usize - 1),
+            "Disabled",
+        )),
+        _ => None,
+    }
 }
 
 /// The text or prompt of a message or input action.

@@ -15,6 +15,7 @@
 use roxmltree::Node;
 
 use super::Walker;
+use crate::finding::Edit;
 use crate::flow::{BeforeAnswer, Capture, RecordingStart, StepId, StepKind, Voices, Wait};
 use crate::frontend::twilio::dialect::Dialect;
 use crate::parse::xml;
@@ -80,6 +81,7 @@ impl Walker<'_, '_> {
             chain.push((
                 RecordingStart {
                     voices: track_voices(verb.attribute("recordingTrack")),
+                    from_answer: self.recorded_from_answer(verb),
                     ..twilio_recording(format!("<Dial record=\"{record}\">"), capture)
                 }
                 .into(),
@@ -118,8 +120,11 @@ impl Walker<'_, '_> {
         for child in xml::elements(verb) {
             if let Some(capture) = child.attribute("record").and_then(dial_capture) {
                 chain.push((
-                    twilio_recording(format!("<{} record>", child.tag_name().name()), capture)
-                        .into(),
+                    RecordingStart {
+                        from_answer: self.recorded_from_answer(child),
+                        ..twilio_recording(format!("<{} record>", child.tag_name().name()), capture)
+                    }
+                    .into(),
                     child,
                 ));
             }
@@ -203,6 +208,20 @@ pub(super) fn conference_recording(recorder: &str) -> StepKind {
         before_answer: BeforeAnswer::NotRecorded,
         ..RecordingStart::new(recorder, Capture::Immediately)
     })
+}
+
+impl Walker<'_, '_> {
+    /// `record="record-from-ringing[-dual]"` rewritten as
+    /// `record-from-answer[-dual]`, when the value is written as read (no
+    /// character references).
+    fn recorded_from_answer(&self, node: Node) -> Option<Edit> {
+        let value = node.attribute("record")?;
+        let answer = value
+            .strip_prefix("record-from-ringing")
+            .map(|dual| format!("record-from-answer{dual}"))?;
+        let span = self.at.attribute_span(node, "record");
+        (span.len() == value.len()).then(|| Edit::new(span, answer))
+    }
 }
 
 /// `<Dial record=...>`: from the answer, or from the ringing on.
