@@ -20,12 +20,25 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// `MIMALLOC_PURGE_DELAY` still wins.
 const PURGE_DELAY_MS: std::ffi::c_long = 50;
 
+/// The language server keeps freed memory (-1: never purge): it checks the
+/// workspace again at every change, and memory given back after one check
+/// had to be faulted in and zeroed again by the next, which made one change
+/// in five take two to four times as long on a 10,000-line dialplan
+/// (bench/README.md, "Language server").
+const SERVER_PURGE_DELAY_MS: std::ffi::c_long = -1;
+
 fn main() -> ExitCode {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        let serving = std::env::args_os().nth(1).is_some_and(|c| c == "server");
+        let delay = if serving {
+            SERVER_PURGE_DELAY_MS
+        } else {
+            PURGE_DELAY_MS
+        };
         // SAFETY: sets a documented mimalloc option to a documented value;
         // mimalloc reads options atomically, so setting one while the
         // allocator runs is allowed.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
     }
     ExitCode::from(reclint::cli::main(std::env::args_os()))
 }
