@@ -38,6 +38,46 @@ pub struct FlowGraph {
     /// Questions' default outcomes the configuration could send to one of
     /// their explicit answers instead (rule REC005's fix).
     pub default_routes: Vec<DefaultRoute>,
+    /// Recording starts a fix can move to another place in their file, and
+    /// the places they can go (rule REC004's fix).
+    pub moves: Moves,
+}
+
+/// What a fix that moves a statement needs: statements it can take out, and
+/// places in front of which a statement can be put.
+#[derive(Debug, Clone, Default)]
+pub struct Moves {
+    pub movable: Vec<Movable>,
+    pub landings: Vec<Landing>,
+}
+
+/// A statement a fix can take out of its file and put elsewhere.
+#[derive(Debug, Clone)]
+pub struct Movable {
+    pub step: StepId,
+    /// The edit that takes the statement out (its whole line).
+    pub removal: Edit,
+    /// The statement as written, to put elsewhere.
+    pub text: String,
+}
+
+/// A place in front of a step where a moved statement can go, keeping what
+/// jumps there (a label) on the moved statement.
+#[derive(Debug, Clone)]
+pub struct Landing {
+    pub step: StepId,
+    /// An empty span where the moved statement's text goes.
+    pub at: Span,
+    /// What follows the moved text so that the step's own statement still
+    /// comes next (a line break and `same => n,`).
+    pub continuation: String,
+}
+
+impl Landing {
+    /// The edit that puts `movable` here.
+    pub fn insert(&self, movable: &Movable) -> Edit {
+        Edit::new(self.at, format!("{}{}", movable.text, self.continuation))
+    }
 }
 
 /// Where a question's default outcome (no answer, an invalid one) goes, and

@@ -112,6 +112,49 @@ fn an_opt_out_menu_sends_silence_to_the_unrecorded_answer_when_asked() {
     insta::assert_snapshot!(diff);
 }
 
+/// REC004's unsafe fix moves a recording that starts before the consent
+/// question to the step only a yes reaches; where the yes branch shares its
+/// first step with a no (the REC004 fixture falls through from `stop` to
+/// `connect`), there is nowhere to move it, and nothing is offered.
+#[test]
+fn a_recording_before_the_question_moves_to_the_yes_branch_when_asked() {
+    let text = "[from-pstn]\nexten => s,1,Answer()\n same => n,MixMonitor(${UNIQUEID}.wav,b) ; reclint: purpose=documentation\n same => n,Read(CONSENT,custom/press-1-to-allow-recording,1)\n same => n,GotoIf($[\"${CONSENT}\" = \"1\"]?yes:no)\n same => n(yes),Dial(PJSIP/support,30)\n same => n,Hangup()\n same => n(no),Dial(PJSIP/support,30)\n";
+    let dir = tree("fix-move-safe", &[("extensions.conf", text)]);
+    let safe = reclint(&dir, &["check", "--diff", "--no-config", "."]);
+    assert_eq!((status(&safe), stdout(&safe)), (0, String::new()));
+    let (dir, diff) = fixed_with(
+        "fix-move",
+        &[("extensions.conf", text)],
+        "REC004",
+        &["--unsafe-fixes"],
+    );
+    insta::assert_snapshot!(diff);
+    let after = reclint(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--output-format",
+            "concise",
+            "-q",
+            ".",
+        ],
+    );
+    assert!(!stdout(&after).contains("REC006"), "{}", stdout(&after));
+    let shared = fixture("asterisk/REC004/bad_recording_before_the_question.conf");
+    let dir = tree("fix-move-nowhere", &[("extensions.conf", &shared)]);
+    // Only REC012's `b` is offered; the recording stays where it is.
+    let offered = stdout(&reclint(
+        &dir,
+        &["check", "--diff", "--unsafe-fixes", "--no-config", "."],
+    ));
+    assert!(
+        offered.contains("+ same => n,MixMonitor(${UNIQUEID}.wav,b)"),
+        "{offered}"
+    );
+    assert!(!offered.contains("(connect),MixMonitor"), "{offered}");
+}
+
 #[test]
 fn the_demo_tree_is_fixed() {
     let demo = root().join("fixtures/demo/contact-centre");

@@ -40,6 +40,9 @@ pub struct PbxAnalysis {
     /// a question about their voiceprint (rule REC023), each with a
     /// shortest such path.
     pub unconsented_voiceprints: Vec<(StepId, Witness)>,
+    /// Per step: reached, and only after a yes to a consent question (where
+    /// REC004's fix can move a recording to).
+    pub after_yes_only: Vec<bool>,
 }
 
 /// A consent question where declining costs the caller something.
@@ -237,6 +240,7 @@ pub fn analyse(
     .into_iter()
     .map(|(step, node)| (step, witness(node)))
     .collect();
+    let after_yes_only = after_yes_only(&graph, &states);
     PbxAnalysis {
         graph,
         recordings,
@@ -245,7 +249,24 @@ pub fn analyse(
         refusals,
         untold_analytics,
         unconsented_voiceprints,
+        after_yes_only,
     }
+}
+
+/// Per step: whether every path state that reaches it has a yes to its
+/// consent question.
+fn after_yes_only(graph: &FlowGraph, states: &PathStates) -> Vec<bool> {
+    let mut yes = vec![false; graph.len()];
+    let mut other = vec![false; graph.len()];
+    for node in &states.nodes {
+        let seen = if node.state.consent == ConsentState::Yes {
+            &mut yes
+        } else {
+            &mut other
+        };
+        seen[node.step.index()] = true;
+    }
+    yes.iter().zip(&other).map(|(&y, &o)| y && !o).collect()
 }
 
 /// The analytics steps reached in a path state that `matches`, each with

@@ -7,6 +7,7 @@ mod apps;
 mod constants;
 mod dial;
 mod guards;
+mod moves;
 mod recording;
 mod targets;
 
@@ -18,7 +19,7 @@ use crate::frontend::asterisk::parse::{AsteriskFile, ael, settings};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::Unresolved;
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use settings::{Features, QueueRecording};
 
 pub use guards::guards_for;
@@ -32,6 +33,7 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     let (pbxs, comments) =
         super::parse::load(files, cx.fs, cx.roots, cx.cwd, cx.sources, cx.problems, cx.jobs);
     let entry_points = cx.entry_points;
+    let sources: &SourceMap = cx.sources;
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.
     let lowered = parallel::map(pbxs.iter().collect(), cx.jobs, |pbx| {
@@ -50,6 +52,7 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
                 entry_points,
                 dialplan_incomplete: pbx.dialplan_incomplete,
                 queues_incomplete: pbx.queues_incomplete,
+                sources: Some(sources),
             },
         );
         (graph, errors, unresolved)
@@ -83,6 +86,9 @@ pub struct Settings<'a> {
     pub dialplan_incomplete: bool,
     /// The same for queues.conf and an unknown queue.
     pub queues_incomplete: bool,
+    /// The files' texts, for the edits of fixes (none in unit tests of the
+    /// lowering).
+    pub sources: Option<&'a SourceMap>,
 }
 
 /// Where a priority is: context, extension (indexes into the dialplan) and number.
@@ -241,6 +247,9 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     l.add_entry_points();
     l.decide_constant_tests();
     l.removed_settings();
+    if let Some(sources) = settings.sources {
+        l.collect_moves(sources);
+    }
     l.graph.shrink_to_fit();
     (l.graph, l.unresolved)
 }
@@ -376,6 +385,7 @@ mod tests {
             entry_points: &[],
             dialplan_incomplete: false,
             queues_incomplete: false,
+            sources: None,
         };
         lower(plan, &settings).0
     }
