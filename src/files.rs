@@ -76,6 +76,10 @@ impl Overlay {
 
     /// The text held for `path`, if any.
     pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        // The command line's overlay is empty: no path to work out per read.
+        if self.texts.is_empty() {
+            return None;
+        }
         self.texts.get(&Disk.canonical(path))
     }
 }
@@ -94,6 +98,9 @@ impl FileSystem for Overlay {
 
     fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
         let mut files = Disk.files_in(dir);
+        if self.texts.is_empty() {
+            return files;
+        }
         let canonical_dir = Disk.canonical(dir);
         for held in self.texts.keys() {
             if held.parent() == Some(canonical_dir.as_path())
