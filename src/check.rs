@@ -200,7 +200,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     let files = sources.len() - config_files + workspace.not_flows();
     let evidence = Evidence {
         pictures: run.pictures,
-        policy: evidence::policy(&config, &sources),
+        policy: evidence::policy(&config, &sources, registry.catalog()),
     };
     Ok(CheckRun {
         outcome: Outcome { reported, files },

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::analysis::recognize::Recognizers;
 use crate::analysis::{self, PbxAnalysis};
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::flow::{Guard, StepId, StepKind};
 use crate::report::graph::{
@@ -148,8 +149,18 @@ fn style(kind: &StepKind, notice: bool, consent_question: bool) -> StepStyle {
 }
 
 /// The configuration in force, as the report states it.
-pub fn policy(config: &Config, sources: &SourceMap) -> Policy {
+pub fn policy(config: &Config, sources: &SourceMap, catalog: &Catalog) -> Policy {
+    let mut foreign_frameworks: Vec<String> = catalog
+        .rules
+        .iter()
+        .flat_map(|rule| rule.frameworks())
+        .filter(|f| !config.profile.framework_applies(f))
+        .map(str::to_string)
+        .collect();
+    foreign_frameworks.sort();
+    foreign_frameworks.dedup();
     Policy {
+        foreign_frameworks,
         file: config.file.map(|f| sources.get(f).display.clone()),
         jurisdiction: config.profile.jurisdiction.to_string(),
         sector: config.profile.sector.as_str().to_string(),

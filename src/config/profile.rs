@@ -177,6 +177,24 @@ impl Profile {
         (self.opt_in() || self.jurisdiction == Jurisdiction::India) && !self.emergency()
     }
 
+    /// Whether the law a compliance tag's framework names is in force under
+    /// this profile; a framework not listed here (PCI DSS, a custom rule's)
+    /// applies everywhere. California's wiretap statute reaches businesses
+    /// elsewhere in the US that call Californians.
+    pub fn framework_applies(&self, framework: &str) -> bool {
+        let uk = Jurisdiction::Notice("UK".into());
+        match framework {
+            "gdpr" | "eprivacy" | "ai-act" | "mifid2" | "mifid2-delegated" => self.opt_in(),
+            "cnil" => self.france(),
+            "uk-gdpr" | "uk-ibr" | "fca" => self.jurisdiction == uk,
+            "lgpd" | "br-sac" => self.jurisdiction == Jurisdiction::Brazil,
+            "dpdp" => self.jurisdiction == Jurisdiction::India,
+            "bipa" => self.jurisdiction == Jurisdiction::Us(Some("IL".into())),
+            "cipa" | "us-wiretap" => matches!(self.jurisdiction, Jurisdiction::Us(_)),
+            _ => true,
+        }
+    }
+
     /// Whether the jurisdiction knows a legal basis: India's DPDP Act has
     /// consent and a closed list of legitimate uses, and no legitimate
     /// interests.
@@ -260,6 +278,28 @@ mod tests {
         );
         assert_eq!(Jurisdiction::parse("US-XX"), None);
         assert_eq!(Jurisdiction::parse("Mars"), None);
+    }
+
+    #[test]
+    fn frameworks_in_force() {
+        let p = |j: &str| Profile {
+            jurisdiction: Jurisdiction::parse(j).unwrap(),
+            sector: Sector::General,
+        };
+        assert!(p("DK").framework_applies("gdpr"));
+        assert!(!p("DK").framework_applies("cnil"));
+        assert!(p("FR").framework_applies("cnil"));
+        assert!(!p("UK").framework_applies("gdpr"));
+        assert!(p("UK").framework_applies("uk-gdpr"));
+        assert!(p("US-TX").framework_applies("cipa"));
+        assert!(!p("US-TX").framework_applies("bipa"));
+        assert!(p("US-IL").framework_applies("bipa"));
+        assert!(p("BR").framework_applies("lgpd"));
+        assert!(!p("BR").framework_applies("dpdp"));
+        assert!(p("IN").framework_applies("dpdp"));
+        for everywhere in ["pci-dss", "a-custom-framework"] {
+            assert!(p("IN").framework_applies(everywhere));
+        }
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct Policy {
     pub sector: String,
     pub default_purposes: Vec<String>,
     pub purposes: Vec<PolicyPurpose>,
+    /// The frameworks rules are tagged with that are another jurisdiction's
+    /// law (`cnil` under `DK`): the report does not group findings by them.
+    pub foreign_frameworks: Vec<String>,
 }
 
 pub struct PolicyPurpose {
@@ -76,11 +79,11 @@ pub fn render(
         outcome.files,
         counts(outcome),
     );
-    contents(&mut out, pictures, &entries);
+    contents(&mut out, pictures, &by_entry);
     out.push_str("<main>\n");
     policy(&mut out, &evidence.policy);
     entry_table(&mut out, pictures, &entries, &by_entry, &evidence.policy);
-    frameworks(&mut out, outcome, catalog);
+    frameworks(&mut out, outcome, catalog, &evidence.policy);
     out.push_str("<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">Findings by entry point</h2>\n");
     for (owner, findings) in &by_entry {
         let heading = match owner {
@@ -122,14 +125,24 @@ fn counts(outcome: &Outcome) -> String {
     )
 }
 
-fn contents(out: &mut String, pictures: &[FlowPicture], entries: &[EntryRef]) {
+/// The contents: one link per section of findings, so an entry point
+/// without findings (most of a real PBX's feature codes) has none.
+fn contents(
+    out: &mut String,
+    pictures: &[FlowPicture],
+    by_entry: &BTreeMap<Option<EntryRef>, Vec<usize>>,
+) {
     out.push_str("<nav aria-label=\"Contents\"><h2>Contents</h2><ol>\n<li><a href=\"#policy\">Configuration in force</a></li>\n<li><a href=\"#entries\">Entry points</a></li>\n<li><a href=\"#frameworks\">By legal framework</a></li>\n<li><a href=\"#findings\">Findings by entry point</a><ol>\n");
-    for &at in entries {
+    for &owner in by_entry.keys() {
+        let name = match owner {
+            Some(at) => entry_name(pictures, at),
+            None => "about the whole run".to_string(),
+        };
         let _ = writeln!(
             out,
             "<li><a href=\"#{}\">{}</a></li>",
-            section_id(Some(at)),
-            escape(&entry_name(pictures, at))
+            section_id(owner),
+            escape(&name)
         );
     }
     out.push_str(
@@ -211,16 +224,25 @@ fn entry_table(
         out.push_str("<p>No call flow was read.</p>\n</section>\n");
         return;
     }
-    out.push_str("<table class=\"entries\"><thead><tr><th scope=\"col\">Entry point</th><th scope=\"col\">Records?</th><th scope=\"col\">Consent asked first?</th><th scope=\"col\">Notice first?</th><th scope=\"col\">Purposes</th><th scope=\"col\">Legal basis</th><th scope=\"col\">Retention</th><th scope=\"col\">Findings</th></tr></thead><tbody>\n");
+    let mut silent = Vec::new();
+    let mut rows = String::new();
     for &at in entries {
         let summary = EntrySummary::of(pictures, at);
         let findings = by_entry.get(&Some(at)).map_or(0, Vec::len);
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th>",
-            section_id(Some(at)),
-            escape(&entry_name(pictures, at))
-        );
+        if summary.recording.is_none() && findings == 0 {
+            silent.push(entry_name(pictures, at));
+            continue;
+        }
+        let name = escape(&entry_name(pictures, at));
+        let _ = if findings > 0 {
+            write!(
+                rows,
+                "<tr><th scope=\"row\"><a href=\"#{}\">{name}</a></th>",
+                section_id(Some(at)),
+            )
+        } else {
+            write!(rows, "<tr><th scope=\"row\">{name}</th>")
+        };
         match &summary.recording {
             Some((label, place)) => {
                 let declared = |name: &String| policy.purposes.iter().find(|p| &p.name == name);
@@ -239,8 +261,8 @@ fn entry_table(
                     .map(|n| retention(declared(n).and_then(|p| p.retention_days)))
                     .collect();
                 let _ = write!(
-                    out,
-                    "<td>Yes, from <code>{}</code> ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                    rows,
+                    "<td>Yes, from <code>{}</code> <span class=\"place\">({})</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                     escape(label),
                     escape(place),
                     yes_no(summary.consent_asked),
@@ -250,13 +272,26 @@ fn entry_table(
                     escape(&or_none(&kept.join(", "))),
                 );
             }
-            None => out.push_str(
+            None => rows.push_str(
                 "<td>No recording reached</td><td>–</td><td>–</td><td>–</td><td>–</td><td>–</td>",
             ),
         }
-        let _ = writeln!(out, "<td>{findings}</td></tr>");
+        let _ = writeln!(rows, "<td>{findings}</td></tr>");
     }
-    out.push_str("</tbody></table>\n</section>\n");
+    if !rows.is_empty() {
+        out.push_str("<table class=\"entries\"><thead><tr><th scope=\"col\">Entry point</th><th scope=\"col\">Records?</th><th scope=\"col\">Consent asked first?</th><th scope=\"col\">Notice first?</th><th scope=\"col\">Purposes</th><th scope=\"col\">Legal basis</th><th scope=\"col\">Retention</th><th scope=\"col\">Findings</th></tr></thead><tbody>\n");
+        out.push_str(&rows);
+        out.push_str("</tbody></table>\n");
+    }
+    if !silent.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>{} more entry point(s) reach no recording and have no findings: {}.</p>",
+            silent.len(),
+            escape(&silent.join(", "))
+        );
+    }
+    out.push_str("</section>\n");
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -264,13 +299,18 @@ fn yes_no(value: bool) -> &'static str {
 }
 
 /// Findings counted per legal framework the rules enforce.
-fn frameworks(out: &mut String, outcome: &Outcome, catalog: &Catalog) {
+fn frameworks(out: &mut String, outcome: &Outcome, catalog: &Catalog, policy: &Policy) {
     let mut counts: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut foreign: Vec<&str> = Vec::new();
     for r in outcome.active() {
         let Some(rule) = catalog.find(r.finding.rule) else {
             continue;
         };
-        let frameworks = rule.frameworks();
+        let (frameworks, other): (Vec<&str>, Vec<&str>) = rule
+            .frameworks()
+            .into_iter()
+            .partition(|f| !policy.foreign_frameworks.iter().any(|x| x == f));
+        foreign.extend(other);
         let names = if frameworks.is_empty() {
             vec!["other"]
         } else {
@@ -302,7 +342,18 @@ fn frameworks(out: &mut String, outcome: &Outcome, catalog: &Catalog) {
             list.join(", ")
         );
     }
-    out.push_str("</tbody></table>\n</section>\n");
+    out.push_str("</tbody></table>\n");
+    foreign.sort_unstable();
+    foreign.dedup();
+    if !foreign.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>The same rules also enforce the law of other jurisdictions, not in force under {}: {}.</p>",
+            escape(&policy.jurisdiction),
+            escape(&foreign.join(", "))
+        );
+    }
+    out.push_str("</section>\n");
 }
 
 fn finding(
