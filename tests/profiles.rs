@@ -122,6 +122,11 @@ fn france_brazil_and_india_apply_their_own_law() {
     let sales_blanket = "extensions.conf:34 REC001 error".to_string();
     assert!(fr.contains(&sales_blanket), "{fr:?}");
     assert!(!dk.contains(&sales_blanket), "{dk:?}");
+    // ... but legitimate interests are a basis for training there (with a
+    // right to object), where DK asks for consent.
+    let sales_training = "extensions.conf:34 REC002 error".to_string();
+    assert!(dk.contains(&sales_training), "{dk:?}");
+    assert!(!fr.contains(&sales_training), "{fr:?}");
     // Four months of quality recordings: over reclint's 90 days, within the
     // CNIL's six months.
     let quality_retention = "reclint.toml:24 REC016 warning".to_string();

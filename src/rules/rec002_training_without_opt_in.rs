@@ -13,7 +13,14 @@ use crate::finding::Finding;
 pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
     for pbx in ctx.analyses {
         for recording in &pbx.recordings {
-            let training = training_purposes(ctx.config, recording);
+            // The CNIL accepts legitimate interests for recording now and
+            // then to train and evaluate, with a right to object (recording
+            // every call is REC001's under FR).
+            let profile = &ctx.config.profile;
+            let mut training = training_purposes(ctx.config, recording);
+            training.retain(|p| {
+                !(profile.france() && p.legal_basis == LegalBasis::LegitimateInterests)
+            });
             let Some(first) = training.first() else {
                 continue;
             };
