@@ -25,6 +25,7 @@ pub mod flow;
 pub mod frontend;
 pub mod glob;
 pub mod graph;
+pub mod hash;
 pub mod init;
 pub mod parallel;
 pub mod parse;

@@ -9,9 +9,11 @@
 //! witness path.
 
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::flow::{FlowGraph, Leg, StepId, StepKind};
+// The propagation looks up every (step, context, state) triple it meets:
+// SipHash took a tenth of the analysis.
+use crate::hash::FastHash;
 
 /// The state of the most recent consent question on a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,47 +155,6 @@ impl Facts {
 }
 
 pub type NodeId = u32;
-
-/// The propagation looks up every (step, context, state) triple it meets;
-/// the keys are small integers and flags that no outsider chooses, so the
-/// multiply-rotate hash of rustc's FxHasher replaces SipHash, which took a
-/// tenth of the analysis.
-type FastHash = BuildHasherDefault<FxHasher>;
-
-#[derive(Default)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 enum Pred {

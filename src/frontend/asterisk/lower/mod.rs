@@ -14,6 +14,7 @@ mod targets;
 use std::collections::{HashMap, HashSet};
 
 use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind};
+use crate::hash::{FastHashMap, FastHashSet};
 use crate::frontend::asterisk::parse::dialplan::{self, Dialplan, Extension};
 use crate::frontend::asterisk::parse::{AsteriskFile, ael, settings};
 use crate::frontend::{LoadContext, Lowered};
@@ -104,17 +105,17 @@ struct Lowerer<'a> {
     settings: &'a Settings<'a>,
     graph: FlowGraph,
     unresolved: Vec<Unresolved>,
-    reported: HashSet<Span>,
+    reported: FastHashSet<Span>,
     /// The step each priority starts with.
-    priority_steps: HashMap<(usize, usize, u32), StepId>,
+    priority_steps: FastHashMap<(usize, usize, u32), StepId>,
     /// One dispatch step per context, made when first needed.
-    dispatch: HashMap<usize, StepId>,
+    dispatch: FastHashMap<usize, StepId>,
     /// Contexts reached from another context.
-    referenced: HashSet<usize>,
+    referenced: FastHashSet<usize>,
     /// Contexts entered as subroutines, or that return.
-    subroutines: HashSet<usize>,
+    subroutines: FastHashSet<usize>,
     /// `While` ↔ `EndWhile` pairs per extension: priority → partner priority.
-    loops: HashMap<(usize, usize), LoopPairs>,
+    loops: FastHashMap<(usize, usize), LoopPairs>,
     /// Undefined contexts already reported as included.
     missing_includes: HashSet<String>,
     /// Files that a `MixMonitor` without the append option records to.
@@ -123,10 +124,10 @@ struct Lowerer<'a> {
     appends: Vec<(StepId, String)>,
     /// The steps each priority made (its own first), for following
     /// constants along an extension.
-    owned: HashMap<(usize, usize, u32), Owned>,
+    owned: FastHashMap<(usize, usize, u32), Owned>,
     /// Tests (`GotoIf`, `GosubIf`, `ExecIf`, `While`): the condition and,
     /// per edge of the step, the outcome it stands for.
-    tests: HashMap<StepId, Test>,
+    tests: FastHashMap<StepId, Test>,
     /// Steps a call enters without an edge (hangup handlers).
     entered: Vec<StepId>,
 }
@@ -165,17 +166,17 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         settings,
         graph: FlowGraph::of_format(FORMAT),
         unresolved: Vec::new(),
-        reported: HashSet::new(),
-        priority_steps: HashMap::new(),
-        dispatch: HashMap::new(),
-        referenced: HashSet::new(),
-        subroutines: HashSet::new(),
-        loops: HashMap::new(),
+        reported: FastHashSet::default(),
+        priority_steps: FastHashMap::default(),
+        dispatch: FastHashMap::default(),
+        referenced: FastHashSet::default(),
+        subroutines: FastHashSet::default(),
+        loops: FastHashMap::default(),
         missing_includes: HashSet::new(),
         recorded_files: HashSet::new(),
         appends: Vec::new(),
-        owned: HashMap::new(),
-        tests: HashMap::new(),
+        owned: FastHashMap::default(),
+        tests: FastHashMap::default(),
         entered: Vec::new(),
     };
     for context in &plan.contexts {
