@@ -19,7 +19,7 @@ use crate::date::Date;
 use crate::finding::Severity;
 use crate::glob::{self, GlobKind, GlobSet};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-pub use profile::{Jurisdiction, Profile, Sector};
+pub use profile::{Jurisdiction, Profile, RecordingMandate, Sector};
 
 pub const CONFIG_NAMES: &[&str] = &["reclint.toml", ".reclint.toml"];
 

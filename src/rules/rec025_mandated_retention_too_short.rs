@@ -2,19 +2,24 @@
 //! calls to be recorded also requires the recordings to be kept for a
 //! minimum time, and every purpose a recording is made for deletes it
 //! sooner. Reported at the purpose that names the mandate, or else at the
-//! longest-kept one.
+//! longest-kept one; and at a storage setting that deletes recordings
+//! sooner (an S3 lifecycle rule of a recording bucket, an enabled Genesys
+//! Cloud retention policy).
 
 use std::collections::BTreeMap;
 
 use super::RunContext;
 use crate::catalog::RuleCode;
+use crate::config::RecordingMandate;
 use crate::finding::{Finding, Label};
 use crate::source::Span;
+use crate::storage::{DeletionKind, Infrastructure, Setting};
 
 pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
     let Some(mandate) = ctx.config.profile.recording_mandate() else {
         return;
     };
+    early_deletions(ctx.infrastructure, mandate, out);
     // A recording is kept as long as its longest-kept purpose keeps it; a
     // purpose without `retention-days` is REC015's.
     let mut purposes_of: BTreeMap<Span, (String, Vec<String>)> = BTreeMap::new();
@@ -68,6 +73,48 @@ pub fn check(ctx: &RunContext, out: &mut Vec<Finding>) {
         );
         finding.related = recordings;
         finding.fingerprint_anchor = format!("purpose {name}");
+        out.push(finding);
+    }
+}
+
+/// Storage settings that delete recordings before the mandate's minimum.
+fn early_deletions(infra: &Infrastructure, mandate: RecordingMandate, out: &mut Vec<Finding>) {
+    for deletion in &infra.deletions {
+        let Some(Setting::Known(days)) = deletion.days else {
+            continue;
+        };
+        if days >= mandate.min_retention_days {
+            continue;
+        }
+        let what = match &deletion.kind {
+            DeletionKind::S3Lifecycle { bucket } => {
+                let of_recordings = infra.storages.iter().any(|storage| {
+                    bucket.is_none() || storage.bucket.as_ref().and_then(|b| b.key.as_ref()) == bucket.as_ref()
+                });
+                if !of_recordings {
+                    continue;
+                }
+                "an S3 lifecycle rule of the recordings' bucket".to_string()
+            }
+            DeletionKind::GenesysRetentionPolicy { name, enabled } => {
+                if !enabled {
+                    continue;
+                }
+                format!("retention policy `{name}`")
+            }
+        };
+        let mut finding = Finding::new(
+            RuleCode::Rec025.as_str(),
+            Label::new(
+                deletion.span,
+                format!("fewer than {} days", mandate.min_retention_days),
+            ),
+            format!(
+                "{what} deletes call recordings after {days} days, but {} requires every call on this line to be recorded and kept at least {} days",
+                mandate.law, mandate.min_retention_days
+            ),
+        );
+        finding.fingerprint_anchor = format!("deletion {what}");
         out.push(finding);
     }
 }
