@@ -186,14 +186,18 @@ pub(crate) trait Frontend: Sync {
     /// together, as one unit (a file and the files it includes, flows that
     /// transfer to each other, one configuration tree); a file without keys
     /// is a unit of its own. `None`: this front end does not load the file.
-    /// `fs` answers what an include names.
+    /// `fs` answers what an include names. By default every file of the
+    /// front end's kinds is a unit of its own (documents that reach each
+    /// other only by URL or by a published name).
     fn unit_keys(
         &self,
         kind: FileKind,
-        path: &Path,
-        text: &str,
-        fs: &dyn FileSystem,
-    ) -> Option<Vec<String>>;
+        _path: &Path,
+        _text: &str,
+        _fs: &dyn FileSystem,
+    ) -> Option<Vec<String>> {
+        self.kinds().contains(&kind).then(Vec::new)
+    }
 
     /// Whether what this front end loads belongs to the whole run (storage
     /// settings that any recording may use) rather than to one unit: its

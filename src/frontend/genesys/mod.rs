@@ -12,13 +12,11 @@
 pub mod lower;
 pub mod parse;
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, OtherFile, Shape, Sniff};
-use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 
@@ -68,18 +66,6 @@ impl Frontend for Genesys {
             rank: 35,
             test: archy_flow,
         }]
-    }
-
-    /// Each flow on its own: Architect publishes flows one by one, and a
-    /// transfer names another flow only by its published name.
-    fn unit_keys(
-        &self,
-        kind: FileKind,
-        _path: &Path,
-        _text: &str,
-        _fs: &dyn FileSystem,
-    ) -> Option<Vec<String>> {
-        (kind == ARCHY_FLOW).then(Vec::new)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

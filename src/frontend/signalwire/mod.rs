@@ -8,13 +8,11 @@
 
 pub mod lower;
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{ContentTest, FileKind, Frontend, KindInfo, Shape, Sniff, is_template_name};
-use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 
@@ -63,18 +61,6 @@ impl Frontend for SignalWire {
             rank: 15,
             test: swml,
         }]
-    }
-
-    /// Each document on its own: `transfer` and `execute` reach other
-    /// documents only by URL, which reclint does not fetch.
-    fn unit_keys(
-        &self,
-        kind: FileKind,
-        _path: &Path,
-        _text: &str,
-        _fs: &dyn FileSystem,
-    ) -> Option<Vec<String>> {
-        (kind == SWML).then(Vec::new)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {

@@ -6,7 +6,6 @@
 pub mod dialect;
 pub mod lower;
 
-use std::path::Path;
 
 use std::sync::LazyLock;
 
@@ -14,7 +13,6 @@ use regex::Regex;
 
 use self::dialect::Dialect;
 use super::{ContentTest, FileKind, Frontend, KindInfo, OtherFile, Shape, Sniff};
-use crate::files::FileSystem;
 use crate::frontend::{LoadContext, Lowered};
 use crate::source::FileId;
 
@@ -91,17 +89,6 @@ impl Frontend for Twilio {
                 test: response_document,
             },
         ]
-    }
-
-    /// Each document on its own.
-    fn unit_keys(
-        &self,
-        kind: FileKind,
-        _path: &Path,
-        _text: &str,
-        _fs: &dyn FileSystem,
-    ) -> Option<Vec<String>> {
-        (kind == STUDIO || DOCUMENTS.iter().any(|(k, _)| *k == kind)).then(Vec::new)
     }
 
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
