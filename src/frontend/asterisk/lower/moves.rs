@@ -31,19 +31,22 @@ struct Line {
     after: usize,
 }
 
-fn line_of(text: &str, at: usize) -> Line {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let newline = text[at..].find('\n').map_or(text.len(), |i| at + i);
+/// The line around byte `at`; `None` when `at` is not in the text (a span
+/// of another text than the one read) or not at a character boundary.
+fn line_of(text: &str, at: usize) -> Option<Line> {
+    let (before, after) = (text.get(..at)?, text.get(at..)?);
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let newline = after.find('\n').map_or(text.len(), |i| at + i);
     let end = if text[..newline].ends_with('\r') {
         newline - 1
     } else {
         newline
     };
-    Line {
+    Some(Line {
         start,
         end,
         after: (newline + 1).min(text.len()),
-    }
+    })
 }
 
 impl Lowerer<'_> {
@@ -67,18 +70,23 @@ impl Lowerer<'_> {
                         app.name_span.start as usize,
                         app.span.end as usize,
                     );
-                    let line = line_of(text, name);
+                    let Some(line) = line_of(text, name) else {
+                        continue;
+                    };
                     // One statement on one line, only indented before it.
-                    if statement < line.start
-                        || end > line.end
-                        || !text[line.start..statement].trim().is_empty()
-                    {
+                    let (Some(indent), Some(head)) = (
+                        text.get(line.start..statement.max(line.start)),
+                        text.get(statement..name),
+                    ) else {
+                        continue;
+                    };
+                    if statement < line.start || end > line.end || !indent.trim().is_empty() {
                         continue;
                     }
-                    let indent = &text[line.start..statement];
-                    let head = &text[statement..name];
                     if recording && !labelled && NEXT_PRIORITY.is_match(head) {
-                        let rest = &text[end..line.end];
+                        let Some(rest) = text.get(end..line.end) else {
+                            continue;
+                        };
                         // Only the application and a comment on its line.
                         if !rest.trim().is_empty() && !rest.trim_start().starts_with(';') {
                             continue;
