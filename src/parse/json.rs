@@ -322,6 +322,14 @@ impl Parser<'_> {
         self.pos += 1;
         let mut out = String::new();
         loop {
+            // The characters up to the next quote, escape or control
+            // character are copied as they are, at once.
+            let plain = self.bytes[self.pos..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(self.bytes.len() - self.pos);
+            out.push_str(&self.text[self.pos..self.pos + plain]);
+            self.pos += plain;
             let Some(&b) = self.bytes.get(self.pos) else {
                 return Err(self.error(start, "string is never closed"));
             };
@@ -364,13 +372,8 @@ impl Parser<'_> {
                         }
                     }
                 }
-                b if b < 0x20 => {
-                    return Err(self.error(self.pos, "control character in a JSON string"));
-                }
                 _ => {
-                    let c = self.text[self.pos..].chars().next().unwrap_or('\u{fffd}');
-                    out.push(c);
-                    self.pos += c.len_utf8();
+                    return Err(self.error(self.pos, "control character in a JSON string"));
                 }
             }
         }
