@@ -20,7 +20,7 @@ use path_state::{
     VariableId,
 };
 use reach::{NearestAhead, Predecessors, Reachability};
-use recognize::Recognizers;
+use recognize::{PromptMeaning, Recognizers};
 
 /// One analysed PBX (or flow file): its graph and what holds at each recording.
 pub struct PbxAnalysis {
@@ -628,20 +628,40 @@ fn refusals(graph: &FlowGraph, states: &PathStates, consent_questions: &[bool]) 
 }
 
 /// Computes what the propagation needs to know about each step and edge.
-fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
-    let mut variables: HashMap<Variable, VariableId> = HashMap::new();
-    let mut intern = |variable: &Variable| {
-        let next = VariableId(variables.len() as u32);
-        *variables.entry(variable.folded()).or_insert(next)
-    };
-    let argument_variables: Vec<VariableId> = (1..=9)
-        .map(|i| intern(&Variable::Named(format!("ARG{i}"))))
+fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
+    // Subroutine arguments first: `ARG1` to `ARG9` are variables 0 to 8.
+    let argument_variables: Vec<VariableId> = (0..9).map(VariableId).collect();
+    let mut variables: HashMap<Variable, VariableId> = argument_variables
+        .iter()
+        .map(|&id| (Variable::Named(format!("ARG{}", id.0 + 1)), id))
         .collect();
+    // Variables as written, so that folding the case (an allocation) is done
+    // once per spelling, not once per test of it.
+    let mut spellings: HashMap<&'g Variable, VariableId> = HashMap::new();
+    let mut intern = |variable: &'g Variable| {
+        *spellings.entry(variable).or_insert_with(|| {
+            let next = VariableId(variables.len() as u32);
+            *variables.entry(variable.folded()).or_insert(next)
+        })
+    };
     let mut steps = Vec::with_capacity(graph.len());
     let mut call_arguments = HashMap::new();
     // A FreeSWITCH expression is tested on every hunt that reaches it:
     // compile and classify each one once.
     let mut effects: HashMap<&AnswerMatch, AnswerEffect> = HashMap::new();
+    // Menus play the same few sound files over and over: read each once.
+    let mut meanings: HashMap<&'g str, PromptMeaning> = HashMap::new();
+    let mut meaning_of = |prompts: &'g [String]| {
+        prompts
+            .iter()
+            .fold(PromptMeaning::default(), |meaning, prompt| {
+                meaning.and(
+                    *meanings
+                        .entry(prompt)
+                        .or_insert_with(|| recognizers.prompt(prompt)),
+                )
+            })
+    };
     for (index, step) in graph.steps.iter().enumerate() {
         if let StepKind::Call(call) = &step.kind {
             let passed: Vec<(usize, VariableId)> = call
@@ -655,11 +675,11 @@ fn step_facts(graph: &FlowGraph, recognizers: &Recognizers) -> Facts {
             }
         }
         let (meaning, consent_question, voiceprint_question) = match &step.kind {
-            StepKind::Prompt { prompts } => (recognizers.prompts(prompts), None, None),
+            StepKind::Prompt { prompts } => (meaning_of(prompts), None, None),
             StepKind::Input { variable, prompts } => {
-                let meaning = recognizers.prompts(prompts);
+                let meaning = meaning_of(prompts);
                 let consent = recognizers
-                    .is_consent_question(&variable.to_string(), prompts)
+                    .asks_consent(&variable.to_string(), meaning)
                     .then(|| intern(variable));
                 let voiceprint = meaning.voiceprint.then(|| intern(variable));
                 (meaning, consent, voiceprint)

@@ -2,6 +2,9 @@
 //! names and spoken text are compared case-insensitively with
 //! `-`, `_`, `/` and `.` read as spaces.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use regex::Regex;
 
 use crate::flow::pattern_matches;
@@ -207,6 +210,9 @@ pub struct Recognizers {
     extra_consent: GlobSet,
     consent_variables: Vec<String>,
     yes_answers: Vec<String>,
+    /// `regex_answers` by expression: every FreeSWITCH unit tests the same
+    /// few expressions, and compiling one costs more than analysing a step.
+    regex_answers: Mutex<HashMap<String, (bool, bool)>>,
 }
 
 /// What a set of prompts says.
@@ -219,6 +225,19 @@ pub struct PromptMeaning {
     pub analysis: bool,
     /// The prompt speaks of the caller's voiceprint (voice biometrics).
     pub voiceprint: bool,
+}
+
+impl PromptMeaning {
+    /// What two prompts played one after the other say.
+    pub fn and(self, other: PromptMeaning) -> PromptMeaning {
+        PromptMeaning {
+            notice: self.notice || other.notice,
+            consent: self.consent || other.consent,
+            training: self.training || other.training,
+            analysis: self.analysis || other.analysis,
+            voiceprint: self.voiceprint || other.voiceprint,
+        }
+    }
 }
 
 impl Recognizers {
@@ -274,29 +293,37 @@ impl Recognizers {
                 .map(|v| v.to_ascii_uppercase())
                 .collect(),
             yes_answers: yes_answers.iter().map(|a| a.to_lowercase()).collect(),
+            regex_answers: Mutex::default(),
         })
     }
 
     /// Reads one or more prompts (file names or spoken text).
     pub fn prompts(&self, prompts: &[String]) -> PromptMeaning {
-        let mut meaning = PromptMeaning::default();
-        for prompt in prompts {
-            let words = normalise(prompt);
-            let notice = self.is_notice(prompt);
-            let voiceprint = self.voiceprint.is_match(&words);
-            meaning.notice |= notice || self.extra_notice.matches(prompt);
+        prompts
+            .iter()
+            .fold(PromptMeaning::default(), |meaning, prompt| {
+                meaning.and(self.prompt(prompt))
+            })
+    }
+
+    /// Reads one prompt (a file name or spoken text).
+    pub fn prompt(&self, prompt: &str) -> PromptMeaning {
+        let words = normalise(prompt);
+        let notice = self.is_notice(prompt);
+        let voiceprint = self.voiceprint.is_match(&words);
+        PromptMeaning {
+            notice: notice || self.extra_notice.matches(prompt),
             // A question about the recording of the call, or about consent;
             // "to record your message, press 1" is neither, and consent to a
             // voiceprint is not consent to the recording.
-            meaning.consent |= notice
+            consent: notice
                 || ((self.consent.is_match(&words) || self.extra_consent.matches(prompt))
-                    && !voiceprint);
-            meaning.training |= self.training.is_match(&words);
-            meaning.voiceprint |= voiceprint;
+                    && !voiceprint),
+            training: self.training.is_match(&words),
+            voiceprint,
             // Matching the caller's voice is their voice being analysed.
-            meaning.analysis |= voiceprint || self.analysis.is_match(&words);
+            analysis: voiceprint || self.analysis.is_match(&words),
         }
-        meaning
     }
 
     /// Whether a prompt tells the caller the call is (or may be) recorded. A
@@ -317,7 +344,12 @@ impl Recognizers {
     /// Whether an input step asks for consent: its prompt mentions recording
     /// or consent, or its variable is a consent variable.
     pub fn is_consent_question(&self, variable: &str, prompts: &[String]) -> bool {
-        self.prompts(prompts).consent || self.is_consent_variable(variable)
+        self.asks_consent(variable, self.prompts(prompts))
+    }
+
+    /// Whether an input step whose prompts mean `meaning` asks for consent.
+    pub fn asks_consent(&self, variable: &str, meaning: PromptMeaning) -> bool {
+        meaning.consent || self.is_consent_variable(variable)
     }
 
     /// Whether an input asks for card data: a prompt asks for it (not a
@@ -351,6 +383,16 @@ impl Recognizers {
     /// or word that matches it. An expression that does not compile (or is
     /// too large) matches anything.
     pub fn regex_answers(&self, expression: &str) -> (bool, bool) {
+        let memo = || self.regex_answers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&answers) = memo().get(expression) {
+            return answers;
+        }
+        let answers = self.match_regex_answers(expression);
+        memo().insert(expression.to_string(), answers);
+        answers
+    }
+
+    fn match_regex_answers(&self, expression: &str) -> (bool, bool) {
         let Ok(regex) = regex::RegexBuilder::new(expression)
             .size_limit(1 << 20)
             .build()
