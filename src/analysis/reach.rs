@@ -76,8 +76,19 @@ impl Reachability {
             local: vec![false; n],
             to_return: vec![false; n],
         };
-        let mut queue: VecDeque<u32> = (0..n as u32).collect();
-        let mut queued = vec![true; n];
+        // Every step starts false, and only a target or an unblocked end of
+        // a subroutine is true before some step after it is: those are the
+        // seeds, and a step is looked at again when a step after it changes.
+        let mut queue: VecDeque<u32> = (0..n as u32)
+            .filter(|&i| {
+                let id = StepId(i);
+                target(id) || (matches!(graph.step(id).kind, StepKind::Return) && !blocker(id))
+            })
+            .collect();
+        let mut queued = vec![false; n];
+        for &i in &queue {
+            queued[i as usize] = true;
+        }
         while let Some(i) = queue.pop_front() {
             queued[i as usize] = false;
             let id = StepId(i);
