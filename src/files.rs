@@ -6,9 +6,9 @@
 //! Include resolution below the scanned roots is here too, one for every
 //! platform.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::glob::{Glob, GlobKind};
 
@@ -179,12 +179,28 @@ pub fn resolve_include(
     included
 }
 
+/// An include's file-name glob, compiled once per run: a FreeSWITCH tree
+/// includes `default/*.xml` from every copy of its configuration, and
+/// compiling the glob cost more than listing the directory. The patterns are
+/// the few that configurations write; `None` for one that does not compile.
+fn include_glob(pattern: &str) -> Option<Arc<Glob>> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Option<Arc<Glob>>>>> =
+        LazyLock::new(Default::default);
+    let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(glob) = compiled.get(pattern) {
+        return glob.clone();
+    }
+    let glob = Glob::new(pattern, GlobKind::Path).ok().map(Arc::new);
+    compiled.insert(pattern.to_string(), glob.clone());
+    glob
+}
+
 /// The files a glob in the last component of `path` matches.
 fn expand_glob(fs: &dyn FileSystem, path: &Path) -> Vec<PathBuf> {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
         return Vec::new();
     };
-    let Ok(glob) = Glob::new(&name.to_string_lossy(), GlobKind::Path) else {
+    let Some(glob) = include_glob(&name.to_string_lossy()) else {
         return Vec::new();
     };
     fs.files_in(dir)
