@@ -183,6 +183,14 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         l.graph.add_region(context.name.clone(), context.header);
     }
     // Pass 1: a step per priority, so that jumps can point anywhere.
+    let priorities = plan
+        .contexts
+        .iter()
+        .flat_map(|c| &c.extensions)
+        .map(|e| e.priorities.len())
+        .sum();
+    l.graph.steps.reserve(priorities);
+    l.priority_steps.reserve(priorities);
     for (c, context) in plan.contexts.iter().enumerate() {
         for (e, extension) in context.extensions.iter().enumerate() {
             for (&number, priority) in &extension.priorities {

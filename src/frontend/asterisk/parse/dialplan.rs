@@ -23,6 +23,9 @@ pub struct Context {
     pub header: Span,
     pub extensions: Vec<Extension>,
     pub includes: Vec<Include>,
+    /// Where each extension is in `extensions`, by name: a context of
+    /// thousands of extensions is not searched once per priority.
+    extension_index: HashMap<String, usize>,
 }
 
 #[derive(Debug)]
@@ -75,6 +78,7 @@ impl Dialplan {
             header,
             extensions: Vec::new(),
             includes: Vec::new(),
+            extension_index: HashMap::new(),
         });
         let i = self.contexts.len() - 1;
         self.index.insert(name.to_string(), i);
@@ -96,9 +100,17 @@ impl Dialplan {
         priority: Priority,
     ) {
         let context = &mut self.contexts[context];
-        let position = match context.extensions.iter().position(|e| e.name == name) {
+        // Most priorities continue the extension written last (`same =>`).
+        let last = context.extensions.len().checked_sub(1);
+        let known = last
+            .filter(|&l| context.extensions[l].name == name)
+            .or_else(|| context.extension_index.get(name).copied());
+        let position = match known {
             Some(p) => p,
             None => {
+                context
+                    .extension_index
+                    .insert(name.to_string(), context.extensions.len());
                 context.extensions.push(Extension {
                     name: name.to_string(),
                     span,
@@ -122,7 +134,9 @@ impl Dialplan {
 
 impl Context {
     pub fn extension(&self, name: &str) -> Option<&Extension> {
-        self.extensions.iter().find(|e| e.name == name)
+        self.extension_index
+            .get(name)
+            .map(|&i| &self.extensions[i])
     }
 }
 
