@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use super::{Lowerer, add_sofia_recording};
 use super::hunting::Hunt;
-use super::seen::key;
 use crate::flow::{
     AnswerMatch, Call, Capture, Edge, Guard, Leg, RecordingStart, StepId, StepKind,
     Variable, Voices, Wait,
@@ -44,10 +43,7 @@ impl Lowerer<'_> {
         for kind in chain {
             // A sofia profile's `record-template` can be started on any
             // call that is put through, unless the call refuses it.
-            let refused = self
-                .seen
-                .get(&key(action.span))
-                .is_some_and(|seen| seen.sofia_refused);
+            let refused = self.seen(action.span).is_some_and(|seen| seen.sofia_refused);
             if matches!(kind, StepKind::Connection { .. }) && !refused {
                 for (i, (profile, template)) in self.settings.sofia.iter().enumerate() {
                     let region = self.sofia_regions[i];
@@ -307,8 +303,7 @@ impl Lowerer<'_> {
     /// Whose voice a recording started by this action holds, as
     /// `RECORD_READ_ONLY`/`RECORD_WRITE_ONLY` set before it say.
     fn voices_now(&self, action: &Action) -> Voices {
-        self.seen
-            .get(&key(action.span))
+        self.seen(action.span)
             .map_or(Voices::Both, |seen| seen.voices)
     }
 
@@ -316,11 +311,7 @@ impl Lowerer<'_> {
     /// the bridge when the hunt has asked for that (`RECORD_BRIDGE_REQ`,
     /// `RECORD_ANSWER_REQ` on a channel not yet answered), here or before.
     fn capture_now(&self, action: &Action) -> Capture {
-        let seen = self
-            .seen
-            .get(&key(action.span))
-            .cloned()
-            .unwrap_or_default();
+        let seen = self.seen(action.span).unwrap_or_default();
         let lower = action.data.trim().to_ascii_lowercase();
         if seen.captures_later()
             || lower.contains("record_bridge_req=true")
@@ -484,7 +475,13 @@ impl Lowerer<'_> {
 /// The command of a `${uuid_record <uuid> start|stop|mask|unmask <path>}`
 /// expansion in an action's data, which runs when the data is expanded.
 fn uuid_record_command(data: &str) -> Option<&str> {
-    let (_, call) = data.split_once("${uuid_record")?;
+    // Looked for at each `$`: a substring search would be set up again for
+    // every action of the dialplan, most of which call no API.
+    const CALL: &str = "${uuid_record";
+    let (start, _) = data
+        .match_indices('$')
+        .find(|&(i, _)| data[i..].starts_with(CALL))?;
+    let call = &data[start + CALL.len()..];
     call.split_whitespace()
         .map(|w| w.trim_end_matches('}'))
         .find(|w| matches!(*w, "start" | "stop" | "mask" | "unmask"))

@@ -36,7 +36,7 @@ use crate::source::{FileId, Span};
 use destinations::DestinationIndex;
 use hunting::{Destination, Hunt, WayIn};
 use plan::{Parsed, PlanBuilder, PlanContext, read_file, store};
-use seen::Seen;
+use seen::Walk;
 
 /// The format name of the graphs made here (see [`crate::flow::FORMAT_NAMES`]).
 pub const FORMAT: &str = "freeswitch";
@@ -214,8 +214,8 @@ struct Lowerer<'a> {
     ends: Vec<StepId>,
     referenced: HashSet<usize>,
     unresolved: Vec<Unresolved>,
-    /// Per condition and action (by span start): what the hunt has seen before it.
-    seen: HashMap<(FileId, u32), Seen>,
+    /// What the hunt being lowered has seen before each condition and action.
+    walk: Walk,
     /// Condition expressions read once, as each hunt tests them again.
     regexes: HashMap<String, hunting::Matcher>,
     /// Per context, made on first use: which extensions a hunt for a known
@@ -247,7 +247,7 @@ impl<'a> Lowerer<'a> {
             ends: Vec::new(),
             referenced: HashSet::new(),
             unresolved: Vec::new(),
-            seen: HashMap::new(),
+            walk: Walk::default(),
             regexes: HashMap::new(),
             destination_index: HashMap::new(),
         };

@@ -2,12 +2,11 @@
 //! by actions that run only after the hunt, and what decides when
 //! `record_session` starts capturing.
 
-use std::collections::{HashMap, HashSet};
-
 use super::Lowerer;
 use super::hunting::Hunt;
 use crate::flow::Voices;
 use crate::frontend::freeswitch::parse::{Action, Condition, Extension, Item};
+use crate::hash::FastHashMap;
 use crate::source::{FileId, Span};
 
 /// Variables whose setting makes `record_session` wait for the answer: on a
@@ -16,10 +15,13 @@ const CAPTURE_FROM_ANSWER: &[&str] = &["record_answer_req", "media_bug_answer_re
 
 /// What precedes a condition or action in the hunt, for the hunt-time rule
 /// and for `record_session`'s capture mode.
-#[derive(Default, Clone)]
+#[derive(Default, Clone, Copy)]
 pub(super) struct Seen {
-    /// Variables set by actions that run only after the hunt (lower-case).
-    pending: HashSet<String>,
+    /// Variables set by actions that run only after the hunt: the names
+    /// `pending[start..end]` of the hunt's `Walk::pending` (lower-case). A
+    /// range, so that remembering what each of thousands of actions has
+    /// seen copies no names.
+    pending: (u32, u32),
     /// `RECORD_BRIDGE_REQ` set so far.
     waits_for_bridge: bool,
     /// `RECORD_ANSWER_REQ`/`media_bug_answer_req` set so far.
@@ -40,6 +42,16 @@ impl Seen {
     }
 }
 
+/// What the walk over a hunt's extensions has gathered.
+#[derive(Default)]
+pub(super) struct Walk {
+    /// Per condition and action (by span start): what ran before it.
+    pub(super) seen: FastHashMap<(FileId, u32), Seen>,
+    /// Every variable set by an action that runs only after the hunt, in
+    /// the order the walk met them; each `Seen` holds a range of it.
+    pending: Vec<String>,
+}
+
 impl Lowerer<'_> {
     /// Walks the extensions a hunt visits, in order, and records for each
     /// condition and action what ran before it in the same hunt. A condition
@@ -52,28 +64,22 @@ impl Lowerer<'_> {
         visited: &[u32],
     ) {
         let mut seen = Seen::default();
-        let mut out = HashMap::new();
+        let mut walk = Walk::default();
         for extension in visited.iter().map(|&i| &extensions[i as usize]) {
             for condition in &extension.conditions {
-                self.walk_seen(hunt, condition, &mut seen, &mut out);
+                self.walk_seen(hunt, condition, &mut seen, &mut walk);
             }
             // A match without `continue` ends the hunt; what it set is seen
             // by the next hunt (after a transfer), not this one.
             if !extension.continues {
-                seen.pending.clear();
+                seen.pending.0 = seen.pending.1;
             }
         }
-        self.seen = out;
+        self.walk = walk;
     }
 
-    fn walk_seen(
-        &mut self,
-        hunt: Hunt,
-        condition: &Condition,
-        seen: &mut Seen,
-        out: &mut HashMap<(FileId, u32), Seen>,
-    ) {
-        out.insert(key(condition.span), seen.clone());
+    fn walk_seen(&mut self, hunt: Hunt, condition: &Condition, seen: &mut Seen, walk: &mut Walk) {
+        walk.seen.insert(key(condition.span), *seen);
         let decided = if condition.tests {
             self.decided_by_hunt(hunt, condition)
         } else {
@@ -83,19 +89,24 @@ impl Lowerer<'_> {
             for item in &condition.then {
                 match item {
                     Item::Action(action) => {
-                        out.insert(key(action.span), seen.clone());
-                        note_action(action, seen);
+                        walk.seen.insert(key(action.span), *seen);
+                        note_action(action, seen, &mut walk.pending);
                     }
-                    Item::Condition(nested) => self.walk_seen(hunt, nested, seen, out),
+                    Item::Condition(nested) => self.walk_seen(hunt, nested, seen, walk),
                 }
             }
         }
         if decided != Some(true) {
             for action in &condition.otherwise {
-                out.insert(key(action.span), seen.clone());
-                note_action(action, seen);
+                walk.seen.insert(key(action.span), *seen);
+                note_action(action, seen, &mut walk.pending);
             }
         }
+    }
+
+    /// What the hunt has seen before a condition or action.
+    pub(super) fn seen(&self, span: Span) -> Option<Seen> {
+        self.walk.seen.get(&key(span)).copied()
     }
 
     /// Whether a condition tests a variable that an action of the same hunt
@@ -107,10 +118,12 @@ impl Lowerer<'_> {
         let variable = field
             .strip_prefix("${")
             .and_then(|f| f.strip_suffix('}'))
-            .unwrap_or(field);
-        self.seen
-            .get(&key(condition.span))
-            .is_some_and(|s| s.pending.contains(&variable.to_ascii_lowercase()))
+            .unwrap_or(field)
+            .to_ascii_lowercase();
+        self.seen(condition.span).is_some_and(|s| {
+            let (start, end) = s.pending;
+            self.walk.pending[start as usize..end as usize].contains(&variable)
+        })
     }
 }
 
@@ -119,7 +132,7 @@ pub(super) fn key(span: Span) -> (FileId, u32) {
 }
 
 /// Records what an action sets, for the actions and conditions after it.
-fn note_action(action: &Action, seen: &mut Seen) {
+fn note_action(action: &Action, seen: &mut Seen, pending: &mut Vec<String>) {
     let data = action.data.trim();
     let written = match action.application.as_str() {
         "set" | "export" => data
@@ -153,8 +166,11 @@ fn note_action(action: &Action, seen: &mut Seen) {
             "sip_disable_recording" => seen.sofia_refused = on,
             _ => {}
         }
+        // The walk is in the order actions run, so the range of a `Seen`
+        // ends where the log does.
         if !action.inline {
-            seen.pending.insert(name);
+            pending.push(name);
+            seen.pending.1 = pending.len() as u32;
         }
     }
 }
