@@ -136,8 +136,9 @@ pub struct Step {
     /// test cannot see the answer).
     pub note: Option<Box<str>>,
     /// The application or action the step comes from, for custom rules;
-    /// set on the first step a statement makes.
-    pub statement: Option<Statement>,
+    /// set on the first step a statement makes. Boxed: most steps of a large
+    /// tree are in its step vector, and a smaller step is copied faster.
+    pub statement: Option<Box<Statement>>,
 }
 
 /// A configuration statement as written: `MixMonitor` and its arguments, a
@@ -645,14 +646,20 @@ impl FlowGraph {
 
     /// Records the statement a step comes from.
     pub fn set_statement(&mut self, step: StepId, application: &str, arguments: String) {
-        self.steps[step.index()].statement = Some(Statement {
+        self.steps[step.index()].statement = Some(Box::new(Statement {
             application: application.to_string(),
             arguments,
-        });
+        }));
     }
 
     pub fn add_edge(&mut self, from: StepId, edge: Edge) {
-        self.steps[from.index()].edges.push(edge);
+        let edges = &mut self.steps[from.index()].edges;
+        // Most steps have one edge: room for exactly one, where a first push
+        // would make room for four that `shrink_to_fit` gives back.
+        if edges.capacity() == 0 {
+            edges.reserve_exact(1);
+        }
+        edges.push(edge);
     }
 
     pub fn len(&self) -> usize {

@@ -77,12 +77,9 @@ struct Evicted {
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+            .collect();
         SourceFile {
             path,
             display,
@@ -439,7 +436,7 @@ pub fn char_range(text: &str, offset: usize) -> std::ops::Range<usize> {
 
 /// Whether the bytes look like binary data rather than configuration text.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
+    bytes[..bytes.len().min(8192)].contains(&0)
 }
 
 #[cfg(test)]
