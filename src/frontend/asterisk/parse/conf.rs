@@ -6,6 +6,8 @@
 //! The lexer never fails: a line it cannot read becomes a [`ParseError`] with its
 //! span, and lexing goes on with the next line.
 
+use std::borrow::Cow;
+
 use crate::parse::{Comment, ParseError};
 use crate::source::{FileId, Span};
 
@@ -77,71 +79,78 @@ pub fn lex(file: FileId, text: &str) -> ConfFile {
     for raw_line in text.split_inclusive('\n') {
         let line_end = line_start + raw_line.trim_end_matches(['\n', '\r']).len();
         let line = &text[line_start..line_end];
-        // `code` is the line with comments blanked out, so that offsets in it
-        // are offsets in the file.
-        let mut code: Vec<u8> = line.as_bytes().to_vec();
-        let bytes = line.as_bytes();
-        let mut i = 0usize;
-        let mut line_comment: Option<usize> = None;
-        let had_code_before =
-            |code: &[u8], upto: usize| code[..upto].iter().any(|b| !b.is_ascii_whitespace());
-        while i < bytes.len() {
-            if !open_blocks.is_empty() {
-                if bytes[i..].starts_with(b"--;") {
-                    open_blocks.pop();
-                    code[i..i + 3].fill(b' ');
-                    i += 3;
-                    if open_blocks.is_empty() {
-                        let start = block_text_start;
-                        let end = line_start + i;
-                        out.comments.push(Comment {
-                            text: text[start..end - 3].to_string(),
-                            span: Span::new(file, start, end),
-                            own_line: true,
-                            covers: None,
-                        });
+        // Most lines have no comment: they are their own code.
+        let code: Cow<str> = if open_blocks.is_empty() && !line.contains(';') {
+            Cow::Borrowed(line)
+        } else {
+            // `code` is the line with comments blanked out, so that offsets in it
+            // are offsets in the file.
+            let mut code: Vec<u8> = line.as_bytes().to_vec();
+            let bytes = line.as_bytes();
+            let mut i = 0usize;
+            let mut line_comment: Option<usize> = None;
+            let had_code_before =
+                |code: &[u8], upto: usize| code[..upto].iter().any(|b| !b.is_ascii_whitespace());
+            while i < bytes.len() {
+                if !open_blocks.is_empty() {
+                    if bytes[i..].starts_with(b"--;") {
+                        open_blocks.pop();
+                        code[i..i + 3].fill(b' ');
+                        i += 3;
+                        if open_blocks.is_empty() {
+                            let start = block_text_start;
+                            let end = line_start + i;
+                            out.comments.push(Comment {
+                                text: text[start..end - 3].to_string(),
+                                span: Span::new(file, start, end),
+                                own_line: true,
+                                covers: None,
+                            });
+                        }
+                        continue;
                     }
+                    if opens_block(&bytes[i..]) {
+                        open_blocks.push(line_start + i);
+                        code[i..i + 3].fill(b' ');
+                        i += 3;
+                        continue;
+                    }
+                    code[i] = b' ';
+                    i += 1;
                     continue;
                 }
-                if opens_block(&bytes[i..]) {
-                    open_blocks.push(line_start + i);
-                    code[i..i + 3].fill(b' ');
-                    i += 3;
-                    continue;
+                match bytes[i] {
+                    b'\\' if bytes.get(i + 1) == Some(&b';') => i += 2,
+                    b';' if opens_block(&bytes[i..]) => {
+                        open_blocks.push(line_start + i);
+                        block_text_start = line_start + i + 3;
+                        code[i..i + 3].fill(b' ');
+                        i += 3;
+                    }
+                    b';' => {
+                        line_comment = Some(i);
+                        break;
+                    }
+                    _ => i += 1,
                 }
-                code[i] = b' ';
-                i += 1;
-                continue;
             }
-            match bytes[i] {
-                b'\\' if bytes.get(i + 1) == Some(&b';') => i += 2,
-                b';' if opens_block(&bytes[i..]) => {
-                    open_blocks.push(line_start + i);
-                    block_text_start = line_start + i + 3;
-                    code[i..i + 3].fill(b' ');
-                    i += 3;
-                }
-                b';' => {
-                    line_comment = Some(i);
-                    break;
-                }
-                _ => i += 1,
+            if let Some(c) = line_comment {
+                let own_line = !had_code_before(&code, c);
+                out.comments.push(Comment {
+                    text: line[c + 1..].to_string(),
+                    span: Span::new(file, line_start + c, line_end),
+                    own_line,
+                    covers: None,
+                });
+                code[c..].fill(b' ');
             }
-        }
-        if let Some(c) = line_comment {
-            let own_line = !had_code_before(&code, c);
-            out.comments.push(Comment {
-                text: line[c + 1..].to_string(),
-                span: Span::new(file, line_start + c, line_end),
-                own_line,
-                covers: None,
-            });
-            code[c..].fill(b' ');
-        }
-        // Blanking only replaced ASCII bytes inside comments with spaces, and
-        // whole comments at once, so the buffer is still valid UTF-8.
-        let code = String::from_utf8(code)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            // Blanking only replaced ASCII bytes inside comments with spaces, and
+            // whole comments at once, so the buffer is still valid UTF-8.
+            Cow::Owned(
+                String::from_utf8(code)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            )
+        };
         lex_statement(file, &code, line_start, &mut out);
         if out.rejected {
             // Asterisk stops here and loads nothing of the file: one error,
