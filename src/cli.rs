@@ -647,7 +647,8 @@ fn run_check(args: CheckArgs, registry: &Registry) -> miette::Result<u8> {
     match text {
         Some(text) => check::write_output(&text, args.output.as_deref())?,
         None => check::write_output_with(args.output.as_deref(), |out| {
-            json::write(outcome, sources, catalog, out)
+            let jobs = options.jobs.unwrap_or_else(crate::parallel::default_jobs);
+            json::write(outcome, sources, catalog, jobs, out)
         })?,
     }
     let status = if !args.exit_zero && run.outcome.fails(run.fail_on) {
