@@ -225,3 +225,66 @@ fn json_finding<'a>(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Finding, Label};
+    use crate::source::{SourceFile, Span};
+
+    /// The findings spliced chunk by chunk into the frame are the document
+    /// `serde_json` prints whole, for every number of threads and around
+    /// chunk boundaries.
+    #[test]
+    fn the_spliced_report_is_the_whole_document_printed() {
+        let mut sources = SourceMap::default();
+        let text = "exten => s,1,MixMonitor(x.wav)\n".repeat(400);
+        let file = sources.add(SourceFile::new("e.conf".into(), "e.conf".into(), text));
+        let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
+        for count in [0, 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7] {
+            let findings = (0..count)
+                .map(|i| {
+                    let span = Span::new(file, i * 31, i * 31 + 10);
+                    let mut f = Finding::new("REC001", Label::new(span, "here"), "line \"one\"\n");
+                    f.related.push(Label::new(span, format!("related {i}")));
+                    f
+                })
+                .collect();
+            let outcome = Outcome {
+                reported: crate::report::finish(findings, &sources, &catalog, |_| None),
+                files: 1,
+            };
+            let all: Vec<JsonFinding> = outcome
+                .reported
+                .iter()
+                .map(|r| json_finding(r, &sources, &catalog))
+                .collect();
+            let whole = Document {
+                version: 1,
+                tool: Tool {
+                    name: "reclint",
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+                findings: &all,
+                summary: Summary {
+                    files: 1,
+                    findings: outcome.active().count(),
+                    errors: outcome.count(Severity::Error),
+                    warnings: outcome.count(Severity::Warning),
+                    infos: 0,
+                    suppressed: 0,
+                },
+            };
+            let expected = serde_json::to_string_pretty(&whole).expect("serialises") + "\n";
+            for jobs in [1, 2, 3] {
+                let mut out = Vec::new();
+                write(&outcome, &sources, &catalog, jobs, &mut out).expect("writes to memory");
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    expected,
+                    "{count} findings, {jobs} jobs"
+                );
+            }
+        }
+    }
+}
