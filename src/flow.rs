@@ -631,10 +631,10 @@ impl FlowGraph {
         StepId(self.steps.len() as u32 - 1)
     }
 
-    /// Gives back the room vectors grew into while the graph was built: most
-    /// steps have one edge, and a vector's first push makes room for four.
-    /// A big tree holds every graph at once, so this is a third of its
-    /// memory.
+    /// Gives back the room vectors grew into while the graph was built (a
+    /// step's second edge makes room for four, the step vector doubles as
+    /// it grows). A unit holds all its graphs at once until its findings
+    /// are built.
     pub fn shrink_to_fit(&mut self) {
         for step in &mut self.steps {
             step.edges.shrink_to_fit();
