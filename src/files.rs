@@ -179,7 +179,7 @@ pub fn resolve_include(
     included
 }
 
-/// An include's file-name glob, compiled once per run: a FreeSWITCH tree
+/// An include's file-name glob, compiled once per process: a FreeSWITCH tree
 /// includes `default/*.xml` from every copy of its configuration, and
 /// compiling the glob cost more than listing the directory. The patterns are
 /// the few that configurations write; `None` for one that does not compile.

@@ -46,7 +46,7 @@ impl Seen {
 #[derive(Default)]
 pub(super) struct Walk {
     /// Per condition and action (by span start): what ran before it.
-    pub(super) seen: FastHashMap<(FileId, u32), Seen>,
+    seen: FastHashMap<(FileId, u32), Seen>,
     /// Every variable set by an action that runs only after the hunt, in
     /// the order the walk met them; each `Seen` holds a range of it.
     pending: Vec<String>,
