@@ -297,15 +297,6 @@ impl Recognizers {
         })
     }
 
-    /// Reads one or more prompts (file names or spoken text).
-    pub fn prompts(&self, prompts: &[String]) -> PromptMeaning {
-        prompts
-            .iter()
-            .fold(PromptMeaning::default(), |meaning, prompt| {
-                meaning.and(self.prompt(prompt))
-            })
-    }
-
     /// Reads one prompt (a file name or spoken text).
     pub fn prompt(&self, prompt: &str) -> PromptMeaning {
         let words = normalise(prompt);
@@ -341,13 +332,9 @@ impl Recognizers {
                 || (self.recorded_form.is_match(&words) && !self.message_word.is_match(&words)))
     }
 
-    /// Whether an input step asks for consent: its prompt mentions recording
-    /// or consent, or its variable is a consent variable.
-    pub fn is_consent_question(&self, variable: &str, prompts: &[String]) -> bool {
-        self.asks_consent(variable, self.prompts(prompts))
-    }
-
-    /// Whether an input step whose prompts mean `meaning` asks for consent.
+    /// Whether an input step whose prompts mean `meaning` asks for consent:
+    /// they mention recording or consent, or its variable is a consent
+    /// variable.
     pub fn asks_consent(&self, variable: &str, meaning: PromptMeaning) -> bool {
         meaning.consent || self.is_consent_variable(variable)
     }
@@ -438,6 +425,13 @@ fn normalise(prompt: &str) -> String {
 mod tests {
     use super::*;
 
+    /// What prompts played one after the other say.
+    fn prompts(r: &Recognizers, prompts: &[&str]) -> PromptMeaning {
+        prompts.iter().fold(PromptMeaning::default(), |meaning, p| {
+            meaning.and(r.prompt(p))
+        })
+    }
+
     fn recognizers() -> Recognizers {
         Recognizers::new(
             &["*announce-rec*".to_string()],
@@ -451,20 +445,17 @@ mod tests {
     #[test]
     fn notices_in_many_languages() {
         let r = recognizers();
-        assert!(r.prompts(&["custom/this-call-is-recorded".into()]).notice);
-        assert!(r.prompts(&["da/samtalen-optages".into()]).notice);
-        assert!(
-            r.prompts(&["Dieses Gespräch wird aufgezeichnet".into()])
-                .notice
-        );
-        assert!(r.prompts(&["custom/announce-rec-v2".into()]).notice);
-        assert!(!r.prompts(&["beep".into()]).notice);
-        assert!(!r.prompts(&["custom/welcome".into()]).notice);
-        assert!(r.prompts(&["This call may be monitored".into()]).notice);
-        assert!(r.prompts(&["ivr/ivr-recording_started".into()]).notice);
-        assert!(r.prompts(&["Vi optager alle opkald".into()]).notice);
-        assert!(r.prompts(&["Cet appel peut être enregistré".into()]).notice);
-        assert!(r.prompts(&["Esta llamada puede ser grabada".into()]).notice);
+        assert!(prompts(&r, &["custom/this-call-is-recorded"]).notice);
+        assert!(prompts(&r, &["da/samtalen-optages"]).notice);
+        assert!(prompts(&r, &["Dieses Gespräch wird aufgezeichnet"]).notice);
+        assert!(prompts(&r, &["custom/announce-rec-v2"]).notice);
+        assert!(!prompts(&r, &["beep"]).notice);
+        assert!(!prompts(&r, &["custom/welcome"]).notice);
+        assert!(prompts(&r, &["This call may be monitored"]).notice);
+        assert!(prompts(&r, &["ivr/ivr-recording_started"]).notice);
+        assert!(prompts(&r, &["Vi optager alle opkald"]).notice);
+        assert!(prompts(&r, &["Cet appel peut être enregistré"]).notice);
+        assert!(prompts(&r, &["Esta llamada puede ser grabada"]).notice);
     }
 
     #[test]
@@ -482,31 +473,28 @@ mod tests {
             "Laissez votre message après le bip pour enregistrer",
             "Grabe su mensaje después del tono",
         ] {
-            assert!(!r.prompts(&[prompt.into()]).notice, "{prompt}");
+            assert!(!prompts(&r, &[prompt]).notice, "{prompt}");
         }
-        assert!(
-            !r.prompts(&["To record your message, press 1".into()])
-                .consent
-        );
+        assert!(!prompts(&r, &["To record your message, press 1"]).consent);
         // A greeting that also says the call is recorded is a notice.
         assert!(
-            r.prompts(&["Your call is recorded. Leave a message after the tone".into()])
-                .notice
+            prompts(
+                &r,
+                &["Your call is recorded. Leave a message after the tone"]
+            )
+            .notice
         );
     }
 
     #[test]
     fn consent_and_purpose() {
         let r = recognizers();
-        assert!(r.is_consent_question("X", &["custom/press-1-to-allow-recording".into()]));
-        assert!(r.is_consent_question("X", &["custom/samtykke".into()]));
-        assert!(r.is_consent_question("RECOK", &["custom/menu".into()]));
-        assert!(r.is_consent_question("CALLER_CONSENT", &["custom/menu".into()]));
-        assert!(!r.is_consent_question("DIGITS", &["custom/menu".into()]));
-        assert!(
-            r.prompts(&["recorded-for-training-and-quality".into()])
-                .training
-        );
+        assert!(r.asks_consent("X", prompts(&r, &["custom/press-1-to-allow-recording"])));
+        assert!(r.asks_consent("X", prompts(&r, &["custom/samtykke"])));
+        assert!(r.asks_consent("RECOK", prompts(&r, &["custom/menu"])));
+        assert!(r.asks_consent("CALLER_CONSENT", prompts(&r, &["custom/menu"])));
+        assert!(!r.asks_consent("DIGITS", prompts(&r, &["custom/menu"])));
+        assert!(prompts(&r, &["recorded-for-training-and-quality"]).training);
     }
 
     #[test]
