@@ -2,7 +2,9 @@
 //! takes to get there; once reported, with their severity, place,
 //! fingerprint and the suppression that covers them.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,11 +48,11 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 impl Label {
-    pub fn new(span: Span, message: impl Into<String>) -> Label {
+    pub fn new(span: Span, message: impl Into<Arc<str>>) -> Label {
         Label {
             span,
             message: message.into(),
@@ -63,9 +65,9 @@ impl Label {
 pub struct TraceStep {
     pub span: Span,
     /// Where the step is, e.g. `[from-pstn]`.
-    pub region: String,
+    pub region: Arc<str>,
     /// What the step does, e.g. `MixMonitor(${UNIQUEID}.wav)` or a branch taken.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +79,7 @@ pub struct Finding {
     pub related: Vec<Label>,
     pub trace: Vec<TraceStep>,
     /// A fix specific to this finding; the rule's help text otherwise.
-    pub help: Option<String>,
+    pub help: Option<Arc<str>>,
     /// A line-independent place name for the fingerprint (context, queue,
     /// purpose), so inserting lines above does not change it.
     pub fingerprint_anchor: String,
@@ -191,6 +193,34 @@ impl Finding {
         std::iter::once(self.primary.span.file)
             .chain(self.related.iter().map(|label| label.span.file))
             .chain(self.trace.iter().map(|step| step.span.file))
+    }
+}
+
+/// Makes `findings` small to keep until the report: equal texts share one
+/// allocation (the steps of a flow recur in the traces of every finding
+/// reached through them, the entry and the notice in their labels, a
+/// rule's help in each of its findings), and lists hold no spare room.
+pub fn compact(findings: &mut [Finding]) {
+    let mut pool: HashSet<Arc<str>> = HashSet::new();
+    let mut share = |text: &mut Arc<str>| match pool.get(text) {
+        Some(shared) => *text = Arc::clone(shared),
+        None => {
+            pool.insert(Arc::clone(text));
+        }
+    };
+    for finding in findings {
+        for label in &mut finding.related {
+            share(&mut label.message);
+        }
+        for step in &mut finding.trace {
+            share(&mut step.region);
+            share(&mut step.text);
+        }
+        finding.related.shrink_to_fit();
+        finding.trace.shrink_to_fit();
+        if let Some(help) = &mut finding.help {
+            share(help);
+        }
     }
 }
 

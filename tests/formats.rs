@@ -576,7 +576,7 @@ fn sarif_respects_githubs_size_limits() {
         .map(|i| TraceStep {
             span,
             region: "[r]".into(),
-            text: format!("step {i}"),
+            text: format!("step {i}").into(),
         })
         .collect();
     finding.finding.related = (0..150).map(|_| Label::new(span, "r")).collect();

@@ -251,7 +251,7 @@ pub(super) fn check(
                 message,
                 witness,
             );
-            finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.clone());
+            finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.as_str().into());
             out.push(finding);
         }
     }

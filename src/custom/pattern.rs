@@ -158,7 +158,7 @@ pub(super) fn check(
             });
             let mut finding =
                 Finding::new(rule.code, Label::new(step.span, "matched here"), message);
-            finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.clone());
+            finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.as_str().into());
             finding.context = Some(pbx.graph.region(step.region).name.clone());
             finding.fingerprint_anchor = format!(
                 "{}|{}",
@@ -189,7 +189,7 @@ fn check_lines(rule: &CustomRule, pattern: &Pattern, ctx: &RuleContext, out: &mu
                 });
                 let mut finding =
                     Finding::new(rule.code, Label::new(span, "matched here"), message);
-                finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.clone());
+                finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.as_str().into());
                 finding.fingerprint_anchor = content.trim().to_string();
                 out.push(finding);
             }

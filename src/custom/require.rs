@@ -126,7 +126,7 @@ pub(super) fn check(
                 Label::new(at.span, "reached without the required step"),
                 message,
             );
-            finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.clone());
+            finding.help = (!rule.meta.help.is_empty()).then(|| rule.meta.help.as_str().into());
             finding.context = Some(graph.region(at.region).name.clone());
             finding.fingerprint_anchor = format!(
                 "{}|{}",

@@ -160,7 +160,7 @@ impl FindingDiagnostic {
         sources: &SourceMap,
         catalog: &Catalog,
         width: usize,
-        notes_shown: &mut HashSet<(FileId, u32, u32, String)>,
+        notes_shown: &mut HashSet<(FileId, u32, u32, Arc<str>)>,
     ) -> FindingDiagnostic {
         let first = &group[0].finding;
         let primary_file = first.primary.span.file;
@@ -240,7 +240,7 @@ impl FindingDiagnostic {
         }
         let rules: Vec<&RuleMeta> = findings.iter().map(|f| catalog.get(f.rule)).collect();
         let own_help =
-            |f: &Finding, rule: &RuleMeta| f.help.clone().unwrap_or_else(|| rule.help.clone());
+            |f: &Finding, rule: &RuleMeta| f.help.as_deref().unwrap_or(&rule.help).to_string();
         let (code, message, mut help) = match (findings.as_slice(), rules.as_slice()) {
             ([finding], [rule]) => (
                 format!("{} {}", finding.rule, rule.name),
@@ -347,7 +347,7 @@ fn push_trace(
                 let name = source.display.rsplit('/').next().unwrap_or(&source.display);
                 format!("{name}:{line}")
             };
-            (i, at, step.text.as_str())
+            (i, at, &*step.text)
         })
         .collect();
     let width = located.iter().map(|(_, at, _)| at.len()).max().unwrap_or(0);

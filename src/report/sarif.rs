@@ -535,9 +535,9 @@ fn result<'a>(
             .filter(|(i, _)| *i < head || *i >= steps.len() - tail)
             .map(|(i, step)| {
                 let mut text = if step.text.trim().is_empty() {
-                    step.region.clone()
+                    step.region.to_string()
                 } else {
-                    step.text.clone()
+                    step.text.to_string()
                 };
                 if omitted > 0 && i == steps.len() - tail {
                     text = format!("({omitted} steps left out) {text}");

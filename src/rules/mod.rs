@@ -12,7 +12,7 @@ use crate::analysis::PbxAnalysis;
 use crate::catalog::{Catalog, RuleCode, RuleMeta};
 use crate::config::Config;
 use crate::discover::FileKind;
-use crate::finding::{Finding, Label};
+use crate::finding::{Finding, Label, compact};
 use crate::parse::Problems;
 use crate::source::{FileId, SourceMap, Span};
 use crate::storage::{Infrastructure, Platform};
@@ -321,6 +321,7 @@ impl Registry {
                 check.check(context, &mut findings);
             }
         }
+        compact(&mut findings);
         findings
     }
 

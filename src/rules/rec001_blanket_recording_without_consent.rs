@@ -51,7 +51,8 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 && declared
                     .iter()
                     .any(|p| p.mandate.is_none() && is_training_class(&p.name));
-            finding.help = Some(if cnil_training {
+            finding.help = Some(
+                if cnil_training {
                 format!(
                     "purposes {}: the CNIL does not accept training, evaluation or sales as a reason to record every call; record a random sample of calls (a recording that only some calls reach), or ask for consent",
                     describe_purposes(&declared)
@@ -66,7 +67,9 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     "purposes {}: ask for consent before recording, or document why recording every call is necessary (`necessity`) or required by law (`mandate`) in reclint.toml",
                     describe_purposes(&declared)
                 )
-            });
+            }
+                .into(),
+            );
             out.push(finding);
         }
     }

@@ -68,7 +68,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 finding.help = Some(format!(
                     "Start the recording only on the branch where the caller explicitly said yes ({}).",
                     consent_question_howto(pbx.graph.format)
-                ));
+                ).into());
             }
             if let Some(p) = wrong_basis
                 && let Some(span) = p.basis_span

@@ -66,7 +66,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 Capture::Immediately => Some(format!(
                     "play a recording notice before the recording starts, or make it start only when a person answers ({}) after a notice",
                     record_from_answer_howto(pbx.graph.format, &recording.start)
-                )),
+                ).into()),
                 // It already records from the answer: the notice must come
                 // before the call is connected.
                 Capture::FromBridge => {

@@ -35,7 +35,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             finding.help = Some(format!(
                 "Give the agent (or the caller) a way to stop the recording: {}.",
                 stop_recording_howto(pbx.graph.format)
-            ));
+            ).into());
             out.push(finding);
         }
     }

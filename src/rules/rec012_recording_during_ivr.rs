@@ -51,7 +51,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             finding.help = Some(format!(
                 "Start capturing when a person answers: {}.",
                 record_from_answer_howto(pbx.graph.format, &recording.start)
-            ));
+            ).into());
             finding.fix = recording
                 .start
                 .from_answer

@@ -16,7 +16,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     removed.what
                 ),
             );
-            finding.help = Some(format!("use {} instead", removed.replacement));
+            finding.help = Some(format!("use {} instead", removed.replacement).into());
             finding.fix = removed.fix.clone().map(|edit| {
                 let message = format!("Replace with `{}`", edit.replacement);
                 Fix::safe(message, vec![edit])

@@ -31,7 +31,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
             finding.help = Some(format!(
                 "Play a recording notice before the recording starts, or switch the recorder's beep on ({}).",
                 beep_howto(pbx.graph.format)
-            ));
+            ).into());
             out.push(finding);
         }
     }

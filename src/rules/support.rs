@@ -276,8 +276,8 @@ pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<T
         if w.passed_before > 0 {
             trace.push(TraceStep {
                 span: step.span,
-                region: region.clone(),
-                text: format!("… {} more conditions passed", w.passed_before),
+                region: region.as_str().into(),
+                text: format!("… {} more conditions passed", w.passed_before).into(),
             });
         }
         let dialled = (i == 0).then(|| dialled_at(pbx, w.step)).flatten();
@@ -292,8 +292,8 @@ pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<T
         }
         trace.push(TraceStep {
             span: step.span,
-            region,
-            text,
+            region: region.into(),
+            text: text.into(),
         });
     }
     trace

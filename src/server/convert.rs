@@ -80,7 +80,7 @@ fn diagnostic(
     let related = finding
         .related
         .iter()
-        .map(|label| (label.span, label.message.clone()))
+        .map(|label| (label.span, label.message.to_string()))
         .chain(finding.trace.iter().enumerate().map(|(i, step)| {
             let text = if step.text.is_empty() {
                 &step.region
