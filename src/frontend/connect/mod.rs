@@ -124,9 +124,7 @@ fn by_keys(sniff: &Sniff) -> Option<FileKind> {
     (flow || legacy).then_some(CONNECT)
 }
 
-/// The flows of a file, by every key and name a transfer may use, and the
-/// flows its transfers name: read with the parser the lowering uses, so a
-/// transfer and its target always share a key.
+/// The key of a flow file itself, by its canonical path.
 fn file_key(canonical: &Path) -> String {
     format!("connect-file:{}", canonical.display())
 }
@@ -144,6 +142,9 @@ fn deployed_flow_files(path: &Path, text: &str, fs: &dyn FileSystem) -> Vec<(Str
         .collect()
 }
 
+/// The flows of a file, by every key and name a transfer may use, and the
+/// flows its transfers name: read with the parser the lowering uses, so a
+/// transfer and its target always share a key.
 fn flow_keys(path: &Path, text: &str) -> Vec<String> {
     let source = SourceFile::new(path.to_path_buf(), String::new(), text.to_string());
     let flows = connect::read(FileId(0), &source, &mut Problems::default());

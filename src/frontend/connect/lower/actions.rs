@@ -11,7 +11,7 @@ use crate::flow::{
     Voices, Wait,
 };
 use crate::frontend::connect::parse::{Flow, FlowAction};
-use crate::parse::json::Json;
+use crate::parse::json::{Json, Value};
 use crate::source::Span;
 
 /// The steps an action's transitions leave from.
@@ -273,9 +273,24 @@ fn is_recording_lambda(action: &FlowAction) -> bool {
     matches!(
         action.kind.as_str(),
         "InvokeLambdaFunction" | "InvokeExternalResource"
-    ) && format!("{:?}", action.parameters.value)
-        .to_ascii_lowercase()
-        .contains("record")
+    ) && mentions_record(&action.parameters)
+}
+
+/// Whether a key or a value anywhere in `json` says `record`, in any case.
+fn mentions_record(json: &Json) -> bool {
+    let says = |text: &str| {
+        text.as_bytes()
+            .windows(b"record".len())
+            .any(|w| w.eq_ignore_ascii_case(b"record"))
+    };
+    match &json.value {
+        Value::String(text) => says(text),
+        Value::Array(items) => items.iter().any(mentions_record),
+        Value::Object(members) => members
+            .iter()
+            .any(|m| says(&m.key) || mentions_record(&m.value)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
 }
 
 /// What a Lambda function the flow invokes does to the contact's recording,
