@@ -98,12 +98,17 @@ impl SourceFile {
         if self.evicted.is_some() {
             return;
         }
-        let wide_lines = (0..self.line_starts.len())
-            .filter_map(|line| {
-                let text = self.line_span_text(line);
-                (!text.is_ascii()).then(|| (line as u32, Box::from(text)))
-            })
-            .collect();
+        // Most configuration is ASCII throughout: one vectorised check
+        // instead of one per line.
+        let wide_lines = match self.text.is_ascii() {
+            true => Vec::new(),
+            false => (0..self.line_starts.len())
+                .filter_map(|line| {
+                    let text = self.line_span_text(line);
+                    (!text.is_ascii()).then(|| (line as u32, Box::from(text)))
+                })
+                .collect(),
+        };
         self.evicted = Some(Evicted {
             len: self.text.len() as u32,
             wide_lines,
