@@ -14,11 +14,13 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// How long freed memory stays with the process before it goes back to the
 /// system, in milliseconds. A run frees each unit's sources and graphs as
-/// soon as it is done; with mimalloc's default of a second, a second's worth
-/// of freed units counts in the peak: up to 200 MB on the 5,000-file
-/// benchmark tree, 133 MB with 50 ms, for 7% more time (bench/README.md).
-/// `MIMALLOC_PURGE_DELAY` still wins.
-const PURGE_DELAY_MS: std::ffi::c_long = 50;
+/// soon as it is done, and the next unit allocates as much again: memory
+/// given back too soon is faulted in and zeroed again, memory kept too long
+/// counts in the peak. Against 50 ms, half a second takes a third less
+/// system time and keeps the peak within its goals: about 250 MB on the
+/// 20,000-file benchmark tree, 100 MB on the 5,000-file one (bench/README.md,
+/// "Findings kept small"). `MIMALLOC_PURGE_DELAY` still wins.
+const PURGE_DELAY_MS: std::ffi::c_long = 500;
 
 /// The language server keeps freed memory (-1: never purge): it checks the
 /// workspace again at every change, and memory given back after one check
