@@ -7,6 +7,8 @@
 //! Elements marked `enabled="false"` (FusionPBX templates) are left out as
 //! FusionPBX leaves them out of the dialplan it generates; see [`disabled`].
 
+use std::sync::Arc;
+
 use roxmltree::{Document, Node};
 
 use crate::parse::xml::{self, Located, MAX_DEPTH};
@@ -62,7 +64,9 @@ pub struct Context {
 /// What a context holds, in order: extensions and includes to splice.
 #[derive(Debug, Clone)]
 pub enum Part {
-    Extension(Extension),
+    /// Shared: an included file's extensions are spliced wherever it is
+    /// included.
+    Extension(Arc<Extension>),
     /// `<X-PRE-PROCESS cmd="include" data="default/*.xml"/>`.
     Include {
         pattern: String,
@@ -183,7 +187,7 @@ pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile
         if node.has_tag_name("extension") {
             if !disabled(node) {
                 out.loose
-                    .push(Part::Extension(extension(at, node, problems)));
+                    .push(Part::Extension(Arc::new(extension(at, node, problems))));
             }
             continue;
         }
@@ -217,7 +221,7 @@ fn parts(at: Located, context: Node, problems: &mut Problems) -> Vec<Part> {
     xml::elements(context)
         .filter_map(|child| {
             if child.has_tag_name("extension") {
-                (!disabled(child)).then(|| Part::Extension(extension(at, child, problems)))
+                (!disabled(child)).then(|| Part::Extension(Arc::new(extension(at, child, problems))))
             } else if is_include(child) {
                 Some(include(at, child))
             } else {

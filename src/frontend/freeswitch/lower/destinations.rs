@@ -3,6 +3,7 @@
 //! extensions by them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::frontend::freeswitch::parse::{Break, Extension};
 
@@ -19,7 +20,7 @@ pub(super) struct DestinationIndex {
 }
 
 impl DestinationIndex {
-    pub(super) fn of(extensions: &[Extension]) -> DestinationIndex {
+    pub(super) fn of(extensions: &[Arc<Extension>]) -> DestinationIndex {
         let mut index = DestinationIndex {
             by_literal: HashMap::new(),
             others: Vec::new(),

@@ -14,7 +14,8 @@ use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
 
 pub(super) struct Parsed {
     pub(super) id: FileId,
-    pub(super) fs: FsFile,
+    /// Shared, so that splicing a file walks it while more files are read.
+    pub(super) fs: Arc<FsFile>,
 }
 
 /// A file read: its comments and content, or why it cannot be read; and
@@ -57,7 +58,13 @@ pub(super) fn store(
             FsFile::default()
         }
     };
-    parsed.insert(path, Parsed { id, fs });
+    parsed.insert(
+        path,
+        Parsed {
+            id,
+            fs: Arc::new(fs),
+        },
+    );
 }
 
 fn parse_into(
@@ -79,7 +86,7 @@ pub(super) struct PlanContext {
     pub(super) name: String,
     pub(super) span: Span,
     /// Shared: every hunt of the context walks them.
-    pub(super) extensions: Arc<Vec<Extension>>,
+    pub(super) extensions: Arc<Vec<Arc<Extension>>>,
 }
 
 pub(super) struct PlanBuilder<'a, 'b> {
@@ -97,25 +104,22 @@ impl PlanBuilder<'_, '_> {
     pub(super) fn build(&mut self, members: &[PathBuf]) -> Vec<PlanContext> {
         let mut loose_files: Vec<PathBuf> = Vec::new();
         for path in members {
-            let (contexts, loose) = {
-                let file = &self.parsed[path];
-                (file.fs.contexts.clone(), file.fs.loose.clone())
-            };
-            for context in contexts {
+            let file = Arc::clone(&self.parsed[path].fs);
+            for context in &file.contexts {
                 let mut stack = vec![path.clone()];
                 let mut extensions = Vec::new();
                 self.expand(&context.parts, path, &mut stack, &mut extensions);
-                self.add_context(context.name, context.span, extensions);
+                self.add_context(context.name.clone(), context.span, extensions);
             }
             // Top-level includes pull whole files (with their contexts) in.
-            for part in &loose {
+            for part in &file.loose {
                 if let Part::Include { pattern, span } = part {
                     for target in self.resolve(path, pattern, *span) {
                         self.included.insert(target);
                     }
                 }
             }
-            if loose.iter().any(|p| matches!(p, Part::Extension(_))) {
+            if file.loose.iter().any(|p| matches!(p, Part::Extension(_))) {
                 loose_files.push(path.clone());
             }
         }
@@ -130,10 +134,10 @@ impl PlanBuilder<'_, '_> {
             if self.included.contains(&path) {
                 continue;
             }
-            let loose = self.parsed[&path].fs.loose.clone();
+            let file = Arc::clone(&self.parsed[&path].fs);
             let mut stack = vec![path.clone()];
             let mut extensions = Vec::new();
-            self.expand(&loose, &path, &mut stack, &mut extensions);
+            self.expand(&file.loose, &path, &mut stack, &mut extensions);
             let name = path
                 .parent()
                 .and_then(|d| d.file_name())
@@ -152,7 +156,7 @@ impl PlanBuilder<'_, '_> {
         alone
     }
 
-    fn add_context(&mut self, name: String, span: Span, extensions: Vec<Extension>) {
+    fn add_context(&mut self, name: String, span: Span, extensions: Vec<Arc<Extension>>) {
         match self.contexts.iter_mut().find(|c| c.name == name) {
             Some(existing) => Arc::make_mut(&mut existing.extensions).extend(extensions),
             None => self.contexts.push(PlanContext {
@@ -169,11 +173,11 @@ impl PlanBuilder<'_, '_> {
         parts: &[Part],
         from: &Path,
         stack: &mut Vec<PathBuf>,
-        out: &mut Vec<Extension>,
+        out: &mut Vec<Arc<Extension>>,
     ) {
         for part in parts {
             match part {
-                Part::Extension(extension) => out.push(extension.clone()),
+                Part::Extension(extension) => out.push(Arc::clone(extension)),
                 Part::Include { pattern, span } => {
                     for target in self.resolve(from, pattern, *span) {
                         if stack.contains(&target) {
@@ -187,13 +191,10 @@ impl PlanBuilder<'_, '_> {
                             continue;
                         }
                         self.included.insert(target.clone());
-                        let (contexts, loose) = {
-                            let file = &self.parsed[&target];
-                            (file.fs.contexts.clone(), file.fs.loose.clone())
-                        };
+                        let file = Arc::clone(&self.parsed[&target].fs);
                         stack.push(target.clone());
-                        self.expand(&loose, &target, stack, out);
-                        for context in contexts {
+                        self.expand(&file.loose, &target, stack, out);
+                        for context in &file.contexts {
                             self.expand(&context.parts, &target, stack, out);
                         }
                         stack.pop();

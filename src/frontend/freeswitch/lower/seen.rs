@@ -2,6 +2,8 @@
 //! by actions that run only after the hunt, and what decides when
 //! `record_session` starts capturing.
 
+use std::sync::Arc;
+
 use super::Lowerer;
 use super::hunting::Hunt;
 use crate::flow::Voices;
@@ -60,7 +62,7 @@ impl Lowerer<'_> {
     pub(super) fn record_what_is_seen(
         &mut self,
         hunt: Hunt,
-        extensions: &[Extension],
+        extensions: &[Arc<Extension>],
         visited: &[u32],
     ) {
         let mut seen = Seen::default();
