@@ -4,6 +4,9 @@
 //! another context's hunt.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::{Lowerer, add_sofia_recording};
 use super::hunting::Hunt;
@@ -475,12 +478,10 @@ impl Lowerer<'_> {
 /// The command of a `${uuid_record <uuid> start|stop|mask|unmask <path>}`
 /// expansion in an action's data, which runs when the data is expanded.
 fn uuid_record_command(data: &str) -> Option<&str> {
-    // Looked for at each `$`: a substring search would be set up again for
-    // every action of the dialplan, most of which call no API.
+    // The searcher is set up once: every action of the dialplan is asked.
     const CALL: &str = "${uuid_record";
-    let (start, _) = data
-        .match_indices('$')
-        .find(|&(i, _)| data[i..].starts_with(CALL))?;
+    static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(CALL));
+    let start = FINDER.find(data.as_bytes())?;
     let call = &data[start + CALL.len()..];
     call.split_whitespace()
         .map(|w| w.trim_end_matches('}'))
@@ -492,6 +493,9 @@ fn uuid_record_command(data: &str) -> Option<&str> {
 /// mod_audio_fork `uuid_audio_fork`, mod_audio_stream `uuid_audio_stream`,
 /// and the transcription modules' `uuid_<vendor>_transcribe`.
 fn audio_fork_command(data: &str) -> Option<&str> {
+    // Every such command starts `uuid_`; most actions' data has none.
+    static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("uuid_"));
+    FINDER.find(data.as_bytes())?;
     let mut words = data.split_whitespace().map(|w| w.trim_start_matches("${"));
     while let Some(word) = words.next() {
         let forks = matches!(word, "uuid_audio_fork" | "uuid_audio_stream")
