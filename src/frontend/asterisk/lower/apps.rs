@@ -418,7 +418,6 @@ pub(super) fn call_arguments(target: &str, separator: char) -> Vec<Option<String
         .unwrap_or(&target[open + 1..]);
     let split = if separator == '^' { '^' } else { ',' };
     app::top_level_positions(inner, split)
-        .into_iter()
         .chain(std::iter::once(inner.len()))
         .scan(0, |start, end| {
             let part = &inner[*start..end];

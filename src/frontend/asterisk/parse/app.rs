@@ -134,15 +134,14 @@ pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: char)
 }
 
 /// Byte positions of `needle` outside brackets, braces, parentheses and quotes.
-pub fn top_level_positions(text: &str, needle: char) -> Vec<usize> {
+pub fn top_level_positions(text: &str, needle: char) -> impl Iterator<Item = usize> + '_ {
     let mut depth = 0i32;
     let mut quoted = false;
     let mut escaped = false;
-    let mut out = Vec::new();
-    for (i, c) in text.char_indices() {
+    text.char_indices().filter_map(move |(i, c)| {
         if escaped {
             escaped = false;
-            continue;
+            return None;
         }
         match c {
             '\\' => escaped = true,
@@ -150,17 +149,17 @@ pub fn top_level_positions(text: &str, needle: char) -> Vec<usize> {
             _ if quoted => {}
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth = (depth - 1).max(0),
-            c if c == needle && depth == 0 => out.push(i),
+            c if c == needle && depth == 0 => return Some(i),
             _ => {}
         }
-    }
-    out
+        None
+    })
 }
 
 /// Splits at the first top-level `needle`: `cond?then` → (`cond`, Some(`then`)).
 pub fn split_once_top_level(text: &Text, needle: char) -> (Text, Option<Text>) {
-    match top_level_positions(&text.text, needle).first() {
-        Some(&i) => {
+    match top_level_positions(&text.text, needle).next() {
+        Some(i) => {
             let file = text.span.file;
             let base = text.span.start as usize;
             (
