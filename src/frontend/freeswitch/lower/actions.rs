@@ -77,7 +77,11 @@ impl Lowerer<'_> {
         self.graph
             .set_statement(own, &action.application, action.data.clone());
         // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
-        let label: Box<str> = format!("{}({})", action.application, action.data.trim()).into();
+        // Joined by hand: every action of every hunt is named, and `format!`
+        // costs several times as much.
+        let label: Box<str> = [&action.application, "(", action.data.trim(), ")"]
+            .concat()
+            .into();
         for step in made.into_iter().chain([own]) {
             let step = &mut self.graph.steps[step.index()];
             if step.label.is_none() {
