@@ -62,6 +62,12 @@ const OPERATORS: &[&str] = &[
     ":",
 ];
 
+/// Whether an operator starts with `c` (all of them are ASCII). Asked of
+/// every character of every condition, so it compares bytes.
+fn starts_operator(c: char) -> bool {
+    c.is_ascii() && OPERATORS.iter().any(|op| op.as_bytes().first() == Some(&(c as u8)))
+}
+
 fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -82,10 +88,13 @@ fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
-        if let Some(op) = OPERATORS.iter().find(|op| {
-            let n = op.chars().count();
-            chars[i..].iter().take(n).copied().eq(op.chars())
-        }) {
+        if starts_operator(c)
+            && let Some(op) = OPERATORS.iter().find(|op| {
+                chars
+                    .get(i..i + op.len())
+                    .is_some_and(|at| at.iter().copied().eq(op.chars()))
+            })
+        {
             // A leading `-` followed by a digit is a negative number, not an operator.
             let negative_number = *op == "-"
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit)
@@ -124,8 +133,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                         || c == '('
                         || c == ')'
                         || c == '"'
-                        || OPERATORS.iter().any(|op| op.starts_with(c))
-                            && !(c == '-' && operand.is_empty()))
+                        || starts_operator(c) && !(c == '-' && operand.is_empty()))
                 {
                     break;
                 }
