@@ -27,10 +27,15 @@ impl Lowerer<'_> {
             return menu;
         }
         let chain = self.action_steps(hunt, action);
+        // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
+        // Joined by hand: every action of every hunt is named, and `format!`
+        // costs several times as much.
+        let label: Box<str> = [&action.application, "(", action.data.trim(), ")"]
+            .concat()
+            .into();
         // The action's first step, and the first step of the chain (a sofia
         // profile's recording can come before a connection).
         let mut own = None;
-        let mut made = Vec::new();
         let mut first = None;
         let mut previous: Option<StepId> = None;
         let ends_flow = chain
@@ -59,9 +64,9 @@ impl Lowerer<'_> {
                 _ => None,
             };
             let step = self.step(kind, action.span, hunt.context);
+            self.graph.steps[step.index()].label = Some(label.clone());
             chained(self, step);
             own.get_or_insert(step);
-            made.push(step);
             if let Some(target) = jump_target {
                 self.graph.add_edge(step, Edge::plain(target));
             }
@@ -71,23 +76,12 @@ impl Lowerer<'_> {
         }
         let own = own.unwrap_or_else(|| {
             let step = self.step(StepKind::Other, action.span, hunt.context);
+            self.graph.steps[step.index()].label = Some(label);
             self.link(step, next);
             step
         });
         self.graph
             .set_statement(own, &action.application, action.data.clone());
-        // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
-        // Joined by hand: every action of every hunt is named, and `format!`
-        // costs several times as much.
-        let label: Box<str> = [&action.application, "(", action.data.trim(), ")"]
-            .concat()
-            .into();
-        for step in made.into_iter().chain([own]) {
-            let step = &mut self.graph.steps[step.index()];
-            if step.label.is_none() {
-                step.label = Some(label.clone());
-            }
-        }
         first.unwrap_or(own)
     }
 
