@@ -461,7 +461,8 @@ impl Run<'_> {
                 for (index, edge) in step.edges.iter().enumerate() {
                     let effects = &self.facts.steps[node.step.index()].edge_effects;
                     let effects = effects.get(index).map(Vec::as_slice).unwrap_or(&[]);
-                    for mut state in self.apply_edge(after, effects) {
+                    let (state, other) = self.apply_edge(after, effects);
+                    for mut state in std::iter::once(state).chain(other) {
                         if spent.is_some() && state.consent_variable == spent {
                             state.consent_variable = Some(SPENT);
                         }
@@ -546,13 +547,13 @@ impl Run<'_> {
         state
     }
 
-    /// The states after taking an edge: a test of the consent variable
-    /// moves the consent state.
+    /// The states after taking an edge (one, or two when the answer may be
+    /// yes or no): a test of the consent variable moves the consent state.
     fn apply_edge(
         &self,
         mut state: PathState,
         effects: &[(VariableId, AnswerEffect)],
-    ) -> Vec<PathState> {
+    ) -> (PathState, Option<PathState>) {
         // Only a plain yes is consent to voice biometrics; the question is
         // answered once its answer has been tested.
         if let Some(question) = state.voiceprint_question
@@ -575,15 +576,15 @@ impl Run<'_> {
                 ..state
             };
             return match effect {
-                AnswerEffect::Yes => vec![with(ConsentState::Yes)],
-                AnswerEffect::Declined => vec![with(ConsentState::Declined)],
+                AnswerEffect::Yes => (with(ConsentState::Yes), None),
+                AnswerEffect::Declined => (with(ConsentState::Declined), None),
                 AnswerEffect::YesOrDeclined => {
-                    vec![with(ConsentState::Yes), with(ConsentState::Declined)]
+                    (with(ConsentState::Yes), Some(with(ConsentState::Declined)))
                 }
-                AnswerEffect::Default => vec![with(ConsentState::Default)],
+                AnswerEffect::Default => (with(ConsentState::Default), None),
             };
         }
-        vec![state]
+        (state, None)
     }
 }
 
