@@ -8,6 +8,7 @@
 //! breadth-first order makes each triple's predecessor chain a shortest
 //! witness path.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 use crate::flow::{FlowGraph, Leg, StepId, StepKind};
@@ -205,11 +206,14 @@ impl PathStates {
     /// Propagates states from each entry point (`entries`: step and whether the
     /// entry records every call).
     pub fn compute(graph: &FlowGraph, facts: &Facts, entries: &[(StepId, bool)]) -> PathStates {
+        // Most steps are reached in one state or a few: room for one each
+        // saves growing the map (rehashing every key) step by step.
+        let steps = graph.steps.len();
         let mut run = Run {
             graph,
             facts,
-            nodes: Vec::new(),
-            visited: HashMap::default(),
+            nodes: Vec::with_capacity(steps),
+            visited: HashMap::with_capacity_and_hasher(steps, FastHash::default()),
             contexts: vec![CallingContext {
                 entry_state: None,
                 callers: Vec::new(),
@@ -397,17 +401,17 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn add(&mut self, step: StepId, context: u32, state: PathState, pred: Pred) {
-        if self.visited.contains_key(&(step, context, state)) {
-            return;
-        }
         let id = self.nodes.len() as NodeId;
+        let Entry::Vacant(slot) = self.visited.entry((step, context, state)) else {
+            return;
+        };
+        slot.insert(id);
         self.nodes.push(Node {
             step,
             context,
             state,
             pred,
         });
-        self.visited.insert((step, context, state), id);
         self.queue.push_back(id);
     }
 
