@@ -191,6 +191,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         .sum();
     l.graph.steps.reserve(priorities);
     l.priority_steps.reserve(priorities);
+    l.owned.reserve(priorities);
     for (c, context) in plan.contexts.iter().enumerate() {
         for (e, extension) in context.extensions.iter().enumerate() {
             for (&number, priority) in &extension.priorities {
