@@ -66,7 +66,10 @@ impl Lowerer<'_> {
         visited: &[u32],
     ) {
         let mut seen = Seen::default();
-        let mut walk = Walk::default();
+        // The last hunt's walk, emptied: its map keeps the room it grew to.
+        let mut walk = std::mem::take(&mut self.walk);
+        walk.seen.clear();
+        walk.pending.clear();
         for extension in visited.iter().map(|&i| &extensions[i as usize]) {
             for condition in &extension.conditions {
                 self.walk_seen(hunt, condition, &mut seen, &mut walk);
