@@ -11,11 +11,14 @@ use crate::frontend::asterisk::parse::expr::{CompareOp, Condition};
 pub fn guards_for(condition: &Condition, outcome: bool) -> Vec<Guard> {
     let mut guards = Vec::new();
     collect_guards(condition, outcome, &mut guards);
-    let mut seen = HashSet::new();
-    guards.retain(|g| {
-        let (Guard::Answer { variable, .. } | Guard::Default { variable, .. }) = g;
-        seen.insert(variable.folded())
-    });
+    // One guard (most conditions) has nothing to repeat.
+    if guards.len() > 1 {
+        let mut seen = HashSet::new();
+        guards.retain(|g| {
+            let (Guard::Answer { variable, .. } | Guard::Default { variable, .. }) = g;
+            seen.insert(variable.folded())
+        });
+    }
     guards
 }
 
