@@ -19,7 +19,7 @@ use path_state::{
     AnswerEffect, ConsentState, Facts, NodeId, PathState, PathStates, QuietRuns, StepFacts,
     VariableId,
 };
-use reach::{NearestAhead, Predecessors, Reachability};
+use reach::{Answers, NearestAhead, Predecessors, Reachability};
 use recognize::{PromptMeaning, Recognizers};
 
 /// One analysed PBX (or flow file): its graph and what holds at each recording.
@@ -146,31 +146,18 @@ pub fn analyse(
         .collect();
 
     let predecessors = Predecessors::of(&graph);
-    let reaches_connection = Reachability::compute(
-        &graph,
-        &predecessors,
-        |s| is_connection(&graph, s),
-        |_| false,
-    );
-    let entries = blanket_entries(
-        &graph,
-        &predecessors,
-        &reaches_connection,
-        &consent_questions,
-    );
+    let reach = Reachability::compute_all(&graph, &predecessors, Question::COUNT, |s| {
+        Question::targets_and_blockers(&graph, s, &notices, &consent_questions)
+    });
+    let entries = blanket_entries(&graph, &reach);
     let states = PathStates::compute(&graph, &facts, &entries);
     let refusals = refusals(&graph, &states, &consent_questions);
     let payments = payments(&graph, recognizers);
-    let found = recording_nodes(
-        &graph,
-        &predecessors,
-        &states,
-        &reaches_connection,
-        &notices,
-    );
+    let found = recording_nodes(&graph, &states, &reach);
     let ahead = Ahead::compute(
         &graph,
         &predecessors,
+        &reach,
         &notices,
         &consent_questions,
         &payments,
@@ -288,6 +275,16 @@ fn first_nodes(
     first
 }
 
+/// A person answers at a connection; prompts in a subroutine on the
+/// called party's channel are heard by the agent.
+fn person_answers(graph: &FlowGraph, s: StepId) -> bool {
+    match &graph.step(s).kind {
+        StepKind::Connection { waits, .. } => *waits != Wait::Queue,
+        StepKind::Call(call) => call.leg == Leg::Callee,
+        _ => false,
+    }
+}
+
 /// A connection: the call is put through to a person or a queue.
 fn is_connection(graph: &FlowGraph, s: StepId) -> bool {
     matches!(graph.step(s).kind, StepKind::Connection { .. })
@@ -307,31 +304,71 @@ fn stops_running(graph: &FlowGraph, s: StepId) -> bool {
     matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.stops_running)
 }
 
+/// The reachability questions the analysis asks of a graph, answered
+/// together by one [`Reachability::compute_all`], each its bit.
+struct Question;
+
+impl Question {
+    /// A connection.
+    const CONNECTION: u8 = 0;
+    /// A connection, not through a recording that runs on its own.
+    const UNRECORDED_CONNECTION: u8 = 1;
+    /// The end of the call, not through a recording that runs on its own.
+    const UNRECORDED_END: u8 = 2;
+    /// A consent question.
+    const CONSENT: u8 = 3;
+    /// A recording that runs on its own.
+    const RECORDING: u8 = 4;
+    /// A connection, not through a notice.
+    const UNNOTICED_CONNECTION: u8 = 5;
+    /// A notice.
+    const NOTICE: u8 = 6;
+    /// No target: only [`Answers::returns`], the end of a subroutine before
+    /// a person answers or the recording stops, is asked.
+    const UNANSWERED_RETURN: u8 = 7;
+    const COUNT: u32 = 8;
+
+    /// Whether step `s` is a target and whether it is a blocker, per question.
+    fn targets_and_blockers(
+        graph: &FlowGraph,
+        s: StepId,
+        notices: &[bool],
+        consent_questions: &[bool],
+    ) -> (u8, u8) {
+        let step = graph.step(s);
+        let connection = matches!(step.kind, StepKind::Connection { .. });
+        let recording = is_recording(graph, s);
+        let terminal =
+            step.edges.is_empty() && !matches!(step.kind, StepKind::Return | StepKind::Call(_));
+        let notice = notices[s.index()];
+        let bit = |question: u8, holds: bool| u8::from(holds) << question;
+        let targets = bit(Self::CONNECTION, connection)
+            | bit(Self::UNRECORDED_CONNECTION, connection)
+            | bit(Self::UNRECORDED_END, terminal)
+            | bit(Self::CONSENT, consent_questions[s.index()])
+            | bit(Self::RECORDING, recording)
+            | bit(Self::UNNOTICED_CONNECTION, connection)
+            | bit(Self::NOTICE, notice);
+        let blockers = bit(Self::UNRECORDED_CONNECTION, recording)
+            | bit(Self::UNRECORDED_END, recording)
+            | bit(Self::UNNOTICED_CONNECTION, notice)
+            | bit(
+                Self::UNANSWERED_RETURN,
+                person_answers(graph, s) || is_stop(graph, s),
+            );
+        (targets, blockers)
+    }
+}
+
 /// The entry points, each with whether it records every call: it reaches a
 /// recording, no consent question, and no path from it reaches a connection
 /// (or, when it reaches none, the end of the call) without a recording.
-fn blanket_entries(
-    graph: &FlowGraph,
-    predecessors: &Predecessors,
-    reaches_connection: &Reachability,
-    consent_questions: &[bool],
-) -> Vec<(StepId, bool)> {
-    let is_connection = |s: StepId| is_connection(graph, s);
-    let is_recording = |s: StepId| is_recording(graph, s);
-    let is_terminal = |s: StepId| {
-        let step = graph.step(s);
-        step.edges.is_empty() && !matches!(step.kind, StepKind::Return | StepKind::Call(_))
-    };
-    let unrecorded_connection =
-        Reachability::compute(graph, predecessors, is_connection, is_recording);
-    let unrecorded_end = Reachability::compute(graph, predecessors, is_terminal, is_recording);
-    let reaches_consent = Reachability::compute(
-        graph,
-        predecessors,
-        |s| consent_questions[s.index()],
-        |_| false,
-    );
-    let reaches_recording = Reachability::compute(graph, predecessors, is_recording, |_| false);
+fn blanket_entries(graph: &FlowGraph, reach: &Reachability) -> Vec<(StepId, bool)> {
+    let reaches_connection = reach.question(Question::CONNECTION);
+    let unrecorded_connection = reach.question(Question::UNRECORDED_CONNECTION);
+    let unrecorded_end = reach.question(Question::UNRECORDED_END);
+    let reaches_consent = reach.question(Question::CONSENT);
+    let reaches_recording = reach.question(Question::RECORDING);
     graph
         .entries
         .iter()
@@ -383,23 +420,16 @@ struct Found {
 /// The recording starts the path states reach, and the nodes that show it.
 fn recording_nodes(
     graph: &FlowGraph,
-    predecessors: &Predecessors,
     states: &PathStates,
-    reaches_connection: &Reachability,
-    notices: &[bool],
+    reach: &Reachability,
 ) -> BTreeMap<StepId, Found> {
+    let reaches_connection = reach.question(Question::CONNECTION);
     // For bridge-only recording: can the call reach a connection without a notice?
-    let unnoticed_connection = Reachability::compute(
-        graph,
-        predecessors,
-        |s| is_connection(graph, s),
-        |s| notices[s.index()],
-    );
+    let unnoticed_connection = reach.question(Question::UNNOTICED_CONNECTION);
     // When neither a connection nor a notice lies ahead of a bridge-only
     // recording, the call is connected somewhere the scanned files do not
     // show, and no notice comes before that.
-    let reaches_notice =
-        Reachability::compute(graph, predecessors, |s| notices[s.index()], |_| false);
+    let reaches_notice = reach.question(Question::NOTICE);
     let mut found: BTreeMap<StepId, Found> = BTreeMap::new();
     for (id, node) in states.nodes.iter().enumerate() {
         let StepKind::RecordingStart(start) = &graph.step(node.step).kind else {
@@ -448,7 +478,7 @@ fn recording_nodes(
 
 /// What lies ahead of each step, for what a recording captures after it
 /// starts and for the labels of findings.
-struct Ahead {
+struct Ahead<'a> {
     notice: NearestAhead,
     consent: NearestAhead,
     /// A connection not preceded by a notice.
@@ -459,7 +489,7 @@ struct Ahead {
     /// The end of a subroutine, before a person answers or the recording
     /// stops: a recording started in a subroutine (FreePBX's
     /// sub-record-check) also captures what its callers do after it returns.
-    returns_unanswered: Reachability,
+    returns_unanswered: Answers<'a>,
     payment: NearestAhead,
     /// A stop, or a key that stops a running recording (Asterisk automixmon).
     withdrawal: NearestAhead,
@@ -467,14 +497,15 @@ struct Ahead {
     stop_key_bound: bool,
 }
 
-impl Ahead {
+impl<'a> Ahead<'a> {
     fn compute(
         graph: &FlowGraph,
         predecessors: &Predecessors,
+        reach: &'a Reachability,
         notices: &[bool],
         consent_questions: &[bool],
         payments: &[bool],
-    ) -> Ahead {
+    ) -> Ahead<'a> {
         let is_stop = |s: StepId| is_stop(graph, s);
         // A connection counts too: until a person answers, the caller hears
         // ringing or early media, and a recording that captures from its start
@@ -486,13 +517,7 @@ impl Ahead {
             StepKind::Input { .. } | StepKind::Payment => true,
             _ => false,
         };
-        // A person answers at a connection; prompts in a subroutine on the
-        // called party's channel are heard by the agent.
-        let person_answers = |s: StepId| match &graph.step(s).kind {
-            StepKind::Connection { waits, .. } => *waits != Wait::Queue,
-            StepKind::Call(call) => call.leg == Leg::Callee,
-            _ => false,
-        };
+        let person_answers = |s: StepId| person_answers(graph, s);
         Ahead {
             notice: NearestAhead::compute(graph, predecessors, |s| notices[s.index()], |_| false),
             consent: NearestAhead::compute(
@@ -510,12 +535,7 @@ impl Ahead {
             ivr: NearestAhead::compute(graph, predecessors, is_ivr, |s| {
                 person_answers(s) || is_stop(s)
             }),
-            returns_unanswered: Reachability::compute(
-                graph,
-                predecessors,
-                |_| false,
-                |s| person_answers(s) || is_stop(s),
-            ),
+            returns_unanswered: reach.question(Question::UNANSWERED_RETURN),
             payment: NearestAhead::compute(graph, predecessors, |s| payments[s.index()], is_stop),
             withdrawal: NearestAhead::compute(
                 graph,

@@ -55,52 +55,83 @@ impl Predecessors {
     }
 }
 
+/// Answers to up to eight reachability questions about one graph, one bit
+/// of a byte per step for each.
 pub struct Reachability {
     /// From this step a target is reachable within the step's own
     /// subroutine (or at top level), entering called subroutines.
-    local: Vec<bool>,
+    local: Vec<u8>,
     /// From this step, the end of the current subroutine (`Return`) is
     /// reachable without a blocker.
-    to_return: Vec<bool>,
+    to_return: Vec<u8>,
+}
+
+/// The answers to one of the questions a [`Reachability`] holds.
+#[derive(Clone, Copy)]
+pub struct Answers<'a> {
+    local: &'a [u8],
+    to_return: &'a [u8],
+    bit: u8,
 }
 
 impl Reachability {
+    /// Can a call get from each step to a `target` without passing a
+    /// `blocker`?
     pub fn compute(
         graph: &FlowGraph,
         predecessors: &Predecessors,
         target: impl Fn(StepId) -> bool,
         blocker: impl Fn(StepId) -> bool,
     ) -> Reachability {
+        Reachability::compute_all(graph, predecessors, 1, |s| {
+            (u8::from(target(s)), u8::from(blocker(s)))
+        })
+    }
+
+    /// `count` (at most eight) questions at once: `questions(step)` gives,
+    /// one bit per question, whether the step is a target and whether it is
+    /// a blocker.
+    /// Each question's answer is the least fixpoint of its own equations,
+    /// which no other question's bits touch, so one worklist over all of
+    /// them gives exactly the answers eight searches would, in one pass.
+    pub fn compute_all(
+        graph: &FlowGraph,
+        predecessors: &Predecessors,
+        count: u32,
+        questions: impl Fn(StepId) -> (u8, u8),
+    ) -> Reachability {
+        debug_assert!((1..=8).contains(&count));
+        let asked = (u16::MAX >> (16 - count)) as u8;
         let n = graph.len();
         let mut r = Reachability {
-            local: vec![false; n],
-            to_return: vec![false; n],
+            local: vec![0; n],
+            to_return: vec![0; n],
         };
+        let (targets, blockers): (Vec<u8>, Vec<u8>) =
+            (0..n as u32).map(|i| questions(StepId(i))).unzip();
         // Every step starts false, and only a target or an unblocked end of
         // a subroutine is true before some step after it is: those are the
         // seeds, and a step is looked at again when a step after it changes.
-        let mut queue: VecDeque<u32> = (0..n as u32)
-            .filter(|&i| {
-                let id = StepId(i);
-                target(id) || (matches!(graph.step(id).kind, StepKind::Return) && !blocker(id))
-            })
-            .collect();
         let mut queued = vec![false; n];
-        for &i in &queue {
-            queued[i as usize] = true;
+        let mut queue: VecDeque<u32> = VecDeque::new();
+        for (i, step) in graph.steps.iter().enumerate() {
+            let open_return = matches!(step.kind, StepKind::Return) && asked & !blockers[i] != 0;
+            if targets[i] != 0 || open_return {
+                queued[i] = true;
+                queue.push_back(i as u32);
+            }
         }
         while let Some(i) = queue.pop_front() {
-            queued[i as usize] = false;
-            let id = StepId(i);
-            let (local, to_return) = r.evaluate(graph, id, &target, &blocker);
-            let changed =
-                (local && !r.local[i as usize]) || (to_return && !r.to_return[i as usize]);
-            if !changed {
+            let i = i as usize;
+            queued[i] = false;
+            let (local, to_return) = r.evaluate(graph, i, targets[i], blockers[i] | !asked);
+            let grown = (local & !r.local[i]) | (to_return & !r.to_return[i]);
+            if grown == 0 {
                 continue;
             }
-            r.local[i as usize] |= local;
-            r.to_return[i as usize] |= to_return;
-            for &p in predecessors.of_step(i) {
+            r.local[i] |= local;
+            r.to_return[i] |= to_return;
+            for &p in predecessors.of_step(i as u32) {
                 if !queued[p as usize] {
                     queued[p as usize] = true;
                     queue.push_back(p);
@@ -110,43 +141,66 @@ impl Reachability {
         r
     }
 
-    fn evaluate(
-        &self,
-        graph: &FlowGraph,
-        id: StepId,
-        target: &impl Fn(StepId) -> bool,
-        blocker: &impl Fn(StepId) -> bool,
-    ) -> (bool, bool) {
-        let (local, to_return) = if blocker(id) {
-            (false, false)
-        } else {
-            let step = graph.step(id);
-            let any_local = step.edges.iter().any(|e| self.local[e.to.index()]);
-            let any_return = step.edges.iter().any(|e| self.to_return[e.to.index()]);
-            match &step.kind {
-                StepKind::Return => (false, true),
-                StepKind::Call(call) => match call.callee {
-                    Some(callee) => (
-                        self.local[callee.index()] || (self.to_return[callee.index()] && any_local),
-                        self.to_return[callee.index()] && any_return,
-                    ),
-                    None => (any_local, any_return),
-                },
-                _ => (any_local, any_return),
-            }
+    fn evaluate(&self, graph: &FlowGraph, i: usize, target: u8, blocker: u8) -> (u8, u8) {
+        let step = &graph.steps[i];
+        let mut any_local = 0;
+        let mut any_return = 0;
+        for edge in &step.edges {
+            any_local |= self.local[edge.to.index()];
+            any_return |= self.to_return[edge.to.index()];
+        }
+        let (local, to_return) = match &step.kind {
+            StepKind::Return => (0, u8::MAX),
+            StepKind::Call(call) => match call.callee {
+                Some(callee) => {
+                    let (callee_local, callee_return) =
+                        (self.local[callee.index()], self.to_return[callee.index()]);
+                    (
+                        callee_local | (callee_return & any_local),
+                        callee_return & any_return,
+                    )
+                }
+                None => (any_local, any_return),
+            },
+            _ => (any_local, any_return),
         };
-        (local || target(id), to_return)
+        let open = !blocker;
+        ((local & open) | target, to_return & open)
+    }
+
+    /// The answers to question `bit` (counted from 0) of
+    /// [`Reachability::compute_all`].
+    pub fn question(&self, bit: u8) -> Answers<'_> {
+        Answers {
+            local: &self.local,
+            to_return: &self.to_return,
+            bit,
+        }
     }
 
     /// Whether a target is reachable from `step` within its own subroutine or
-    /// at top level.
+    /// at top level (of the one question [`Reachability::compute`] asks).
     pub fn from(&self, step: StepId) -> bool {
-        self.local[step.index()]
+        self.question(0).from(step)
+    }
+
+    /// Whether the end of the subroutine `step` is in is reachable (of the
+    /// one question [`Reachability::compute`] asks).
+    pub fn returns(&self, step: StepId) -> bool {
+        self.question(0).returns(step)
+    }
+}
+
+impl Answers<'_> {
+    /// Whether a target is reachable from `step` within its own subroutine or
+    /// at top level.
+    pub fn from(self, step: StepId) -> bool {
+        self.local[step.index()] >> self.bit & 1 != 0
     }
 
     /// Whether the end of the subroutine `step` is in is reachable.
-    pub fn returns(&self, step: StepId) -> bool {
-        self.to_return[step.index()]
+    pub fn returns(self, step: StepId) -> bool {
+        self.to_return[step.index()] >> self.bit & 1 != 0
     }
 }
 
