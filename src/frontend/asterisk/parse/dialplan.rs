@@ -279,16 +279,37 @@ impl Builder {
     }
 
     fn exten(&mut self, index: usize, entry: &Entry, same: bool) {
+        let Some(Current::Context { last, .. }) = &mut self.current else {
+            return;
+        };
+        // Taken out and put back, not cloned: it is read on every line.
+        let mut last = last.take();
+        self.priority_line(index, entry, same, &mut last);
+        if let Some(Current::Context { last: kept, .. }) = &mut self.current {
+            *kept = last;
+        }
+    }
+
+    /// An `exten =>` or `same =>` line; `last` is the extension and
+    /// priority of the context's line before, and becomes this line's.
+    fn priority_line(
+        &mut self,
+        index: usize,
+        entry: &Entry,
+        same: bool,
+        last: &mut Option<(String, u32)>,
+    ) {
         let file = entry.span.file;
         let value = entry.value.as_str();
         let base = entry.value_span.start as usize;
-        let Some(Current::Context { last, .. }) = &self.current else {
+        // Fields: [exten,] priority, application.
+        let Some((written, rest_offset)) = self.extension_name(entry, same, last.is_some()) else {
             return;
         };
-        let last = last.clone();
-        // Fields: [exten,] priority, application.
-        let Some((name, rest_offset)) = self.extension_name(entry, same, &last) else {
-            return;
+        let name = match (written, &*last) {
+            (Some(written), _) => written,
+            (None, Some((last_name, _))) => last_name.as_str(),
+            (None, None) => return,
         };
         let rest = &value[rest_offset..];
         let Some(comma) = rest.find(',') else {
@@ -334,9 +355,6 @@ impl Builder {
             ));
             return;
         };
-        if let Some(Current::Context { last, .. }) = &mut self.current {
-            *last = Some((name.clone(), number));
-        }
         let span = if same {
             entry.key_span
         } else {
@@ -348,28 +366,41 @@ impl Builder {
             app: call,
             span: entry.span,
         };
-        self.plan.add_priority(index, &name, span, false, priority);
+        self.plan.add_priority(index, name, span, false, priority);
+        match (written, last) {
+            (Some(written), Some((last_name, last_number))) => {
+                if last_name != written {
+                    last_name.clear();
+                    last_name.push_str(written);
+                }
+                *last_number = number;
+            }
+            (None, Some((_, last_number))) => *last_number = number,
+            (Some(written), last) => *last = Some((written.to_string(), number)),
+            (None, None) => {}
+        }
     }
 
-    /// The extension a line adds to: its own first field, or for `same =>`
-    /// the extension of the line before; and where the priority field starts.
-    fn extension_name(
+    /// The extension a line adds to: its own first field, or `None` for
+    /// `same =>` (the extension of the line before, when `has_last`); and
+    /// where the priority field starts.
+    fn extension_name<'a>(
         &mut self,
-        entry: &Entry,
+        entry: &'a Entry,
         same: bool,
-        last: &Option<(String, u32)>,
-    ) -> Option<(String, usize)> {
+        has_last: bool,
+    ) -> Option<(Option<&'a str>, usize)> {
         let value = entry.value.as_str();
         if same {
-            let Some((name, _)) = last.clone() else {
+            if !has_last {
                 self.errors.push(ParseError::new(
                     entry.span,
                     "`same =>` without an extension before it",
                     "`same =>` continues the extension of the previous `exten =>` line",
                 ));
                 return None;
-            };
-            Some((name, 0))
+            }
+            Some((None, 0))
         } else {
             let Some(comma) = first_field_end(value) else {
                 self.errors.push(ParseError::new(
@@ -388,7 +419,7 @@ impl Builder {
                 ));
                 return None;
             }
-            Some((name.to_string(), comma + 1))
+            Some((Some(name), comma + 1))
         }
     }
 
