@@ -448,8 +448,11 @@ impl Builder {
             },
             None => (number_text, 0),
         };
-        let base_number = match base_text.to_ascii_lowercase().as_str() {
-            "n" | "next" | "s" | "same" => match previous {
+        let continues = ["n", "next", "s", "same"]
+            .iter()
+            .any(|word| base_text.eq_ignore_ascii_case(word));
+        let base_number = match base_text {
+            _ if continues => match previous {
                 Some(p) if base_text.starts_with(['n', 'N']) => p + 1,
                 Some(p) => p,
                 None => {

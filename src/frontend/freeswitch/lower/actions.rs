@@ -313,10 +313,10 @@ impl Lowerer<'_> {
     /// `RECORD_ANSWER_REQ` on a channel not yet answered), here or before.
     fn capture_now(&self, action: &Action) -> Capture {
         let seen = self.seen(action.span).unwrap_or_default();
-        let lower = action.data.trim().to_ascii_lowercase();
+        let data = action.data.trim();
         if seen.captures_later()
-            || lower.contains("record_bridge_req=true")
-            || (!seen.answered && lower.contains("record_answer_req=true"))
+            || contains_ignore_ascii_case(data, "record_bridge_req=true")
+            || (!seen.answered && contains_ignore_ascii_case(data, "record_answer_req=true"))
         {
             Capture::FromBridge
         } else {
@@ -548,4 +548,17 @@ fn input(data: &str, prompt: usize, variable: usize) -> StepKind {
             .map(|p| vec![p.to_string()])
             .unwrap_or_default(),
     }
+}
+
+/// Whether `text` holds `needle` (lower case) in any case; FreeSWITCH
+/// variable names are case-insensitive.
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text).any(|i| {
+        text.get(i..i + needle.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
+    })
 }
