@@ -56,12 +56,7 @@ unsafe impl std::alloc::GlobalAlloc for MiMalloc {
         unsafe { libmimalloc_sys::mi_free(ptr.cast()) }
     }
 
-    unsafe fn realloc(
-        &self,
-        ptr: *mut u8,
-        layout: std::alloc::Layout,
-        new_size: usize,
-    ) -> *mut u8 {
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         let align = layout.align();
         // SAFETY: `ptr` came from mimalloc (the caller's contract); the new
         // block has the layout's alignment, by `plain` or by asking for it.

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::config::Config;
 use crate::directives::DirectiveIndex;
 use crate::flow::{
-    Analysis, AnswerMatch, BeforeAnswer, Capture, FlowGraph, Guard, Leg, RecordingStart, StepId,
-    StepKind, Variable, Wait,
+    Analysis, AnswerMatch, BeforeAnswer, Capture, Edge, FlowGraph, Guard, Leg, RecordingStart,
+    StepId, StepKind, Variable, Wait,
 };
 use crate::source::{SourceMap, Span};
 use path_state::{
@@ -780,12 +780,16 @@ fn answer_effect(recognizers: &Recognizers, answer: &AnswerMatch) -> AnswerEffec
 
 /// The outcome of the branch `from` → `to`, when it decides something.
 fn taken(graph: &FlowGraph, from: StepId, to: StepId) -> Option<String> {
+    guarded_edge(graph, from, to).map(|e| describe_guards(&e.guards))
+}
+
+/// The edge from `from` to `to` that says something about the caller.
+fn guarded_edge(graph: &FlowGraph, from: StepId, to: StepId) -> Option<&Edge> {
     graph
         .step(from)
         .edges
         .iter()
         .find(|e| e.to == to && !e.guards.is_empty())
-        .map(|e| describe_guards(&e.guards))
 }
 
 /// A branch passed without a decision about the caller (a FreeSWITCH hunt
@@ -797,7 +801,7 @@ const PASSED_BRANCHES_KEPT_WHOLE: usize = 4;
 fn quiet_runs(graph: &FlowGraph, states: &PathStates) -> QuietRuns {
     states.quiet_runs(|p, c| {
         let (from, to) = (states.nodes[p as usize].step, states.nodes[c as usize].step);
-        matches!(graph.step(from).kind, StepKind::Branch) && taken(graph, from, to).is_none()
+        matches!(graph.step(from).kind, StepKind::Branch) && guarded_edge(graph, from, to).is_none()
     })
 }
 
