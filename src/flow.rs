@@ -136,9 +136,8 @@ pub struct Step {
     /// test cannot see the answer).
     pub note: Option<Box<str>>,
     /// The application or action the step comes from, for custom rules;
-    /// set on the first step a statement makes. Boxed: most steps of a large
-    /// tree are in its step vector, and a smaller step is copied faster.
-    pub statement: Option<Box<Statement>>,
+    /// set on the first step a statement makes.
+    pub statement: Option<Statement>,
 }
 
 /// A configuration statement as written: `MixMonitor` and its arguments, a
@@ -147,8 +146,27 @@ pub struct Step {
 /// properties.
 #[derive(Debug, Clone)]
 pub struct Statement {
-    pub application: String,
-    pub arguments: String,
+    /// The application, then its arguments, in one allocation: nearly
+    /// every step has a statement.
+    text: Box<str>,
+    application_len: u32,
+}
+
+impl Statement {
+    pub fn new(application: &str, arguments: &str) -> Statement {
+        Statement {
+            text: [application, arguments].concat().into(),
+            application_len: application.len() as u32,
+        }
+    }
+
+    pub fn application(&self) -> &str {
+        &self.text[..self.application_len as usize]
+    }
+
+    pub fn arguments(&self) -> &str {
+        &self.text[self.application_len as usize..]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -645,11 +663,8 @@ impl FlowGraph {
     }
 
     /// Records the statement a step comes from.
-    pub fn set_statement(&mut self, step: StepId, application: &str, arguments: String) {
-        self.steps[step.index()].statement = Some(Box::new(Statement {
-            application: application.to_string(),
-            arguments,
-        }));
+    pub fn set_statement(&mut self, step: StepId, application: &str, arguments: &str) {
+        self.steps[step.index()].statement = Some(Statement::new(application, arguments));
     }
 
     pub fn add_edge(&mut self, from: StepId, edge: Edge) {

@@ -112,7 +112,7 @@ impl CustomRule {
                 .step(step)
                 .statement
                 .as_ref()
-                .map(|s| s.application.clone()),
+                .map(|s| s.application().to_string()),
             _ => extra(name),
         })
     }

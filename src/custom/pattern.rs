@@ -89,9 +89,13 @@ fn step_texts(step: &Step, field: PatternField) -> Vec<String> {
         PatternField::Application => step
             .statement
             .iter()
-            .map(|s| s.application.clone())
+            .map(|s| s.application().to_string())
             .collect(),
-        PatternField::Arguments => step.statement.iter().map(|s| s.arguments.clone()).collect(),
+        PatternField::Arguments => step
+            .statement
+            .iter()
+            .map(|s| s.arguments().to_string())
+            .collect(),
         PatternField::Prompt => match kind {
             StepKind::Prompt { prompts } | StepKind::Input { prompts, .. } => prompts.clone(),
             _ => Vec::new(),
@@ -110,9 +114,9 @@ fn step_texts(step: &Step, field: PatternField) -> Vec<String> {
                 .filter(|s| {
                     ["set", "mset", "export", "set_global"]
                         .iter()
-                        .any(|a| s.application.eq_ignore_ascii_case(a))
+                        .any(|a| s.application().eq_ignore_ascii_case(a))
                 })
-                .map(|s| s.arguments.clone())
+                .map(|s| s.arguments().to_string())
                 .collect(),
         },
         PatternField::Line => Vec::new(),
@@ -153,7 +157,7 @@ pub(super) fn check(
                 continue;
             }
             let message = rule.message(ctx, pbx, id, &|name| match name {
-                "application" => step.statement.as_ref().map(|s| s.application.clone()),
+                "application" => step.statement.as_ref().map(|s| s.application().to_string()),
                 _ => capture(&pattern.regex, &captures, name),
             });
             let mut finding =

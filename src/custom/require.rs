@@ -86,7 +86,7 @@ impl Require {
         let application_matches = self.application.as_ref().is_some_and(|regex| {
             step.statement
                 .as_ref()
-                .is_some_and(|s| regex.is_match(&s.application))
+                .is_some_and(|s| regex.is_match(s.application()))
         });
         prompt_matches || application_matches
     }

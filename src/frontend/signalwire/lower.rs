@@ -222,7 +222,7 @@ impl<'h> Swml<'_, 'h, '_> {
             label = format!("{label} in section {}", self.section);
         }
         self.graph.steps[step.index()].label = Some(label.into());
-        self.graph.set_statement(step, name, params.to_compact());
+        self.graph.set_statement(step, name, &params.to_compact());
         step
     }
 

@@ -491,7 +491,7 @@ impl Ncco<'_, '_, '_> {
             self.graph.steps[step.index()].label = Some(label.clone());
         }
         self.graph
-            .set_statement(first, name, action.json.to_compact());
+            .set_statement(first, name, &action.json.to_compact());
         (first, last)
     }
 }

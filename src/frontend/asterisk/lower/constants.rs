@@ -346,7 +346,7 @@ mod tests {
             .filter(|s| {
                 s.statement
                     .as_ref()
-                    .is_some_and(|st| st.application == "GotoIf")
+                    .is_some_and(|st| st.application() == "GotoIf")
             })
             .map(|s| s.edges.len())
             .collect()

@@ -200,7 +200,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
                     .graph
                     .add_step(StepKind::Other, app.span, RegionId(c as u32));
                 l.graph
-                    .set_statement(id, &app.name, app.raw_args.text.clone());
+                    .set_statement(id, &app.name, &app.raw_args.text);
                 l.priority_steps.insert((c, e, number), id);
             }
             l.loops.insert((c, e), loop_pairs(extension));
@@ -410,7 +410,7 @@ mod tests {
         let choice = graph
             .steps
             .iter()
-            .find(|s| s.statement.as_ref().is_some_and(|st| st.arguments == "sw_1_${OK},10"))
+            .find(|s| s.statement.as_ref().is_some_and(|st| st.arguments() == "sw_1_${OK},10"))
             .expect("the switch's Goto");
         assert!(matches!(choice.kind, StepKind::Branch));
         let guards: Vec<String> = choice

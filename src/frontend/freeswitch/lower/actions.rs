@@ -81,7 +81,7 @@ impl Lowerer<'_> {
             step
         });
         self.graph
-            .set_statement(own, &action.application, action.data.clone());
+            .set_statement(own, &action.application, &action.data);
         first.unwrap_or(own)
     }
 
@@ -114,7 +114,7 @@ impl Lowerer<'_> {
         let own = self.step(StepKind::Other, action.span, hunt.context);
         self.link(own, Some(first));
         self.graph
-            .set_statement(own, &action.application, action.data.clone());
+            .set_statement(own, &action.application, &action.data);
         self.graph.steps[own.index()].label = Some(format!("ivr({})", action.data.trim()).into());
         Some(own)
     }

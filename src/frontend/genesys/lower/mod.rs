@@ -314,7 +314,7 @@ impl Lowering<'_> {
             None => self.label(step, &action.key),
         }
         self.graph
-            .set_statement(step, &action.key, action.value.to_compact());
+            .set_statement(step, &action.key, &action.value.to_compact());
         step
     }
 

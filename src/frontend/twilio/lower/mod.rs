@@ -117,7 +117,7 @@ impl Walker<'_, '_> {
                 .filter(|t| !t.is_empty()),
         );
         self.graph
-            .set_statement(step, node.tag_name().name(), arguments.join(" "));
+            .set_statement(step, node.tag_name().name(), &arguments.join(" "));
         step
     }
 

@@ -64,7 +64,7 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
         let widget = state.get("type").and_then(Json::as_str).unwrap_or("widget");
         graph.steps[step.index()].label = Some(format!("{widget} \"{name}\"").into());
         let properties = state.get("properties").map(Json::to_compact);
-        graph.set_statement(step, widget, properties.unwrap_or_default());
+        graph.set_statement(step, widget, &properties.unwrap_or_default());
         ids.insert(name.to_string(), step);
     }
     for state in states {
