@@ -58,24 +58,26 @@ pub fn finish(
     });
     // Fingerprint: rule, path, anchor and the occurrence among identical
     // anchors, never the line number.
-    let mut seen: std::collections::HashMap<(String, String, String), usize> = Default::default();
-    for r in &mut reported {
-        let key = (
-            r.finding.rule.to_string(),
-            r.path.clone(),
-            r.finding.fingerprint_anchor.clone(),
-        );
-        let occurrence = seen.entry(key).or_insert(0);
-        r.fingerprint = format!(
-            "{:016x}",
-            fnv1a64(&[
+    let mut seen: std::collections::HashMap<(&str, &str, &str), usize> = Default::default();
+    let fingerprints: Vec<String> = reported
+        .iter()
+        .map(|r| {
+            let key = (
                 r.finding.rule,
-                &r.path,
-                &r.finding.fingerprint_anchor,
-                &occurrence.to_string()
-            ])
-        );
-        *occurrence += 1;
+                r.path.as_str(),
+                r.finding.fingerprint_anchor.as_str(),
+            );
+            let occurrence = seen.entry(key).or_insert(0);
+            let fingerprint = format!(
+                "{:016x}",
+                fnv1a64(&[key.0, key.1, key.2, &occurrence.to_string()])
+            );
+            *occurrence += 1;
+            fingerprint
+        })
+        .collect();
+    for (r, fingerprint) in reported.iter_mut().zip(fingerprints) {
+        r.fingerprint = fingerprint;
     }
     reported
 }
