@@ -143,8 +143,7 @@ pub fn write(
 }
 
 /// Findings as items of the pretty-printed `findings` list (two levels
-/// deep), the one at index `first` of the report first. JSON strings escape
-/// line breaks, so every line break of a finding's text is the printer's.
+/// deep), the one at index `first` of the report first.
 fn serialise_chunk(
     first: usize,
     chunk: &[Reported],
@@ -152,24 +151,115 @@ fn serialise_chunk(
     catalog: &Catalog,
 ) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    let mut item = Vec::new();
     for (i, r) in chunk.iter().enumerate() {
         out.extend_from_slice(if first + i == 0 {
             b"\n    "
         } else {
             b",\n    "
         });
-        item.clear();
-        serde_json::to_writer_pretty(&mut item, &json_finding(r, sources, catalog))
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, Nested::items());
+        json_finding(r, sources, catalog)
+            .serialize(&mut serializer)
             .map_err(std::io::Error::from)?;
-        for (j, line) in item.split(|&b| b == b'\n').enumerate() {
-            if j > 0 {
-                out.extend_from_slice(b"\n    ");
-            }
-            out.extend_from_slice(line);
-        }
     }
     Ok(out)
+}
+
+/// `serde_json`'s pretty printer (two spaces a level) for a value that
+/// starts two levels deep, as an item of the document's `findings` list:
+/// written in place, where printing it alone and indenting each of its
+/// lines took a second pass over the report.
+struct Nested {
+    current_indent: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn items() -> Nested {
+        Nested {
+            current_indent: 2,
+            has_value: false,
+        }
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = b"                                ";
+        let mut width = 2 * self.current_indent;
+        while width > 0 {
+            let part = width.min(SPACES.len());
+            writer.write_all(&SPACES[..part])?;
+            width -= part;
+        }
+        Ok(())
+    }
+}
+
+/// The methods `serde_json::ser::PrettyFormatter` implements, the same way.
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn json_finding<'a>(
