@@ -92,55 +92,16 @@ pub fn discover(
 ) -> Result<Vec<Discovered>, (PathBuf, std::io::Error)> {
     // The walk decides what to look at; reading and sniffing, the slow part,
     // runs in parallel afterwards.
-    enum Pending {
-        Examine { path: PathBuf, explicit: bool },
-        Known(Discovered),
-    }
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for input in inputs {
         let meta = fs::metadata(input).map_err(|e| (input.clone(), e))?;
         if meta.is_dir() {
-            let mut walker = WalkDir::new(input)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter();
-            while let Some(entry) = walker.next() {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(err) => {
-                        // Unreadable directories and symlink loops are reported on
-                        // the path walkdir could not enter.
-                        if let Some(path) = err.path() {
-                            out.push(Pending::Known(unreadable(path, cwd, err.to_string())));
-                        }
-                        continue;
-                    }
-                };
-                let path = entry.path();
-                if entry.depth() > 0 && entry.file_type().is_dir() {
-                    if let Some(reason) = pruned(path, filter) {
-                        out.push(Pending::Known(skipped(path, cwd, reason)));
-                        walker.skip_current_dir();
-                    }
-                    continue;
+            for pending in walk(input, filter, cwd, jobs) {
+                match pending {
+                    Pending::Examine { path, .. } if !seen.insert(path.clone()) => {}
+                    pending => out.push(pending),
                 }
-                // Only regular files: symlinks are not followed and FIFOs or
-                // devices are never opened.
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                if let Some(reason) = filtered_out(path, filter) {
-                    out.push(Pending::Known(skipped(path, cwd, reason)));
-                    continue;
-                }
-                if !seen.insert(path.to_path_buf()) {
-                    continue;
-                }
-                out.push(Pending::Examine {
-                    path: path.to_path_buf(),
-                    explicit: false,
-                });
             }
         } else {
             if let Some(reason) = filtered_out(input, filter).filter(|_| force_exclude) {
@@ -169,6 +130,84 @@ pub fn discover(
         Pending::Known(discovered) => discovered,
     });
     Ok(found)
+}
+
+/// A file the walk found: to be read and sniffed, or already decided.
+enum Pending {
+    Examine { path: PathBuf, explicit: bool },
+    Known(Discovered),
+}
+
+/// The files and skipped directories below `dir`, in the order of one
+/// sorted depth-first walk. The walk mostly waits for directory reads, so
+/// the entries of `dir` are walked on up to `jobs` threads, each its own
+/// sorted walk, and joined in their sorted order: the same sequence.
+fn walk(dir: &Path, filter: &FileFilter, cwd: &Path, jobs: usize) -> Vec<Pending> {
+    let entries: Option<Vec<PathBuf>> = fs::read_dir(dir).ok().and_then(|read| {
+        let mut entries: Vec<PathBuf> = read
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        Some(entries)
+    });
+    match entries {
+        Some(entries) => {
+            crate::parallel::map(entries, jobs, |entry| walk_from(&entry, 1, filter, cwd))
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        // Said by the walk itself, on the path it could not read.
+        None => walk_from(dir, 0, filter, cwd),
+    }
+}
+
+/// One sorted depth-first walk from `root`, which is `depth` below the
+/// directory the walk was asked for (a directory below it may be pruned).
+fn walk_from(root: &Path, depth: usize, filter: &FileFilter, cwd: &Path) -> Vec<Pending> {
+    let mut out = Vec::new();
+    let mut walker = WalkDir::new(root)
+        .follow_links(false)
+        // A linked input directory is entered, a linked entry below it not.
+        .follow_root_links(depth == 0)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                // Unreadable directories and symlink loops are reported on
+                // the path walkdir could not enter.
+                if let Some(path) = err.path() {
+                    out.push(Pending::Known(unreadable(path, cwd, err.to_string())));
+                }
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.depth() + depth > 0 && entry.file_type().is_dir() {
+            if let Some(reason) = pruned(path, filter) {
+                out.push(Pending::Known(skipped(path, cwd, reason)));
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        // Only regular files: symlinks are not followed and FIFOs or
+        // devices are never opened.
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Some(reason) = filtered_out(path, filter) {
+            out.push(Pending::Known(skipped(path, cwd, reason)));
+            continue;
+        }
+        out.push(Pending::Examine {
+            path: path.to_path_buf(),
+            explicit: false,
+        });
+    }
+    out
 }
 
 /// Why a walk does not enter a directory, if it does not.
