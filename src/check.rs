@@ -321,6 +321,7 @@ impl UnitAnalyst<'_> {
             infrastructure: self.infrastructure,
             files,
             problems,
+            step_texts: Default::default(),
         };
         let mut facts = RunFacts::default();
         facts.gather(&context);

@@ -134,7 +134,7 @@ pub(super) fn check(
                 describe(ctx.sources, pbx, step)
             );
             finding.related.extend(heard_labels(pbx, &witness));
-            finding.trace = trace(ctx.sources, pbx, &witness);
+            finding.trace = trace(ctx, pbx, &witness);
             out.push(finding);
         }
     }

@@ -30,6 +30,8 @@ pub struct RuleContext<'a> {
     /// The files linted, with their format.
     pub files: &'a [(FileId, FileKind)],
     pub problems: &'a Problems,
+    /// The steps of the analyses as traces show them, each described once.
+    pub step_texts: support::StepTexts,
 }
 
 /// What a rule that judges the whole run sees: the configuration, what

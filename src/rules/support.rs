@@ -2,11 +2,15 @@
 //! messages, labels on the entry and the notice/consent steps, witness paths
 //! as traces.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use crate::analysis::{PbxAnalysis, RecordingFacts, Witness, is_training_class};
 use crate::catalog::RuleCode;
 use crate::config::{Config, LegalBasis, Profile, Purpose};
 use crate::finding::{Finding, Label, TraceStep};
 use crate::flow::{RecordingStart, StepId, StepKind};
+use crate::hash::FastHashMap;
 use crate::rules::RuleContext;
 use crate::rules::profiles::{UnderProfile, under_profile};
 use crate::source::{SourceMap, Span};
@@ -94,7 +98,7 @@ pub fn recording_finding(
         if let Some(entry) = entry_label(pbx, witness) {
             finding.related.push(entry);
         }
-        finding.trace = trace(ctx.sources, pbx, witness);
+        finding.trace = trace(ctx, pbx, witness);
     }
     finding
 }
@@ -264,7 +268,7 @@ pub fn heard_labels(pbx: &PbxAnalysis, witness: &Witness) -> Vec<Label> {
 
 /// The witness path as trace steps, leaving out steps that do nothing a
 /// reader needs (NoOp, Set, ...).
-pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<TraceStep> {
+pub fn trace(ctx: &RuleContext, pbx: &PbxAnalysis, witness: &Witness) -> Vec<TraceStep> {
     let steps = &witness.steps;
     let mut trace = Vec::new();
     for (i, w) in steps.iter().enumerate() {
@@ -272,31 +276,91 @@ pub fn trace(sources: &SourceMap, pbx: &PbxAnalysis, witness: &Witness) -> Vec<T
         if matches!(step.kind, StepKind::Other) {
             continue;
         }
-        let region = region_of(pbx, w.step);
+        let region = ctx.step_texts.region(ctx, pbx, w.step);
         if w.passed_before > 0 {
             trace.push(TraceStep {
                 span: step.span,
-                region: region.as_str().into(),
+                region: Arc::clone(&region),
                 text: format!("… {} more conditions passed", w.passed_before).into(),
             });
         }
         let dialled = (i == 0).then(|| dialled_at(pbx, w.step)).flatten();
-        let mut text = match (&step.kind, dialled) {
-            (_, Some(dialled)) => format!("call to `{dialled}` enters {region}"),
-            (StepKind::Dispatch, None) => format!("call enters {region}"),
-            _ => describe(sources, pbx, w.step),
-        };
         // The outcome of a branch is shown on the branch.
-        if let Some(taken) = steps.get(i + 1).and_then(|next| next.taken.as_ref()) {
-            text.push_str(&format!("  → {taken}"));
-        }
+        let taken = steps.get(i + 1).and_then(|next| next.taken.as_ref());
+        let text: Arc<str> = match (&step.kind, dialled, taken) {
+            (_, Some(dialled), _) => {
+                with_outcome(format!("call to `{dialled}` enters {region}"), taken)
+            }
+            (StepKind::Dispatch, None, _) => with_outcome(format!("call enters {region}"), taken),
+            (_, None, None) => ctx.step_texts.described(ctx, pbx, w.step),
+            (_, None, Some(_)) => with_outcome(
+                ctx.step_texts.described(ctx, pbx, w.step).to_string(),
+                taken,
+            ),
+        };
         trace.push(TraceStep {
             span: step.span,
-            region: region.into(),
-            text: text.into(),
+            region,
+            text,
         });
     }
     trace
+}
+
+/// A trace step's text with the outcome of its branch, if any.
+fn with_outcome(mut text: String, taken: Option<&String>) -> Arc<str> {
+    if let Some(taken) = taken {
+        text.push_str("  → ");
+        text.push_str(taken);
+    }
+    text.into()
+}
+
+/// The steps of a unit's analyses as traces show them, each described once:
+/// the steps of a flow recur in the trace of every finding reached through
+/// them.
+#[derive(Default)]
+pub struct StepTexts {
+    /// By analysis (its index in the context) and step.
+    texts: RefCell<FastHashMap<(usize, StepId), Texts>>,
+}
+
+#[derive(Default)]
+struct Texts {
+    region: Option<Arc<str>>,
+    described: Option<Arc<str>>,
+}
+
+impl StepTexts {
+    /// [`region_of`] the step.
+    fn region(&self, ctx: &RuleContext, pbx: &PbxAnalysis, step: StepId) -> Arc<str> {
+        let mut texts = self.texts.borrow_mut();
+        let texts = texts.entry((analysis_index(ctx, pbx), step)).or_default();
+        Arc::clone(
+            texts
+                .region
+                .get_or_insert_with(|| region_of(pbx, step).into()),
+        )
+    }
+
+    /// [`describe`] the step.
+    fn described(&self, ctx: &RuleContext, pbx: &PbxAnalysis, step: StepId) -> Arc<str> {
+        let mut texts = self.texts.borrow_mut();
+        let texts = texts.entry((analysis_index(ctx, pbx), step)).or_default();
+        Arc::clone(
+            texts
+                .described
+                .get_or_insert_with(|| describe(ctx.sources, pbx, step).into()),
+        )
+    }
+}
+
+/// Where `pbx` is among the context's analyses.
+fn analysis_index(ctx: &RuleContext, pbx: &PbxAnalysis) -> usize {
+    ctx.analyses
+        .iter()
+        .position(|a| std::ptr::eq(a, pbx))
+        .unwrap_or(usize::MAX)
 }
 
 /// The purposes of a recording with their declarations.
@@ -399,6 +463,6 @@ pub fn analytics_finding(
     let mut finding = Finding::new(rule, primary, message);
     finding.context = Some(pbx.graph.region(at.region).name.clone());
     finding.fingerprint_anchor = format!("{}|{}", region_of(pbx, step), analysis.feature);
-    finding.trace = trace(ctx.sources, pbx, witness);
+    finding.trace = trace(ctx, pbx, witness);
     Some(finding)
 }
