@@ -343,7 +343,7 @@ impl Builder {
             return;
         }
         let previous = last.as_ref().map(|&(_, p)| p);
-        let Some(number) = self.priority_number(index, &name, number_text, previous, priority_span)
+        let Some(number) = self.priority_number(index, name, number_text, previous, priority_span)
         else {
             return;
         };
