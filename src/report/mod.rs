@@ -82,9 +82,14 @@ pub fn finish(
     reported
 }
 
-/// The output order: path, line, column, rule, message.
+/// The output order: path, line, column, rule, message; findings equal in
+/// all of these keep their order. The positions are sorted, then the
+/// findings moved once each: a finding is large, and sorting the findings
+/// themselves moved each of them about as often as the log of their number.
 pub fn sort(reported: &mut [Reported]) {
-    reported.sort_by(|a, b| {
+    let mut order: Vec<u32> = (0..reported.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&reported[a as usize], &reported[b as usize]);
         (&a.path, a.start, a.finding.rule, &a.finding.message).cmp(&(
             &b.path,
             b.start,
@@ -92,4 +97,46 @@ pub fn sort(reported: &mut [Reported]) {
             &b.finding.message,
         ))
     });
+    permute(reported, order);
+}
+
+/// Reorders `items` so that position `i` holds the item that was at
+/// `order[i]` (`order` a permutation), following each cycle with swaps.
+fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
+    for start in 0..items.len() {
+        let mut i = start;
+        // A placed position points at itself.
+        while order[i] as usize != i {
+            let from = order[i] as usize;
+            order[i] = i as u32;
+            if from == start {
+                break;
+            }
+            items.swap(i, from);
+            i = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let orders: [&[u32]; 6] = [
+            &[],
+            &[0],
+            &[1, 0],
+            &[2, 0, 1],
+            &[3, 1, 0, 2, 4],
+            &[1, 2, 3, 0],
+        ];
+        for order in orders {
+            let mut items: Vec<u32> = (0..order.len() as u32).map(|i| i * 10).collect();
+            let expected: Vec<u32> = order.iter().map(|&i| items[i as usize]).collect();
+            permute(&mut items, order.to_vec());
+            assert_eq!(items, expected, "order {order:?}");
+        }
+    }
 }
