@@ -30,9 +30,11 @@ impl Lowerer<'_> {
         // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
         // Joined by hand: every action of every hunt is named, and `format!`
         // costs several times as much.
-        let label: Box<str> = [&action.application, "(", action.data.trim(), ")"]
-            .concat()
-            .into();
+        let mut label: Option<Box<str>> = Some(
+            [&action.application, "(", action.data.trim(), ")"]
+                .concat()
+                .into(),
+        );
         // The action's first step, and the first step of the chain (a sofia
         // profile's recording can come before a connection).
         let mut own = None;
@@ -48,10 +50,11 @@ impl Lowerer<'_> {
             first.get_or_insert(step);
             previous = Some(step);
         };
-        for kind in chain {
-            // A sofia profile's `record-template` can be started on any
-            // call that is put through, unless the call refuses it.
-            let refused = self.seen(action.span).is_some_and(|seen| seen.sofia_refused);
+        // A sofia profile's `record-template` can be started on any call
+        // that is put through, unless the call refuses it.
+        let refused = self.seen(action.span).is_some_and(|seen| seen.sofia_refused);
+        let steps = chain.len();
+        for (k, kind) in chain.into_iter().enumerate() {
             if matches!(kind, StepKind::Connection { .. }) && !refused {
                 for (i, (profile, template)) in self.settings.sofia.iter().enumerate() {
                     let region = self.sofia_regions[i];
@@ -64,7 +67,12 @@ impl Lowerer<'_> {
                 _ => None,
             };
             let step = self.step(kind, action.span, hunt.context);
-            self.graph.steps[step.index()].label = Some(label.clone());
+            // The last step takes the label itself.
+            self.graph.steps[step.index()].label = if k + 1 == steps {
+                label.take()
+            } else {
+                label.clone()
+            };
             chained(self, step);
             own.get_or_insert(step);
             if let Some(target) = jump_target {
@@ -76,7 +84,7 @@ impl Lowerer<'_> {
         }
         let own = own.unwrap_or_else(|| {
             let step = self.step(StepKind::Other, action.span, hunt.context);
-            self.graph.steps[step.index()].label = Some(label);
+            self.graph.steps[step.index()].label = label.take();
             self.link(step, next);
             step
         });
