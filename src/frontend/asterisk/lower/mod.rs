@@ -12,10 +12,12 @@ mod recording;
 mod targets;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind};
 use crate::hash::{FastHashMap, FastHashSet};
 use crate::frontend::asterisk::parse::dialplan::{self, Dialplan, Extension};
+use crate::frontend::asterisk::parse::conf::ConfItem;
 use crate::frontend::asterisk::parse::{AsteriskFile, ael, settings};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
@@ -38,11 +40,12 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.
     let lowered = parallel::map(pbxs.iter().collect(), cx.jobs, |pbx| {
-        let (mut plan, mut errors) = dialplan::build(&pbx.dialplan);
+        let sections = |items: &[Arc<ConfItem>]| settings::Sections::build(items.iter().map(|i| &**i));
+        let (mut plan, mut errors) = dialplan::build(pbx.dialplan.iter().map(|i| &**i));
         errors.extend(ael::compile::compile(&pbx.ael, &mut plan));
-        let queues = settings::queues(&settings::Sections::build(&pbx.queues));
-        let features = settings::features(&settings::Sections::build(&pbx.features));
-        let bridges = settings::recording_bridges(&settings::Sections::build(&pbx.confbridge));
+        let queues = settings::queues(&sections(&pbx.queues));
+        let features = settings::features(&sections(&pbx.features));
+        let bridges = settings::recording_bridges(&sections(&pbx.confbridge));
         let (graph, unresolved) = lower(
             &plan,
             &Settings {

@@ -177,7 +177,7 @@ enum Current {
 }
 
 /// Builds the dialplan from spliced statements.
-pub fn build(items: &[ConfItem]) -> (Dialplan, Vec<ParseError>) {
+pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> (Dialplan, Vec<ParseError>) {
     let mut b = Builder {
         plan: Dialplan::default(),
         templates: HashMap::new(),

@@ -24,10 +24,12 @@ use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
 pub struct Pbx {
     /// The files that make up this PBX, in load order.
     pub files: Vec<FileId>,
-    pub dialplan: Vec<ConfItem>,
-    pub queues: Vec<ConfItem>,
-    pub features: Vec<ConfItem>,
-    pub confbridge: Vec<ConfItem>,
+    /// The statements, shared with the files they come from: a file that
+    /// two others include is spliced into both.
+    pub dialplan: Vec<Arc<ConfItem>>,
+    pub queues: Vec<Arc<ConfItem>>,
+    pub features: Vec<Arc<ConfItem>>,
+    pub confbridge: Vec<Arc<ConfItem>>,
     /// The AEL files Asterisk loads beside extensions.conf, `#include`s
     /// spliced in: their contexts merge with its contexts.
     pub ael: Vec<AelFile>,
@@ -67,6 +69,8 @@ struct Library {
 struct LexedFile {
     id: FileId,
     conf: ConfFile,
+    /// `conf.items`, moved here once includes are resolved, to be spliced.
+    items: Vec<Arc<ConfItem>>,
     /// For each `#include` directive (by index into `conf.items`): the files it splices.
     includes: HashMap<usize, Vec<PathBuf>>,
     /// An `#include` or `#exec` of this file adds content that was not read.
@@ -109,6 +113,7 @@ pub fn load(
                 LexedFile {
                     id: f.file,
                     conf,
+                    items: Vec::new(),
                     includes: HashMap::new(),
                     unread: false,
                 },
@@ -121,6 +126,7 @@ pub fn load(
     for file in library.files.values_mut() {
         problems.parse_errors.append(&mut file.conf.errors);
         comments.insert(file.id, std::mem::take(&mut file.conf.comments));
+        file.items = file.conf.items.drain(..).map(Arc::new).collect();
     }
 
     let mut groups = group(&library, &kinds, problems);
@@ -183,6 +189,7 @@ impl Library {
                                 LexedFile {
                                     id,
                                     conf,
+                                    items: Vec::new(),
                                     includes: HashMap::new(),
                                     unread: false,
                                 },
@@ -297,7 +304,7 @@ fn splice(
     library: &Library,
     path: &PathBuf,
     stack: &mut Vec<PathBuf>,
-    out: &mut Vec<ConfItem>,
+    out: &mut Vec<Arc<ConfItem>>,
     files: &mut Vec<FileId>,
     spliced_anywhere: &mut HashSet<PathBuf>,
     cycle_reported: &mut HashSet<(FileId, u32)>,
@@ -313,9 +320,9 @@ fn splice(
         files.push(file.id);
     }
     stack.push(path.clone());
-    for (index, item) in file.conf.items.iter().enumerate() {
-        let ConfItem::Directive(directive) = item else {
-            out.push(item.clone());
+    for (index, item) in file.items.iter().enumerate() {
+        let ConfItem::Directive(directive) = &**item else {
+            out.push(Arc::clone(item));
             continue;
         };
         for target in file.includes.get(&index).into_iter().flatten() {

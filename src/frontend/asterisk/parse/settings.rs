@@ -29,7 +29,7 @@ impl SettingsSection {
 }
 
 impl Sections {
-    pub fn build(items: &[ConfItem]) -> Sections {
+    pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> Sections {
         let mut out = Sections::default();
         let mut templates: HashMap<String, Vec<Entry>> = HashMap::new();
         // Where entries go: a template name or an index into `sections`.
