@@ -312,7 +312,7 @@ impl Builder {
             (None, None) => return,
         };
         let rest = &value[rest_offset..];
-        let Some(comma) = rest.find(',') else {
+        let Some(comma) = memchr::memchr(b',', rest.as_bytes()) else {
             // `exten => 100,hint` without a device is odd but harmless.
             if rest.trim().eq_ignore_ascii_case("hint") {
                 return;
@@ -328,7 +328,7 @@ impl Builder {
         let app_offset = rest_offset + comma + 1;
         let priority_span = Span::new(file, base + rest_offset, base + rest_offset + comma);
         // `priority(label)`.
-        let (number_text, label) = match priority_text.find('(') {
+        let (number_text, label) = match memchr::memchr(b'(', priority_text.as_bytes()) {
             Some(open) if priority_text.ends_with(')') => (
                 priority_text[..open].trim(),
                 Some(
@@ -434,7 +434,8 @@ impl Builder {
         previous: Option<u32>,
         priority_span: Span,
     ) -> Option<u32> {
-        let (base_text, plus) = match number_text.split_once('+') {
+        let plus_at = memchr::memchr(b'+', number_text.as_bytes());
+        let (base_text, plus) = match plus_at.map(|i| (&number_text[..i], &number_text[i + 1..])) {
             Some((b, n)) => match n.trim().parse::<u32>() {
                 Ok(n) => (b.trim(), n),
                 Err(_) => {
