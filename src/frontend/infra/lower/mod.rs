@@ -22,6 +22,7 @@ mod genesys;
 mod terraform;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::json::{self, Json, Member};
@@ -99,15 +100,18 @@ pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
 /// Whether a JSON text may be a CloudFormation (`Resources`) or Terraform
 /// (`resource`, `provider`, `locals`, `module`) template.
 pub(crate) fn holds_resources(text: &str) -> bool {
-    [
-        "\"Resources\"",
-        "\"resource\"",
-        "\"provider\"",
-        "\"locals\"",
-        "\"module\"",
-    ]
-    .iter()
-    .any(|key| text.contains(key))
+    // Searchers built once: every JSON file that may be a template asks.
+    static KEYS: LazyLock<[memchr::memmem::Finder<'static>; 5]> = LazyLock::new(|| {
+        [
+            "\"Resources\"",
+            "\"resource\"",
+            "\"provider\"",
+            "\"locals\"",
+            "\"module\"",
+        ]
+        .map(memchr::memmem::Finder::new)
+    });
+    KEYS.iter().any(|key| key.find(text.as_bytes()).is_some())
 }
 
 /// Where references resolve: a Terraform module (a directory) or a
