@@ -2,7 +2,7 @@
 //! condition a branch; a hunt for a known destination decides the
 //! `destination_number` conditions and lowers only what can match.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Lowerer;
@@ -260,10 +260,11 @@ impl Lowerer<'_> {
             return None;
         }
         match hunt.destination {
-            Destination::Literal(d) => {
-                let destination = self.destinations[d as usize].clone();
-                Some(self.regex_matches(expression, &destination))
-            }
+            Destination::Literal(d) => Some(regex_matches(
+                &mut self.regexes,
+                expression,
+                &self.destinations[d as usize],
+            )),
             Destination::Dialled if needs_letters(expression) => Some(false),
             Destination::Unlisted
                 if needs_letters(expression)
@@ -272,27 +273,6 @@ impl Lowerer<'_> {
                 Some(false)
             }
             Destination::Dialled | Destination::Unlisted | Destination::Computed => None,
-        }
-    }
-
-    /// Whether a FreeSWITCH condition expression matches `text` (an expression
-    /// that does not compile, or is too large, matches nothing).
-    fn regex_matches(&mut self, expression: &str, text: &str) -> bool {
-        if !self.regexes.contains_key(expression) {
-            let matcher = match literal_destinations(expression, true) {
-                Some(strings) => Matcher::Literals(strings),
-                None => Matcher::Regex(
-                    regex::RegexBuilder::new(expression)
-                        .size_limit(1 << 20)
-                        .build()
-                        .ok(),
-                ),
-            };
-            self.regexes.insert(expression.to_string(), matcher);
-        }
-        match &self.regexes[expression] {
-            Matcher::Literals(strings) => strings.iter().any(|s| s == text),
-            Matcher::Regex(regex) => regex.as_ref().is_some_and(|r| r.is_match(text)),
         }
     }
 
@@ -351,7 +331,7 @@ impl Lowerer<'_> {
             // Evaluated while hunting, before the action that sets the
             // variable has run: the condition sees it unset, and the answer
             // is never really tested.
-            return if self.regex_matches(expression, "") {
+            return if regex_matches(&mut self.regexes, expression, "") {
                 (Some(Vec::new()), None)
             } else {
                 (None, Some(Vec::new()))
@@ -389,5 +369,35 @@ impl Lowerer<'_> {
             next = Some(self.action(hunt, action, next));
         }
         next
+    }
+}
+
+/// Whether a FreeSWITCH condition expression matches `text` (an expression
+/// that does not compile, or is too large, matches nothing). Each
+/// expression is compiled once, into `regexes`, and looked up once a call.
+fn regex_matches(regexes: &mut HashMap<String, Matcher>, expression: &str, text: &str) -> bool {
+    if let Some(matcher) = regexes.get(expression) {
+        return matcher.matches(text);
+    }
+    let matcher = match literal_destinations(expression, true) {
+        Some(strings) => Matcher::Literals(strings),
+        None => Matcher::Regex(
+            regex::RegexBuilder::new(expression)
+                .size_limit(1 << 20)
+                .build()
+                .ok(),
+        ),
+    };
+    let matches = matcher.matches(text);
+    regexes.insert(expression.to_string(), matcher);
+    matches
+}
+
+impl Matcher {
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            Matcher::Literals(strings) => strings.iter().any(|s| s == text),
+            Matcher::Regex(regex) => regex.as_ref().is_some_and(|r| r.is_match(text)),
+        }
     }
 }
