@@ -334,8 +334,11 @@ struct Texts {
 impl StepTexts {
     /// [`region_of`] the step.
     fn region(&self, ctx: &RuleContext, pbx: &PbxAnalysis, step: StepId) -> Arc<str> {
+        let Some(index) = analysis_index(ctx, pbx) else {
+            return region_of(pbx, step).into();
+        };
         let mut texts = self.texts.borrow_mut();
-        let texts = texts.entry((analysis_index(ctx, pbx), step)).or_default();
+        let texts = texts.entry((index, step)).or_default();
         Arc::clone(
             texts
                 .region
@@ -345,8 +348,11 @@ impl StepTexts {
 
     /// [`describe`] the step.
     fn described(&self, ctx: &RuleContext, pbx: &PbxAnalysis, step: StepId) -> Arc<str> {
+        let Some(index) = analysis_index(ctx, pbx) else {
+            return describe(ctx.sources, pbx, step).into();
+        };
         let mut texts = self.texts.borrow_mut();
-        let texts = texts.entry((analysis_index(ctx, pbx), step)).or_default();
+        let texts = texts.entry((index, step)).or_default();
         Arc::clone(
             texts
                 .described
@@ -355,12 +361,10 @@ impl StepTexts {
     }
 }
 
-/// Where `pbx` is among the context's analyses.
-fn analysis_index(ctx: &RuleContext, pbx: &PbxAnalysis) -> usize {
-    ctx.analyses
-        .iter()
-        .position(|a| std::ptr::eq(a, pbx))
-        .unwrap_or(usize::MAX)
+/// Where `pbx` is among the context's analyses (one from elsewhere is
+/// described afresh).
+fn analysis_index(ctx: &RuleContext, pbx: &PbxAnalysis) -> Option<usize> {
+    ctx.analyses.iter().position(|a| std::ptr::eq(a, pbx))
 }
 
 /// The purposes of a recording with their declarations.
