@@ -222,7 +222,9 @@ impl Lowerer<'_> {
     fn action_steps(&mut self, hunt: Hunt, action: &Action) -> Vec<StepKind> {
         let data = action.data.trim();
         let capture_now = self.capture_now(action);
-        let mut steps = Vec::new();
+        // Nearly every action makes one step: room for exactly one, where a
+        // first push would make room for four.
+        let mut steps = Vec::with_capacity(1);
         // `${uuid_record <uuid> start <path>}` inside any action's data
         // starts recording when the data is expanded.
         match uuid_record_command(data) {
