@@ -61,7 +61,7 @@ pub struct SourceFile {
     /// Path shown to users: relative to the current directory, `/`-separated.
     pub display: String,
     /// The text; empty once [`SourceFile::evict`]ed.
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     line_starts: Vec<u32>,
     /// Set when the text was dropped: what line and column need of it.
     evicted: Option<Evicted>,
@@ -85,7 +85,8 @@ impl SourceFile {
         SourceFile {
             path,
             display,
-            text: Arc::from(text),
+            // Kept as read: `Arc<str>` would copy every file's text once more.
+            text: Arc::new(text),
             line_starts,
             evicted: None,
         }
@@ -113,7 +114,7 @@ impl SourceFile {
             len: self.text.len() as u32,
             wide_lines,
         });
-        self.text = Arc::from("");
+        self.text = Arc::new(String::new());
     }
 
     /// The bytes of 0-based line `line`, with its terminator.

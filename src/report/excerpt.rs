@@ -16,7 +16,7 @@ const LEAD: usize = 12;
 
 /// A file's text as a frame shows it, and where its offsets went.
 pub struct Excerpt {
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     lines: Vec<CutLine>,
 }
 
@@ -37,7 +37,12 @@ impl Excerpt {
     /// Cuts every line longer than `longest` characters to a window of at
     /// most `limit` characters: around the labels that start on it (the first
     /// one when they do not all fit), or its beginning when none does.
-    pub fn new(text: Arc<str>, labels: &[Range<usize>], longest: usize, limit: usize) -> Excerpt {
+    pub fn new(
+        text: Arc<String>,
+        labels: &[Range<usize>],
+        longest: usize,
+        limit: usize,
+    ) -> Excerpt {
         let limit = limit.max(20);
         let longest = longest.max(limit);
         if !text.split('\n').any(|line| line.len() > longest) {
@@ -78,7 +83,7 @@ impl Excerpt {
             start += line.len();
         }
         Excerpt {
-            text: Arc::from(out),
+            text: Arc::new(out),
             lines,
         }
     }
@@ -201,7 +206,7 @@ mod tests {
 
     #[test]
     fn short_lines_are_kept() {
-        let text: Arc<str> = Arc::from("a\nbb\n");
+        let text = Arc::new("a\nbb\n".to_string());
         let e = Excerpt::new(Arc::clone(&text), &[0..1], 40, 40);
         assert_eq!(&*e.text, "a\nbb\n");
         assert_eq!(e.offset(3), 3);
@@ -210,7 +215,7 @@ mod tests {
     #[test]
     fn a_long_line_is_cut_around_its_label() {
         let long = format!("{}TARGET{}", "x".repeat(500), "y".repeat(500));
-        let text: Arc<str> = Arc::from(format!("head\n{long}\ntail\n"));
+        let text = Arc::new(format!("head\n{long}\ntail\n"));
         let at = text.find("TARGET").unwrap();
         let e = Excerpt::new(Arc::clone(&text), &[at..at + 6], 200, 40);
         let lines: Vec<&str> = e.text.lines().collect();
@@ -228,7 +233,7 @@ mod tests {
     #[test]
     fn multibyte_text_is_cut_on_character_boundaries() {
         let long = format!("{}ø{}", "æ".repeat(300), "å".repeat(300));
-        let text: Arc<str> = Arc::from(long.as_str());
+        let text = Arc::new(long.clone());
         let at = text.find('ø').unwrap();
         let e = Excerpt::new(Arc::clone(&text), &[at..at + 'ø'.len_utf8()], 30, 30);
         let span = e.span(at..at + 'ø'.len_utf8()).unwrap();
@@ -238,7 +243,7 @@ mod tests {
     #[test]
     fn a_label_cut_away_is_dropped() {
         let long = format!("A{}B", "x".repeat(1000));
-        let text: Arc<str> = Arc::from(long.as_str());
+        let text = Arc::new(long.clone());
         let e = Excerpt::new(Arc::clone(&text), &[0..1], 30, 30);
         assert!(e.span(1001..1002).is_none());
         assert_eq!(e.span(0..1), Some(0..1));

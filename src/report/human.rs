@@ -174,7 +174,7 @@ impl FindingDiagnostic {
             let source = sources.get(file);
             let text = match display_safe(&source.text) {
                 Cow::Borrowed(_) => Arc::clone(&source.text),
-                Cow::Owned(clean) => Arc::from(clean),
+                Cow::Owned(clean) => Arc::new(clean),
             };
             Frame {
                 name: safe(&source.display),

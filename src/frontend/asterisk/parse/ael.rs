@@ -154,7 +154,7 @@ pub enum CaseLabel {
 pub trait Includer {
     /// The files `#include "name"` (written at `span` of file `from`) names,
     /// each with its text, in the order Asterisk reads them.
-    fn include(&mut self, from: FileId, name: &str, span: Span) -> Vec<(FileId, Arc<str>)>;
+    fn include(&mut self, from: FileId, name: &str, span: Span) -> Vec<(FileId, Arc<String>)>;
 }
 
 /// Statements nested deeper than this are skipped with an error: no real
@@ -199,7 +199,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Reads one AEL file (`text` of `file`), splicing what its `#include`s
 /// name through `includer`.
-pub fn parse(file: FileId, text: Arc<str>, includer: &mut dyn Includer) -> AelFile {
+pub fn parse(file: FileId, text: Arc<String>, includer: &mut dyn Includer) -> AelFile {
     let mut parser = Parser {
         lexer: Lexer {
             stack: vec![Buffer {
@@ -281,7 +281,7 @@ impl Token {
 /// A file being read: the root, or one an `#include` spliced in.
 struct Buffer {
     file: FileId,
-    text: Arc<str>,
+    text: Arc<String>,
     pos: usize,
     /// How many `#include`s deep it is.
     depth: usize,
@@ -320,7 +320,7 @@ impl Lexer<'_> {
         self.errors.push(ParseError::new(span, message, label));
     }
 
-    fn top(&self) -> (FileId, Arc<str>, usize) {
+    fn top(&self) -> (FileId, Arc<String>, usize) {
         // The root buffer is never popped.
         let buffer = &self.stack[self.stack.len() - 1];
         (buffer.file, Arc::clone(&buffer.text), buffer.pos)
@@ -1746,13 +1746,13 @@ pub(crate) mod tests {
     pub(crate) struct NoIncludes;
 
     impl Includer for NoIncludes {
-        fn include(&mut self, _: FileId, _: &str, _: Span) -> Vec<(FileId, Arc<str>)> {
+        fn include(&mut self, _: FileId, _: &str, _: Span) -> Vec<(FileId, Arc<String>)> {
             Vec::new()
         }
     }
 
     pub(crate) fn read(text: &str) -> AelFile {
-        parse(FileId(0), Arc::from(text), &mut NoIncludes)
+        parse(FileId(0), Arc::new(text.to_string()), &mut NoIncludes)
     }
 
     fn context(file: &AelFile, i: usize) -> &ContextDef {
@@ -1858,11 +1858,11 @@ pub(crate) mod tests {
     struct Files(Vec<(&'static str, &'static str)>);
 
     impl Includer for Files {
-        fn include(&mut self, _: FileId, name: &str, _: Span) -> Vec<(FileId, Arc<str>)> {
+        fn include(&mut self, _: FileId, name: &str, _: Span) -> Vec<(FileId, Arc<String>)> {
             self.0
                 .iter()
                 .position(|(n, _)| *n == name)
-                .map(|i| (FileId(i as u32 + 1), Arc::from(self.0[i].1)))
+                .map(|i| (FileId(i as u32 + 1), Arc::new(self.0[i].1.to_string())))
                 .into_iter()
                 .collect()
         }
@@ -1877,7 +1877,7 @@ pub(crate) mod tests {
         ]);
         let file = parse(
             FileId(0),
-            Arc::from("context a {\n s => Answer();\n #include \"exts.inc\"\n t => Hangup();\n};\n#include \"macros.ael\"\n"),
+            Arc::new("context a {\n s => Answer();\n #include \"exts.inc\"\n t => Hangup();\n};\n#include \"macros.ael\"\n".to_string()),
             &mut files,
         );
         let names: Vec<&str> = context(&file, 0)

@@ -544,7 +544,7 @@ struct AelIncluder<'a> {
 }
 
 impl ael::Includer for AelIncluder<'_> {
-    fn include(&mut self, from: FileId, name: &str, span: Span) -> Vec<(FileId, Arc<str>)> {
+    fn include(&mut self, from: FileId, name: &str, span: Span) -> Vec<(FileId, Arc<String>)> {
         let from = self.fs.canonical(&self.sources.get(from).path);
         let (targets, unread) =
             resolve_named(self.fs, &from, name, span, true, self.roots, self.problems);
