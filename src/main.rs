@@ -24,31 +24,41 @@ fn plain(align: usize, size: usize) -> bool {
     align <= 16 && align <= size
 }
 
+/// A block for `layout` from mimalloc's `plain` or its `aligned` function.
+fn allocate(
+    layout: std::alloc::Layout,
+    plain_fn: unsafe extern "C" fn(usize) -> *mut std::ffi::c_void,
+    aligned_fn: unsafe extern "C" fn(usize, usize) -> *mut std::ffi::c_void,
+) -> *mut u8 {
+    let (size, align) = (layout.size(), layout.align());
+    // SAFETY: mimalloc's allocation functions take any size and, aligned,
+    // any power-of-two alignment (a `Layout`'s is one).
+    unsafe {
+        if plain(align, size) {
+            plain_fn(size).cast()
+        } else {
+            aligned_fn(size, align).cast()
+        }
+    }
+}
+
 // SAFETY: every block is allocated, resized and freed by mimalloc, with an
 // alignment `plain` shows mimalloc gives or that `mi_*_aligned` is asked for.
 unsafe impl std::alloc::GlobalAlloc for MiMalloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
-        // SAFETY: mimalloc's allocation functions take any size.
-        unsafe {
-            if plain(align, size) {
-                libmimalloc_sys::mi_malloc(size).cast()
-            } else {
-                libmimalloc_sys::mi_malloc_aligned(size, align).cast()
-            }
-        }
+        allocate(
+            layout,
+            libmimalloc_sys::mi_malloc,
+            libmimalloc_sys::mi_malloc_aligned,
+        )
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
-        // SAFETY: as for `alloc`.
-        unsafe {
-            if plain(align, size) {
-                libmimalloc_sys::mi_zalloc(size).cast()
-            } else {
-                libmimalloc_sys::mi_zalloc_aligned(size, align).cast()
-            }
-        }
+        allocate(
+            layout,
+            libmimalloc_sys::mi_zalloc,
+            libmimalloc_sys::mi_zalloc_aligned,
+        )
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
