@@ -324,15 +324,24 @@ impl Parser<'_> {
         loop {
             // The characters up to the next quote, escape or control
             // character are copied as they are, at once.
-            let plain = self.bytes[self.pos..]
+            // `memchr2` finds the quote or escape a vector at a time.
+            let rest = &self.bytes[self.pos..];
+            let quote_or_escape = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+            let plain = rest[..quote_or_escape]
                 .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                .unwrap_or(self.bytes.len() - self.pos);
-            out.push_str(&self.text[self.pos..self.pos + plain]);
+                .position(|&b| b < 0x20)
+                .unwrap_or(quote_or_escape);
+            let run = &self.text[self.pos..self.pos + plain];
             self.pos += plain;
             let Some(&b) = self.bytes.get(self.pos) else {
                 return Err(self.error(start, "string is never closed"));
             };
+            if b == b'"' && out.is_empty() {
+                // Most strings have no escape: one allocation of their size.
+                self.pos += 1;
+                return Ok(run.to_string());
+            }
+            out.push_str(run);
             match b {
                 b'"' => {
                     self.pos += 1;
