@@ -3,7 +3,7 @@
 //! custom rules' metadata, looked up by code or by name. It holds no rule
 //! implementations: configuration, suppressions and reporters need only this.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;

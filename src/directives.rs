@@ -9,7 +9,7 @@
 //! another directive) may start; so a reason cannot contain `;`. A directive on a line of its own applies to the
 //! next line; after a statement, to that statement.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::date::Date;
 use crate::parse::Comment;

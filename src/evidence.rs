@@ -3,7 +3,7 @@
 //! each analysed graph as a [`FlowPicture`], and the configuration in force
 //! as a [`Policy`].
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::analysis::recognize::Recognizers;
 use crate::analysis::{self, PbxAnalysis};

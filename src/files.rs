@@ -6,7 +6,8 @@
 //! Include resolution below the scanned roots is here too, one for every
 //! platform.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 

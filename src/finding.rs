@@ -2,7 +2,7 @@
 //! takes to get there; once reported, with their severity, place,
 //! fingerprint and the suppression that covers them.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -201,7 +201,7 @@ impl Finding {
 /// reached through them, the entry and the notice in their labels, a
 /// rule's help in each of its findings), and lists hold no spare room.
 pub fn compact(findings: &mut [Finding]) {
-    let mut pool: HashSet<Arc<str>> = HashSet::new();
+    let mut pool: HashSet<Arc<str>> = HashSet::default();
     let mut share = |text: &mut Arc<str>| match pool.get(text) {
         Some(shared) => *text = Arc::clone(shared),
         None => {

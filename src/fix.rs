@@ -9,7 +9,8 @@
 //! as written. A file whose fixed text no longer parses as well as before
 //! (more REC900 findings) is left as it is and reported.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::RuleCode;
@@ -106,7 +107,7 @@ pub fn fix(
 ) -> miette::Result<Fixed> {
     let mut options = options.clone();
     let mut originals: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
-    let mut fix_counts: HashMap<PathBuf, usize> = HashMap::new();
+    let mut fix_counts: HashMap<PathBuf, usize> = HashMap::default();
     let mut run = check::run(&options, cwd, registry)?;
     let before = parse_errors(&run.outcome.reported);
     for _ in 0..MAX_ROUNDS {
@@ -170,7 +171,7 @@ pub fn fix(
 
 /// How many parse errors (REC900) each file has, by its path as shown.
 fn parse_errors(reported: &[Reported]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
+    let mut counts = HashMap::default();
     for r in reported {
         if r.finding.rule == RuleCode::Rec900.as_str() {
             *counts.entry(r.path.clone()).or_default() += 1;

@@ -1,14 +1,25 @@
-//! A fast hasher for maps whose keys are small integers and spans that no
-//! outsider chooses (steps, priorities, path states): the multiply-rotate
-//! hash of rustc's FxHasher instead of SipHash, which is built to resist
-//! keys chosen to collide and costs several times as much per lookup.
+//! The hashers of the crate's maps.
+//!
+//! - [`HashMap`] and [`HashSet`], for every map whose keys may come from a
+//!   file (names, paths, destinations): foldhash, seeded at random per run
+//!   as std's SipHash is, so that a file cannot be written to make its keys
+//!   collide, at a fraction of SipHash's cost (SipHash took 4-5% of a run's
+//!   instructions). No output depends on the order of such a map: it
+//!   differs from run to run.
+//! - [`FastHashMap`] and [`FastHashSet`], for maps whose keys are small
+//!   integers and spans that no outsider chooses (steps, priorities, path
+//!   states): the multiply-rotate hash of rustc's FxHasher, cheaper still.
 
-use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// `std`'s map, hashed with foldhash (see the module documentation).
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// `std`'s set, hashed with foldhash (see the module documentation).
+pub type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 pub type FastHash = BuildHasherDefault<FxHasher>;
-pub type FastHashMap<K, V> = HashMap<K, V, FastHash>;
-pub type FastHashSet<K> = HashSet<K, FastHash>;
+pub type FastHashMap<K, V> = std::collections::HashMap<K, V, FastHash>;
+pub type FastHashSet<K> = std::collections::HashSet<K, FastHash>;
 
 #[derive(Default)]
 pub struct FxHasher {

@@ -6,7 +6,7 @@
 //! The output is meant for people: one `key = value  # origin` line per value,
 //! TOML-like but not always TOML (absent values print as `(none)`).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::path::Path;
 
 use crate::check::{self, CheckOptions};
@@ -48,7 +48,7 @@ struct Written {
 impl Written {
     fn none() -> Written {
         Written {
-            at: HashMap::new(),
+            at: HashMap::default(),
             table: toml::Table::new(),
         }
     }
@@ -167,7 +167,7 @@ pub fn render(options: &CheckOptions, cwd: &Path, builtin: &Registry) -> miette:
     let written = match config.file {
         Some(id) => {
             let file = sources.get(id);
-            let mut at = HashMap::new();
+            let mut at = HashMap::default();
             for key in config::written_keys(&file.text) {
                 let line = file.line_col(key.span.start as u32).line;
                 at.entry(key.path)
@@ -452,7 +452,7 @@ fn rules_rows(
         written.with_flag(options.fail_on.is_some(), "rules.fail-on"),
     );
     // `[rules.severity]` keys may be rule names; find the line by code.
-    let mut severity_lines: HashMap<String, String> = HashMap::new();
+    let mut severity_lines: HashMap<String, String> = HashMap::default();
     for (path, at) in &written.at {
         if let Some(name) = path.strip_prefix("rules.severity.")
             && let Some(rule) = registry.find(name)

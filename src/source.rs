@@ -5,7 +5,7 @@
 //! Every parsed node keeps a [`Span`]; lines and columns are computed only when a
 //! finding is reported, from the line index kept here.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -219,7 +219,7 @@ impl SourceMap {
             first: base.len() as u32,
             base: Some(base),
             files: Vec::new(),
-            by_path: HashMap::new(),
+            by_path: HashMap::default(),
         }
     }
 

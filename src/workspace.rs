@@ -10,7 +10,8 @@
 //! thread, not the tree. Units of shared front ends (storage settings that
 //! every recording may use) come first.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
@@ -279,7 +280,7 @@ fn components(keyed: &[(usize, Vec<String>)]) -> Vec<Vec<usize>> {
         }
         i
     }
-    let mut first_with: HashMap<&str, usize> = HashMap::new();
+    let mut first_with: HashMap<&str, usize> = HashMap::default();
     for (i, (_, keys)) in keyed.iter().enumerate() {
         for key in keys {
             let other = *first_with.entry(key).or_insert(i);

@@ -6,7 +6,8 @@ pub mod path_state;
 pub mod reach;
 pub mod recognize;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::hash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
 use crate::directives::DirectiveIndex;
@@ -577,7 +578,7 @@ pub fn reached_unmarked(
     let facts = Facts {
         steps,
         consent_variables: Vec::new(),
-        call_arguments: HashMap::new(),
+        call_arguments: HashMap::default(),
         argument_variables: Vec::new(),
         spent_after_question: Vec::new(),
     };
@@ -657,7 +658,7 @@ fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
         .collect();
     // Variables as written, so that folding the case (an allocation) is done
     // once per spelling, not once per test of it.
-    let mut spellings: HashMap<&'g Variable, VariableId> = HashMap::new();
+    let mut spellings: HashMap<&'g Variable, VariableId> = HashMap::default();
     let mut intern = |variable: &'g Variable| {
         *spellings.entry(variable).or_insert_with(|| {
             let next = VariableId(variables.len() as u32);
@@ -665,12 +666,12 @@ fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
         })
     };
     let mut steps = Vec::with_capacity(graph.len());
-    let mut call_arguments = HashMap::new();
+    let mut call_arguments = HashMap::default();
     // A FreeSWITCH expression is tested on every hunt that reaches it:
     // compile and classify each one once.
-    let mut effects: HashMap<&AnswerMatch, AnswerEffect> = HashMap::new();
+    let mut effects: HashMap<&AnswerMatch, AnswerEffect> = HashMap::default();
     // Menus play the same few sound files over and over: read each once.
-    let mut meanings: HashMap<&'g str, PromptMeaning> = HashMap::new();
+    let mut meanings: HashMap<&'g str, PromptMeaning> = HashMap::default();
     let mut meaning_of = |prompts: &'g [String]| {
         prompts
             .iter()

@@ -8,13 +8,14 @@
 //! breadth-first order makes each triple's predecessor chain a shortest
 //! witness path.
 
+use crate::hash::HashMap;
+use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
 
 use crate::flow::{FlowGraph, Leg, StepId, StepKind};
 // The propagation looks up every (step, context, state) triple it meets:
 // SipHash took a tenth of the analysis.
-use crate::hash::FastHash;
+use crate::hash::{FastHash, FastHashMap};
 
 /// The state of the most recent consent question on a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,7 +53,7 @@ impl ConsentState {
 }
 
 /// What a call has been through on one path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PathState {
     pub consent: ConsentState,
     /// The variable the most recent consent question wrote.
@@ -80,6 +81,26 @@ pub struct PathState {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VariableId(pub u32);
+
+/// A path state is hashed as two words rather than field by field: every
+/// step a call reaches looks its states up, and a hash of eleven fields
+/// cost more than the lookup. Equal states give equal words; unequal ones
+/// may share them, which equality then tells apart.
+impl std::hash::Hash for PathState {
+    fn hash<H: std::hash::Hasher>(&self, hasher: &mut H) {
+        let variable = |v: Option<VariableId>| v.map_or(0, |v| u64::from(v.0) + 1);
+        let flags = self.consent as u64
+            | u64::from(self.noticed) << 3
+            | u64::from(self.start_message) << 4
+            | u64::from(self.callee_leg) << 5
+            | u64::from(self.blanket_entry) << 6
+            | u64::from(self.training_announced) << 7
+            | u64::from(self.analysis_told) << 8
+            | u64::from(self.voiceprint_consent) << 9;
+        hasher.write_u64(variable(self.consent_variable) | flags << 33);
+        hasher.write_u64(variable(self.consent_copy) ^ variable(self.voiceprint_question) << 31);
+    }
+}
 
 /// What a branch edge does to the answer held in one variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,13 +234,13 @@ impl PathStates {
             graph,
             facts,
             nodes: Vec::with_capacity(steps),
-            visited: HashMap::with_capacity_and_hasher(steps, FastHash::default()),
+            visited: FastHashMap::with_capacity_and_hasher(steps, FastHash::default()),
             contexts: vec![CallingContext {
                 entry_state: None,
                 callers: Vec::new(),
                 exits: Vec::new(),
             }],
-            context_index: HashMap::default(),
+            context_index: FastHashMap::default(),
             queue: VecDeque::new(),
         };
         for &(step, blanket_entry) in entries {
@@ -393,9 +414,9 @@ struct Run<'a> {
     graph: &'a FlowGraph,
     facts: &'a Facts,
     nodes: Vec<Node>,
-    visited: HashMap<(StepId, u32, PathState), NodeId, FastHash>,
+    visited: FastHashMap<(StepId, u32, PathState), NodeId>,
     contexts: Vec<CallingContext>,
-    context_index: HashMap<(StepId, PathState), u32, FastHash>,
+    context_index: FastHashMap<(StepId, PathState), u32>,
     queue: VecDeque<NodeId>,
 }
 
@@ -627,7 +648,7 @@ mod tests {
             // Variable 4: passed to a subroutine.
             facts(Some(4), &[4], None),
         ];
-        let arguments = HashMap::from([(StepId(5), vec![(1, VariableId(4))])]);
+        let arguments = HashMap::from_iter([(StepId(5), vec![(1, VariableId(4))])]);
         let spent = Facts::spent_variables(&steps, &arguments, 5);
         assert_eq!(spent, vec![true, false, false, true, false]);
     }

@@ -2,7 +2,7 @@
 //! names and spoken text are compared case-insensitively with
 //! `-`, `_`, `/` and `.` read as spaces.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Mutex;
 
 use regex::Regex;

@@ -7,7 +7,7 @@
 //! its units. A new platform is one more folder here and one more line in
 //! the list. Syntax several platforms share (JSON, XML) is in `crate::parse`.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 

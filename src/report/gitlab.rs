@@ -13,7 +13,7 @@
 //! derived from it and their position in the report (stable across runs as
 //! long as the findings are the same).
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use serde::Serialize;
 
@@ -43,7 +43,7 @@ struct Lines {
 }
 
 pub fn render(outcome: &Outcome, _sources: &SourceMap, _catalog: &Catalog) -> String {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<String> = HashSet::default();
     let issues: Vec<Issue> = outcome
         .active()
         .enumerate()

@@ -1,8 +1,8 @@
 //! The default output: a miette report per finding, like rustc's, with
 //! labelled spans, the path the call takes, the fix and a link; then a summary.
 
+use crate::hash::HashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
@@ -51,7 +51,7 @@ pub fn render(
     // audits. Findings on one statement are one story: one header, one
     // frame, one trace; a note about where calls enter is shown once.
     let active: Vec<&Reported> = outcome.active().collect();
-    let mut notes_shown = HashSet::new();
+    let mut notes_shown = HashSet::default();
     for group in active.chunk_by(|a, b| a.path == b.path && a.start == b.start) {
         let diagnostic =
             FindingDiagnostic::new(group, sources, catalog, options.width, &mut notes_shown);

@@ -20,7 +20,8 @@
 //!
 //! [`LineCol`]: crate::source::LineCol
 
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 

@@ -11,7 +11,7 @@ pub(crate) mod rec911_suppression_without_reason;
 pub(crate) mod rec912_unused_suppression;
 pub(crate) mod rec913_expired_suppression;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
@@ -87,7 +87,7 @@ pub fn apply(
     config_candidates(config, &mut candidates, &mut facts);
     // A finding is matched against its file's comments and every
     // `[[ignore]]` entry, not against every comment of the run.
-    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::default();
     let mut everywhere = Vec::new();
     for (index, candidate) in candidates.iter().enumerate() {
         match candidate.file {

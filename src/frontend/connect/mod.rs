@@ -5,7 +5,7 @@
 pub mod lower;
 pub mod parse;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -95,7 +95,7 @@ impl Frontend for Connect {
     fn load(&self, files: &[(FileId, FileKind)], cx: &mut LoadContext) -> Lowered {
         let flows = super::files_of(files, CONNECT);
         // The flow files each Terraform file deploys, by their canonical path.
-        let mut deployed: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        let mut deployed: HashMap<PathBuf, Vec<String>> = HashMap::default();
         for &(file, _) in files {
             let source = cx.sources.get(file);
             for (key, target) in deployed_flow_files(&source.path, &source.text, cx.fs) {

@@ -35,7 +35,7 @@
 //!   when its `when` condition holds (always without one), at most `max`
 //!   times, and then goes on.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -96,7 +96,7 @@ fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option
     let region = graph.add_region(stem, main.key_span);
     // One step per section first, so that jumps and calls can name
     // sections defined further down.
-    let mut heads = HashMap::new();
+    let mut heads = HashMap::default();
     for section in sections {
         if heads.contains_key(section.key.as_str()) {
             continue;
@@ -110,7 +110,7 @@ fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option
         graph.steps[head.index()].label = Some(format!("section {}", section.key).into());
         heads.insert(section.key.as_str(), head);
     }
-    let mut executed = HashSet::new();
+    let mut executed = HashSet::default();
     executed_sections(root, &mut executed);
     let mut lowering = Swml {
         graph: &mut graph,
@@ -119,11 +119,11 @@ fn document(root: &Json, source: &SourceFile, problems: &mut Problems) -> Option
         problems,
         section: "",
         returns: false,
-        labels: HashMap::new(),
+        labels: HashMap::default(),
         gotos: Vec::new(),
     };
     // A name given twice is the first section of that name, as jumps see it.
-    let mut lowered = HashSet::new();
+    let mut lowered = HashSet::default();
     for section in sections {
         if lowered.insert(section.key.as_str()) {
             let head = heads[section.key.as_str()];

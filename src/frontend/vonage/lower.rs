@@ -45,7 +45,7 @@
 //! what a dynamic `eventUrl` returns, is decided by code reclint does not
 //! see.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -144,7 +144,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         .iter()
         .map(|d| (d.path.as_path(), d.landing))
         .collect();
-    let mut served = HashSet::new();
+    let mut served = HashSet::default();
     for document in &documents {
         let resolve = |url: &str| {
             let name = served_file(url)?;

@@ -13,7 +13,8 @@ mod layout;
 pub mod mermaid;
 pub mod svg;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use crate::hash::{HashMap, HashSet};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -197,7 +198,7 @@ pub fn place_of(sources: &SourceMap, span: Span) -> (String, u32) {
 impl Witness {
     /// The trace of a finding reported in a run whose files are `sources`.
     pub fn of(reported: &Reported, sources: &SourceMap) -> Witness {
-        let mut places = HashMap::new();
+        let mut places = HashMap::default();
         for (order, step) in reported.finding.trace.iter().enumerate() {
             places
                 .entry(place_of(sources, step.span))
@@ -336,17 +337,17 @@ impl Drawing {
             left_out: 0,
             max_steps: options.max_steps,
         };
-        let mut groups: HashMap<(usize, u32), usize> = HashMap::new();
+        let mut groups: HashMap<(usize, u32), usize> = HashMap::default();
         let mut steps_drawn = 0;
         let mut cut_node = None;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (graph, picture) in pictures.iter().enumerate() {
             let mut walk = Walk {
                 graph,
                 picture,
                 options,
                 witness,
-                drawn: HashMap::new(),
+                drawn: HashMap::default(),
             };
             let mut queue: VecDeque<(Option<usize>, u32, Via)> = VecDeque::new();
             for (e, entry) in picture.entries.iter().enumerate() {
@@ -372,7 +373,7 @@ impl Drawing {
             // reached; later edges point at its node.
             // Past the limit the walk goes on without drawing, to count
             // what is left out; `from` is `None` for edges out of those.
-            let mut left_out = HashSet::new();
+            let mut left_out = HashSet::default();
             while let Some((from, step, via)) = queue.pop_front() {
                 let to = match walk.drawn.get(&step) {
                     Some(&node) => Some(node),

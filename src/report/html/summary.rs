@@ -1,7 +1,8 @@
 //! Per entry point: does a call record, from which step, was consent asked
 //! or a notice played on the way, and which findings start there.
 
-use std::collections::{HashMap, VecDeque};
+use crate::hash::HashMap;
+use std::collections::VecDeque;
 
 use crate::finding::{Reported, TraceStep};
 use crate::report::graph::{FlowPicture, StepStyle};
@@ -33,7 +34,7 @@ impl EntrySummary {
     pub fn of(pictures: &[FlowPicture], at: EntryRef) -> EntrySummary {
         let picture = &pictures[at.picture];
         let start = picture.entries[at.entry].step;
-        let mut parent: HashMap<u32, u32> = HashMap::new();
+        let mut parent: HashMap<u32, u32> = HashMap::default();
         let mut queue = VecDeque::from([start]);
         parent.insert(start, start);
         let mut found = None;
@@ -93,9 +94,9 @@ pub fn entries_of(
     sources: &SourceMap,
 ) -> Vec<Option<EntryRef>> {
     let place_of = |span: Span| (sources.get(span.file).display.as_str(), span.start);
-    let mut steps: HashMap<(&str, u32), (usize, u32)> = HashMap::new();
-    let mut entry_at: HashMap<(&str, u32), EntryRef> = HashMap::new();
-    let mut first_in_region: HashMap<(usize, u32), usize> = HashMap::new();
+    let mut steps: HashMap<(&str, u32), (usize, u32)> = HashMap::default();
+    let mut entry_at: HashMap<(&str, u32), EntryRef> = HashMap::default();
+    let mut first_in_region: HashMap<(usize, u32), usize> = HashMap::default();
     for (p, picture) in pictures.iter().enumerate() {
         for (i, step) in picture.steps.iter().enumerate() {
             steps

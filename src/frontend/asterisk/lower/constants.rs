@@ -2,7 +2,7 @@
 //! further down the same extension, with nothing else reaching the
 //! priorities in between.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::{Lowerer, Owned};
 use crate::flow::{Call, Edge, StepId, StepKind};

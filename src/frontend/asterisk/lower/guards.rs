@@ -1,7 +1,7 @@
 //! What a branch on a dialplan condition establishes about the variables
 //! it tests, as guards on its edges.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use crate::flow::{AnswerMatch, Guard, Variable};
 use crate::frontend::asterisk::parse::expr::{CompareOp, Condition};
@@ -13,7 +13,7 @@ pub fn guards_for(condition: &Condition, outcome: bool) -> Vec<Guard> {
     collect_guards(condition, outcome, &mut guards);
     // One guard (most conditions) has nothing to repeat.
     if guards.len() > 1 {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         guards.retain(|g| {
             let (Guard::Answer { variable, .. } | Guard::Default { variable, .. }) = g;
             seen.insert(variable.folded())

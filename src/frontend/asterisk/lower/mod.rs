@@ -11,7 +11,7 @@ mod moves;
 mod recording;
 mod targets;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind};
@@ -175,8 +175,8 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         referenced: FastHashSet::default(),
         subroutines: FastHashSet::default(),
         loops: FastHashMap::default(),
-        missing_includes: HashSet::new(),
-        recorded_files: HashSet::new(),
+        missing_includes: HashSet::default(),
+        recorded_files: HashSet::default(),
         appends: Vec::new(),
         owned: FastHashMap::default(),
         tests: FastHashMap::default(),
@@ -389,7 +389,7 @@ mod tests {
 
     fn lowered_plan(plan: &Dialplan) -> FlowGraph {
         let (queues, features, bridges) =
-            (HashMap::new(), Features::default(), HashMap::new());
+            (HashMap::default(), Features::default(), HashMap::default());
         let settings = Settings {
             queues: &queues,
             has_queue_config: false,

@@ -2,7 +2,7 @@
 //! macros, `U()`), hunting an extension in a context and the contexts it
 //! includes, dispatch on a computed extension, and the entry points.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::{Lowerer, Site};
 use crate::flow::{
@@ -90,7 +90,7 @@ impl Lowerer<'_> {
         }
         // (the extension's first step, its value, whether a pattern)
         let mut choices: Vec<(StepId, &str, bool)> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         for c in self.include_order(context) {
             for (e, ext) in self.plan.contexts[c].extensions.iter().enumerate() {
                 let name = ext.number();
@@ -342,7 +342,7 @@ impl Lowerer<'_> {
             .extensions
             .iter()
             .any(|e| e.priorities.values().any(|p| p.app.is("WaitExten")));
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut out = Vec::new();
         for c in self.include_order(context) {
             for (e, extension) in self.plan.contexts[c].extensions.iter().enumerate() {

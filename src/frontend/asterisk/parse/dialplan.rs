@@ -2,7 +2,8 @@
 //! priorities (`1`, `n`, `s`, `hint`, `n(label)`, `label+N`), `same =>`,
 //! `include =>` and templates, built from the spliced statement stream.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use crate::hash::HashMap;
 
 use super::app::{self, AppCall};
 use super::conf::{ConfItem, Entry};
@@ -78,7 +79,7 @@ impl Dialplan {
             header,
             extensions: Vec::new(),
             includes: Vec::new(),
-            extension_index: HashMap::new(),
+            extension_index: HashMap::default(),
         });
         let i = self.contexts.len() - 1;
         self.index.insert(name.to_string(), i);
@@ -115,7 +116,7 @@ impl Dialplan {
                     name: name.to_string(),
                     span,
                     priorities: BTreeMap::new(),
-                    labels: HashMap::new(),
+                    labels: HashMap::default(),
                     internal,
                 });
                 context.extensions.len() - 1
@@ -180,7 +181,7 @@ enum Current {
 pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> (Dialplan, Vec<ParseError>) {
     let mut b = Builder {
         plan: Dialplan::default(),
-        templates: HashMap::new(),
+        templates: HashMap::default(),
         errors: Vec::new(),
         current: None,
         outside_reported: false,

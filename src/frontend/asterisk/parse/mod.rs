@@ -8,7 +8,8 @@ pub mod dialplan;
 pub mod expr;
 pub mod settings;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use crate::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -95,7 +96,7 @@ pub fn load(
     let mut library = Library {
         files: BTreeMap::new(),
     };
-    let mut kinds: HashMap<PathBuf, AsteriskRole> = HashMap::new();
+    let mut kinds: HashMap<PathBuf, AsteriskRole> = HashMap::default();
     let mut queue: Vec<PathBuf> = Vec::new();
     // The files named are lexed independently, in parallel; what they
     // include is read below, in order.
@@ -114,7 +115,7 @@ pub fn load(
                     id: f.file,
                     conf,
                     items: Vec::new(),
-                    includes: HashMap::new(),
+                    includes: HashMap::default(),
                     unread: false,
                 },
             );
@@ -122,7 +123,7 @@ pub fn load(
         }
     }
     library.resolve_includes(queue, fs, roots, cwd, sources, problems);
-    let mut comments = HashMap::new();
+    let mut comments = HashMap::default();
     for file in library.files.values_mut() {
         problems.parse_errors.append(&mut file.conf.errors);
         comments.insert(file.id, std::mem::take(&mut file.conf.comments));
@@ -172,7 +173,7 @@ impl Library {
                     _ => None,
                 })
                 .collect();
-            let mut resolved = HashMap::new();
+            let mut resolved = HashMap::default();
             let mut unread = false;
             for (index, directive) in directives {
                 let (targets, missing) = resolve_include(fs, &path, &directive, roots, problems);
@@ -190,7 +191,7 @@ impl Library {
                                     id,
                                     conf,
                                     items: Vec::new(),
-                                    includes: HashMap::new(),
+                                    includes: HashMap::default(),
                                     unread: false,
                                 },
                             );
@@ -230,15 +231,15 @@ fn group(
 ) -> BTreeMap<GroupKey, Pbx> {
     // Files that are only included from within a cycle still get loaded
     // once, from the first of them.
-    let mut included: HashSet<&PathBuf> = HashSet::new();
+    let mut included: HashSet<&PathBuf> = HashSet::default();
     for (path, file) in &library.files {
         for targets in file.includes.values() {
             included.extend(targets.iter().filter(|t| *t != path));
         }
     }
-    let mut spliced_anywhere: HashSet<PathBuf> = HashSet::new();
+    let mut spliced_anywhere: HashSet<PathBuf> = HashSet::default();
     let mut groups: BTreeMap<GroupKey, Pbx> = BTreeMap::new();
-    let mut cycle_reported: HashSet<(FileId, u32)> = HashSet::new();
+    let mut cycle_reported: HashSet<(FileId, u32)> = HashSet::default();
     let discovered: Vec<PathBuf> = kinds
         .keys()
         .cloned()
@@ -500,7 +501,7 @@ fn load_ael(
         .into_iter()
         .partition(|(path, ..)| !included.contains(*path));
     order.extend(rest);
-    let mut read: HashSet<PathBuf> = HashSet::new();
+    let mut read: HashSet<PathBuf> = HashSet::default();
     for (path, mut file, spliced, unread) in order {
         if read.contains(path) {
             continue;

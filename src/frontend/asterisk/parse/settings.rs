@@ -2,7 +2,7 @@
 //! (one-touch recording and its start tone) and `confbridge.conf`
 //! (conference recording).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::conf::{ConfItem, Entry};
 use crate::source::Span;
@@ -31,7 +31,7 @@ impl SettingsSection {
 impl Sections {
     pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> Sections {
         let mut out = Sections::default();
-        let mut templates: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut templates: HashMap<String, Vec<Entry>> = HashMap::default();
         // Where entries go: a template name or an index into `sections`.
         enum Target {
             Template(String),

@@ -1,7 +1,7 @@
 //! How messages and traces name the actions of a flow, as the flow designer
 //! names its blocks.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::actions::{Block, prompt_of, recorded_participants, recording_block, strip_tags};
 use crate::frontend::connect::parse::{Flow, FlowAction};
@@ -13,7 +13,7 @@ use crate::parse::json::Json;
 /// the same flow also gets its identifier.
 pub(super) fn labels(flow: &Flow) -> HashMap<String, String> {
     let names: Vec<String> = flow.actions.iter().map(label_of).collect();
-    let mut count: HashMap<&str, usize> = HashMap::new();
+    let mut count: HashMap<&str, usize> = HashMap::default();
     for name in &names {
         *count.entry(name.as_str()).or_default() += 1;
     }

@@ -13,7 +13,7 @@ mod labels;
 mod steps;
 mod transfers;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::path::PathBuf;
 
 use crate::flow::{AnswerMatch, Edge, EntryPoint, FlowGraph, Guard, RegionId, StepId, StepKind};

@@ -1,7 +1,7 @@
 //! The steps of a flow: one per action as the flow is entered, and in an
 //! outbound whisper, copies of what follows each recording block.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::actions::{Block, recording_block, recording_step};
 use super::labels::labels;
@@ -47,7 +47,7 @@ impl FlowSteps {
             copies: vec![entered],
             ends: vec![None],
             blocks: Default::default(),
-            armed_by: HashMap::new(),
+            armed_by: HashMap::default(),
             labels: labels(flow),
         };
         if role(flow) != Role::OutboundWhisper {
@@ -78,7 +78,7 @@ impl FlowSteps {
             graph.set_statement(start, &block.kind, &block.parameters.to_compact());
             graph.add_edge(start, Edge::plain(connected));
             steps.armed_by.insert(block.id.clone(), steps.copies.len());
-            steps.copies.push(HashMap::new());
+            steps.copies.push(HashMap::default());
             steps.ends.push(Some(start));
         }
         // What each block reaches before another recording block decides.
@@ -88,7 +88,7 @@ impl FlowSteps {
             let Some(&copy) = steps.armed_by.get(&block.id) else {
                 continue;
             };
-            let mut reached = HashMap::new();
+            let mut reached = HashMap::default();
             let mut work: Vec<&str> = successors(block);
             while let Some(next) = work.pop() {
                 if steps.blocks.contains(next) || reached.contains_key(next) {

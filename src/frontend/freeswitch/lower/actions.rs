@@ -3,7 +3,7 @@
 //! sofia profile templates), connections, and transfers and calls into
 //! another context's hunt.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
@@ -112,7 +112,7 @@ impl Lowerer<'_> {
         // again (the same menu, or one that leads back) reuses them.
         let outermost = self.menus_made.is_none();
         if outermost {
-            self.menus_made = Some(HashMap::new());
+            self.menus_made = Some(HashMap::default());
         }
         let first = self.menu(hunt, name, next);
         if outermost {

@@ -2,7 +2,7 @@
 //! `destination_number` expression, and the index of a context's
 //! extensions by them.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::frontend::freeswitch::parse::{Break, Extension};
@@ -22,7 +22,7 @@ pub(super) struct DestinationIndex {
 impl DestinationIndex {
     pub(super) fn of(extensions: &[Arc<Extension>]) -> DestinationIndex {
         let mut index = DestinationIndex {
-            by_literal: HashMap::new(),
+            by_literal: HashMap::default(),
             others: Vec::new(),
         };
         for (i, extension) in extensions.iter().enumerate() {

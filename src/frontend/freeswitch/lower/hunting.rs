@@ -2,7 +2,7 @@
 //! condition a branch; a hunt for a known destination decides the
 //! `destination_number` conditions and lowers only what can match.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Lowerer;
@@ -94,7 +94,7 @@ impl Lowerer<'_> {
                 None => ways.push(WayIn::Unlisted),
             }
         }
-        let mut unique = HashSet::new();
+        let mut unique = HashSet::default();
         ways.retain(|w| unique.insert(w.clone()));
         let literal = ways
             .iter()

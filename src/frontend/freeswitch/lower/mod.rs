@@ -21,7 +21,8 @@ mod hunting;
 mod plan;
 mod seen;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use crate::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::flow::{
@@ -76,7 +77,7 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
             cx,
             parsed: &mut parsed,
             lowered: &mut lowered,
-            included: HashSet::new(),
+            included: HashSet::default(),
             contexts: Vec::new(),
         };
         let alone = builder.build(members);
@@ -240,16 +241,16 @@ impl<'a> Lowerer<'a> {
             settings,
             sofia_regions: Vec::new(),
             menus_made: None,
-            hunts: HashMap::new(),
+            hunts: HashMap::default(),
             pending_hunts: Vec::new(),
             destinations: Vec::new(),
-            destination_ids: HashMap::new(),
+            destination_ids: HashMap::default(),
             ends: Vec::new(),
-            referenced: HashSet::new(),
+            referenced: HashSet::default(),
             unresolved: Vec::new(),
             walk: Walk::default(),
-            regexes: HashMap::new(),
-            destination_index: HashMap::new(),
+            regexes: HashMap::default(),
+            destination_index: HashMap::default(),
         };
         for (i, context) in l.contexts.iter().enumerate() {
             let region = l.graph.add_region(context.name.clone(), context.span);

@@ -2,7 +2,8 @@
 //! extensions of included files in place of their includes, merging
 //! same-named contexts, and setting apart extension files no file includes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+use crate::hash::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -42,7 +42,7 @@
 //! made of one says nothing reclint can read, and a reference made of one
 //! cannot be followed (REC901).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -138,7 +138,7 @@ fn flow_graph(root: &Json, source: &SourceFile, problems: &mut Problems) -> Opti
         graph,
         region,
         flow_name: name,
-        targets: HashMap::new(),
+        targets: HashMap::default(),
         problems,
     };
     lowering.flow(flow_type);

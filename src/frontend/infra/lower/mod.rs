@@ -21,7 +21,7 @@ mod cloudformation;
 mod genesys;
 mod terraform;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::LazyLock;
 
 use crate::frontend::{LoadContext, Lowered};
@@ -48,7 +48,7 @@ pub enum InfraSource {
 /// Reads what the files say about recording storage, retention and regions.
 pub fn load(files: &[(FileId, InfraSource)], cx: &mut LoadContext) -> Lowered {
     let mut reader = Reader::new(cx.sources);
-    let mut comments = HashMap::new();
+    let mut comments = HashMap::default();
     for &(file, kind) in files {
         let source = cx.sources.get(file);
         let text = &source.text;
@@ -273,9 +273,9 @@ impl<'a> Reader<'a> {
         // Found by the addresses and names the files give, before buckets
         // defined in several scopes are renamed.
         let buckets = &infrastructure.buckets;
-        let mut by_address: HashMap<(&Scope, &str), usize> = HashMap::new();
-        let mut by_name: HashMap<&str, usize> = HashMap::new();
-        let mut definitions: HashMap<&str, usize> = HashMap::new();
+        let mut by_address: HashMap<(&Scope, &str), usize> = HashMap::default();
+        let mut by_name: HashMap<&str, usize> = HashMap::default();
+        let mut definitions: HashMap<&str, usize> = HashMap::default();
         for (i, (bucket, scope)) in buckets.iter().zip(&bucket_scopes).enumerate() {
             by_address.entry((scope, &bucket.key)).or_insert(i);
             if let Some(name) = &bucket.bucket_name {

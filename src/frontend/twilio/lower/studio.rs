@@ -5,7 +5,7 @@
 //! explicit answers on `match` and the default on `noMatch`; the Call
 //! Recording widget (`record-call`) starts or stops recording.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::{FORMAT, file_stem};
 use crate::flow::{
@@ -57,7 +57,7 @@ fn studio_flow(flow: &Json, name: &str, unresolved: &mut Vec<Unresolved>) -> Flo
             .unwrap_or(flow.span),
     );
     let states = flow.get("states").map(Json::as_array).unwrap_or(&[]);
-    let mut ids: HashMap<String, StepId> = HashMap::new();
+    let mut ids: HashMap<String, StepId> = HashMap::default();
     for state in states {
         let name = state.get("name").and_then(Json::as_str).unwrap_or("");
         let step = graph.add_step(StepKind::Other, state.span, region);

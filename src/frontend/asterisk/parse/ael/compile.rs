@@ -36,7 +36,7 @@
 //! Every priority made here carries the span of the AEL text that makes it:
 //! the `if (...)` head for its test, the statement for an assignment.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::{AelFile, Case, CaseLabel, Item, MacroDef, Statement, StatementKind, Test};
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
