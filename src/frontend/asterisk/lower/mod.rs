@@ -12,12 +12,10 @@ mod recording;
 mod targets;
 
 use crate::hash::{HashMap, HashSet};
-use std::sync::Arc;
 
 use crate::flow::{Edge, FlowGraph, RegionId, StepId, StepKind};
 use crate::hash::{FastHashMap, FastHashSet};
 use crate::frontend::asterisk::parse::dialplan::{self, Dialplan, Extension};
-use crate::frontend::asterisk::parse::conf::ConfItem;
 use crate::frontend::asterisk::parse::{AsteriskFile, ael, settings};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
@@ -40,8 +38,8 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.
     let lowered = parallel::map(pbxs.iter().collect(), cx.jobs, |pbx| {
-        let sections = |items: &[Arc<ConfItem>]| settings::Sections::build(items.iter().map(|i| &**i));
-        let (mut plan, mut errors) = dialplan::build(pbx.dialplan.iter().map(|i| &**i));
+        let sections = settings::Sections::build;
+        let (mut plan, mut errors) = dialplan::build(&pbx.dialplan);
         errors.extend(ael::compile::compile(&pbx.ael, &mut plan));
         let queues = settings::queues(&sections(&pbx.queues));
         let features = settings::features(&sections(&pbx.features));

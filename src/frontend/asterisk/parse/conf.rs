@@ -7,6 +7,7 @@
 //! span, and lexing goes on with the next line.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::parse::{Comment, ParseError};
 use crate::source::{FileId, Span};
@@ -61,7 +62,8 @@ pub struct Directive {
 
 #[derive(Debug, Default)]
 pub struct ConfFile {
-    pub items: Vec<ConfItem>,
+    /// Each item shared, as read, with every file that splices this one.
+    pub items: Vec<Arc<ConfItem>>,
     pub comments: Vec<Comment>,
     pub errors: Vec<ParseError>,
     /// Asterisk refuses the whole file (a section header without `]`): it
@@ -253,12 +255,12 @@ fn lex_directive(file: FileId, rest: &str, offset: usize, span: Span, out: &mut 
         ));
         return;
     }
-    out.items.push(ConfItem::Directive(Directive {
+    out.items.push(Arc::new(ConfItem::Directive(Directive {
         kind,
         argument: arg.to_string(),
         argument_span: Span::new(file, arg_start, arg_start + arg.len()),
         span,
-    }));
+    })));
 }
 
 fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut ConfFile) {
@@ -307,7 +309,7 @@ fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut Co
             }
         }
     }
-    out.items.push(ConfItem::Section(section));
+    out.items.push(Arc::new(ConfItem::Section(section)));
 }
 
 fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut ConfFile) {
@@ -336,13 +338,13 @@ fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut Conf
     let lead = raw_value.len() - raw_value.trim_start().len();
     let value = raw_value.trim();
     let value_start = offset + value_offset + lead;
-    out.items.push(ConfItem::Entry(Entry {
+    out.items.push(Arc::new(ConfItem::Entry(Entry {
         key: key.to_ascii_lowercase(),
         key_span: Span::new(file, offset, offset + key.len()),
         value: value.to_string(),
         value_span: Span::new(file, value_start, value_start + value.len()),
         span,
-    }));
+    })));
 }
 
 #[cfg(test)]
@@ -356,7 +358,7 @@ mod tests {
     fn entries(conf: &ConfFile) -> Vec<(String, String)> {
         conf.items
             .iter()
-            .filter_map(|i| match i {
+            .filter_map(|i| match &**i {
                 ConfItem::Entry(e) => Some((e.key.clone(), e.value.clone())),
                 _ => None,
             })
@@ -405,7 +407,7 @@ mod tests {
         let kinds: Vec<_> = conf
             .items
             .iter()
-            .map(|i| match i {
+            .map(|i| match &**i {
                 ConfItem::Section(s) => {
                     format!("{}:{}:{}:{:?}", s.name, s.template, s.append, s.inherits)
                 }
@@ -428,7 +430,7 @@ mod tests {
     fn spans_point_into_the_file() {
         let text = "[ctx]\r\n  exten => s,1,Answer()\r\n";
         let conf = lex_str(text);
-        let ConfItem::Entry(e) = &conf.items[1] else {
+        let ConfItem::Entry(e) = &*conf.items[1] else {
             panic!("entry expected")
         };
         assert_eq!(

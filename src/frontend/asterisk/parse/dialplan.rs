@@ -3,6 +3,7 @@
 //! `include =>` and templates, built from the spliced statement stream.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use crate::hash::HashMap;
 
 use super::app::{self, AppCall};
@@ -178,7 +179,7 @@ enum Current {
 }
 
 /// Builds the dialplan from spliced statements.
-pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> (Dialplan, Vec<ParseError>) {
+pub fn build(items: &[Arc<ConfItem>]) -> (Dialplan, Vec<ParseError>) {
     let mut b = Builder {
         plan: Dialplan::default(),
         templates: HashMap::default(),
@@ -187,7 +188,7 @@ pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> (Dialplan, Ve
         outside_reported: false,
     };
     for item in items {
-        match item {
+        match &**item {
             ConfItem::Section(section) => {
                 b.outside_reported = false;
                 if section.template {

@@ -127,7 +127,7 @@ pub fn load(
     for file in library.files.values_mut() {
         problems.parse_errors.append(&mut file.conf.errors);
         comments.insert(file.id, std::mem::take(&mut file.conf.comments));
-        file.items = file.conf.items.drain(..).map(Arc::new).collect();
+        file.items = std::mem::take(&mut file.conf.items);
     }
 
     let mut groups = group(&library, &kinds, problems);
@@ -168,7 +168,7 @@ impl Library {
                 .items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, item)| match item {
+                .filter_map(|(i, item)| match &**item {
                     ConfItem::Directive(d) => Some((i, d.clone())),
                     _ => None,
                 })

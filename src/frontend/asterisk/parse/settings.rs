@@ -2,6 +2,8 @@
 //! (one-touch recording and its start tone) and `confbridge.conf`
 //! (conference recording).
 
+use std::sync::Arc;
+
 use crate::hash::HashMap;
 
 use super::conf::{ConfItem, Entry};
@@ -29,7 +31,7 @@ impl SettingsSection {
 }
 
 impl Sections {
-    pub fn build<'a>(items: impl IntoIterator<Item = &'a ConfItem>) -> Sections {
+    pub fn build(items: &[Arc<ConfItem>]) -> Sections {
         let mut out = Sections::default();
         let mut templates: HashMap<String, Vec<Entry>> = HashMap::default();
         // Where entries go: a template name or an index into `sections`.
@@ -39,7 +41,7 @@ impl Sections {
         }
         let mut target: Option<Target> = None;
         for item in items {
-            match item {
+            match &**item {
                 ConfItem::Section(section) if section.template => {
                     templates.insert(section.name.clone(), Vec::new());
                     target = Some(Target::Template(section.name.clone()));
