@@ -707,26 +707,31 @@ fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
             }
             _ => (Default::default(), None, None),
         };
-        let edge_effects = step
-            .edges
-            .iter()
-            .map(|edge| {
-                edge.guards
-                    .iter()
-                    .map(|guard| match guard {
-                        Guard::Answer { variable, answer } => {
-                            let effect = *effects
-                                .entry(answer)
-                                .or_insert_with(|| answer_effect(recognizers, answer));
-                            (intern(variable), effect)
-                        }
-                        Guard::Default { variable, .. } => {
-                            (intern(variable), AnswerEffect::Default)
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        // Most steps test nothing: no list for them (see `edge_effects`).
+        let tests_nothing = step.edges.iter().all(|edge| edge.guards.is_empty());
+        let edge_effects = match tests_nothing {
+            true => Vec::new(),
+            false => step
+                .edges
+                .iter()
+                .map(|edge| {
+                    edge.guards
+                        .iter()
+                        .map(|guard| match guard {
+                            Guard::Answer { variable, answer } => {
+                                let effect = *effects
+                                    .entry(answer)
+                                    .or_insert_with(|| answer_effect(recognizers, answer));
+                                (intern(variable), effect)
+                            }
+                            Guard::Default { variable, .. } => {
+                                (intern(variable), AnswerEffect::Default)
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        };
         let copy = match &step.kind {
             StepKind::Assign { variable, from } => Some((intern(from), intern(variable))),
             _ => None,

@@ -123,7 +123,8 @@ pub struct StepFacts {
     /// For an input step that asks about the caller's voiceprint: the
     /// variable it writes.
     pub voiceprint_question: Option<VariableId>,
-    /// Per edge, what it establishes about tested variables.
+    /// Per edge, what it establishes about tested variables; empty when
+    /// no edge tests anything.
     pub edge_effects: Vec<Vec<(VariableId, AnswerEffect)>>,
     /// For a step that copies a variable: from which, into which.
     pub copy: Option<(VariableId, VariableId)>,

@@ -166,6 +166,8 @@ pub fn parse_with(
         offsets,
         pos: 0,
         syntax,
+        items: Vec::new(),
+        members: Vec::new(),
     };
     parser.skip_space();
     let value = parser.value(0)?;
@@ -226,6 +228,12 @@ struct Parser<'a> {
     offsets: Option<&'a [u32]>,
     pos: usize,
     syntax: Syntax,
+    /// The items of the arrays being read, innermost last: each array is
+    /// moved out into a list of its own size when it closes, where a list
+    /// grown item by item was allocated up to four times.
+    items: Vec<Json>,
+    /// The members of the objects being read, in the same way.
+    members: Vec<Member>,
 }
 
 impl Parser<'_> {
@@ -390,21 +398,22 @@ impl Parser<'_> {
 
     fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.pos += 1;
-        let mut items = Vec::new();
         self.skip_space();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let first = self.items.len();
         loop {
             self.skip_space();
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_space();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.drain(first..).collect()));
                 }
                 _ => return Err(self.error(self.pos, "expected `,` or `]`")),
             }
@@ -413,12 +422,12 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.pos += 1;
-        let mut members = Vec::new();
         self.skip_space();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        let first = self.members.len();
         loop {
             self.skip_space();
             if self.bytes.get(self.pos) != Some(&b'"') {
@@ -434,7 +443,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_space();
             let value = self.value(depth + 1)?;
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -444,7 +453,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.drain(first..).collect()));
                 }
                 _ => return Err(self.error(self.pos, "expected `,` or `}`")),
             }

@@ -190,7 +190,11 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
         .flat_map(|c| &c.extensions)
         .map(|e| e.priorities.len())
         .sum();
-    l.graph.steps.reserve(priorities);
+    // Each priority is a step; dispatches, dial outcomes and the like add
+    // about a tenth more (1.09-1.15 times the priorities on the benchmark
+    // trees). Room for a quarter more spares doubling the vector near the
+    // end, which copied every step.
+    l.graph.steps.reserve(priorities + priorities / 4);
     l.priority_steps.reserve(priorities);
     l.owned.reserve(priorities);
     for (c, context) in plan.contexts.iter().enumerate() {
