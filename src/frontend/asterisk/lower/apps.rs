@@ -268,7 +268,7 @@ impl Lowerer<'_> {
         timed: bool,
         mut targets: impl FnMut(&mut Self, Text) -> Vec<StepId>,
     ) {
-        let (condition, branches) = app::split_once_top_level(&app.raw_args, '?');
+        let (condition, branches) = app::split_once_top_level(&app.raw_args, b'?');
         let condition_text = condition.text;
         let condition = if timed {
             Condition::Opaque
@@ -277,7 +277,7 @@ impl Lowerer<'_> {
         };
         self.set(step, StepKind::Branch);
         let (yes, no) = match &branches {
-            Some(b) => app::split_once_top_level(b, ':'),
+            Some(b) => app::split_once_top_level(b, b':'),
             None => return self.link(step, next),
         };
         let mut outcomes = Vec::new();
@@ -416,7 +416,7 @@ pub(super) fn call_arguments(target: &str, separator: char) -> Vec<Option<String
     let inner = target[open + 1..]
         .strip_suffix(')')
         .unwrap_or(&target[open + 1..]);
-    let split = if separator == '^' { '^' } else { ',' };
+    let split = if separator == '^' { b'^' } else { b',' };
     app::top_level_positions(inner, split)
         .chain(std::iter::once(inner.len()))
         .scan(0, |start, end| {

@@ -247,11 +247,11 @@ impl Constants {
             }
             "execif" => {
                 // Either application may run: what they set is unknown after.
-                let (_, branches) = app::split_once_top_level(&app.raw_args, '?');
+                let (_, branches) = app::split_once_top_level(&app.raw_args, b'?');
                 let Some(branches) = branches else {
                     return;
                 };
-                let (yes, no) = app::split_once_top_level(&branches, ':');
+                let (yes, no) = app::split_once_top_level(&branches, b':');
                 for inner in std::iter::once(yes).chain(no) {
                     match app::parse_app(inner.span.file, &inner.text, inner.span.start as usize) {
                         Some(inner) if inner.is("Set") => self.assign(&inner.raw_args.text, false),

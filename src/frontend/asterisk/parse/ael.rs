@@ -1308,7 +1308,7 @@ impl Parser<'_> {
                         args.span.file,
                         &args.text,
                         args.span.start as usize,
-                        ',',
+                        b',',
                     ))
                 } else {
                     let text = self.lexer.slice(call).unwrap_or_default().to_string();
@@ -1413,7 +1413,7 @@ impl Parser<'_> {
         let arguments = if args.text.trim().is_empty() {
             Vec::new()
         } else {
-            app::split_top_level(args.span.file, &args.text, args.span.start as usize, ',')
+            app::split_top_level(args.span.file, &args.text, args.span.start as usize, b',')
         };
         Some(Statement {
             kind: StatementKind::MacroCall {
@@ -1542,7 +1542,7 @@ impl Parser<'_> {
         let test = match keyword.word() {
             Some("ifTime") => {
                 let mut fields =
-                    app::split_top_level(text.span.file, &text.text, text.span.start as usize, '|');
+                    app::split_top_level(text.span.file, &text.text, text.span.start as usize, b'|');
                 if fields.len() != 4 {
                     self.error(
                         text.span,

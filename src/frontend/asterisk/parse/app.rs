@@ -55,7 +55,7 @@ impl AppCall {
     /// `span` (AEL's `if (...)` becomes `GotoIf($[...]?3:5)`). Its name and
     /// arguments all point at `span`, the source that makes it.
     pub fn synthetic(name: &str, raw_args: &str, span: Span) -> AppCall {
-        let args = split_top_level(span.file, raw_args, 0, ',')
+        let args = split_top_level(span.file, raw_args, 0, b',')
             .into_iter()
             .map(|arg| Text { span, ..arg })
             .collect();
@@ -110,13 +110,13 @@ pub fn parse_app(file: FileId, text: &str, offset: usize) -> Option<AppCall> {
             text: raw.to_string(),
             span: Span::new(file, raw_start, raw_start + raw.len()),
         },
-        args: split_top_level(file, raw, raw_start, ','),
+        args: split_top_level(file, raw, raw_start, b','),
         span: Span::new(file, start, end),
     })
 }
 
 /// Splits `text` at top-level occurrences of `separator`.
-pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: char) -> Vec<Text> {
+pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: u8) -> Vec<Text> {
     if text.is_empty() {
         return Vec::new();
     }
@@ -127,7 +127,7 @@ pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: char)
             text: text[start..i].to_string(),
             span: Span::new(file, offset + start, offset + i),
         });
-        start = i + separator.len_utf8();
+        start = i + 1;
     }
     out.push(Text {
         text: text[start..].to_string(),
@@ -136,22 +136,27 @@ pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: char)
     out
 }
 
-/// Byte positions of `needle` outside brackets, braces, parentheses and quotes.
-pub fn top_level_positions(text: &str, needle: char) -> impl Iterator<Item = usize> + '_ {
+/// Byte positions of the ASCII `needle` outside brackets, braces,
+/// parentheses and quotes. Every byte that matters is ASCII, and no byte of
+/// a multi-byte character is, so the text is read byte by byte: decoding
+/// characters cost more than the rest of the scan.
+pub fn top_level_positions(text: &str, needle: u8) -> impl Iterator<Item = usize> + '_ {
     let mut depth = 0i32;
     let mut quoted = false;
     let mut escaped = false;
-    text.char_indices().filter_map(move |(i, c)| {
+    text.bytes().enumerate().filter_map(move |(i, c)| {
         if escaped {
+            // The byte after a backslash is taken as it is; the rest of a
+            // multi-byte character it starts is no delimiter either.
             escaped = false;
             return None;
         }
         match c {
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
+            b'\\' => escaped = true,
+            b'"' => quoted = !quoted,
             _ if quoted => {}
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = (depth - 1).max(0),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = (depth - 1).max(0),
             c if c == needle && depth == 0 => return Some(i),
             _ => {}
         }
@@ -160,7 +165,7 @@ pub fn top_level_positions(text: &str, needle: char) -> impl Iterator<Item = usi
 }
 
 /// Splits at the first top-level `needle`: `cond?then` → (`cond`, Some(`then`)).
-pub fn split_once_top_level(text: &Text, needle: char) -> (Text, Option<Text>) {
+pub fn split_once_top_level(text: &Text, needle: u8) -> (Text, Option<Text>) {
     match top_level_positions(&text.text, needle).next() {
         Some(i) => {
             let file = text.span.file;
@@ -171,8 +176,8 @@ pub fn split_once_top_level(text: &Text, needle: char) -> (Text, Option<Text>) {
                     span: Span::new(file, base, base + i),
                 },
                 Some(Text {
-                    text: text.text[i + needle.len_utf8()..].to_string(),
-                    span: Span::new(file, base + i + needle.len_utf8(), base + text.text.len()),
+                    text: text.text[i + 1..].to_string(),
+                    span: Span::new(file, base + i + 1, base + text.text.len()),
                 }),
             )
         }
@@ -308,9 +313,9 @@ mod tests {
             text: r#"$["${X}" = "1"]?rec:norec"#.into(),
             span: Span::new(FileId(0), 0, 26),
         };
-        let (cond, rest) = split_once_top_level(&t, '?');
+        let (cond, rest) = split_once_top_level(&t, b'?');
         assert_eq!(cond.text, r#"$["${X}" = "1"]"#);
-        let (yes, no) = split_once_top_level(&rest.unwrap(), ':');
+        let (yes, no) = split_once_top_level(&rest.unwrap(), b':');
         assert_eq!(yes.text, "rec");
         assert_eq!(no.unwrap().text, "norec");
     }
