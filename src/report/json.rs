@@ -25,6 +25,10 @@ const EMPTY_FINDINGS: &str = "\"findings\": []";
 /// that the report is never held whole, and written in order.
 const CHUNK: usize = 128;
 
+/// About the size of one printed finding: 161 MB for the 66,871 findings
+/// of the 20,000-file benchmark tree, 2.4 KB each.
+const FINDING_BYTES: usize = 2560;
+
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
@@ -150,7 +154,8 @@ fn serialise_chunk(
     sources: &SourceMap,
     catalog: &Catalog,
 ) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
+    // Room for the whole chunk spares growing the buffer a dozen times.
+    let mut out = Vec::with_capacity(chunk.len() * FINDING_BYTES);
     for (i, r) in chunk.iter().enumerate() {
         out.extend_from_slice(if first + i == 0 {
             b"\n    "

@@ -30,11 +30,12 @@ impl Lowerer<'_> {
         // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
         // Joined by hand: every action of every hunt is named, and `format!`
         // costs several times as much.
-        let mut label: Option<Box<str>> = Some(
-            [&action.application, "(", action.data.trim(), ")"]
-                .concat()
-                .into(),
-        );
+        let mut label: Option<Box<str>> = Some(crate::flow::concat(&[
+            &action.application,
+            "(",
+            action.data.trim(),
+            ")",
+        ]));
         // The action's first step, and the first step of the chain (a sofia
         // profile's recording can come before a connection).
         let mut own = None;
