@@ -58,7 +58,7 @@ pub fn finish(
     });
     // Fingerprint: rule, path, anchor and the occurrence among identical
     // anchors, never the line number.
-    let mut seen: std::collections::HashMap<(&str, &str, &str), usize> = Default::default();
+    let mut seen: crate::hash::HashMap<(&str, &str, &str), usize> = Default::default();
     let fingerprints: Vec<String> = reported
         .iter()
         .map(|r| {
