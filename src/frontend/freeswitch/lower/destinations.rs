@@ -102,13 +102,19 @@ pub(super) fn literal_destinations(expression: &str, anchored: bool) -> Option<V
 /// `?`; `None` for anything else, or for more than 16 strings.
 fn literal_strings(body: &str) -> Option<Vec<String>> {
     const MAX: usize = 16;
+    /// One piece of the body: a character every string gets, or a group's
+    /// alternatives, which multiply the strings.
+    enum Piece {
+        Char(char),
+        Alternatives(Vec<String>),
+    }
     let mut strings = vec![String::new()];
     let mut chars = body.chars().peekable();
     let literal_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '#' | '@');
     while let Some(c) = chars.next() {
-        let options: Vec<String> = match c {
+        let piece = match c {
             '\\' => match chars.next() {
-                Some(e) if matches!(e, '+' | '*' | '.' | '#' | '-') => vec![e.to_string()],
+                Some(e) if matches!(e, '+' | '*' | '.' | '#' | '-') => Piece::Char(e),
                 _ => return None,
             },
             '(' => {
@@ -130,9 +136,9 @@ fn literal_strings(body: &str) -> Option<Vec<String>> {
                     chars.next();
                     alternatives.push(String::new());
                 }
-                alternatives
+                Piece::Alternatives(alternatives)
             }
-            c if literal_char(c) => vec![c.to_string()],
+            c if literal_char(c) => Piece::Char(c),
             _ => return None,
         };
         if chars
@@ -141,12 +147,18 @@ fn literal_strings(body: &str) -> Option<Vec<String>> {
         {
             return None;
         }
-        strings = strings
-            .iter()
-            .flat_map(|s| options.iter().map(move |o| format!("{s}{o}")))
-            .collect();
-        if strings.len() > MAX {
-            return None;
+        match piece {
+            // Most of a number is plain digits: each string grows in place.
+            Piece::Char(c) => strings.iter_mut().for_each(|s| s.push(c)),
+            Piece::Alternatives(alternatives) => {
+                strings = strings
+                    .iter()
+                    .flat_map(|s| alternatives.iter().map(move |a| [s.as_str(), a].concat()))
+                    .collect();
+                if strings.len() > MAX {
+                    return None;
+                }
+            }
         }
     }
     Some(strings)
