@@ -84,25 +84,35 @@ unsafe impl std::alloc::GlobalAlloc for MiMalloc {
 /// the Rust bindings do not name.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory stays with the process (-1: mimalloc never purges it):
-/// each unit frees its sources and graphs as soon as it is done and the
-/// next allocates as much again, so memory given back is faulted in and
-/// zeroed again at once. Against a purge after half a second, keeping it
-/// took 11-14% less wall time on the 20,000-file benchmark tree, for a peak
-/// of about 250 MB there (goal 300) and 97 MB on the 5,000-file tree (goal
-/// 150) (bench/README.md, "Memory kept, maps hashed cheaply"). The
-/// language server, which checks the workspace again at every change, had
-/// shown the same: one change in five took two to four times as long on a
-/// 10,000-line dialplan while memory went back between checks
-/// (bench/README.md, "Language server"). `MIMALLOC_PURGE_DELAY` still wins.
-const PURGE_DELAY_MS: std::ffi::c_long = -1;
+/// How long freed memory stays with the process before it goes back to the
+/// system, in milliseconds. A run frees each unit's sources and graphs as
+/// soon as it is done, and the next unit allocates as much again: memory
+/// given back too soon is faulted in and zeroed again, memory kept too long
+/// counts in the peak. Against 50 ms, half a second takes a third less
+/// system time and keeps the peak within its goals: about 250 MB on the
+/// 20,000-file benchmark tree, 100 MB on the 5,000-file one (bench/README.md,
+/// "Findings kept small"). `MIMALLOC_PURGE_DELAY` still wins.
+const PURGE_DELAY_MS: std::ffi::c_long = 500;
+
+/// The language server keeps freed memory (-1: never purge): it checks the
+/// workspace again at every change, and memory given back after one check
+/// had to be faulted in and zeroed again by the next, which made one change
+/// in five take two to four times as long on a 10,000-line dialplan
+/// (bench/README.md, "Language server").
+const SERVER_PURGE_DELAY_MS: std::ffi::c_long = -1;
 
 fn main() -> ExitCode {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        let serving = std::env::args_os().nth(1).is_some_and(|c| c == "server");
+        let delay = if serving {
+            SERVER_PURGE_DELAY_MS
+        } else {
+            PURGE_DELAY_MS
+        };
         // SAFETY: sets a documented mimalloc option to a documented value;
         // mimalloc reads options atomically, so setting one while the
         // allocator runs is allowed.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
     }
     ExitCode::from(reclint::cli::main(std::env::args_os()))
 }
