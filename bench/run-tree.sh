@@ -12,9 +12,11 @@
 #   SEED=2 CHECK=0 TIME_LIMIT=900 MEM_LIMIT_MB=4096 bench/run-tree.sh
 #
 # SIZES holds FILES or FILES:MB (default size: FILES x 10 KB). Each tree is
-# generated once (`gen-tree`), read once into the page cache, run once
-# untimed, then RUNS times interleaved: rg, reclint, rg, reclint, ... each
-# under `/usr/bin/time`. CHECK=1 (default) adds one untimed
+# generated once (`gen-tree`), read once into the page cache and run once
+# untimed; then RUNS rounds each time every tree in turn (rg, reclint on the
+# first tree, rg, reclint on the next, ...), each run under `/usr/bin/time`,
+# so that a machine whose speed drifts during the benchmark shifts every
+# tree alike. CHECK=1 (default) adds one untimed
 # `--format concise` run per tree that counts findings, REC900/REC901 and
 # the findings per unit class. Every timed run is stopped after TIME_LIMIT
 # seconds (default 600) and may use at most MEM_LIMIT_MB of address space
@@ -147,6 +149,13 @@ declare -A median_by_mb=()
 last_ratio=""
 last_rss=""
 last_name=""
+
+# Each tree is prepared first; then the timed runs go round the trees, so
+# that a machine that speeds up or slows down during the benchmark shifts
+# every tree alike (the 200/100 MB ratio compares two trees).
+declare -A tree_of=() files_of=() size_of=() mb_of=() failure_of=()
+declare -A rg_times=() rg_rss=() rc_times=() rc_cpu=() rc_rss=()
+ready=()
 for spec in $SIZES; do
     n="${spec%%:*}"
     mb=""
@@ -163,29 +172,32 @@ for spec in $SIZES; do
         "$work/gen-tree" "$tree" "${args[@]}" --manifest "$tree.manifest" 2>&1 | sed 's/^/  /' >&2
         echo "$stamp" >"$tree.stamp"
     fi
-    files="$(find "$tree" -type f | wc -l)"
+    tree_of[$spec]="$tree" mb_of[$spec]="$mb"
+    files_of[$spec]="$(find "$tree" -type f | wc -l)"
     bytes="$(find "$tree" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
-    size_mb="$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')"
+    size_of[$spec]="$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')"
 
     log "warming the page cache..."
     find "$tree" -type f -print0 | xargs -0 cat >/dev/null
-    rg_cmd=(rg -c "$PATTERN" "$tree")
-    reclint_cmd=("$work/reclint" check "$tree" --no-config --format json "${jobs_args[@]}")
-    read -r _ _ _ rc < <(timed "${rg_cmd[@]}")
-    read -r _ _ _ rc2 < <(timed "${reclint_cmd[@]}")
+    read -r _ _ _ rc < <(timed rg -c "$PATTERN" "$tree")
+    read -r _ _ _ rc2 < <(timed "$work/reclint" check "$tree" --no-config --format json "${jobs_args[@]}")
     if ((rc > 1 || rc2 > 1)); then
         log "untimed run failed (rg exit $rc, reclint exit $rc2):"
         head -n 20 "$work/stderr.txt" >&2
-        rows+=("| $spec | $files | $size_mb | failed (rg exit $rc, reclint exit $rc2) | | | | | |")
+        failure_of[$spec]="failed (rg exit $rc, reclint exit $rc2)"
         continue
     fi
+    ready+=("$spec")
+done
 
-    rg_times=() rg_rss=() rc_times=() rc_cpu=() rc_rss=() failure=""
-    for ((r = 1; r <= RUNS; r++)); do
-        read -r secs cpu_s rss rc < <(timed "${rg_cmd[@]}")
-        rg_times+=("$secs") rg_rss+=("$rss")
-        read -r secs2 cpu2 rss2 rc2 < <(timed "${reclint_cmd[@]}")
-        log "  run $r: rg ${secs}s ${rss} kB (exit $rc); reclint ${secs2}s (CPU ${cpu2}s) ${rss2} kB (exit $rc2)"
+for ((r = 1; r <= RUNS; r++)); do
+    for spec in "${ready[@]}"; do
+        if [[ -n "${failure_of[$spec]:-}" ]]; then continue; fi
+        tree="${tree_of[$spec]}"
+        read -r secs cpu_s rss rc < <(timed rg -c "$PATTERN" "$tree")
+        read -r secs2 cpu2 rss2 rc2 < <(timed "$work/reclint" check "$tree" --no-config --format json "${jobs_args[@]}")
+        log "  $spec run $r: rg ${secs}s ${rss} kB (exit $rc); reclint ${secs2}s (CPU ${cpu2}s) ${rss2} kB (exit $rc2)"
+        failure=""
         if ((rc2 == 124 || rc2 == 137)); then
             failure="timeout after ${TIME_LIMIT} s"
         elif ((rc2 > 1)); then
@@ -194,18 +206,29 @@ for spec in $SIZES; do
         elif ((rc > 1)); then
             failure="rg exit $rc"
         fi
-        if [[ -n "$failure" ]]; then break; fi
-        rc_times+=("$secs2") rc_cpu+=("$cpu2") rc_rss+=("$rss2")
+        if [[ -n "$failure" ]]; then
+            failure_of[$spec]="$failure"
+            continue
+        fi
+        rg_times[$spec]+=" $secs" rg_rss[$spec]+=" $rss"
+        rc_times[$spec]+=" $secs2" rc_cpu[$spec]+=" $cpu2" rc_rss[$spec]+=" $rss2"
     done
-    if [[ -n "$failure" ]]; then
-        rows+=("| $spec | $files | $size_mb | $failure | | | | | |")
+done
+
+for spec in $SIZES; do
+    files="${files_of[$spec]}" size_mb="${size_of[$spec]}" mb="${mb_of[$spec]}" tree="${tree_of[$spec]}"
+    if [[ -n "${failure_of[$spec]:-}" ]]; then
+        rows+=("| $spec | $files | $size_mb | ${failure_of[$spec]} | | | | | |")
         continue
     fi
-    rg_med="$(printf '%s\n' "${rg_times[@]}" | median)"
-    rc_med="$(printf '%s\n' "${rc_times[@]}" | median)"
-    cpu_med="$(printf '%s\n' "${rc_cpu[@]}" | median)"
-    rc_peak="$(max_mb "${rc_rss[@]}")"
-    rg_peak="$(max_mb "${rg_rss[@]}")"
+    # shellcheck disable=SC2086 # the lists are space-separated on purpose
+    {
+        rg_med="$(printf '%s\n' ${rg_times[$spec]} | median)"
+        rc_med="$(printf '%s\n' ${rc_times[$spec]} | median)"
+        cpu_med="$(printf '%s\n' ${rc_cpu[$spec]} | median)"
+        rc_peak="$(max_mb ${rc_rss[$spec]})"
+        rg_peak="$(max_mb ${rg_rss[$spec]})"
+    }
     x="$(ratio "$rc_med" "$rg_med")"
     rows+=("| $spec | $files | $size_mb | $rg_med | $rc_med | $x | $cpu_med | $rc_peak | $rg_peak |")
     if [[ -n "$mb" ]]; then median_by_mb[$mb]="$rc_med"; fi
@@ -213,7 +236,7 @@ for spec in $SIZES; do
     if [[ "$spec" == 5000 ]]; then rss_5000="$rc_peak"; fi
 
     if [[ "$CHECK" == 1 ]]; then
-        log "checking the findings (one untimed --format concise run)..."
+        log "checking the findings of $spec (one untimed --format concise run)..."
         "$work/reclint" check "$tree" --no-config --format concise "${jobs_args[@]}" >"$work/concise.txt" 2>&1 || true
         findings="$(grep -c -E ': REC[0-9]+ ' "$work/concise.txt" || true)"
         rec900="$(grep -c -E ': REC900 ' "$work/concise.txt" || true)"
@@ -228,7 +251,7 @@ for spec in $SIZES; do
 done
 
 command_line="reclint check TREE --no-config --format json${JOBS:+ --jobs $JOBS} > /dev/null"
-echo "reclint \`$commit\`, \`$command_line\`; floor \`rg -c '$PATTERN' TREE > /dev/null\` (ripgrep $(rg --version | head -n 1 | cut -d' ' -f2)); median of $RUNS interleaved runs, page cache warm, gen-tree seed $SEED"
+echo "reclint \`$commit\`, \`$command_line\`; floor \`rg -c '$PATTERN' TREE > /dev/null\` (ripgrep $(rg --version | head -n 1 | cut -d' ' -f2)); median of $RUNS rounds of interleaved runs, page cache warm, gen-tree seed $SEED"
 echo
 echo "Machine: $(nproc) CPUs, $(uname -m), ${cpu:-unknown CPU}"
 echo
