@@ -2,7 +2,6 @@
 //! priorities (`1`, `n`, `s`, `hint`, `n(label)`, `label+N`), `same =>`,
 //! `include =>` and templates, built from the spliced statement stream.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use crate::hash::HashMap;
 
@@ -42,12 +41,90 @@ pub struct Extension {
     /// (`100/5551234`) is part of the name.
     pub name: String,
     pub span: Span,
-    pub priorities: BTreeMap<u32, Priority>,
+    pub priorities: Priorities,
     pub labels: HashMap<String, u32>,
     /// Reached only by the dialplan's own jumps, never dialled: the
     /// extensions AEL compiles a switch's cases, a macro's body and its
     /// catches into.
     pub internal: bool,
+}
+
+/// An extension's priorities in ascending order of number, as a sorted
+/// list: most extensions have a few, written in order, where a `BTreeMap`
+/// gave each extension a node with room for eleven.
+#[derive(Debug, Default)]
+pub struct Priorities(Vec<Priority>);
+
+impl Priorities {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn position(&self, number: u32) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&number, |p| p.number)
+    }
+
+    pub fn get(&self, number: &u32) -> Option<&Priority> {
+        self.position(*number).ok().map(|i| &self.0[i])
+    }
+
+    pub fn contains_key(&self, number: &u32) -> bool {
+        self.position(*number).is_ok()
+    }
+
+    /// Adds `priority` unless its number is there already.
+    fn insert(&mut self, priority: Priority) {
+        // Priorities are mostly written in order: appended.
+        if self.0.last().is_none_or(|last| last.number < priority.number) {
+            self.0.push(priority);
+        } else if let Err(at) = self.position(priority.number) {
+            self.0.insert(at, priority);
+        }
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Priority> {
+        self.0.iter()
+    }
+
+    /// The priorities whose numbers are in `numbers`, in ascending order.
+    pub fn range(
+        &self,
+        numbers: impl std::ops::RangeBounds<u32>,
+    ) -> impl DoubleEndedIterator<Item = (&u32, &Priority)> {
+        use std::ops::Bound;
+        let start = match numbers.start_bound() {
+            Bound::Included(&n) => self.0.partition_point(|p| p.number < n),
+            Bound::Excluded(&n) => self.0.partition_point(|p| p.number <= n),
+            Bound::Unbounded => 0,
+        };
+        let end = match numbers.end_bound() {
+            Bound::Included(&n) => self.0.partition_point(|p| p.number <= n),
+            Bound::Excluded(&n) => self.0.partition_point(|p| p.number < n),
+            Bound::Unbounded => self.0.len(),
+        };
+        self.0[start..end.max(start)].iter().map(|p| (&p.number, p))
+    }
+}
+
+impl<'a> IntoIterator for &'a Priorities {
+    type Item = (&'a u32, &'a Priority);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Priority>, fn(&'a Priority) -> (&'a u32, &'a Priority)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|p| (&p.number, p))
+    }
+}
+
+impl std::ops::Index<&u32> for Priorities {
+    type Output = Priority;
+
+    fn index(&self, number: &u32) -> &Priority {
+        self.get(number).expect("no priority with this number")
+    }
 }
 
 #[derive(Debug)]
@@ -116,7 +193,7 @@ impl Dialplan {
                 context.extensions.push(Extension {
                     name: name.to_string(),
                     span,
-                    priorities: BTreeMap::new(),
+                    priorities: Priorities::default(),
                     labels: HashMap::default(),
                     internal,
                 });
@@ -130,7 +207,7 @@ impl Dialplan {
         if let Some(label) = &priority.label {
             extension.labels.entry(label.clone()).or_insert(priority.number);
         }
-        extension.priorities.insert(priority.number, priority);
+        extension.priorities.insert(priority);
     }
 }
 
@@ -540,7 +617,7 @@ mod tests {
         let ctx = plan.context("from-pstn").unwrap();
         let ext = ctx.extension("_X.").unwrap();
         assert_eq!(
-            ext.priorities.keys().copied().collect::<Vec<_>>(),
+            ext.priorities.values().map(|p| p.number).collect::<Vec<_>>(),
             vec![1, 2, 3]
         );
         assert_eq!(ext.labels["greet"], 2);
