@@ -141,6 +141,7 @@ pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: u8) -
 /// a multi-byte character is, so the text is read byte by byte: decoding
 /// characters cost more than the rest of the scan.
 pub fn top_level_positions(text: &str, needle: u8) -> impl Iterator<Item = usize> + '_ {
+    debug_assert!(needle.is_ascii(), "a non-ASCII byte would match inside characters");
     let mut depth = 0i32;
     let mut quoted = false;
     let mut escaped = false;
