@@ -349,11 +349,17 @@ pub fn canonical(path: &Path) -> PathBuf {
     if dir.as_os_str().is_empty() || !plain_file || name == ".." {
         return resolve(path);
     }
-    let mut directories = DIRECTORIES.lock().unwrap_or_else(|e| e.into_inner());
-    let resolved = directories
-        .entry(dir.to_path_buf())
-        .or_insert_with(|| resolve(dir));
-    resolved.join(name)
+    let lock = || DIRECTORIES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(resolved) = lock().get(dir) {
+        return resolved.join(name);
+    }
+    // Resolved without the lock: the system calls would keep every other
+    // thread of the discovery waiting. Two threads may both resolve a new
+    // directory; they find the same path.
+    let resolved = resolve(dir);
+    let path = resolved.join(name);
+    lock().insert(dir.to_path_buf(), resolved);
+    path
 }
 
 /// `path` relative to `cwd` when it lies below it, `/`-separated.
