@@ -109,6 +109,22 @@ pub struct Condition {
     pub otherwise: Vec<Action>,
 }
 
+impl Condition {
+    /// The condition, its actions, anti-actions and nested conditions,
+    /// counted.
+    pub fn size(&self) -> usize {
+        let then: usize = self
+            .then
+            .iter()
+            .map(|item| match item {
+                Item::Action(_) => 1,
+                Item::Condition(nested) => nested.size(),
+            })
+            .sum();
+        1 + then + self.otherwise.len()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Item {
     Action(Action),

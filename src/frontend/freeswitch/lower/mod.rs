@@ -29,7 +29,7 @@ use crate::flow::{
     Capture, Edge, EntryPoint, FlowGraph, RecordingStart, RegionId, StepId, StepKind,
     Wait,
 };
-use crate::frontend::freeswitch::parse::IvrMenu;
+use crate::frontend::freeswitch::parse::{Condition, IvrMenu};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parallel;
 use crate::parse::Unresolved;
@@ -252,6 +252,20 @@ impl<'a> Lowerer<'a> {
             regexes: HashMap::default(),
             destination_index: HashMap::default(),
         };
+        // Each hunt lowers the actions of the extensions it visits again: on
+        // the benchmark trees a graph has 1.6 to 3.2 steps per condition and
+        // action (2.3 in the middle). Room for most of them at once spares
+        // copying a large step list as it grows.
+        let items: usize = l
+            .contexts
+            .iter()
+            .flat_map(|c| c.extensions.iter())
+            .flat_map(|e| e.conditions.iter())
+            .map(Condition::size)
+            .sum();
+        l.graph
+            .steps
+            .reserve(items * 5 / 2 + 2 * l.contexts.len());
         for (i, context) in l.contexts.iter().enumerate() {
             let region = l.graph.add_region(context.name.clone(), context.span);
             debug_assert_eq!(region, RegionId(i as u32));
