@@ -62,90 +62,106 @@ const OPERATORS: &[&str] = &[
     ":",
 ];
 
-/// Whether an operator starts with `c` (all of them are ASCII). Asked of
-/// every character of every condition, so it compares bytes.
-fn starts_operator(c: char) -> bool {
-    c.is_ascii() && OPERATORS.iter().any(|op| op.as_bytes().first() == Some(&(c as u8)))
+/// Whether an operator starts with byte `b` (all of them are ASCII).
+fn starts_operator(b: u8) -> bool {
+    b.is_ascii() && OPERATORS.iter().any(|op| op.as_bytes().first() == Some(&b))
 }
 
+/// Whether the character at byte `i` (a character boundary) is white space.
+fn whitespace_at(text: &str, i: usize) -> bool {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => char::from(b).is_whitespace(),
+        _ => text[i..].chars().next().is_some_and(char::is_whitespace),
+    }
+}
+
+/// The length in bytes of the character whose first byte is `b`.
+fn char_len(b: u8) -> usize {
+    match b.leading_ones() {
+        0 => 1,
+        n => n as usize,
+    }
+}
+
+/// Every character that separates tokens is ASCII, and no byte of a
+/// multi-byte character is: the text is read byte by byte, a character at
+/// a time, and operands are slices of it.
 fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if whitespace_at(text, i) {
+            i += char_len(c);
             continue;
         }
-        if c == '(' {
+        if c == b'(' {
             out.push(Token::Open);
             i += 1;
             continue;
         }
-        if c == ')' {
+        if c == b')' {
             out.push(Token::Close);
             i += 1;
             continue;
         }
         if starts_operator(c)
-            && let Some(op) = OPERATORS.iter().find(|op| {
-                chars
-                    .get(i..i + op.len())
-                    .is_some_and(|at| at.iter().copied().eq(op.chars()))
-            })
+            && let Some(op) = OPERATORS
+                .iter()
+                .find(|op| bytes[i..].starts_with(op.as_bytes()))
         {
             // A leading `-` followed by a digit is a negative number, not an operator.
             let negative_number = *op == "-"
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
                 && !matches!(
                     out.last(),
                     Some(Token::Operand(_)) | Some(Token::Quoted(_)) | Some(Token::Close)
                 );
             if !negative_number {
                 out.push(Token::Op(op));
-                i += op.chars().count();
+                i += op.len();
                 continue;
             }
         }
-        let mut operand = String::new();
-        let quoted = c == '"';
-        if quoted {
+        if c == b'"' {
+            // A backslash takes the character after it as it is.
+            let mut operand = String::new();
             i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' && i + 1 < chars.len() {
+            let mut start = i;
+            while i < bytes.len() && bytes[i] != b'"' {
+                if bytes[i] == b'\\' && i + 1 < bytes.len() {
+                    operand.push_str(&text[start..i]);
                     i += 1;
+                    start = i;
                 }
-                operand.push(chars[i]);
-                i += 1;
+                i += char_len(bytes[i]);
             }
+            operand.push_str(&text[start..i]);
             i += 1;
-        } else {
-            let mut depth = 0;
-            while i < chars.len() {
-                let c = chars[i];
-                if c == '{' || (c == '[' && operand.ends_with('$')) {
-                    depth += 1;
-                } else if (c == '}' || c == ']') && depth > 0 {
-                    depth -= 1;
-                } else if depth == 0
-                    && (c.is_whitespace()
-                        || c == '('
-                        || c == ')'
-                        || c == '"'
-                        || starts_operator(c) && !(c == '-' && operand.is_empty()))
-                {
-                    break;
-                }
-                operand.push(c);
-                i += 1;
-            }
+            out.push(Token::Quoted(operand));
+            continue;
         }
-        out.push(if quoted {
-            Token::Quoted(operand)
-        } else {
-            Token::Operand(operand)
-        });
+        let start = i;
+        let mut depth = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if c == b'{' || (c == b'[' && i > start && bytes[i - 1] == b'$') {
+                depth += 1;
+            } else if (c == b'}' || c == b']') && depth > 0 {
+                depth -= 1;
+            } else if depth == 0
+                && (whitespace_at(text, i)
+                    || c == b'('
+                    || c == b')'
+                    || c == b'"'
+                    || starts_operator(c) && !(c == b'-' && i == start))
+            {
+                break;
+            }
+            i += char_len(c);
+        }
+        out.push(Token::Operand(text[start..i].to_string()));
     }
     out
 }
@@ -540,6 +556,33 @@ mod tests {
             op,
             value: value.into(),
         }
+    }
+
+    #[test]
+    fn tokens_of_escapes_negative_numbers_and_wider_characters() {
+        use Token::*;
+        let operand = |s: &str| Operand(s.to_string());
+        assert_eq!(
+            tokenize(r#""caf\"é" = ${X}"#),
+            [Quoted("caf\"é".into()), Op("="), operand("${X}")]
+        );
+        assert_eq!(
+            tokenize("${A} != -1"),
+            [operand("${A}"), Op("!="), operand("-1")]
+        );
+        assert_eq!(tokenize("2 -1"), [operand("2"), Op("-"), operand("1")]);
+        // No-break spaces separate; `$[...]` nests inside an operand.
+        assert_eq!(
+            tokenize("ø\u{a0}=\u{a0}$[a b]x(1)"),
+            [
+                operand("ø"),
+                Op("="),
+                operand("$[a b]x"),
+                Open,
+                operand("1"),
+                Close
+            ]
+        );
     }
 
     #[test]
