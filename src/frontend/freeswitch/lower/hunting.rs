@@ -3,7 +3,7 @@
 //! `destination_number` conditions and lowers only what can match.
 
 use crate::hash::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use super::Lowerer;
 use super::destinations::{DestinationIndex, dialled_numbers, literal_destinations, needs_letters};
@@ -259,7 +259,14 @@ impl Lowerer<'_> {
         if variable != "destination_number" {
             return None;
         }
-        match hunt.destination {
+        // Asked of each condition three or four times a hunt (what the hunt
+        // has seen, which conditions it tests, the branch, its guards): a
+        // regex match cost more than the rest of lowering the condition.
+        let key = (condition.span, hunt.destination);
+        if let Some(&decided) = self.decisions.get(&key) {
+            return decided;
+        }
+        let decided = match hunt.destination {
             Destination::Literal(d) => Some(regex_matches(
                 &mut self.regexes,
                 expression,
@@ -273,7 +280,9 @@ impl Lowerer<'_> {
                 Some(false)
             }
             Destination::Dialled | Destination::Unlisted | Destination::Computed => None,
-        }
+        };
+        self.decisions.insert(key, decided);
+        decided
     }
 
     /// A condition's branch step, its edges to `then` and `otherwise`.
@@ -374,12 +383,32 @@ impl Lowerer<'_> {
 
 /// Whether a FreeSWITCH condition expression matches `text` (an expression
 /// that does not compile, or is too large, matches nothing). Each
-/// expression is compiled once, into `regexes`, and looked up once a call.
-fn regex_matches(regexes: &mut HashMap<String, Matcher>, expression: &str, text: &str) -> bool {
+/// expression is read once per run, into [`matcher`], and looked up once
+/// per tree in `regexes`.
+fn regex_matches(regexes: &mut HashMap<String, Arc<Matcher>>, expression: &str, text: &str) -> bool {
     if let Some(matcher) = regexes.get(expression) {
         return matcher.matches(text);
     }
-    let matcher = match literal_destinations(expression, true) {
+    let matcher = matcher(expression);
+    let matches = matcher.matches(text);
+    regexes.insert(expression.to_string(), matcher);
+    matches
+}
+
+/// How `expression` is matched, shared by every tree of the run: trees
+/// made from one template (FreePBX, FusionPBX) test the same expressions,
+/// and compiling a regex cost 200,000 instructions, more than lowering the
+/// rest of a small tree. At most [`MATCHERS_KEPT`] are kept, so that a run
+/// over hostile input cannot grow without bound.
+fn matcher(expression: &str) -> Arc<Matcher> {
+    static MATCHERS: LazyLock<Mutex<HashMap<String, Arc<Matcher>>>> =
+        LazyLock::new(Default::default);
+    let lock = || MATCHERS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(matcher) = lock().get(expression) {
+        return Arc::clone(matcher);
+    }
+    // Compiled without the lock, which the other threads would wait on.
+    let matcher = Arc::new(match literal_destinations(expression, true) {
         Some(strings) => Matcher::Literals(strings),
         None => Matcher::Regex(
             regex::RegexBuilder::new(expression)
@@ -387,11 +416,16 @@ fn regex_matches(regexes: &mut HashMap<String, Matcher>, expression: &str, text:
                 .build()
                 .ok(),
         ),
-    };
-    let matches = matcher.matches(text);
-    regexes.insert(expression.to_string(), matcher);
-    matches
+    });
+    let mut kept = lock();
+    if kept.len() < MATCHERS_KEPT {
+        kept.insert(expression.to_string(), Arc::clone(&matcher));
+    }
+    matcher
 }
+
+/// How many expressions' matchers a run keeps.
+const MATCHERS_KEPT: usize = 4096;
 
 impl Matcher {
     fn matches(&self, text: &str) -> bool {

@@ -24,6 +24,7 @@ mod seen;
 use std::collections::BTreeMap;
 use crate::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::flow::{
     Capture, Edge, EntryPoint, FlowGraph, RecordingStart, RegionId, StepId, StepKind,
@@ -218,7 +219,10 @@ struct Lowerer<'a> {
     /// What the hunt being lowered has seen before each condition and action.
     walk: Walk,
     /// Condition expressions read once, as each hunt tests them again.
-    regexes: HashMap<String, hunting::Matcher>,
+    regexes: HashMap<String, Arc<hunting::Matcher>>,
+    /// Whether a hunt decides a `destination_number` condition (by the
+    /// condition's span and the hunt's destination), worked out once.
+    decisions: HashMap<(Span, Destination), Option<bool>>,
     /// Per context, made on first use: which extensions a hunt for a known
     /// destination must look at.
     destination_index: HashMap<usize, DestinationIndex>,
@@ -250,6 +254,7 @@ impl<'a> Lowerer<'a> {
             unresolved: Vec::new(),
             walk: Walk::default(),
             regexes: HashMap::default(),
+            decisions: HashMap::default(),
             destination_index: HashMap::default(),
         };
         // Each hunt lowers the actions of the extensions it visits again: on
