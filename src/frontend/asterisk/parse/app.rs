@@ -142,27 +142,61 @@ pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: u8) -
 /// characters cost more than the rest of the scan.
 pub fn top_level_positions(text: &str, needle: u8) -> impl Iterator<Item = usize> + '_ {
     debug_assert!(needle.is_ascii(), "a non-ASCII byte would match inside characters");
-    let mut depth = 0i32;
-    let mut quoted = false;
-    let mut escaped = false;
-    text.bytes().enumerate().filter_map(move |(i, c)| {
-        if escaped {
-            // The byte after a backslash is taken as it is; the rest of a
-            // multi-byte character it starts is no delimiter either.
-            escaped = false;
-            return None;
-        }
-        match c {
-            b'\\' => escaped = true,
-            b'"' => quoted = !quoted,
-            _ if quoted => {}
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = (depth - 1).max(0),
-            c if c == needle && depth == 0 => return Some(i),
-            _ => {}
+    TopLevel {
+        bytes: text.as_bytes(),
+        at: 0,
+        needle,
+        depth: 0,
+        quoted: false,
+    }
+}
+
+/// The scan of [`top_level_positions`].
+struct TopLevel<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    needle: u8,
+    depth: i32,
+    quoted: bool,
+}
+
+/// The bytes that open or close a nesting, quote, or escape the next byte.
+const NESTING: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let bytes = b"\\\"([{)]}";
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+impl Iterator for TopLevel<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while let Some(&c) = self.bytes.get(self.at) {
+            let i = self.at;
+            self.at += 1;
+            // Most bytes are none of these: one look-up passes them.
+            if !NESTING[usize::from(c)] && c != self.needle {
+                continue;
+            }
+            match c {
+                // The byte after a backslash is taken as it is; the rest of
+                // a multi-byte character it starts is no delimiter either.
+                b'\\' => self.at += 1,
+                b'"' => self.quoted = !self.quoted,
+                _ if self.quoted => {}
+                b'(' | b'[' | b'{' => self.depth += 1,
+                b')' | b']' | b'}' => self.depth = (self.depth - 1).max(0),
+                _ if self.depth == 0 => return Some(i),
+                _ => {}
+            }
         }
         None
-    })
+    }
 }
 
 /// Splits at the first top-level `needle`: `cond?then` → (`cond`, Some(`then`)).
