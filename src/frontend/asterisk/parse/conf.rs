@@ -34,7 +34,7 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// The key, lower-cased (keys such as `exten` and `same` are case-insensitive).
-    pub key: String,
+    pub key: Cow<'static, str>,
     pub key_span: Span,
     /// The value with surrounding white space removed. `\;` stays escaped so
     /// that offsets into the value are offsets into the file.
@@ -312,6 +312,18 @@ fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut Co
     out.items.push(Arc::new(ConfItem::Section(section)));
 }
 
+/// `key` lower-cased. A dialplan is nearly all `exten` and `same` lines:
+/// those keys are not copied.
+fn lower_case_key(key: &str) -> Cow<'static, str> {
+    match ["exten", "same", "include"]
+        .into_iter()
+        .find(|known| key.eq_ignore_ascii_case(known))
+    {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(key.to_ascii_lowercase()),
+    }
+}
+
 fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut ConfFile) {
     let Some(eq) = memchr::memchr(b'=', stmt.as_bytes()) else {
         out.errors.push(ParseError::new(
@@ -339,7 +351,7 @@ fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut Conf
     let value = raw_value.trim();
     let value_start = offset + value_offset + lead;
     out.items.push(Arc::new(ConfItem::Entry(Entry {
-        key: key.to_ascii_lowercase(),
+        key: lower_case_key(key),
         key_span: Span::new(file, offset, offset + key.len()),
         value: value.to_string(),
         value_span: Span::new(file, value_start, value_start + value.len()),
@@ -359,7 +371,7 @@ mod tests {
         conf.items
             .iter()
             .filter_map(|i| match &**i {
-                ConfItem::Entry(e) => Some((e.key.clone(), e.value.clone())),
+                ConfItem::Entry(e) => Some((e.key.to_string(), e.value.clone())),
                 _ => None,
             })
             .collect()

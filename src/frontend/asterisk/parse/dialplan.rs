@@ -320,7 +320,7 @@ impl Builder {
             }
             Some(Current::Context { index, .. }) => {
                 let index = *index;
-                match entry.key.as_str() {
+                match &*entry.key {
                     "exten" => self.exten(index, entry, false),
                     "same" => self.exten(index, entry, true),
                     "include" => {
