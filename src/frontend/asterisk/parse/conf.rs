@@ -378,6 +378,19 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_lower_cased_whether_known_or_not() {
+        let conf = lex_str("[c]\nExten => s,1,NoOp()\nSAME => n,Hangup()\nMusicClass = x\n");
+        assert_eq!(
+            entries(&conf),
+            [
+                ("exten".to_string(), "s,1,NoOp()".to_string()),
+                ("same".into(), "n,Hangup()".into()),
+                ("musicclass".into(), "x".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn comments_and_escapes() {
         let conf = lex_str("[a]\nexten => 1,1,NoOp(x\\;y) ; trailing\n;exten => 2,1,NoOp\n");
         assert_eq!(
