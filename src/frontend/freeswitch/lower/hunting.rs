@@ -398,8 +398,9 @@ fn regex_matches(regexes: &mut HashMap<String, Arc<Matcher>>, expression: &str, 
 /// How `expression` is matched, shared by every tree of the run: trees
 /// made from one template (FreePBX, FusionPBX) test the same expressions,
 /// and compiling a regex cost 200,000 instructions, more than lowering the
-/// rest of a small tree. At most [`MATCHERS_KEPT`] are kept, so that a run
-/// over hostile input cannot grow without bound.
+/// rest of a small tree. At most [`MATCHERS_KEPT`] are kept, of
+/// expressions no longer than [`KEPT_LENGTH`], so that what a run over
+/// hostile input keeps stays small (each regex compiles to at most 1 MiB).
 fn matcher(expression: &str) -> Arc<Matcher> {
     static MATCHERS: LazyLock<Mutex<HashMap<String, Arc<Matcher>>>> =
         LazyLock::new(Default::default);
@@ -417,15 +418,19 @@ fn matcher(expression: &str) -> Arc<Matcher> {
                 .ok(),
         ),
     });
-    let mut kept = lock();
-    if kept.len() < MATCHERS_KEPT {
-        kept.insert(expression.to_string(), Arc::clone(&matcher));
+    if expression.len() <= KEPT_LENGTH {
+        let mut kept = lock();
+        if kept.len() < MATCHERS_KEPT {
+            kept.insert(expression.to_string(), Arc::clone(&matcher));
+        }
     }
     matcher
 }
 
-/// How many expressions' matchers a run keeps.
-const MATCHERS_KEPT: usize = 4096;
+/// How many expressions' matchers a run keeps, and how long an expression
+/// it keeps may be: a dialplan's destination patterns are short and few.
+const MATCHERS_KEPT: usize = 256;
+const KEPT_LENGTH: usize = 256;
 
 impl Matcher {
     fn matches(&self, text: &str) -> bool {
