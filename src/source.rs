@@ -477,6 +477,7 @@ mod tests {
 
     /// A file is one file however its path reaches it: through a
     /// symbolically linked directory, through `..`, or directly.
+    #[cfg(unix)]
     #[test]
     fn paths_through_linked_directories_and_dot_dot_resolve_alike() {
         let root = std::env::temp_dir().join(format!("reclint-canonical-{}", std::process::id()));
