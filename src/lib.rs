@@ -27,6 +27,7 @@ pub mod glob;
 pub mod graph;
 pub mod hash;
 pub mod init;
+pub mod json_string;
 pub mod parallel;
 pub mod parse;
 pub mod report;

@@ -5,8 +5,14 @@
 //! JSON string (`"Content": "{\"Version\": ...}"`): decoding a string can
 //! return, for each byte of the decoded text, its offset in the file, so a
 //! nested document's spans point at the right characters of the wrapper.
-//! Nesting is limited so hostile input cannot exhaust the stack.
+//! Nesting is limited so hostile input cannot exhaust the stack. A reader
+//! can build only the parts of a document it uses ([`Keep`]): the rest is
+//! read and checked all the same, so the document is accepted or refused
+//! exactly as when it is built whole.
 
+use std::borrow::Cow;
+
+use crate::json_string::{plain_len, write_string};
 use crate::source::{FileId, Span};
 
 /// Deeper nesting than this is reported instead of parsed.
@@ -86,41 +92,40 @@ impl Json {
     /// The value written back as compact JSON, e.g. for a custom rule to
     /// match a Connect action's parameters.
     pub fn to_compact(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         self.write_compact(&mut out);
-        out
+        // Whole strings and ASCII were written: always UTF-8.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
-    fn write_compact(&self, out: &mut String) {
-        let quoted = |text: &str, out: &mut String| {
-            out.push_str(&serde_json::Value::String(text.to_string()).to_string());
-        };
+    fn write_compact(&self, out: &mut Vec<u8>) {
         match &self.value {
-            Value::Null => out.push_str("null"),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => out.push_str(n),
-            Value::String(s) => quoted(s, out),
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Number(n) => out.extend_from_slice(n.as_bytes()),
+            Value::String(s) => write_string(out, s),
             Value::Array(items) => {
-                out.push('[');
+                out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
                     item.write_compact(out);
                 }
-                out.push(']');
+                out.push(b']');
             }
             Value::Object(members) => {
-                out.push('{');
+                out.push(b'{');
                 for (i, member) in members.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
-                    quoted(&member.key, out);
-                    out.push(':');
+                    write_string(out, &member.key);
+                    out.push(b':');
                     member.value.write_compact(out);
                 }
-                out.push('}');
+                out.push(b'}');
             }
         }
     }
@@ -159,6 +164,40 @@ pub fn parse_with(
     offsets: Option<&[u32]>,
     syntax: Syntax,
 ) -> Result<Json, JsonError> {
+    parse_kept(file, text, offsets, syntax, Keep::All)
+}
+
+/// Which parts of a document a reader builds. The parts it leaves out are
+/// still read and checked, so a document is accepted or refused, with the
+/// same error, exactly as when it is built whole; they are just not built.
+#[derive(Debug, Clone, Copy)]
+pub enum Keep<'k> {
+    /// The whole value.
+    All,
+    /// Of an object, the members with these keys, each kept as its entry
+    /// says; of an array, each item kept as this says; a string, number,
+    /// boolean or null whole.
+    Only(&'k [(&'k str, Keep<'k>)]),
+}
+
+impl Keep<'_> {
+    /// How the member `key` of an object is kept, if it is.
+    fn member(self, key: &str) -> Option<Self> {
+        match self {
+            Keep::All => Some(Keep::All),
+            Keep::Only(members) => members.iter().find(|(k, _)| *k == key).map(|&(_, m)| m),
+        }
+    }
+}
+
+/// [`parse_with`], building only what `keep` asks for.
+pub fn parse_kept(
+    file: FileId,
+    text: &str,
+    offsets: Option<&[u32]>,
+    syntax: Syntax,
+    keep: Keep,
+) -> Result<Json, JsonError> {
     let mut parser = Parser {
         file,
         bytes: text.as_bytes(),
@@ -170,7 +209,7 @@ pub fn parse_with(
         members: Vec::new(),
     };
     parser.skip_space();
-    let value = parser.value(0)?;
+    let value = parser.value(0, keep)?;
     parser.skip_space();
     if parser.pos < parser.bytes.len() {
         return Err(parser.error(parser.pos, "unexpected text after the JSON value"));
@@ -236,7 +275,7 @@ struct Parser<'a> {
     members: Vec<Member>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn at(&self, offset: usize) -> usize {
         match self.offsets {
             Some(map) => map
@@ -261,42 +300,97 @@ impl Parser<'_> {
         }
     }
 
+    #[inline]
     fn skip_space(&mut self) {
-        while self.pos < self.bytes.len()
-            && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r')
-        {
-            self.pos += 1;
+        if matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.skip_space_run();
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn skip_space_run(&mut self) {
+        const SPACES: u64 = u64::from_le_bytes(*b"        ");
+        let bytes = self.bytes;
+        let mut pos = self.pos;
+        loop {
+            match bytes.get(pos) {
+                // Pretty-printed JSON indents with runs of spaces: they are
+                // passed eight bytes at a time.
+                Some(b' ') => {
+                    while let Some(chunk) = bytes.get(pos..pos + 8) {
+                        let mut eight = [0; 8];
+                        eight.copy_from_slice(chunk);
+                        let differs = u64::from_le_bytes(eight) ^ SPACES;
+                        if differs != 0 {
+                            // The spaces before the first other byte.
+                            pos += (differs.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        pos += 8;
+                    }
+                    while bytes.get(pos) == Some(&b' ') {
+                        pos += 1;
+                    }
+                }
+                Some(b'\t' | b'\n' | b'\r') => pos += 1,
+                _ => break,
+            }
+        }
+        self.pos = pos;
+    }
+
+    /// Fails when a value at `depth` would be nested too deep.
+    fn enter(&self, depth: usize) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.error(
                 self.pos,
                 format!("JSON nested deeper than {MAX_DEPTH} levels"),
             ));
         }
+        Ok(())
+    }
+
+    /// The value here, built as `keep` asks.
+    fn value(&mut self, depth: usize, keep: Keep) -> Result<Json, JsonError> {
+        self.enter(depth)?;
         let start = self.pos;
         let value = match self.bytes.get(self.pos) {
-            None => return Err(self.error(self.pos, "unexpected end of JSON")),
-            Some(b'{') => self.object(depth)?,
-            Some(b'[') => self.array(depth)?,
-            Some(b'"') => Value::String(self.string()?),
-            Some(b't') => self.literal("true", Value::Bool(true))?,
-            Some(b'f') => self.literal("false", Value::Bool(false))?,
-            Some(b'n') => self.literal("null", Value::Null)?,
-            Some(b'-' | b'0'..=b'9') => self.number()?,
-            Some(_) => {
-                let c = self.text[self.pos..].chars().next().unwrap_or('?');
-                return Err(
-                    self.error(self.pos, format!("unexpected `{c}`: expected a JSON value"))
-                );
-            }
+            Some(b'{') => self.object(depth, keep)?,
+            Some(b'[') => self.array(depth, keep)?,
+            _ => self.scalar()?,
         };
         Ok(Json {
             value,
             span: self.span(start, self.pos),
         })
+    }
+
+    /// Reads and checks the value here as [`Self::value`] does, building
+    /// nothing.
+    fn skip_value(&mut self, depth: usize) -> Result<(), JsonError> {
+        self.enter(depth)?;
+        match self.bytes.get(self.pos) {
+            Some(b'{') => self.each_member(|parser, _, _| parser.skip_value(depth + 1)),
+            Some(b'[') => self.each_item(|parser| parser.skip_value(depth + 1)),
+            Some(b'"') => self.read_string(None).map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number_text().map(drop),
+            _ => self.scalar().map(drop),
+        }
+    }
+
+    /// A string, number, boolean or null.
+    fn scalar(&mut self) -> Result<Value, JsonError> {
+        match self.bytes.get(self.pos) {
+            None => Err(self.error(self.pos, "unexpected end of JSON")),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => Ok(Value::Number(self.number_text()?.to_string())),
+            Some(_) => {
+                let c = self.text[self.pos..].chars().next().unwrap_or('?');
+                Err(self.error(self.pos, format!("unexpected `{c}`: expected a JSON value")))
+            }
+        }
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, JsonError> {
@@ -308,7 +402,8 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Value, JsonError> {
+    /// A number as written, checked.
+    fn number_text(&mut self) -> Result<&'a str, JsonError> {
         let start = self.pos;
         while self.pos < self.bytes.len()
             && matches!(
@@ -318,67 +413,79 @@ impl Parser<'_> {
         {
             self.pos += 1;
         }
-        let raw = &self.text[start..self.pos];
+        let text = self.text;
+        let raw = &text[start..self.pos];
         if raw.parse::<f64>().is_err() {
             return Err(self.error(start, format!("`{raw}` is not a number")));
         }
-        Ok(Value::Number(raw.to_string()))
+        Ok(raw)
     }
 
     fn string(&mut self) -> Result<String, JsonError> {
-        let start = self.pos;
-        self.pos += 1;
         let mut out = String::new();
+        self.read_string(Some(&mut out))?;
+        Ok(out)
+    }
+
+    /// A key: borrowed from the text unless it holds an escape.
+    fn key(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let start = self.pos;
+        if let Some(plain) = self.read_string(None)? {
+            return Ok(Cow::Borrowed(plain));
+        }
+        self.pos = start;
+        self.string().map(Cow::Owned)
+    }
+
+    /// Reads and checks the string literal here, decoding it into `out`
+    /// when given; returns its text when it holds no escape.
+    fn read_string(&mut self, mut out: Option<&mut String>) -> Result<Option<&'a str>, JsonError> {
+        let start = self.pos;
+        let text = self.text;
+        let mut escaped = false;
+        self.pos += 1;
         loop {
             // The characters up to the next quote, escape or control
             // character are copied as they are, at once.
-            // `memchr2` finds the quote or escape a vector at a time.
-            let rest = &self.bytes[self.pos..];
-            let quote_or_escape = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-            let plain = rest[..quote_or_escape]
-                .iter()
-                .position(|&b| b < 0x20)
-                .unwrap_or(quote_or_escape);
-            let run = &self.text[self.pos..self.pos + plain];
+            let plain = plain_len(&self.bytes[self.pos..]);
+            if let Some(out) = out.as_deref_mut() {
+                // Most strings have no escape: one allocation of their size.
+                out.push_str(&self.text[self.pos..self.pos + plain]);
+            }
             self.pos += plain;
             let Some(&b) = self.bytes.get(self.pos) else {
                 return Err(self.error(start, "string is never closed"));
             };
-            if b == b'"' && out.is_empty() {
-                // Most strings have no escape: one allocation of their size.
-                self.pos += 1;
-                return Ok(run.to_string());
-            }
-            out.push_str(run);
             match b {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok((!escaped).then(|| &text[start + 1..self.pos - 1]));
                 }
                 b'\\' => {
+                    escaped = true;
                     let escape_at = self.pos;
                     self.pos += 1;
                     let Some(&e) = self.bytes.get(self.pos) else {
                         return Err(self.error(start, "string is never closed"));
                     };
                     self.pos += 1;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'\'' if self.syntax == Syntax::ConnectFlow => out.push('\''),
+                    let decoded = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'\'' if self.syntax == Syntax::ConnectFlow => '\'',
                         b'u' => {
                             let hex = self.text.get(self.pos..self.pos + 4).unwrap_or("");
                             let code = u32::from_str_radix(hex, 16).map_err(|_| {
                                 self.error(escape_at, "`\\u` needs four hex digits")
                             })?;
                             self.pos += 4;
-                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                            char::from_u32(code).unwrap_or('\u{fffd}')
                         }
                         _ => {
                             let c = self.text[self.pos - 1..].chars().next().unwrap_or('?');
@@ -387,6 +494,9 @@ impl Parser<'_> {
                                 message: format!("invalid escape `\\{c}` in a JSON string"),
                             });
                         }
+                    };
+                    if let Some(out) = out.as_deref_mut() {
+                        out.push(decoded);
                     }
                 }
                 _ => {
@@ -396,45 +506,78 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+    fn array(&mut self, depth: usize, keep: Keep) -> Result<Value, JsonError> {
+        let first = self.items.len();
+        self.each_item(|parser| {
+            let item = parser.value(depth + 1, keep)?;
+            parser.items.push(item);
+            Ok(())
+        })?;
+        Ok(Value::Array(self.items.drain(first..).collect()))
+    }
+
+    fn object(&mut self, depth: usize, keep: Keep) -> Result<Value, JsonError> {
+        let first = self.members.len();
+        self.each_member(|parser, key, key_span| {
+            let Some(kept) = keep.member(&key) else {
+                return parser.skip_value(depth + 1);
+            };
+            let value = parser.value(depth + 1, kept)?;
+            parser.members.push(Member {
+                key: key.into_owned(),
+                key_span,
+                value,
+            });
+            Ok(())
+        })?;
+        Ok(Value::Object(self.members.drain(first..).collect()))
+    }
+
+    /// Reads the array here; `item` reads each item.
+    fn each_item(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
         self.pos += 1;
         self.skip_space();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Value::Array(Vec::new()));
+            return Ok(());
         }
-        let first = self.items.len();
         loop {
             self.skip_space();
-            let item = self.value(depth + 1)?;
-            self.items.push(item);
+            item(self)?;
             self.skip_space();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(self.items.drain(first..).collect()));
+                    return Ok(());
                 }
                 _ => return Err(self.error(self.pos, "expected `,` or `]`")),
             }
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+    /// Reads the object here; `member` reads each member's value, given
+    /// its key and where the key is.
+    fn each_member(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>, Span) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
         self.pos += 1;
         self.skip_space();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Vec::new()));
+            return Ok(());
         }
-        let first = self.members.len();
         loop {
             self.skip_space();
             if self.bytes.get(self.pos) != Some(&b'"') {
                 return Err(self.error(self.pos, "expected a string key"));
             }
             let key_start = self.pos;
-            let key = self.string()?;
+            let key = self.key()?;
             let key_span = self.span(key_start, self.pos);
             self.skip_space();
             if self.bytes.get(self.pos) != Some(&b':') {
@@ -442,18 +585,13 @@ impl Parser<'_> {
             }
             self.pos += 1;
             self.skip_space();
-            let value = self.value(depth + 1)?;
-            self.members.push(Member {
-                key,
-                key_span,
-                value,
-            });
+            member(self, key, key_span)?;
             self.skip_space();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(self.members.drain(first..).collect()));
+                    return Ok(());
                 }
                 _ => return Err(self.error(self.pos, "expected `,` or `}`")),
             }
@@ -526,5 +664,49 @@ mod tests {
             &outer[version.span.start as usize..version.span.end as usize],
             r#"\"2019-10-30\""#
         );
+    }
+
+    #[test]
+    fn a_kept_parse_builds_what_it_keeps_and_checks_the_rest() {
+        const KEEP: Keep = Keep::Only(&[("a", Keep::Only(&[("x", Keep::All)])), ("b", Keep::All)]);
+        let text = r#"{"a": [{"x": 1, "y": "\u0041"}, {"z": [true]}], "c": {"d": [null]}, "b": "t\"", "a\u0041": 2}"#;
+        let kept = parse_kept(file(), text, None, Syntax::Strict, KEEP).unwrap();
+        let whole = parse(file(), text, None).unwrap();
+        assert_eq!(kept.to_compact(), r#"{"a":[{"x":1},{}],"b":"t\""}"#);
+        assert_eq!(kept.span, whole.span);
+        assert_eq!(kept.get("b").unwrap().span, whole.get("b").unwrap().span);
+        // What is left out is still read: each flaw fails the kept parse as
+        // it fails the whole one, at the same place.
+        for flawed in [
+            r#"{"c": {"d": [1,, 2]}, "b": 1}"#,
+            r#"{"c": "\x", "b": 1}"#,
+            r#"{"c": 01x, "b": 1}"#,
+            r#"{"c": tru, "b": 1}"#,
+            r#"{"c": "never closed"#,
+            r#"{"c" 1}"#,
+            r#"{"c": [1 2]}"#,
+            r#"{"c": {1: 2}}"#,
+            "{\"c\": \"a\u{1}b\"}",
+            r#"{"c": "\u12"}"#,
+            r#"{"c": 1} x"#,
+        ] {
+            let kept = parse_kept(file(), flawed, None, Syntax::Strict, KEEP).unwrap_err();
+            let whole = parse(file(), flawed, None).unwrap_err();
+            assert_eq!(kept, whole, "{flawed}");
+        }
+        let deep = format!(r#"{{"c": {}{}}}"#, "[".repeat(300), "]".repeat(300));
+        assert_eq!(
+            parse_kept(file(), &deep, None, Syntax::Strict, KEEP).unwrap_err(),
+            parse(file(), &deep, None).unwrap_err()
+        );
+    }
+
+    #[test]
+    fn compact_json_is_escaped_as_serde_json_escapes_it() {
+        let text = "{\"k\\\"\": [\"tab\\t quote\\\" back\\\\ nul\\u0000 del\u{7f} é\", 1.50, true, null, {}]}";
+        let json = parse(file(), text, None).unwrap();
+        let serde: serde_json::Value = serde_json::from_str(text).unwrap();
+        // serde_json writes `1.50` as `1.5`; everything else is the same.
+        assert_eq!(json.to_compact().replace("1.50", "1.5"), serde.to_string());
     }
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::finding::{Outcome, Reported, Severity};
+use crate::json_string::write_string;
 use crate::parallel;
 use crate::source::SourceMap;
 
@@ -274,68 +275,6 @@ fn write_number(out: &mut Vec<u8>, mut value: usize) {
         }
     }
     out.extend_from_slice(&digits[start..]);
-}
-
-/// `text` as a JSON string, escaped as `serde_json` escapes it: quotes,
-/// backslashes and control characters; `\b \f \n \r \t` short, the others
-/// as `\u00xx`. Eight bytes are tested at a time: most strings of a report
-/// (paths, messages, steps) hold nothing to escape.
-fn write_string(out: &mut Vec<u8>, text: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether a byte of `word` is zero. Exact as a yes or no, which is all
-    // that is asked: a word that has one is looked at byte by byte.
-    let zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGH != 0;
-    let needs_escape = |word: u64| {
-        word.wrapping_sub(ONES * 0x20) & !word & HIGH != 0
-            || zero_byte(word ^ (ONES * u64::from(b'"')))
-            || zero_byte(word ^ (ONES * u64::from(b'\\')))
-    };
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    let mut done = 0;
-    let mut escape_from = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for (i, &b) in bytes[from..to].iter().enumerate() {
-            let short = match b {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                0x08 => b'b',
-                0x0c => b'f',
-                b'\n' => b'n',
-                b'\r' => b'r',
-                b'\t' => b't',
-                0..=0x1f => b'u',
-                _ => continue,
-            };
-            out.extend_from_slice(&bytes[done..from + i]);
-            out.push(b'\\');
-            out.push(short);
-            if short == b'u' {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ]);
-            }
-            done = from + i + 1;
-        }
-    };
-    let words = bytes.chunks_exact(8);
-    let tail = words.remainder().len();
-    for (k, word) in words.enumerate() {
-        let word = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        if needs_escape(word) {
-            escape_from(out, 8 * k, 8 * k + 8);
-        }
-    }
-    escape_from(out, bytes.len() - tail, bytes.len());
-    out.extend_from_slice(&bytes[done..]);
-    out.push(b'"');
 }
 
 fn json_finding<'a>(

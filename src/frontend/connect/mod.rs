@@ -146,8 +146,15 @@ fn deployed_flow_files(path: &Path, text: &str, fs: &dyn FileSystem) -> Vec<(Str
 /// flows its transfers name: read with the parser the lowering uses, so a
 /// transfer and its target always share a key.
 fn flow_keys(path: &Path, text: &str) -> Vec<String> {
-    let source = SourceFile::new(path.to_path_buf(), String::new(), text.to_string());
-    let flows = connect::read(FileId(0), &source, &mut Problems::default());
+    let problems = &mut Problems::default();
+    // Of a JSON flow, only the actions' types and parameters are built: a
+    // key pass over every flow of the tree, before any is loaded.
+    let flows = if connect::is_json(path, text) {
+        connect::read_json(FileId(0), path, text, problems, connect::FLOW_TRANSFERS)
+    } else {
+        let source = SourceFile::new(path.to_path_buf(), String::new(), text.to_string());
+        connect::read(FileId(0), &source, problems)
+    };
     let mut keys = Vec::new();
     for flow in &flows {
         keys.extend(flow.keys.iter().map(|key| format!("connect-flow:{key}")));

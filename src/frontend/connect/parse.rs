@@ -7,8 +7,10 @@
 //! flow: `\'` is `'` there.
 
 use crate::parse::cloudformation;
-use crate::parse::json::{self, Json, Syntax, Value};
+use crate::parse::json::{self, Json, Keep, Syntax, Value};
 use crate::parse::{ParseError, Problems, offsets_by_alignment};
+use std::path::Path;
+
 use crate::source::{FileId, SourceFile, Span};
 
 #[derive(Debug, Clone)]
@@ -137,32 +139,78 @@ pub fn flow_reference(from: &Flow, action: &FlowAction) -> FlowReference {
 /// Reads every contact flow in a JSON file, or in a CloudFormation template
 /// in YAML.
 pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<Flow> {
+    if is_json(&source.path, &source.text) {
+        return read_json(file, &source.path, &source.text, problems, FLOW_DOCUMENT);
+    }
     // Terraform HCL: `resource "aws_connect_contact_flow"` with `content` as
     // `jsonencode({...})` or a heredoc.
     if source.path.extension().is_some_and(|e| e == "tf") {
         return match crate::parse::terraform::parse(file, &source.text) {
-            Ok(document) => flows_in(file, source, problems, &document.root),
+            Ok(document) => flows_in(file, &source.path, &source.text, problems, &document.root),
             Err(error) => {
                 problems.parse_errors.push(error);
                 Vec::new()
             }
         };
     }
-    if !source.text.trim_start().starts_with('{') {
-        return match cloudformation::parse(file, source) {
-            Ok(template) => flows_in(file, source, problems, &template.root),
-            Err(error) => {
-                problems.parse_errors.push(error);
-                Vec::new()
-            }
-        };
+    match cloudformation::parse(file, source) {
+        Ok(template) => flows_in(file, &source.path, &source.text, problems, &template.root),
+        Err(error) => {
+            problems.parse_errors.push(error);
+            Vec::new()
+        }
     }
-    let document = match json::parse(file, &source.text, None) {
-        Ok(document) => document,
+}
+
+/// Whether [`read`] reads a file as JSON (not Terraform HCL, not YAML).
+pub fn is_json(path: &Path, text: &str) -> bool {
+    path.extension().is_none_or(|e| e != "tf") && text.trim_start().starts_with('{')
+}
+
+/// What the flow reader uses of a document in the flow language: the rest
+/// (`Metadata`, the canvas positions) is read and checked, not built.
+const FLOW_DOCUMENT: Keep = Keep::Only(&[
+    ("Actions", Keep::All),
+    ("StartAction", Keep::All),
+    ("Version", Keep::All),
+]);
+
+/// What the unit key pass uses of a document in the flow language: whether
+/// it is one, and each action's type and parameters (a transfer's target).
+pub const FLOW_TRANSFERS: Keep = Keep::Only(&[
+    (
+        "Actions",
+        Keep::Only(&[("Type", Keep::All), ("Parameters", Keep::All)]),
+    ),
+    ("StartAction", Keep::All),
+    ("Version", Keep::All),
+]);
+
+/// The flows of a JSON file, as [`read`] reads them in what `keep` holds: of
+/// a document in the flow language only that is built (any other document
+/// is built whole).
+pub fn read_json(
+    file: FileId,
+    path: &Path,
+    text: &str,
+    problems: &mut Problems,
+    keep: Keep,
+) -> Vec<Flow> {
+    // A flow-language document is read no further than its top (see
+    // `Reader::find_flows`), so what `keep` leaves out changes nothing.
+    let document = match json::parse_kept(file, text, None, Syntax::Strict, keep) {
+        Ok(document) if is_flow_language(&document) => document,
+        Ok(_) => match json::parse(file, text, None) {
+            Ok(document) => document,
+            Err(error) => {
+                problems.parse_errors.push(error.into_parse_error());
+                return Vec::new();
+            }
+        },
         // A file that is itself a flow is sent verbatim as a flow's `Content`
         // (`--content file://flow.json`, Terraform `file()`), so Connect's
         // reading of it counts; wrappers are read by strict JSON tooling.
-        Err(error) => match json::parse_with(file, &source.text, None, Syntax::ConnectFlow) {
+        Err(error) => match json::parse_kept(file, text, None, Syntax::ConnectFlow, keep) {
             Ok(document) if is_flow_language(&document) => document,
             _ => {
                 problems.parse_errors.push(error.into_parse_error());
@@ -170,7 +218,7 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
             }
         },
     };
-    flows_in(file, source, problems, &document)
+    flows_in(file, path, text, problems, &document)
 }
 
 /// The flows a Terraform HCL file deploys from other files: per
@@ -221,18 +269,18 @@ fn named<'a>(node: &'a Json, key: &str) -> Vec<&'a Json> {
 /// The flows in a document and in the strings it embeds them in.
 fn flows_in(
     file: FileId,
-    source: &SourceFile,
+    path: &Path,
+    text: &str,
     problems: &mut Problems,
     document: &Json,
 ) -> Vec<Flow> {
-    let stem = source
-        .path
+    let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut reader = Reader {
         file,
-        source,
+        text,
         problems,
         out: Vec::new(),
     };
@@ -270,7 +318,8 @@ impl Around {
 
 struct Reader<'a> {
     file: FileId,
-    source: &'a SourceFile,
+    /// The file's text, where spans point.
+    text: &'a str,
     problems: &'a mut Problems,
     out: Vec<Flow>,
 }
@@ -373,7 +422,10 @@ impl Reader<'_> {
         if !(text.contains("\"Actions\"") || text.contains("\"modules\"")) {
             return;
         }
-        let raw = self.source.slice(content.span);
+        let raw = self
+            .text
+            .get(content.span.start as usize..content.span.end as usize)
+            .unwrap_or("");
         let start = content.span.start as usize;
         // A JSON string, or a YAML scalar (a block, quoted or plain) whose
         // text is what it holds less indentation, quotes and escapes.
