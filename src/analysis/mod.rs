@@ -888,13 +888,16 @@ fn purposes(
     for (name, at) in directives.purposes(sources, span) {
         add(&mut out, &name, PurposeSource::Inline(at));
     }
-    let file = sources.get(span.file);
-    let relative =
-        crate::source::slash_path(file.path.strip_prefix(&config.base).unwrap_or(&file.path));
     let region = &graph.region(graph.step(step).region).name;
+    // The path as scopes match it, made once and only when a scope asks.
+    let mut relative = None;
     for scope in &config.scopes {
-        let path_ok = scope.paths.is_empty() || scope.paths.matches(&relative);
         let context_ok = scope.contexts.is_empty() || scope.contexts.iter().any(|c| c == region);
+        let path_ok = scope.paths.is_empty()
+            || scope.paths.matches(relative.get_or_insert_with(|| {
+                let path = &sources.get(span.file).path;
+                crate::source::slash_path(path.strip_prefix(&config.base).unwrap_or(path))
+            }));
         if path_ok && context_ok {
             for name in &scope.purposes {
                 add(&mut out, name, PurposeSource::Scope);
