@@ -117,9 +117,9 @@ impl Lowerer<'_> {
 
     /// `Macro(name,args)`: a call of context `macro-name`.
     fn lower_macro(&mut self, app: &AppCall, step: StepId, next: Option<StepId>) {
-        let callee = self.resolve_macro(app.args.first());
+        let callee = self.resolve_macro(app.args().first());
         let arguments = app
-            .args
+            .args()
             .iter()
             .skip(1)
             .map(|a| expr::variable_reference(&a.text))

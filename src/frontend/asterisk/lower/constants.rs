@@ -241,7 +241,7 @@ impl Constants {
         match name.as_str() {
             "set" => self.assign(&app.raw_args.text, true),
             "mset" => {
-                for argument in &app.args {
+                for argument in app.args() {
                     self.assign(&argument.text, true);
                 }
             }
@@ -256,7 +256,7 @@ impl Constants {
                     match app::parse_app(inner.span.file, &inner.text, inner.span.start as usize) {
                         Some(inner) if inner.is("Set") => self.assign(&inner.raw_args.text, false),
                         Some(inner) if inner.is("MSet") => {
-                            for argument in &inner.args {
+                            for argument in inner.args() {
                                 self.assign(&argument.text, false);
                             }
                         }

@@ -20,7 +20,7 @@ impl Lowerer<'_> {
         step: StepId,
         next: Option<StepId>,
     ) {
-        let options = app.args.get(2).map(app::parse_options).unwrap_or_default();
+        let options = app.args().get(2).map(app::parse_options).unwrap_or_default();
         let mut chain: Vec<(StepKind, Span)> = Vec::new();
         for (letter, leg) in [('B', Leg::Caller), ('b', Leg::Callee)] {
             for option in options.iter().filter(|o| o.letter == letter) {
@@ -86,11 +86,11 @@ impl Lowerer<'_> {
         let mut chain: Vec<(StepKind, Span)> = Vec::new();
         // The macro and gosub arguments run on the member's channel once
         // connected, from `s,1` of the named context.
-        if let Some(argument) = app.args.get(6).filter(|a| !a.trimmed().is_empty()) {
+        if let Some(argument) = app.args().get(6).filter(|a| !a.trimmed().is_empty()) {
             let callee = self.resolve_macro(Some(argument));
             chain.push((call(callee, Leg::Callee, Vec::new()), argument.span));
         }
-        if let Some(argument) = app.args.get(7).filter(|a| !a.trimmed().is_empty()) {
+        if let Some(argument) = app.args().get(7).filter(|a| !a.trimmed().is_empty()) {
             let callee = self.resolve_context_s(argument);
             chain.push((call(callee, Leg::Callee, Vec::new()), argument.span));
         }
@@ -116,7 +116,7 @@ impl Lowerer<'_> {
                     && !self.settings.queues_incomplete
                     && !queue.is_empty() =>
                 {
-                    let span = app.args[0].span;
+                    let span = app.args()[0].span;
                     self.report(
                         span,
                         format!("queue `{queue}` is not defined in the scanned queues.conf"),
@@ -126,7 +126,7 @@ impl Lowerer<'_> {
                 None => {}
             }
         }
-        let options = app.args.get(1).map(app::parse_options).unwrap_or_default();
+        let options = app.args().get(1).map(app::parse_options).unwrap_or_default();
         if options.iter().any(|o| o.letter == 'x' || o.letter == 'X') {
             chain.extend(self.one_touch(app));
         }

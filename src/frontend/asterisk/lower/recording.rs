@@ -40,7 +40,7 @@ impl Lowerer<'_> {
         next: Option<StepId>,
     ) {
         let options = app
-            .args
+            .args()
             .get(if name == "monitor" { 2 } else { 1 })
             .map(app::parse_options)
             .unwrap_or_default();
@@ -183,10 +183,10 @@ fn monitor_replaced(app: &AppCall, name: &str) -> Option<Edit> {
     match name {
         "stopmonitor" => Some(Edit::new(app.name_span, "StopMixMonitor")),
         "monitor" => {
-            let options = app.args.get(2).map(app::parse_options).unwrap_or_default();
+            let options = app.args().get(2).map(app::parse_options).unwrap_or_default();
             let letters: Vec<char> = options.iter().map(|o| o.letter).collect();
             let base = app.arg(1);
-            if app.args.len() > 3
+            if app.args().len() > 3
                 || base.is_empty()
                 || !letters.contains(&'m')
                 || letters.iter().any(|l| !matches!(l, 'm' | 'b'))
@@ -213,7 +213,7 @@ fn bridge_option_added(app: &AppCall) -> Option<Edit> {
     if !app.is_spelled_out() || app.arg(0).is_empty() {
         return None;
     }
-    match app.args.as_slice() {
+    match app.args() {
         [file] => Some(Edit::insert(file.span, ",b")),
         [_, options, ..] => Some(Edit::insert(options.span, "b")),
         [] => None,

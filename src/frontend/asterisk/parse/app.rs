@@ -4,6 +4,8 @@
 //! `$[ ]` and double quotes belong to the argument, as in Asterisk's own
 //! argument parser.
 
+use std::sync::OnceLock;
+
 use crate::source::{FileId, Span};
 
 /// A piece of source text and where it is.
@@ -26,7 +28,10 @@ pub struct AppCall {
     pub name_span: Span,
     /// Everything between the first `(` and the last `)`.
     pub raw_args: Text,
-    pub args: Vec<Text>,
+    /// `raw_args` split at top-level commas, when first asked for
+    /// ([`AppCall::args`]): most priorities' arguments are read whole
+    /// (`Set`, `Goto`, `GotoIf`) or not at all (`Answer`, `NoOp`).
+    args: OnceLock<Vec<Text>>,
     /// From the name to the closing parenthesis.
     pub span: Span,
 }
@@ -37,9 +42,17 @@ impl AppCall {
         self.name.eq_ignore_ascii_case(name)
     }
 
+    /// The arguments: `raw_args` split at top-level commas.
+    pub fn args(&self) -> &[Text] {
+        self.args.get_or_init(|| {
+            let raw = &self.raw_args;
+            split_top_level(raw.span.file, &raw.text, raw.span.start as usize, b',')
+        })
+    }
+
     /// Argument `i`, trimmed, or "" when absent.
     pub fn arg(&self, i: usize) -> &str {
-        self.args.get(i).map(Text::trimmed).unwrap_or("")
+        self.args().get(i).map(Text::trimmed).unwrap_or("")
     }
 
     /// Whether the name and arguments are the file's own text at their
@@ -48,14 +61,14 @@ impl AppCall {
     pub fn is_spelled_out(&self) -> bool {
         self.name_span.len() == self.name.len()
             && self.raw_args.span.len() == self.raw_args.text.len()
-            && self.args.iter().all(|arg| arg.span.len() == arg.text.len())
+            && self.args().iter().all(|arg| arg.span.len() == arg.text.len())
     }
 
     /// A call no file spells out: one a compiler writes for the text at
     /// `span` (AEL's `if (...)` becomes `GotoIf($[...]?3:5)`). Its name and
     /// arguments all point at `span`, the source that makes it.
     pub fn synthetic(name: &str, raw_args: &str, span: Span) -> AppCall {
-        let args = split_top_level(span.file, raw_args, 0, b',')
+        let args: Vec<Text> = split_top_level(span.file, raw_args, 0, b',')
             .into_iter()
             .map(|arg| Text { span, ..arg })
             .collect();
@@ -66,7 +79,7 @@ impl AppCall {
                 text: raw_args.to_string(),
                 span,
             },
-            args,
+            args: OnceLock::from(args),
             span,
         }
     }
@@ -110,7 +123,7 @@ pub fn parse_app(file: FileId, text: &str, offset: usize) -> Option<AppCall> {
             text: raw.to_string(),
             span: Span::new(file, raw_start, raw_start + raw.len()),
         },
-        args: split_top_level(file, raw, raw_start, b','),
+        args: OnceLock::new(),
         span: Span::new(file, start, end),
     })
 }
@@ -281,7 +294,7 @@ mod tests {
     }
 
     fn args(text: &str) -> Vec<String> {
-        app(text).args.iter().map(|a| a.text.clone()).collect()
+        app(text).args().iter().map(|a| a.text.clone()).collect()
     }
 
     #[test]
@@ -304,7 +317,7 @@ mod tests {
     fn application_forms() {
         let a = app("  Answer ");
         assert_eq!(a.name, "Answer");
-        assert!(a.args.is_empty());
+        assert!(a.args().is_empty());
         // Text after the last parenthesis is ignored, as Asterisk does.
         let r = app(r#"Return()#exec "php x.php""#);
         assert_eq!(r.name, "Return");
@@ -319,7 +332,7 @@ mod tests {
         let text = "exten => s,1,MixMonitor(a.wav,bB(10))";
         let at = text.find("MixMonitor").unwrap();
         let call = parse_app(FileId(0), &text[at..], at).unwrap();
-        let second = &call.args[1];
+        let second = &call.args()[1];
         assert_eq!(
             &text[second.span.start as usize..second.span.end as usize],
             "bB(10)"
