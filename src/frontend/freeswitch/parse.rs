@@ -135,7 +135,10 @@ pub enum Item {
 pub struct Action {
     /// The application, lower-cased (`record_session`, `playback`).
     pub application: String,
-    pub data: String,
+    data: String,
+    /// Where `data` is without its surrounding white space: every hunt
+    /// asks, for every action it lowers.
+    trimmed: (u32, u32),
     pub span: Span,
     pub data_span: Span,
     /// `inline="true"`: runs while the dialplan is hunted.
@@ -343,19 +346,42 @@ fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> 
     }
 }
 
-fn action(at: Located, node: Node) -> Action {
-    Action {
-        application: node
-            .attribute("application")
-            .unwrap_or("")
-            .to_ascii_lowercase(),
-        data: node.attribute("data").unwrap_or("").to_string(),
-        span: at.span(node),
-        data_span: at.attribute_span(node, "data"),
-        inline: node
-            .attribute("inline")
-            .is_some_and(|i| i.eq_ignore_ascii_case("true")),
+impl Action {
+    pub fn new(application: &str, data: &str, span: Span, data_span: Span, inline: bool) -> Action {
+        let trimmed = data.trim_start();
+        let start = data.len() - trimmed.len();
+        Action {
+            application: application.to_ascii_lowercase(),
+            data: data.to_string(),
+            trimmed: (start as u32, (start + trimmed.trim_end().len()) as u32),
+            span,
+            data_span,
+            inline,
+        }
     }
+
+    /// `data` as written.
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    /// `data` without its surrounding white space.
+    pub fn data_trimmed(&self) -> &str {
+        self.data
+            .get(self.trimmed.0 as usize..self.trimmed.1 as usize)
+            .unwrap_or("")
+    }
+}
+
+fn action(at: Located, node: Node) -> Action {
+    Action::new(
+        node.attribute("application").unwrap_or(""),
+        node.attribute("data").unwrap_or(""),
+        at.span(node),
+        at.attribute_span(node, "data"),
+        node.attribute("inline")
+            .is_some_and(|i| i.eq_ignore_ascii_case("true")),
+    )
 }
 
 fn callcenter_queues(at: Located, root: Node) -> Vec<CallcenterQueue> {
@@ -507,7 +533,7 @@ mod tests {
         let Item::Action(joined) = &ext.conditions[0].then[0] else {
             panic!()
         };
-        assert_eq!(joined.data, "joins-a.wav");
+        assert_eq!(joined.data(), "joins-a.wav");
         let last = &ext.conditions[1];
         assert!(!last.tests, "`enabled` is not a test");
         assert_eq!(last.then.len(), 1);

@@ -33,7 +33,7 @@ impl Lowerer<'_> {
         let mut label: Option<Box<str>> = Some(crate::flow::concat(&[
             &action.application,
             "(",
-            action.data.trim(),
+            action.data_trimmed(),
             ")",
         ]));
         // The action's first step, and the first step of the chain (a sofia
@@ -90,7 +90,7 @@ impl Lowerer<'_> {
             step
         });
         self.graph
-            .set_statement(own, &action.application, &action.data);
+            .set_statement(own, &action.application, action.data());
         first.unwrap_or(own)
     }
 
@@ -98,7 +98,7 @@ impl Lowerer<'_> {
     /// digits pressed, and the dialplan going on when the menu gives up.
     /// `None` when the menu is not among the scanned files (said so).
     fn ivr(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> Option<StepId> {
-        let name = action.data.split_whitespace().next().unwrap_or("");
+        let name = action.data().split_whitespace().next().unwrap_or("");
         if !self.settings.menus.contains_key(name) {
             if !name.is_empty() && !name.contains('$') {
                 self.unresolved.push(Unresolved::new(
@@ -123,8 +123,8 @@ impl Lowerer<'_> {
         let own = self.step(StepKind::Other, action.span, hunt.context);
         self.link(own, Some(first));
         self.graph
-            .set_statement(own, &action.application, &action.data);
-        self.graph.steps[own.index()].label = Some(format!("ivr({})", action.data.trim()).into());
+            .set_statement(own, &action.application, action.data());
+        self.graph.steps[own.index()].label = Some(format!("ivr({})", action.data_trimmed()).into());
         Some(own)
     }
 
@@ -160,13 +160,13 @@ impl Lowerer<'_> {
                 "menu-exec-app" => {
                     let param = entry.param.trim();
                     let (application, data) = param.split_once(' ').unwrap_or((param, ""));
-                    let action = Action {
-                        application: application.to_ascii_lowercase(),
-                        data: data.trim().to_string(),
-                        span: entry.span,
-                        data_span: entry.param_span,
-                        inline: false,
-                    };
+                    let action = Action::new(
+                        application,
+                        data.trim(),
+                        entry.span,
+                        entry.param_span,
+                        false,
+                    );
                     Some(self.action(hunt, &action, Some(input)))
                 }
                 "menu-sub" => self.menu(hunt, entry.param.trim(), Some(input)),
@@ -221,7 +221,7 @@ impl Lowerer<'_> {
 
     /// The steps an action makes, in order.
     fn action_steps(&mut self, hunt: Hunt, action: &Action) -> Vec<StepKind> {
-        let data = action.data.trim();
+        let data = action.data_trimmed();
         let capture_now = self.capture_now(action);
         // Nearly every action makes one step: room for exactly one, where a
         // first push would make room for four.
@@ -324,7 +324,7 @@ impl Lowerer<'_> {
     /// `RECORD_ANSWER_REQ` on a channel not yet answered), here or before.
     fn capture_now(&self, action: &Action) -> Capture {
         let seen = self.seen(action.span).unwrap_or_default();
-        let data = action.data.trim();
+        let data = action.data_trimmed();
         if seen.captures_later()
             || contains_ignore_ascii_case(data, "record_bridge_req=true")
             || (!seen.answered && contains_ignore_ascii_case(data, "record_answer_req=true"))
@@ -358,7 +358,7 @@ impl Lowerer<'_> {
     /// `set`/`export` of `execute_on_*`/`api_on_*`/`bridge_pre_execute_*` with
     /// a recording command.
     fn variable_recording(&self, action: &Action) -> Vec<StepKind> {
-        let Some((name, value)) = action.data.split_once('=') else {
+        let Some((name, value)) = action.data().split_once('=') else {
             return Vec::new();
         };
         let name = name
@@ -396,7 +396,7 @@ impl Lowerer<'_> {
     /// realm,*2,exec:record_session,...`, or a binding that runs an extension
     /// which records.
     fn binds_recording(&self, context: usize, action: &Action) -> bool {
-        let data = &action.data;
+        let data = action.data();
         // A key bound to `stop_record_session` stops, it does not record.
         if (data.contains("record_session") && !data.contains("stop_record_session"))
             || (data.contains("uuid_record") && data.contains(" start "))
@@ -436,7 +436,7 @@ impl Lowerer<'_> {
     fn target_hunt(&mut self, context: usize, action: &Action) -> Option<StepId> {
         let target = self.context_target(context, action, 2)?;
         // A computed destination (`${...}`) is hunted as any text.
-        let destination = action.data.split_whitespace().find(|w| !w.starts_with('-'));
+        let destination = action.data().split_whitespace().find(|w| !w.starts_with('-'));
         Some(self.hunt(target, destination))
     }
 
@@ -450,7 +450,7 @@ impl Lowerer<'_> {
     ) -> Option<usize> {
         // `transfer -bleg 1000 XML default`: leg flags come first.
         let words: Vec<&str> = action
-            .data
+            .data()
             .split_whitespace()
             .skip_while(|w| w.starts_with('-'))
             .collect();
@@ -533,7 +533,7 @@ fn audio_fork(command: &str, capture: Capture) -> [StepKind; 2] {
 fn records_in(items: &[Item]) -> bool {
     items.iter().any(|item| match item {
         Item::Action(a) => {
-            a.application == "record_session" || uuid_record_command(&a.data) == Some("start")
+            a.application == "record_session" || uuid_record_command(a.data()) == Some("start")
         }
         Item::Condition(c) => records_in(&c.then),
     })

@@ -138,7 +138,7 @@ pub(super) fn key(span: Span) -> (FileId, u32) {
 
 /// Records what an action sets, for the actions and conditions after it.
 fn note_action(action: &Action, seen: &mut Seen, pending: &mut Vec<String>) {
-    let data = action.data.trim();
+    let data = action.data_trimmed();
     let written = match action.application.as_str() {
         "set" | "export" => data
             .split_once('=')
