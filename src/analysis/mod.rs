@@ -42,7 +42,8 @@ pub struct PbxAnalysis {
     /// shortest such path.
     pub unconsented_voiceprints: Vec<(StepId, Witness)>,
     /// Per step: reached, and only after a yes to a consent question (where
-    /// REC004's fix can move a recording to).
+    /// REC004's fix can move a recording to). All false in a graph that
+    /// records nothing, which is not walked.
     pub after_yes_only: Vec<bool>,
 }
 
@@ -145,6 +146,18 @@ pub fn analyse(
         .iter()
         .map(|f| f.consent_question.is_some())
         .collect();
+    if !walks_matter(&graph, &consent_questions) {
+        return PbxAnalysis {
+            after_yes_only: vec![false; graph.len()],
+            graph,
+            recordings: Vec::new(),
+            notices,
+            consent_questions,
+            refusals: Vec::new(),
+            untold_analytics: Vec::new(),
+            unconsented_voiceprints: Vec::new(),
+        };
+    }
 
     let predecessors = Predecessors::of(&graph);
     let reach = Reachability::compute_all(&graph, &predecessors, Question::COUNT, |s| {
@@ -239,6 +252,20 @@ pub fn analyse(
         unconsented_voiceprints,
         after_yes_only,
     }
+}
+
+/// Whether walking the graph's paths can find anything: every finding the
+/// walk feeds starts at a recording, at analytics or at a consent question
+/// (refusals). A graph with none of them (menus, queues and voicemail that
+/// record nothing) is not walked: what the walk would give is empty.
+fn walks_matter(graph: &FlowGraph, consent_questions: &[bool]) -> bool {
+    consent_questions.iter().any(|&q| q)
+        || graph.steps.iter().any(|step| {
+            matches!(
+                step.kind,
+                StepKind::RecordingStart(_) | StepKind::Analytics(_)
+            )
+        })
 }
 
 /// Per step: whether every path state that reaches it has a yes to its
