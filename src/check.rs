@@ -102,7 +102,8 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     apply_overrides(options, &mut config, registry)?;
     let config_files = sources.len();
     let jobs = options.jobs.unwrap_or_else(parallel::default_jobs).max(1);
-    let workspace = discover_workspace(options, &config, cwd, jobs)?;
+    let workspace = discover_workspace(options, &config, cwd, jobs)?
+        .keeping_statements(registry.reads_statements());
     let recognizers = Recognizers::new(
         &config.recognize.notice,
         &config.recognize.consent,

@@ -41,6 +41,10 @@ pub struct FlowGraph {
     /// Recording starts a fix can move to another place in their file, and
     /// the places they can go (rule REC004's fix).
     pub moves: Moves,
+    /// Steps keep no statement ([`Step::statement`]): only custom rules
+    /// read them, and a run without any spares joining and copying one
+    /// per step.
+    drops_statements: bool,
 }
 
 /// What a fix that moves a statement needs: statements it can take out, and
@@ -635,6 +639,21 @@ impl FlowGraph {
         }
     }
 
+    /// This graph, keeping statements or not: a loader keeps them for a
+    /// run whose rules read them.
+    pub fn keeping_statements(self, keep: bool) -> FlowGraph {
+        FlowGraph {
+            drops_statements: !keep,
+            ..self
+        }
+    }
+
+    /// Whether [`FlowGraph::set_statement`] keeps what it is given: a
+    /// statement whose text costs work to make is made only then.
+    pub fn keeps_statements(&self) -> bool {
+        !self.drops_statements
+    }
+
     pub fn step(&self, id: StepId) -> &Step {
         &self.steps[id.index()]
     }
@@ -674,9 +693,11 @@ impl FlowGraph {
         self.entries.shrink_to_fit();
     }
 
-    /// Records the statement a step comes from.
+    /// Records the statement a step comes from, if the graph keeps them.
     pub fn set_statement(&mut self, step: StepId, application: &str, arguments: &str) {
-        self.steps[step.index()].statement = Some(Statement::new(application, arguments));
+        if self.keeps_statements() {
+            self.steps[step.index()].statement = Some(Statement::new(application, arguments));
+        }
     }
 
     pub fn add_edge(&mut self, from: StepId, edge: Edge) {
@@ -724,5 +745,21 @@ mod tests {
         assert!(!pattern_matches("_NXX", "100"));
         assert!(pattern_matches("1", "1"));
         assert!(pattern_matches("_[0-9#*]", "#"));
+    }
+
+    #[test]
+    fn a_graph_keeps_statements_unless_told_not_to() {
+        let span = Span::new(crate::source::FileId(0), 0, 1);
+        for keep in [true, false] {
+            let mut graph = FlowGraph::of_format("asterisk").keeping_statements(keep);
+            let region = graph.add_region("c".into(), span);
+            let step = graph.add_step(StepKind::Other, span, region);
+            graph.set_statement(step, "MixMonitor", "x.wav");
+            let statement = graph.step(step).statement.as_ref();
+            assert_eq!(
+                statement.map(|s| (s.application(), s.arguments())),
+                keep.then_some(("MixMonitor", "x.wav")),
+            );
+        }
     }
 }

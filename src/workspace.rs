@@ -41,6 +41,8 @@ pub struct Workspace {
     roots: Vec<PathBuf>,
     /// Paths are shown relative to this directory.
     cwd: PathBuf,
+    /// Whether loaded graphs keep steps' statements ([`LoadContext::statements`]).
+    statements: bool,
 }
 
 struct WorkspaceFile {
@@ -133,6 +135,7 @@ impl Workspace {
             fs,
             roots,
             cwd: cwd.to_path_buf(),
+            statements: true,
         }
     }
 
@@ -143,6 +146,12 @@ impl Workspace {
             fs: overlay,
             ..self
         }
+    }
+
+    /// This workspace, loading graphs that keep steps' statements or not
+    /// (they do unless told).
+    pub fn keeping_statements(self, statements: bool) -> Workspace {
+        Workspace { statements, ..self }
     }
 
     /// Every path discovery looked at, in its order, with what it is (the
@@ -232,6 +241,7 @@ impl Workspace {
             roots: &self.roots,
             cwd: &self.cwd,
             jobs,
+            statements: self.statements,
         };
         let cx = &mut cx;
         let mut files = Vec::new();

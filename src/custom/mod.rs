@@ -77,6 +77,12 @@ impl RuleCheck for CustomRule {
             Kind::Require(r) => require::check(self, r, ctx, out),
         }
     }
+
+    /// Patterns and requirements match a step's application and
+    /// arguments, and messages can name the application.
+    fn reads_statements(&self) -> bool {
+        true
+    }
 }
 
 impl CustomRule {

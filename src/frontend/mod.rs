@@ -35,6 +35,10 @@ pub struct LoadContext<'a> {
     pub cwd: &'a Path,
     /// Threads a loader may use for work that is independent per PBX.
     pub jobs: usize,
+    /// Whether a rule of the run reads steps' statements (custom rules do):
+    /// when not, loaders make their graphs with
+    /// [`FlowGraph::keeping_statements`]`(false)`.
+    pub statements: bool,
 }
 
 impl<'a> LoadContext<'a> {
@@ -50,6 +54,7 @@ impl<'a> LoadContext<'a> {
             roots: &[],
             cwd: Path::new("."),
             jobs: 1,
+            statements: true,
         }
     }
 }

@@ -112,6 +112,12 @@ impl RunFacts {
 /// or what a user's rule file says.
 pub trait RuleCheck: Send + Sync {
     fn check(&self, context: &RuleContext, findings: &mut Vec<Finding>);
+
+    /// Whether the check reads steps' statements (`Step::statement`): a
+    /// run loads them only for such a rule. The built-in rules do not.
+    fn reads_statements(&self) -> bool {
+        false
+    }
 }
 
 impl RuleCheck for fn(&RuleContext, &mut Vec<Finding>) {
@@ -291,6 +297,14 @@ impl Registry {
         &self.catalog
     }
 
+    /// Whether a rule reads steps' statements ([`RuleCheck::reads_statements`]).
+    pub fn reads_statements(&self) -> bool {
+        self.rules.iter().any(|rule| match &rule.check {
+            Check::Flows(check) => check.reads_statements(),
+            Check::Run(_) | Check::Suppressions(_) => false,
+        })
+    }
+
     /// Finds a rule by code (case-insensitive) or kebab-case name.
     pub fn find(&self, code_or_name: &str) -> Option<&Rule> {
         self.catalog.position(code_or_name).map(|i| &self.rules[i])
@@ -357,6 +371,13 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_built_in_rule_reads_statements() {
+        // A run without custom rules loads graphs without statements.
+        let registry = Registry::builtin().expect("rules load");
+        assert!(!registry.reads_statements());
+    }
 
     #[test]
     fn every_lint_file_loads_and_has_an_implementation() {

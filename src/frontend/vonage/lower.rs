@@ -558,15 +558,7 @@ mod tests {
             .map(|&(path, text)| sources.add(SourceFile::new(path.into(), path.into(), text.into())))
             .collect();
         let mut problems = Problems::default();
-        let mut cx = LoadContext {
-            sources: &mut sources,
-            problems: &mut problems,
-            entry_points: &[],
-            fs: &crate::files::Disk,
-            roots: &[],
-            cwd: Path::new("."),
-            jobs: 1,
-        };
+        let mut cx = LoadContext::for_test(&mut sources, &mut problems);
         let mut lowered = load(&ids, &mut cx);
         let graph = lowered.graphs.pop().unwrap_or_default();
         (graph, problems)

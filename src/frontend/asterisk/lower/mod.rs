@@ -33,7 +33,7 @@ pub const FORMAT: &str = "asterisk";
 pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
     let (pbxs, comments) =
         super::parse::load(files, cx.fs, cx.roots, cx.cwd, cx.sources, cx.problems, cx.jobs);
-    let entry_points = cx.entry_points;
+    let (entry_points, statements) = (cx.entry_points, cx.statements);
     let sources: &SourceMap = cx.sources;
     // PBXs are independent once their files are read: one per thread, the
     // results in PBX order.
@@ -55,6 +55,7 @@ pub fn load(files: &[AsteriskFile], cx: &mut LoadContext) -> Lowered {
                 dialplan_incomplete: pbx.dialplan_incomplete,
                 queues_incomplete: pbx.queues_incomplete,
                 sources: Some(sources),
+                statements,
             },
         );
         (graph, errors, unresolved)
@@ -91,6 +92,8 @@ pub struct Settings<'a> {
     /// The files' texts, for the edits of fixes (none in unit tests of the
     /// lowering).
     pub sources: Option<&'a SourceMap>,
+    /// Steps keep their statements ([`LoadContext::statements`]).
+    pub statements: bool,
 }
 
 /// Where a priority is: context, extension (indexes into the dialplan) and number.
@@ -165,7 +168,7 @@ pub fn lower(plan: &Dialplan, settings: &Settings) -> (FlowGraph, Vec<Unresolved
     let mut l = Lowerer {
         plan,
         settings,
-        graph: FlowGraph::of_format(FORMAT),
+        graph: FlowGraph::of_format(FORMAT).keeping_statements(settings.statements),
         unresolved: Vec::new(),
         reported: FastHashSet::default(),
         priority_steps: FastHashMap::default(),
@@ -401,6 +404,7 @@ mod tests {
             dialplan_incomplete: false,
             queues_incomplete: false,
             sources: None,
+            statements: true,
         };
         lower(plan, &settings).0
     }

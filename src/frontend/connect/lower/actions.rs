@@ -87,7 +87,9 @@ pub(super) fn lower_action(
     };
     graph.steps[first.index()].kind = kind;
     graph.steps[first.index()].label = Some(label.into());
-    graph.set_statement(first, &action.kind, &action.parameters.to_compact());
+    if graph.keeps_statements() {
+        graph.set_statement(first, &action.kind, &action.parameters.to_compact());
+    }
     let mut last = first;
     // A capture the block starts (a media stream, a Lambda that calls
     // StartContactRecording) follows the block: when the block fails it

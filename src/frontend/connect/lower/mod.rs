@@ -44,7 +44,7 @@ pub fn load(
     if flows.is_empty() {
         return lowered;
     }
-    let mut graph = FlowGraph::of_format(FORMAT);
+    let mut graph = FlowGraph::of_format(FORMAT).keeping_statements(cx.statements);
     // Pass 1: a region per flow, a step per action (and per copy of it).
     let mut flow_steps: Vec<FlowSteps> = Vec::new();
     for (f, flow) in flows.iter().enumerate() {

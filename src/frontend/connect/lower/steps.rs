@@ -75,7 +75,9 @@ impl FlowSteps {
             steps.blocks.insert(block.id.clone());
             let start = graph.add_step(recording_step(block, false), block.span, region);
             graph.steps[start.index()].label = Some(steps.labels[&block.id].as_str().into());
-            graph.set_statement(start, &block.kind, &block.parameters.to_compact());
+            if graph.keeps_statements() {
+                graph.set_statement(start, &block.kind, &block.parameters.to_compact());
+            }
             graph.add_edge(start, Edge::plain(connected));
             steps.armed_by.insert(block.id.clone(), steps.copies.len());
             steps.copies.push(HashMap::default());

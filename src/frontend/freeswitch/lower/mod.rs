@@ -109,9 +109,9 @@ pub fn load(files: &[FileId], cx: &mut LoadContext) -> Lowered {
         }
         plans.extend(alone.into_iter().map(|unit| (vec![unit], settings.clone())));
     }
-    let entry_points = cx.entry_points;
+    let (entry_points, statements) = (cx.entry_points, cx.statements);
     let graphs = parallel::map(plans, cx.jobs, |(contexts, settings)| {
-        Lowerer::lower(contexts, &settings, entry_points)
+        Lowerer::lower(contexts, &settings, entry_points, statements)
     });
     for (graph, unresolved) in graphs {
         cx.problems.unresolved.extend(unresolved);
@@ -233,9 +233,10 @@ impl<'a> Lowerer<'a> {
         contexts: Vec<PlanContext>,
         settings: &'a TreeSettings,
         entry_points: &[String],
+        statements: bool,
     ) -> (FlowGraph, Vec<Unresolved>) {
         let mut l = Lowerer {
-            graph: FlowGraph::of_format(FORMAT),
+            graph: FlowGraph::of_format(FORMAT).keeping_statements(statements),
             index: contexts
                 .iter()
                 .enumerate()
