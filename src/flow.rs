@@ -132,7 +132,7 @@ pub struct Step {
     /// The statement that makes this step, e.g. `MixMonitor(...)`.
     pub span: Span,
     pub region: RegionId,
-    pub edges: Vec<Edge>,
+    pub edges: Edges,
     /// How messages name the step when its source text does not read well
     /// (a JSON action object); `None`: quote the source.
     pub label: Option<Box<str>>,
@@ -191,6 +191,11 @@ pub struct Edge {
     /// What is known on this edge about tested variables; empty for plain edges.
     pub guards: Vec<Guard>,
 }
+
+/// A step's edges. Most steps have one, kept in the step itself: a block of
+/// its own for each was a tenth of a run's allocations, and every walk over
+/// the graph followed the pointer.
+pub type Edges = smallvec::SmallVec<[Edge; 1]>;
 
 impl Edge {
     pub fn plain(to: StepId) -> Edge {
@@ -672,7 +677,7 @@ impl FlowGraph {
             kind,
             span,
             region,
-            edges: Vec::new(),
+            edges: Edges::new(),
             label: None,
             note: None,
             statement: None,
@@ -681,9 +686,9 @@ impl FlowGraph {
     }
 
     /// Gives back the room vectors grew into while the graph was built (a
-    /// step's second edge makes room for four, the step vector doubles as
-    /// it grows). A unit holds all its graphs at once until its findings
-    /// are built.
+    /// step's third edge makes room for four, the step vector doubles as it
+    /// grows). A unit holds all its graphs at once until its findings are
+    /// built.
     pub fn shrink_to_fit(&mut self) {
         for step in &mut self.steps {
             step.edges.shrink_to_fit();
@@ -701,13 +706,7 @@ impl FlowGraph {
     }
 
     pub fn add_edge(&mut self, from: StepId, edge: Edge) {
-        let edges = &mut self.steps[from.index()].edges;
-        // Most steps have one edge: room for exactly one, where a first push
-        // would make room for four that `shrink_to_fit` gives back.
-        if edges.capacity() == 0 {
-            edges.reserve_exact(1);
-        }
-        edges.push(edge);
+        self.steps[from.index()].edges.push(edge);
     }
 
     pub fn len(&self) -> usize {
