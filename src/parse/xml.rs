@@ -144,7 +144,8 @@ pub fn read<T>(
 /// becomes `- ` for the parser. Offsets do not change; comment text is read
 /// from the original.
 fn lenient_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("<!--") {
+    // Most files have comments, few a `--` in one: those are read as they are.
+    if !comment_bodies(text).any(|body| body.contains("--")) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
@@ -161,6 +162,18 @@ fn lenient_comments(text: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     out.into()
+}
+
+/// The text inside each `<!-- ... -->`, in order, up to an unclosed one.
+fn comment_bodies(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let open = rest.find("<!--")?;
+        let after = &rest[open + 4..];
+        let close = after.find("-->")?;
+        rest = &after[close + 3..];
+        Some(&after[..close])
+    })
 }
 
 /// Child elements (not text, comments or processing instructions).
