@@ -2,7 +2,7 @@
 //! priorities (`1`, `n`, `s`, `hint`, `n(label)`, `label+N`), `same =>`,
 //! `include =>` and templates, built from the spliced statement stream.
 
-use std::sync::Arc;
+use std::borrow::Borrow;
 use crate::hash::HashMap;
 
 use super::app::{self, AppCall};
@@ -256,7 +256,7 @@ enum Current {
 }
 
 /// Builds the dialplan from spliced statements.
-pub fn build(items: &[Arc<ConfItem>]) -> (Dialplan, Vec<ParseError>) {
+pub fn build<I: Borrow<ConfItem>>(items: &[I]) -> (Dialplan, Vec<ParseError>) {
     let mut b = Builder {
         plan: Dialplan::default(),
         templates: HashMap::default(),
@@ -265,7 +265,7 @@ pub fn build(items: &[Arc<ConfItem>]) -> (Dialplan, Vec<ParseError>) {
         outside_reported: false,
     };
     for item in items {
-        match &**item {
+        match item.borrow() {
             ConfItem::Section(section) => {
                 b.outside_reported = false;
                 if section.template {

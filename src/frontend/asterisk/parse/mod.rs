@@ -17,7 +17,7 @@ use crate::files::{FileSystem, resolve_include as resolve};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
 use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
 use ael::AelFile;
-use conf::{ConfFile, ConfItem, Directive, DirectiveKind};
+use conf::{ConfFile, ConfItem, Directive, DirectiveKind, Spliced};
 
 /// The configuration of one PBX: its dialplan, queues and features, each as the
 /// statement stream Asterisk would see after splicing `#include`s.
@@ -27,10 +27,10 @@ pub struct Pbx {
     pub files: Vec<FileId>,
     /// The statements, shared with the files they come from: a file that
     /// two others include is spliced into both.
-    pub dialplan: Vec<Arc<ConfItem>>,
-    pub queues: Vec<Arc<ConfItem>>,
-    pub features: Vec<Arc<ConfItem>>,
-    pub confbridge: Vec<Arc<ConfItem>>,
+    pub dialplan: Vec<Spliced>,
+    pub queues: Vec<Spliced>,
+    pub features: Vec<Spliced>,
+    pub confbridge: Vec<Spliced>,
     /// The AEL files Asterisk loads beside extensions.conf, `#include`s
     /// spliced in: their contexts merge with its contexts.
     pub ael: Vec<AelFile>,
@@ -71,7 +71,7 @@ struct LexedFile {
     id: FileId,
     conf: ConfFile,
     /// `conf.items`, moved here once includes are resolved, to be spliced.
-    items: Vec<Arc<ConfItem>>,
+    items: Arc<Vec<ConfItem>>,
     /// For each `#include` directive (by index into `conf.items`): the files it splices.
     includes: HashMap<usize, Vec<PathBuf>>,
     /// An `#include` or `#exec` of this file adds content that was not read.
@@ -114,7 +114,7 @@ pub fn load(
                 LexedFile {
                     id: f.file,
                     conf,
-                    items: Vec::new(),
+                    items: Arc::default(),
                     includes: HashMap::default(),
                     unread: false,
                 },
@@ -127,7 +127,7 @@ pub fn load(
     for file in library.files.values_mut() {
         problems.parse_errors.append(&mut file.conf.errors);
         comments.insert(file.id, std::mem::take(&mut file.conf.comments));
-        file.items = std::mem::take(&mut file.conf.items);
+        file.items = Arc::new(std::mem::take(&mut file.conf.items));
     }
 
     let mut groups = group(&library, &kinds, problems);
@@ -168,7 +168,7 @@ impl Library {
                 .items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, item)| match &**item {
+                .filter_map(|(i, item)| match item {
                     ConfItem::Directive(d) => Some((i, d.clone())),
                     _ => None,
                 })
@@ -190,7 +190,7 @@ impl Library {
                                 LexedFile {
                                     id,
                                     conf,
-                                    items: Vec::new(),
+                                    items: Arc::default(),
                                     includes: HashMap::default(),
                                     unread: false,
                                 },
@@ -305,7 +305,7 @@ fn splice(
     library: &Library,
     path: &PathBuf,
     stack: &mut Vec<PathBuf>,
-    out: &mut Vec<Arc<ConfItem>>,
+    out: &mut Vec<Spliced>,
     files: &mut Vec<FileId>,
     spliced_anywhere: &mut HashSet<PathBuf>,
     cycle_reported: &mut HashSet<(FileId, u32)>,
@@ -322,8 +322,8 @@ fn splice(
     }
     stack.push(path.clone());
     for (index, item) in file.items.iter().enumerate() {
-        let ConfItem::Directive(directive) = &**item else {
-            out.push(Arc::clone(item));
+        let ConfItem::Directive(directive) = item else {
+            out.push(Spliced::new(&file.items, index));
             continue;
         };
         for target in file.includes.get(&index).into_iter().flatten() {

@@ -2,7 +2,7 @@
 //! (one-touch recording and its start tone) and `confbridge.conf`
 //! (conference recording).
 
-use std::sync::Arc;
+use std::borrow::Borrow;
 
 use crate::hash::HashMap;
 
@@ -31,7 +31,7 @@ impl SettingsSection {
 }
 
 impl Sections {
-    pub fn build(items: &[Arc<ConfItem>]) -> Sections {
+    pub fn build<I: Borrow<ConfItem>>(items: &[I]) -> Sections {
         let mut out = Sections::default();
         let mut templates: HashMap<String, Vec<Entry>> = HashMap::default();
         // Where entries go: a template name or an index into `sections`.
@@ -41,7 +41,7 @@ impl Sections {
         }
         let mut target: Option<Target> = None;
         for item in items {
-            match &**item {
+            match item.borrow() {
                 ConfItem::Section(section) if section.template => {
                     templates.insert(section.name.clone(), Vec::new());
                     target = Some(Target::Template(section.name.clone()));
