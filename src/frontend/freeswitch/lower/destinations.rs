@@ -108,9 +108,18 @@ fn literal_strings(body: &str) -> Option<Vec<String>> {
         Char(char),
         Alternatives(Vec<String>),
     }
+    let literal_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '#' | '@');
+    // Most bodies are one number, bare or grouped (`1000`, `(1000)`): the
+    // one string they match, without the general walk.
+    let inner = body
+        .strip_prefix('(')
+        .and_then(|b| b.strip_suffix(')'))
+        .unwrap_or(body);
+    if inner.chars().all(literal_char) {
+        return Some(vec![inner.to_string()]);
+    }
     let mut strings = vec![String::new()];
     let mut chars = body.chars().peekable();
-    let literal_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '#' | '@');
     while let Some(c) = chars.next() {
         let piece = match c {
             '\\' => match chars.next() {
@@ -239,6 +248,8 @@ mod tests {
             set("consent-check"),
             Some(vec!["consent-check".to_string()])
         );
+        assert_eq!(literal_strings(""), Some(vec![String::new()]));
+        assert_eq!(literal_strings("()"), Some(vec![String::new()]));
         // Anything that is not a fixed set of strings is evaluated per hunt.
         for body in [
             "\\d+",
