@@ -176,11 +176,18 @@ const FLOW_DOCUMENT: Keep = Keep::Only(&[
 ]);
 
 /// What the unit key pass uses of a document in the flow language: whether
-/// it is one, and each action's type and parameters (a transfer's target).
+/// it is one, and each action's type and the parameters that name a
+/// transfer's target ([`flow_reference`]).
 pub const FLOW_TRANSFERS: Keep = Keep::Only(&[
     (
         "Actions",
-        Keep::Only(&[("Type", Keep::All), ("Parameters", Keep::All)]),
+        Keep::Only(&[
+            ("Type", Keep::All),
+            (
+                "Parameters",
+                Keep::Only(&[("ContactFlowId", Keep::All), ("ContactFlowName", Keep::All)]),
+            ),
+        ]),
     ),
     ("StartAction", Keep::All),
     ("Version", Keep::All),
