@@ -193,8 +193,8 @@ pub struct Edge {
 }
 
 /// A step's edges. Most steps have one, kept in the step itself: a block of
-/// its own for each was a tenth of a run's allocations, and every walk over
-/// the graph followed the pointer.
+/// its own for each was one in sixteen of a run's allocations, and every
+/// walk over the graph followed the pointer.
 pub type Edges = smallvec::SmallVec<[Edge; 1]>;
 
 impl Edge {
