@@ -145,34 +145,29 @@ pub fn read<T>(
 /// from the original.
 fn lenient_comments(text: &str) -> std::borrow::Cow<'_, str> {
     // Most files have comments, few a `--` in one: those are read as they are.
-    if !comment_bodies(text).any(|body| body.contains("--")) {
+    if !comment_bodies(text).any(|body| text[body].contains("--")) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("<!--") {
-        out.push_str(&rest[..open + 4]);
-        rest = &rest[open + 4..];
-        let Some(close) = rest.find("-->") else {
-            break;
-        };
-        out.push_str(&rest[..close].replace("--", "- "));
-        out.push_str("-->");
-        rest = &rest[close + 3..];
+    let mut copied = 0;
+    for body in comment_bodies(text) {
+        out.push_str(&text[copied..body.start]);
+        out.push_str(&text[body.clone()].replace("--", "- "));
+        copied = body.end;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out.into()
 }
 
-/// The text inside each `<!-- ... -->`, in order, up to an unclosed one.
-fn comment_bodies(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
+/// Where the text inside each `<!-- ... -->` is, in order, up to an
+/// unclosed one (the rest of the file is left as it is).
+fn comment_bodies(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut from = 0;
     std::iter::from_fn(move || {
-        let open = rest.find("<!--")?;
-        let after = &rest[open + 4..];
-        let close = after.find("-->")?;
-        rest = &after[close + 3..];
-        Some(&after[..close])
+        let open = from + text[from..].find("<!--")? + 4;
+        let close = open + text[open..].find("-->")?;
+        from = close + 3;
+        Some(open..close)
     })
 }
 
@@ -184,6 +179,27 @@ pub fn elements<'a, 'input>(node: Node<'a, 'input>) -> impl Iterator<Item = Node
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_double_hyphens_inside_comments_are_rewritten() {
+        for (text, lenient) in [
+            ("<a/>", "<a/>"),
+            ("<a><!-- plain --></a>", "<a><!-- plain --></a>"),
+            (
+                "<a x='--'><!-- a -- b --><!--c--d--></a>",
+                "<a x='--'><!-- a -  b --><!--c- d--></a>",
+            ),
+            // An unclosed comment is left for the parser to refuse.
+            (
+                "<a><!-- x -- y --><!-- open -- ",
+                "<a><!-- x -  y --><!-- open -- ",
+            ),
+        ] {
+            let read = lenient_comments(text);
+            assert_eq!(read, lenient, "{text}");
+            assert_eq!(read.len(), text.len(), "offsets do not change");
+        }
+    }
 
     #[test]
     fn directives_with_double_hyphens_parse() {

@@ -95,13 +95,18 @@ pub struct ConfFile {
     pub rejected: bool,
 }
 
+/// The most items [`lex`] makes room for before it reads a file (about
+/// 6 MB); a longer file's vector grows as it is read.
+const MAX_RESERVED_ITEMS: usize = 1 << 16;
+
 /// Lexes one configuration file.
 pub fn lex(file: FileId, text: &str) -> ConfFile {
     // At most an item a line: room for them all at once, where growing the
-    // vector copied every item about twice.
+    // vector copied every item about twice. Bounded, so that a file of
+    // blank lines does not reserve room for millions of items.
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
     let mut out = ConfFile {
-        items: Vec::with_capacity(lines),
+        items: Vec::with_capacity(lines.min(MAX_RESERVED_ITEMS)),
         ..ConfFile::default()
     };
     // Open block comments: start offset of each `;--` still open.
