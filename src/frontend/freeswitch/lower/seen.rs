@@ -123,11 +123,13 @@ impl Lowerer<'_> {
         let variable = field
             .strip_prefix("${")
             .and_then(|f| f.strip_suffix('}'))
-            .unwrap_or(field)
-            .to_ascii_lowercase();
+            .unwrap_or(field);
+        // The pending names are lower case: compared without a lower-cased copy.
         self.seen(condition.span).is_some_and(|s| {
             let (start, end) = s.pending;
-            self.walk.pending[start as usize..end as usize].contains(&variable)
+            self.walk.pending[start as usize..end as usize]
+                .iter()
+                .any(|pending| pending.eq_ignore_ascii_case(variable))
         })
     }
 }
