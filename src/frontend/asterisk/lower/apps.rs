@@ -25,9 +25,10 @@ impl Lowerer<'_> {
         step: StepId,
         next: Option<StepId>,
     ) {
-        let name = app.name.to_ascii_lowercase();
-        self.note_removed_monitor(app, &name);
-        match name.as_str() {
+        let mut lower_case = [0; 32];
+        let name = known_name(&app.name, &mut lower_case);
+        self.note_removed_monitor(app, name);
+        match name {
             "answer" => {
                 self.set(step, StepKind::Answer);
                 self.link(step, next);
@@ -59,7 +60,7 @@ impl Lowerer<'_> {
                     self.graph.add_edge(step, edge);
                 }
             }
-            "gotoif" | "gotoiftime" => self.lower_goto_if(site, app, step, next, &name),
+            "gotoif" | "gotoiftime" => self.lower_goto_if(site, app, step, next, name),
             "gosub" => {
                 let callee = self.resolve_call(site, &app.raw_args, ',');
                 let arguments = call_arguments(&app.raw_args.text, ',');
@@ -72,11 +73,11 @@ impl Lowerer<'_> {
                 self.subroutines.insert(site.context);
                 self.set(step, StepKind::Return);
             }
-            "execif" | "execiftime" => self.lower_exec_if(site, app, step, next, &name),
+            "execif" | "execiftime" => self.lower_exec_if(site, app, step, next, name),
             "while" => self.lower_while(site, app, step, next),
             "endwhile" | "continuewhile" => self.lower_loop_again(site, step, next),
             "exitwhile" => self.lower_exit_while(site, step, next),
-            "mixmonitor" | "monitor" => self.lower_mix_monitor(app, &name, step, next),
+            "mixmonitor" | "monitor" => self.lower_mix_monitor(app, name, step, next),
             // `AudioSocket(uuid,host:port)`: the caller's audio goes live to
             // a service (a transcriber, a voice bot) from here on.
             "audiosocket" => {
@@ -379,7 +380,7 @@ impl Lowerer<'_> {
                 // context a non-entry.
                 let offset = raw.find('=').map(|i| i + 1).unwrap_or(raw.len());
                 let target = Text {
-                    text: raw[offset..].to_string(),
+                    text: app.raw_args.text.slice(offset..raw.len()),
                     span: Span::new(
                         app.raw_args.span.file,
                         app.raw_args.span.start as usize + offset,
@@ -436,4 +437,17 @@ fn split_prompts(argument: &str) -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// An application's name in lower case, on the stack (every priority
+/// asks): the names lowering knows are ASCII and far shorter than `buffer`;
+/// a longer name is none of them and reads as "".
+fn known_name<'b>(name: &str, buffer: &'b mut [u8; 32]) -> &'b str {
+    let Some(lower_case) = buffer.get_mut(..name.len()) else {
+        return "";
+    };
+    lower_case.copy_from_slice(name.as_bytes());
+    lower_case.make_ascii_lowercase();
+    // Lower-casing ASCII bytes leaves UTF-8 valid.
+    std::str::from_utf8(lower_case).unwrap_or("")
 }

@@ -42,7 +42,7 @@ impl Lowerer<'_> {
                 ('M', Some(argument)) => {
                     let name = argument.text.split('^').next().unwrap_or("");
                     let text = Text {
-                        text: name.to_string(),
+                        text: argument.text.part(name),
                         span: Span::new(
                             argument.span.file,
                             argument.span.start as usize,

@@ -380,7 +380,7 @@ mod tests {
     use crate::source::FileId;
 
     pub(super) fn lowered(text: &str) -> FlowGraph {
-        let (plan, errors) = dialplan::build(&conf::lex(FileId(0), text).items);
+        let (plan, errors) = dialplan::build(&conf::lex(FileId(0), &text.into()).items);
         assert!(errors.is_empty());
         lowered_plan(&plan)
     }

@@ -22,7 +22,7 @@ impl Lowerer<'_> {
         let name = name?;
         let text = format!("macro-{}", name.trimmed());
         let target = Text {
-            text: format!("{text},s,1"),
+            text: format!("{text},s,1").into(),
             span: name.span,
         };
         self.resolve_target(None, &target, ',', true)
@@ -34,7 +34,7 @@ impl Lowerer<'_> {
     pub(super) fn resolve_context_s(&mut self, argument: &Text) -> Option<StepId> {
         let context = argument.text.split('^').next().unwrap_or("").trim();
         let target = Text {
-            text: format!("{context},s,1"),
+            text: format!("{context},s,1").into(),
             span: Span::new(
                 argument.span.file,
                 argument.span.start as usize,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::app::{self, AppCall, Text};
 use crate::parse::{Comment, ParseError};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SharedStr, Span};
 
 /// One AEL file as Asterisk reads it, with what its `#include`s splice in.
 #[derive(Debug, Default)]
@@ -272,7 +272,7 @@ impl Token {
 
     fn text(&self) -> Text {
         Text {
-            text: self.word().unwrap_or_default().to_string(),
+            text: self.word().unwrap_or_default().into(),
             span: self.span,
         }
     }
@@ -637,7 +637,7 @@ impl Lexer<'_> {
         };
         self.set_pos(stop);
         Text {
-            text: text[start..stop].to_string(),
+            text: text[start..stop].into(),
             span: Span::new(file, start, stop),
         }
     }
@@ -1004,7 +1004,7 @@ impl Parser<'_> {
             let other = self.peek().clone();
             if let Some(word) = other.word() {
                 self.bump();
-                name.text = format!("{}@{word}", name.text);
+                name.text = format!("{}@{word}", name.text).into();
                 name.span = join(name.span, other.span);
             }
         }
@@ -1288,7 +1288,7 @@ impl Parser<'_> {
                     let value = self.lexer.raw(b';');
                     let semi = self.expect(Tok::Semi, "`;`", "an assignment ends with `;`")?;
                     let variable = Text {
-                        text: self.lexer.slice(call).unwrap_or(&name.text).to_string(),
+                        text: self.lexer.slice(call).unwrap_or(&name.text).into(),
                         span: call,
                     };
                     return Some(Statement {
@@ -1311,7 +1311,7 @@ impl Parser<'_> {
                         b',',
                     ))
                 } else {
-                    let text = self.lexer.slice(call).unwrap_or_default().to_string();
+                    let text = SharedStr::from(self.lexer.slice(call).unwrap_or_default());
                     match app::parse_app(call.file, &text, call.start as usize) {
                         Some(app) => StatementKind::App(app),
                         None => StatementKind::App(AppCall::synthetic(&name.text, &args.text, call)),
@@ -1726,12 +1726,12 @@ impl Parser<'_> {
 fn append(part: &mut Option<Text>, text: &str, span: Span) {
     match part {
         Some(part) => {
-            part.text.push_str(text);
+            part.text = format!("{}{text}", part.text).into();
             part.span = join(part.span, span);
         }
         None => {
             *part = Some(Text {
-                text: text.to_string(),
+                text: text.into(),
                 span,
             })
         }

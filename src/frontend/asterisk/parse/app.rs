@@ -6,12 +6,12 @@
 
 use std::sync::OnceLock;
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SharedStr, Span};
 
 /// A piece of source text and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub text: String,
+    pub text: SharedStr,
     pub span: Span,
 }
 
@@ -24,7 +24,7 @@ impl Text {
 #[derive(Debug, Clone)]
 pub struct AppCall {
     /// The application name as written (`MixMonitor`, `mixmonitor`).
-    pub name: String,
+    pub name: SharedStr,
     pub name_span: Span,
     /// Everything between the first `(` and the last `)`.
     pub raw_args: Text,
@@ -68,15 +68,16 @@ impl AppCall {
     /// `span` (AEL's `if (...)` becomes `GotoIf($[...]?3:5)`). Its name and
     /// arguments all point at `span`, the source that makes it.
     pub fn synthetic(name: &str, raw_args: &str, span: Span) -> AppCall {
-        let args: Vec<Text> = split_top_level(span.file, raw_args, 0, b',')
+        let raw_args = SharedStr::from(raw_args);
+        let args: Vec<Text> = split_top_level(span.file, &raw_args, 0, b',')
             .into_iter()
             .map(|arg| Text { span, ..arg })
             .collect();
         AppCall {
-            name: name.to_string(),
+            name: SharedStr::from(name),
             name_span: span,
             raw_args: Text {
-                text: raw_args.to_string(),
+                text: raw_args,
                 span,
             },
             args: OnceLock::from(args),
@@ -86,8 +87,8 @@ impl AppCall {
 }
 
 /// Parses the application part of a priority, e.g. `MixMonitor(${UNIQUEID}.wav,b)`.
-/// `offset` is the file offset of `text`.
-pub fn parse_app(file: FileId, text: &str, offset: usize) -> Option<AppCall> {
+/// `offset` is the file offset of `text`; the call's texts are pieces of it.
+pub fn parse_app(file: FileId, text: &SharedStr, offset: usize) -> Option<AppCall> {
     let lead = text.len() - text.trim_start().len();
     let body = text.trim();
     if body.is_empty() {
@@ -117,10 +118,10 @@ pub fn parse_app(file: FileId, text: &str, offset: usize) -> Option<AppCall> {
         return None;
     }
     Some(AppCall {
-        name: name.to_string(),
+        name: text.part(name),
         name_span: Span::new(file, start, start + name.len()),
         raw_args: Text {
-            text: raw.to_string(),
+            text: text.part(raw),
             span: Span::new(file, raw_start, raw_start + raw.len()),
         },
         args: OnceLock::new(),
@@ -129,7 +130,12 @@ pub fn parse_app(file: FileId, text: &str, offset: usize) -> Option<AppCall> {
 }
 
 /// Splits `text` at top-level occurrences of `separator`.
-pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: u8) -> Vec<Text> {
+pub fn split_top_level(
+    file: FileId,
+    text: &SharedStr,
+    offset: usize,
+    separator: u8,
+) -> Vec<Text> {
     if text.is_empty() {
         return Vec::new();
     }
@@ -137,13 +143,13 @@ pub fn split_top_level(file: FileId, text: &str, offset: usize, separator: u8) -
     let mut start = 0;
     for i in top_level_positions(text, separator) {
         out.push(Text {
-            text: text[start..i].to_string(),
+            text: text.slice(start..i),
             span: Span::new(file, offset + start, offset + i),
         });
         start = i + 1;
     }
     out.push(Text {
-        text: text[start..].to_string(),
+        text: text.slice(start..text.len()),
         span: Span::new(file, offset + start, offset + text.len()),
     });
     out
@@ -220,11 +226,11 @@ pub fn split_once_top_level(text: &Text, needle: u8) -> (Text, Option<Text>) {
             let base = text.span.start as usize;
             (
                 Text {
-                    text: text.text[..i].to_string(),
+                    text: text.text.slice(0..i),
                     span: Span::new(file, base, base + i),
                 },
                 Some(Text {
-                    text: text.text[i + 1..].to_string(),
+                    text: text.text.slice(i + 1..text.text.len()),
                     span: Span::new(file, base + i + 1, base + text.text.len()),
                 }),
             )
@@ -273,7 +279,7 @@ pub fn parse_options(options: &Text) -> Vec<AppOption> {
                 }
             }
             argument = Some(Text {
-                text: text[open + 1..close].to_string(),
+                text: text.slice(open + 1..close),
                 span: Span::new(file, base + open + 1, base + close),
             });
             while i < bytes.len() && bytes[i].0 <= close {
@@ -290,11 +296,11 @@ mod tests {
     use super::*;
 
     fn app(text: &str) -> AppCall {
-        parse_app(FileId(0), text, 0).expect("an application")
+        parse_app(FileId(0), &text.into(), 0).expect("an application")
     }
 
     fn args(text: &str) -> Vec<String> {
-        app(text).args().iter().map(|a| a.text.clone()).collect()
+        app(text).args().iter().map(|a| a.text.to_string()).collect()
     }
 
     #[test]
@@ -331,7 +337,7 @@ mod tests {
     fn spans_of_arguments() {
         let text = "exten => s,1,MixMonitor(a.wav,bB(10))";
         let at = text.find("MixMonitor").unwrap();
-        let call = parse_app(FileId(0), &text[at..], at).unwrap();
+        let call = parse_app(FileId(0), &text[at..].into(), at).unwrap();
         let second = &call.args()[1];
         assert_eq!(
             &text[second.span.start as usize..second.span.end as usize],

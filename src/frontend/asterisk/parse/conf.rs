@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::parse::{Comment, ParseError};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SharedStr, Span};
 
 #[derive(Debug, Clone)]
 pub enum ConfItem {
@@ -63,7 +63,7 @@ pub struct Entry {
     pub key_span: Span,
     /// The value with surrounding white space removed. `\;` stays escaped so
     /// that offsets into the value are offsets into the file.
-    pub value: String,
+    pub value: SharedStr,
     pub value_span: Span,
     /// The whole statement, key to end of value.
     pub span: Span,
@@ -99,8 +99,9 @@ pub struct ConfFile {
 /// 6 MB); a longer file's vector grows as it is read.
 const MAX_RESERVED_ITEMS: usize = 1 << 16;
 
-/// Lexes one configuration file.
-pub fn lex(file: FileId, text: &str) -> ConfFile {
+/// Lexes one configuration file, `source` its whole text.
+pub fn lex(file: FileId, source: &SharedStr) -> ConfFile {
+    let text = source.as_str();
     // At most an item a line: room for them all at once, where growing the
     // vector copied every item about twice. Bounded, so that a file of
     // blank lines does not reserve room for millions of items.
@@ -188,7 +189,7 @@ pub fn lex(file: FileId, text: &str) -> ConfFile {
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             )
         };
-        lex_statement(file, &code, line_start, &mut out);
+        lex_statement(file, source, &code, line_start, &mut out);
         if out.rejected {
             // Asterisk stops here and loads nothing of the file: one error,
             // not one for every line after it.
@@ -234,7 +235,7 @@ fn opens_block(rest: &[u8]) -> bool {
 }
 
 /// Lexes one line whose comments are already blanked out.
-fn lex_statement(file: FileId, code: &str, line_start: usize, out: &mut ConfFile) {
+fn lex_statement(file: FileId, source: &SharedStr, code: &str, line_start: usize, out: &mut ConfFile) {
     let trimmed = code.trim_start();
     if trimmed.trim_end().is_empty() {
         return;
@@ -249,7 +250,7 @@ fn lex_statement(file: FileId, code: &str, line_start: usize, out: &mut ConfFile
     } else if let Some(rest) = stmt.strip_prefix('[') {
         lex_section(file, rest, stmt_start + 1, span, out);
     } else {
-        lex_entry(file, stmt, stmt_start, span, out);
+        lex_entry(file, source, stmt, stmt_start, span, out);
     }
 }
 
@@ -359,7 +360,17 @@ fn lower_case_key(key: &str) -> Cow<'static, str> {
     }
 }
 
-fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut ConfFile) {
+/// `stmt` is the statement as lexed, comments blanked out; `source` the
+/// file's text, which the value is a piece of unless a comment was blanked
+/// inside it.
+fn lex_entry(
+    file: FileId,
+    source: &SharedStr,
+    stmt: &str,
+    offset: usize,
+    span: Span,
+    out: &mut ConfFile,
+) {
     let Some(eq) = memchr::memchr(b'=', stmt.as_bytes()) else {
         out.errors.push(ParseError::new(
             span,
@@ -385,10 +396,15 @@ fn lex_entry(file: FileId, stmt: &str, offset: usize, span: Span, out: &mut Conf
     let lead = raw_value.len() - raw_value.trim_start().len();
     let value = raw_value.trim();
     let value_start = offset + value_offset + lead;
+    let in_file = value_start..value_start + value.len();
+    let shared = match source.get(in_file.clone()) {
+        Some(written) if written == value => source.slice(in_file),
+        _ => SharedStr::from(value),
+    };
     out.items.push(ConfItem::Entry(Entry {
         key: lower_case_key(key),
         key_span: Span::new(file, offset, offset + key.len()),
-        value: value.to_string(),
+        value: shared,
         value_span: Span::new(file, value_start, value_start + value.len()),
         span,
     }));
@@ -399,14 +415,14 @@ mod tests {
     use super::*;
 
     fn lex_str(text: &str) -> ConfFile {
-        lex(FileId(0), text)
+        lex(FileId(0), &text.into())
     }
 
     fn entries(conf: &ConfFile) -> Vec<(String, String)> {
         conf.items
             .iter()
             .filter_map(|i| match i {
-                ConfItem::Entry(e) => Some((e.key.to_string(), e.value.clone())),
+                ConfItem::Entry(e) => Some((e.key.to_string(), e.value.to_string())),
                 _ => None,
             })
             .collect()

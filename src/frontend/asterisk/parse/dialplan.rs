@@ -8,7 +8,7 @@ use crate::hash::HashMap;
 use super::app::{self, AppCall};
 use super::conf::{ConfItem, Entry};
 use crate::parse::ParseError;
-use crate::source::Span;
+use crate::source::{SharedStr, Span};
 
 #[derive(Debug, Default)]
 pub struct Dialplan {
@@ -26,7 +26,7 @@ pub struct Context {
     pub includes: Vec<Include>,
     /// Where each extension is in `extensions`, by name: a context of
     /// thousands of extensions is not searched once per priority.
-    extension_index: HashMap<String, usize>,
+    extension_index: HashMap<SharedStr, usize>,
 }
 
 #[derive(Debug)]
@@ -39,10 +39,10 @@ pub struct Include {
 pub struct Extension {
     /// The extension as written: `s`, `100`, `_0X.`; a caller-ID match
     /// (`100/5551234`) is part of the name.
-    pub name: String,
+    pub name: SharedStr,
     pub span: Span,
     pub priorities: Priorities,
-    pub labels: HashMap<String, u32>,
+    pub labels: HashMap<SharedStr, u32>,
     /// Reached only by the dialplan's own jumps, never dialled: the
     /// extensions AEL compiles a switch's cases, a macro's body and its
     /// catches into.
@@ -130,7 +130,7 @@ impl std::ops::Index<&u32> for Priorities {
 #[derive(Debug)]
 pub struct Priority {
     pub number: u32,
-    pub label: Option<String>,
+    pub label: Option<SharedStr>,
     pub app: AppCall,
     /// The whole `exten =>` / `same =>` statement.
     pub span: Span,
@@ -173,7 +173,7 @@ impl Dialplan {
     pub(crate) fn add_priority(
         &mut self,
         context: usize,
-        name: &str,
+        name: &SharedStr,
         span: Span,
         internal: bool,
         priority: Priority,
@@ -182,16 +182,16 @@ impl Dialplan {
         // Most priorities continue the extension written last (`same =>`).
         let last = context.extensions.len().checked_sub(1);
         let known = last
-            .filter(|&l| context.extensions[l].name == name)
-            .or_else(|| context.extension_index.get(name).copied());
+            .filter(|&l| context.extensions[l].name == *name)
+            .or_else(|| context.extension_index.get(name.as_str()).copied());
         let position = match known {
             Some(p) => p,
             None => {
                 context
                     .extension_index
-                    .insert(name.to_string(), context.extensions.len());
+                    .insert(name.clone(), context.extensions.len());
                 context.extensions.push(Extension {
-                    name: name.to_string(),
+                    name: name.clone(),
                     span,
                     priorities: Priorities::default(),
                     labels: HashMap::default(),
@@ -251,7 +251,7 @@ enum Current {
     Template(String),
     Context {
         index: usize,
-        last: Option<(String, u32)>,
+        last: Option<(SharedStr, u32)>,
     },
 }
 
@@ -376,7 +376,7 @@ impl Builder {
         index: usize,
         entry: &Entry,
         same: bool,
-        last: &mut Option<(String, u32)>,
+        last: &mut Option<(SharedStr, u32)>,
     ) {
         let file = entry.span.file;
         let value = entry.value.as_str();
@@ -385,9 +385,10 @@ impl Builder {
         let Some((written, rest_offset)) = self.extension_name(entry, same, last.is_some()) else {
             return;
         };
-        let name = match (written, &*last) {
+        let written = written.map(|w| entry.value.part(w));
+        let name = match (&written, &*last) {
             (Some(written), _) => written,
-            (None, Some((last_name, _))) => last_name.as_str(),
+            (None, Some((last_name, _))) => last_name,
             (None, None) => return,
         };
         let rest = &value[rest_offset..];
@@ -410,11 +411,7 @@ impl Builder {
         let (number_text, label) = match memchr::memchr(b'(', priority_text.as_bytes()) {
             Some(open) if priority_text.ends_with(')') => (
                 priority_text[..open].trim(),
-                Some(
-                    priority_text[open + 1..priority_text.len() - 1]
-                        .trim()
-                        .to_string(),
-                ),
+                Some(entry.value.part(priority_text[open + 1..priority_text.len() - 1].trim())),
             ),
             _ => (priority_text, None),
         };
@@ -426,7 +423,7 @@ impl Builder {
         else {
             return;
         };
-        let Some(call) = app::parse_app(file, &value[app_offset..], base + app_offset) else {
+        let Some(call) = app::parse_app(file, &entry.value.slice(app_offset..value.len()), base + app_offset) else {
             self.errors.push(ParseError::new(
                 entry.value_span,
                 "priority without an application",
@@ -447,15 +444,8 @@ impl Builder {
         };
         self.plan.add_priority(index, name, span, false, priority);
         match (written, last) {
-            (Some(written), Some((last_name, last_number))) => {
-                if last_name != written {
-                    last_name.clear();
-                    last_name.push_str(written);
-                }
-                *last_number = number;
-            }
+            (Some(written), last) => *last = Some((written, number)),
             (None, Some((_, last_number))) => *last_number = number,
-            (Some(written), last) => *last = Some((written.to_string(), number)),
             (None, None) => {}
         }
     }
@@ -604,7 +594,7 @@ mod tests {
     use crate::source::FileId;
 
     fn plan(text: &str) -> (Dialplan, Vec<ParseError>) {
-        let lexed = conf::lex(FileId(0), text);
+        let lexed = conf::lex(FileId(0), &text.into());
         build(&lexed.items)
     }
 

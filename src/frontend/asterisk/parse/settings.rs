@@ -109,7 +109,7 @@ pub fn queues(sections: &Sections) -> HashMap<String, QueueRecording> {
             let monitor_type = s
                 .get("monitor-type")
                 .or(general_type)
-                .map(|e| (e.value.clone(), e.value_span));
+                .map(|e| (e.value.to_string(), e.value_span));
             (
                 s.name.clone(),
                 QueueRecording {
@@ -216,7 +216,7 @@ mod tests {
     fn monitor_format_turns_queue_recording_on() {
         let lexed = conf::lex(
             FileId(0),
-            "[general]\nmonitor-type = MixMonitor\n[tmpl](!)\nmonitor-format = wav\n[support](tmpl)\nstrategy=rrmemory\n[sales]\n;monitor-format = wav\n",
+            &"[general]\nmonitor-type = MixMonitor\n[tmpl](!)\nmonitor-format = wav\n[support](tmpl)\nstrategy=rrmemory\n[sales]\n;monitor-format = wav\n".into(),
         );
         let queues = queues(&Sections::build(&lexed.items));
         assert!(queues["support"].monitor_format.is_some());
@@ -231,7 +231,7 @@ mod tests {
     fn bridge_profiles_that_record() {
         let lexed = conf::lex(
             FileId(0),
-            "[default_bridge]\ntype=bridge\n;record_conference=yes\n[board]\ntype=bridge\nrecord_conference=yes\n[caller]\ntype=user\nrecord_conference=yes\n[off]\ntype=bridge\nrecord_conference=no\n",
+            &"[default_bridge]\ntype=bridge\n;record_conference=yes\n[board]\ntype=bridge\nrecord_conference=yes\n[caller]\ntype=user\nrecord_conference=yes\n[off]\ntype=bridge\nrecord_conference=no\n".into(),
         );
         let bridges = recording_bridges(&Sections::build(&lexed.items));
         assert_eq!(bridges.keys().collect::<Vec<_>>(), ["board"]);
@@ -241,7 +241,7 @@ mod tests {
     fn one_touch_features() {
         let lexed = conf::lex(
             FileId(0),
-            "[general]\ncourtesytone = beep\n[featuremap]\nautomixmon => *3\n",
+            &"[general]\ncourtesytone = beep\n[featuremap]\nautomixmon => *3\n".into(),
         );
         let f = features(&Sections::build(&lexed.items));
         assert!(f.automixmon.is_some());
@@ -252,7 +252,7 @@ mod tests {
     fn parking_lots_define_contexts() {
         let lexed = conf::lex(
             FileId(0),
-            "[general]\ncontext => parkedcalls\n[parkinglot_sales]\nparkpos => 801-820\ncontext => sales-park\n[featuremap]\ncontext => nothing\n",
+            &"[general]\ncontext => parkedcalls\n[parkinglot_sales]\nparkpos => 801-820\ncontext => sales-park\n[featuremap]\ncontext => nothing\n".into(),
         );
         let f = features(&Sections::build(&lexed.items));
         assert_eq!(

@@ -42,7 +42,7 @@ use super::{AelFile, Case, CaseLabel, Item, MacroDef, Statement, StatementKind, 
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::dialplan::{Dialplan, Include, Priority};
 use crate::parse::ParseError;
-use crate::source::Span;
+use crate::source::{SharedStr, Span};
 
 /// Compiles the AEL files of one PBX into `plan`, after its extensions.conf:
 /// contexts of the same name merge, and a priority extensions.conf already
@@ -56,7 +56,7 @@ pub fn compile(files: &[AelFile], plan: &mut Dialplan) -> Vec<ParseError> {
                     let index = plan.context_entry(&context.name.text, context.name.span);
                     for include in &context.includes {
                         plan.contexts[index].includes.push(Include {
-                            context: include.text.clone(),
+                            context: include.text.to_string(),
                             span: include.span,
                         });
                     }
@@ -103,7 +103,7 @@ struct Origin<'a> {
 
 /// One extension being compiled (pval.c `ael_extension`).
 struct Exten {
-    name: String,
+    name: SharedStr,
     span: Span,
     /// Index of its context in the dialplan, and the context's name.
     context: usize,
@@ -165,7 +165,7 @@ impl Compiler {
     fn exten(&mut self, origin: Origin, first: u32, internal: bool) -> ExtenId {
         let id = self.extens.len();
         self.extens.push(Exten {
-            name: origin.name.to_string(),
+            name: origin.name.into(),
             span: origin.span,
             context: origin.context,
             context_name: origin.context_name.to_string(),
@@ -184,7 +184,7 @@ impl Compiler {
     fn case_exten(&mut self, parent: ExtenId, name: String, span: Span) -> ExtenId {
         let parent = &self.extens[parent];
         let exten = Exten {
-            name,
+            name: name.into(),
             span,
             context: parent.context,
             context_name: parent.context_name.clone(),
@@ -317,14 +317,14 @@ impl Compiler {
                 self.add(x, Prio::Jump(parts), span);
             }
             StatementKind::Label(name) => {
-                self.add(x, Prio::Label(name.text.clone()), span);
+                self.add(x, Prio::Label(name.text.to_string()), span);
                 let exten = &self.extens[x];
                 let family = &self.extens[exten.family];
                 self.labels
                     .entry((
                         exten.context_name.clone(),
-                        family.name.clone(),
-                        name.text.clone(),
+                        family.name.to_string(),
+                        name.text.to_string(),
                     ))
                     .or_insert(x);
             }
@@ -417,7 +417,7 @@ impl Compiler {
         self.count += 1;
         let label = format!("{label}_{}", self.count);
         let end = self.new_prio(x, finish(&label, head), head);
-        let condition = test.text.clone();
+        let condition = test.text.to_string();
         let check = self.new_prio(
             x,
             Prio::Test {
@@ -481,7 +481,7 @@ impl Compiler {
             Test::Expression(text) | Test::Random(text) => {
                 let condition = match test {
                     Test::Random(_) => format!("${{RAND(0,99)}} < ({})", text.text),
-                    _ => text.text.clone(),
+                    _ => text.text.to_string(),
                 };
                 self.add(
                     x,
@@ -620,7 +620,7 @@ impl Compiler {
                     exten.internal,
                     Priority {
                         number: own,
-                        label: label.take().map(str::to_string),
+                        label: label.take().map(SharedStr::from),
                         app,
                         span: data.span,
                     },
@@ -645,7 +645,7 @@ impl Compiler {
         match parts {
             [label] => match self
                 .labels
-                .get(&(exten.context_name.clone(), family.name.clone(), label.clone()))
+                .get(&(exten.context_name.clone(), family.name.to_string(), label.clone()))
             {
                 Some(&h) if h == x => label.clone(),
                 Some(&h) => format!("{},{label}", self.extens[h].name),
@@ -690,7 +690,7 @@ fn loop_step(text: &Text) -> Prio {
         return Prio::App(AppCall::synthetic("Gosub", &target, text.span));
     }
     let lead = text.text.len() - text.text.trim_start().len();
-    match app::parse_app(text.span.file, written, text.span.start as usize + lead) {
+    match app::parse_app(text.span.file, &text.text.part(written), text.span.start as usize + lead) {
         Some(app) => Prio::App(app),
         None => Prio::App(AppCall::synthetic("NoOp", "", text.span)),
     }
