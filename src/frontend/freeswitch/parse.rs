@@ -13,7 +13,7 @@ use roxmltree::{Document, Node};
 
 use crate::parse::xml::{self, Located, MAX_DEPTH};
 use crate::parse::{ParseError, Problems};
-use crate::source::Span;
+use crate::source::{SharedStr, Span};
 
 /// What one FreeSWITCH XML file holds.
 #[derive(Debug, Default)]
@@ -97,8 +97,8 @@ pub struct Condition {
     pub span: Span,
     /// `field="${consent}"` / `field="destination_number"`; `None` for time
     /// conditions and `regex=` lists.
-    pub field: Option<String>,
-    pub expression: Option<String>,
+    pub field: Option<SharedStr>,
+    pub expression: Option<SharedStr>,
     /// Whether the condition tests anything (field, time, `regex=`); a bare
     /// `<condition>` always holds.
     pub tests: bool,
@@ -134,8 +134,8 @@ pub enum Item {
 #[derive(Debug, Clone)]
 pub struct Action {
     /// The application, lower-cased (`record_session`, `playback`).
-    pub application: String,
-    data: String,
+    pub application: SharedStr,
+    data: SharedStr,
     /// Where `data` is without its surrounding white space: every hunt
     /// asks, for every action it lowers.
     trimmed: (u32, u32),
@@ -165,8 +165,9 @@ pub struct SofiaProfile {
     pub record_template: Option<Span>,
 }
 
-/// Reads a parsed FreeSWITCH document.
-pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile {
+/// Reads a parsed FreeSWITCH document; `text` is the file's text, which
+/// attribute values are held as pieces of when they are written as is.
+pub fn read(at: Located, document: &Document, text: &SharedStr, problems: &mut Problems) -> FsFile {
     let mut out = FsFile::default();
     let root = document.root_element();
     if root.has_tag_name("configuration") {
@@ -199,14 +200,14 @@ pub fn read(at: Located, document: &Document, problems: &mut Problems) -> FsFile
             out.contexts.push(Context {
                 name: node.attribute("name").unwrap_or("").to_string(),
                 span: at.attribute_span(node, "name"),
-                parts: parts(at, node, problems),
+                parts: parts(at, node, text, problems),
             });
             continue;
         }
         if node.has_tag_name("extension") {
             if !disabled(node) {
                 out.loose
-                    .push(Part::Extension(Arc::new(extension(at, node, problems))));
+                    .push(Part::Extension(Arc::new(extension(at, node, text, problems))));
             }
             continue;
         }
@@ -236,11 +237,11 @@ fn include(at: Located, node: Node) -> Part {
     }
 }
 
-fn parts(at: Located, context: Node, problems: &mut Problems) -> Vec<Part> {
+fn parts(at: Located, context: Node, text: &SharedStr, problems: &mut Problems) -> Vec<Part> {
     xml::elements(context)
         .filter_map(|child| {
             if child.has_tag_name("extension") {
-                (!disabled(child)).then(|| Part::Extension(Arc::new(extension(at, child, problems))))
+                (!disabled(child)).then(|| Part::Extension(Arc::new(extension(at, child, text, problems))))
             } else if is_include(child) {
                 Some(include(at, child))
             } else {
@@ -250,14 +251,14 @@ fn parts(at: Located, context: Node, problems: &mut Problems) -> Vec<Part> {
         .collect()
 }
 
-fn extension(at: Located, node: Node, problems: &mut Problems) -> Extension {
+fn extension(at: Located, node: Node, text: &SharedStr, problems: &mut Problems) -> Extension {
     Extension {
         name: node.attribute("name").unwrap_or("").to_string(),
         span: at.start_tag_span(node),
         continues: node
             .attribute("continue")
             .is_some_and(|c| c.eq_ignore_ascii_case("true")),
-        conditions: conditions(at, node, problems),
+        conditions: conditions(at, node, text, problems),
     }
 }
 
@@ -276,13 +277,18 @@ fn disabled(node: Node) -> bool {
 /// own: they follow the group's other conditions (the last self-closing one
 /// before it now holds them), or, in a group with no other condition, land
 /// outside any condition, where FreeSWITCH never runs them.
-fn conditions(at: Located, extension: Node, problems: &mut Problems) -> Vec<Condition> {
+fn conditions(
+    at: Located,
+    extension: Node,
+    text: &SharedStr,
+    problems: &mut Problems,
+) -> Vec<Condition> {
     let mut out: Vec<Condition> = Vec::new();
     // Whether the last condition kept opened the current group (it is
     // self-closing, so the next condition's actions may join it).
     let mut group_open = false;
     for node in xml::elements(extension).filter(|c| c.has_tag_name("condition")) {
-        let condition = condition(at, node, problems, 0);
+        let condition = condition(at, node, text, problems, 0);
         // Groups are made from the template as written, disabled details included.
         let holds_actions = xml::elements(node).next().is_some();
         if disabled(node) {
@@ -299,7 +305,13 @@ fn conditions(at: Located, extension: Node, problems: &mut Problems) -> Vec<Cond
     out
 }
 
-fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> Condition {
+fn condition(
+    at: Located,
+    node: Node,
+    text: &SharedStr,
+    problems: &mut Problems,
+    depth: usize,
+) -> Condition {
     let break_on = match node
         .attribute("break")
         .map(str::to_ascii_lowercase)
@@ -317,13 +329,13 @@ fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> 
             continue;
         }
         match child.tag_name().name() {
-            "action" => then.push(Item::Action(action(at, child))),
-            "anti-action" => otherwise.push(action(at, child)),
+            "action" => then.push(Item::Action(action(at, child, text))),
+            "anti-action" => otherwise.push(action(at, child, text)),
             // A disabled nested condition goes with what it holds (FusionPBX
             // has no nesting; this is plain FreeSWITCH XML marked off).
             "condition" if disabled(child) => {}
             "condition" if depth < MAX_DEPTH => {
-                then.push(Item::Condition(condition(at, child, problems, depth + 1)));
+                then.push(Item::Condition(condition(at, child, text, problems, depth + 1)));
             }
             "condition" => problems.parse_errors.push(ParseError::new(
                 at.span(child),
@@ -335,8 +347,8 @@ fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> 
     }
     Condition {
         span: at.start_tag_span(node),
-        field: node.attribute("field").map(str::to_string),
-        expression: node.attribute("expression").map(str::to_string),
+        field: node.attribute("field").map(|field| text.part(field)),
+        expression: node.attribute("expression").map(|expression| text.part(expression)),
         tests: node
             .attributes()
             .any(|a| !matches!(a.name(), "break" | "require-nested" | "enabled")),
@@ -348,11 +360,29 @@ fn condition(at: Located, node: Node, problems: &mut Problems, depth: usize) -> 
 
 impl Action {
     pub fn new(application: &str, data: &str, span: Span, data_span: Span, inline: bool) -> Action {
+        Action::in_text(&data.into(), application, data, span, data_span, inline)
+    }
+
+    /// An action whose application and data are pieces of `text` (the
+    /// file's, a copy where they are not): most actions cost no copy.
+    pub fn in_text(
+        text: &SharedStr,
+        application: &str,
+        data: &str,
+        span: Span,
+        data_span: Span,
+        inline: bool,
+    ) -> Action {
         let trimmed = data.trim_start();
         let start = data.len() - trimmed.len();
+        let application = if application.bytes().any(|b| b.is_ascii_uppercase()) {
+            application.to_ascii_lowercase().into()
+        } else {
+            text.part(application)
+        };
         Action {
-            application: application.to_ascii_lowercase(),
-            data: data.to_string(),
+            application,
+            data: text.part(data),
             trimmed: (start as u32, (start + trimmed.trim_end().len()) as u32),
             span,
             data_span,
@@ -373,8 +403,9 @@ impl Action {
     }
 }
 
-fn action(at: Located, node: Node) -> Action {
-    Action::new(
+fn action(at: Located, node: Node, text: &SharedStr) -> Action {
+    Action::in_text(
+        text,
         node.attribute("application").unwrap_or(""),
         node.attribute("data").unwrap_or(""),
         at.span(node),
@@ -457,10 +488,38 @@ mod tests {
 
     fn read_str(text: &str) -> FsFile {
         let source = SourceFile::new("t.xml".into(), "t.xml".into(), text.to_string());
+        let whole = SharedStr::whole(&source.text);
         xml::read(FileId(0), &source, true, |doc, at| {
-            read(at, doc, &mut Problems::default())
+            read(at, doc, &whole, &mut Problems::default())
         })
         .expect("valid XML")
+    }
+
+    #[test]
+    fn attribute_values_read_as_written_or_unescaped() {
+        let fs = read_str(
+            r#"<context name="c"><extension name="e">
+                <condition field="${sip_h_X-Tag}" expression="^a&amp;b$">
+                  <action application="Set" data=" x=1 "/>
+                  <action application="log" data="INFO a&lt;b"/>
+                </condition>
+              </extension></context>"#,
+        );
+        let Part::Extension(ext) = &fs.contexts[0].parts[0] else {
+            panic!()
+        };
+        let cond = &ext.conditions[0];
+        assert_eq!(cond.field.as_deref(), Some("${sip_h_X-Tag}"));
+        assert_eq!(cond.expression.as_deref(), Some("^a&b$"));
+        let actions: Vec<(&str, &str, &str)> = cond
+            .then
+            .iter()
+            .map(|item| match item {
+                Item::Action(a) => (a.application.as_str(), a.data(), a.data_trimmed()),
+                Item::Condition(_) => panic!(),
+            })
+            .collect();
+        assert_eq!(actions, [("set", " x=1 ", "x=1"), ("log", "INFO a<b", "INFO a<b")]);
     }
 
     #[test]

@@ -350,7 +350,7 @@ impl Lowerer<'_> {
         (
             Some(vec![Guard::Answer {
                 variable: variable.clone(),
-                answer: AnswerMatch::Regex(expression.clone()),
+                answer: AnswerMatch::Regex(expression.to_string()),
             }]),
             Some(vec![Guard::Default {
                 variable,

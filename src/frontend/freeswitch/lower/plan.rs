@@ -11,7 +11,7 @@ use crate::frontend::freeswitch::parse::{self as freeswitch, Extension, FsFile, 
 use crate::frontend::{LoadContext, Lowered};
 use crate::files::resolve_include;
 use crate::parse::{Comment, ParseError, Problems, Unresolved, xml};
-use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
+use crate::source::{FileId, SharedStr, SourceFile, SourceMap, Span, display_path};
 
 pub(super) struct Parsed {
     pub(super) id: FileId,
@@ -26,10 +26,11 @@ type FileRead = (Result<(Vec<Comment>, FsFile), ParseError>, Problems);
 pub(super) fn read_file(id: FileId, sources: &SourceMap) -> FileRead {
     let source = sources.get(id);
     let mut problems = Problems::default();
+    let text = SharedStr::whole(&source.text);
     let read = xml::read(id, source, true, |document, at| {
         (
             at.comments(document, source),
-            freeswitch::read(at, document, &mut problems),
+            freeswitch::read(at, document, &text, &mut problems),
         )
     });
     (read, problems)
