@@ -91,8 +91,12 @@ impl SharedStr {
     }
 
     /// The piece that `part`, a slice of [`SharedStr::as_str`] (a field of
-    /// it, trimmed), is; a copy of `part` when it is not such a slice.
+    /// it, trimmed), is; a copy of `part` when it is not such a slice. An
+    /// empty `part` (an attribute left out) is an empty piece: no copy.
     pub fn part(&self, part: &str) -> SharedStr {
+        if part.is_empty() {
+            return self.slice(0..0);
+        }
         let whole = self.as_str();
         let at = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
         if at <= whole.len() && part.len() <= whole.len() - at {
@@ -714,6 +718,10 @@ mod tests {
         // Not a slice of it: copied.
         assert_eq!(value.part("elsewhere"), "elsewhere");
         assert_eq!(value.part(""), "");
+        assert!(
+            Arc::ptr_eq(&value.part("").text, &text),
+            "no copy of nothing"
+        );
         assert_eq!(
             format!("{app:?} {app}"),
             "\"Dial(PJSIP/é,20)\" Dial(PJSIP/é,20)"
