@@ -21,7 +21,7 @@ use path_state::{
     VariableId,
 };
 use reach::{Answers, NearestAhead, Predecessors, Reachability};
-use recognize::{PromptMeaning, Recognizers};
+use recognize::{ARGUMENTS, PromptMeaning, Recognizers};
 
 /// One analysed PBX (or flow file): its graph and what holds at each recording.
 pub struct PbxAnalysis {
@@ -677,19 +677,21 @@ fn refusals(graph: &FlowGraph, states: &PathStates, consent_questions: &[bool]) 
 
 /// Computes what the propagation needs to know about each step and edge.
 fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
-    // Subroutine arguments first: `ARG1` to `ARG9` are variables 0 to 8.
-    let argument_variables: Vec<VariableId> = (0..9).map(VariableId).collect();
-    let mut variables: HashMap<Variable, VariableId> = argument_variables
-        .iter()
-        .map(|&id| (Variable::Named(format!("ARG{}", id.0 + 1)), id))
-        .collect();
+    // Subroutine arguments first: `ARG1` to `ARG9` are variables 0 to 8;
+    // `variables` holds the others, numbered from 9.
+    let arguments = ARGUMENTS.len() as u32;
+    let argument_variables: Vec<VariableId> = (0..arguments).map(VariableId).collect();
+    let mut variables: HashMap<Variable, VariableId> = HashMap::default();
     // Variables as written, so that folding the case (an allocation) is done
     // once per spelling, not once per test of it.
     let mut spellings: HashMap<&'g Variable, VariableId> = HashMap::default();
     let mut intern = |variable: &'g Variable| {
         *spellings.entry(variable).or_insert_with(|| {
-            let next = VariableId(variables.len() as u32);
-            *variables.entry(variable.folded()).or_insert(next)
+            let folded = variable.folded();
+            argument_variable(&folded).unwrap_or_else(|| {
+                let next = VariableId(arguments + variables.len() as u32);
+                *variables.entry(folded).or_insert(next)
+            })
         })
     };
     let mut steps = Vec::with_capacity(graph.len());
@@ -773,17 +775,30 @@ fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
             copy,
         });
     }
-    let mut consent_variables = vec![false; variables.len()];
+    let count = argument_variables.len() + variables.len();
+    let mut consent_variables = recognizers.argument_consent().to_vec();
+    consent_variables.resize(count, false);
     for (name, id) in &variables {
         consent_variables[id.0 as usize] = recognizers.is_consent_variable(&name.to_string());
     }
     Facts {
-        spent_after_question: Facts::spent_variables(&steps, &call_arguments, variables.len()),
+        spent_after_question: Facts::spent_variables(&steps, &call_arguments, count),
         steps,
         consent_variables,
         call_arguments,
         argument_variables,
     }
+}
+
+/// The subroutine argument a (case-folded) variable is, if it is one.
+fn argument_variable(folded: &Variable) -> Option<VariableId> {
+    let Variable::Named(name) = folded else {
+        return None;
+    };
+    ARGUMENTS
+        .iter()
+        .position(|argument| argument == name)
+        .map(|i| VariableId(i as u32))
 }
 
 /// Whether a test's answer lets a yes answer to a consent question through.

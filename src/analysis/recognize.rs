@@ -194,6 +194,11 @@ const CARD_DATA_STEMS: &[&str] = &[
 /// what the step is for, where a prompt "for billing press 1" only offers it.
 const PAYMENT_NAME_STEMS: &[&str] = &["payment", "pay", "billing", "betal", "zahlung"];
 
+/// The subroutine arguments, in order: variables 0 to 8 of every graph.
+pub const ARGUMENTS: [&str; 9] = [
+    "ARG1", "ARG2", "ARG3", "ARG4", "ARG5", "ARG6", "ARG7", "ARG8", "ARG9",
+];
+
 pub struct Recognizers {
     notice: Regex,
     call_word: Regex,
@@ -209,6 +214,9 @@ pub struct Recognizers {
     extra_notice: GlobSet,
     extra_consent: GlobSet,
     consent_variables: Vec<String>,
+    /// Whether `ARG1` to `ARG9` name consent (as `is_consent_variable`):
+    /// every graph has them.
+    argument_consent: [bool; ARGUMENTS.len()],
     yes_answers: Vec<String>,
     /// `regex_answers` by expression: every FreeSWITCH unit tests the same
     /// few expressions, and compiling one costs more than analysing a step.
@@ -264,7 +272,7 @@ impl Recognizers {
             ))
             .map_err(|e| e.to_string())
         };
-        Ok(Recognizers {
+        let mut recognizers = Recognizers {
             notice: built(NOTICE_STEMS)?,
             call_word: whole_words(CALL_WORDS)?,
             recorded_form: whole_words(RECORDED_FORMS)?,
@@ -292,9 +300,12 @@ impl Recognizers {
                 .iter()
                 .map(|v| v.to_ascii_uppercase())
                 .collect(),
+            argument_consent: [false; ARGUMENTS.len()],
             yes_answers: yes_answers.iter().map(|a| a.to_lowercase()).collect(),
             regex_answers: Mutex::default(),
-        })
+        };
+        recognizers.argument_consent = ARGUMENTS.map(|name| recognizers.is_consent_variable(name));
+        Ok(recognizers)
     }
 
     /// Reads one prompt (a file name or spoken text).
@@ -351,6 +362,11 @@ impl Recognizers {
             || [variable, region]
                 .iter()
                 .any(|name| self.payment.is_match(&normalise(name)))
+    }
+
+    /// Whether each of `ARGUMENTS` names consent.
+    pub fn argument_consent(&self) -> [bool; ARGUMENTS.len()] {
+        self.argument_consent
     }
 
     pub fn is_consent_variable(&self, variable: &str) -> bool {

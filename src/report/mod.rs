@@ -57,20 +57,22 @@ pub fn finish(
             && a.finding.message == b.finding.message
     });
     // Fingerprint: rule, path, anchor and the occurrence among identical
-    // anchors, never the line number.
-    let mut seen: crate::hash::HashMap<(&str, &str, &str), usize> = Default::default();
+    // anchors, never the line number. The findings are sorted by path, so
+    // the occurrences are counted one path at a time.
+    let mut seen: crate::hash::HashMap<(&str, &str), usize> = Default::default();
+    let mut path = None;
     let fingerprints: Vec<String> = reported
         .iter()
         .map(|r| {
-            let key = (
-                r.finding.rule,
-                r.path.as_str(),
-                r.finding.fingerprint_anchor.as_str(),
-            );
-            let occurrence = seen.entry(key).or_insert(0);
+            if path != Some(r.path.as_str()) {
+                seen.clear();
+                path = Some(r.path.as_str());
+            }
+            let (rule, anchor) = (r.finding.rule, r.finding.fingerprint_anchor.as_str());
+            let occurrence = seen.entry((rule, anchor)).or_insert(0);
             let fingerprint = format!(
                 "{:016x}",
-                fnv1a64(&[key.0, key.1, key.2, &occurrence.to_string()])
+                fnv1a64(&[rule, &r.path, anchor, &occurrence.to_string()])
             );
             *occurrence += 1;
             fingerprint
