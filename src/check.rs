@@ -169,10 +169,16 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         jobs: inner,
         ..analyst
     };
-    let done = parallel::map(units, outer, |unit| {
-        analyst.run_unit(&workspace, unit, &base, options.drop_sources)
-    });
-    let sources = merge_units(base, done, &mut run);
+    // Each unit joins the run as soon as it and those before it are done;
+    // a slow unit does not keep the threads from the units after it.
+    let mut sources = SourceMap::layer(Arc::clone(&base));
+    parallel::for_each_in_order(
+        units,
+        outer,
+        usize::MAX,
+        |unit| analyst.run_unit(&workspace, unit, &base, options.drop_sources),
+        |done| merge_unit(&mut sources, done, &mut run),
+    );
 
     let context = RunContext {
         sources: &sources,
@@ -382,39 +388,35 @@ impl UnitAnalyst<'_> {
     }
 }
 
-/// The units' files join the run's in a layer over `base`, in unit order,
-/// and what was kept of each unit joins `run`, renumbered; a file two units
-/// read is one file.
-fn merge_units(base: Arc<SourceMap>, done: Vec<DoneUnit>, run: &mut Analysed) -> SourceMap {
-    let mut sources = SourceMap::layer(base);
-    for DoneUnit {
+/// A unit's files join the run's `sources` (a layer over the run's own),
+/// and what was kept of the unit joins `run`, renumbered; a file two units
+/// read is one file. Units join in unit order.
+fn merge_unit(sources: &mut SourceMap, done: DoneUnit, run: &mut Analysed) {
+    let DoneUnit {
         first,
         files,
         mut analysed,
-    } in done
-    {
-        let mut ids = Vec::with_capacity(files.len());
-        let mut new = Vec::with_capacity(files.len());
-        for file in files {
-            let existing = sources.find(&file.path);
-            new.push(existing.is_none());
-            ids.push(existing.unwrap_or_else(|| sources.add(file)));
-        }
-        let renumber = |id: FileId| match id.0.checked_sub(first.0) {
-            Some(own) => ids[own as usize],
-            None => id,
-        };
-        // Directives of a file already read are there already.
-        analysed.written.retain(|w| {
-            w.file
-                .0
-                .checked_sub(first.0)
-                .is_none_or(|own| new[own as usize])
-        });
-        analysed.map_files(&renumber);
-        run.extend(analysed);
+    } = done;
+    let mut ids = Vec::with_capacity(files.len());
+    let mut new = Vec::with_capacity(files.len());
+    for file in files {
+        let existing = sources.find(&file.path);
+        new.push(existing.is_none());
+        ids.push(existing.unwrap_or_else(|| sources.add(file)));
     }
-    sources
+    let renumber = |id: FileId| match id.0.checked_sub(first.0) {
+        Some(own) => ids[own as usize],
+        None => id,
+    };
+    // Directives of a file already read are there already.
+    analysed.written.retain(|w| {
+        w.file
+            .0
+            .checked_sub(first.0)
+            .is_none_or(|own| new[own as usize])
+    });
+    analysed.map_files(&renumber);
+    run.extend(analysed);
 }
 
 impl Analysed {

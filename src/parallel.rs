@@ -1,8 +1,8 @@
 //! Work spread over threads (`reclint check --jobs N`). Results keep the order
 //! of the inputs, so the output is byte-identical for every N.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// The number of threads to use when the user did not say: the cores there are.
 pub fn default_jobs() -> usize {
@@ -45,7 +45,126 @@ where
     outputs.into_iter().map(|slot| take(&slot)).collect()
 }
 
-fn lock<V>(slot: &Mutex<V>) -> std::sync::MutexGuard<'_, V> {
+/// `for item in items { consume(work(item)) }`, with `work` on up to `jobs`
+/// threads and `consume` on the calling thread, in the order of `items`, as
+/// soon as each result and those before it are ready: a unit joins the run
+/// while later units are analysed, a report is written while later findings
+/// are serialised. No thread starts the item `ahead` places after the one
+/// `consume` waits for: a bound on the results held, and on how long one
+/// slow item can keep the others waiting (`usize::MAX`: none).
+pub fn for_each_in_order<T, R, F, C>(
+    items: Vec<T>,
+    jobs: usize,
+    ahead: usize,
+    work: F,
+    mut consume: C,
+) where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+    C: FnMut(R),
+{
+    let jobs = jobs.min(items.len());
+    if jobs <= 1 {
+        items.into_iter().for_each(|item| consume(work(item)));
+        return;
+    }
+    let (count, ahead) = (items.len(), ahead.max(1));
+    let inputs: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let outputs: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    let progress = Mutex::new(Progress::default());
+    let changed = Condvar::new();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                // A panicking `work` wakes the consumer, which stops waiting
+                // for its result; the scope then passes the panic on.
+                let mut failed = Failed {
+                    progress: &progress,
+                    changed: &changed,
+                    armed: true,
+                };
+                loop {
+                    let index = {
+                        let mut state = lock(&progress);
+                        while !state.failed
+                            && state.claimed < count
+                            && state.claimed - state.consumed >= ahead
+                        {
+                            state = wait(&changed, state);
+                        }
+                        if state.claimed >= count || state.failed {
+                            break;
+                        }
+                        state.claimed += 1;
+                        state.claimed - 1
+                    };
+                    let result = work(take(&inputs[index]));
+                    *lock(&outputs[index]) = Some(result);
+                    // Under the lock the consumer checks under: no wakeup lost.
+                    let _state = lock(&progress);
+                    changed.notify_all();
+                }
+                failed.armed = false;
+            });
+        }
+        // A panicking `consume` releases the workers waiting for room.
+        let mut failed = Failed {
+            progress: &progress,
+            changed: &changed,
+            armed: true,
+        };
+        for output in &outputs {
+            let mut state = lock(&progress);
+            let result = loop {
+                if let Some(result) = lock(output).take() {
+                    break result;
+                }
+                if state.failed {
+                    return;
+                }
+                state = wait(&changed, state);
+            };
+            state.consumed += 1;
+            changed.notify_all();
+            drop(state);
+            consume(result);
+        }
+        failed.armed = false;
+    });
+}
+
+/// How far `for_each_in_order` has come.
+#[derive(Default)]
+struct Progress {
+    claimed: usize,
+    consumed: usize,
+    failed: bool,
+}
+
+/// Marks the run failed when a worker unwinds.
+struct Failed<'a> {
+    progress: &'a Mutex<Progress>,
+    changed: &'a Condvar,
+    armed: bool,
+}
+
+impl Drop for Failed<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            lock(self.progress).failed = true;
+            self.changed.notify_all();
+        }
+    }
+}
+
+fn wait<'a, V>(changed: &Condvar, guard: MutexGuard<'a, V>) -> MutexGuard<'a, V> {
+    changed
+        .wait(guard)
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn lock<V>(slot: &Mutex<V>) -> MutexGuard<'_, V> {
     // A panic in `work` propagates out of `thread::scope`; a poisoned slot is
     // never read after that, so its data is still sound to take.
     slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -73,5 +192,49 @@ mod tests {
             );
         }
         assert!(map(Vec::<u8>::new(), 4, |n| n).is_empty());
+    }
+
+    #[test]
+    fn results_are_consumed_in_the_input_order_for_any_number_of_jobs() {
+        let items: Vec<u64> = (0..1000).collect();
+        let expected: Vec<u64> = items.iter().map(|n| n * n).collect();
+        for (jobs, ahead) in [(1, 1), (2, 1), (3, 4), (8, 32), (2000, usize::MAX)] {
+            let mut consumed = Vec::new();
+            // Uneven work, so that results finish out of order.
+            for_each_in_order(
+                items.clone(),
+                jobs,
+                ahead,
+                |n| {
+                    if n % 7 == 0 {
+                        std::thread::yield_now();
+                    }
+                    n * n
+                },
+                |r| consumed.push(r),
+            );
+            assert_eq!(consumed, expected, "jobs = {jobs}, ahead = {ahead}");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_the_work_or_the_consumer_reaches_the_caller() {
+        let work_fails = std::panic::catch_unwind(|| {
+            for_each_in_order(
+                (0..100).collect(),
+                2,
+                4,
+                |n: u32| {
+                    assert!(n != 50, "work failed");
+                    n
+                },
+                |_| {},
+            );
+        });
+        assert!(work_fails.is_err());
+        let consumer_fails = std::panic::catch_unwind(|| {
+            for_each_in_order((0..100).collect(), 2, 4, |n: u32| n, |n| assert!(n != 3));
+        });
+        assert!(consumer_fails.is_err());
     }
 }

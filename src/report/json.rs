@@ -126,19 +126,25 @@ pub fn write(
     out.write_all(head.as_bytes())?;
     out.write_all(b"\"findings\": [")?;
     let reported = &outcome.reported;
-    let jobs = jobs.max(1);
-    for (batch, findings) in reported.chunks(CHUNK * jobs).enumerate() {
-        let chunks: Vec<(usize, &[Reported])> = findings
-            .chunks(CHUNK)
-            .enumerate()
-            .map(|(i, chunk)| (batch * CHUNK * jobs + i * CHUNK, chunk))
-            .collect();
-        for text in parallel::map(chunks, jobs, |(first, chunk)| {
-            serialise_chunk(first, chunk, sources, catalog)
-        }) {
-            out.write_all(&text?)?;
-        }
-    }
+    let chunks: Vec<(usize, &[Reported])> = reported
+        .chunks(CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| (i * CHUNK, chunk))
+        .collect();
+    // Each chunk is written while later ones are serialised, a few ahead.
+    let mut written = Ok(());
+    parallel::for_each_in_order(
+        chunks,
+        jobs,
+        4 * jobs,
+        |(first, chunk)| serialise_chunk(first, chunk, sources, catalog),
+        |text| {
+            if written.is_ok() {
+                written = text.and_then(|text| out.write_all(&text));
+            }
+        },
+    );
+    written?;
     if !reported.is_empty() {
         out.write_all(b"\n  ")?;
     }
