@@ -101,7 +101,8 @@ pub fn for_each_in_order<T, R, F, C>(
                     };
                     let result = work(take(&inputs[index]));
                     *lock(&outputs[index]) = Some(result);
-                    // Under the lock the consumer checks under: no wakeup lost.
+                    // Notified under the lock the consumer checks the
+                    // slots under, so no wakeup is lost.
                     let _state = lock(&progress);
                     changed.notify_all();
                 }
@@ -142,7 +143,7 @@ struct Progress {
     failed: bool,
 }
 
-/// Marks the run failed when a worker unwinds.
+/// Marks the run failed when a worker or the consumer unwinds.
 struct Failed<'a> {
     progress: &'a Mutex<Progress>,
     changed: &'a Condvar,
