@@ -2,14 +2,16 @@
 //! `[files]` globs, reading only regular files, and asking the front ends
 //! ([`crate::frontend`]) what each file is, by name and content.
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::files::{Disk, FileSystem};
+use crate::files::{Disk, FileSystem, Walked};
 use crate::frontend::{self, OtherFile, kind_by_content};
 use crate::glob::GlobSet;
+use crate::hash::HashSet;
 use crate::source::{display_path, slash_path};
 
 /// Directories never descended into (`.terraform` holds downloaded copies
@@ -40,6 +42,9 @@ pub enum Content {
         /// read again when their unit is loaded, so that a run does not hold
         /// the whole tree.
         text: Option<String>,
+        /// Found by a directory walk as a regular file, not a link
+        /// ([`Walked`]); a file named on the command line may be a link.
+        walked: bool,
     },
     /// Named like a configuration file but unreadable as one.
     Unreadable { reason: String },
@@ -125,6 +130,20 @@ pub fn discover(
             });
         }
     }
+    let plain: HashSet<OsString> = out
+        .iter()
+        .filter_map(|pending| match pending {
+            Pending::Examine {
+                path,
+                explicit: false,
+            } => Some(path.clone().into_os_string()),
+            _ => None,
+        })
+        .collect();
+    let files = &Walked {
+        files,
+        plain: &plain,
+    };
     let found = crate::parallel::map(out, jobs, |pending| match pending {
         Pending::Examine { path, explicit } => examine(&path, cwd, explicit, files),
         Pending::Known(discovered) => discovered,
@@ -289,6 +308,7 @@ fn examine(path: &Path, cwd: &Path, explicit: bool, files: &dyn FileSystem) -> D
             kind,
             units: frontend::unit_keys(kind, path, &text, files),
             text: None,
+            walked: !explicit,
         },
     }
 }
@@ -326,6 +346,7 @@ pub fn stdin(
                 kind,
                 units: frontend::unit_keys(kind, &path, &text, &Disk),
                 text: Some(text),
+                walked: false,
             },
             None => {
                 return Err(format!(

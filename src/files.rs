@@ -6,8 +6,9 @@
 //! Include resolution below the scanned roots is here too, one for every
 //! platform.
 
-use crate::hash::HashMap;
+use crate::hash::{HashMap, HashSet};
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -119,6 +120,38 @@ impl FileSystem for Overlay {
 
     fn canonical(&self, path: &Path) -> PathBuf {
         Disk.canonical(path)
+    }
+}
+
+/// Files a directory walk saw as regular files, not links, read through
+/// `files`: a file's resolved path is then its directory's and its name,
+/// without asking the system again whether it is a link (an `lstat` each
+/// time, and each file is resolved two or three times: for its unit keys,
+/// when it is loaded, when an include names it).
+pub struct Walked<'a> {
+    pub files: &'a dyn FileSystem,
+    /// The walked files, by their paths as walked.
+    pub plain: &'a HashSet<OsString>,
+}
+
+impl FileSystem for Walked<'_> {
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        self.files.read_text(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.plain.contains(path.as_os_str()) || self.files.is_file(path)
+    }
+
+    fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        self.files.files_in(dir)
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        match self.plain.contains(path.as_os_str()) {
+            true => crate::source::canonical_plain_file(path),
+            false => self.files.canonical(path),
+        }
     }
 }
 
@@ -276,5 +309,29 @@ mod tests {
         assert!(missing.is_missing());
         assert_eq!(missing.joined, PathBuf::from("/pbx/nothing.conf"));
         assert!(resolve_include(&fs, &roots, dir, "none/*.conf").is_missing());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walked_files_resolve_as_the_disk_resolves_them() {
+        let dir = std::env::temp_dir().join(format!("reclint-walked-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("extensions.conf");
+        let link = dir.join("extensions_custom.conf");
+        std::fs::write(&real, "[from-pstn]\n").unwrap();
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        // The walk saw `real` as a regular file; it does not follow `link`.
+        let plain: HashSet<OsString> = [real.clone().into_os_string()].into_iter().collect();
+        let walked = Walked {
+            files: &Disk,
+            plain: &plain,
+        };
+        assert_eq!(walked.canonical(&real), Disk.canonical(&real));
+        assert!(walked.is_file(&real));
+        // A link named otherwise (an include, the command line) is still
+        // resolved to what it points at.
+        assert_eq!(walked.canonical(&link), Disk.canonical(&real));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -474,16 +474,22 @@ fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
 /// worked out once per directory. On the 20,000-file benchmark tree that
 /// is 342,000 fewer system calls.
 pub fn canonical(path: &Path) -> PathBuf {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return resolve(path);
-    };
     let plain_file = path
         .symlink_metadata()
         .is_ok_and(|m| m.file_type().is_file());
-    if dir.as_os_str().is_empty() || !plain_file {
-        return resolve(path);
+    match plain_file {
+        true => canonical_plain_file(path),
+        false => resolve(path),
     }
-    canonical_dir(dir).join(name)
+}
+
+/// [`canonical`] of a path known to name a regular file, not a link (a
+/// directory walk saw it so): its directory's resolved path and its name.
+pub fn canonical_plain_file(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => canonical_dir(dir).join(name),
+        _ => resolve(path),
+    }
 }
 
 fn resolve(path: &Path) -> PathBuf {

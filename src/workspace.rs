@@ -10,13 +10,14 @@
 //! thread, not the tree. Units of shared front ends (storage settings that
 //! every recording may use) come first.
 
-use crate::hash::HashMap;
+use crate::hash::{HashMap, HashSet};
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::discover::{Content, Discovered, FileKind};
-use crate::files::{FileSystem, Overlay};
+use crate::files::{FileSystem, Overlay, Walked};
 use crate::frontend::{FRONTENDS, OtherFile};
 use crate::frontend::{LoadContext, Lowered};
 use crate::parse::{ParseError, Problems};
@@ -37,6 +38,8 @@ pub struct Workspace {
     not_analysed: BTreeMap<&'static str, usize>,
     /// Where files are read from.
     fs: Overlay,
+    /// The files discovery's walk found as regular files, not links.
+    walked: HashSet<OsString>,
     /// Includes may only read below these directories (canonical).
     roots: Vec<PathBuf>,
     /// Paths are shown relative to this directory.
@@ -70,10 +73,19 @@ impl Workspace {
         let mut listing = Vec::new();
         let mut not_flows = 0;
         let mut not_analysed = BTreeMap::new();
+        let mut walked = HashSet::default();
         let mut keyed: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); FRONTENDS.len()];
         for file in found {
             match file.content {
-                Content::Text { kind, units, text } => {
+                Content::Text {
+                    kind,
+                    units,
+                    text,
+                    walked: found_by_walk,
+                } => {
+                    if found_by_walk {
+                        walked.insert(file.path.clone().into_os_string());
+                    }
                     listing.push((file.display.clone(), kind.describe().to_string()));
                     for (frontend, keys) in units {
                         keyed[frontend].push((files.len(), keys));
@@ -133,6 +145,7 @@ impl Workspace {
             not_flows,
             not_analysed,
             fs,
+            walked,
             roots,
             cwd: cwd.to_path_buf(),
             statements: true,
@@ -233,11 +246,15 @@ impl Workspace {
         config: &Config,
         jobs: usize,
     ) -> (Lowered, Vec<(FileId, FileKind)>) {
+        let fs = Walked {
+            files: &self.fs,
+            plain: &self.walked,
+        };
         let mut cx = LoadContext {
             sources,
             problems,
             entry_points: &config.recognize.entry_points,
-            fs: &self.fs,
+            fs: &fs,
             roots: &self.roots,
             cwd: &self.cwd,
             jobs,
