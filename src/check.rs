@@ -169,8 +169,8 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         jobs: inner,
         ..analyst
     };
-    // Each unit joins the run as soon as it and those before it are done;
-    // a slow unit does not keep the threads from the units after it.
+    // Units join the run in order while later units are analysed; a slow
+    // unit does not keep the threads from the units after it.
     let mut sources = SourceMap::layer(Arc::clone(&base));
     parallel::for_each_in_order(
         units,

@@ -46,10 +46,11 @@ where
 }
 
 /// `for item in items { consume(work(item)) }`, with `work` on up to `jobs`
-/// threads and `consume` on the calling thread, in the order of `items`, as
-/// soon as each result and those before it are ready: a unit joins the run
-/// while later units are analysed, a report is written while later findings
-/// are serialised. No thread starts the item `ahead` places after the one
+/// threads and `consume` on the calling thread, in the order of `items`,
+/// while later items are worked on (the consumer wakes for a few results at
+/// a time): a unit joins the run while later units are analysed, a report
+/// is written while later findings are serialised. No thread starts the
+/// item `ahead` places after the one
 /// `consume` waits for: a bound on the results held, and on how long one
 /// slow item can keep the others waiting (`usize::MAX`: none).
 pub fn for_each_in_order<T, R, F, C>(
@@ -70,10 +71,16 @@ pub fn for_each_in_order<T, R, F, C>(
         return;
     }
     let (count, ahead) = (items.len(), ahead.max(1));
+    // The consumer sleeps until a few results are there, not each one: it
+    // takes them all when it wakes. Fewer than `ahead`, or the threads
+    // could never make them.
+    let batch = (ahead / 2).clamp(1, 16);
     let inputs: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let outputs: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
     let progress = Mutex::new(Progress::default());
-    let changed = Condvar::new();
+    // Each side is woken only when what it waits for is there: a wakeup
+    // per result for both would switch threads tens of thousands of times.
+    let signals = Signals::default();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
@@ -81,7 +88,7 @@ pub fn for_each_in_order<T, R, F, C>(
                 // for its result; the scope then passes the panic on.
                 let mut failed = Failed {
                     progress: &progress,
-                    changed: &changed,
+                    signals: &signals,
                     armed: true,
                 };
                 loop {
@@ -91,7 +98,9 @@ pub fn for_each_in_order<T, R, F, C>(
                             && state.claimed < count
                             && state.claimed - state.consumed >= ahead
                         {
-                            state = wait(&changed, state);
+                            state.waiting_for_room += 1;
+                            state = wait(&signals.room, state);
+                            state.waiting_for_room -= 1;
                         }
                         if state.claimed >= count || state.failed {
                             break;
@@ -101,10 +110,11 @@ pub fn for_each_in_order<T, R, F, C>(
                     };
                     let result = work(take(&inputs[index]));
                     *lock(&outputs[index]) = Some(result);
-                    // Notified under the lock the consumer checks the
-                    // slots under, so no wakeup is lost.
-                    let _state = lock(&progress);
-                    changed.notify_all();
+                    // Under the lock the consumer checks the slot under, so
+                    // a consumer about to wait for this slot is not missed.
+                    if lock(&progress).awaited == Some(index) {
+                        signals.ready.notify_one();
+                    }
                 }
                 failed.armed = false;
             });
@@ -112,11 +122,13 @@ pub fn for_each_in_order<T, R, F, C>(
         // A panicking `consume` releases the workers waiting for room.
         let mut failed = Failed {
             progress: &progress,
-            changed: &changed,
+            signals: &signals,
             armed: true,
         };
-        for output in &outputs {
+        for (index, output) in outputs.iter().enumerate() {
             let mut state = lock(&progress);
+            // The last of a batch first; then this one, if it is slower.
+            let mut awaited = (index + batch - 1).min(count - 1);
             let result = loop {
                 if let Some(result) = lock(output).take() {
                     break result;
@@ -124,10 +136,17 @@ pub fn for_each_in_order<T, R, F, C>(
                 if state.failed {
                     return;
                 }
-                state = wait(&changed, state);
+                if lock(&outputs[awaited]).is_some() {
+                    awaited = index;
+                }
+                state.awaited = Some(awaited);
+                state = wait(&signals.ready, state);
             };
+            state.awaited = None;
             state.consumed += 1;
-            changed.notify_all();
+            if state.waiting_for_room > 0 {
+                signals.room.notify_all();
+            }
             drop(state);
             consume(result);
         }
@@ -140,13 +159,26 @@ pub fn for_each_in_order<T, R, F, C>(
 struct Progress {
     claimed: usize,
     consumed: usize,
+    /// The result the consumer sleeps until it is there.
+    awaited: Option<usize>,
+    /// Threads asleep until the consumer makes room.
+    waiting_for_room: usize,
     failed: bool,
+}
+
+/// What `for_each_in_order`'s threads sleep on.
+#[derive(Default)]
+struct Signals {
+    /// The awaited result is there (or the run failed).
+    ready: Condvar,
+    /// The consumer took a result (or the run failed).
+    room: Condvar,
 }
 
 /// Marks the run failed when a worker or the consumer unwinds.
 struct Failed<'a> {
     progress: &'a Mutex<Progress>,
-    changed: &'a Condvar,
+    signals: &'a Signals,
     armed: bool,
 }
 
@@ -154,7 +186,8 @@ impl Drop for Failed<'_> {
     fn drop(&mut self) {
         if self.armed {
             lock(self.progress).failed = true;
-            self.changed.notify_all();
+            self.signals.ready.notify_all();
+            self.signals.room.notify_all();
         }
     }
 }
