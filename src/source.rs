@@ -433,8 +433,16 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
+    // Read up to the size the file has now: then the read that would find
+    // the end is not made (one system call a file instead of two). A size
+    // of 0 may not be the truth (files the kernel makes up as they are
+    // read): those are read to their end.
+    let limit = match meta.len() {
+        0 => MAX_FILE_BYTES + 1,
+        len => len,
+    };
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     text_from_bytes(bytes)
