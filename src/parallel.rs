@@ -12,6 +12,9 @@ pub fn default_jobs() -> usize {
 /// `items.map(work)`, on up to `jobs` threads, in the order of `items`.
 /// Threads take the next item when they finish one, so a few large items
 /// (one big PBX) do not leave the other threads waiting on a fixed share.
+/// Not [`for_each_in_order`] collecting: nothing here waits for a result,
+/// where waking a consumer per batch cost discovery 2,000 more thread
+/// switches and a few percent of the run.
 pub fn map<T, R, F>(items: Vec<T>, jobs: usize, work: F) -> Vec<R>
 where
     T: Send,
