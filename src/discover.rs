@@ -98,13 +98,16 @@ pub fn discover(
     // The walk decides what to look at; reading and sniffing, the slow part,
     // runs in parallel afterwards.
     let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // A file named twice, or found below two inputs, is examined once. One
+    // walk finds each file once: nothing to look up.
+    let dedup = inputs.len() > 1;
+    let mut seen: HashSet<PathBuf> = HashSet::default();
     for input in inputs {
         let meta = fs::metadata(input).map_err(|e| (input.clone(), e))?;
         if meta.is_dir() {
             for pending in walk(input, filter, cwd, jobs) {
                 match pending {
-                    Pending::Examine { path, .. } if !seen.insert(path.clone()) => {}
+                    Pending::Examine { path, .. } if dedup && !seen.insert(path.clone()) => {}
                     pending => out.push(pending),
                 }
             }
@@ -130,16 +133,15 @@ pub fn discover(
             });
         }
     }
-    let plain: HashSet<OsString> = out
-        .iter()
-        .filter_map(|pending| match pending {
-            Pending::Examine {
-                path,
-                explicit: false,
-            } => Some(path.clone().into_os_string()),
-            _ => None,
-        })
-        .collect();
+    let mut plain: HashSet<OsString> =
+        HashSet::with_capacity_and_hasher(out.len(), Default::default());
+    plain.extend(out.iter().filter_map(|pending| match pending {
+        Pending::Examine {
+            path,
+            explicit: false,
+        } => Some(path.clone().into_os_string()),
+        _ => None,
+    }));
     let files = &Walked {
         files,
         plain: &plain,
@@ -158,28 +160,46 @@ enum Pending {
 }
 
 /// The files and skipped directories below `dir`, in the order of one
-/// sorted depth-first walk. The walk mostly waits for directory reads, so
-/// the entries of `dir` are walked on up to `jobs` threads, each its own
-/// sorted walk, and joined in their sorted order: the same sequence.
+/// sorted depth-first walk. The walk mostly waits for directory reads, so it
+/// is cut into the sorted walks of the entries two levels down (those of each
+/// directory entered one level down), walked on up to `jobs` threads and
+/// joined in their order: the same sequence. Two levels, because a tree's top
+/// often holds a few directories of very different sizes (`asterisk/` beside
+/// `freeswitch/`), and the largest would keep one thread walking alone.
 fn walk(dir: &Path, filter: &FileFilter, cwd: &Path, jobs: usize) -> Vec<Pending> {
-    let entries: Option<Vec<PathBuf>> = fs::read_dir(dir).ok().and_then(|read| {
-        let mut entries: Vec<PathBuf> = read
-            .map(|e| e.map(|e| e.path()))
-            .collect::<Result<_, _>>()
-            .ok()?;
-        entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-        Some(entries)
-    });
-    match entries {
-        Some(entries) => {
-            crate::parallel::map(entries, jobs, |entry| walk_from(&entry, 1, filter, cwd))
-                .into_iter()
-                .flatten()
-                .collect()
-        }
+    let Some(entries) = sorted_entries(dir) else {
         // Said by the walk itself, on the path it could not read.
-        None => walk_from(dir, 0, filter, cwd),
+        return walk_from(dir, 0, filter, cwd);
+    };
+    let mut roots: Vec<(PathBuf, usize)> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        // A linked directory one level down is not entered, and a pruned one
+        // is said to be skipped: both by the walk from the entry itself.
+        let entered = fs::symlink_metadata(&entry).is_ok_and(|meta| meta.is_dir())
+            && pruned(&entry, filter).is_none();
+        match entered.then(|| sorted_entries(&entry)).flatten() {
+            Some(children) => roots.extend(children.into_iter().map(|child| (child, 2))),
+            None => roots.push((entry, 1)),
+        }
     }
+    crate::parallel::map(roots, jobs, |(root, depth)| {
+        walk_from(&root, depth, filter, cwd)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The entries of `dir` sorted by name, as walkdir sorts them; `None` when
+/// the directory or one of its entries cannot be read.
+fn sorted_entries(dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .ok()?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Some(entries)
 }
 
 /// One sorted depth-first walk from `root`, which is `depth` below the
@@ -399,6 +419,71 @@ fn worth_sniffing(name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::frontend::{asterisk, connect, freeswitch, genesys, infra};
+
+    /// What a walk yields, as text: `examine <path>` or `<path>: <what>`.
+    fn walked(pending: Vec<Pending>) -> Vec<String> {
+        pending
+            .into_iter()
+            .map(|p| match p {
+                Pending::Examine { path, .. } => format!("examine {}", path.display()),
+                Pending::Known(d) => format!("{}: {:?}", d.path.display(), d.content),
+            })
+            .collect()
+    }
+
+    /// The walk cut into walks from two levels down yields what one sorted
+    /// walk yields: files at every depth, directories pruned, excluded or
+    /// linked one and two levels down, an empty directory.
+    #[cfg(unix)]
+    #[test]
+    fn split_walk_is_one_sorted_walk() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("reclint-split-walk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for sub in [
+            "b/z/deep/deeper",
+            "b/a",
+            "b/node_modules/x",
+            "b/legacy",
+            "a",
+            "c/.git",
+            "node_modules/y",
+            "empty",
+            "legacy/q",
+        ] {
+            fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        for file in [
+            "top.conf",
+            "b/z/deep/deeper/extensions.conf",
+            "b/z/one.xml",
+            "b/a/two.json",
+            "b/node_modules/x/extensions.conf",
+            "b/legacy/extensions.conf",
+            "b/file.conf",
+            "a/a.conf",
+            "c/.git/config",
+            "node_modules/y/extensions.conf",
+            "legacy/q/extensions.conf",
+        ] {
+            fs::write(dir.join(file), "[x]\n").unwrap();
+        }
+        symlink(dir.join("b"), dir.join("linked-dir")).unwrap();
+        symlink(dir.join("a"), dir.join("b/linked-dir")).unwrap();
+        symlink(dir.join("top.conf"), dir.join("b/linked.conf")).unwrap();
+        let filter = FileFilter {
+            base: dir.clone(),
+            include: GlobSet::default(),
+            exclude: GlobSet::new(&["b/legacy".to_string()], crate::glob::GlobKind::Path).unwrap(),
+            skip_dirs: vec![dir.join("legacy")],
+        };
+        let one = walked(walk_from(&dir, 0, &filter, &dir));
+        assert_eq!(one.iter().filter(|l| l.starts_with("examine")).count(), 6);
+        for jobs in [1, 2, 3] {
+            assert_eq!(walked(walk(&dir, &filter, &dir, jobs)), one, "jobs {jobs}");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn names() {

@@ -68,12 +68,12 @@ impl Workspace {
     /// user named: includes may read below them; paths are shown relative
     /// to `cwd`.
     pub fn new(found: Vec<Discovered>, inputs: &[PathBuf], cwd: &Path) -> Workspace {
-        let mut files = Vec::new();
+        let mut files = Vec::with_capacity(found.len());
         let mut unreadable = Vec::new();
-        let mut listing = Vec::new();
+        let mut listing = Vec::with_capacity(found.len());
         let mut not_flows = 0;
         let mut not_analysed = BTreeMap::new();
-        let mut walked = HashSet::default();
+        let mut walked = HashSet::with_capacity_and_hasher(found.len(), Default::default());
         let mut keyed: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); FRONTENDS.len()];
         for file in found {
             match file.content {
