@@ -171,13 +171,19 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     };
     // Units join the run in order while later units are analysed; a slow
     // unit does not keep the threads from the units after it.
+    // Each unit's findings are placed for the report as they join.
     let mut sources = SourceMap::layer(Arc::clone(&base));
+    let mut reported: Vec<Reported> = Vec::new();
     parallel::for_each_in_order(
         units,
         outer,
         usize::MAX,
         |unit| analyst.run_unit(&workspace, unit, &base, options.drop_sources),
-        |done| merge_unit(&mut sources, done, &mut run),
+        |done| {
+            merge_unit(&mut sources, done, &mut run);
+            let findings = std::mem::take(&mut run.findings);
+            reported.extend(report::place(findings, &sources, registry, &severity));
+        },
     );
 
     let context = RunContext {
@@ -187,7 +193,8 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         facts: &run.facts,
     };
     run.findings.extend(registry.run_on_run(&context, &enabled));
-    let mut reported = report::finish(run.findings, &sources, registry, severity);
+    reported.extend(report::place(run.findings, &sources, registry, &severity));
+    let mut reported = report::finish(reported, &sources);
     let facts = suppress::apply(
         &mut reported,
         &run.written,
@@ -199,8 +206,9 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
         Date::today(),
     );
     let meta = registry.run_on_suppressions(&facts, &enabled);
-    reported.extend(report::finish(meta, &sources, registry, severity));
-    report::sort(&mut reported);
+    let meta = report::place(meta, &sources, registry, &severity).collect();
+    reported.extend(report::finish(meta, &sources));
+    report::sort(&mut reported, &sources);
     let mut notes = workspace.not_analysed_notes();
     notes.extend(apply_baseline(options, &config, cwd, &mut reported)?);
     // Files recognised as holding no call flow were read and count as linted.

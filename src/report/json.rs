@@ -362,7 +362,7 @@ mod tests {
         let file = sources.add(SourceFile::new("e.conf".into(), "e.conf".into(), text));
         let catalog = Catalog::builtin(&crate::frontend::format_names()).expect("rules load");
         for count in [0, 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7] {
-            let findings = (0..count)
+            let findings: Vec<Finding> = (0..count)
                 .map(|i| {
                     let span = Span::new(file, i * 31, i * 31 + 10);
                     // Every kind of character an escape is written for, at
@@ -386,7 +386,10 @@ mod tests {
                 })
                 .collect();
             let mut outcome = Outcome {
-                reported: crate::report::finish(findings, &sources, &catalog, |_| None),
+                reported: crate::report::finish(
+                    crate::report::place(findings, &sources, &catalog, &|_| None).collect(),
+                    &sources,
+                ),
                 files: 1,
             };
             for (i, r) in outcome.reported.iter_mut().enumerate() {

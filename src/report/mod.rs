@@ -17,38 +17,42 @@ pub use crate::finding::{Outcome, Reported, Suppression, SuppressionKind};
 
 use crate::catalog::Catalog;
 use crate::finding::{Finding, Severity, fnv1a64};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
 
-/// Orders findings (path, line, column, code), fixes their severity and
-/// computes line-independent fingerprints.
-pub fn finish(
+/// Findings as the report places them: the path of their file, their line
+/// and column, and their severity (the configured one, capped by the
+/// finding's own bound). Done as each unit's findings join the run, while
+/// later units are analysed.
+pub fn place(
     findings: Vec<Finding>,
     sources: &SourceMap,
     catalog: &Catalog,
-    severity_override: impl Fn(&str) -> Option<Severity>,
-) -> Vec<Reported> {
-    let mut reported: Vec<Reported> = findings
-        .into_iter()
-        .map(|finding| {
-            let file = sources.get(finding.primary.span.file);
-            let (start, end) = sources.line_col(finding.primary.span);
-            let configured =
-                severity_override(finding.rule).unwrap_or(catalog.get(finding.rule).severity);
-            let severity = finding
-                .at_most
-                .map_or(configured, |cap| configured.min(cap));
-            Reported {
-                path: file.display.clone(),
-                start,
-                end,
-                severity,
-                fingerprint: String::new(),
-                suppression: None,
-                finding,
-            }
-        })
-        .collect();
-    sort(&mut reported);
+    severity_override: &impl Fn(&str) -> Option<Severity>,
+) -> impl Iterator<Item = Reported> {
+    findings.into_iter().map(move |finding| {
+        let file = sources.get(finding.primary.span.file);
+        let (start, end) = sources.line_col(finding.primary.span);
+        let configured =
+            severity_override(finding.rule).unwrap_or(catalog.get(finding.rule).severity);
+        let severity = finding
+            .at_most
+            .map_or(configured, |cap| configured.min(cap));
+        Reported {
+            path: file.display.clone(),
+            start,
+            end,
+            severity,
+            fingerprint: String::new(),
+            suppression: None,
+            finding,
+        }
+    })
+}
+
+/// Orders placed findings (path, line, column, code), keeps one of each
+/// repeat, and computes line-independent fingerprints.
+pub fn finish(mut reported: Vec<Reported>, sources: &SourceMap) -> Vec<Reported> {
+    sort(&mut reported, sources);
     // The same rule at the same statement twice is one finding.
     reported.dedup_by(|b, a| {
         a.path == b.path
@@ -88,18 +92,44 @@ pub fn finish(
 /// all of these keep their order. The positions are sorted, then the
 /// findings moved once each: a finding is large, and sorting the findings
 /// themselves moved each of them about as often as the log of their number.
-pub fn sort(reported: &mut [Reported]) {
+/// Paths are compared once per file, not at each comparison: each file
+/// findings point into is ranked among their paths first (`path` is the
+/// display path of the primary span's file).
+pub fn sort(reported: &mut [Reported], sources: &SourceMap) {
+    let rank = path_ranks(reported, sources);
+    let key = |r: &Reported| rank[r.finding.primary.span.file.0 as usize];
     let mut order: Vec<u32> = (0..reported.len() as u32).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&reported[a as usize], &reported[b as usize]);
-        (&a.path, a.start, a.finding.rule, &a.finding.message).cmp(&(
-            &b.path,
+        (key(a), a.start, a.finding.rule, &a.finding.message).cmp(&(
+            key(b),
             b.start,
             b.finding.rule,
             &b.finding.message,
         ))
     });
     permute(reported, order);
+}
+
+/// By file id, the place of the file's display path among those of the
+/// files `reported` points into; files with one path share a place.
+fn path_ranks(reported: &[Reported], sources: &SourceMap) -> Vec<u32> {
+    let mut files: Vec<FileId> = reported
+        .iter()
+        .map(|r| r.finding.primary.span.file)
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files.sort_by(|&a, &b| sources.get(a).display.cmp(&sources.get(b).display));
+    let mut rank = vec![0; files.last().map_or(0, |_| sources.len())];
+    let mut place = 0;
+    for (i, &file) in files.iter().enumerate() {
+        if i > 0 && sources.get(file).display != sources.get(files[i - 1]).display {
+            place += 1;
+        }
+        rank[file.0 as usize] = place;
+    }
+    rank
 }
 
 /// Reorders `items` so that position `i` holds the item that was at
