@@ -73,8 +73,10 @@ impl FileFilter {
         slash_path(rel)
     }
 
+    /// Asked of every file and directory a walk meets: the relative path
+    /// (an allocation) is made only when there are globs to match it.
     pub fn excluded(&self, path: &Path) -> bool {
-        self.exclude.matches_path_or_parent(&self.relative(path))
+        !self.exclude.is_empty() && self.exclude.matches_path_or_parent(&self.relative(path))
     }
 
     pub fn included(&self, path: &Path) -> bool {

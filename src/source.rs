@@ -538,30 +538,42 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     } else {
         path
     };
-    let mut parts: Vec<String> = Vec::new();
+    // Joined as written, into one string: every discovered file is named so.
+    let mut joined = String::new();
+    let mut parts = 0;
     for component in rel.components() {
-        match component {
-            Component::CurDir => {}
-            Component::RootDir => parts.push(String::new()),
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        let part = match component {
+            Component::CurDir => continue,
+            Component::RootDir => std::borrow::Cow::Borrowed(""),
+            other => other.as_os_str().to_string_lossy(),
+        };
+        if parts > 0 {
+            joined.push('/');
         }
+        joined.push_str(&part);
+        parts += 1;
     }
-    if parts.is_empty() {
-        ".".into()
-    } else if parts == [""] {
-        "/".into()
-    } else {
-        parts.join("/")
+    match parts {
+        0 => ".".into(),
+        // The root alone.
+        1 if joined.is_empty() => "/".into(),
+        _ => joined,
     }
 }
 
 /// A path as a `/`-separated string, for glob matching.
 pub fn slash_path(path: &Path) -> String {
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut joined = String::new();
+    let parts = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir));
+    for (i, component) in parts.enumerate() {
+        if i > 0 {
+            joined.push('/');
+        }
+        joined.push_str(&component.as_os_str().to_string_lossy());
+    }
+    joined
 }
 
 /// Decodes file bytes: strips a UTF-8 byte-order mark and replaces invalid UTF-8
@@ -717,6 +729,14 @@ mod tests {
         assert_eq!(display_path(Path::new("/w/a/b.conf"), cwd), "a/b.conf");
         assert_eq!(display_path(Path::new("./a/b.conf"), cwd), "a/b.conf");
         assert_eq!(display_path(Path::new("../x/b.conf"), cwd), "../x/b.conf");
+        assert_eq!(display_path(Path::new("/w"), cwd), ".");
+        assert_eq!(display_path(Path::new("/"), cwd), "/");
+        assert_eq!(display_path(Path::new("/etc/x.conf"), cwd), "/etc/x.conf");
+        assert_eq!(display_path(Path::new("a//./b"), cwd), "a/b");
+        assert_eq!(slash_path(Path::new("./a//b/./c.conf")), "a/b/c.conf");
+        // The root is its own component, written `/`.
+        assert_eq!(slash_path(Path::new("/a/b")), "//a/b");
+        assert_eq!(slash_path(Path::new(".")), "");
     }
 
     #[test]

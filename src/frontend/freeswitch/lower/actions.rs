@@ -18,6 +18,10 @@ use crate::frontend::freeswitch::parse::{Action, Item};
 use crate::parse::Unresolved;
 use crate::source::Span;
 
+/// The steps one action makes, in order. Nearly every action makes one,
+/// kept in place: each action of each hunt made a vector of its own.
+type ActionSteps = smallvec::SmallVec<[StepKind; 1]>;
+
 impl Lowerer<'_> {
     /// Lowers one action; returns its first step.
     pub(super) fn action(&mut self, hunt: Hunt, action: &Action, next: Option<StepId>) -> StepId {
@@ -220,12 +224,10 @@ impl Lowerer<'_> {
     }
 
     /// The steps an action makes, in order.
-    fn action_steps(&mut self, hunt: Hunt, action: &Action) -> Vec<StepKind> {
+    fn action_steps(&mut self, hunt: Hunt, action: &Action) -> ActionSteps {
         let data = action.data_trimmed();
         let capture_now = self.capture_now(action);
-        // Nearly every action makes one step: room for exactly one, where a
-        // first push would make room for four.
-        let mut steps = Vec::with_capacity(1);
+        let mut steps = ActionSteps::new();
         // `${uuid_record <uuid> start <path>}` inside any action's data
         // starts recording when the data is expanded.
         match uuid_record_command(data) {
