@@ -17,7 +17,7 @@ pub use crate::finding::{Outcome, Reported, Suppression, SuppressionKind};
 
 use crate::catalog::Catalog;
 use crate::finding::{Finding, Severity, fnv1a64};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, LineCol, SourceMap};
 
 /// Findings as the report places them: the path of their file, their line
 /// and column, and their severity (the configured one, capped by the
@@ -89,25 +89,31 @@ pub fn finish(mut reported: Vec<Reported>, sources: &SourceMap) -> Vec<Reported>
 }
 
 /// The output order: path, line, column, rule, message; findings equal in
-/// all of these keep their order. The positions are sorted, then the
-/// findings moved once each: a finding is large, and sorting the findings
-/// themselves moved each of them about as often as the log of their number.
-/// Paths are compared once per file, not at each comparison: each file
-/// findings point into is ranked among their paths first (`path` is the
-/// display path of the primary span's file).
+/// all of these keep their order. The keys are sorted, then the findings
+/// moved once each: a finding is large, and sorting the findings themselves
+/// moved each of them about as often as the log of their number. A key
+/// holds what decides nearly every comparison, so that the sort reads the
+/// findings only to compare messages: each file findings point into is
+/// ranked among their paths first (`path` is the display path of the
+/// primary span's file).
 pub fn sort(reported: &mut [Reported], sources: &SourceMap) {
     let rank = path_ranks(reported, sources);
-    let key = |r: &Reported| rank[r.finding.primary.span.file.0 as usize];
-    let mut order: Vec<u32> = (0..reported.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&reported[a as usize], &reported[b as usize]);
-        (key(a), a.start, a.finding.rule, &a.finding.message).cmp(&(
-            key(b),
-            b.start,
-            b.finding.rule,
-            &b.finding.message,
-        ))
+    let mut keys: Vec<(u32, LineCol, &str, u32)> = reported
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let file = rank[r.finding.primary.span.file.0 as usize];
+            (file, r.start, r.finding.rule, i as u32)
+        })
+        .collect();
+    keys.sort_by(|a, b| {
+        (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| {
+            let message =
+                |key: &(u32, LineCol, &str, u32)| &reported[key.3 as usize].finding.message;
+            message(a).cmp(message(b))
+        })
     });
+    let order = keys.into_iter().map(|key| key.3).collect();
     permute(reported, order);
 }
 
