@@ -160,8 +160,9 @@ pub fn analyse(
     }
 
     let predecessors = Predecessors::of(&graph);
+    let classes = StepClass::of(&graph);
     let reach = Reachability::compute_all(&graph, &predecessors, Question::COUNT, |s| {
-        Question::targets_and_blockers(&graph, s, &notices, &consent_questions)
+        Question::targets_and_blockers(&classes, s, &notices, &consent_questions)
     });
     let entries = blanket_entries(&graph, &reach);
     let states = PathStates::compute(&graph, &facts, &entries);
@@ -170,6 +171,7 @@ pub fn analyse(
     let found = recording_nodes(&graph, &states, &reach);
     let ahead = Ahead::compute(
         &graph,
+        &classes,
         &predecessors,
         &reach,
         &notices,
@@ -332,6 +334,70 @@ fn stops_running(graph: &FlowGraph, s: StepId) -> bool {
     matches!(&graph.step(s).kind, StepKind::RecordingStart(r) if r.stops_running)
 }
 
+/// What the searches over a graph ask of a step's kind, a bit each, worked
+/// out in one pass: each search read every step's kind again, a cache line
+/// a step, where these are two bytes.
+#[derive(Clone, Copy)]
+struct StepClass(u16);
+
+impl StepClass {
+    const CONNECTION: u16 = 1 << 0;
+    const PERSON_ANSWERS: u16 = 1 << 1;
+    /// A connection the caller waits at, an input or a payment: what a
+    /// recording started before it captures of the IVR.
+    const WAITED_AT: u16 = 1 << 2;
+    /// A prompt: IVR too, unless it is a notice.
+    const PROMPT: u16 = 1 << 3;
+    const STOP: u16 = 1 << 4;
+    const STOPS_RUNNING: u16 = 1 << 5;
+    const RECORDING: u16 = 1 << 6;
+    /// The call ends here: no edge, not a return or a call.
+    const TERMINAL: u16 = 1 << 7;
+    const STOP_OFFERED: u16 = 1 << 8;
+
+    fn of(graph: &FlowGraph) -> Vec<StepClass> {
+        (0..graph.len() as u32)
+            .map(|i| {
+                let s = StepId(i);
+                let step = graph.step(s);
+                let bit = |bit: u16, holds: bool| if holds { bit } else { 0 };
+                StepClass(
+                    bit(StepClass::CONNECTION, is_connection(graph, s))
+                        | bit(StepClass::PERSON_ANSWERS, person_answers(graph, s))
+                        | bit(
+                            StepClass::WAITED_AT,
+                            match &step.kind {
+                                StepKind::Connection { waits, .. } => *waits != Wait::Nothing,
+                                StepKind::Input { .. } | StepKind::Payment => true,
+                                _ => false,
+                            },
+                        )
+                        | bit(
+                            StepClass::PROMPT,
+                            matches!(step.kind, StepKind::Prompt { .. }),
+                        )
+                        | bit(StepClass::STOP, is_stop(graph, s))
+                        | bit(StepClass::STOPS_RUNNING, stops_running(graph, s))
+                        | bit(StepClass::RECORDING, is_recording(graph, s))
+                        | bit(
+                            StepClass::TERMINAL,
+                            step.edges.is_empty()
+                                && !matches!(step.kind, StepKind::Return | StepKind::Call(_)),
+                        )
+                        | bit(
+                            StepClass::STOP_OFFERED,
+                            matches!(step.kind, StepKind::StopOffered),
+                        ),
+                )
+            })
+            .collect()
+    }
+
+    fn is(self, bits: u16) -> bool {
+        self.0 & bits != 0
+    }
+}
+
 /// The reachability questions the analysis asks of a graph, answered
 /// together by one [`Reachability::compute_all`], each its bit.
 struct Question;
@@ -358,16 +424,15 @@ impl Question {
 
     /// Whether step `s` is a target and whether it is a blocker, per question.
     fn targets_and_blockers(
-        graph: &FlowGraph,
+        classes: &[StepClass],
         s: StepId,
         notices: &[bool],
         consent_questions: &[bool],
     ) -> (u8, u8) {
-        let step = graph.step(s);
-        let connection = matches!(step.kind, StepKind::Connection { .. });
-        let recording = is_recording(graph, s);
-        let terminal =
-            step.edges.is_empty() && !matches!(step.kind, StepKind::Return | StepKind::Call(_));
+        let class = classes[s.index()];
+        let connection = class.is(StepClass::CONNECTION);
+        let recording = class.is(StepClass::RECORDING);
+        let terminal = class.is(StepClass::TERMINAL);
         let notice = notices[s.index()];
         let bit = |question: u8, holds: bool| u8::from(holds) << question;
         let targets = bit(Self::CONNECTION, connection)
@@ -382,7 +447,7 @@ impl Question {
             | bit(Self::UNNOTICED_CONNECTION, notice)
             | bit(
                 Self::UNANSWERED_RETURN,
-                person_answers(graph, s) || is_stop(graph, s),
+                class.is(StepClass::PERSON_ANSWERS | StepClass::STOP),
             );
         (targets, blockers)
     }
@@ -528,24 +593,21 @@ struct Ahead<'a> {
 impl<'a> Ahead<'a> {
     fn compute(
         graph: &FlowGraph,
+        classes: &[StepClass],
         predecessors: &Predecessors,
         reach: &'a Reachability,
         notices: &[bool],
         consent_questions: &[bool],
         payments: &[bool],
     ) -> Ahead<'a> {
-        let is_stop = |s: StepId| is_stop(graph, s);
+        let is = |s: StepId, bits: u16| classes[s.index()].is(bits);
         // A connection counts too: until a person answers, the caller hears
         // ringing or early media, and a recording that captures from its start
         // has them. A notice announced by itself does not: having it on the
         // recording shows the caller was told.
-        let is_ivr = |s: StepId| match &graph.step(s).kind {
-            StepKind::Prompt { .. } => !notices[s.index()],
-            StepKind::Connection { waits, .. } => *waits != Wait::Nothing,
-            StepKind::Input { .. } | StepKind::Payment => true,
-            _ => false,
+        let is_ivr = |s: StepId| {
+            is(s, StepClass::WAITED_AT) || (is(s, StepClass::PROMPT) && !notices[s.index()])
         };
-        let person_answers = |s: StepId| person_answers(graph, s);
         Ahead {
             notice: NearestAhead::compute(graph, predecessors, |s| notices[s.index()], |_| false),
             consent: NearestAhead::compute(
@@ -557,24 +619,26 @@ impl<'a> Ahead<'a> {
             unnoticed_connection: NearestAhead::compute(
                 graph,
                 predecessors,
-                |s| is_connection(graph, s),
+                |s| is(s, StepClass::CONNECTION),
                 |s| notices[s.index()],
             ),
             ivr: NearestAhead::compute(graph, predecessors, is_ivr, |s| {
-                person_answers(s) || is_stop(s)
+                is(s, StepClass::PERSON_ANSWERS | StepClass::STOP)
             }),
             returns_unanswered: reach.question(Question::UNANSWERED_RETURN),
-            payment: NearestAhead::compute(graph, predecessors, |s| payments[s.index()], is_stop),
+            payment: NearestAhead::compute(
+                graph,
+                predecessors,
+                |s| payments[s.index()],
+                |s| is(s, StepClass::STOP),
+            ),
             withdrawal: NearestAhead::compute(
                 graph,
                 predecessors,
-                |s| is_stop(s) || stops_running(graph, s),
+                |s| is(s, StepClass::STOP | StepClass::STOPS_RUNNING),
                 |_| false,
             ),
-            stop_key_bound: graph
-                .steps
-                .iter()
-                .any(|s| matches!(s.kind, StepKind::StopOffered)),
+            stop_key_bound: classes.iter().any(|c| c.is(StepClass::STOP_OFFERED)),
         }
     }
 }
