@@ -45,6 +45,9 @@ pub struct PbxAnalysis {
     /// REC004's fix can move a recording to). All false in a graph that
     /// records nothing, which is not walked.
     pub after_yes_only: Vec<bool>,
+    /// The steps that analyse the call's audio, in step order (none in a
+    /// graph that is not walked: it has none).
+    pub analytics: Vec<StepId>,
 }
 
 /// A consent question where declining costs the caller something.
@@ -156,6 +159,7 @@ pub fn analyse(
             refusals: Vec::new(),
             untold_analytics: Vec::new(),
             unconsented_voiceprints: Vec::new(),
+            analytics: Vec::new(),
         };
     }
 
@@ -231,19 +235,23 @@ pub fn analyse(
     }
     // Analytics an organisation setting switches on are not along a call
     // flow; voiceprint matching is REC023's, which asks more than being told.
-    let untold_analytics = first_nodes(&graph, &states, |analysis, state| {
+    let untold_analytics = first_nodes(&graph, &classes, &states, |analysis, state| {
         !analysis.voiceprint && !analysis.org_setting && !state.analysis_told
     })
     .into_iter()
     .map(|(step, node)| (step, witness(node)))
     .collect();
-    let unconsented_voiceprints = first_nodes(&graph, &states, |analysis, state| {
+    let unconsented_voiceprints = first_nodes(&graph, &classes, &states, |analysis, state| {
         analysis.voiceprint && !state.voiceprint_consent
     })
     .into_iter()
     .map(|(step, node)| (step, witness(node)))
     .collect();
     let after_yes_only = after_yes_only(&graph, &states);
+    let analytics = (0..graph.len() as u32)
+        .map(StepId)
+        .filter(|s| classes[s.index()].is(StepClass::ANALYTICS))
+        .collect();
     PbxAnalysis {
         graph,
         recordings,
@@ -253,6 +261,7 @@ pub fn analyse(
         untold_analytics,
         unconsented_voiceprints,
         after_yes_only,
+        analytics,
     }
 }
 
@@ -290,11 +299,16 @@ fn after_yes_only(graph: &FlowGraph, states: &PathStates) -> Vec<bool> {
 /// the first (so shortest-witness) such node.
 fn first_nodes(
     graph: &FlowGraph,
+    classes: &[StepClass],
     states: &PathStates,
     matches: impl Fn(&Analysis, &PathState) -> bool,
 ) -> BTreeMap<StepId, NodeId> {
     let mut first = BTreeMap::new();
     for (id, node) in states.nodes.iter().enumerate() {
+        // Most steps are not analytics: their class says so without their kind.
+        if !classes[node.step.index()].is(StepClass::ANALYTICS) {
+            continue;
+        }
         let StepKind::Analytics(analysis) = &graph.step(node.step).kind else {
             continue;
         };
@@ -354,6 +368,7 @@ impl StepClass {
     /// The call ends here: no edge, not a return or a call.
     const TERMINAL: u16 = 1 << 7;
     const STOP_OFFERED: u16 = 1 << 8;
+    const ANALYTICS: u16 = 1 << 9;
 
     fn of(graph: &FlowGraph) -> Vec<StepClass> {
         (0..graph.len() as u32)
@@ -387,6 +402,10 @@ impl StepClass {
                         | bit(
                             StepClass::STOP_OFFERED,
                             matches!(step.kind, StepKind::StopOffered),
+                        )
+                        | bit(
+                            StepClass::ANALYTICS,
+                            matches!(step.kind, StepKind::Analytics(_)),
                         ),
                 )
             })

@@ -29,22 +29,24 @@ fn successors(step: &Step) -> impl Iterator<Item = StepId> + '_ {
 impl Predecessors {
     pub fn of(graph: &FlowGraph) -> Predecessors {
         let n = graph.len();
+        // The steps are read once, into a flat list of links: a step is a
+        // cache line or two, a link eight bytes.
+        let mut links: Vec<(u32, u32)> = Vec::with_capacity(n + n / 4);
         let mut start = vec![0u32; n + 1];
-        for step in &graph.steps {
+        for (i, step) in graph.steps.iter().enumerate() {
             for to in successors(step) {
                 start[to.index() + 1] += 1;
+                links.push((i as u32, to.0));
             }
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
-        let mut from = vec![0u32; start[n] as usize];
-        for (i, step) in graph.steps.iter().enumerate() {
-            for to in successors(step) {
-                from[fill[to.index()] as usize] = i as u32;
-                fill[to.index()] += 1;
-            }
+        let mut from = vec![0u32; links.len()];
+        for (i, to) in links {
+            from[fill[to as usize] as usize] = i;
+            fill[to as usize] += 1;
         }
         Predecessors { start, from }
     }

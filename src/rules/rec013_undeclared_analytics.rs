@@ -15,12 +15,12 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
         return;
     }
     for pbx in ctx.analyses {
-        for (index, step) in pbx.graph.steps.iter().enumerate() {
+        for &id in &pbx.analytics {
+            let step = pbx.graph.step(id);
             let StepKind::Analytics(analysis) = &step.kind else {
                 continue;
             };
             let feature = &analysis.feature;
-            let id = crate::flow::StepId(index as u32);
             let mut finding = Finding::new(
                 RuleCode::Rec013.as_str(),
                 Label::new(step.span, "the call's audio is analysed from here"),

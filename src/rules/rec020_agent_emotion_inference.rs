@@ -8,7 +8,7 @@ use super::RuleContext;
 use super::support::{describe, region_of};
 use crate::catalog::RuleCode;
 use crate::finding::{Finding, Label, Severity};
-use crate::flow::{EmotionSource, StepId, StepKind};
+use crate::flow::{EmotionSource, StepKind};
 
 /// The purpose that documents the analytics.
 const ANALYTICS_PURPOSE: &str = "analytics";
@@ -23,14 +23,14 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Finding>) {
         return;
     }
     for pbx in ctx.analyses {
-        for (index, step) in pbx.graph.steps.iter().enumerate() {
+        for &id in &pbx.analytics {
+            let step = pbx.graph.step(id);
             let StepKind::Analytics(analysis) = &step.kind else {
                 continue;
             };
             let Some(source) = analysis.agent_emotion else {
                 continue;
             };
-            let id = StepId(index as u32);
             let switched_on = format!(
                 "{} in {} switches on {}",
                 describe(ctx.sources, pbx, id),
