@@ -685,14 +685,12 @@ impl FlowGraph {
         StepId(self.steps.len() as u32 - 1)
     }
 
-    /// Gives back the room vectors grew into while the graph was built (a
-    /// step's third edge makes room for four, the step vector doubles as it
-    /// grows). A unit holds all its graphs at once until its findings are
-    /// built.
+    /// Gives back the room the step vector grew into while the graph was
+    /// built (it doubles as it grows). A unit holds all its graphs at once
+    /// until its findings are built. Edge lists keep theirs: less than their
+    /// length, and only on steps with more than one edge, where a pass over
+    /// every step to give it back cost a cache miss or two a step.
     pub fn shrink_to_fit(&mut self) {
-        for step in &mut self.steps {
-            step.edges.shrink_to_fit();
-        }
         self.steps.shrink_to_fit();
         self.regions.shrink_to_fit();
         self.entries.shrink_to_fit();
