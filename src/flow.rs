@@ -696,6 +696,79 @@ impl FlowGraph {
         self.entries.shrink_to_fit();
     }
 
+    /// Drops the steps that no call reaches: from no entry along edges and
+    /// subroutine calls. The steps kept keep their order, and every
+    /// reference to a step (edges, calls, entries, default routes, moves)
+    /// is renumbered; a default route, answer or move naming a dropped step
+    /// goes with it. For a front end that makes steps before it knows
+    /// where calls enter (FreeSWITCH lowers the hunts a transfer asks for
+    /// before it knows whether calls enter the context it left).
+    pub fn retain_reachable(&mut self) {
+        let mut reached = vec![false; self.steps.len()];
+        let mut stack: Vec<StepId> = self.entries.iter().map(|e| e.step).collect();
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut reached[id.index()], true) {
+                continue;
+            }
+            let step = &self.steps[id.index()];
+            stack.extend(step.edges.iter().map(|edge| edge.to));
+            if let StepKind::Call(call) = &step.kind {
+                stack.extend(call.callee);
+            }
+        }
+        if reached.iter().all(|&r| r) {
+            return;
+        }
+        let mut kept = 0u32;
+        let renumbered: Vec<Option<StepId>> = reached
+            .iter()
+            .map(|&r| {
+                r.then(|| {
+                    kept += 1;
+                    StepId(kept - 1)
+                })
+            })
+            .collect();
+        let new = |id: StepId| renumbered[id.index()];
+        let mut index = 0;
+        self.steps.retain(|_| {
+            index += 1;
+            reached[index - 1]
+        });
+        // A reached step's edges, callee and the entries were all marked
+        // reached above: each has a new number.
+        let gone = "marked reached with every step it leads to";
+        for step in &mut self.steps {
+            for edge in step.edges.iter_mut() {
+                edge.to = new(edge.to).expect(gone);
+            }
+            if let StepKind::Call(call) = &mut step.kind {
+                call.callee = call.callee.map(|callee| new(callee).expect(gone));
+            }
+        }
+        for entry in &mut self.entries {
+            entry.step = new(entry.step).expect(gone);
+        }
+        self.default_routes.retain_mut(|route| {
+            route.answers.retain_mut(|(_, to, _)| match new(*to) {
+                Some(renumbered) => {
+                    *to = renumbered;
+                    true
+                }
+                None => false,
+            });
+            new(route.default)
+                .map(|default| route.default = default)
+                .is_some()
+        });
+        self.moves
+            .movable
+            .retain_mut(|m| new(m.step).map(|step| m.step = step).is_some());
+        self.moves
+            .landings
+            .retain_mut(|l| new(l.step).map(|step| l.step = step).is_some());
+    }
+
     /// Records the statement a step comes from, if the graph keeps them.
     pub fn set_statement(&mut self, step: StepId, application: &str, arguments: &str) {
         if self.keeps_statements() {
@@ -758,5 +831,81 @@ mod tests {
                 keep.then_some(("MixMonitor", "x.wav")),
             );
         }
+    }
+
+    #[test]
+    fn steps_no_call_reaches_are_dropped_and_the_rest_renumbered() {
+        let at = |n: usize| Span::new(crate::source::FileId(0), n, n + 1);
+        let mut graph = FlowGraph::of_format("freeswitch");
+        let region = graph.add_region("c".into(), at(0));
+        // 0 dead, 1 entry, 2 dead (leads into the live part), 3 a call
+        // whose subroutine is 5, 4 dead, 5 the subroutine, 6 after the call.
+        let steps: Vec<StepId> = (0..7)
+            .map(|n| graph.add_step(StepKind::Other, at(n), region))
+            .collect();
+        graph.steps[3].kind = StepKind::Call(Call {
+            callee: Some(steps[5]),
+            leg: Leg::Caller,
+            arguments: Vec::new(),
+        });
+        for (from, to) in [(0, 1), (1, 3), (2, 3), (3, 6), (4, 5)] {
+            graph.add_edge(steps[from], Edge::plain(steps[to]));
+        }
+        graph.entries.push(EntryPoint {
+            step: steps[1],
+            region,
+            dialled: None,
+        });
+        let edit = || Edit::new(at(0), "");
+        graph.default_routes = vec![
+            DefaultRoute {
+                default: steps[6],
+                answers: vec![
+                    ("1".into(), steps[5], edit()),
+                    ("2".into(), steps[4], edit()),
+                ],
+            },
+            DefaultRoute {
+                default: steps[2],
+                answers: Vec::new(),
+            },
+        ];
+        graph.moves.landings = [4, 6]
+            .map(|n| Landing {
+                step: steps[n],
+                at: at(n),
+                continuation: String::new(),
+            })
+            .to_vec();
+
+        graph.retain_reachable();
+
+        let spans: Vec<u32> = graph.steps.iter().map(|s| s.span.start).collect();
+        assert_eq!(spans, [1, 3, 5, 6], "the steps kept keep their order");
+        assert_eq!(graph.entries[0].step, StepId(0));
+        assert_eq!(graph.steps[0].edges[0].to, StepId(1));
+        assert_eq!(graph.steps[1].edges[0].to, StepId(3));
+        assert!(matches!(
+            &graph.steps[1].kind,
+            StepKind::Call(call) if call.callee == Some(StepId(2))
+        ));
+        assert!(graph.steps[2].edges.is_empty() && graph.steps[3].edges.is_empty());
+        assert_eq!(
+            graph.default_routes.len(),
+            1,
+            "the route from a dropped step goes"
+        );
+        let route = &graph.default_routes[0];
+        assert_eq!(route.default, StepId(3));
+        assert_eq!(
+            route
+                .answers
+                .iter()
+                .map(|(a, to, _)| (a.as_str(), *to))
+                .collect::<Vec<_>>(),
+            [("1", StepId(2))],
+        );
+        let landings: Vec<StepId> = graph.moves.landings.iter().map(|l| l.step).collect();
+        assert_eq!(landings, [StepId(3)]);
     }
 }

@@ -30,6 +30,14 @@ impl Lowerer<'_> {
         {
             return menu;
         }
+        // A probe makes no step: it asks only for the hunt a transfer or
+        // `execute_extension` goes on with (see `Pending::Probe`).
+        if self.probing {
+            if matches!(action.application.as_str(), "transfer" | "execute_extension") {
+                self.target_hunt(hunt.context, action);
+            }
+            return next.unwrap_or(self.ends[hunt.context]);
+        }
         let chain = self.action_steps(hunt, action);
         // Named as FreeSWITCH logs what it executes: `set(RECORD_BRIDGE_REQ=true)`.
         // Joined by hand: every action of every hunt is named, and `format!`

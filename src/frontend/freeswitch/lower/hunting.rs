@@ -52,6 +52,12 @@ pub(super) enum WayIn {
     Any,
 }
 
+/// Whether a condition that does not hold leaves its chain (the
+/// extension), rather than going on to the chain's next condition.
+fn exits_when_false(condition: &Condition, last: bool) -> bool {
+    last || matches!(condition.break_on, Break::OnFalse | Break::Always)
+}
+
 /// How a condition's expression is tested against a text.
 pub(super) enum Matcher {
     /// An anchored literal (`^1000$`, `^(\+45)?(70200001)$`) matches exactly
@@ -62,12 +68,33 @@ pub(super) enum Matcher {
     Regex(Option<regex::Regex>),
 }
 
+/// Work on the hunt worklist.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Pending {
+    /// Lower a hunt whose first step is made.
+    Lower(Hunt),
+    /// Probe a context's hunt for any number: walk what it visits as
+    /// lowering does, making no step, for the hunts its transfers ask for,
+    /// the contexts they reach and the references that cannot be followed.
+    Probe(usize),
+}
+
 impl Lowerer<'_> {
     /// Hunts are lowered from a worklist: a transfer asks for a hunt that
     /// may not exist yet, without recursion.
     pub(super) fn lower_pending(&mut self) {
-        while let Some(hunt) = self.pending_hunts.pop() {
-            self.lower_hunt(hunt);
+        while let Some(pending) = self.pending_hunts.pop() {
+            match pending {
+                Pending::Lower(hunt) => self.lower_hunt(hunt),
+                Pending::Probe(context) => {
+                    self.probing = true;
+                    self.hunt_chain(Hunt {
+                        context,
+                        destination: Destination::Dialled,
+                    });
+                    self.probing = false;
+                }
+            }
         }
     }
 
@@ -145,12 +172,21 @@ impl Lowerer<'_> {
             RegionId(context as u32),
         );
         self.hunts.insert(hunt, step);
-        self.pending_hunts.push(hunt);
+        self.pending_hunts.push(Pending::Lower(hunt));
         step
     }
 
     /// Lowers the extensions of a hunt in order; each condition a branch.
     fn lower_hunt(&mut self, hunt: Hunt) {
+        if let Some(first) = self.hunt_chain(hunt) {
+            let dispatch = self.hunts[&hunt];
+            self.graph.add_edge(dispatch, Edge::plain(first));
+        }
+    }
+
+    /// The steps of the extensions a hunt visits, in order; returns the
+    /// first.
+    fn hunt_chain(&mut self, hunt: Hunt) -> Option<StepId> {
         let extensions = Arc::clone(&self.contexts[hunt.context].extensions);
         let visited: Vec<u32> = match hunt.destination {
             Destination::Literal(d) => self
@@ -167,17 +203,28 @@ impl Lowerer<'_> {
                 .clone(),
             Destination::Dialled | Destination::Computed => (0..extensions.len() as u32).collect(),
         };
-        self.record_what_is_seen(hunt, &extensions, &visited);
+        // A call that surely matches an extension without `continue` stops
+        // hunting there: the extensions after it are never tried in this
+        // hunt, and lowering them made steps no call reaches.
+        let reached = visited
+            .iter()
+            .position(|&i| {
+                let extension = &extensions[i as usize];
+                !extension.continues && !self.falls_through(hunt, &extension.conditions)
+            })
+            .map_or(visited.len(), |k| k + 1);
+        let visited = &visited[..reached];
+        // What the hunt has seen shapes the steps of its actions only.
+        if !self.probing {
+            self.record_what_is_seen(hunt, &extensions, visited);
+        }
         let end = Some(self.ends[hunt.context]);
         let mut next = end;
         for extension in visited.iter().rev().map(|&i| &extensions[i as usize]) {
             let after_match = if extension.continues { next } else { end };
             next = self.conditions(hunt, &extension.conditions, after_match, next);
         }
-        if let Some(first) = next {
-            let dispatch = self.hunts[&hunt];
-            self.graph.add_edge(dispatch, Edge::plain(first));
-        }
+        next
     }
 
     /// Lowers a chain of conditions; returns its first step (or `exit_true`
@@ -189,17 +236,7 @@ impl Lowerer<'_> {
         exit_true: Option<StepId>,
         exit_false: Option<StepId>,
     ) -> Option<StepId> {
-        // The conditions after one that the hunt decides false, and that
-        // ends the chain when false, are never tested: not lowering them
-        // keeps a transfer's hunt as small as the extensions it can match.
-        let tested = conditions
-            .iter()
-            .position(|c| {
-                matches!(c.break_on, Break::OnFalse | Break::Always)
-                    && self.decided_by_hunt(hunt, c) == Some(false)
-            })
-            .map_or(conditions.len(), |k| k + 1);
-        let conditions = &conditions[..tested];
+        let conditions = self.tested(hunt, conditions);
         let mut rest: Option<StepId> = exit_true;
         for (k, condition) in conditions.iter().enumerate().rev() {
             let last = k + 1 == conditions.len();
@@ -209,15 +246,42 @@ impl Lowerer<'_> {
             } else {
                 rest
             };
-            let after_false =
-                if last || matches!(condition.break_on, Break::OnFalse | Break::Always) {
-                    exit_false
-                } else {
-                    rest
-                };
+            let after_false = if exits_when_false(condition, last) {
+                exit_false
+            } else {
+                rest
+            };
             rest = self.condition(hunt, condition, after_true, after_false);
         }
         rest
+    }
+
+    /// The conditions of a chain that the hunt tests: those after one that
+    /// the hunt decides false, and that ends the chain when false, are
+    /// never tested. Not lowering them keeps a transfer's hunt as small as
+    /// the extensions it can match.
+    fn tested<'c>(&mut self, hunt: Hunt, conditions: &'c [Condition]) -> &'c [Condition] {
+        let tested = conditions
+            .iter()
+            .position(|c| {
+                matches!(c.break_on, Break::OnFalse | Break::Always)
+                    && self.decided_by_hunt(hunt, c) == Some(false)
+            })
+            .map_or(conditions.len(), |k| k + 1);
+        &conditions[..tested]
+    }
+
+    /// Whether a call can leave a chain of conditions by its false exit, on
+    /// to the next extension, in this hunt, as [`Self::conditions`] lowers
+    /// it: some condition whose false exit is the chain's tests something
+    /// the hunt does not decide true.
+    fn falls_through(&mut self, hunt: Hunt, conditions: &[Condition]) -> bool {
+        let conditions = self.tested(hunt, conditions);
+        conditions.iter().enumerate().any(|(k, condition)| {
+            exits_when_false(condition, k + 1 == conditions.len())
+                && condition.tests
+                && self.decided_by_hunt(hunt, condition) != Some(true)
+        })
     }
 
     fn condition(
@@ -293,6 +357,9 @@ impl Lowerer<'_> {
         then: Option<StepId>,
         otherwise: Option<StepId>,
     ) -> StepId {
+        if self.probing {
+            return then.or(otherwise).unwrap_or(self.ends[hunt.context]);
+        }
         let branch =
             self.graph
                 .add_step(StepKind::Branch, condition.span, self.region(hunt.context));

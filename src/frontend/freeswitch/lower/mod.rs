@@ -36,7 +36,7 @@ use crate::parallel;
 use crate::parse::Unresolved;
 use crate::source::{FileId, Span};
 use destinations::DestinationIndex;
-use hunting::{Destination, Hunt, WayIn};
+use hunting::{Destination, Hunt, Pending, WayIn};
 use plan::{Parsed, PlanBuilder, PlanContext, read_file, store};
 use seen::Walk;
 
@@ -208,7 +208,9 @@ struct Lowerer<'a> {
     sofia_regions: Vec<RegionId>,
     /// The first step of each hunt made so far, and the hunts still to lower.
     hunts: HashMap<Hunt, StepId>,
-    pending_hunts: Vec<Hunt>,
+    pending_hunts: Vec<Pending>,
+    /// A probe is being walked: actions and conditions make no steps.
+    probing: bool,
     /// Literal destinations of hunts (transfers, dialled numbers), and
     /// their indexes.
     destinations: Vec<String>,
@@ -248,6 +250,7 @@ impl<'a> Lowerer<'a> {
             menus_made: None,
             hunts: HashMap::default(),
             pending_hunts: Vec::new(),
+            probing: false,
             destinations: Vec::new(),
             destination_ids: HashMap::default(),
             ends: Vec::new(),
@@ -291,9 +294,17 @@ impl<'a> Lowerer<'a> {
             l.ends.push(end);
         }
         // Hunts for any number first: they find which contexts a transfer
-        // reaches, and so which are entries.
-        for i in 0..l.contexts.len() {
-            l.hunt(i, None);
+        // reaches, and so which are entries. Only a context that calls from
+        // outside enter by one hunt for any number (see `ways_in`) can take
+        // that hunt; the others' are probed, which makes no steps (they were
+        // nearly half of the steps of a graph, and no call took them).
+        let mut ways_in: Vec<Vec<WayIn>> = (0..l.contexts.len()).map(|i| l.ways_in(i)).collect();
+        for (i, ways) in ways_in.iter().enumerate() {
+            if *ways == [WayIn::Any] {
+                l.hunt(i, None);
+            } else {
+                l.pending_hunts.push(Pending::Probe(i));
+            }
         }
         l.lower_pending();
         let configured: HashSet<&str> = entry_points.iter().map(String::as_str).collect();
@@ -305,7 +316,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         for i in entry_contexts {
             let mut steps: Vec<(StepId, Option<Box<str>>)> = Vec::new();
-            for way_in in l.ways_in(i) {
+            for way_in in std::mem::take(&mut ways_in[i]) {
                 let (step, dialled) = match way_in {
                     WayIn::Number(number) => {
                         (l.hunt(i, Some(&number)), Some(number.into_boxed_str()))
@@ -326,6 +337,9 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
+        // The hunts of contexts that turned out not to be entries, and
+        // what only they lead to, are steps no call takes.
+        l.graph.retain_reachable();
         l.graph.shrink_to_fit();
         (l.graph, l.unresolved)
     }
