@@ -9,9 +9,7 @@
 
 use std::sync::Arc;
 
-use roxmltree::{Document, Node};
-
-use crate::parse::xml::{self, Located, MAX_DEPTH};
+use crate::parse::xml::{Element, Located, MAX_DEPTH, Tree};
 use crate::parse::{ParseError, Problems};
 use crate::source::{SharedStr, Span};
 
@@ -167,9 +165,11 @@ pub struct SofiaProfile {
 
 /// Reads a parsed FreeSWITCH document; `text` is the file's text, which
 /// attribute values are held as pieces of when they are written as is.
-pub fn read(at: Located, document: &Document, text: &SharedStr, problems: &mut Problems) -> FsFile {
+pub fn read(at: Located, tree: &Tree, text: &SharedStr, problems: &mut Problems) -> FsFile {
     let mut out = FsFile::default();
-    let root = document.root_element();
+    let Some(root) = tree.root_element() else {
+        return out;
+    };
     if root.has_tag_name("configuration") {
         if root
             .attribute("name")
@@ -186,7 +186,7 @@ pub fn read(at: Located, document: &Document, text: &SharedStr, problems: &mut P
     }
     // Contexts anywhere (a bare file, `<include>`, or freeswitch.xml's
     // `<section name="dialplan">`); extensions outside them are loose.
-    let mut stack: Vec<(Node, usize)> = vec![(root, 0)];
+    let mut stack: Vec<(Element, usize)> = vec![(root, 0)];
     while let Some((node, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             problems.parse_errors.push(ParseError::new(
@@ -215,7 +215,7 @@ pub fn read(at: Located, document: &Document, text: &SharedStr, problems: &mut P
             out.loose.push(include(at, node));
             continue;
         }
-        let children: Vec<Node> = xml::elements(node).collect();
+        let children: Vec<Element> = node.children().collect();
         for child in children.into_iter().rev() {
             stack.push((child, depth + 1));
         }
@@ -223,22 +223,22 @@ pub fn read(at: Located, document: &Document, text: &SharedStr, problems: &mut P
     out
 }
 
-fn is_include(node: Node) -> bool {
+fn is_include(node: Element) -> bool {
     node.has_tag_name("X-PRE-PROCESS")
         && node
             .attribute("cmd")
             .is_some_and(|c| c.eq_ignore_ascii_case("include"))
 }
 
-fn include(at: Located, node: Node) -> Part {
+fn include(at: Located, node: Element) -> Part {
     Part::Include {
         pattern: node.attribute("data").unwrap_or("").to_string(),
         span: at.span(node),
     }
 }
 
-fn parts(at: Located, context: Node, text: &SharedStr, problems: &mut Problems) -> Vec<Part> {
-    xml::elements(context)
+fn parts(at: Located, context: Element, text: &SharedStr, problems: &mut Problems) -> Vec<Part> {
+    context.children()
         .filter_map(|child| {
             if child.has_tag_name("extension") {
                 (!disabled(child)).then(|| Part::Extension(Arc::new(extension(at, child, text, problems))))
@@ -251,7 +251,7 @@ fn parts(at: Located, context: Node, text: &SharedStr, problems: &mut Problems) 
         .collect()
 }
 
-fn extension(at: Located, node: Node, text: &SharedStr, problems: &mut Problems) -> Extension {
+fn extension(at: Located, node: Element, text: &SharedStr, problems: &mut Problems) -> Extension {
     Extension {
         name: node.attribute("name").unwrap_or("").to_string(),
         span: at.start_tag_span(node),
@@ -265,7 +265,7 @@ fn extension(at: Located, node: Node, text: &SharedStr, problems: &mut Problems)
 /// `enabled="false"`: FusionPBX keeps the element in its database but never
 /// writes it into the dialplan FreeSWITCH runs (its generator selects only
 /// enabled dialplans and details).
-fn disabled(node: Node) -> bool {
+fn disabled(node: Element) -> bool {
     node.attribute("enabled")
         .is_some_and(|e| e.trim().eq_ignore_ascii_case("false"))
 }
@@ -279,7 +279,7 @@ fn disabled(node: Node) -> bool {
 /// outside any condition, where FreeSWITCH never runs them.
 fn conditions(
     at: Located,
-    extension: Node,
+    extension: Element,
     text: &SharedStr,
     problems: &mut Problems,
 ) -> Vec<Condition> {
@@ -287,10 +287,10 @@ fn conditions(
     // Whether the last condition kept opened the current group (it is
     // self-closing, so the next condition's actions may join it).
     let mut group_open = false;
-    for node in xml::elements(extension).filter(|c| c.has_tag_name("condition")) {
+    for node in extension.children().filter(|c| c.has_tag_name("condition")) {
         let condition = condition(at, node, text, problems, 0);
         // Groups are made from the template as written, disabled details included.
-        let holds_actions = xml::elements(node).next().is_some();
+        let holds_actions = node.children().next().is_some();
         if disabled(node) {
             if let Some(last) = out.last_mut().filter(|_| group_open) {
                 last.then = condition.then;
@@ -307,7 +307,7 @@ fn conditions(
 
 fn condition(
     at: Located,
-    node: Node,
+    node: Element,
     text: &SharedStr,
     problems: &mut Problems,
     depth: usize,
@@ -324,11 +324,11 @@ fn condition(
     };
     let mut then = Vec::new();
     let mut otherwise = Vec::new();
-    for child in xml::elements(node) {
-        if disabled(child) && child.tag_name().name() != "condition" {
+    for child in node.children() {
+        if disabled(child) && child.name() != "condition" {
             continue;
         }
-        match child.tag_name().name() {
+        match child.name() {
             "action" => then.push(Item::Action(action(at, child, text))),
             "anti-action" => otherwise.push(action(at, child, text)),
             // A disabled nested condition goes with what it holds (FusionPBX
@@ -350,8 +350,8 @@ fn condition(
         field: node.attribute("field").map(|field| text.part(field)),
         expression: node.attribute("expression").map(|expression| text.part(expression)),
         tests: node
-            .attributes()
-            .any(|a| !matches!(a.name(), "break" | "require-nested" | "enabled")),
+            .attribute_names()
+            .any(|name| !matches!(name, "break" | "require-nested" | "enabled")),
         break_on,
         then,
         otherwise,
@@ -403,7 +403,7 @@ impl Action {
     }
 }
 
-fn action(at: Located, node: Node, text: &SharedStr) -> Action {
+fn action(at: Located, node: Element, text: &SharedStr) -> Action {
     Action::in_text(
         text,
         node.attribute("application").unwrap_or(""),
@@ -415,7 +415,7 @@ fn action(at: Located, node: Node, text: &SharedStr) -> Action {
     )
 }
 
-fn callcenter_queues(at: Located, root: Node) -> Vec<CallcenterQueue> {
+fn callcenter_queues(at: Located, root: Element) -> Vec<CallcenterQueue> {
     root.descendants()
         .filter(|n| n.has_tag_name("queue"))
         .map(|queue| CallcenterQueue {
@@ -428,11 +428,11 @@ fn callcenter_queues(at: Located, root: Node) -> Vec<CallcenterQueue> {
 
 /// `<profile name="internal"><settings><param name="record-template" .../>`,
 /// as a file of its own or inside an `<include>`.
-fn sofia_profiles(at: Located, root: Node) -> Vec<SofiaProfile> {
+fn sofia_profiles(at: Located, root: Element) -> Vec<SofiaProfile> {
     root.descendants()
         .filter(|n| n.has_tag_name("profile"))
         .filter_map(|profile| {
-            let settings = xml::elements(profile).find(|n| n.has_tag_name("settings"))?;
+            let settings = profile.children().find(|n| n.has_tag_name("settings"))?;
             Some(SofiaProfile {
                 name: profile.attribute("name").unwrap_or("").to_string(),
                 record_template: record_template(at, settings),
@@ -443,7 +443,7 @@ fn sofia_profiles(at: Located, root: Node) -> Vec<SofiaProfile> {
 
 /// `<menu>` elements anywhere: in `<include>` files under `ivr_menus/`, or
 /// in `ivr.conf.xml`'s `<menus>`.
-fn ivr_menus(at: Located, root: Node) -> Vec<IvrMenu> {
+fn ivr_menus(at: Located, root: Element) -> Vec<IvrMenu> {
     root.descendants()
         .filter(|n| n.has_tag_name("menu") && n.attribute("name").is_some())
         .map(|menu| IvrMenu {
@@ -451,11 +451,11 @@ fn ivr_menus(at: Located, root: Node) -> Vec<IvrMenu> {
             span: at.attribute_span(menu, "name"),
             prompts: ["greet-long", "greet-short"]
                 .iter()
-                .filter_map(|a| menu.attribute(*a))
+                .filter_map(|a| menu.attribute(a))
                 .filter(|p| !p.trim().is_empty())
                 .map(str::to_string)
                 .collect(),
-            entries: xml::elements(menu)
+            entries: menu.children()
                 .filter(|e| e.has_tag_name("entry"))
                 .map(|entry| MenuEntry {
                     action: entry.attribute("action").unwrap_or("").to_ascii_lowercase(),
@@ -470,8 +470,8 @@ fn ivr_menus(at: Located, root: Node) -> Vec<IvrMenu> {
 }
 
 /// A `<param name="record-template" value="..."/>` child with a value.
-fn record_template(at: Located, parent: Node) -> Option<Span> {
-    xml::elements(parent)
+fn record_template(at: Located, parent: Element) -> Option<Span> {
+    parent.children()
         .find(|p| {
             p.has_tag_name("param")
                 && p.attribute("name")
@@ -484,13 +484,14 @@ fn record_template(at: Located, parent: Node) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::xml;
     use crate::source::{FileId, SourceFile};
 
     fn read_str(text: &str) -> FsFile {
         let source = SourceFile::new("t.xml".into(), "t.xml".into(), text.to_string());
         let whole = SharedStr::whole(&source.text);
-        xml::read(FileId(0), &source, true, |doc, at| {
-            read(at, doc, &whole, &mut Problems::default())
+        xml::read_tree(FileId(0), &source, true, |tree, at| {
+            read(at, tree, &whole, &mut Problems::default())
         })
         .expect("valid XML")
     }

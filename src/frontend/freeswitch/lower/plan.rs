@@ -27,10 +27,10 @@ pub(super) fn read_file(id: FileId, sources: &SourceMap) -> FileRead {
     let source = sources.get(id);
     let mut problems = Problems::default();
     let text = SharedStr::whole(&source.text);
-    let read = xml::read(id, source, true, |document, at| {
+    let read = xml::read_tree(id, source, true, |tree, at| {
         (
-            at.comments(document, source),
-            freeswitch::read(at, document, &text, &mut problems),
+            at.tree_comments(tree, source),
+            freeswitch::read(at, tree, &text, &mut problems),
         )
     });
     (read, problems)

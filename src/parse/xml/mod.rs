@@ -1,11 +1,58 @@
 //! XML documents for FreeSWITCH and TwiML, read with roxmltree (DTDs refused,
 //! a node limit against hostile input), keeping byte ranges and the
 //! `<!-- reclint: ... -->` comments with the element each one covers.
+//! FreeSWITCH files are read into a [`Tree`] of elements and comments, by
+//! the plain reader when they are plain XML (nearly all are) and copied
+//! out of roxmltree's document otherwise.
+
+mod plain;
+mod tree;
+
+use std::ops::Range;
 
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::parse::{Comment, ParseError};
 use crate::source::{FileId, SourceFile, Span};
+pub use tree::{Element, Tree};
+
+/// An element of either reader's document, with where it is.
+pub trait Positioned {
+    /// Where the node is (start tag to end tag) in the parsed text.
+    fn range(&self) -> Range<usize>;
+    /// The parsed text.
+    fn input(&self) -> &str;
+    /// Where the value of the attribute `name` is written.
+    fn value_range(&self, name: &str) -> Option<Range<usize>>;
+}
+
+impl Positioned for Node<'_, '_> {
+    fn range(&self) -> Range<usize> {
+        Node::range(self)
+    }
+
+    fn input(&self) -> &str {
+        self.document().input_text()
+    }
+
+    fn value_range(&self, name: &str) -> Option<Range<usize>> {
+        self.attribute_node(name).map(|a| a.range_value())
+    }
+}
+
+impl Positioned for Element<'_, '_> {
+    fn range(&self) -> Range<usize> {
+        Element::range(self)
+    }
+
+    fn input(&self) -> &str {
+        Element::input(self)
+    }
+
+    fn value_range(&self, name: &str) -> Option<Range<usize>> {
+        self.attribute_value_range(name)
+    }
+}
 
 /// More nodes than this in one document are refused.
 const NODES_LIMIT: u32 = 2_000_000;
@@ -34,17 +81,16 @@ impl Located {
         )
     }
 
-    pub fn span(&self, node: Node) -> Span {
+    pub fn span(&self, node: impl Positioned) -> Span {
         let range = node.range();
         self.span_of(range.start, range.end)
     }
 
     /// An element's start tag (`<condition field=... >`), so that labels on a
     /// long element stay on its first line.
-    pub fn start_tag_span(&self, node: Node) -> Span {
+    pub fn start_tag_span(&self, node: impl Positioned) -> Span {
         let range = node.range();
-        let text = node.document().input_text();
-        let end = text[range.start..range.end]
+        let end = node.input()[range.start..range.end]
             .find('>')
             .map(|i| range.start + i + 1)
             .unwrap_or(range.end);
@@ -52,12 +98,9 @@ impl Located {
     }
 
     /// An attribute's value, or the start tag when the attribute is absent.
-    pub fn attribute_span(&self, node: Node, name: &str) -> Span {
-        match node.attribute_node(name) {
-            Some(attribute) => {
-                let range = attribute.range_value();
-                self.span_of(range.start, range.end)
-            }
+    pub fn attribute_span(&self, node: impl Positioned, name: &str) -> Span {
+        match node.value_range(name) {
+            Some(range) => self.span_of(range.start, range.end),
             None => self.start_tag_span(node),
         }
     }
@@ -65,29 +108,41 @@ impl Located {
     /// The comments of a document. A comment covers the next sibling
     /// element (and its subtree), as `<!-- reclint: ignore[...] -- reason -->` does.
     pub fn comments(&self, document: &Document, source: &SourceFile) -> Vec<Comment> {
-        let mut out = Vec::new();
-        for node in document.descendants().filter(|n| n.is_comment()) {
-            let span = self.span(node);
-            let start = span.start as usize;
-            let Some(text) = source
-                .slice(span)
-                .strip_prefix("<!--")
-                .and_then(|t| t.strip_suffix("-->"))
-            else {
-                continue;
-            };
-            let line_start = source.text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-            out.push(Comment {
-                text: text.to_string(),
-                span,
-                own_line: source.text[line_start..start].trim().is_empty(),
-                covers: node
-                    .next_sibling_element()
-                    .map(|element| self.span(element)),
-            });
-        }
-        out
+        document
+            .descendants()
+            .filter(|n| n.is_comment())
+            .filter_map(|node| {
+                let covers = node.next_sibling_element().map(|e| self.span(e));
+                comment(source, self.span(node), covers)
+            })
+            .collect()
     }
+
+    /// The comments of a tree, as [`Located::comments`] reads them.
+    pub fn tree_comments(&self, tree: &Tree, source: &SourceFile) -> Vec<Comment> {
+        tree.comments()
+            .filter_map(|node| {
+                let covers = node.next_sibling_element().map(|e| self.span(e));
+                comment(source, self.span(node), covers)
+            })
+            .collect()
+    }
+}
+
+/// The comment at `span` (`<!-- ... -->`), covering the element at `covers`.
+fn comment(source: &SourceFile, span: Span, covers: Option<Span>) -> Option<Comment> {
+    let start = span.start as usize;
+    let text = source
+        .slice(span)
+        .strip_prefix("<!--")
+        .and_then(|t| t.strip_suffix("-->"))?;
+    let line_start = source.text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    Some(Comment {
+        text: text.to_string(),
+        span,
+        own_line: source.text[line_start..start].trim().is_empty(),
+        covers,
+    })
 }
 
 /// Parses a file and hands the document to `read`. With `fragments`, a file
@@ -137,6 +192,23 @@ pub fn read<T>(
         message,
         "the document cannot be read from here on",
     ))
+}
+
+/// [`read`] into a [`Tree`]: by the plain reader when the file is plain
+/// XML, else copied out of roxmltree's document (or its error).
+pub fn read_tree<T>(
+    file: FileId,
+    source: &SourceFile,
+    fragments: bool,
+    read_tree: impl FnOnce(&Tree, Located) -> T,
+) -> Result<T, ParseError> {
+    let text = lenient_comments(&source.text);
+    if let Some(tree) = plain::read(&text, NODES_LIMIT) {
+        return Ok(read_tree(&tree, Located { file, shift: 0 }));
+    }
+    read(file, source, fragments, |document, at| {
+        read_tree(&Tree::of(document), at)
+    })
 }
 
 /// XML forbids `--` inside comments, but `<!-- reclint: ignore[...] -- reason -->`
