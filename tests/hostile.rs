@@ -133,6 +133,20 @@ fn deep_nesting_and_entity_expansion() {
         },
         &["deep.xml:1 REC900"],
     );
+    // A processing instruction sends the file to roxmltree, whose
+    // document is copied into the FreeSWITCH reader's tree.
+    check(
+        "deep-xml-not-plain",
+        |d| {
+            let text = format!(
+                "<include><?pi?><context name=\"a\"><extension name=\"x\">{}{}</extension></context></include>",
+                "<condition field=\"a\" expression=\"b\">".repeat(100_000),
+                "</condition>".repeat(100_000)
+            );
+            std::fs::write(d.join("deep.xml"), text).unwrap();
+        },
+        &["deep.xml:1 REC900"],
+    );
     check(
         "deep-terraform",
         |d| {

@@ -154,13 +154,29 @@ pub fn read<T>(
     fragments: bool,
     read: impl FnOnce(&Document, Located) -> T,
 ) -> Result<T, ParseError> {
+    read_lenient(
+        file,
+        source,
+        &lenient_comments(&source.text),
+        fragments,
+        read,
+    )
+}
+
+/// [`read`], of the file's text with its comments made lenient.
+fn read_lenient<T>(
+    file: FileId,
+    source: &SourceFile,
+    text: &str,
+    fragments: bool,
+    read: impl FnOnce(&Document, Located) -> T,
+) -> Result<T, ParseError> {
     let options = || ParsingOptions {
         allow_dtd: false,
         nodes_limit: NODES_LIMIT,
         ..ParsingOptions::default()
     };
-    let text = lenient_comments(&source.text);
-    let error = match Document::parse_with_options(&text, options()) {
+    let error = match Document::parse_with_options(text, options()) {
         Ok(document) => return Ok(read(&document, Located { file, shift: 0 })),
         Err(error) => error,
     };
@@ -206,7 +222,7 @@ pub fn read_tree<T>(
     if let Some(tree) = plain::read(&text, NODES_LIMIT) {
         return Ok(read_tree(&tree, Located { file, shift: 0 }));
     }
-    read(file, source, fragments, |document, at| {
+    read_lenient(file, source, &text, fragments, |document, at| {
         read_tree(&Tree::of(document), at)
     })
 }

@@ -62,41 +62,53 @@ impl<'t> Tree<'t> {
         .child_nodes()
     }
 
-    /// A copy of a roxmltree document's elements and comments.
+    /// A copy of a roxmltree document's elements and comments, made
+    /// without recursion: a hostile document may nest without bound.
     pub fn of(document: &'t roxmltree::Document<'t>) -> Tree<'t> {
         let mut tree = Tree {
             nodes: Vec::new(),
             attributes: Vec::new(),
             input: document.input_text(),
         };
-        copy(&mut tree, document.root(), 0);
+        // Our index of each roxmltree node kept, by its id.
+        let mut index_of: Vec<u32> = Vec::new();
+        for node in document
+            .root()
+            .descendants()
+            .filter(|n| n.is_root() || n.is_element() || n.is_comment())
+        {
+            let index = tree.nodes.len() as u32;
+            let id = node.id().get() as usize;
+            if index_of.len() <= id {
+                index_of.resize(id + 1, 0);
+            }
+            index_of[id] = index;
+            let first_attribute = tree.attributes.len() as u32;
+            for attribute in node.attributes() {
+                tree.attributes.push(Attribute {
+                    name: attribute.name(),
+                    namespaced: attribute.namespace().is_some(),
+                    value: Cow::Borrowed(attribute.value()),
+                    value_range: to_u32(attribute.range_value()),
+                });
+            }
+            tree.nodes.push(TreeNode {
+                name: node.is_element().then(|| node.tag_name().name()),
+                range: to_u32(if node.is_root() { 0..0 } else { node.range() }),
+                attributes: first_attribute..tree.attributes.len() as u32,
+                end: index + 1,
+                parent: node.parent().map_or(0, |p| index_of[p.id().get() as usize]),
+            });
+        }
+        // Descendants follow their node: each node's end is known before
+        // its parent's is raised to it.
+        for index in (1..tree.nodes.len()).rev() {
+            let (end, parent) = (tree.nodes[index].end, tree.nodes[index].parent);
+            let parent = &mut tree.nodes[parent as usize];
+            parent.end = parent.end.max(end);
+        }
         tree
     }
-}
-
-fn copy<'t>(tree: &mut Tree<'t>, node: roxmltree::Node<'t, 't>, parent: u32) {
-    let index = tree.nodes.len() as u32;
-    let first_attribute = tree.attributes.len() as u32;
-    for attribute in node.attributes() {
-        tree.attributes.push(Attribute {
-            name: attribute.name(),
-            namespaced: attribute.namespace().is_some(),
-            value: Cow::Borrowed(attribute.value()),
-            value_range: to_u32(attribute.range_value()),
-        });
-    }
-    let range = node.range();
-    tree.nodes.push(TreeNode {
-        name: node.is_element().then(|| node.tag_name().name()),
-        range: to_u32(if node.is_root() { 0..0 } else { range }),
-        attributes: first_attribute..tree.attributes.len() as u32,
-        end: index + 1,
-        parent,
-    });
-    for child in node.children().filter(|c| c.is_element() || c.is_comment()) {
-        copy(tree, child, index);
-    }
-    tree.nodes[index as usize].end = tree.nodes.len() as u32;
 }
 
 fn to_u32(range: Range<usize>) -> Range<u32> {
