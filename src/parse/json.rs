@@ -8,7 +8,9 @@
 //! Nesting is limited so hostile input cannot exhaust the stack. A reader
 //! can build only the parts of a document it uses ([`Keep`]): the rest is
 //! read and checked all the same, so the document is accepted or refused
-//! exactly as when it is built whole.
+//! exactly as when it is built whole, unless the reader only looks for
+//! something and leaves the checking to a later full read
+//! ([`Skipped::Unchecked`]).
 
 use std::borrow::Cow;
 
@@ -17,6 +19,18 @@ use crate::source::{FileId, Span};
 
 /// Deeper nesting than this is reported instead of parsed.
 pub const MAX_DEPTH: usize = 256;
+
+/// The bytes that open or close a string, an object or an array: what a
+/// value passed unchecked is read by.
+const NESTS: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'}' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b']' as usize] = true;
+    table
+};
 
 #[derive(Debug, Clone)]
 pub struct Json {
@@ -164,7 +178,7 @@ pub fn parse_with(
     offsets: Option<&[u32]>,
     syntax: Syntax,
 ) -> Result<Json, JsonError> {
-    parse_kept(file, text, offsets, syntax, Keep::All)
+    parse_kept(file, text, offsets, syntax, Keep::All, Skipped::Checked)
 }
 
 /// Which parts of a document a reader builds. The parts it leaves out are
@@ -190,6 +204,20 @@ impl Keep<'_> {
     }
 }
 
+/// What a kept parse does with the parts [`Keep`] leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// Reads and checks them: the document is accepted or refused exactly
+    /// as when it is built whole.
+    Checked,
+    /// Passes them by their brackets and quotes alone, for a reader that
+    /// only looks for something (the Connect unit key pass) and whose
+    /// documents are read again, checked, before anything is reported. A
+    /// flaw in a part passed by is not found; a well-formed document is read
+    /// as [`Skipped::Checked`] reads it.
+    Unchecked,
+}
+
 /// [`parse_with`], building only what `keep` asks for.
 pub fn parse_kept(
     file: FileId,
@@ -197,6 +225,7 @@ pub fn parse_kept(
     offsets: Option<&[u32]>,
     syntax: Syntax,
     keep: Keep,
+    skipped: Skipped,
 ) -> Result<Json, JsonError> {
     let mut parser = Parser {
         file,
@@ -205,6 +234,7 @@ pub fn parse_kept(
         offsets,
         pos: 0,
         syntax,
+        skipped,
         items: Vec::new(),
         members: Vec::new(),
     };
@@ -267,6 +297,7 @@ struct Parser<'a> {
     offsets: Option<&'a [u32]>,
     pos: usize,
     syntax: Syntax,
+    skipped: Skipped,
     /// The items of the arrays being read, innermost last: each array is
     /// moved out into a list of its own size when it closes, where a list
     /// grown item by item was allocated up to four times.
@@ -365,8 +396,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads and checks the value here as [`Self::value`] does, building
-    /// nothing.
+    /// nothing; or, [`Skipped::Unchecked`], passes it.
     fn skip_value(&mut self, depth: usize) -> Result<(), JsonError> {
+        if self.skipped == Skipped::Unchecked {
+            return self.pass_value();
+        }
         self.enter(depth)?;
         match self.bytes.get(self.pos) {
             Some(b'{') => self.each_member(|parser, _, _| parser.skip_value(depth + 1)),
@@ -374,6 +408,65 @@ impl<'a> Parser<'a> {
             Some(b'"') => self.read_string(None).map(drop),
             Some(b'-' | b'0'..=b'9') => self.number_text().map(drop),
             _ => self.scalar().map(drop),
+        }
+    }
+
+    /// Moves past the value here by its brackets and string quotes alone,
+    /// without checking it: a scalar ends at a comma, a closing bracket or a
+    /// space. Iterative, so nesting has no limit here.
+    fn pass_value(&mut self) -> Result<(), JsonError> {
+        let bytes = self.bytes;
+        let start = self.pos;
+        match bytes.get(start) {
+            Some(b'"') => {
+                self.pos = self.pass_string(start)?;
+                return Ok(());
+            }
+            Some(b'{' | b'[') => {}
+            _ => {
+                self.pos += bytes[start..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                    .unwrap_or(bytes.len() - start);
+                return Ok(());
+            }
+        }
+        let mut depth = 0usize;
+        let mut pos = start;
+        loop {
+            // Only quotes and brackets matter in between.
+            pos += bytes[pos..]
+                .iter()
+                .position(|&b| NESTS[usize::from(b)])
+                .unwrap_or(bytes.len() - pos);
+            match bytes.get(pos) {
+                None => return Err(self.error(start, "unexpected end of JSON")),
+                Some(b'"') => {
+                    pos = self.pass_string(pos)?;
+                    continue;
+                }
+                Some(b'{' | b'[') => depth += 1,
+                _ => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos = pos + 1;
+                        return Ok(());
+                    }
+                }
+            }
+            pos += 1;
+        }
+    }
+
+    /// The offset after the string literal that starts at `start`, unchecked.
+    fn pass_string(&self, start: usize) -> Result<usize, JsonError> {
+        let mut pos = start + 1;
+        loop {
+            match memchr::memchr2(b'"', b'\\', &self.bytes[pos.min(self.bytes.len())..]) {
+                Some(at) if self.bytes[pos + at] == b'"' => return Ok(pos + at + 1),
+                Some(at) => pos += at + 2,
+                None => return Err(self.error(start, "string is never closed")),
+            }
         }
     }
 
@@ -670,7 +763,7 @@ mod tests {
     fn a_kept_parse_builds_what_it_keeps_and_checks_the_rest() {
         const KEEP: Keep = Keep::Only(&[("a", Keep::Only(&[("x", Keep::All)])), ("b", Keep::All)]);
         let text = r#"{"a": [{"x": 1, "y": "\u0041"}, {"z": [true]}], "c": {"d": [null]}, "b": "t\"", "a\u0041": 2}"#;
-        let kept = parse_kept(file(), text, None, Syntax::Strict, KEEP).unwrap();
+        let kept = parse_kept(file(), text, None, Syntax::Strict, KEEP, Skipped::Checked).unwrap();
         let whole = parse(file(), text, None).unwrap();
         assert_eq!(kept.to_compact(), r#"{"a":[{"x":1},{}],"b":"t\""}"#);
         assert_eq!(kept.span, whole.span);
@@ -690,15 +783,50 @@ mod tests {
             r#"{"c": "\u12"}"#,
             r#"{"c": 1} x"#,
         ] {
-            let kept = parse_kept(file(), flawed, None, Syntax::Strict, KEEP).unwrap_err();
+            let kept = parse_kept(file(), flawed, None, Syntax::Strict, KEEP, Skipped::Checked)
+                .unwrap_err();
             let whole = parse(file(), flawed, None).unwrap_err();
             assert_eq!(kept, whole, "{flawed}");
         }
         let deep = format!(r#"{{"c": {}{}}}"#, "[".repeat(300), "]".repeat(300));
         assert_eq!(
-            parse_kept(file(), &deep, None, Syntax::Strict, KEEP).unwrap_err(),
+            parse_kept(file(), &deep, None, Syntax::Strict, KEEP, Skipped::Checked).unwrap_err(),
             parse(file(), &deep, None).unwrap_err()
         );
+    }
+
+    #[test]
+    fn an_unchecked_parse_reads_well_formed_documents_as_a_checked_one() {
+        const KEEP: Keep = Keep::Only(&[("a", Keep::Only(&[("x", Keep::All)])), ("b", Keep::All)]);
+        let unchecked =
+            |text: &str| parse_kept(file(), text, None, Syntax::Strict, KEEP, Skipped::Unchecked);
+        let checked =
+            |text: &str| parse_kept(file(), text, None, Syntax::Strict, KEEP, Skipped::Checked);
+        for text in [
+            r#"{"a": [{"x": 1, "y": "}\"]{\\"}, {"z": [true, {"w": "]"}]}], "c": {"d": [null]}, "b": "t\""}"#,
+            r#"{"c":-1.5e3,"b":[1,2],"d":{},"e":[],"f":"\\\\","g":false}"#,
+            "{ \"c\" :\n\t[ 1 , { } ]\r\n , \"b\" : 2 , \"h\" : null }",
+        ] {
+            let (unchecked, checked) = (unchecked(text).unwrap(), checked(text).unwrap());
+            assert_eq!(unchecked.to_compact(), checked.to_compact(), "{text}");
+            assert_eq!(
+                unchecked.get("b").unwrap().span,
+                checked.get("b").unwrap().span
+            );
+        }
+        // A flaw in a part passed by goes unseen; one in a kept part, or a
+        // document that never ends, is still an error.
+        assert!(unchecked(r#"{"c": [1,, tru], "b": 1}"#).is_ok());
+        assert!(unchecked(r#"{"c": 1, "b": [1,, 2]}"#).is_err());
+        assert!(unchecked(r#"{"c": {"d": [1, 2]"#).is_err());
+        assert!(unchecked(r#"{"c": "never \" closed}"#).is_err());
+        // Passing by is not recursive: nesting beyond the limit is no danger.
+        let deep = format!(
+            r#"{{"c": {}{}, "b": 1}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(unchecked(&deep).unwrap().to_compact(), r#"{"b":1}"#);
     }
 
     #[test]

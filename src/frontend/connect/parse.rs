@@ -7,7 +7,7 @@
 //! flow: `\'` is `'` there.
 
 use crate::parse::cloudformation;
-use crate::parse::json::{self, Json, Keep, Syntax, Value};
+use crate::parse::json::{self, Json, Keep, Skipped, Syntax, Value};
 use crate::parse::{ParseError, Problems, offsets_by_alignment};
 use std::path::Path;
 
@@ -167,45 +167,62 @@ pub fn is_json(path: &Path, text: &str) -> bool {
     path.extension().is_none_or(|e| e != "tf") && text.trim_start().starts_with('{')
 }
 
+/// How [`read_json`] reads a document in the flow language: what it builds,
+/// and whether it checks the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    keep: Keep<'static>,
+    skipped: Skipped,
+}
+
 /// What the flow reader uses of a document in the flow language: the rest
 /// (`Metadata`, the canvas positions) is read and checked, not built.
-const FLOW_DOCUMENT: Keep = Keep::Only(&[
-    ("Actions", Keep::All),
-    ("StartAction", Keep::All),
-    ("Version", Keep::All),
-]);
+const FLOW_DOCUMENT: Reading = Reading {
+    keep: Keep::Only(&[
+        ("Actions", Keep::All),
+        ("StartAction", Keep::All),
+        ("Version", Keep::All),
+    ]),
+    skipped: Skipped::Checked,
+};
 
 /// What the unit key pass uses of a document in the flow language: whether
 /// it is one, and each action's type and the parameters that name a
-/// transfer's target ([`flow_reference`]).
-pub const FLOW_TRANSFERS: Keep = Keep::Only(&[
-    (
-        "Actions",
-        Keep::Only(&[
-            ("Type", Keep::All),
-            (
-                "Parameters",
-                Keep::Only(&[("ContactFlowId", Keep::All), ("ContactFlowName", Keep::All)]),
-            ),
-        ]),
-    ),
-    ("StartAction", Keep::All),
-    ("Version", Keep::All),
-]);
+/// transfer's target ([`flow_reference`]). The rest is passed unchecked:
+/// the file is read again, checked, when its unit is loaded, and a flawed
+/// file that the pass reads as flows at most joins a unit it has no part in.
+pub const FLOW_TRANSFERS: Reading = Reading {
+    keep: Keep::Only(&[
+        (
+            "Actions",
+            Keep::Only(&[
+                ("Type", Keep::All),
+                (
+                    "Parameters",
+                    Keep::Only(&[("ContactFlowId", Keep::All), ("ContactFlowName", Keep::All)]),
+                ),
+            ]),
+        ),
+        ("StartAction", Keep::All),
+        ("Version", Keep::All),
+    ]),
+    skipped: Skipped::Unchecked,
+};
 
-/// The flows of a JSON file, as [`read`] reads them in what `keep` holds: of
-/// a document in the flow language only that is built (any other document
-/// is built whole).
+/// The flows of a JSON file, as [`read`] reads them in what `reading` keeps:
+/// of a document in the flow language only that is built (any other
+/// document is built whole, and checked).
 pub fn read_json(
     file: FileId,
     path: &Path,
     text: &str,
     problems: &mut Problems,
-    keep: Keep,
+    reading: Reading,
 ) -> Vec<Flow> {
+    let Reading { keep, skipped } = reading;
     // A flow-language document is read no further than its top (see
     // `Reader::find_flows`), so what `keep` leaves out changes nothing.
-    let document = match json::parse_kept(file, text, None, Syntax::Strict, keep) {
+    let document = match json::parse_kept(file, text, None, Syntax::Strict, keep, skipped) {
         Ok(document) if is_flow_language(&document) => document,
         Ok(_) => match json::parse(file, text, None) {
             Ok(document) => document,
@@ -217,7 +234,7 @@ pub fn read_json(
         // A file that is itself a flow is sent verbatim as a flow's `Content`
         // (`--content file://flow.json`, Terraform `file()`), so Connect's
         // reading of it counts; wrappers are read by strict JSON tooling.
-        Err(error) => match json::parse_kept(file, text, None, Syntax::ConnectFlow, keep) {
+        Err(error) => match json::parse_kept(file, text, None, Syntax::ConnectFlow, keep, skipped) {
             Ok(document) if is_flow_language(&document) => document,
             _ => {
                 problems.parse_errors.push(error.into_parse_error());
