@@ -233,7 +233,10 @@ pub fn read_tree<T>(
 /// from the original.
 fn lenient_comments(text: &str) -> std::borrow::Cow<'_, str> {
     // Most files have comments, few a `--` in one: those are read as they are.
-    if !comment_bodies(text).any(|body| text[body].contains("--")) {
+    let double_hyphen = |body: std::ops::Range<usize>| {
+        memchr::memmem::find(&text.as_bytes()[body], b"--").is_some()
+    };
+    if !comment_bodies(text).any(double_hyphen) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
@@ -248,12 +251,14 @@ fn lenient_comments(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Where the text inside each `<!-- ... -->` is, in order, up to an
-/// unclosed one (the rest of the file is left as it is).
+/// unclosed one (the rest of the file is left as it is). Searched with
+/// `memmem` a vector at a time: every XML file is searched whole.
 fn comment_bodies(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        let open = from + text[from..].find("<!--")? + 4;
-        let close = open + text[open..].find("-->")?;
+        let open = from + memchr::memmem::find(&bytes[from..], b"<!--")? + 4;
+        let close = open + memchr::memmem::find(&bytes[open..], b"-->")?;
         from = close + 3;
         Some(open..close)
     })

@@ -314,7 +314,11 @@ impl<'t> Reader<'t> {
     fn text(&mut self) -> Option<()> {
         let len = memchr::memchr(b'<', self.rest())?;
         let text = &self.input[self.pos..self.pos + len];
-        if !valid_text(text) || closes_cdata(text) || !valid_references(text) {
+        let seen = kinds(text);
+        if !valid_kinds(seen, text)
+            || (seen & GT != 0 && closes_cdata(text))
+            || (seen & AMPERSAND != 0 && !valid_references(text))
+        {
             return None;
         }
         self.pos += len;
@@ -343,19 +347,56 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// What a byte can ask of text or an attribute value around it, one bit
+/// each: a character XML does not allow, a reference, a tab or line feed (a
+/// space in a value), `<` or a carriage return (for roxmltree, in a value),
+/// the first byte of `U+FFFE`/`U+FFFF`, the end of a `]]>`.
+const CONTROL: u8 = 1;
+const AMPERSAND: u8 = 2;
+const TAB_OR_LINE_FEED: u8 = 4;
+const LT_OR_CR: u8 = 8;
+const NONCHARACTER_LEAD: u8 = 16;
+const GT: u8 = 32;
+
+const KINDS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = CONTROL;
+        b += 1;
+    }
+    table[b'\t' as usize] = TAB_OR_LINE_FEED;
+    table[b'\n' as usize] = TAB_OR_LINE_FEED;
+    table[b'\r' as usize] = LT_OR_CR;
+    table[b'<' as usize] = LT_OR_CR;
+    table[b'&' as usize] = AMPERSAND;
+    table[b'>' as usize] = GT;
+    table[0xEF] = NONCHARACTER_LEAD;
+    table
+};
+
+/// The kinds of byte `text` holds, found in one pass: text and attribute
+/// values are short and many, and a search per kind cost more in calls
+/// than in bytes.
+fn kinds(text: &str) -> u8 {
+    text.bytes().fold(0, |seen, b| seen | KINDS[usize::from(b)])
+}
+
 /// No control character but tab and line breaks, no `U+FFFE`/`U+FFFF`:
 /// characters XML allows.
 fn valid_text(text: &str) -> bool {
+    valid_kinds(kinds(text), text)
+}
+
+/// [`valid_text`], given the [`kinds`] of `text`.
+fn valid_kinds(seen: u8, text: &str) -> bool {
     let bytes = text.as_bytes();
-    // Without an early exit the check runs over many bytes at a time.
-    let control = bytes.iter().fold(false, |seen, &b| {
-        seen | (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-    });
     // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
-    !control
-        && memchr::memchr_iter(0xEF, bytes).all(|at| {
-            bytes.get(at + 1) != Some(&0xBF) || !matches!(bytes.get(at + 2), Some(0xBE | 0xBF))
-        })
+    seen & CONTROL == 0
+        && (seen & NONCHARACTER_LEAD == 0
+            || memchr::memchr_iter(0xEF, bytes).all(|at| {
+                bytes.get(at + 1) != Some(&0xBF) || !matches!(bytes.get(at + 2), Some(0xBE | 0xBF))
+            }))
 }
 
 /// Every `&` starts a reference this reader resolves.
@@ -409,13 +450,14 @@ fn reference(text: &str) -> Option<(char, usize)> {
 /// feed written as is read as a space. A carriage return (which XML reads
 /// with the line feed after it) and `<` are for roxmltree.
 fn attribute_value(raw: &str) -> Option<Cow<'_, str>> {
-    let special = |text: &str| memchr::memchr3(b'&', b'\t', b'\n', text.as_bytes());
-    if !valid_text(raw) || memchr::memchr2(b'<', b'\r', raw.as_bytes()).is_some() {
+    let seen = kinds(raw);
+    if !valid_kinds(seen, raw) || seen & LT_OR_CR != 0 {
         return None;
     }
-    if special(raw).is_none() {
+    if seen & (AMPERSAND | TAB_OR_LINE_FEED) == 0 {
         return Some(Cow::Borrowed(raw));
     }
+    let special = |text: &str| memchr::memchr3(b'&', b'\t', b'\n', text.as_bytes());
     let mut value = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(at) = special(rest) {
