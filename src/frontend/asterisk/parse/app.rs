@@ -95,12 +95,14 @@ pub fn parse_app(file: FileId, text: &SharedStr, offset: usize) -> Option<AppCal
         return None;
     }
     let start = offset + lead;
-    // ASCII bytes, found with `memchr`: every priority asks.
-    let (name, raw, raw_start, end) = match memchr::memchr(b'(', body.as_bytes()) {
+    // ASCII bytes, searched for byte by byte: every priority asks, the name
+    // is short and the `)` is nearly always last, where `memchr`'s setup
+    // would cost more than the search.
+    let (name, raw, raw_start, end) = match body.bytes().position(|b| b == b'(') {
         Some(open) => {
             // Asterisk takes the text up to the *last* `)`; anything after it is
             // dropped, and a missing `)` is tolerated.
-            let close = memchr::memrchr(b')', body.as_bytes())
+            let close = body.bytes().rposition(|b| b == b')')
                 .filter(|&c| c > open)
                 .unwrap_or(body.len());
             let end = if close < body.len() { close + 1 } else { close };

@@ -392,7 +392,8 @@ impl Builder {
             (None, None) => return,
         };
         let rest = &value[rest_offset..];
-        let Some(comma) = memchr::memchr(b',', rest.as_bytes()) else {
+        // The comma is a few bytes in: a plain search beats `memchr`'s setup.
+        let Some(comma) = rest.bytes().position(|b| b == b',') else {
             // `exten => 100,hint` without a device is odd but harmless.
             if rest.trim().eq_ignore_ascii_case("hint") {
                 return;
@@ -408,7 +409,7 @@ impl Builder {
         let app_offset = rest_offset + comma + 1;
         let priority_span = Span::new(file, base + rest_offset, base + rest_offset + comma);
         // `priority(label)`.
-        let (number_text, label) = match memchr::memchr(b'(', priority_text.as_bytes()) {
+        let (number_text, label) = match priority_text.bytes().position(|b| b == b'(') {
             Some(open) if priority_text.ends_with(')') => (
                 priority_text[..open].trim(),
                 Some(entry.value.part(priority_text[open + 1..priority_text.len() - 1].trim())),
@@ -503,7 +504,7 @@ impl Builder {
         previous: Option<u32>,
         priority_span: Span,
     ) -> Option<u32> {
-        let plus_at = memchr::memchr(b'+', number_text.as_bytes());
+        let plus_at = number_text.bytes().position(|b| b == b'+');
         let (base_text, plus) = match plus_at.map(|i| (&number_text[..i], &number_text[i + 1..])) {
             Some((b, n)) => match n.trim().parse::<u32>() {
                 Ok(n) => (b.trim(), n),
