@@ -531,6 +531,34 @@ fn canonical_dir(dir: &Path) -> PathBuf {
     resolved
 }
 
+/// `str::trim_start`, quicker where the text starts in ASCII, as dialplan
+/// and XML values nearly always do: ASCII spaces are taken off byte by
+/// byte, and only a start beyond ASCII, or a vertical tab (the one ASCII
+/// space `trim_ascii` keeps), is left to `str`'s Unicode test. The same
+/// text as `str::trim_start` gives; a run trims hundreds of thousands of
+/// values.
+pub fn trim_start(text: &str) -> &str {
+    let trimmed = text.trim_ascii_start();
+    match trimmed.as_bytes().first() {
+        Some(&b) if b >= 0x80 || b == 0x0B => trimmed.trim_start(),
+        _ => trimmed,
+    }
+}
+
+/// `str::trim_end` as [`trim_start`] does `str::trim_start`.
+pub fn trim_end(text: &str) -> &str {
+    let trimmed = text.trim_ascii_end();
+    match trimmed.as_bytes().last() {
+        Some(&b) if b >= 0x80 || b == 0x0B => trimmed.trim_end(),
+        _ => trimmed,
+    }
+}
+
+/// `str::trim` as [`trim_start`] does `str::trim_start`.
+pub fn trim(text: &str) -> &str {
+    trim_end(trim_start(text))
+}
+
 /// `path` relative to `cwd` when it lies below it, `/`-separated.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let rel = if path.is_absolute() {
@@ -637,6 +665,29 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_gives_what_str_gives() {
+        let spaces = [
+            " ", "\t", "\n", "\r", "\x0B", "\x0C", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}",
+        ];
+        let cores = ["", "x", "é", "a b", "\u{1F600}", "\x01", "\u{200B}"];
+        for &left in &spaces {
+            for &right in &spaces {
+                for &core in &cores {
+                    for text in [
+                        format!("{left}{core}{right}"),
+                        format!("{left}{left}{core} {right}{right}"),
+                        format!("{core}{right}{left}"),
+                    ] {
+                        assert_eq!(trim(&text), text.trim(), "{text:?}");
+                        assert_eq!(trim_start(&text), text.trim_start(), "{text:?}");
+                        assert_eq!(trim_end(&text), text.trim_end(), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// A file is one file however its path reaches it: through a
     /// symbolically linked directory, through `..`, or directly.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::parse::xml::{Element, Located, MAX_DEPTH, Tree};
 use crate::parse::{ParseError, Problems};
-use crate::source::{SharedStr, Span};
+use crate::source::{SharedStr, Span, trim, trim_end, trim_start};
 
 /// What one FreeSWITCH XML file holds.
 #[derive(Debug, Default)]
@@ -267,7 +267,7 @@ fn extension(at: Located, node: Element, text: &SharedStr, problems: &mut Proble
 /// enabled dialplans and details).
 fn disabled(node: Element) -> bool {
     node.attribute("enabled")
-        .is_some_and(|e| e.trim().eq_ignore_ascii_case("false"))
+        .is_some_and(|e| trim(e).eq_ignore_ascii_case("false"))
 }
 
 /// An extension's conditions, as FusionPBX generates them. FusionPBX stores
@@ -373,7 +373,7 @@ impl Action {
         data_span: Span,
         inline: bool,
     ) -> Action {
-        let trimmed = data.trim_start();
+        let trimmed = trim_start(data);
         let start = data.len() - trimmed.len();
         let application = if application.bytes().any(|b| b.is_ascii_uppercase()) {
             application.to_ascii_lowercase().into()
@@ -383,7 +383,7 @@ impl Action {
         Action {
             application,
             data: text.part(data),
-            trimmed: (start as u32, (start + trimmed.trim_end().len()) as u32),
+            trimmed: (start as u32, (start + trim_end(trimmed).len()) as u32),
             span,
             data_span,
             inline,
@@ -452,7 +452,7 @@ fn ivr_menus(at: Located, root: Element) -> Vec<IvrMenu> {
             prompts: ["greet-long", "greet-short"]
                 .iter()
                 .filter_map(|a| menu.attribute(a))
-                .filter(|p| !p.trim().is_empty())
+                .filter(|p| !trim(p).is_empty())
                 .map(str::to_string)
                 .collect(),
             entries: menu.children()
@@ -476,7 +476,7 @@ fn record_template(at: Located, parent: Element) -> Option<Span> {
             p.has_tag_name("param")
                 && p.attribute("name")
                     .is_some_and(|n| n.eq_ignore_ascii_case("record-template"))
-                && p.attribute("value").is_some_and(|v| !v.trim().is_empty())
+                && p.attribute("value").is_some_and(|v| !trim(v).is_empty())
         })
         .map(|p| at.span(p))
 }

@@ -13,7 +13,7 @@ use crate::finding::Edit;
 use crate::frontend::asterisk::parse::app::{self, AppCall, Text};
 use crate::frontend::asterisk::parse::expr::{self, Condition};
 use crate::frontend::asterisk::parse::settings;
-use crate::source::Span;
+use crate::source::{Span, trim};
 
 impl Lowerer<'_> {
     /// Lowers one application call into `step` (and further steps when the
@@ -363,8 +363,8 @@ impl Lowerer<'_> {
     fn lower_set(&mut self, site: Site, app: &AppCall, step: StepId, next: Option<StepId>) {
         let raw = app.raw_args.text.as_str();
         let (name, value) = raw.split_once('=').unwrap_or((raw, ""));
-        let name = name.trim();
-        if name.eq_ignore_ascii_case("TOUCH_MIXMONITOR_MESSAGE_START") && !value.trim().is_empty() {
+        let name = trim(name);
+        if name.eq_ignore_ascii_case("TOUCH_MIXMONITOR_MESSAGE_START") && !trim(value).is_empty() {
             self.set(step, StepKind::RecordingStartMessage);
         } else if name
             .replace(' ', "")
@@ -433,7 +433,7 @@ pub(super) fn call_arguments(target: &str, separator: char) -> Vec<Option<String
 fn split_prompts(argument: &str) -> Vec<String> {
     argument
         .split('&')
-        .map(str::trim)
+        .map(trim)
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()

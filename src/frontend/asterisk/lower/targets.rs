@@ -11,7 +11,7 @@ use crate::flow::{
 use crate::frontend::asterisk::parse::app::Text;
 use crate::frontend::asterisk::parse::dialplan::Extension;
 use crate::frontend::asterisk::parse::expr;
-use crate::source::Span;
+use crate::source::{Span, trim};
 
 /// Special extensions that are not dialled by a caller entering a context.
 const NOT_A_WAY_IN: &[&str] = &["h", "t", "e", "T", "a", "o"];
@@ -78,7 +78,7 @@ impl Lowerer<'_> {
     }
 
     fn computed_choice(&mut self, site: Site, target: &Text) -> Option<Vec<Edge>> {
-        let parts: Vec<&str> = target.text.split(',').map(str::trim).collect();
+        let parts: Vec<&str> = target.text.split(',').map(trim).collect();
         let (context, extension, priority) = match parts.as_slice() {
             [e, p] => (site.context, *e, *p),
             [c, e, p] => (self.plan.context_index(c)?, *e, *p),
@@ -166,7 +166,7 @@ impl Lowerer<'_> {
             Some(open) if !target.text[..open].contains('$') => &target.text[..open],
             _ => target.text.as_str(),
         };
-        let parts: Vec<&str> = text.split(separator).map(str::trim).collect();
+        let parts: Vec<&str> = text.split(separator).map(trim).collect();
         let (context, extension, priority) = match (parts.as_slice(), site) {
             // A label or number in the current extension.
             ([p], Some(site)) => return self.resolve_here(site, p, target.span),

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use crate::source::{FileId, SharedStr, Span};
+use crate::source::{FileId, SharedStr, Span, trim, trim_end, trim_start};
 
 /// A piece of source text and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct Text {
 
 impl Text {
     pub fn trimmed(&self) -> &str {
-        self.text.trim()
+        trim(&self.text)
     }
 }
 
@@ -89,8 +89,8 @@ impl AppCall {
 /// Parses the application part of a priority, e.g. `MixMonitor(${UNIQUEID}.wav,b)`.
 /// `offset` is the file offset of `text`; the call's texts are pieces of it.
 pub fn parse_app(file: FileId, text: &SharedStr, offset: usize) -> Option<AppCall> {
-    let lead = text.len() - text.trim_start().len();
-    let body = text.trim();
+    let lead = text.len() - trim_start(text).len();
+    let body = trim(text);
     if body.is_empty() {
         return None;
     }
@@ -115,7 +115,7 @@ pub fn parse_app(file: FileId, text: &SharedStr, offset: usize) -> Option<AppCal
         }
         None => (body, "", start + body.len(), start + body.len()),
     };
-    let name = name.trim_end();
+    let name = trim_end(name);
     if name.is_empty() {
         return None;
     }

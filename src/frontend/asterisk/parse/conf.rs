@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::parse::{Comment, ParseError};
-use crate::source::{FileId, SharedStr, Span};
+use crate::source::{FileId, SharedStr, Span, trim, trim_end, trim_start};
 
 #[derive(Debug, Clone)]
 pub enum ConfItem {
@@ -236,15 +236,15 @@ fn opens_block(rest: &[u8]) -> bool {
 
 /// Lexes one line whose comments are already blanked out.
 fn lex_statement(file: FileId, source: &SharedStr, code: &str, line_start: usize, out: &mut ConfFile) {
-    let trimmed = code.trim_start();
-    if trimmed.trim_end().is_empty() {
+    let trimmed = trim_start(code);
+    if trim_end(trimmed).is_empty() {
         return;
     }
     let lead = code.len() - trimmed.len();
     let stmt_start = line_start + lead;
-    let stmt_end = line_start + code.trim_end().len();
+    let stmt_end = line_start + trim_end(code).len();
     let span = Span::new(file, stmt_start, stmt_end);
-    let stmt = trimmed.trim_end();
+    let stmt = trim_end(trimmed);
     if let Some(rest) = stmt.strip_prefix('#') {
         lex_directive(file, rest, stmt_start + 1, span, out);
     } else if let Some(rest) = stmt.strip_prefix('[') {
@@ -273,8 +273,8 @@ fn lex_directive(file: FileId, rest: &str, offset: usize, span: Span, out: &mut 
         }
     };
     let arg_raw = &rest[word_len..];
-    let arg_lead = arg_raw.len() - arg_raw.trim_start().len();
-    let mut arg = arg_raw.trim();
+    let arg_lead = arg_raw.len() - trim_start(arg_raw).len();
+    let mut arg = trim(arg_raw);
     let mut arg_start = offset + word_len + arg_lead;
     if arg.len() >= 2
         && ((arg.starts_with('"') && arg.ends_with('"'))
@@ -310,7 +310,7 @@ fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut Co
         out.rejected = true;
         return;
     };
-    let name = rest[..close].trim();
+    let name = trim(&rest[..close]);
     if name.is_empty() {
         out.errors.push(ParseError::new(
             span,
@@ -319,8 +319,8 @@ fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut Co
         ));
         return;
     }
-    let name_offset = offset + (rest[..close].len() - rest[..close].trim_start().len());
-    let after = rest[close + 1..].trim();
+    let name_offset = offset + (rest[..close].len() - trim_start(&rest[..close]).len());
+    let after = trim(&rest[close + 1..]);
     let mut section = Section {
         name: name.to_string(),
         name_span: Span::new(file, name_offset, name_offset + name.len()),
@@ -337,7 +337,7 @@ fn lex_section(file: FileId, rest: &str, offset: usize, span: Span, out: &mut Co
             ));
             return;
         };
-        for option in options.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        for option in options.split(',').map(trim).filter(|o| !o.is_empty()) {
             match option {
                 "!" => section.template = true,
                 "+" => section.append = true,
@@ -379,7 +379,7 @@ fn lex_entry(
         ));
         return;
     };
-    let key = stmt[..eq].trim_end();
+    let key = trim_end(&stmt[..eq]);
     if key.is_empty() {
         out.errors.push(ParseError::new(
             span,
@@ -393,8 +393,8 @@ fn lex_entry(
         value_offset += 1;
     }
     let raw_value = &stmt[value_offset..];
-    let lead = raw_value.len() - raw_value.trim_start().len();
-    let value = raw_value.trim();
+    let lead = raw_value.len() - trim_start(raw_value).len();
+    let value = trim(raw_value);
     let value_start = offset + value_offset + lead;
     let in_file = value_start..value_start + value.len();
     let shared = match source.get(in_file.clone()) {

@@ -8,7 +8,7 @@ use crate::hash::HashMap;
 use super::app::{self, AppCall};
 use super::conf::{ConfItem, Entry};
 use crate::parse::ParseError;
-use crate::source::{SharedStr, Span};
+use crate::source::{SharedStr, Span, trim};
 
 #[derive(Debug, Default)]
 pub struct Dialplan {
@@ -395,7 +395,7 @@ impl Builder {
         // The comma is a few bytes in: a plain search beats `memchr`'s setup.
         let Some(comma) = rest.bytes().position(|b| b == b',') else {
             // `exten => 100,hint` without a device is odd but harmless.
-            if rest.trim().eq_ignore_ascii_case("hint") {
+            if trim(rest).eq_ignore_ascii_case("hint") {
                 return;
             }
             self.errors.push(ParseError::new(
@@ -405,14 +405,14 @@ impl Builder {
             ));
             return;
         };
-        let priority_text = rest[..comma].trim();
+        let priority_text = trim(&rest[..comma]);
         let app_offset = rest_offset + comma + 1;
         let priority_span = Span::new(file, base + rest_offset, base + rest_offset + comma);
         // `priority(label)`.
         let (number_text, label) = match priority_text.bytes().position(|b| b == b'(') {
             Some(open) if priority_text.ends_with(')') => (
-                priority_text[..open].trim(),
-                Some(entry.value.part(priority_text[open + 1..priority_text.len() - 1].trim())),
+                trim(&priority_text[..open]),
+                Some(entry.value.part(trim(&priority_text[open + 1..priority_text.len() - 1]))),
             ),
             _ => (priority_text, None),
         };
@@ -480,7 +480,7 @@ impl Builder {
                 ));
                 return None;
             };
-            let name = value[..comma].trim();
+            let name = trim(&value[..comma]);
             if name.is_empty() {
                 self.errors.push(ParseError::new(
                     entry.value_span,
@@ -506,8 +506,8 @@ impl Builder {
     ) -> Option<u32> {
         let plus_at = number_text.bytes().position(|b| b == b'+');
         let (base_text, plus) = match plus_at.map(|i| (&number_text[..i], &number_text[i + 1..])) {
-            Some((b, n)) => match n.trim().parse::<u32>() {
-                Ok(n) => (b.trim(), n),
+            Some((b, n)) => match trim(n).parse::<u32>() {
+                Ok(n) => (trim(b), n),
                 Err(_) => {
                     self.errors.push(ParseError::new(
                         priority_span,

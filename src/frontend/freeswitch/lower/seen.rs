@@ -9,7 +9,7 @@ use super::hunting::Hunt;
 use crate::flow::Voices;
 use crate::frontend::freeswitch::parse::{Action, Condition, Extension, Item};
 use crate::hash::FastHashMap;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, trim};
 
 /// Variables whose setting makes `record_session` wait for the answer: on a
 /// channel answered already, it records at once.
@@ -144,7 +144,7 @@ fn note_action(action: &Action, seen: &mut Seen, pending: &mut Vec<String>) {
     let written = match action.application.as_str() {
         "set" | "export" => data
             .split_once('=')
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim())),
+            .map(|(n, v)| (trim(n).to_ascii_lowercase(), trim(v))),
         "play_and_get_digits" => data
             .split_whitespace()
             .nth(7)
