@@ -82,6 +82,36 @@ impl Json {
         }
     }
 
+    /// The member `key` of an object, to change or take.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match &mut self.value {
+            Value::Object(members) => members
+                .iter_mut()
+                .find(|m| m.key == key)
+                .map(|m| &mut m.value),
+            _ => None,
+        }
+    }
+
+    /// The value, moved out: `null` (at the same place) is left behind, for
+    /// a reader that turns a document into its own types without copying.
+    pub fn take(&mut self) -> Json {
+        let null = Json {
+            value: Value::Null,
+            span: self.span,
+        };
+        std::mem::replace(self, null)
+    }
+
+    /// [`Json::as_text`], moving the value out of the document ([`Json::take`]).
+    pub fn take_text(&mut self) -> Option<String> {
+        match self.take().value {
+            Value::String(s) | Value::Number(s) => Some(s),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),

@@ -146,7 +146,9 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
     // `jsonencode({...})` or a heredoc.
     if source.path.extension().is_some_and(|e| e == "tf") {
         return match crate::parse::terraform::parse(file, &source.text) {
-            Ok(document) => flows_in(file, &source.path, &source.text, problems, &document.root),
+            Ok(mut document) => {
+                flows_in(file, &source.path, &source.text, problems, &mut document.root)
+            }
             Err(error) => {
                 problems.parse_errors.push(error);
                 Vec::new()
@@ -154,7 +156,9 @@ pub fn read(file: FileId, source: &SourceFile, problems: &mut Problems) -> Vec<F
         };
     }
     match cloudformation::parse(file, source) {
-        Ok(template) => flows_in(file, &source.path, &source.text, problems, &template.root),
+        Ok(mut template) => {
+            flows_in(file, &source.path, &source.text, problems, &mut template.root)
+        }
         Err(error) => {
             problems.parse_errors.push(error);
             Vec::new()
@@ -222,7 +226,7 @@ pub fn read_json(
     let Reading { keep, skipped } = reading;
     // A flow-language document is read no further than its top (see
     // `Reader::find_flows`), so what `keep` leaves out changes nothing.
-    let document = match json::parse_kept(file, text, None, Syntax::Strict, keep, skipped) {
+    let mut document = match json::parse_kept(file, text, None, Syntax::Strict, keep, skipped) {
         Ok(document) if is_flow_language(&document) => document,
         Ok(_) => match json::parse(file, text, None) {
             Ok(document) => document,
@@ -242,7 +246,7 @@ pub fn read_json(
             }
         },
     };
-    flows_in(file, path, text, problems, &document)
+    flows_in(file, path, text, problems, &mut document)
 }
 
 /// The flows a Terraform HCL file deploys from other files: per
@@ -296,7 +300,7 @@ fn flows_in(
     path: &Path,
     text: &str,
     problems: &mut Problems,
-    document: &Json,
+    document: &mut Json,
 ) -> Vec<Flow> {
     let stem = path
         .file_stem()
@@ -350,8 +354,8 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// Looks for flows in a document (`node`, the value of `key`) and in
-    /// strings that embed one.
-    fn find_flows(&mut self, node: &Json, key: &str, around: &Around, depth: usize) {
+    /// strings that embed one. A flow's parts are moved out of the document.
+    fn find_flows(&mut self, node: &mut Json, key: &str, around: &Around, depth: usize) {
         if depth > json::MAX_DEPTH {
             return;
         }
@@ -397,7 +401,12 @@ impl Reader<'_> {
                 }
             }
         }
-        for member in node.members() {
+        let (members, items) = match &mut node.value {
+            Value::Object(members) => (members.as_mut_slice(), [].as_mut_slice()),
+            Value::Array(items) => ([].as_mut_slice(), items.as_mut_slice()),
+            _ => return,
+        };
+        for member in members {
             // `Content` (exports, CloudFormation) or `content` (Terraform JSON).
             if member.key == "Content" || member.key == "content" {
                 self.embedded(&member.value, &own, depth);
@@ -415,9 +424,9 @@ impl Reader<'_> {
                     .keys
                     .push(format!("tf:aws_connect_contact_flow.{}", member.key));
             }
-            self.find_flows(&member.value, &member.key, &child, depth + 1);
+            self.find_flows(&mut member.value, &member.key, &child, depth + 1);
         }
-        for item in node.as_array() {
+        for item in items {
             self.find_flows(item, key, around, depth + 1);
         }
     }
@@ -440,7 +449,8 @@ impl Reader<'_> {
             None => content,
         };
         let Some(text) = content.as_str() else {
-            self.find_flows(content, "", &around, depth + 1);
+            // Rare (a `Content` object): read from a copy.
+            self.find_flows(&mut content.clone(), "", &around, depth + 1);
             return;
         };
         if !(text.contains("\"Actions\"") || text.contains("\"modules\"")) {
@@ -461,7 +471,7 @@ impl Reader<'_> {
         });
         // Connect itself reads the embedded flow.
         match json::parse_with(self.file, &decoded, Some(&offsets), Syntax::ConnectFlow) {
-            Ok(inner) => self.find_flows(&inner, "", &around, depth + 1),
+            Ok(mut inner) => self.find_flows(&mut inner, "", &around, depth + 1),
             Err(error) => self.problems.parse_errors.push(ParseError::new(
                 error.span,
                 format!("malformed contact flow in `Content`: {}", error.message),
@@ -501,71 +511,95 @@ fn text_of(node: Option<&Json>) -> Option<String> {
     node.and_then(Json::as_text)
 }
 
-/// The 2019-10-30 flow language.
-fn flow_language(flow: &Json, name: &str) -> Flow {
-    let actions = flow
-        .get("Actions")
-        .map(Json::as_array)
-        .unwrap_or(&[])
-        .iter()
-        .map(|action| {
-            let transitions = action.get("Transitions");
-            let conditions = transitions
-                .and_then(|t| t.get("Conditions"))
-                .map(Json::as_array)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|c| {
-                    let condition = c.get("Condition")?;
-                    Some(Branch {
-                        operator: text_of(condition.get("Operator")).unwrap_or_default(),
-                        operands: condition
-                            .get("Operands")
-                            .map(Json::as_array)
-                            .unwrap_or(&[])
-                            .iter()
-                            .filter_map(Json::as_text)
-                            .collect(),
-                        next: text_of(c.get("NextAction"))?,
-                    })
-                })
-                .collect();
-            let errors = transitions
-                .and_then(|t| t.get("Errors"))
-                .map(Json::as_array)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|e| {
-                    Some((
-                        text_of(e.get("ErrorType")).unwrap_or_default(),
-                        text_of(e.get("NextAction"))?,
-                    ))
-                })
-                .collect();
-            FlowAction {
-                id: text_of(action.get("Identifier")).unwrap_or_default(),
-                kind: text_of(action.get("Type")).unwrap_or_default(),
-                span: action.span,
-                parameters: action.get("Parameters").cloned().unwrap_or(Json {
-                    value: Value::Object(Vec::new()),
-                    span: action.span,
-                }),
-                transitions: Transitions {
-                    next: text_of(transitions.and_then(|t| t.get("NextAction"))),
-                    conditions,
-                    errors,
-                },
-            }
-        })
-        .collect();
+/// The 2019-10-30 flow language, moved out of its document.
+fn flow_language(flow: &mut Json, name: &str) -> Flow {
+    let span = flow.get("StartAction").map(|s| s.span).unwrap_or(flow.span);
+    let start = flow.get_mut("StartAction").and_then(Json::take_text);
+    let actions = match flow.get_mut("Actions").map(|a| &mut a.value) {
+        Some(Value::Array(actions)) => actions.iter_mut().map(flow_action).collect(),
+        _ => Vec::new(),
+    };
     Flow {
         name: name.to_string(),
-        span: flow.get("StartAction").map(|s| s.span).unwrap_or(flow.span),
-        start: text_of(flow.get("StartAction")),
+        span,
+        start,
         actions,
         flow_type: None,
         keys: Vec::new(),
         substitutions: Vec::new(),
+    }
+}
+
+/// One action of the flow language, moved out of its document.
+fn flow_action(action: &mut Json) -> FlowAction {
+    let mut transitions = action.get_mut("Transitions").map(Json::take);
+    let mut list = |name: &str| match transitions
+        .as_mut()
+        .and_then(|t| t.get_mut(name))
+        .map(Json::take)
+    {
+        Some(Json {
+            value: Value::Array(items),
+            ..
+        }) => items,
+        _ => Vec::new(),
+    };
+    let conditions = list("Conditions")
+        .into_iter()
+        .filter_map(|mut c| {
+            let mut condition = c.get_mut("Condition")?.take();
+            Some(Branch {
+                operator: condition
+                    .get_mut("Operator")
+                    .and_then(Json::take_text)
+                    .unwrap_or_default(),
+                operands: match condition.get_mut("Operands").map(Json::take) {
+                    Some(Json {
+                        value: Value::Array(operands),
+                        ..
+                    }) => operands.into_iter().filter_map(|mut o| o.take_text()).collect(),
+                    _ => Vec::new(),
+                },
+                next: c.get_mut("NextAction").and_then(Json::take_text)?,
+            })
+        })
+        .collect();
+    let errors = list("Errors")
+        .into_iter()
+        .filter_map(|mut e| {
+            let error_type = e.get_mut("ErrorType").and_then(Json::take_text);
+            Some((
+                error_type.unwrap_or_default(),
+                e.get_mut("NextAction").and_then(Json::take_text)?,
+            ))
+        })
+        .collect();
+    let next = transitions
+        .as_mut()
+        .and_then(|t| t.get_mut("NextAction"))
+        .and_then(Json::take_text);
+    FlowAction {
+        id: action
+            .get_mut("Identifier")
+            .and_then(Json::take_text)
+            .unwrap_or_default(),
+        kind: action
+            .get_mut("Type")
+            .and_then(Json::take_text)
+            .unwrap_or_default(),
+        span: action.span,
+        parameters: action
+            .get_mut("Parameters")
+            .map(Json::take)
+            .unwrap_or(Json {
+                value: Value::Object(Vec::new()),
+                span: action.span,
+            }),
+        transitions: Transitions {
+            next,
+            conditions,
+            errors,
+        },
     }
 }
 
