@@ -17,8 +17,8 @@ use crate::flow::{
 };
 use crate::source::{SourceMap, Span};
 use path_state::{
-    AnswerEffect, ConsentState, Facts, NodeId, PathState, PathStates, QuietRuns, StepFacts,
-    VariableId,
+    AnswerEffect, ConsentState, EdgeEffects, Facts, NodeId, PathState, PathStates, QuietRuns,
+    StepEdgeEffects, StepFacts, VariableId,
 };
 use reach::{Answers, NearestAhead, Predecessors, Reachability};
 use recognize::{ARGUMENTS, PromptMeaning, Recognizers};
@@ -681,7 +681,7 @@ pub fn reached_unmarked(
             analysis: false,
             consent_question: None,
             voiceprint_question: None,
-            edge_effects: vec![Vec::new(); step.edges.len()],
+            edge_effects: smallvec::smallvec![EdgeEffects::new(); step.edges.len()],
             copy: None,
         })
         .collect();
@@ -822,7 +822,7 @@ fn step_facts<'g>(graph: &'g FlowGraph, recognizers: &Recognizers) -> Facts {
         // Most steps test nothing: no list for them (see `edge_effects`).
         let tests_nothing = step.edges.iter().all(|edge| edge.guards.is_empty());
         let edge_effects = match tests_nothing {
-            true => Vec::new(),
+            true => StepEdgeEffects::new(),
             false => step
                 .edges
                 .iter()

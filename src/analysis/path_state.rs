@@ -9,6 +9,7 @@
 //! witness path.
 
 use crate::hash::HashMap;
+use smallvec::SmallVec;
 use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
 
@@ -112,6 +113,13 @@ pub enum AnswerEffect {
     Default,
 }
 
+/// What one edge establishes about tested variables: nearly always one
+/// test, kept inline (no allocation for each of a graph's tests).
+pub type EdgeEffects = SmallVec<[(VariableId, AnswerEffect); 1]>;
+
+/// A step's [`EdgeEffects`], per edge: a test has two edges, kept inline.
+pub type StepEdgeEffects = SmallVec<[EdgeEffects; 2]>;
+
 /// Per-step facts the propagation needs, computed once from the graph.
 pub struct StepFacts {
     pub notice: bool,
@@ -125,7 +133,7 @@ pub struct StepFacts {
     pub voiceprint_question: Option<VariableId>,
     /// Per edge, what it establishes about tested variables; empty when
     /// no edge tests anything.
-    pub edge_effects: Vec<Vec<(VariableId, AnswerEffect)>>,
+    pub edge_effects: StepEdgeEffects,
     /// For a step that copies a variable: from which, into which.
     pub copy: Option<(VariableId, VariableId)>,
 }
@@ -486,7 +494,7 @@ impl Run<'_> {
                 let spent = asked.filter(|v| self.facts.spent_after_question[v.0 as usize]);
                 for (index, edge) in step.edges.iter().enumerate() {
                     let effects = &self.facts.steps[node.step.index()].edge_effects;
-                    let effects = effects.get(index).map(Vec::as_slice).unwrap_or(&[]);
+                    let effects = effects.get(index).map(|e| e.as_slice()).unwrap_or(&[]);
                     let (state, other) = self.apply_edge(after, effects);
                     for mut state in std::iter::once(state).chain(other) {
                         if spent.is_some() && state.consent_variable == spent {
@@ -625,7 +633,7 @@ mod tests {
             analysis: false,
             consent_question: question.map(VariableId),
             voiceprint_question: None,
-            edge_effects: vec![
+            edge_effects: smallvec::smallvec![
                 tests
                     .iter()
                     .map(|&v| (VariableId(v), AnswerEffect::Yes))

@@ -283,19 +283,19 @@ impl Lowerer<'_> {
         };
         let mut outcomes = Vec::new();
         for (named, outcome) in [(Some(yes), true), (no, false)] {
-            let guards = guards_for(&condition, outcome);
+            let mut guards = guards_for(&condition, outcome);
             let to = match named.filter(|n| !n.trimmed().is_empty()) {
                 Some(named) => targets(self, named),
                 None => next.into_iter().collect(),
             };
-            for to in to {
-                self.graph.add_edge(
-                    step,
-                    Edge {
-                        to,
-                        guards: guards.clone(),
-                    },
-                );
+            // Nearly always one target: it takes the guards, the others a copy.
+            let last = to.len().saturating_sub(1);
+            for (i, to) in to.into_iter().enumerate() {
+                let guards = match i == last {
+                    true => std::mem::take(&mut guards),
+                    false => guards.clone(),
+                };
+                self.graph.add_edge(step, Edge { to, guards });
                 outcomes.push(outcome);
             }
         }

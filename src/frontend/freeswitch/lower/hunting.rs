@@ -417,7 +417,7 @@ impl Lowerer<'_> {
         (
             Some(vec![Guard::Answer {
                 variable: variable.clone(),
-                answer: AnswerMatch::Regex(expression.to_string()),
+                answer: AnswerMatch::Regex(expression.as_str().to_owned()),
             }]),
             Some(vec![Guard::Default {
                 variable,
