@@ -194,7 +194,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     };
     run.findings.extend(registry.run_on_run(&context, &enabled));
     reported.extend(report::place(run.findings, &sources, registry, &severity));
-    let mut reported = report::finish(reported, &sources);
+    let mut reported = report::finish(reported, &sources, jobs);
     let facts = suppress::apply(
         &mut reported,
         &run.written,
@@ -207,7 +207,7 @@ pub fn run(options: &CheckOptions, cwd: &Path, registry: &Registry) -> miette::R
     );
     let meta = registry.run_on_suppressions(&facts, &enabled);
     let meta = report::place(meta, &sources, registry, &severity).collect();
-    reported.extend(report::finish(meta, &sources));
+    reported.extend(report::finish(meta, &sources, jobs));
     report::sort(&mut reported, &sources);
     let mut notes = workspace.not_analysed_notes();
     notes.extend(apply_baseline(options, &config, cwd, &mut reported)?);

@@ -389,6 +389,7 @@ mod tests {
                 reported: crate::report::finish(
                     crate::report::place(findings, &sources, &catalog, &|_| None).collect(),
                     &sources,
+                    1,
                 ),
                 files: 1,
             };

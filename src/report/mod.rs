@@ -51,7 +51,7 @@ pub fn place(
 
 /// Orders placed findings (path, line, column, code), keeps one of each
 /// repeat, and computes line-independent fingerprints.
-pub fn finish(mut reported: Vec<Reported>, sources: &SourceMap) -> Vec<Reported> {
+pub fn finish(mut reported: Vec<Reported>, sources: &SourceMap, jobs: usize) -> Vec<Reported> {
     sort(&mut reported, sources);
     // The same rule at the same statement twice is one finding.
     reported.dedup_by(|b, a| {
@@ -60,12 +60,40 @@ pub fn finish(mut reported: Vec<Reported>, sources: &SourceMap) -> Vec<Reported>
             && a.finding.rule == b.finding.rule
             && a.finding.message == b.finding.message
     });
-    // Fingerprint: rule, path, anchor and the occurrence among identical
-    // anchors, never the line number. The findings are sorted by path, so
-    // the occurrences are counted one path at a time.
+    // A path's fingerprints depend on its own findings only: whole paths
+    // are fingerprinted in parallel (the run waits for this step alone).
+    let chunks = path_chunks(&reported, jobs * 4);
+    let fingerprints = crate::parallel::map(chunks, jobs, |range| fingerprints(&reported[range]));
+    for (r, fingerprint) in reported.iter_mut().zip(fingerprints.into_iter().flatten()) {
+        r.fingerprint = fingerprint;
+    }
+    reported
+}
+
+/// The findings cut into about `count` ranges of whole paths (the findings
+/// are sorted by path).
+fn path_chunks(reported: &[Reported], count: usize) -> Vec<std::ops::Range<usize>> {
+    let size = reported.len().div_ceil(count.max(1)).max(1);
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < reported.len() {
+        let mut end = (start + size).min(reported.len());
+        while end < reported.len() && reported[end].path == reported[end - 1].path {
+            end += 1;
+        }
+        chunks.push(start..end);
+        start = end;
+    }
+    chunks
+}
+
+/// Fingerprint: rule, path, anchor and the occurrence among identical
+/// anchors, never the line number. `reported` holds whole paths, sorted, so
+/// the occurrences are counted one path at a time.
+fn fingerprints(reported: &[Reported]) -> Vec<String> {
     let mut seen: crate::hash::HashMap<(&str, &str), usize> = Default::default();
     let mut path = None;
-    let fingerprints: Vec<String> = reported
+    reported
         .iter()
         .map(|r| {
             if path != Some(r.path.as_str()) {
@@ -81,11 +109,7 @@ pub fn finish(mut reported: Vec<Reported>, sources: &SourceMap) -> Vec<Reported>
             *occurrence += 1;
             fingerprint
         })
-        .collect();
-    for (r, fingerprint) in reported.iter_mut().zip(fingerprints) {
-        r.fingerprint = fingerprint;
-    }
-    reported
+        .collect()
 }
 
 /// The output order: path, line, column, rule, message; findings equal in
