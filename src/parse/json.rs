@@ -222,6 +222,9 @@ pub enum Keep<'k> {
     /// says; of an array, each item kept as this says; a string, number,
     /// boolean or null whole.
     Only(&'k [(&'k str, Keep<'k>)]),
+    /// That the value is there, and where: it is skipped like a part left
+    /// out, and reads as `null`.
+    Presence,
 }
 
 impl Keep<'_> {
@@ -230,6 +233,7 @@ impl Keep<'_> {
         match self {
             Keep::All => Some(Keep::All),
             Keep::Only(members) => members.iter().find(|(k, _)| *k == key).map(|&(_, m)| m),
+            Keep::Presence => None,
         }
     }
 }
@@ -414,6 +418,13 @@ impl<'a> Parser<'a> {
     fn value(&mut self, depth: usize, keep: Keep) -> Result<Json, JsonError> {
         self.enter(depth)?;
         let start = self.pos;
+        if let Keep::Presence = keep {
+            self.skip_value(depth)?;
+            return Ok(Json {
+                value: Value::Null,
+                span: self.span(start, self.pos),
+            });
+        }
         let value = match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth, keep)?,
             Some(b'[') => self.array(depth, keep)?,
@@ -850,6 +861,23 @@ mod tests {
         assert!(unchecked(r#"{"c": 1, "b": [1,, 2]}"#).is_err());
         assert!(unchecked(r#"{"c": {"d": [1, 2]"#).is_err());
         assert!(unchecked(r#"{"c": "never \" closed}"#).is_err());
+        // A value kept for its presence is passed and reads as null.
+        const PRESENCE: Keep = Keep::Only(&[("a", Keep::Presence), ("b", Keep::All)]);
+        let text = r#"{"a": [{"x": "]"}, [1, {}]], "b": 2}"#;
+        let marked = parse_kept(
+            file(),
+            text,
+            None,
+            Syntax::Strict,
+            PRESENCE,
+            Skipped::Unchecked,
+        )
+        .unwrap();
+        assert_eq!(marked.to_compact(), r#"{"a":null,"b":2}"#);
+        assert_eq!(
+            &text[marked.get("a").unwrap().span.start as usize..][..4],
+            "[{\"x"
+        );
         // Passing by is not recursive: nesting beyond the limit is no danger.
         let deep = format!(
             r#"{{"c": {}{}, "b": 1}}"#,

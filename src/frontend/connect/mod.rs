@@ -147,10 +147,15 @@ fn deployed_flow_files(path: &Path, text: &str, fs: &dyn FileSystem) -> Vec<(Str
 /// transfer and its target always share a key.
 fn flow_keys(path: &Path, text: &str) -> Vec<String> {
     let problems = &mut Problems::default();
-    // Of a JSON flow, only the actions' types and parameters are built: a
-    // key pass over every flow of the tree, before any is loaded.
+    // Of a JSON flow, only the actions' types and parameters are built, and
+    // nothing of its actions when none can transfer: a key pass over every
+    // flow of the tree, before any is loaded.
     let flows = if connect::is_json(path, text) {
-        connect::read_json(FileId(0), path, text, problems, connect::FLOW_TRANSFERS)
+        let reading = match connect::may_transfer(text) {
+            true => connect::FLOW_TRANSFERS,
+            false => connect::FLOW_NAMES,
+        };
+        connect::read_json(FileId(0), path, text, problems, reading)
     } else {
         let source = SourceFile::new(path.to_path_buf(), String::new(), text.to_string());
         connect::read(FileId(0), &source, problems)
@@ -172,4 +177,30 @@ fn flow_keys(path: &Path, text: &str) -> Vec<String> {
         }
     }
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A flow none of whose actions can transfer is keyed by its name alone,
+    /// read without its actions; a transfer is found however its type is
+    /// spelt.
+    #[test]
+    fn the_key_pass_finds_transfers_and_passes_flows_that_have_none() {
+        let path = Path::new("flows/main.json");
+        let plain = r#"{"Version": "2019-10-30", "StartAction": "a", "Actions": [
+            {"Identifier": "a", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}]}"#;
+        assert!(!connect::may_transfer(plain));
+        assert_eq!(flow_keys(path, plain), ["connect-name:main"]);
+        let transfer = r#"{"Version": "2019-10-30", "StartAction": "a", "Actions": [
+            {"Identifier": "a", "Type": "TransferToFlow", "Transitions": {},
+             "Parameters": {"ContactFlowId": "arn:aws:connect:eu-west-1:1:instance/i/contact-flow/abc"}}]}"#;
+        let escaped = transfer.replace("TransferToFlow", "Transfer\\u0054oFlow");
+        for text in [transfer, escaped.as_str()] {
+            assert!(connect::may_transfer(text));
+            let keys = flow_keys(path, text);
+            assert!(keys.iter().any(|k| k == "connect-flow:id:abc"), "{keys:?}");
+        }
+    }
 }

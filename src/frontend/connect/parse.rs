@@ -213,6 +213,27 @@ pub const FLOW_TRANSFERS: Reading = Reading {
     skipped: Skipped::Unchecked,
 };
 
+/// What the unit key pass uses of a document in the flow language none of
+/// whose actions can transfer to a flow ([`may_transfer`]): whether it is
+/// one. Its actions are passed unchecked, as [`FLOW_TRANSFERS`] passes
+/// what it does not keep: the flow reads as one without actions.
+pub const FLOW_NAMES: Reading = Reading {
+    keep: Keep::Only(&[
+        ("Actions", Keep::Presence),
+        ("StartAction", Keep::All),
+        ("Version", Keep::All),
+    ]),
+    skipped: Skipped::Unchecked,
+};
+
+/// Whether a flow's text may hold a transfer to another flow
+/// ([`FlowAction::transfers_to_flow`]): the action type or the parameter
+/// written out, or a `\u` escape, which could spell either.
+pub fn may_transfer(text: &str) -> bool {
+    let holds = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
+    holds(b"TransferToFlow") || holds(b"ContactFlowId") || holds(b"\\u")
+}
+
 /// The flows of a JSON file, as [`read`] reads them in what `reading` keeps:
 /// of a document in the flow language only that is built (any other
 /// document is built whole, and checked).
