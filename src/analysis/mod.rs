@@ -681,7 +681,7 @@ pub fn reached_unmarked(
             analysis: false,
             consent_question: None,
             voiceprint_question: None,
-            edge_effects: smallvec::smallvec![EdgeEffects::new(); step.edges.len()],
+            edge_effects: vec![EdgeEffects::new(); step.edges.len()],
             copy: None,
         })
         .collect();

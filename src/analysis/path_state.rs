@@ -117,8 +117,9 @@ pub enum AnswerEffect {
 /// test, kept inline (no allocation for each of a graph's tests).
 pub type EdgeEffects = SmallVec<[(VariableId, AnswerEffect); 1]>;
 
-/// A step's [`EdgeEffects`], per edge: a test has two edges, kept inline.
-pub type StepEdgeEffects = SmallVec<[EdgeEffects; 2]>;
+/// A step's [`EdgeEffects`], per edge; a list only for a step that tests
+/// (kept out of line: most steps test nothing, and every step holds one).
+pub type StepEdgeEffects = Vec<EdgeEffects>;
 
 /// Per-step facts the propagation needs, computed once from the graph.
 pub struct StepFacts {
@@ -633,7 +634,7 @@ mod tests {
             analysis: false,
             consent_question: question.map(VariableId),
             voiceprint_question: None,
-            edge_effects: smallvec::smallvec![
+            edge_effects: vec![
                 tests
                     .iter()
                     .map(|&v| (VariableId(v), AnswerEffect::Yes))
