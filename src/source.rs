@@ -264,6 +264,11 @@ impl SourceFile {
         &self.text[start..end]
     }
 
+    /// Where each line starts: 0, then the byte after each `\n`.
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
     /// 0-based line index of a byte offset.
     pub fn line_index(&self, offset: u32) -> usize {
         match self.line_starts.binary_search(&offset) {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::parse::{Comment, ParseError};
-use crate::source::{FileId, SharedStr, Span, trim, trim_end, trim_start};
+use crate::source::{FileId, SharedStr, SourceFile, Span, trim, trim_end, trim_start};
 
 #[derive(Debug, Clone)]
 pub enum ConfItem {
@@ -101,20 +101,33 @@ const MAX_RESERVED_ITEMS: usize = 1 << 16;
 
 /// Lexes one configuration file, `source` its whole text.
 pub fn lex(file: FileId, source: &SharedStr) -> ConfFile {
+    let starts: Vec<u32> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1))
+        .collect();
+    lex_lines(file, source, &starts)
+}
+
+/// Lexes a file read into `sources`: its lines are where its line index
+/// says, found once when it was read.
+pub fn lex_file(file: FileId, source: &SourceFile) -> ConfFile {
+    lex_lines(file, &SharedStr::whole(&source.text), source.line_starts())
+}
+
+/// [`lex`], given where each line of `source` starts (0 first).
+fn lex_lines(file: FileId, source: &SharedStr, starts: &[u32]) -> ConfFile {
     let text = source.as_str();
     // At most an item a line: room for them all at once, where growing the
     // vector copied every item about twice. Bounded, so that a file of
     // blank lines does not reserve room for millions of items.
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
     let mut out = ConfFile {
-        items: Vec::with_capacity(lines.min(MAX_RESERVED_ITEMS)),
+        items: Vec::with_capacity(starts.len().min(MAX_RESERVED_ITEMS)),
         ..ConfFile::default()
     };
     // Open block comments: start offset of each `;--` still open.
     let mut open_blocks: Vec<usize> = Vec::new();
     let mut block_text_start = 0usize;
     let mut line_start = 0usize;
-    for raw_line in lines_inclusive(text) {
+    for raw_line in lines_inclusive(text, starts) {
         let line_end = line_start + raw_line.trim_end_matches(['\n', '\r']).len();
         let line = &text[line_start..line_end];
         // Most lines have no comment: they are their own code.
@@ -209,19 +222,16 @@ pub fn lex(file: FileId, source: &SharedStr) -> ConfFile {
 }
 
 /// The lines of `text` with their line breaks, as `split_inclusive('\n')`
-/// yields them. Searched with `memchr`: `str`'s search for a `char` costs
-/// more per call than a short line does to scan.
-fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= text.len() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
-        let line = &text[start..end];
-        start = end;
-        Some(line)
-    })
+/// yields them, cut where `starts` (each line's first byte) says.
+fn lines_inclusive<'t>(text: &'t str, starts: &'t [u32]) -> impl Iterator<Item = &'t str> {
+    starts
+        .iter()
+        .enumerate()
+        .take_while(|&(_, &start)| (start as usize) < text.len())
+        .map(|(i, &start)| {
+            let end = starts.get(i + 1).map_or(text.len(), |&end| end as usize);
+            &text[start as usize..end]
+        })
 }
 
 /// Whether `text` holds the ASCII byte `byte`.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::files::{FileSystem, resolve_include as resolve};
 use crate::parse::{Comment, ParseError, Problems, Unresolved};
-use crate::source::{FileId, SharedStr, SourceFile, SourceMap, Span, display_path};
+use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
 use ael::AelFile;
 use conf::{ConfFile, ConfItem, Directive, DirectiveKind, Spliced};
 
@@ -103,7 +103,7 @@ pub fn load(
     let shared = &*sources;
     let lexed = crate::parallel::map(files, jobs, |f: &AsteriskFile| {
         let path = fs.canonical(&shared.get(f.file).path);
-        let conf = conf::lex(f.file, &SharedStr::whole(&shared.get(f.file).text));
+        let conf = conf::lex_file(f.file, shared.get(f.file));
         (f, path, conf)
     });
     for (f, path, conf) in lexed {
@@ -184,7 +184,7 @@ impl Library {
                     }
                     match read_included(fs, target, cwd, sources) {
                         Ok(id) => {
-                            let conf = conf::lex(id, &SharedStr::whole(&sources.get(id).text));
+                            let conf = conf::lex_file(id, sources.get(id));
                             self.files.insert(
                                 target.clone(),
                                 LexedFile {
