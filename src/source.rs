@@ -214,11 +214,7 @@ struct Evicted {
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
-        // memchr finds the newlines a vector at a time: every file read
-        // goes through here, and lines are short.
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         SourceFile {
             path,
             display,
@@ -338,6 +334,15 @@ impl SourceFile {
         let end = (span.end as usize).clamp(start, self.text.len());
         self.text.get(start..end).unwrap_or("")
     }
+}
+
+/// Where each line of `text` starts: 0, then the byte after each `\n`.
+/// memchr finds the newlines a vector at a time: every file read goes
+/// through here, and lines are short.
+pub fn line_starts(text: &str) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1))
+        .collect()
 }
 
 /// The files read during a run, or a unit's files on top of the run's

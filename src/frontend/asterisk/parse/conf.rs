@@ -10,7 +10,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::parse::{Comment, ParseError};
-use crate::source::{FileId, SharedStr, SourceFile, Span, trim, trim_end, trim_start};
+use crate::source::{
+    FileId, SharedStr, SourceFile, Span, line_starts, trim, trim_end, trim_start,
+};
 
 #[derive(Debug, Clone)]
 pub enum ConfItem {
@@ -101,10 +103,7 @@ const MAX_RESERVED_ITEMS: usize = 1 << 16;
 
 /// Lexes one configuration file, `source` its whole text.
 pub fn lex(file: FileId, source: &SharedStr) -> ConfFile {
-    let starts: Vec<u32> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1))
-        .collect();
-    lex_lines(file, source, &starts)
+    lex_lines(file, source, &line_starts(source))
 }
 
 /// Lexes a file read into `sources`: its lines are where its line index
