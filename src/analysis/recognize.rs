@@ -311,7 +311,7 @@ impl Recognizers {
     /// Reads one prompt (a file name or spoken text).
     pub fn prompt(&self, prompt: &str) -> PromptMeaning {
         let words = normalise(prompt);
-        let notice = self.is_notice(prompt);
+        let notice = self.is_notice(prompt, &words);
         let voiceprint = self.voiceprint.is_match(&words);
         PromptMeaning {
             notice: notice || self.extra_notice.matches(prompt),
@@ -331,16 +331,19 @@ impl Recognizers {
     /// Whether a prompt tells the caller the call is (or may be) recorded. A
     /// sound file is judged by its name, not its folder (`recordings/welcome`
     /// is a greeting).
-    fn is_notice(&self, prompt: &str) -> bool {
+    ///
+    /// `words` is `prompt` [`normalise`]d, which keeps every character's
+    /// place: the name's words are its end.
+    fn is_notice(&self, prompt: &str, words: &str) -> bool {
         let name = if prompt.contains(char::is_whitespace) {
             prompt
         } else {
             prompt.rsplit(['/', '\\']).next().unwrap_or(prompt)
         };
-        let words = normalise(name);
-        self.notice.is_match(&words)
-            && (self.call_word.is_match(&words)
-                || (self.recorded_form.is_match(&words) && !self.message_word.is_match(&words)))
+        let words = &words[words.len() - name.len()..];
+        self.notice.is_match(words)
+            && (self.call_word.is_match(words)
+                || (self.recorded_form.is_match(words) && !self.message_word.is_match(words)))
     }
 
     /// Whether an input step whose prompts mean `meaning` asks for consent:
@@ -424,17 +427,19 @@ impl Recognizers {
     }
 }
 
+/// `prompt` with the separators of sound file names as spaces: each
+/// character in its place, so the words of a part of a prompt are the same
+/// part of its words.
 fn normalise(prompt: &str) -> String {
-    prompt
-        .chars()
-        .map(|c| {
-            if matches!(c, '-' | '_' | '/' | '.') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut words = String::with_capacity(prompt.len());
+    words.extend(prompt.chars().map(|c| {
+        if matches!(c, '-' | '_' | '/' | '.') {
+            ' '
+        } else {
+            c
+        }
+    }));
+    words
 }
 
 #[cfg(test)]

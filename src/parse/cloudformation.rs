@@ -221,7 +221,7 @@ impl YamlReader<'_> {
             let mut children = frame.children.into_iter();
             while let (Some(key), Some(value)) = (children.next(), children.next()) {
                 members.push(Member {
-                    key: self.key_text(&key),
+                    key: self.key_text(&key).into(),
                     key_span: key.span,
                     value,
                 });
@@ -273,7 +273,7 @@ impl YamlReader<'_> {
         let span = Span::new(self.file, start, node.span.end as usize);
         Json {
             value: Value::Object(vec![Member {
-                key,
+                key: key.into(),
                 key_span: Span::new(self.file, start, tag_end),
                 value: node,
             }]),

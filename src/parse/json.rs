@@ -12,6 +12,7 @@
 //! something and leaves the checking to a later full read
 //! ([`Skipped::Unchecked`]).
 
+use smol_str::SmolStr;
 use std::borrow::Cow;
 
 use crate::json_string::{plain_len, write_string};
@@ -51,7 +52,8 @@ pub enum Value {
 
 #[derive(Debug, Clone)]
 pub struct Member {
-    pub key: String,
+    /// Short keys, which most are, are held inline: no allocation each.
+    pub key: SmolStr,
     pub key_span: Span,
     pub value: Json,
 }
@@ -658,7 +660,7 @@ impl<'a> Parser<'a> {
             };
             let value = parser.value(depth + 1, kept)?;
             parser.members.push(Member {
-                key: key.into_owned(),
+                key: SmolStr::new(&key),
                 key_span,
                 value,
             });

@@ -73,7 +73,7 @@ impl Reader<'_> {
             .iter()
             .map(|structure| match structure {
                 Structure::Attribute(attribute) => Member {
-                    key: attribute.key.as_str().to_string(),
+                    key: attribute.key.as_str().into(),
                     key_span: self.span(attribute.key.span().unwrap_or_default()),
                     value: self.expression(&attribute.value),
                 },
@@ -99,7 +99,7 @@ impl Reader<'_> {
             self.values.push(label_range.clone());
             value = Json {
                 value: Value::Object(vec![Member {
-                    key: label.as_str().to_string(),
+                    key: label.as_str().into(),
                     key_span: self.span(ident.start..label_range.end),
                     value,
                 }]),
@@ -107,7 +107,7 @@ impl Reader<'_> {
             };
         }
         Member {
-            key: block.ident.as_str().to_string(),
+            key: block.ident.as_str().into(),
             key_span: self.span(ident),
             value,
         }
@@ -141,7 +141,7 @@ impl Reader<'_> {
                             }
                         };
                         Member {
-                            key,
+                            key: key.into(),
                             key_span: self.span(key_range),
                             value: self.expression(value.expr()),
                         }

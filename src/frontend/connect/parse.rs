@@ -435,7 +435,7 @@ impl Reader<'_> {
             }
             let mut child = own.clone();
             if matches!(member.value.value, Value::Object(_)) && member.key != "Properties" {
-                child.name = member.key.clone();
+                child.name = member.key.to_string();
             }
             let resource_type = member.value.get("Type").and_then(Json::as_str);
             if resource_type == Some("AWS::Connect::ContactFlow") {
@@ -462,7 +462,7 @@ impl Reader<'_> {
                     around
                         .substitutions
                         .extend(variables.members().iter().filter_map(|m| {
-                            Some((m.key.clone(), format!("cfn:{}", resource_named(&m.value)?)))
+                            Some((m.key.to_string(), format!("cfn:{}", resource_named(&m.value)?)))
                         }));
                 }
                 sub.as_array().first().unwrap_or(sub)
@@ -640,7 +640,7 @@ fn legacy(flow: &Json, name: &str) -> Flow {
                 .iter()
                 .filter_map(|p| {
                     Some(json::Member {
-                        key: p.get("name")?.as_str()?.to_string(),
+                        key: p.get("name")?.as_str()?.into(),
                         key_span: p.span,
                         value: p.get("value")?.clone(),
                     })

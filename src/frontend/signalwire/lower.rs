@@ -359,9 +359,9 @@ impl<'h> Swml<'_, 'h, '_> {
         let mut arms = Vec::new();
         let mut values = Vec::new();
         for case in params.get("case").map(Json::members).unwrap_or(&[]) {
-            values.push(case.key.clone());
+            values.push(case.key.to_string());
             if let Some(to) = self.block(Some(&case.value), next) {
-                let answer = AnswerMatch::Values(vec![case.key.clone()]);
+                let answer = AnswerMatch::Values(vec![case.key.to_string()]);
                 arms.push((to, vec![answer_guard(&variable, answer)]));
             }
         }

@@ -442,7 +442,7 @@ fn split_prompts(argument: &str) -> Vec<String> {
 /// An application's name in lower case, on the stack (every priority
 /// asks): the names lowering knows are ASCII and far shorter than `buffer`;
 /// a longer name is none of them and reads as "".
-fn known_name<'b>(name: &str, buffer: &'b mut [u8; 32]) -> &'b str {
+pub(super) fn known_name<'b>(name: &str, buffer: &'b mut [u8; 32]) -> &'b str {
     let Some(lower_case) = buffer.get_mut(..name.len()) else {
         return "";
     };

@@ -4,6 +4,7 @@
 
 use crate::hash::HashMap;
 
+use super::apps::known_name;
 use super::{Lowerer, Owned};
 use crate::flow::{Call, Edge, StepId, StepKind};
 use crate::frontend::asterisk::parse::app::{self, AppCall};
@@ -237,8 +238,9 @@ impl Constants {
 
     /// What is known after `app` runs.
     fn apply(&mut self, app: &AppCall) {
-        let name = app.name.to_ascii_lowercase();
-        match name.as_str() {
+        let mut lower_case = [0; 32];
+        let name = known_name(&app.name, &mut lower_case);
+        match name {
             "set" => self.assign(&app.raw_args.text, true),
             "mset" => {
                 for argument in app.args() {
@@ -271,7 +273,7 @@ impl Constants {
                 let status = format!("{name}STATUS");
                 self.0.retain(|k, _| !k.eq_ignore_ascii_case(&status));
             }
-            _ if KEEPS_VARIABLES.contains(&name.as_str()) => {}
+            _ if KEEPS_VARIABLES.contains(&name) => {}
             _ => self.0.clear(),
         }
     }

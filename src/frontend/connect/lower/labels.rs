@@ -208,7 +208,7 @@ fn event_hook_label(action: &FlowAction) -> String {
     let hook = action
         .parameter("EventHooks")
         .and_then(|h| h.members().first())
-        .map(|m| m.key.clone())
+        .map(|m| m.key.to_string())
         .or_else(|| text("Type"))
         .unwrap_or_default();
     match hook.as_str() {

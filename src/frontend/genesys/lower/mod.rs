@@ -474,7 +474,7 @@ impl Lowering<'_> {
     }
 
     fn menu_variable(&self, menu: &Member) -> Variable {
-        let name = text(menu.value.get("name")).unwrap_or_else(|| menu.key.clone());
+        let name = text(menu.value.get("name")).unwrap_or_else(|| menu.key.to_string());
         Variable::Menu {
             region: self.flow_name.clone(),
             action: Some(name),
@@ -547,7 +547,7 @@ impl Lowering<'_> {
                 // `menuDisconnect`, `menuTransferToAcd`: the action of that name.
                 let action = key.strip_prefix("menu").map(lower_first).unwrap_or_default();
                 let as_action = Member {
-                    key: action,
+                    key: action.into(),
                     ..choice.clone()
                 };
                 Some(self.action(&as_action, None))

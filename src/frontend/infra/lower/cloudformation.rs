@@ -41,7 +41,7 @@ impl Reader<'_> {
                     let bucket = bucket.map(|b| (&b.value, cfn_target(resources, &b.value)));
                     self.add_storage(
                         scope,
-                        resource.key.clone(),
+                        resource.key.to_string(),
                         resource.key_span,
                         bucket,
                         encryption,
@@ -52,7 +52,7 @@ impl Reader<'_> {
                     self.add_bucket(
                         scope,
                         Bucket {
-                            key: resource.key.clone(),
+                            key: resource.key.to_string(),
                             bucket_name: property("BucketName")
                                 .and_then(|name| name.value.as_str())
                                 .map(str::to_string),
@@ -63,7 +63,7 @@ impl Reader<'_> {
                     let rules = property("LifecycleConfiguration")
                         .and_then(|lifecycle| lifecycle.value.get("Rules"))
                         .map_or(&[][..], Json::as_array);
-                    let target = Target::Address(resource.key.clone());
+                    let target = Target::Address(resource.key.to_string());
                     for rule in rules {
                         if rule.get("Status").and_then(Json::as_str) == Some("Disabled") {
                             continue;
