@@ -355,8 +355,10 @@ pub enum StepKind {
         prompts: Vec<String>,
     },
     /// The caller's answer is collected into `variable`, after `prompts`.
+    /// Variables are boxed here and in `Assign`, as recordings are: a
+    /// variable is 48 bytes, and the largest variant sizes every step.
     Input {
-        variable: Variable,
+        variable: Box<Variable>,
         prompts: Vec<String>,
     },
     /// A conditional branch; its edges carry guards.
@@ -375,8 +377,8 @@ pub enum StepKind {
     /// `UpdateContactAttributes`): a copy of the consent answer is tested as
     /// the answer.
     Assign {
-        variable: Variable,
-        from: Variable,
+        variable: Box<Variable>,
+        from: Box<Variable>,
     },
     /// Sets the message played to both parties when on-demand recording starts
     /// (Asterisk `TOUCH_MIXMONITOR_MESSAGE_START`).

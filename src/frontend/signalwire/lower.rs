@@ -276,7 +276,7 @@ impl<'h> Swml<'_, 'h, '_> {
                 prompts: sounds(params.get("urls").or(params.get("url")).unwrap_or(params)),
             }],
             "prompt" => vec![StepKind::Input {
-                variable: Variable::Named(PROMPT_VALUE.into()),
+                variable: Box::new(Variable::Named(PROMPT_VALUE.into())),
                 prompts: params.get("play").map(sounds).unwrap_or_default(),
             }],
             "switch" | "cond" => return self.branch(name, item, params, next),
@@ -696,8 +696,8 @@ fn assignments(params: &Json) -> Vec<StepKind> {
             let value = member.value.as_text()?;
             let inner = value.trim().strip_prefix("%{")?.strip_suffix('}')?;
             (!inner.contains(['{', '}'])).then(|| StepKind::Assign {
-                variable: variable(&member.key),
-                from: variable(inner),
+                variable: Box::new(variable(&member.key)),
+                from: Box::new(variable(inner)),
             })
         })
         .collect()

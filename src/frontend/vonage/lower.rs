@@ -300,7 +300,7 @@ impl Ncco<'_, '_, '_> {
             action.number
         ));
         let kind = StepKind::Input {
-            variable: variable.clone(),
+            variable: Box::new(variable.clone()),
             prompts,
         };
         let (step, _) = self.chain(action, "input", vec![kind], None);

@@ -48,7 +48,7 @@ impl Lowerer<'_> {
                         .to_string(),
                 );
                 let prompts = split_prompts(app.arg(1));
-                self.set(step, StepKind::Input { variable, prompts });
+                self.set(step, StepKind::Input { variable: Box::new(variable), prompts });
                 self.link(step, next);
             }
             "waitexten" => self.lower_menu(site, step),
@@ -178,7 +178,7 @@ impl Lowerer<'_> {
         self.set(
             step,
             StepKind::Input {
-                variable: variable.clone(),
+                variable: Box::new(variable.clone()),
                 prompts,
             },
         );

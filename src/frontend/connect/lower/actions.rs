@@ -41,7 +41,7 @@ pub(super) fn lower_action(
         | "GetUserInput"
         | "StoreUserInput"
         | "ConnectParticipantWithLexBot" => StepKind::Input {
-            variable: input_variable(flow, action),
+            variable: Box::new(input_variable(flow, action)),
             prompts: prompt_of(action),
         },
         "Compare" | "CheckAttribute" => StepKind::Branch,
@@ -137,8 +137,8 @@ pub(super) fn lower_action(
             if let Some(from) = member.value.as_str().filter(|v| v.starts_with("$.")) {
                 let step = graph.add_step(
                     StepKind::Assign {
-                        variable: Variable::Named(format!("$.Attributes.{}", member.key)),
-                        from: Variable::Named(from.to_string()),
+                        variable: Box::new(Variable::Named(format!("$.Attributes.{}", member.key))),
+                        from: Box::new(Variable::Named(from.to_string())),
                     },
                     action.span,
                     region,

@@ -154,7 +154,7 @@ impl Lowerer<'_> {
         };
         let input = self.step(
             StepKind::Input {
-                variable: variable.clone(),
+                variable: Box::new(variable.clone()),
                 prompts: menu.prompts.clone(),
             },
             menu.span,
@@ -563,7 +563,7 @@ fn recording(recorder: &str, capture: Capture, target: Option<String>) -> StepKi
 fn input(data: &str, prompt: usize, variable: usize) -> StepKind {
     let args: Vec<&str> = data.split_whitespace().collect();
     StepKind::Input {
-        variable: Variable::Named(args.get(variable).copied().unwrap_or("").to_string()),
+        variable: Box::new(Variable::Named(args.get(variable).copied().unwrap_or("").to_string())),
         prompts: args
             .get(prompt)
             .map(|p| vec![p.to_string()])

@@ -467,7 +467,7 @@ impl Lowering<'_> {
         let settings = &menu.value;
         let prompts = settings.get("audio").map(audio_texts).unwrap_or_default();
         let kind = StepKind::Input {
-            variable: self.menu_variable(menu),
+            variable: Box::new(self.menu_variable(menu)),
             prompts,
         };
         self.action_step(kind, menu)
@@ -567,7 +567,7 @@ impl Lowering<'_> {
             .map(audio_texts)
             .unwrap_or_default();
         let kind = StepKind::Input {
-            variable: variable.clone(),
+            variable: Box::new(variable.clone()),
             prompts,
         };
         let step = self.action_step(kind, action);

@@ -196,7 +196,7 @@ impl Walker<'_, '_> {
         let variable = Variable::Named(format!("gather:{}", self.at.start_tag_span(verb).start));
         let step = self.step(
             StepKind::Input {
-                variable: variable.clone(),
+                variable: Box::new(variable.clone()),
                 prompts,
             },
             verb,

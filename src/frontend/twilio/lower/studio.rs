@@ -117,7 +117,7 @@ fn widget(state: &Json, name: &str, kind: &str) -> Widget {
             let variable = Variable::Named(format!("widgets.{name}.Digits"));
             input = Some(variable.clone());
             chain.push(StepKind::Input {
-                variable,
+                variable: Box::new(variable),
                 prompts: vec![format!("{}{}", text("say"), text("play"))],
             });
         }
@@ -131,8 +131,8 @@ fn widget(state: &Json, name: &str, kind: &str) -> Widget {
                 let value = variable.get("value").and_then(Json::as_str).unwrap_or("");
                 if value.contains("{{") {
                     chain.push(StepKind::Assign {
-                        variable: Variable::Named(format!("flow.variables.{key}")),
-                        from: Variable::Named(template_variable(value)),
+                        variable: Box::new(Variable::Named(format!("flow.variables.{key}"))),
+                        from: Box::new(Variable::Named(template_variable(value))),
                     });
                 }
             }
