@@ -135,7 +135,7 @@ pub fn render_files(
     let mut out =
         String::from("# The files `reclint check` reads here, and why others are skipped.\n");
     out.push_str(&config_file_line(options, &config, &sources));
-    let listing = workspace.listing();
+    let listing: Vec<(&str, &str)> = workspace.listing().collect();
     let width = listing
         .iter()
         .map(|(path, _)| path.chars().count())

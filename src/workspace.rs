@@ -30,7 +30,7 @@ pub struct Workspace {
     unreadable: Vec<(PathBuf, String, String)>,
     /// Every path discovery looked at, as shown, with what it is or why it
     /// is not linted (`--show-files`).
-    listing: Vec<(String, String)>,
+    listing: Vec<Listed>,
     /// Recognised files without a call flow (`pjsip.conf`).
     not_flows: usize,
     /// Recognised files reclint cannot analyse yet, by what it lacks
@@ -54,6 +54,14 @@ struct WorkspaceFile {
     kind: FileKind,
     /// Text that cannot be read again (standard input).
     text: Option<String>,
+}
+
+/// A path of `--show-files`: a readable file, whose kind is what it is, or
+/// another path with what it is or why it is not linted. Most paths are
+/// files: they are listed without a copy of their path and kind each.
+enum Listed {
+    File(usize),
+    Other(String, String),
 }
 
 /// Files one front end loads together.
@@ -86,7 +94,7 @@ impl Workspace {
                     if found_by_walk {
                         walked.insert(file.path.clone().into_os_string());
                     }
-                    listing.push((file.display.clone(), kind.describe().to_string()));
+                    listing.push(Listed::File(files.len()));
                     for (frontend, keys) in units {
                         keyed[frontend].push((files.len(), keys));
                     }
@@ -98,18 +106,24 @@ impl Workspace {
                     });
                 }
                 Content::Unreadable { reason } => {
-                    listing.push((file.display.clone(), format!("not analysed: {reason}")));
+                    listing.push(Listed::Other(
+                        file.display.clone(),
+                        format!("not analysed: {reason}"),
+                    ));
                     unreadable.push((file.path, file.display, reason));
                 }
                 Content::Skipped { reason } => {
-                    listing.push((file.display, format!("skipped: {reason}")));
+                    listing.push(Listed::Other(file.display, format!("skipped: {reason}")));
                 }
                 Content::Other(OtherFile::NotAFlow { what }) => {
-                    listing.push((file.display, format!("not a call-flow file: {what}")));
+                    listing.push(Listed::Other(
+                        file.display,
+                        format!("not a call-flow file: {what}"),
+                    ));
                     not_flows += 1;
                 }
                 Content::Other(OtherFile::NotAnalysed { what, platform }) => {
-                    listing.push((
+                    listing.push(Listed::Other(
                         file.display,
                         format!("not analysed: {what} (reclint does not read {platform} yet)"),
                     ));
@@ -169,8 +183,14 @@ impl Workspace {
 
     /// Every path discovery looked at, in its order, with what it is (the
     /// kind of file) or why it is not linted.
-    pub fn listing(&self) -> &[(String, String)] {
-        &self.listing
+    pub fn listing(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.listing.iter().map(|listed| match listed {
+            Listed::File(index) => {
+                let file = &self.files[*index];
+                (file.display.as_str(), file.kind.describe())
+            }
+            Listed::Other(display, what) => (display.as_str(), what.as_str()),
+        })
     }
 
     /// Recognised files that hold no call flow: read, and counted as such.
